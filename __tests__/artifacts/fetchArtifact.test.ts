@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FetchLike, fetchArtifact } from '../../src/artifacts/fetchArtifact.js';
+import { InputError } from '../../src/errors.js';
+
+const modelBytes = Buffer.from('pretend onnx bytes, served over real HTTP');
+const modelDigest = createHash('sha256').update(modelBytes).digest('hex');
+const zipBytes = Buffer.from(
+  zipSync({ 'cat/a.png': new Uint8Array([1, 2, 3]), 'dog/b.png': new Uint8Array([4]) }),
+);
+const zipDigest = createHash('sha256').update(zipBytes).digest('hex');
+const evilZip = Buffer.from(zipSync({ '../escape.txt': new Uint8Array([1]) }));
+const evilDigest = createHash('sha256').update(evilZip).digest('hex');
+
+let server: Server;
+let base: string;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const body =
+      req.url === '/model.onnx'
+        ? modelBytes
+        : req.url === '/test.zip'
+          ? zipBytes
+          : req.url === '/evil.zip'
+            ? evilZip
+            : null;
+    if (!body) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+// The config only accepts https URLs; this fetch maps them onto the local plain-HTTP server.
+const localFetch: FetchLike = (url) => fetch(url.replace('https://models.example.test', base));
+
+describe('fetchArtifact', () => {
+  it('downloads a pinned URL once, verifies it, and serves the second run from the cache', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const source = {
+      kind: 'url' as const,
+      url: 'https://models.example.test/model.onnx',
+      sha256: modelDigest,
+    };
+    const before = requests.length;
+    const first = await fetchArtifact(source, { label: 'model', cacheDir, fetch: localFetch });
+    expect(first.fromCache).toBe(false);
+    expect(readFileSync(first.path)).toEqual(modelBytes);
+    const second = await fetchArtifact(source, { label: 'model', cacheDir, fetch: localFetch });
+    expect(second.fromCache).toBe(true);
+    expect(second.path).toBe(first.path);
+    expect(requests.length - before).toBe(1);
+  });
+
+  it('refuses a download whose sha256 differs and keeps nothing in the cache', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const source = {
+      kind: 'url' as const,
+      url: 'https://models.example.test/model.onnx',
+      sha256: 'b'.repeat(64),
+    };
+    await expect(fetchArtifact(source, { label: 'model', cacheDir, fetch: localFetch })).rejects.toThrow(
+      /does not match its sha256: expected b{64}, got [0-9a-f]{64}/,
+    );
+    await expect(fetchArtifact(source, { label: 'model', cacheDir, fetch: localFetch })).rejects.toThrow(
+      InputError,
+    );
+  });
+
+  it('names the URL and HTTP status when the server says no', async () => {
+    const source = {
+      kind: 'url' as const,
+      url: 'https://models.example.test/missing.onnx',
+      sha256: modelDigest,
+    };
+    const error = await fetchArtifact(source, {
+      label: 'model',
+      cacheDir: mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-')),
+      fetch: localFetch,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('HTTP 404');
+    expect(error.where).toBe('https://models.example.test/missing.onnx');
+  });
+
+  it('unpacks a zipped test set into the cache', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const source = { kind: 'url' as const, url: 'https://models.example.test/test.zip', sha256: zipDigest };
+    const fetched = await fetchArtifact(source, {
+      label: 'test-set',
+      cacheDir,
+      fetch: localFetch,
+      unpackZip: true,
+    });
+    expect(readFileSync(path.join(fetched.path, 'cat/a.png'))).toEqual(Buffer.from([1, 2, 3]));
+    expect(readFileSync(path.join(fetched.path, 'dog/b.png'))).toEqual(Buffer.from([4]));
+  });
+
+  it('refuses an archive entry that escapes the test-set folder', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const source = { kind: 'url' as const, url: 'https://models.example.test/evil.zip', sha256: evilDigest };
+    await expect(
+      fetchArtifact(source, { label: 'test-set', cacheDir, fetch: localFetch, unpackZip: true }),
+    ).rejects.toThrow(/outside its folder/);
+  });
+
+  it('checks a local file against its pinned sha256', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-local-'));
+    const file = path.join(dir, 'model.onnx');
+    writeFileSync(file, modelBytes);
+    await expect(
+      fetchArtifact({ kind: 'path', path: file, sha256: modelDigest }, { label: 'model' }),
+    ).resolves.toMatchObject({
+      path: file,
+    });
+    await expect(
+      fetchArtifact({ kind: 'path', path: file, sha256: 'c'.repeat(64) }, { label: 'model' }),
+    ).rejects.toThrow(/does not match its pinned sha256/);
+  });
+
+  it('says which local file is missing', async () => {
+    await expect(
+      fetchArtifact({ kind: 'path', path: '/nope/model.onnx' }, { label: 'model' }),
+    ).rejects.toThrow('model not found: /nope/model.onnx');
+  });
+});

@@ -1,0 +1,46 @@
+/** Shared helpers for CLI tests: a scratch copy of the bundled example and an in-process runner. */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandContext } from '../../src/cli/commands/context.js';
+import { main } from '../../src/cli/main.js';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const exampleDir = path.join(repoRoot, 'examples', 'digits');
+export const fixtureModels = path.join(repoRoot, '__tests__', '__fixtures__', 'models');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `evalgate <argv>` in this process with captured output. */
+export async function runCli(argv: string[], cwd: string): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const context: CommandContext = {
+    cwd,
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    stderrStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
+  };
+  const code = await main(argv, context);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** A scratch folder holding a copy of the example (models, test set, lock, baseline, config). */
+export function copyExample(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-example-'));
+  cpSync(exampleDir, dir, { recursive: true });
+  return dir;
+}
+
+/** Writes `evalgate.yml` into `dir` from the example config with `edit` applied to its text. */
+export function writeConfig(dir: string, edit: (text: string) => string, name = 'evalgate.yml'): string {
+  const text = readFileSync(path.join(exampleDir, 'evalgate.yml'), 'utf8');
+  const file = path.join(dir, name);
+  writeFileSync(file, edit(text));
+  return file;
+}

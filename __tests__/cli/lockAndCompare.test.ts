@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/types.js';
+import { copyExample, exampleDir, runCli } from './helpers.js';
+
+describe('evalgate lock', () => {
+  it('reproduces the committed lock of the example test set byte for byte in its digest', async () => {
+    const dir = copyExample();
+    const result = await runCli(['lock', 'test-set', '--out', 'new.lock.json'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const fresh = JSON.parse(readFileSync(path.join(dir, 'new.lock.json'), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(path.join(exampleDir, 'test-set', 'evalgate.lock.json'), 'utf8'),
+    );
+    expect(fresh.digest).toBe(committed.digest);
+    expect(fresh.files).toEqual(committed.files);
+    expect(result.stdout).toContain(committed.digest);
+  });
+
+  it('takes the test set, classes and lock path from a config', async () => {
+    const dir = copyExample();
+    const result = await runCli(['lock', '--config', 'evalgate.yml'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(path.join('test-set', 'evalgate.lock.json'));
+  });
+
+  it('needs a test set', async () => {
+    const result = await runCli(['lock'], copyExample());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/which test set/);
+  });
+});
+
+describe('evalgate compare', () => {
+  it('fails a candidate report whose class recall dropped, exit 1', async () => {
+    const dir = copyExample();
+    const baseline = JSON.parse(readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as Report;
+    const candidate = structuredClone(baseline);
+    const target = candidate.classes[4];
+    target.recall = (target.recall ?? 0) - 0.1;
+    writeFileSync(path.join(dir, 'candidate.json'), JSON.stringify(candidate));
+    const result = await runCli(['compare', 'baseline.json', 'candidate.json', '--out', 'cmp'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`'${target.name}'`);
+    expect(readFileSync(path.join(dir, 'cmp', 'comment.md'), 'utf8')).toContain(target.name);
+  });
+
+  it('passes identical reports, exit 0, and honours --max-recall-drop', async () => {
+    const dir = copyExample();
+    expect((await runCli(['compare', 'baseline.json', 'baseline.json'], dir)).code).toBe(0);
+    const bad = await runCli(['compare', 'baseline.json', 'baseline.json', '--max-recall-drop', 'two'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--max-recall-drop must be a number between 0 and 1, got 'two'");
+  });
+
+  it('refuses a file that is not a report', async () => {
+    const dir = copyExample();
+    const result = await runCli(['compare', 'evalgate.yml', 'baseline.json'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/evalgate\.yml.*not valid JSON/);
+  });
+});
+
+describe('evalgate (top level)', () => {
+  it('prints help for each command and exits 0', async () => {
+    for (const command of ['run', 'lock', 'compare']) {
+      const result = await runCli([command, '--help'], exampleDir);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: evalgate ${command}`);
+    }
+  });
+
+  it('suggests the nearest command for a typo', async () => {
+    const result = await runCli(['rnu'], exampleDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("did you mean 'evalgate run'");
+  });
+});

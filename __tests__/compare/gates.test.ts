@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { FIRST_BASELINE_NOTE, evaluateGates } from '../../src/compare/gates.js';
+import type { GatesConfig } from '../../src/compare/types.js';
+import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
+
+const DEFAULT_GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+const CLASSES = ['cat', 'dog', 'truck'];
+
+/** Three classes, `support` samples each; `lost[i]` samples of class i predicted as the next class. */
+function threeClass(support: number[], lost: number[] = [0, 0, 0]) {
+  return makeReport({
+    classNames: CLASSES,
+    matrix: matrixFrom(
+      support,
+      lost.map((count, i) => (count > 0 ? [[(i + 1) % 3, count] as [number, number]] : [])),
+    ),
+  });
+}
+
+describe('evaluateGates with a baseline', () => {
+  const { baseline, candidate, improved } = digitsPair();
+
+  it('passes a model that regresses no class', () => {
+    const verdict = evaluateGates(DEFAULT_GATES, improved, baseline);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.failures).toEqual([]);
+    expect(verdict.comparedWithBaseline).toBe(true);
+    const perClass = verdict.gates.filter((g) => g.gate === 'per-class-recall');
+    expect(perClass.map((g) => g.subject)).toEqual(baseline.classNames);
+    expect(perClass.every((g) => g.status === 'pass')).toBe(true);
+  });
+
+  it('fails a class whose recall dropped by more than the allowed drop, with the numbers', () => {
+    const verdict = evaluateGates(DEFAULT_GATES, candidate, baseline);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.failures).toHaveLength(1);
+    const failure = verdict.failures[0]!;
+    expect(failure).toMatchObject({ gate: 'per-class-recall', subject: '8', status: 'fail', blocking: true });
+    expect(failure.baseline).toBeCloseTo(51 / 54, 15);
+    expect(failure.candidate).toBeCloseTo(30 / 54, 15);
+    expect(failure.threshold).toBe(0.02);
+    expect(failure.message).toBe(
+      "recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples), more than the allowed 0.020",
+    );
+  });
+
+  it('lets a drop of exactly the allowed amount pass ("may not drop by more than")', () => {
+    // 50 samples: one lost sample is a drop of 1/50 = 0.02, which float64 computes as 0.020000000000000018.
+    const before = threeClass([50, 50, 50]);
+    const exactly = evaluateGates(DEFAULT_GATES, threeClass([50, 50, 50], [1, 0, 0]), before);
+    expect(exactly.passed).toBe(true);
+    expect(exactly.gates[0]!.message).toBe(
+      "recall of 'cat' dropped by 0.020 (1.000 -> 0.980, 50 samples), within the allowed 0.020",
+    );
+    const beyond = evaluateGates(DEFAULT_GATES, threeClass([50, 50, 50], [2, 0, 0]), before);
+    expect(beyond.passed).toBe(false);
+    expect(beyond.failures[0]!.subject).toBe('cat');
+  });
+
+  it('shows enough decimals to tell a drop from the threshold it exceeds', () => {
+    // 0.0201 would print as "0.020 ... more than the allowed 0.020" with three decimals.
+    const before = threeClass([10000, 10, 10]);
+    const verdict = evaluateGates(DEFAULT_GATES, threeClass([10000, 10, 10], [201, 0, 0]), before);
+    expect(verdict.failures[0]!.message).toContain('dropped by 0.0201');
+    expect(verdict.failures[0]!.message).toContain('more than the allowed 0.0200');
+  });
+
+  it('orders failures by the size of the drop, largest first, then the other gates', () => {
+    const before = threeClass([50, 50, 50]);
+    const after = threeClass([50, 50, 50], [5, 20, 0]);
+    const verdict = evaluateGates({ ...DEFAULT_GATES, accuracy: { min: 0.99 } }, after, before);
+    expect(verdict.failures.map((f) => f.subject ?? f.gate)).toEqual(['dog', 'cat', 'accuracy.min']);
+    // `gates` keeps the stable config order.
+    expect(verdict.gates.map((g) => g.subject ?? g.gate)).toEqual(['cat', 'dog', 'truck', 'accuracy.min']);
+  });
+
+  it('fails accuracy.max-drop and macro-f1.max-drop with both figures and the threshold', () => {
+    const gates: GatesConfig = { ...DEFAULT_GATES, accuracy: { maxDrop: 0.01 }, macroF1: { maxDrop: 0.01 } };
+    const verdict = evaluateGates(gates, candidate, baseline);
+    const accuracy = verdict.failures.find((f) => f.gate === 'accuracy.max-drop')!;
+    expect(accuracy.message).toBe('accuracy dropped by 0.039 (0.978 -> 0.939), more than the allowed 0.010');
+    expect(verdict.failures.find((f) => f.gate === 'macro-f1.max-drop')!.status).toBe('fail');
+    expect(verdict.failures[0]!.gate).toBe('per-class-recall');
+  });
+
+  it('fails closed on a class without test samples, saying how to change that', () => {
+    const before = threeClass([50, 50, 50]);
+    const after = threeClass([50, 50, 0]);
+    const verdict = evaluateGates(DEFAULT_GATES, after, before);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.failures).toHaveLength(1);
+    expect(verdict.failures[0]).toMatchObject({
+      gate: 'per-class-recall',
+      subject: 'truck',
+      status: 'not-evaluable',
+      blocking: true,
+      message:
+        "class 'truck' has no test samples: its recall cannot be checked; add samples or set " +
+        'gates.per-class-recall.on-missing-class: warn',
+    });
+  });
+
+  it('only warns about a class without test samples when on-missing-class is warn', () => {
+    const verdict = evaluateGates(
+      { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } },
+      threeClass([50, 50, 0]),
+      threeClass([50, 50, 50]),
+    );
+    expect(verdict.passed).toBe(true);
+    const truck = verdict.gates.find((g) => g.subject === 'truck')!;
+    expect(truck.status).toBe('not-evaluable');
+    expect(truck.blocking).toBe(false);
+    expect(verdict.notes).toContain(truck.message);
+  });
+
+  it('notes classes too small for the allowed drop to be measurable', () => {
+    const verdict = evaluateGates(DEFAULT_GATES, threeClass([50, 20, 10]), threeClass([50, 20, 10]));
+    expect(verdict.notes.some((n) => n.startsWith('2 of 3 classes have fewer than 50 test samples'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('evaluateGates without a baseline', () => {
+  const { candidate } = digitsPair();
+
+  it('passes and notes that this run sets the first baseline', () => {
+    const verdict = evaluateGates({ ...DEFAULT_GATES, accuracy: { maxDrop: 0.01 } }, candidate, null);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.comparedWithBaseline).toBe(false);
+    expect(verdict.notes).toContain(FIRST_BASELINE_NOTE);
+    const perClass = verdict.gates.filter((g) => g.gate === 'per-class-recall');
+    expect(perClass).toHaveLength(10);
+    expect(perClass.every((g) => g.status === 'skipped' && !g.blocking)).toBe(true);
+    expect(verdict.gates.find((g) => g.gate === 'accuracy.max-drop')!.status).toBe('skipped');
+  });
+
+  it('still applies accuracy.min, which needs no baseline', () => {
+    // 507 of 540 correct = 0.93889.
+    const failing = evaluateGates({ ...DEFAULT_GATES, accuracy: { min: 0.95 } }, candidate, null);
+    expect(failing.passed).toBe(false);
+    expect(failing.failures[0]!.message).toBe('accuracy is 0.939, below the required minimum 0.950');
+    const atMinimum = evaluateGates({ ...DEFAULT_GATES, accuracy: { min: 507 / 540 } }, candidate, null);
+    expect(atMinimum.passed).toBe(true);
+  });
+
+  it('applies macro-f1.min without a baseline', () => {
+    const macroF1 = candidate.metrics.macroF1!;
+    expect(
+      evaluateGates({ ...DEFAULT_GATES, macroF1: { min: macroF1 + 0.001 } }, candidate, null).passed,
+    ).toBe(false);
+    expect(
+      evaluateGates({ ...DEFAULT_GATES, macroF1: { min: macroF1 - 0.001 } }, candidate, null).passed,
+    ).toBe(true);
+  });
+
+  it('still reports a class without test samples as not evaluable', () => {
+    const verdict = evaluateGates(DEFAULT_GATES, threeClass([50, 0, 50]), null);
+    const dog = verdict.gates.find((g) => g.subject === 'dog')!;
+    expect(dog.status).toBe('not-evaluable');
+    expect(verdict.passed).toBe(false);
+  });
+});

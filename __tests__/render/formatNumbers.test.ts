@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatBytes,
+  formatChange,
+  formatCount,
+  formatMetric,
+  formatRate,
+} from '../../src/render/formatNumbers.js';
+
+describe('number formatting', () => {
+  it('shows rates as percentages with one decimal and undefined as a dash', () => {
+    expect(formatRate(51 / 54)).toBe('94.4%');
+    expect(formatRate(1)).toBe('100.0%');
+    expect(formatRate(null)).toBe('—');
+  });
+
+  it('shows correlations with three decimals and a true minus sign', () => {
+    expect(formatMetric(-0.12345, 'correlation')).toBe('−0.123');
+    expect(formatMetric(0.9, 'correlation')).toBe('0.900');
+  });
+
+  it('signs changes, with arrows for markdown and plain signs for terminals', () => {
+    expect(formatChange(-21 / 54, 'rate')).toBe('▼ −38.89 pp');
+    expect(formatChange(0.0123, 'rate')).toBe('▲ +1.23 pp');
+    expect(formatChange(-21 / 54, 'rate', false)).toBe('-38.89 pp');
+    expect(formatChange(0.012, 'correlation')).toBe('▲ +0.012');
+    expect(formatChange(null, 'rate')).toBe('—');
+  });
+
+  it('never shows a real change as zero, and float noise as no change', () => {
+    expect(formatChange(-0.00001, 'rate')).toBe('▼ −<0.01 pp');
+    expect(formatChange(0, 'rate')).toBe('0 pp');
+    expect(formatChange(51 / 54 - (1 - 3 / 54), 'rate')).toBe('0 pp');
+  });
+
+  it('formats sizes and counts', () => {
+    expect(formatBytes(187_392)).toBe('183.0 KiB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
+    expect(formatCount(10_000)).toBe('10,000');
+    expect(formatCount(999)).toBe('999');
+  });
+});

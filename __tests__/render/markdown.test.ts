@@ -1,0 +1,375 @@
+import { describe, expect, it } from 'vitest';
+import { compareReports } from '../../src/compare/compare.js';
+import { evaluateGates } from '../../src/compare/gates.js';
+import type { GatesConfig } from '../../src/compare/types.js';
+import type { Report } from '../../src/report/types.js';
+import { MAX_COMMENT_CHARS, commentMarker, renderComment } from '../../src/render/markdown.js';
+import { digitsPair, makeReport, manyClassReport, matrixFrom } from '../__fixtures__/reports.js';
+
+const GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+
+function render(baseline: Report | null, candidate: Report, gates: GatesConfig = GATES, extra = {}): string {
+  const comparison = baseline === null ? null : compareReports(baseline, candidate);
+  const verdict = evaluateGates(gates, candidate, baseline);
+  return renderComment({
+    candidate,
+    baseline,
+    comparison,
+    verdict,
+    baselineSource: '.evalgate/baseline.json',
+    ...extra,
+  });
+}
+
+/** Cells of a markdown table row, split on pipes that are not backslash-escaped. */
+function cells(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  for (let i = 1; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\') {
+      cell += c + (line[i + 1] ?? '');
+      i++;
+    } else if (c === '|') {
+      out.push(cell.trim());
+      cell = '';
+    } else cell += c;
+  }
+  return out;
+}
+
+/** The lines of the table under `heading`. */
+function tableAfter(body: string, heading: string): string[] {
+  const start = body.indexOf(heading);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const lines = body.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rest = lines.slice(first);
+  const end = rest.findIndex((l) => !l.startsWith('|'));
+  return end === -1 ? rest : rest.slice(0, end);
+}
+
+/** The text inside the `<details>` block whose summary contains `summary`. */
+function detailsBlock(body: string, summary: string): string {
+  const at = body.indexOf(summary);
+  expect(at).toBeGreaterThan(0);
+  const open = body.lastIndexOf('<details>', at);
+  const close = body.indexOf('</details>', at);
+  expect(open).toBeGreaterThanOrEqual(0);
+  expect(body.lastIndexOf('</details>', at)).toBeLessThan(open);
+  expect(close).toBeGreaterThan(at);
+  return body.slice(open, close);
+}
+
+describe('renderComment', () => {
+  const { baseline, candidate, improved } = digitsPair();
+
+  it('starts with the hidden marker, which a key can scope', () => {
+    expect(render(baseline, candidate).split('\n')[0]).toBe('<!-- evalgate:comment -->');
+    expect(commentMarker()).toBe('<!-- evalgate:comment -->');
+    expect(commentMarker('ci.yml/digits')).toBe('<!-- evalgate:comment key=ci.yml/digits -->');
+    // A key cannot close the HTML comment early.
+    expect(commentMarker('x --> <b>')).toBe('<!-- evalgate:comment key=x_--___b_ -->');
+    const body = renderComment({
+      candidate,
+      baseline,
+      comparison: compareReports(baseline, candidate),
+      verdict: evaluateGates(GATES, candidate, baseline),
+      markerKey: 'eval-b',
+    });
+    expect(body.startsWith('<!-- evalgate:comment key=eval-b -->\n')).toBe(true);
+  });
+
+  it('headlines a failure with the number of failed gates and the regressed class', () => {
+    const body = render(baseline, candidate, { ...GATES, accuracy: { min: 0.5 } });
+    const headline = body.split('\n').find((l) => l.startsWith('## '))!;
+    expect(headline).toBe('## ❌ evalgate: failed, 1 of 11 gates failed');
+    expect(body).toContain("Recall dropped by more than 2.0 pp for 1 class: '8'.");
+    const failed = body.slice(body.indexOf('### Failed gates (1)'));
+    expect(failed).toContain(
+      "- ❌ **per-class-recall**: recall of '8' dropped by 0.389 (0.944 -&gt; 0.556, 54 samples), more than the allowed 0.020",
+    );
+  });
+
+  it('headlines a pass without a failed-gates section', () => {
+    const body = render(baseline, improved);
+    expect(body).toContain('## ✅ evalgate: passed\n');
+    expect(body).toContain('All 10 gates passed against the baseline.');
+    expect(body).not.toContain('Failed gates');
+    expect(body).not.toContain('❌');
+  });
+
+  it('uses the given title', () => {
+    expect(render(baseline, improved, GATES, { title: 'digits model' })).toContain(
+      '## ✅ digits model: passed',
+    );
+  });
+
+  it('shows baseline, candidate and signed change for each headline metric', () => {
+    const table = tableAfter(render(baseline, candidate), '### Summary');
+    expect(cells(table[0]!)).toEqual(['metric', 'baseline', 'candidate', 'change']);
+    const accuracy = table.map(cells).find((row) => row[0] === 'accuracy')!;
+    // 528/540 -> 507/540: 97.78% -> 93.89%, a drop of 3.89 points.
+    expect(accuracy).toEqual(['accuracy', '97.8%', '93.9%', '▼ −3.89 pp']);
+    const mcc = table.map(cells).find((row) => row[0] === 'Matthews correlation')!;
+    expect(mcc[3]).toMatch(/^▼ −0\.\d{3}$/);
+    const better = tableAfter(render(candidate, baseline), '### Summary').map(cells);
+    expect(better.find((row) => row[0] === 'accuracy')![3]).toBe('▲ +3.89 pp');
+  });
+
+  it('lists the regressed class first in the per-class table and marks it', () => {
+    const table = tableAfter(render(baseline, candidate), '### Per-class results');
+    expect(cells(table[0]!)).toEqual([
+      'status',
+      'class',
+      'support',
+      'recall (baseline)',
+      'recall (candidate)',
+      'change',
+      'precision',
+      'F1',
+    ]);
+    const rows = table.slice(2).map(cells);
+    expect(rows).toHaveLength(10);
+    expect(rows[0]!.slice(0, 6)).toEqual(['❌ regressed', '8', '54', '94.4%', '55.6%', '▼ −38.89 pp']);
+    expect(rows.slice(1).every((row) => row[0] === '✅ ok')).toBe(true);
+  });
+
+  it('marks improved classes and classes without test samples', () => {
+    const names = ['cat', 'dog', 'truck'];
+    const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], [[[1, 5]], [], []]) });
+    const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], [[], [], []]) });
+    const body = render(before, after, { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } });
+    const rows = tableAfter(body, '### Per-class results').slice(2).map(cells);
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ['⚠️ not evaluable', 'truck'],
+      ['✅ ok', 'dog'],
+      ['▲ improved', 'cat'],
+    ]);
+    expect(body).toContain("class 'truck' has no test samples");
+    const failing = render(before, after);
+    expect(tableAfter(failing, '### Per-class results').slice(2).map(cells)[0]![0]).toBe('❌ not evaluable');
+    expect(failing).toContain("1 class has no test samples and cannot be checked: 'truck'.");
+  });
+
+  it('folds the confusion matrix in a details block, rows = true class', () => {
+    const block = detailsBlock(render(baseline, candidate), 'Confusion matrix');
+    expect(block).toContain(
+      '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
+    );
+    const matrix = tableAfter(block, '<summary>Confusion matrix');
+    expect(cells(matrix[0]!)).toEqual(['true \\ predicted', ...'0123456789'.split('')]);
+    // Row '8' of the regressed model: 9 predicted as 1, 7 as 3, 3 as 5, 30 right, 5 as 9.
+    expect(cells(matrix[10]!)).toEqual(['8', '·', '9', '·', '7', '·', '3', '·', '·', '**30**', '5']);
+    const pairs = tableAfter(block, 'Most frequent confusions').map(cells);
+    expect(pairs[2]).toEqual(['8', '1', '9', '1']);
+  });
+
+  it('names the model and test set with digests, sizes and lock state', () => {
+    const body = render(baseline, candidate);
+    expect(body).toContain(
+      `Model \`${candidate.model.sha256.slice(0, 12)}…\` against baseline model \`${baseline.model.sha256.slice(0, 12)}…\``,
+    );
+    expect(body).toContain('(540 samples, locked)');
+    const identity = detailsBlock(body, 'Model, test set and environment');
+    expect(identity).toContain(`\`${candidate.model.sha256}\``);
+    expect(identity).toContain(`\`${candidate.testSet.digest}\``);
+    expect(identity).toContain('183.0 KiB');
+    expect(identity).toContain('onnxruntime 1.30.0 · cpu');
+    expect(identity).toContain('.evalgate/baseline.json');
+  });
+
+  it('warns visibly when the test set is not locked, and shows report warnings', () => {
+    const unlocked = {
+      ...candidate,
+      testSet: { ...candidate.testSet, locked: false },
+      warnings: ['outputs look like probabilities'],
+    };
+    const body = render(baseline, unlocked);
+    expect(body).toContain('- ⚠️ **The test set is not locked**');
+    expect(body).toContain('(540 samples, **not locked**)');
+    expect(body).toContain('- ⚠️ outputs look like probabilities');
+  });
+
+  it('says that a run without baseline sets the first baseline and shows its figures alone', () => {
+    const body = render(null, baseline);
+    expect(body).toContain('## ✅ evalgate: passed (first baseline)');
+    expect(body).toContain('this run sets the first baseline');
+    expect(cells(tableAfter(body, '### Summary')[0]!)).toEqual(['metric', 'value']);
+    expect(cells(tableAfter(body, '### Per-class results')[0]!)).toEqual([
+      'status',
+      'class',
+      'support',
+      'recall',
+      'precision',
+      'F1',
+    ]);
+    expect(body).not.toContain('change');
+    expect(body).not.toContain('❌');
+    expect(body).not.toContain('against baseline model');
+    expect(tableAfter(body, '### Per-class results').slice(2).map(cells)[0]!.slice(0, 4)).toEqual([
+      '➖ not compared',
+      '8',
+      '54',
+      '94.4%',
+    ]);
+  });
+
+  it('fails a first run with a class without test samples and still says it sets the first baseline', () => {
+    const absent = makeReport({ classNames: ['cat', 'dog'], matrix: matrixFrom([50, 0], []) });
+    const body = render(null, absent);
+    expect(body).toContain('## ❌ evalgate: failed, 1 of 1 gate failed');
+    expect(body).toContain("1 class has no test samples and cannot be checked: 'dog'.");
+    expect(body).toContain('this run sets the first baseline');
+  });
+
+  it('links the workflow run only for http(s) URLs', () => {
+    expect(render(baseline, candidate, GATES, { runUrl: 'https://github.com/o/r/actions/runs/7' })).toContain(
+      '[the workflow run](https://github.com/o/r/actions/runs/7)',
+    );
+    expect(render(baseline, candidate, GATES, { runUrl: 'javascript:alert(1)' })).not.toContain('javascript');
+  });
+});
+
+describe('renderComment escaping', () => {
+  const hostile = [
+    'a|b',
+    '<img src=x>',
+    '`x`',
+    '*bold* _it_ [link](http://e)',
+    'line\nbreak',
+    '@octo/team',
+    '&amp;',
+  ];
+  const support = hostile.map(() => 40);
+  const before = makeReport({
+    classNames: hostile,
+    matrix: matrixFrom(support, []),
+    modelSource: 'models/<b>m|odel</b>.onnx',
+  });
+  const after = makeReport({
+    classNames: hostile,
+    matrix: matrixFrom(support, [[[1, 10]], [[0, 10]]]),
+    modelSource: 'models/<b>m|odel</b>.onnx',
+  });
+  const body = render(before, after);
+
+  it('renders hostile class and file names as text, never as HTML or markdown', () => {
+    expect(body).not.toContain('<img');
+    expect(body).not.toContain('<b>');
+    expect(body).toContain('&lt;img src=x&gt;');
+    expect(body).toContain('\\`x\\`');
+    expect(body).toContain('\\*bold\\* \\_it\\_ \\[link\\](http://e)');
+    expect(body).toContain('&amp;amp;');
+    expect(body).toContain('line\\\\nbreak');
+    expect(body).not.toMatch(/@octo/);
+    expect(body).toContain('&lt;b&gt;m\\|odel&lt;/b&gt;.onnx');
+  });
+
+  it('keeps every table row at its column count when names contain pipes', () => {
+    for (const heading of [
+      '### Per-class results',
+      '<summary>Confusion matrix',
+      'Most frequent confusions',
+    ]) {
+      const table = tableAfter(body, heading);
+      const width = cells(table[0]!).length;
+      for (const line of table) expect(cells(line)).toHaveLength(width);
+    }
+    const row = tableAfter(body, '### Per-class results')
+      .map(cells)
+      .find((r) => r[1] === 'a\\|b')!;
+    expect(row[0]).toBe('❌ regressed');
+  });
+
+  it('lists both regressed hostile names first', () => {
+    const rows = tableAfter(body, '### Per-class results').slice(2).map(cells);
+    expect(rows.slice(0, 2).map((r) => r[1])).toEqual(['a\\|b', '&lt;img src=x&gt;']);
+  });
+});
+
+describe('renderComment size', () => {
+  const regressed = [3, 97, 420, 777, 998];
+
+  function large(n: number, regressedClasses: number[], names?: (i: number) => string) {
+    const baseline = manyClassReport(n, { names, seed: 'base' });
+    const candidate = manyClassReport(n, { names, regressed: regressedClasses, seed: 'cand' });
+    return render(baseline, candidate);
+  }
+
+  function regressedNames(body: string): string[] {
+    return tableAfter(body, '### Per-class results')
+      .map(cells)
+      .filter((row) => row[0] === '❌ regressed')
+      .map((row) => row[1]!);
+  }
+
+  it('stays under the limit with 1,000 classes and keeps every regressed class', () => {
+    const body = large(1000, regressed);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(regressedNames(body).sort()).toEqual(regressed.map((i) => `class-${i}`).sort());
+    expect(body).toMatch(/_\d[\d,]* more classes within tolerance — see the full report\._/);
+    // The partial confusion matrix still fits and names the classes it shows.
+    const matrix = detailsBlock(body, 'Confusion matrix');
+    expect(matrix).toContain('of 1,000 classes');
+    expect(matrix).toContain('class-777');
+  });
+
+  it('stays under the limit with 10,000 classes and keeps every regressed class', () => {
+    const many = [...regressed, 5000, 9999];
+    const body = large(10_000, many);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(regressedNames(body).sort()).toEqual(many.map((i) => `class-${i}`).sort());
+    expect(body).toContain('### Per-class results (10,000 classes)');
+    expect(body).toContain('more classes within tolerance');
+    expect(body.trimEnd().endsWith('</sub>')).toBe(true);
+  });
+
+  it('stays under the limit when thousands of long-named classes regress, saying how many are not shown', () => {
+    const all = Array.from({ length: 3000 }, (_, i) => i * 3);
+    const body = large(10_000, all, (i) => `${'<very>|long|class|name '.repeat(10)}${i}`);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body).toContain('## ❌ evalgate: failed, 3,000 of 10,000 gates failed');
+    expect(body).toMatch(
+      /_[\d,]+ more regressed classes and [\d,]+ more classes within tolerance — see the full report\._/,
+    );
+    expect(body).toContain('- … and 2,975 more failed gates');
+    expect(body).not.toContain('<very>');
+  });
+
+  it('cuts at a line break with a note when even the fixed parts are too long, closing what it folds', () => {
+    const { baseline, candidate } = digitsPair();
+    const verdict = evaluateGates(GATES, candidate, baseline);
+    // Hand-made gate results: 25 listed failures whose messages escape to six times their length.
+    const failures = Array.from({ length: 40 }, (_, i) => ({
+      ...verdict.failures[0]!,
+      gate: `custom-${i}`,
+      message: '"'.repeat(1000),
+    }));
+    const body = renderComment({
+      candidate: { ...candidate, warnings: Array.from({ length: 10 }, () => '"'.repeat(1000)) },
+      baseline,
+      comparison: compareReports(baseline, candidate),
+      verdict: { ...verdict, failures, gates: [...verdict.gates, ...failures] },
+    });
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body.endsWith('_This comment was cut to fit GitHub’s size limit; see the full report._\n')).toBe(
+      true,
+    );
+    expect(body.split('<details>').length).toBe(body.split('</details>').length);
+  });
+
+  it('stays under the limit when class names and warnings escape to entities', () => {
+    const names = (i: number) => `${'&<'.repeat(60)}${i}`;
+    const baseline = manyClassReport(200, { names, seed: 'base' });
+    const regressedAll = Array.from({ length: 200 }, (_, i) => i);
+    const candidate = {
+      ...manyClassReport(200, { names, regressed: regressedAll, seed: 'cand' }),
+      warnings: Array.from({ length: 10 }, () => '&'.repeat(2000)),
+    };
+    const body = render(baseline, candidate);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body.split('<details>').length).toBe(body.split('</details>').length);
+    expect(body).not.toMatch(/<(?!!--|details>|\/details>|summary>|\/summary>|br>|sub>|\/sub>)/);
+  });
+});

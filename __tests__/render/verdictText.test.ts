@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compareReports } from '../../src/compare/compare.js';
+import { evaluateGates } from '../../src/compare/gates.js';
+import type { GatesConfig } from '../../src/compare/types.js';
+import { renderVerdictText } from '../../src/render/verdictText.js';
+import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
+
+const GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+
+describe('renderVerdictText', () => {
+  const { baseline, candidate, improved } = digitsPair();
+
+  it('prints a failure headline, each failed gate and the top regressions as plain text', () => {
+    const text = renderVerdictText(
+      evaluateGates(GATES, candidate, baseline),
+      candidate,
+      compareReports(baseline, candidate),
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('evalgate: FAILED - 1 of 10 gates failed');
+    expect(lines[1]).toBe(
+      "  x per-class-recall: recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples), more than the allowed 0.020",
+    );
+    const table = lines.indexOf('Top regressions:');
+    expect(lines[table + 1]!.split(/\s+/).filter(Boolean)).toEqual([
+      'class',
+      'support',
+      'baseline',
+      'candidate',
+      'change',
+    ]);
+    expect(lines[table + 2]!.split(/\s+/).filter(Boolean)).toEqual([
+      '8',
+      '54',
+      '94.4%',
+      '55.6%',
+      '-38.89',
+      'pp',
+    ]);
+    expect(text).toContain('  accuracy: 93.9% (baseline 97.8%, -3.89 pp)');
+    expect(text).toContain('  predictions changed: 22 of 540');
+    expect(text).not.toMatch(/[|*`#<]/);
+  });
+
+  it('prints a pass and a first-baseline run', () => {
+    const passed = renderVerdictText(
+      evaluateGates(GATES, improved, baseline),
+      improved,
+      compareReports(baseline, improved),
+    );
+    expect(passed.split('\n')[0]).toBe('evalgate: PASSED - all 10 gates passed against the baseline');
+    expect(passed).not.toContain('Top regressions');
+    const first = renderVerdictText(evaluateGates(GATES, baseline, null), baseline, null);
+    expect(first.split('\n')[0]).toBe(
+      'evalgate: PASSED - no baseline to compare with; this run sets the first baseline',
+    );
+    expect(first).toContain('  accuracy: 97.8%');
+  });
+
+  it('cannot be made to emit terminal escape sequences or extra lines by a class name', () => {
+    const names = ['ok', 'evil\u001b[2J\nFAKE: PASSED'];
+    const before = makeReport({ classNames: names, matrix: matrixFrom([40, 40], []) });
+    const after = makeReport({ classNames: names, matrix: matrixFrom([40, 40], [[], [[0, 20]]]) });
+    const text = renderVerdictText(evaluateGates(GATES, after, before), after, compareReports(before, after));
+    expect(text).not.toContain('\u001b');
+    expect(text.split('\n').some((line) => line.startsWith('FAKE'))).toBe(false);
+    expect(text).toContain('evil\\u001b[2J\\nFAKE: PASSED');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The action adapter: inputs -> the same core as the CLI -> outputs, job summary, exit status.
+ * The one try/catch that turns errors into core.setFailed lives here.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { loadConfig } from '../config/loadConfig.js';
+import { describeError } from '../errors.js';
+import { evaluateModel } from '../pipeline/evaluateModel.js';
+import { judgeReport } from '../pipeline/judgeReport.js';
+import { readReport, writeReport } from '../report/reportFile.js';
+import type { Report } from '../report/types.js';
+import { Inputs, Outputs } from './constants.js';
+
+export interface ActionInputs {
+  config: string;
+  model?: string;
+  testSet?: string;
+  baseline?: string;
+  outputDir: string;
+  onnxruntimePath?: string;
+  workingDirectory: string;
+}
+
+/** Reads the inputs at run time (never at module load). */
+export function getActionInputs(): ActionInputs {
+  const optional = (name: string) => core.getInput(name) || undefined;
+  return {
+    config: core.getInput(Inputs.config) || 'evalgate.yml',
+    model: optional(Inputs.model),
+    testSet: optional(Inputs.testSet),
+    baseline: optional(Inputs.baseline),
+    outputDir: core.getInput(Inputs.outputDir) || 'evalgate-output',
+    onnxruntimePath: optional(Inputs.onnxruntimePath),
+    workingDirectory: core.getInput(Inputs.workingDirectory) || '.',
+  };
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = getActionInputs();
+    const cwd = path.resolve(inputs.workingDirectory);
+    const config = loadConfig(path.resolve(cwd, inputs.config), {
+      model: inputs.model && path.resolve(cwd, inputs.model),
+      testSet: inputs.testSet && path.resolve(cwd, inputs.testSet),
+      baseline: inputs.baseline && path.resolve(cwd, inputs.baseline),
+    });
+    let baseline: Report | null = null;
+    const baselineSource = config.baselineReport ? path.relative(cwd, config.baselineReport) : undefined;
+    if (config.baselineReport && (inputs.baseline || existsSync(config.baselineReport))) {
+      baseline = await readReport(config.baselineReport, 'baseline');
+    }
+    const report = await evaluateModel(config, { onnxruntimePath: inputs.onnxruntimePath });
+    const judgement = judgeReport({ candidate: report, baseline, baselineSource, gates: config.gates });
+
+    const outDir = path.resolve(cwd, inputs.outputDir);
+    await mkdir(outDir, { recursive: true });
+    const reportPath = path.join(outDir, 'report.json');
+    const commentPath = path.join(outDir, 'comment.md');
+    await writeReport(reportPath, report);
+    await writeFile(commentPath, judgement.comment);
+
+    const { verdict } = judgement;
+    core.setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
+    core.setOutput(Outputs.passed, String(verdict.passed));
+    core.setOutput(Outputs.reportPath, reportPath);
+    core.setOutput(Outputs.commentPath, commentPath);
+    core.setOutput(Outputs.accuracy, String(report.metrics.accuracy ?? ''));
+    core.setOutput(
+      Outputs.regressions,
+      JSON.stringify(verdict.failures.map((f) => ({ gate: f.gate, subject: f.subject, message: f.message }))),
+    );
+    await core.summary.addRaw(judgement.comment).write();
+    for (const failure of verdict.failures)
+      core.error(failure.message, { title: `evalgate: ${failure.gate}` });
+    if (!verdict.passed) {
+      core.setFailed(`evalgate: ${verdict.failures.length} gate(s) failed`);
+    }
+  } catch (error) {
+    core.setOutput(Outputs.verdict, 'error');
+    core.setFailed(describeError(error));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Makes a model or test set available as a local path: local files are checked (and pinned when
+ * a sha256 is given); https URLs are downloaded once, verified against their sha256 and cached on
+ * disk by digest, so a second run downloads nothing. Zip test sets are unpacked into the cache.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { unzipSync } from 'fflate';
+import type { ArtifactSource } from '../config/types.js';
+import { InputError } from '../errors.js';
+import { hashFile } from './hashFile.js';
+
+/** A fetch function: the global fetch by default; tests pass one that reaches a local server. */
+export type FetchLike = (url: string) => Promise<Response>;
+
+export interface FetchOptions {
+  /** Cache folder; default $EVALGATE_CACHE_DIR or ~/.cache/evalgate. */
+  cacheDir?: string;
+  fetch?: FetchLike;
+  /** What the artifact is, for messages: 'model' or 'test-set'. */
+  label: string;
+  /** Unpack .zip archives into a folder (test sets). */
+  unpackZip?: boolean;
+}
+
+export interface FetchedArtifact {
+  /** Local path: the file, or the unpacked folder for a zip. */
+  path: string;
+  /** sha256 of the file as fetched (hex); for local folders, undefined. */
+  sha256?: string;
+  /** true when the file came from the cache without a download. */
+  fromCache: boolean;
+}
+
+export function defaultCacheDir(): string {
+  return process.env.EVALGATE_CACHE_DIR || path.join(os.homedir(), '.cache', 'evalgate');
+}
+
+export async function fetchArtifact(source: ArtifactSource, options: FetchOptions): Promise<FetchedArtifact> {
+  if (source.kind === 'path') return checkLocal(source.path, source.sha256, options.label);
+
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const entryDir = path.join(cacheDir, 'sha256', source.sha256);
+  const fileName = safeFileName(source.url);
+  const file = path.join(entryDir, fileName);
+  const unpacked = path.join(entryDir, 'unpacked');
+  const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
+
+  if (existsSync(file) && (await hashFile(file)).sha256 === source.sha256) {
+    if (wantsUnpack && !existsSync(`${unpacked}.complete`)) await unpackZip(file, unpacked);
+    return { path: wantsUnpack ? unpacked : file, sha256: source.sha256, fromCache: true };
+  }
+
+  await mkdir(entryDir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  const doFetch = options.fetch ?? ((url: string) => fetch(url, { redirect: 'follow' }));
+  let response: Response;
+  try {
+    response = await doFetch(source.url);
+  } catch (error) {
+    throw new InputError(`cannot download the ${options.label}: ${(error as Error).message}`, {
+      where: source.url,
+      hint: 'check the URL and the runner’s network access',
+    });
+  }
+  if (!response.ok || !response.body) {
+    throw new InputError(`downloading the ${options.label} failed: HTTP ${response.status}`, {
+      where: source.url,
+    });
+  }
+  const hash = createHash('sha256');
+  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  body.on('data', (chunk: Buffer) => hash.update(chunk));
+  await pipeline(body, createWriteStream(partial));
+  const actual = hash.digest('hex');
+  if (actual !== source.sha256) {
+    await rm(partial, { force: true });
+    throw new InputError(
+      `the downloaded ${options.label} does not match its sha256: expected ${source.sha256}, got ${actual}`,
+      {
+        where: source.url,
+        hint: 'the file at that URL changed; if the change is intended, update sha256 in the config',
+      },
+    );
+  }
+  await rename(partial, file);
+  if (wantsUnpack) await unpackZip(file, unpacked);
+  return { path: wantsUnpack ? unpacked : file, sha256: actual, fromCache: false };
+}
+
+async function checkLocal(file: string, sha256: string | undefined, label: string): Promise<FetchedArtifact> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch {
+    throw new InputError(`${label} not found: ${file}`, {
+      where: file,
+      hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
+    });
+  }
+  if (sha256 && info.isFile()) {
+    const actual = (await hashFile(file)).sha256;
+    if (actual !== sha256) {
+      throw new InputError(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
+        where: file,
+        hint: `if the file changed on purpose, update '${label}.sha256'`,
+      });
+    }
+  }
+  return { path: file, sha256: info.isFile() ? sha256 : undefined, fromCache: false };
+}
+
+/** Unpacks a zip into `target`, refusing entries that would escape it (zip-slip). */
+async function unpackZip(file: string, target: string): Promise<void> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(await readFile(file)));
+  } catch (error) {
+    throw new InputError(`the test-set archive is not a readable zip: ${(error as Error).message}`, {
+      where: file,
+    });
+  }
+  await rm(target, { recursive: true, force: true });
+  await rm(`${target}.complete`, { force: true });
+  const root = path.resolve(target);
+  for (const [name, data] of Object.entries(entries)) {
+    if (name.endsWith('/')) continue;
+    const destination = path.resolve(root, name);
+    if (!destination.startsWith(root + path.sep)) {
+      throw new InputError(`the test-set archive has an entry outside its folder: '${name}'`, {
+        where: file,
+      });
+    }
+    await mkdir(path.dirname(destination), { recursive: true });
+    await writeFile(destination, data);
+  }
+  // The marker sits beside the folder, not in it, so it never becomes part of the test set.
+  await writeFile(`${root}.complete`, '');
+}
+
+function safeFileName(url: string): string {
+  const last = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'download';
+  const cleaned = last.replace(/[^A-Za-z0-9._-]/g, '_');
+  return cleaned.length > 0 && cleaned !== '.' && cleaned !== '..' ? cleaned : 'download';
+}

@@ -1,0 +1,45 @@
+/** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { nearest } from '../config/suggest.js';
+import { InputError } from '../errors.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  argv: string[],
+  options: T,
+  allowPositionals: boolean,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const suggestion = unknown ? nearest(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;
+    throw new InputError(
+      unknown
+        ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
+        : `${message.split('\n')[0]}`,
+      { hint: `see: evalgate ${command} --help` },
+    );
+  }
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new InputError(`--${flag} must be a positive whole number, got '${value}'`);
+  }
+  return n;
+}
+
+export function parseFraction(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
+  }
+  return n;
+}

@@ -1,0 +1,72 @@
+/** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { GatesConfig } from '../../compare/types.js';
+import { loadConfig } from '../../config/loadConfig.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { judgeReport } from '../../pipeline/judgeReport.js';
+import { renderVerdictText } from '../../render/verdictText.js';
+import { readReport } from '../../report/reportFile.js';
+import { parseCommandArgs, parseFraction } from '../args.js';
+import type { CommandContext } from './context.js';
+
+export const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
+
+Applies the gates to two reports made on the same locked test set and prints the verdict.
+
+Options:
+  --config <file>            take the gates from this config
+  --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
+  --out <dir>                also write comment.md and verdict.json into this folder
+  -h, --help                 show this help
+
+Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
+
+export async function compareCommand(argv: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'compare',
+    argv,
+    {
+      config: { type: 'string' },
+      'max-recall-drop': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    context.stdout(COMPARE_HELP);
+    return ExitCode.passed;
+  }
+  if (positionals.length !== 2) {
+    throw new InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
+      hint: 'see: evalgate compare --help',
+    });
+  }
+  const [baselinePath, candidatePath] = positionals.map((p) => path.resolve(context.cwd, p));
+  const gates: GatesConfig = values.config
+    ? loadConfig(path.resolve(context.cwd, values.config)).gates
+    : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+  const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
+  if (maxDrop !== undefined) gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
+
+  const baseline = await readReport(baselinePath, 'baseline');
+  const candidate = await readReport(candidatePath, 'candidate');
+  const judgement = judgeReport({
+    candidate,
+    baseline,
+    baselineSource: positionals[0],
+    gates,
+  });
+  context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
+  if (values.out) {
+    const outDir = path.resolve(context.cwd, values.out);
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(outDir, 'comment.md'), judgement.comment);
+    await writeFile(
+      path.join(outDir, 'verdict.json'),
+      `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`,
+    );
+  }
+  return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
+}

@@ -1,0 +1,127 @@
+/** `evalgate lock`: hash every file of a test set and write its lock file. */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../config/loadConfig.js';
+import { createLock, writeLock } from '../../dataset/lock.js';
+import { openTestSet } from '../../dataset/openTestSet.js';
+import { defaultLockPath } from '../../dataset/testSetPaths.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { TOOL_VERSION } from '../../version.js';
+import { parseCommandArgs } from '../args.js';
+import type { CommandContext } from './context.js';
+
+export const LOCK_HELP = `Usage: evalgate lock [<test-set>] [options]
+
+Writes the lock file of a test set: the sha256 and size of every file, the per-class counts and
+a root digest. Commit it: \`evalgate run\` refuses a test set that differs from its lock.
+
+Arguments:
+  <test-set>                 image folder (one sub-folder per class), folder with a manifest,
+                             folder with x.npy/y.npy, or an .npz file
+
+Options:
+  --config <file>            take the test set, manifest, classes and lock path from this config
+  --manifest <file>          manifest CSV/JSONL inside the test-set folder (path,label,...)
+  --classes <a,b,c>          class names in model-output order (default for image folders:
+                             the sub-folder names, sorted)
+  --out <file>               where to write the lock (default: <test-set>/evalgate.lock.json)
+  -h, --help                 show this help`;
+
+export async function lockCommand(argv: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'lock',
+    argv,
+    {
+      config: { type: 'string' },
+      manifest: { type: 'string' },
+      classes: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    context.stdout(LOCK_HELP);
+    return ExitCode.passed;
+  }
+  if (positionals.length > 1) {
+    throw new InputError(
+      `'evalgate lock' takes one test set, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
+  }
+
+  let root: string;
+  let manifest = values.manifest;
+  let classNames: string[];
+  let lockPath: string | undefined = values.out ? path.resolve(context.cwd, values.out) : undefined;
+  if (values.config) {
+    const config = loadConfig(path.resolve(context.cwd, values.config), {
+      testSet: positionals[0] === undefined ? undefined : path.resolve(context.cwd, positionals[0]),
+    });
+    if (config.testSet.source.kind !== 'path') {
+      throw new InputError('evalgate lock needs a local test set; download and unpack it first', {
+        where: values.config,
+      });
+    }
+    root = config.testSet.source.path;
+    manifest ??= config.testSet.manifest;
+    classNames = values.classes ? splitClasses(values.classes) : config.classes;
+    if (!lockPath && config.testSet.lock) lockPath = config.testSet.lock;
+  } else {
+    if (positionals.length === 0) {
+      throw new InputError('which test set? give its folder, or --config <evalgate.yml>', {
+        hint: 'evalgate lock examples/digits/test-set',
+      });
+    }
+    root = path.resolve(context.cwd, positionals[0]);
+    classNames = values.classes ? splitClasses(values.classes) : inferClassesFromFolders(root, manifest);
+  }
+
+  const target = lockPath ?? defaultLockPath(root);
+  const testSet = await openTestSet({ root, manifest, classNames, lockPath: target });
+  const lock = await createLock(testSet, classNames, `evalgate ${TOOL_VERSION}`);
+  await writeLock(target, lock);
+  context.stdout(
+    `locked ${lock.samples} samples in ${lock.files.length} files (${classNames.length} classes)\n` +
+      `digest: ${lock.digest}\n` +
+      `wrote:  ${path.relative(context.cwd, target) || target}`,
+  );
+  return ExitCode.passed;
+}
+
+function splitClasses(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InputError('--classes lists no class');
+  return names;
+}
+
+/** Class folders of an image-folder test set, sorted (torchvision's ImageFolder order). */
+function inferClassesFromFolders(root: string, manifest: string | undefined): string[] {
+  if (manifest || /\.npz$/i.test(root)) {
+    throw new InputError(
+      'give the class names with --classes a,b,c (or --config): they cannot be inferred here',
+      {
+        where: root,
+      },
+    );
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    throw new InputError(`test set not found: ${root}`, { where: root });
+  }
+  const folders = entries.filter(
+    (name) => !name.startsWith('.') && statSync(path.join(root, name)).isDirectory(),
+  );
+  if (folders.length === 0) {
+    throw new InputError('no class folders found: an image-folder test set has one sub-folder per class', {
+      where: root,
+      hint: 'for arrays or a manifest, pass --classes a,b,c',
+    });
+  }
+  return folders.sort();
+}

@@ -1,0 +1,129 @@
+/** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../../config/loadConfig.js';
+import type { ExecutionProvider } from '../../runtime/types.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { evaluateModel } from '../../pipeline/evaluateModel.js';
+import { judgeReport } from '../../pipeline/judgeReport.js';
+import { renderVerdictText } from '../../render/verdictText.js';
+import { readReport, writeReport } from '../../report/reportFile.js';
+import type { Report } from '../../report/types.js';
+import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { createProgress } from '../progress.js';
+import type { CommandContext } from './context.js';
+
+export const RUN_HELP = `Usage: evalgate run [options]
+
+Evaluates the model on the locked test set, compares the result with the baseline report and
+applies the gates. Writes report.json and comment.md into the output folder.
+
+Options:
+  --config <file>            config file (default: evalgate.yml)
+  --baseline <report.json>   baseline report (overrides baseline.report in the config)
+  --no-baseline              ignore any configured baseline (sets the first baseline)
+  --out <dir>                output folder (default: evalgate-output)
+  --model <file>             model to evaluate (overrides model.path)
+  --test-set <path>          test set folder or .npz (overrides test-set.path)
+  --batch-size <n>           samples per inference batch (overrides batch-size)
+  --device <cpu|cuda>        onnxruntime execution provider (overrides device)
+  --onnxruntime-path <dir>   use the onnxruntime-node installed in this folder
+  --title <text>             heading of the verdict comment
+  -h, --help                 show this help
+
+Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
+
+export async function runCommand(argv: string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    'run',
+    argv,
+    {
+      config: { type: 'string' },
+      baseline: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      'test-set': { type: 'string' },
+      'batch-size': { type: 'string' },
+      device: { type: 'string' },
+      'onnxruntime-path': { type: 'string' },
+      title: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (values.help) {
+    context.stdout(RUN_HELP);
+    return ExitCode.passed;
+  }
+  if (values.baseline && values['no-baseline']) {
+    throw new InputError('--baseline and --no-baseline contradict each other; give one');
+  }
+  const device = values.device;
+  if (device !== undefined && device !== 'cpu' && device !== 'cuda') {
+    throw new InputError(`--device must be 'cpu' or 'cuda', got '${device}'`);
+  }
+  const configFile = path.resolve(context.cwd, values.config ?? 'evalgate.yml');
+  const fromCwd = (value: string | undefined) =>
+    value === undefined ? undefined : path.resolve(context.cwd, value);
+  const config = loadConfig(configFile, {
+    model: fromCwd(values.model),
+    testSet: fromCwd(values['test-set']),
+    baseline: values['no-baseline'] ? null : fromCwd(values.baseline),
+    batchSize: parsePositiveInt(values['batch-size'], 'batch-size'),
+    device: device as ExecutionProvider | undefined,
+  });
+
+  // Read the baseline before the (long) evaluation, so a bad path fails in a second, not a minute.
+  let baseline: Report | null = null;
+  let baselineSource: string | undefined;
+  const notes: string[] = [];
+  if (config.baselineReport) {
+    baselineSource = path.relative(context.cwd, config.baselineReport) || config.baselineReport;
+    if (values.baseline || existsSync(config.baselineReport)) {
+      baseline = await readReport(config.baselineReport, 'baseline');
+    } else {
+      notes.push(
+        `The configured baseline ${baselineSource} does not exist yet: this run sets the first baseline.`,
+      );
+    }
+  }
+
+  const progress = createProgress('evaluating', context.stderrStream);
+  let report: Report;
+  try {
+    report = await evaluateModel(config, {
+      onnxruntimePath: values['onnxruntime-path'],
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.done();
+  }
+  const judgement = judgeReport({
+    candidate: report,
+    baseline,
+    baselineSource,
+    gates: config.gates,
+    title: values.title,
+  });
+  judgement.verdict.notes.unshift(...notes);
+
+  const outDir = path.resolve(context.cwd, values.out ?? 'evalgate-output');
+  await mkdir(outDir, { recursive: true });
+  const reportPath = path.join(outDir, 'report.json');
+  const commentPath = path.join(outDir, 'comment.md');
+  const verdictPath = path.join(outDir, 'verdict.json');
+  await writeReport(reportPath, report);
+  await writeFile(commentPath, judgement.comment);
+  await writeFile(
+    verdictPath,
+    `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`,
+  );
+
+  context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
+  for (const note of judgement.verdict.notes) context.stdout(`note: ${note}`);
+  context.stdout(`report:  ${path.relative(context.cwd, reportPath) || reportPath}`);
+  context.stdout(`comment: ${path.relative(context.cwd, commentPath) || commentPath}`);
+  return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
+}

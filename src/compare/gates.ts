@@ -1,0 +1,261 @@
+/**
+ * Gates: the user's thresholds, fixed before evaluation, applied to a candidate report (and its
+ * baseline when there is one) to give the verdict with the numbers behind every result.
+ *
+ * Semantics, one per gate and always with a direction (prior-art.md: confusing threshold
+ * semantics are a common complaint):
+ * - `max-drop` d: the figure "may not drop by more than" d, absolute: fail when baseline - candidate > d.
+ *   A drop of exactly d passes.
+ * - `min` m: the figure may not be below m: fail when candidate < m. Exactly m passes.
+ */
+import type { ClassMetrics } from '../metrics/types.js';
+import type { Report } from '../report/types.js';
+import { formatFraction, messageName } from './messageText.js';
+import type { GateResult, GatesConfig, Verdict } from './types.js';
+
+/**
+ * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
+ * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
+ * drop must pass, as the user reads it as equal.
+ */
+const EPSILON = 1e-12;
+
+function samplesText(n: number): string {
+  return `${n} ${n === 1 ? 'sample' : 'samples'}`;
+}
+
+/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
+export const FIRST_BASELINE_NOTE =
+  'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
+  'keep this report.json as the baseline for later runs.';
+
+/** Applies `gates` to `candidate`, against `baseline` when given. */
+export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: Report | null): Verdict {
+  const notes: string[] = [];
+  const results: GateResult[] = [];
+  /** Drop size of each per-class failure, for ordering the failures. */
+  const dropOf = new Map<GateResult, number>();
+
+  if (baseline === null) {
+    notes.push(FIRST_BASELINE_NOTE);
+  }
+
+  // Per-class recall.
+  const { maxDrop, onMissingClass } = gates.perClassRecall;
+  const baselineClasses = new Map<string, ClassMetrics>((baseline?.classes ?? []).map((c) => [c.name, c]));
+  let underpowered = 0;
+  for (const cls of candidate.classes) {
+    const name = messageName(cls.name);
+    if (!cls.evaluable || cls.recall === null || cls.support === 0) {
+      const blocking = onMissingClass === 'fail';
+      const message =
+        `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+        `gates.per-class-recall.on-missing-class: warn`;
+      results.push({
+        gate: 'per-class-recall',
+        subject: cls.name,
+        status: 'not-evaluable',
+        baseline: baselineClasses.get(cls.name)?.recall ?? null,
+        candidate: null,
+        threshold: maxDrop,
+        message,
+        blocking,
+      });
+      if (!blocking) notes.push(message);
+      continue;
+    }
+    // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
+    // the gate cannot tell a real regression from a single unlucky sample.
+    if (1 / cls.support > maxDrop + EPSILON) underpowered++;
+
+    const before = baselineClasses.get(cls.name);
+    if (baseline === null || before === undefined || before.recall === null) {
+      const why =
+        baseline === null
+          ? 'no baseline to compare with'
+          : before === undefined
+            ? 'the baseline has no such class'
+            : 'the baseline had no test samples of it';
+      results.push({
+        gate: 'per-class-recall',
+        subject: cls.name,
+        status: 'skipped',
+        baseline: before?.recall ?? null,
+        candidate: cls.recall,
+        threshold: maxDrop,
+        message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+        blocking: false,
+      });
+      continue;
+    }
+
+    const drop = before.recall - cls.recall;
+    const failed = drop > maxDrop + EPSILON;
+    const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
+    let message: string;
+    if (failed) {
+      message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+    } else if (drop > 0) {
+      message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+    } else {
+      const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
+      message = `recall of '${name}' ${change} (${figures})`;
+    }
+    const result: GateResult = {
+      gate: 'per-class-recall',
+      subject: cls.name,
+      status: failed ? 'fail' : 'pass',
+      baseline: before.recall,
+      candidate: cls.recall,
+      threshold: maxDrop,
+      message,
+      blocking: failed,
+    };
+    results.push(result);
+    if (failed) dropOf.set(result, drop);
+  }
+  if (underpowered > 0) {
+    const minimum = Math.ceil(1 / maxDrop - EPSILON);
+    notes.push(
+      `${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
+        `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
+        'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful',
+    );
+  }
+
+  // Headline gates.
+  const m = candidate.metrics;
+  const b = baseline?.metrics ?? null;
+  if (gates.accuracy?.min !== undefined) {
+    results.push(
+      minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min),
+    );
+  }
+  if (gates.accuracy?.maxDrop !== undefined) {
+    results.push(
+      maxDropGate(
+        'accuracy.max-drop',
+        'accuracy',
+        m.accuracy,
+        b ? b.accuracy : undefined,
+        gates.accuracy.maxDrop,
+      ),
+    );
+  }
+  if (gates.macroF1?.min !== undefined) {
+    results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
+  }
+  if (gates.macroF1?.maxDrop !== undefined) {
+    results.push(
+      maxDropGate(
+        'macro-f1.max-drop',
+        'macro F1',
+        m.macroF1,
+        b ? b.macroF1 : undefined,
+        gates.macroF1.maxDrop,
+      ),
+    );
+  }
+
+  const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
+  const regressions = blockingResults
+    .filter((r) => dropOf.has(r))
+    .sort((x, y) => dropOf.get(y)! - dropOf.get(x)!);
+  const others = blockingResults.filter((r) => !dropOf.has(r));
+  const failures = [...regressions, ...others];
+
+  return {
+    passed: failures.length === 0,
+    gates: results,
+    failures,
+    notes,
+    comparedWithBaseline: baseline !== null,
+  };
+}
+
+function minimumGate(
+  gate: string,
+  label: string,
+  candidate: number | null,
+  baseline: number | null,
+  min: number,
+): GateResult {
+  if (candidate === null) {
+    return {
+      gate,
+      status: 'not-evaluable',
+      baseline,
+      candidate,
+      threshold: min,
+      message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
+      blocking: true,
+    };
+  }
+  const failed = candidate < min - EPSILON;
+  return {
+    gate,
+    status: failed ? 'fail' : 'pass',
+    baseline,
+    candidate,
+    threshold: min,
+    message: failed
+      ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
+      : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
+    blocking: failed,
+  };
+}
+
+/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
+function maxDropGate(
+  gate: string,
+  label: string,
+  candidate: number | null,
+  baseline: number | null | undefined,
+  maxDrop: number,
+): GateResult {
+  if (baseline === undefined || baseline === null) {
+    return {
+      gate,
+      status: 'skipped',
+      baseline: baseline ?? null,
+      candidate,
+      threshold: maxDrop,
+      message:
+        baseline === undefined
+          ? `${label} not compared: no baseline (this run sets the first one)`
+          : `${label} not compared: the baseline has no ${label}`,
+      blocking: false,
+    };
+  }
+  if (candidate === null) {
+    return {
+      gate,
+      status: 'not-evaluable',
+      baseline,
+      candidate,
+      threshold: maxDrop,
+      message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
+      blocking: true,
+    };
+  }
+  const drop = baseline - candidate;
+  const failed = drop > maxDrop + EPSILON;
+  const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
+  let message: string;
+  if (failed) {
+    message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+  } else if (drop > 0) {
+    message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+  } else {
+    message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
+  }
+  return {
+    gate,
+    status: failed ? 'fail' : 'pass',
+    baseline,
+    candidate,
+    threshold: maxDrop,
+    message,
+    blocking: failed,
+  };
+}

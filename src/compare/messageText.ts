@@ -1,0 +1,41 @@
+/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
+
+/**
+ * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
+ * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
+ * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
+ */
+export function formatFraction(value: number, other?: number): string {
+  let digits = 3;
+  if (other !== undefined && Math.abs(value - other) > 1e-12) {
+    while (digits < 6 && value.toFixed(digits) === other.toFixed(digits)) digits++;
+  }
+  return value.toFixed(digits);
+}
+
+/**
+ * A class name as it goes into a plain-text message: control characters (newlines, terminal
+ * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
+ * Renderers escape the message again for their own format.
+ */
+export function printableName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
+export const MESSAGE_NAME_CHARS = 80;
+
+/** A class name for a message: printable, and cut with an ellipsis when very long. */
+export function messageName(name: string): string {
+  const printable = printableName(name);
+  if (printable.length <= MESSAGE_NAME_CHARS) return printable;
+  const points = Array.from(printable);
+  return points.length <= MESSAGE_NAME_CHARS
+    ? printable
+    : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
+}

@@ -1,0 +1,322 @@
+/**
+ * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
+ * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import { configSchema, type RawConfig } from './schema.js';
+import { nearest } from './suggest.js';
+import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
+
+/** Loads, validates and resolves a config file. */
+export function loadConfig(configFile: string, overrides: ConfigOverrides = {}): EvalConfig {
+  const absolute = path.resolve(configFile);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read config file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      where: configFile,
+      hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
+    });
+  }
+  const raw = parseConfigText(text, configFile);
+  return resolveConfig(raw, path.dirname(absolute), absolute, overrides);
+}
+
+/** Parses and validates config text; errors cite `file:line` and the key path. */
+export function parseConfigText(text: string, displayName: string): RawConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+      where: `${displayName}:${pos.line}:${pos.col}`,
+      hint: 'check indentation and quoting around that line',
+    });
+  }
+  const data: unknown = doc.toJS() ?? {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError('the config must be a YAML mapping of keys to values', { where: displayName });
+  }
+  const parsed = configSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+
+  const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+  const [first, ...rest] = messages;
+  throw new InputError(
+    rest.length === 0
+      ? first.message
+      : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`,
+    { where: first.where, hint: first.hint },
+  );
+}
+
+interface IssueMessage {
+  where: string;
+  message: string;
+  hint?: string;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  lineCounter: LineCounter,
+  displayName: string,
+): IssueMessage {
+  const keyPath = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const fullKey = [...keyPath, key].join('.');
+    const known = knownKeysAt(keyPath);
+    const suggestion = nearest(key, known);
+    return {
+      where: `${displayName}:${lineOfKey(doc, lineCounter, keyPath, key)}`,
+      message:
+        `unknown key '${fullKey}'` +
+        (suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : '') +
+        (issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''),
+      hint: `valid keys ${keyPath.length ? `under '${keyPath.join('.')}' ` : ''}are: ${known.join(', ')}`,
+    };
+  }
+  const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+  const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    const given = valueAt(doc, keyPath);
+    const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
+    return {
+      where,
+      message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+    };
+  }
+  if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
+    return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
+  }
+  return {
+    where,
+    message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
+  };
+}
+
+/** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
+function knownKeysAt(keyPath: string[]): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+  let node: any = configSchema;
+  for (const key of keyPath) {
+    node = unwrap(node);
+    node = node?.shape?.[key];
+  }
+  node = unwrap(node);
+  return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
+function unwrap(node: any): any {
+  let current = node;
+  while (current && typeof current.unwrap === 'function' && !current.shape) current = current.unwrap();
+  return current;
+}
+
+function valueAt(doc: Document, keyPath: string[]): unknown {
+  const node = doc.getIn(keyPath, true);
+  if (node === undefined) return undefined;
+  return isScalar(node) ? node.value : doc.getIn(keyPath);
+}
+
+function lineOfPath(doc: Document, lineCounter: LineCounter, keyPath: string[]): number {
+  for (let depth = keyPath.length; depth >= 0; depth--) {
+    // biome-ignore lint/suspicious/noExplicitAny: yaml nodes carry an optional range
+    const node: any = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
+    if (node?.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+function lineOfKey(doc: Document, lineCounter: LineCounter, parentPath: string[], key: string): number {
+  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+  if (isMap(parent)) {
+    for (const pair of parent.items) {
+      // biome-ignore lint/suspicious/noExplicitAny: pair keys are yaml nodes with ranges
+      const keyNode: any = pair.key;
+      if (isScalar(keyNode) && String(keyNode.value) === key && keyNode.range) {
+        return lineCounter.linePos(keyNode.range[0]).line;
+      }
+    }
+  }
+  return lineOfPath(doc, lineCounter, parentPath);
+}
+
+/** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
+export function resolveConfig(
+  raw: RawConfig,
+  baseDir: string,
+  configFile: string | null,
+  overrides: ConfigOverrides = {},
+): EvalConfig {
+  const where = configFile ?? 'flags';
+  const fromBase = (p: string) => path.resolve(baseDir, p);
+  const cwd = process.cwd();
+
+  const modelSource: ArtifactSource = overrides.model
+    ? sourceFromFlag(overrides.model, cwd)
+    : artifactSource(raw.model, 'model', where, fromBase);
+  const testSetSource: ArtifactSource = overrides.testSet
+    ? sourceFromFlag(overrides.testSet, cwd)
+    : artifactSource(raw['test-set'], 'test-set', where, fromBase);
+
+  const classes = readClasses(raw, where, fromBase);
+  const lockSetting = raw['test-set'].lock;
+  const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
+
+  const pre = raw.preprocess;
+  const baselineSetting =
+    overrides.baseline !== undefined
+      ? overrides.baseline === null
+        ? null
+        : path.resolve(cwd, overrides.baseline)
+      : raw.baseline?.report
+        ? fromBase(raw.baseline.report)
+        : null;
+
+  return {
+    configFile,
+    baseDir,
+    task: raw.task,
+    model: {
+      source: modelSource,
+      input: raw.model.input,
+      output: raw.model.output,
+      outputKind: raw.model.outputs,
+    },
+    classes,
+    testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
+    preprocess: {
+      resize: toSize(pre.resize),
+      centerCrop: toSize(pre['center-crop']),
+      color: pre.color,
+      scale: pre.scale,
+      mean: toList(pre.mean),
+      std: checkStd(toList(pre.std), where),
+      layout: pre.layout,
+    },
+    baselineReport: baselineSetting,
+    gates: {
+      perClassRecall: {
+        maxDrop: raw.gates['per-class-recall']['max-drop'],
+        onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
+      },
+      accuracy: raw.gates.accuracy
+        ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
+        : undefined,
+      macroF1: raw.gates['macro-f1']
+        ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
+        : undefined,
+    },
+    batchSize: overrides.batchSize ?? raw['batch-size'],
+    topK: raw['top-k'] ?? null,
+    seed: raw.seed,
+    device: overrides.device ?? raw.device,
+  };
+}
+
+function artifactSource(
+  section: { path?: string; url?: string; sha256?: string },
+  name: string,
+  where: string,
+  fromBase: (p: string) => string,
+): ArtifactSource {
+  if (section.path && section.url) {
+    throw new InputError(`'${name}' has both path and url; give one`, { where });
+  }
+  if (section.url) {
+    if (!/^https:\/\//i.test(section.url)) {
+      throw new InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
+        where,
+        hint: 'plain http can be tampered with in transit; serve the file over https',
+      });
+    }
+    if (!section.sha256) {
+      throw new InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
+        where,
+        hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
+      });
+    }
+    return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
+  }
+  if (!section.path) {
+    throw new InputError(`'${name}' needs a path (or a url with sha256)`, { where });
+  }
+  return {
+    kind: 'path',
+    path: fromBase(section.path),
+    sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
+  };
+}
+
+function sourceFromFlag(value: string, cwd: string): ArtifactSource {
+  if (/^[a-z]+:\/\//i.test(value)) {
+    throw new InputError(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
+      where: value,
+    });
+  }
+  return { kind: 'path', path: path.resolve(cwd, value) };
+}
+
+function readClasses(raw: RawConfig, where: string, fromBase: (p: string) => string): string[] {
+  if (raw.classes && raw['classes-file']) {
+    throw new InputError(`give either 'classes' or 'classes-file', not both`, { where });
+  }
+  let classes: string[];
+  if (raw.classes) {
+    classes = raw.classes;
+  } else if (raw['classes-file']) {
+    const file = fromBase(raw['classes-file']);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
+    }
+    classes = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+    if (classes.length === 0) throw new InputError('the classes file lists no class', { where: file });
+  } else {
+    throw new InputError(`'classes' is required: the class names in the order of the model's outputs`, {
+      where,
+      hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
+    });
+  }
+  const seen = new Set<string>();
+  for (const name of classes) {
+    if (seen.has(name)) throw new InputError(`class '${name}' is listed twice in 'classes'`, { where });
+    seen.add(name);
+  }
+  return classes;
+}
+
+function toSize(value: number | [number, number] | undefined): [number, number] | null {
+  if (value === undefined) return null;
+  return typeof value === 'number' ? [value, value] : value;
+}
+
+function toList(value: number | number[]): number[] {
+  return typeof value === 'number' ? [value] : value;
+}
+
+function checkStd(std: number[], where: string): number[] {
+  if (std.some((s) => s === 0)) {
+    throw new InputError("'preprocess.std' must not contain 0 (it divides)", { where });
+  }
+  return std;
+}
+
+function normaliseDigest(digest: string): string {
+  return digest.replace(/^sha256:/, '').toLowerCase();
+}

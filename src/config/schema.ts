@@ -1,0 +1,129 @@
+/**
+ * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
+ * for misspelt keys, and yields `schema/evalgate.schema.json` for editor completion
+ * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
+ * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
+ */
+import { z } from 'zod';
+
+const sha256Hex = z
+  .string()
+  .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
+
+const positiveInt = z.number().int().positive();
+const size2d = z
+  .union([positiveInt, z.tuple([positiveInt, positiveInt])])
+  .describe('Pixels: one number for a square, or [height, width].');
+const perChannel = z
+  .union([z.number(), z.array(z.number()).min(1).max(4)])
+  .describe('One value for every channel, or one per channel.');
+const fraction = z.number().min(0).max(1);
+
+export const modelSchema = z
+  .strictObject({
+    path: z.string().min(1).optional().describe('ONNX file, relative to this config file.'),
+    url: z.string().min(1).optional().describe('https URL of the ONNX file; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url (or path, to pin it).'),
+    input: z.string().min(1).optional().describe('Model input to feed, when the model has several.'),
+    output: z.string().min(1).optional().describe('Model output to read, when the model has several.'),
+    outputs: z
+      .enum(['logits', 'probabilities', 'log-probabilities'])
+      .default('logits')
+      .describe('What the output holds: softmax is applied to logits, exp to log-probabilities.'),
+  })
+  .describe('The model under evaluation.');
+
+export const testSetSchema = z
+  .strictObject({
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Folder (or .npz file) of the test set, relative to this file.'),
+    url: z.string().min(1).optional().describe('https URL of a .zip or .npz test set; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url.'),
+    manifest: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
+    lock: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
+  })
+  .describe('The locked test set.');
+
+export const preprocessSchema = z
+  .strictObject({
+    resize: size2d.optional(),
+    'center-crop': size2d.optional(),
+    color: z.enum(['gray', 'rgb', 'bgr']).default('rgb'),
+    scale: z
+      .number()
+      .positive()
+      .default(1 / 255)
+      .describe('Multiplies 0..255 pixel values.'),
+    mean: perChannel.default(0),
+    std: perChannel.default(1),
+    layout: z.enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
+  })
+  .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
+
+export const gatesSchema = z
+  .strictObject({
+    'per-class-recall': z
+      .strictObject({
+        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
+        'on-missing-class': z
+          .enum(['fail', 'warn'])
+          .default('fail')
+          .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
+      })
+      .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
+    accuracy: z.strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+    'macro-f1': z.strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+  })
+  .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe('Config format version.'),
+    task: z.literal('image-classification').default('image-classification'),
+    model: modelSchema,
+    classes: z.array(z.string().min(1)).min(1).optional().describe('Class names in model-output order.'),
+    'classes-file': z.string().min(1).optional().describe('Text file with one class name per line.'),
+    'test-set': testSetSchema,
+    preprocess: preprocessSchema.default({
+      color: 'rgb',
+      scale: 1 / 255,
+      mean: 0,
+      std: 1,
+      layout: 'NCHW',
+    }),
+    baseline: z
+      .strictObject({ report: z.string().min(1).optional().describe('Baseline report JSON.') })
+      .optional(),
+    gates: gatesSchema.default({
+      'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
+    }),
+    'batch-size': positiveInt.max(65536).default(32),
+    'top-k': positiveInt
+      .optional()
+      .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
+    seed: z.number().int().min(0).default(0),
+    device: z.enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
+  })
+  .describe('evalgate configuration (evalgate.yml).');
+
+export type RawConfig = z.output<typeof configSchema>;
+
+/** JSON Schema for editors (written to schema/evalgate.schema.json). */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'evalgate.yml',
+  };
+}

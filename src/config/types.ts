@@ -1,0 +1,58 @@
+/** The resolved configuration: every path absolute, every default applied. */
+import type { GatesConfig } from '../compare/types.js';
+import type { ColorMode, Layout } from '../dataset/types.js';
+import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
+
+/** A file that comes from disk or from a pinned https URL. */
+export type ArtifactSource =
+  | { kind: 'path'; path: string; sha256?: string }
+  | { kind: 'url'; url: string; sha256: string };
+
+export interface EvalConfig {
+  /** The config file, or null when everything came from flags. */
+  configFile: string | null;
+  /** Folder that relative paths were resolved against. */
+  baseDir: string;
+  task: 'image-classification';
+  model: {
+    source: ArtifactSource;
+    input?: string;
+    output?: string;
+    outputKind: OutputKind;
+  };
+  /** Class names in model-output order. */
+  classes: string[];
+  testSet: {
+    source: ArtifactSource;
+    /** Manifest path relative to the test-set folder. */
+    manifest?: string;
+    /** Absolute lock path; null for `lock: none`; undefined = default inside the test-set folder. */
+    lock: string | null | undefined;
+  };
+  preprocess: {
+    resize: [number, number] | null;
+    centerCrop: [number, number] | null;
+    color: ColorMode;
+    scale: number;
+    mean: number[];
+    std: number[];
+    layout: Layout;
+  };
+  /** Absolute path of the baseline report, or null for none. */
+  baselineReport: string | null;
+  gates: GatesConfig;
+  batchSize: number;
+  /** null = default (5 when there are at least 5 classes, else off). */
+  topK: number | null;
+  seed: number;
+  device: ExecutionProvider;
+}
+
+/** Flags that override the config file (CLI flags, action inputs). */
+export interface ConfigOverrides {
+  model?: string;
+  testSet?: string;
+  baseline?: string | null;
+  batchSize?: number;
+  device?: ExecutionProvider;
+}

@@ -1,0 +1,37 @@
+/** Maps label names to class indices with messages that name the label, where it came from and the list. */
+import { closest } from 'fastest-levenshtein';
+import { InputError } from '../errors.js';
+
+/** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
+export function classIndex(classNames: string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  classNames.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  return index;
+}
+
+/** Formats the class list for a message, shortened when long. */
+export function formatClassList(classNames: string[]): string {
+  const shown = classNames.slice(0, 20).map((n) => `'${n}'`);
+  const more = classNames.length > 20 ? `, ... (${classNames.length} classes)` : '';
+  return `[${shown.join(', ')}${more}]`;
+}
+
+/** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
+export function unknownLabelError(
+  label: string,
+  what: string,
+  classNames: string[],
+  where: string,
+): InputError {
+  const suggestion = classNames.length > 0 ? closest(label, classNames) : undefined;
+  const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
+  return new InputError(
+    `label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`,
+    {
+      where,
+      hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
+    },
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * Image-folder test sets: one sub-folder per class, the folder name being the class name (the layout of
+ * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
+ * letter case) below a class folder is a sample of that class.
+ *
+ * What is skipped, and what is an error (documented in the README):
+ * - hidden entries (names starting with '.', such as .DS_Store or .git) are skipped everywhere;
+ * - the lock file (`evalgate.lock.json`, or the configured lock path) is skipped wherever it sits;
+ * - files directly in the root that are not images (README.md, labels.txt) are not samples and are
+ *   ignored; an image directly in the root has no class and is an error;
+ * - any other file inside a class folder is an error naming the file: a test set never loses a sample
+ *   silently;
+ * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
+ *   report it as absent).
+ *
+ * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { classIndex, unknownLabelError } from './classLabels.js';
+import { decodeImage } from './decodeImage.js';
+import { compareCodeUnits, isHiddenName, isImageFileName, LOCK_FILE_NAME } from './testSetPaths.js';
+import type { DecodedImage, TestSet, TestSetSample } from './types.js';
+
+export interface ReadImageFolderOptions {
+  root: string;
+  classNames: string[];
+  /** Absolute path of the lock file, when it sits inside the root under another name. */
+  lockPath?: string;
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path).isDirectory(); // follows symlinks, as ImageFolder does
+}
+
+export function readImageFolder(options: ReadImageFolderOptions): TestSet {
+  const root = resolve(options.root);
+  const lockPath = options.lockPath ? resolve(options.lockPath) : undefined;
+  const labels = classIndex(options.classNames);
+  const samples: TestSetSample[] = [];
+
+  const skip = (name: string, abs: string) =>
+    isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
+
+  const walk = (folder: string, relative: string, label: number) => {
+    for (const name of readdirSync(folder)) {
+      const abs = join(folder, name);
+      if (skip(name, abs)) continue;
+      const id = `${relative}/${name}`;
+      if (isDirectory(abs)) {
+        walk(abs, id, label);
+      } else if (isImageFileName(name)) {
+        samples.push({ id, label, slices: {} });
+      } else {
+        throw new InputError('not a PNG or JPEG file inside a class folder', {
+          where: abs,
+          hint: 'remove the file or move it out of the test set (hidden files, starting with ".", are ignored)',
+        });
+      }
+    }
+  };
+
+  for (const name of readdirSync(root)) {
+    const abs = join(root, name);
+    if (skip(name, abs)) continue;
+    if (isDirectory(abs)) {
+      const label = labels.get(name);
+      if (label === undefined) throw unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
+      walk(abs, name, label);
+    } else if (isImageFileName(name)) {
+      throw new InputError('image directly in the test-set folder has no class', {
+        where: abs,
+        hint: 'put every image in a sub-folder named after its class (for example cat/001.png)',
+      });
+    }
+    // Other top-level files (README.md, labels.txt) are documentation, not samples.
+  }
+
+  samples.sort((a, b) => compareCodeUnits(a.id, b.id));
+  const files = samples.map((s) => s.id);
+
+  return {
+    format: 'image-folder',
+    root,
+    files,
+    samples,
+    sliceColumns: [],
+    decode(index: number): DecodedImage {
+      const file = join(root, samples[index].id);
+      return decodeImage(readImageBytes(file), file);
+    },
+  };
+}
+
+/** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */
+export function readImageBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`,
+      {
+        where: file,
+        hint: 'the test set changed while evalgate was reading it, or the file is not readable',
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The evaluation flow, GitHub-free: config -> artifacts -> dataset (locked) -> runtime ->
+ * metrics -> report. Adapters (CLI, action) call this and decide what to do with the report.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fetchArtifact, type FetchLike } from '../artifacts/fetchArtifact.js';
+import { hashFile } from '../artifacts/hashFile.js';
+import { readOnnxModelInfo } from '../artifacts/onnxModelInfo.js';
+import type { EvalConfig } from '../config/types.js';
+import { batchTestSet, prefetch } from '../dataset/batches.js';
+import { computeDigest, readLock, verifyLock } from '../dataset/lock.js';
+import { openTestSet } from '../dataset/openTestSet.js';
+import { defaultLockPath } from '../dataset/testSetPaths.js';
+import type { PreprocessOptions, TestSet } from '../dataset/types.js';
+import { InputError } from '../errors.js';
+import { computeMetrics } from '../metrics/computeMetrics.js';
+import { addSample, createMetricState, updateMetricState } from '../metrics/metricState.js';
+import { scoreBatch } from '../metrics/scoreBatch.js';
+import type { MetricState } from '../metrics/types.js';
+import { describeEnvironment } from '../report/environment.js';
+import { REPORT_SCHEMA, type Report, type SliceReport } from '../report/types.js';
+import { loadOnnxRuntime } from '../runtime/loadOnnxRuntime.js';
+import {
+  looksLikeProbabilities,
+  NonFiniteOutputError,
+  openModelSession,
+  toProbabilities,
+} from '../runtime/modelSession.js';
+import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface EvaluateOptions {
+  /** A runtime already loaded (tests, or an adapter that resolved it); loaded from node_modules otherwise. */
+  runtime?: LoadedRuntime;
+  /** Folder holding onnxruntime-node, for air-gapped runners. */
+  onnxruntimePath?: string;
+  cacheDir?: string;
+  fetch?: FetchLike;
+  /** Called after each batch with samples done and total; for progress display. */
+  onProgress?: (done: number, total: number) => void;
+  /** Clock in milliseconds; injectable so that tests can fix timings. */
+  now?: () => number;
+}
+
+/** Evaluates the configured model on the configured, lock-verified test set. */
+export async function evaluateModel(config: EvalConfig, options: EvaluateOptions = {}): Promise<Report> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const warnings: string[] = [];
+
+  const model = await fetchArtifact(config.model.source, {
+    label: 'model',
+    cacheDir: options.cacheDir,
+    fetch: options.fetch,
+  });
+  const testSetArtifact = await fetchArtifact(config.testSet.source, {
+    label: 'test-set',
+    cacheDir: options.cacheDir,
+    fetch: options.fetch,
+    unpackZip: true,
+  });
+
+  // The lock is verified before anything is decoded or run: numbers from changed data are lies.
+  const lockPath =
+    config.testSet.lock === null ? undefined : (config.testSet.lock ?? defaultLockPath(testSetArtifact.path));
+  const testSet = await openTestSet({
+    root: testSetArtifact.path,
+    manifest: config.testSet.manifest,
+    classNames: config.classes,
+    lockPath,
+  });
+  const { digest, locked } = await checkLock(lockPath, testSet, config.classes);
+  if (!locked) {
+    warnings.push(
+      'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
+    );
+  }
+
+  const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
+  const session = await openModelSession(runtime.ort, {
+    modelPath: model.path,
+    inputName: config.model.input,
+    outputName: config.model.output,
+    outputKind: config.model.outputKind,
+    numClasses: config.classes.length,
+    executionProvider: config.device,
+  });
+  const identity = await describeModel(model.path, config, session);
+
+  const numClasses = config.classes.length;
+  const topK = resolveTopK(config.topK, numClasses);
+  const state = createMetricState(numClasses, topK);
+  const sliceStates = new Map<string, Map<string, MetricState>>();
+  const total = testSet.samples.length;
+  const records = {
+    labels: new Int32Array(total),
+    predictions: new Int32Array(total),
+    confidences: new Float32Array(total),
+    seen: new Uint8Array(total),
+  };
+
+  const preprocess = resolvePreprocess(config, session, testSet);
+  let inferenceMs = 0;
+  let done = 0;
+  let probabilityWarningGiven = false;
+  try {
+    for await (const batch of prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1)) {
+      const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
+      const inferenceStart = now();
+      let raw: Float32Array;
+      try {
+        raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
+      } catch (error) {
+        if (error instanceof NonFiniteOutputError) throw nameNonFiniteSamples(error, batch.indices, testSet);
+        throw error;
+      }
+      inferenceMs += now() - inferenceStart;
+      const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
+      // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
+      if (
+        !probabilityWarningGiven &&
+        config.model.outputKind === 'logits' &&
+        looksLikeProbabilities(raw, batch.size, numClasses)
+      ) {
+        probabilityWarningGiven = true;
+        warnings.push(
+          `The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`,
+        );
+      }
+      const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
+      updateMetricState(state, labels, scored, batch.size);
+      for (let j = 0; j < batch.size; j++) {
+        const index = batch.indices[j];
+        records.labels[index] = labels[j];
+        records.predictions[index] = scored.predictions[j];
+        records.confidences[index] = scored.confidences[j];
+        records.seen[index] = 1;
+        const sample = testSet.samples[index];
+        for (const column of testSet.sliceColumns) {
+          const value = sample.slices[column] ?? '';
+          let byValue = sliceStates.get(column);
+          if (!byValue) {
+            byValue = new Map();
+            sliceStates.set(column, byValue);
+          }
+          let sliceState = byValue.get(value);
+          if (!sliceState) {
+            sliceState = createMetricState(numClasses, topK);
+            byValue.set(value, sliceState);
+          }
+          addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
+        }
+      }
+      done += batch.size;
+      options.onProgress?.(done, total);
+    }
+  } finally {
+    await session.close();
+  }
+  if (done !== total || records.seen.includes(0)) {
+    throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
+  }
+
+  const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
+  const slices: SliceReport[] = [];
+  for (const [column, byValue] of sliceStates) {
+    for (const value of [...byValue.keys()].sort()) {
+      const sliceState = byValue.get(value)!;
+      const {
+        classes: sliceClasses,
+        confusionMatrix: _matrix,
+        ...sliceHeadline
+      } = computeMetrics(sliceState, config.classes);
+      slices.push({
+        column,
+        value,
+        samples: sliceState.count,
+        metrics: sliceHeadline,
+        classes: sliceClasses,
+      });
+    }
+  }
+  for (const c of classes) {
+    if (!c.evaluable) {
+      warnings.push(`Class '${c.name}' has no samples in the test set: its recall is not evaluable.`);
+    }
+  }
+
+  const totalSeconds = (now() - started) / 1000;
+  const support: Record<string, number> = {};
+  for (const c of classes) support[c.name] = c.support;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'evalgate', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    task: config.task,
+    model: identity,
+    testSet: {
+      digest,
+      locked,
+      format: testSet.format,
+      source: displaySource(config.testSet.source, config.baseDir),
+      size: total,
+      support,
+    },
+    classNames: config.classes,
+    metrics: headline,
+    classes,
+    confusionMatrix,
+    slices,
+    environment: describeEnvironment(runtime.version, config.device),
+    settings: {
+      batchSize: config.batchSize,
+      seed: config.seed,
+      topK,
+      preprocess: { ...preprocess },
+    },
+    samples: {
+      ids: testSet.samples.map((s) => s.id),
+      labels: Array.from(records.labels),
+      predictions: Array.from(records.predictions),
+      confidences: Array.from(records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+    },
+    timing: {
+      totalSeconds: round(totalSeconds, 3),
+      inferenceSeconds: round(inferenceMs / 1000, 3),
+      samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
+    },
+    warnings,
+  };
+}
+
+/** k for top-k accuracy: as configured, else 5 when there are at least 5 classes, else off (0). */
+export function resolveTopK(configured: number | null, numClasses: number): number {
+  if (configured !== null) return Math.min(configured, numClasses);
+  return numClasses >= 5 ? 5 : 0;
+}
+
+async function checkLock(
+  lockPath: string | undefined,
+  testSet: TestSet,
+  classNames: string[],
+): Promise<{ digest: string; locked: boolean }> {
+  if (lockPath === undefined) return { digest: await computeDigest(testSet), locked: false };
+  const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames);
+  return { digest, locked: true };
+}
+
+function resolvePreprocess(config: EvalConfig, session: ModelSession, testSet: TestSet): PreprocessOptions {
+  const layout = config.preprocess.layout;
+  const shape = session.sampleShape;
+  let channels: number;
+  if (testSet.featureLength !== undefined || layout === 'flat') {
+    // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
+    channels = config.preprocess.color === 'gray' ? 1 : 3;
+  } else if (shape.length !== 3) {
+    throw new InputError(
+      `the model input '${session.input.name}' has per-sample shape [${shape.join(', ')}], which is not an image layout; preprocess.layout is ${layout}`,
+      { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' },
+    );
+  } else {
+    const modelChannels = layout === 'NCHW' ? shape[0] : shape[2];
+    channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
+  }
+  return { ...config.preprocess, channels };
+}
+
+function nameNonFiniteSamples(error: NonFiniteOutputError, indices: number[], testSet: TestSet): InputError {
+  const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
+  const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
+  return new InputError(`the model produced NaN or infinite outputs for ${ids.length} sample(s): ${shown}`, {
+    where: 'model',
+    hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
+  });
+}
+
+async function describeModel(modelPath: string, config: EvalConfig, session: ModelSession) {
+  const bytes = await readFile(modelPath);
+  const info = readOnnxModelInfo(bytes);
+  const { sha256, size } = await hashFile(modelPath);
+  let totalSize = size;
+  const externalData: Array<{ path: string; sha256: string; size: number }> = [];
+  for (const location of info?.externalDataFiles ?? []) {
+    const file = path.resolve(path.dirname(modelPath), location);
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue;
+    const hashed = await hashFile(file);
+    externalData.push({ path: location, ...hashed });
+    totalSize += hashed.size;
+  }
+  return {
+    source: displaySource(config.model.source, config.baseDir),
+    sha256,
+    size: totalSize,
+    parameterCount: info?.parameterCount ?? null,
+    externalData,
+    inputs: session.inputs,
+    outputs: session.outputs,
+    input: session.input.name,
+    output: session.output.name,
+    outputKind: config.model.outputKind,
+  };
+}
+
+function displaySource(source: EvalConfig['model']['source'], baseDir: string): string {
+  if (source.kind === 'url') return source.url;
+  const relative = path.relative(baseDir, source.path);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? source.path : relative || '.';
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

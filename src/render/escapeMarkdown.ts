@@ -1,0 +1,57 @@
+/**
+ * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
+ * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
+ * render as those characters: no tags, no broken table cells, no mentions, no links.
+ */
+import { printableName } from '../compare/messageText.js';
+
+/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  return `${points.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control characters become visible
+ * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
+ * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
+ */
+export function escapeMarkdown(text: string, max = Number.POSITIVE_INFINITY): string {
+  return truncate(printableName(text), max)
+    .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!)
+    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b');
+}
+
+/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
+export function digestCode(digest: string, maxHex = 64): string {
+  const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
+  if (!match) return escapeMarkdown(digest, 80);
+  const hex = match[2]!;
+  const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
+  return `\`${match[1] ?? ''}${shown}\``;
+}
+
+/** An http(s) URL usable as a markdown link target, or null for anything else. */
+export function safeUrl(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  // URL.href is already percent-encoded except for characters that end a link destination.
+  return parsed.href.replace(
+    /[()<> "'`]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}

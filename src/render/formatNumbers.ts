@@ -1,0 +1,60 @@
+/** Number formatting shared by the markdown and terminal renderers. */
+import type { MetricScale } from '../compare/compare.js';
+
+/** Shown where a figure is undefined (absent class, no baseline). */
+export const NONE = '—';
+
+/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
+export function formatRate(value: number | null): string {
+  return value === null ? NONE : `${(value * 100).toFixed(1)}%`;
+}
+
+/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
+export function formatCorrelation(value: number | null): string {
+  return value === null ? NONE : withMinus(value.toFixed(3));
+}
+
+export function formatMetric(value: number | null, scale: MetricScale): string {
+  return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
+}
+
+function withMinus(text: string): string {
+  return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
+}
+
+/**
+ * A change, signed and with a direction: rates in percentage points with two decimals (the
+ * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
+ * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ */
+export function formatChange(delta: number | null, scale: MetricScale, arrows = true): string {
+  if (delta === null) return NONE;
+  const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
+  const digits = scale === 'rate' ? 2 : 3;
+  const unit = scale === 'rate' ? ' pp' : '';
+  const text = size.toFixed(digits);
+  const plus = arrows ? '▲ +' : '+';
+  const minus = arrows ? '▼ \u2212' : '-';
+  // Float noise from computing the same ratio two ways is no change.
+  if (Math.abs(delta) < 1e-12) return `0${unit}`;
+  // Nonzero but below display precision: say so instead of printing a misleading 0.
+  const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
+  return `${delta > 0 ? plus : minus}${shown}${unit}`;
+}
+
+/** Bytes in binary units: 187392 -> "183.0 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,0 +1,105 @@
+/**
+ * The verdict as plain text for a terminal or a log: headline, failed gates, notes, the top
+ * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
+ * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
+ */
+import { headlineMetrics, metricScale } from '../compare/compare.js';
+import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
+import { printableName } from '../compare/messageText.js';
+import type { Comparison, Verdict } from '../compare/types.js';
+import type { Report } from '../report/types.js';
+import { classRows } from './classRows.js';
+import { truncate } from './escapeMarkdown.js';
+import { formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
+
+const MAX_LISTED_FAILURES = 20;
+const MAX_TABLE_ROWS = 10;
+const MAX_NAME_CHARS = 40;
+
+export function renderVerdictText(
+  verdict: Verdict,
+  candidate: Report,
+  comparison: Comparison | null,
+): string {
+  const lines: string[] = [];
+  const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
+  if (verdict.passed) {
+    lines.push(
+      verdict.comparedWithBaseline
+        ? `evalgate: PASSED - all ${formatCount(evaluated)} gates passed against the baseline`
+        : 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline',
+    );
+  } else {
+    lines.push(
+      `evalgate: FAILED - ${formatCount(verdict.failures.length)} of ${formatCount(evaluated)} ` +
+        `${evaluated === 1 ? 'gate' : 'gates'} failed`,
+    );
+  }
+
+  for (const failure of verdict.failures.slice(0, MAX_LISTED_FAILURES)) {
+    lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
+  }
+  if (verdict.failures.length > MAX_LISTED_FAILURES) {
+    lines.push(
+      `  ... and ${formatCount(verdict.failures.length - MAX_LISTED_FAILURES)} more (see the report)`,
+    );
+  }
+  const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+  for (const note of notes.slice(0, MAX_LISTED_FAILURES)) lines.push(`  note: ${printableName(note)}`);
+  if (!candidate.testSet.locked) lines.push('  warning: the test set is not locked (lock: none)');
+  for (const warning of candidate.warnings) lines.push(`  warning: ${printableName(warning)}`);
+
+  const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
+  if (regressed.length > 0) {
+    lines.push('', 'Top regressions:');
+    const table = [
+      ['class', 'support', 'baseline', 'candidate', 'change'],
+      ...regressed
+        .slice(0, MAX_TABLE_ROWS)
+        .map((r) => [
+          truncate(printableName(r.name), MAX_NAME_CHARS),
+          formatCount(r.support),
+          formatRate(r.baselineRecall),
+          formatRate(r.candidateRecall),
+          formatChange(r.recallDelta, 'rate', false),
+        ]),
+    ];
+    lines.push(...alignColumns(table).map((line) => `  ${line}`));
+    if (regressed.length > MAX_TABLE_ROWS) {
+      lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
+    }
+  }
+
+  lines.push('');
+  if (comparison !== null) {
+    for (const m of comparison.metrics) {
+      const scale = metricScale(m.metric);
+      lines.push(
+        `  ${m.label}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
+          `${formatChange(m.delta, scale, false)})`,
+      );
+    }
+    if (comparison.changedPredictions !== null) {
+      lines.push(
+        `  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`,
+      );
+    }
+  } else {
+    for (const m of headlineMetrics(candidate)) lines.push(`  ${m.label}: ${formatMetric(m.value, m.scale)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Left-aligns the first column and right-aligns the others (numbers). */
+function alignColumns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => Array.from(row[c]!).length)));
+  return rows.map((row) =>
+    row
+      .map((cell, c) => {
+        const pad = ' '.repeat(widths[c]! - Array.from(cell).length);
+        return c === 0 ? cell + pad : pad + cell;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}

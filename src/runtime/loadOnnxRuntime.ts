@@ -1,0 +1,185 @@
+/**
+ * Finds and loads onnxruntime-node at run time.
+ *
+ * The ncc bundle in dist/ leaves onnxruntime-node out (its native code is ~45 MB per platform), so
+ * the runtime is resolved here from an ordered list of places, first match wins (conventions,
+ * "Shipping the native runtime"): an explicit folder (the `onnxruntime-path` input), then the
+ * project's node_modules. The runner's tool cache, @actions/cache and an install of the pinned
+ * version slot into `defaultRuntimeResolvers` later, in that order.
+ *
+ * The module is loaded with a dynamic `import()` of a computed file URL; the `webpackIgnore`
+ * comment keeps the bundler from trying to resolve it at build time.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.js';
+import { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
+import type { LoadedRuntime, OrtModule } from './types.js';
+
+export { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
+
+const RUNTIME_PACKAGE = 'onnxruntime-node';
+
+/** A folder holding the onnxruntime-node package, and where it came from (for messages and the report). */
+export interface RuntimeCandidate {
+  packageDir: string;
+  source: string;
+}
+
+/** One place to look for onnxruntime-node; null when it is not there. */
+export interface RuntimeResolver {
+  name: string;
+  resolve(): Promise<RuntimeCandidate | null>;
+}
+
+export interface LoadOnnxRuntimeOptions {
+  /** A folder containing node_modules/onnxruntime-node, a node_modules folder, or the package folder itself. */
+  explicitPath?: string;
+  /** Replaces the default resolvers (tests). */
+  resolvers?: RuntimeResolver[];
+}
+
+export async function loadOnnxRuntime(options: LoadOnnxRuntimeOptions = {}): Promise<LoadedRuntime> {
+  const resolvers = options.resolvers ?? defaultRuntimeResolvers(options.explicitPath);
+  for (const resolver of resolvers) {
+    const candidate = await resolver.resolve();
+    if (candidate !== null) return loadRuntimePackage(candidate);
+  }
+  throw new InputError(
+    `${RUNTIME_PACKAGE} was not found (looked in: ${resolvers.map((r) => r.name).join(', ')})`,
+    {
+      where: 'onnxruntime-path',
+      hint: `install it with \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`, or set onnxruntime-path to a folder that contains node_modules/${RUNTIME_PACKAGE}`,
+    },
+  );
+}
+
+/** The resolvers in the order they are tried. An explicit path, when given, is the only one. */
+export function defaultRuntimeResolvers(explicitPath?: string): RuntimeResolver[] {
+  if (explicitPath !== undefined && explicitPath !== '') return [explicitPathResolver(explicitPath)];
+  return [nodeModulesResolver()];
+}
+
+/** The `onnxruntime-path` folder. A path that holds no runtime is an error, never a silent fallback. */
+export function explicitPathResolver(explicitPath: string): RuntimeResolver {
+  return {
+    name: `onnxruntime-path ${explicitPath}`,
+    async resolve() {
+      const root = path.resolve(explicitPath);
+      const candidates = [
+        root,
+        path.join(root, RUNTIME_PACKAGE),
+        path.join(root, 'node_modules', RUNTIME_PACKAGE),
+      ];
+      const found = candidates.find(isRuntimePackageDir);
+      if (found === undefined) {
+        throw new InputError(`no ${RUNTIME_PACKAGE} package found in '${explicitPath}'`, {
+          where: 'onnxruntime-path',
+          hint: `point it at a folder that contains node_modules/${RUNTIME_PACKAGE} (for example one made by \`npm install --prefix <dir> ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`) or at the package folder itself`,
+        });
+      }
+      return { packageDir: found, source: found };
+    },
+  };
+}
+
+/** node_modules, resolved the way Node resolves a dependency of this module. */
+export function nodeModulesResolver(fromUrl: string = import.meta.url): RuntimeResolver {
+  return {
+    name: 'node_modules',
+    async resolve() {
+      try {
+        const manifest = createRequire(fromUrl).resolve(`${RUNTIME_PACKAGE}/package.json`);
+        const packageDir = path.dirname(manifest);
+        return { packageDir, source: packageDir };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+interface RuntimeManifest {
+  name?: string;
+  version?: string;
+  main?: string;
+  binary?: { napi_versions?: number[] };
+}
+
+function isRuntimePackageDir(dir: string): boolean {
+  const file = path.join(dir, 'package.json');
+  if (!existsSync(file)) return false;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as RuntimeManifest).name === RUNTIME_PACKAGE;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks that the package has a native binary for this platform, then imports it. */
+export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<LoadedRuntime> {
+  const { packageDir, source } = candidate;
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as RuntimeManifest;
+  const version = manifest.version ?? 'unknown';
+  const napi = manifest.binary?.napi_versions?.[0] ?? 6;
+  const binDir = path.join(packageDir, 'bin', `napi-v${napi}`);
+  const platform = `${process.platform}/${process.arch}`;
+  if (!existsSync(path.join(binDir, process.platform, process.arch, 'onnxruntime_binding.node'))) {
+    const available = listPrebuiltPlatforms(binDir);
+    throw new InputError(
+      `${RUNTIME_PACKAGE} ${version} in '${packageDir}' has no native binary for ${platform}` +
+        (available.length > 0 ? ` (it has: ${available.join(', ')})` : ''),
+      {
+        where: 'onnxruntime-path',
+        hint: `onnxruntime-node ships prebuilt binaries for Linux, macOS and Windows on x64 and arm64; run on one of those, or set onnxruntime-path to a build of ${RUNTIME_PACKAGE} for ${platform}`,
+      },
+    );
+  }
+  const entry = path.join(packageDir, manifest.main ?? 'index.js');
+  let namespace: { default?: unknown };
+  try {
+    namespace = (await import(/* webpackIgnore: true */ pathToFileURL(entry).href)) as { default?: unknown };
+  } catch (error) {
+    throw new InputError(
+      `could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${error instanceof Error ? error.message : String(error)}`,
+      {
+        where: 'onnxruntime-path',
+        hint: `reinstall it (\`npm ci\`, or \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,
+        cause: error,
+      },
+    );
+  }
+  // A CommonJS package: its exports object is the namespace's default.
+  const ort = (namespace.default ?? namespace) as OrtModule;
+  if (typeof ort?.InferenceSession?.create !== 'function') {
+    throw new InputError(`'${packageDir}' does not export an onnxruntime InferenceSession`, {
+      where: 'onnxruntime-path',
+      hint: `point onnxruntime-path at an installed ${RUNTIME_PACKAGE} package`,
+    });
+  }
+  return { ort, version, source };
+}
+
+function listPrebuiltPlatforms(binDir: string): string[] {
+  const found: string[] = [];
+  if (!existsSync(binDir)) return found;
+  for (const os of readdirSync(binDir)) {
+    const osDir = path.join(binDir, os);
+    if (!statSync(osDir).isDirectory()) continue;
+    for (const arch of readdirSync(osDir)) {
+      if (existsSync(path.join(osDir, arch, 'onnxruntime_binding.node'))) found.push(`${os}/${arch}`);
+    }
+  }
+  return found.sort();
+}
+
+/** For hints: the pinned version, or words pointing at package.json if it cannot be read. */
+function safePinnedVersion(): string {
+  try {
+    return pinnedOnnxRuntimeVersion();
+  } catch {
+    return 'the version in package.json';
+  }
+}
