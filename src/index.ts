@@ -1,4 +1,6 @@
-/** Action entry: everything happens in run(). */
+/** Action entry: everything happens in run(). The same file is the decode workers' script. */
 import { run } from './action/run.js';
+import { isDecodeWorker, runDecodeWorker } from './dataset/decodeWorker.js';
 
-await run();
+if (isDecodeWorker()) runDecodeWorker();
+else await run({ decodeWorkerScript: new URL(import.meta.url) });

@@ -184,7 +184,7 @@ export function makeReport(spec: ReportSpec): Report {
       onnxruntime: '1.30.0',
       executionProvider: spec.executionProvider ?? 'cpu',
     },
-    settings: { batchSize: 32, seed: 0, topK: k, preprocess: { resize: [8, 8], color: 'gray', layout: 'NCHW' } },
+    settings: { batchSize: 32, decodeWorkers: 0, intraOpThreads: null, seed: 0, topK: k, preprocess: { resize: [8, 8], color: 'gray', layout: 'NCHW' } },
     samples: { ids, labels, predictions, confidences },
     timing: { totalSeconds: 1.84, inferenceSeconds: 0.31, samplesPerSecond: total / 0.31 },
     warnings: spec.warnings ?? [],

@@ -13477,6 +13477,8 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Typed errors. Lower modules throw these; only the adapters (CLI, action) turn them into
@@ -13524,43 +13526,985 @@ function exitCodeOf(error) {
     return error instanceof EvalgateError ? error.exitCode : ExitCode.internal;
 }
 
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(1916);
-;// CONCATENATED MODULE: ./src/config/suggest.ts
-/** "Did you mean" suggestions for misspelt config keys and enum values. */
-
+;// CONCATENATED MODULE: ./src/dataset/resizeBilinear.ts
 /**
- * The nearest candidate to `word`, or undefined when nothing is close enough to be a plausible
- * typo (more than a third of the word, at least 2 edits, would be a guess, not a suggestion).
+ * Separable antialiased bilinear resize of one float plane, computed exactly as PIL's
+ * `Image.resize(size, Image.BILINEAR)` on a mode 'F' image (libImaging/Resample.c: `precompute_coeffs`,
+ * `ImagingResampleHorizontal_32bpc`, `ImagingResampleVertical_32bpc`), which is also what torchvision's
+ * `Resize(antialias=True)` computes on tensors.
+ *
+ * The triangle filter's support is widened by the downscale factor (support = max(in/out, 1)), so a
+ * downscale averages every input pixel it covers instead of sampling two (no aliasing). Weights are
+ * doubles, sums are doubles, and the horizontal pass is stored as float32 before the vertical pass, as
+ * PIL does; the result matches PIL's float output to float32 rounding.
  */
-function nearest(word, candidates) {
-    const normalised = word.toLowerCase().replace(/[_\s]/g, '-');
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-        const d = (0,mod/* distance */.Io)(normalised, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
+/** PIL's bilinear (triangle) filter, support 1. */
+function triangle(x) {
+    const a = x < 0 ? -x : x;
+    return a < 1 ? 1 - a : 0;
+}
+const coefficientCache = new Map();
+const CACHE_LIMIT = 64;
+/** PIL `precompute_coeffs` for resizing `inSize` samples to `outSize` over the whole input. */
+function coefficients(inSize, outSize) {
+    const key = `${inSize}>${outSize}`;
+    const cached = coefficientCache.get(key);
+    if (cached)
+        return cached;
+    const scale = inSize / outSize;
+    const filterScale = Math.max(scale, 1);
+    const support = 1 * filterScale;
+    const taps = Math.ceil(support) * 2 + 1;
+    const first = new Int32Array(outSize);
+    const count = new Int32Array(outSize);
+    const weights = new Float64Array(outSize * taps);
+    const inverse = 1 / filterScale;
+    for (let i = 0; i < outSize; i++) {
+        const center = (i + 0.5) * scale;
+        // C casts truncate toward zero; the clamp to 0 makes the sign case irrelevant.
+        let lo = Math.trunc(center - support + 0.5);
+        if (lo < 0)
+            lo = 0;
+        let hi = Math.trunc(center + support + 0.5);
+        if (hi > inSize)
+            hi = inSize;
+        const n = hi - lo;
+        let sum = 0;
+        const base = i * taps;
+        for (let k = 0; k < n; k++) {
+            const w = triangle((k + lo - center + 0.5) * inverse);
+            weights[base + k] = w;
+            sum += w;
         }
+        if (sum !== 0)
+            for (let k = 0; k < n; k++)
+                weights[base + k] /= sum;
+        first[i] = lo;
+        count[i] = n;
     }
-    const allowed = Math.max(2, Math.ceil(word.length / 3));
-    return bestDistance <= allowed ? best : undefined;
+    const result = { first, count, weights, taps };
+    if (coefficientCache.size >= CACHE_LIMIT)
+        coefficientCache.clear();
+    coefficientCache.set(key, result);
+    return result;
+}
+let rowAccumulator = new Float64Array(0);
+/**
+ * Resizes `src` (inH x inW, row-major) into `dst` (outH x outW) using `tmp` (at least inH * outW) for the
+ * horizontal pass. A dimension whose size does not change is copied, as in PIL.
+ */
+function resizePlane(src, inH, inW, dst, outH, outW, tmp) {
+    // Horizontal pass: src (inH x inW) -> tmp (inH x outW).
+    let horizontal = src;
+    if (outW !== inW) {
+        const { first, count, weights, taps } = coefficients(inW, outW);
+        for (let y = 0; y < inH; y++) {
+            const row = y * inW;
+            const outRow = y * outW;
+            for (let x = 0; x < outW; x++) {
+                const lo = row + first[x];
+                const n = count[x];
+                const wBase = x * taps;
+                let sum = 0;
+                for (let k = 0; k < n; k++)
+                    sum += src[lo + k] * weights[wBase + k];
+                tmp[outRow + x] = sum;
+            }
+        }
+        horizontal = tmp;
+    }
+    // Vertical pass: horizontal (inH x outW) -> dst (outH x outW), accumulating a whole row in doubles.
+    if (outH === inH) {
+        if (horizontal !== dst)
+            dst.set(horizontal.subarray(0, outH * outW));
+        return;
+    }
+    const { first, count, weights, taps } = coefficients(inH, outH);
+    if (rowAccumulator.length < outW)
+        rowAccumulator = new Float64Array(outW);
+    const acc = rowAccumulator;
+    for (let y = 0; y < outH; y++) {
+        acc.fill(0, 0, outW);
+        const lo = first[y];
+        const n = count[y];
+        const wBase = y * taps;
+        for (let k = 0; k < n; k++) {
+            const w = weights[wBase + k];
+            const row = (lo + k) * outW;
+            for (let x = 0; x < outW; x++)
+                acc[x] += horizontal[row + x] * w;
+        }
+        const outRow = y * outW;
+        for (let x = 0; x < outW; x++)
+            dst[outRow + x] = acc[x];
+    }
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-/** evalgate's version, written into every report. Kept equal to package.json by a test. */
-const TOOL_VERSION = '0.1.0';
+;// CONCATENATED MODULE: ./src/dataset/preprocess.ts
+/**
+ * Turns one decoded image into the model's input values, in the order a PIL/torchvision training
+ * pipeline applies them:
+ *
+ *   colour conversion  -> resize [h, w]             -> centre crop [h, w]  -> x * scale -> (x - mean[c]) / std[c]
+ *   (PIL convert)         (PIL BILINEAR, antialiased)   (torchvision)           (ToTensor)   (Normalize)
+ *
+ * and writes the result in the requested layout: NCHW ([C, H, W] per sample), NHWC ([H, W, C]) or flat
+ * ([H * W * C], pixel-major, channels interleaved: numpy's `images.reshape(n, -1)` of HWC images).
+ *
+ * Colour: `gray` from a colour image uses ITU-R 601-2 luma exactly as PIL's `convert('L')` computes it on
+ * 8-bit data: L = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16, i.e. R * 299/1000 + G * 587/1000 +
+ * B * 114/1000 rounded (libImaging/Convert.c); float array data uses the unrounded weights. `bgr` swaps
+ * the channel order. A gray image with `rgb`/`bgr` is replicated into three channels (PIL
+ * `convert('RGB')`), and `gray` with a 3-channel model replicates the gray channel. Alpha never reaches
+ * the model. Pixels outside the image after a crop larger than the image are 0, as torchvision pads.
+ */
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/** Output height and width after resize and crop, for a source of the given size. */
+function outputSize(options, source) {
+    if (options.centerCrop)
+        return options.centerCrop;
+    if (options.resize)
+        return options.resize;
+    if (!source)
+        throw new Error('preprocessedShape needs the image size when neither resize nor crop is set');
+    return [source.height, source.width];
+}
+/**
+ * Per-sample tensor shape: [C, H, W] (NCHW), [H, W, C] (NHWC) or [C * H * W] (flat). `source` (the
+ * decoded image size) is needed only when neither `resize` nor `centerCrop` fixes the size.
+ */
+function preprocessedShape(options, source) {
+    const [h, w] = outputSize(options, source);
+    const c = options.channels;
+    if (options.layout === 'NCHW')
+        return [c, h, w];
+    if (options.layout === 'NHWC')
+        return [h, w, c];
+    return [c * h * w];
+}
+/** Checks the options that do not depend on the image; throws InputError naming the config field. */
+function validatePreprocessOptions(options) {
+    const { channels, color } = options;
+    if (channels !== 1 && channels !== 3) {
+        throw new errors_InputError(`the model expects ${channels} channels; evalgate feeds images with 1 or 3 channels`, {
+            where: 'model input',
+            hint: 'export the model with a 1-channel (gray) or 3-channel (RGB/BGR) image input',
+        });
+    }
+    if (channels === 1 && color !== 'gray') {
+        throw new errors_InputError(`the model expects 1 channel but preprocess.color is '${color}'`, {
+            where: 'preprocess.color',
+            hint: 'set preprocess.color: gray',
+        });
+    }
+    for (const field of ['mean', 'std']) {
+        const values = options[field];
+        if (values.length !== 1 && values.length !== channels) {
+            throw new errors_InputError(`preprocess.${field} has ${values.length} values; it needs 1 or one per channel (${channels})`, { where: `preprocess.${field}`, hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}` });
+        }
+    }
+    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
+        throw new errors_InputError('preprocess.std must be finite and non-zero', {
+            where: 'preprocess.std',
+            hint: 'use 1 for no scaling',
+        });
+    }
+    for (const field of ['resize', 'centerCrop']) {
+        const size = options[field];
+        if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
+            throw new errors_InputError(`preprocess.${field} must be two positive integers [height, width]`, {
+                where: `preprocess.${field === 'centerCrop' ? 'center-crop' : 'resize'}`,
+            });
+        }
+    }
+}
+// Scratch planes reused across calls (preprocessing is synchronous, so one set suffices): the decoded
+// image as float planes, the resized planes and the horizontal-pass buffer.
+let planeScratch = new Float32Array(0);
+let resizedScratch = new Float32Array(0);
+let passScratch = new Float32Array(0);
+function grow(buffer, length) {
+    return buffer.length >= length ? buffer : new Float32Array(Math.max(length, buffer.length * 2));
+}
+/**
+ * Writes the float planes (planar, `planes` of them) of `image` after colour conversion into `target`.
+ * Returns the number of planes: 1 (gray or a gray source kept for replication) or 3 (RGB order).
+ */
+function toPlanes(image, gray, target) {
+    const { data, channels } = image;
+    const n = image.width * image.height;
+    if (channels === 1) {
+        for (let i = 0; i < n; i++)
+            target[i] = data[i];
+        return 1;
+    }
+    if (gray) {
+        if (data instanceof Uint8Array) {
+            // PIL's fixed-point luma with rounding (libImaging/Convert.c, L24).
+            for (let i = 0, j = 0; i < n; i++, j += channels) {
+                target[i] = (data[j] * 19595 + data[j + 1] * 38470 + data[j + 2] * 7471 + 0x8000) >> 16;
+            }
+        }
+        else {
+            for (let i = 0, j = 0; i < n; i++, j += channels) {
+                target[i] = data[j] * 0.299 + data[j + 1] * 0.587 + data[j + 2] * 0.114;
+            }
+        }
+        return 1;
+    }
+    for (let i = 0, j = 0; i < n; i++, j += channels) {
+        target[i] = data[j];
+        target[n + i] = data[j + 1];
+        target[2 * n + i] = data[j + 2];
+    }
+    return 3;
+}
+/** Python's round() on a multiple of 0.5 (round half to even), as torchvision's CenterCrop uses it. */
+function roundHalfEven(x) {
+    const f = Math.floor(x);
+    const diff = x - f;
+    if (diff < 0.5)
+        return f;
+    if (diff > 0.5)
+        return f + 1;
+    return f % 2 === 0 ? f : f + 1;
+}
+/** torchvision CenterCrop offset: round((size - crop) / 2), or -floor((crop - size) / 2) when it pads. */
+function cropOffset(size, crop) {
+    return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
+}
+/**
+ * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
+ * `offset`. `options` should have passed validatePreprocessOptions (checked again here, cheaply).
+ */
+function preprocessInto(image, options, out, offset) {
+    validatePreprocessOptions(options);
+    const { width, height } = image;
+    const pixels = width * height;
+    const gray = options.color === 'gray';
+    planeScratch = grow(planeScratch, pixels * 3);
+    const planeCount = toPlanes(image, gray, planeScratch);
+    let planes = planeScratch;
+    let h = height;
+    let w = width;
+    if (options.resize && (options.resize[0] !== height || options.resize[1] !== width)) {
+        const [rh, rw] = options.resize;
+        resizedScratch = grow(resizedScratch, rh * rw * planeCount);
+        passScratch = grow(passScratch, height * rw);
+        for (let p = 0; p < planeCount; p++) {
+            resizePlane(planeScratch.subarray(p * pixels, (p + 1) * pixels), height, width, resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw), rh, rw, passScratch);
+        }
+        planes = resizedScratch;
+        h = rh;
+        w = rw;
+    }
+    const [outH, outW] = options.centerCrop ?? [h, w];
+    const top = cropOffset(h, outH);
+    const left = cropOffset(w, outW);
+    const channels = options.channels;
+    const planeSize = h * w;
+    const outPixels = outH * outW;
+    if (offset + outPixels * channels > out.length) {
+        throw new Error(`preprocessInto: output has ${out.length} values, needs ${offset + outPixels * channels}`);
+    }
+    const nchw = options.layout === 'NCHW';
+    for (let c = 0; c < channels; c++) {
+        // Which plane feeds output channel c: a single plane feeds every channel (gray, or a gray source
+        // replicated); BGR reads the RGB planes backwards.
+        const plane = planeCount === 1 ? 0 : options.color === 'bgr' ? 2 - c : c;
+        const base = plane * planeSize;
+        const mean = options.mean.length === 1 ? options.mean[0] : options.mean[c];
+        const std = options.std.length === 1 ? options.std[0] : options.std[c];
+        // (v * scale - mean) / std folded into one multiply-add per value.
+        const gain = options.scale / std;
+        const bias = (0 - mean) / std; // also the value of a zero pixel (0 - mean rather than -mean: no -0)
+        // NCHW: channel-major; NHWC and flat: pixel-major with channels interleaved.
+        const stride = nchw ? 1 : channels;
+        let o = nchw ? offset + c * outPixels : offset + c;
+        // Columns inside the image; outside them (a crop larger than the image) a zero pixel, as torchvision
+        // pads before ToTensor/Normalize.
+        const xStart = Math.min(Math.max(-left, 0), outW);
+        const xEnd = Math.max(Math.min(w - left, outW), xStart);
+        for (let y = 0; y < outH; y++) {
+            const sy = y + top;
+            if (sy < 0 || sy >= h) {
+                for (let x = 0; x < outW; x++, o += stride)
+                    out[o] = bias;
+                continue;
+            }
+            const row = base + sy * w + left;
+            let x = 0;
+            for (; x < xStart; x++, o += stride)
+                out[o] = bias;
+            for (; x < xEnd; x++, o += stride)
+                out[o] = planes[row + x] * gain + bias;
+            for (; x < outW; x++, o += stride)
+                out[o] = bias;
+        }
+    }
+}
+/**
+ * Feature vectors ([N, D] arrays): only scale, mean and std apply (mean/std of length 1 or D, per
+ * feature), written as [D]. Throws InputError when the options ask for image operations.
+ */
+function validateFeatureOptions(options, featureLength) {
+    const problems = [];
+    if (options.resize)
+        problems.push('preprocess.resize');
+    if (options.centerCrop)
+        problems.push('preprocess.center-crop');
+    if (options.layout !== 'flat')
+        problems.push(`preprocess.layout (${options.layout})`);
+    if (problems.length > 0) {
+        throw new errors_InputError(`the test set holds feature vectors of length ${featureLength}, not images, but the config sets ${problems.join(', ')}`, {
+            where: problems[0].split(' ')[0],
+            hint: 'remove resize and center-crop and set preprocess.layout: flat',
+        });
+    }
+    for (const field of ['mean', 'std']) {
+        const n = options[field].length;
+        if (n !== 1 && n !== featureLength) {
+            throw new errors_InputError(`preprocess.${field} has ${n} values; feature vectors need 1 or one per feature (${featureLength})`, { where: `preprocess.${field}` });
+        }
+    }
+    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
+        throw new errors_InputError('preprocess.std must be finite and non-zero', { where: 'preprocess.std' });
+    }
+}
+/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
+function preprocessFeaturesInto(values, options, out, offset) {
+    const n = values.length;
+    const { mean, std, scale } = options;
+    const perMean = mean.length > 1;
+    const perStd = std.length > 1;
+    for (let i = 0; i < n; i++) {
+        out[offset + i] = (values[i] * scale - (perMean ? mean[i] : mean[0])) / (perStd ? std[i] : std[0]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dataset/batches.ts
+/**
+ * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
+ * stays bounded by the batch size whatever the size of the test set.
+ *
+ * Overlap with inference: onnxruntime-node's `session.run` computes synchronously on the main thread
+ * (its promise only defers the call), so decoding on the main thread cannot overlap it. The evaluation
+ * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
+ * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
+ */
+
+
+/** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
+function needsSourceSize(options) {
+    return options.resize === null && options.centerCrop === null;
+}
+/**
+ * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
+ * resize nor center-crop fixes the size (then every image must have sample 0's size).
+ */
+function planBatches(testSet, options) {
+    if (testSet.featureLength !== undefined) {
+        validateFeatureOptions(options, testSet.featureLength);
+        return { sampleShape: [testSet.featureLength], reference: null };
+    }
+    validatePreprocessOptions(options);
+    if (!needsSourceSize(options))
+        return { sampleShape: preprocessedShape(options), reference: null };
+    if (testSet.samples.length === 0)
+        throw new errors_InputError('the test set is empty: no samples found');
+    const first = testSet.decode(0);
+    return {
+        sampleShape: preprocessedShape(options, first),
+        reference: { id: testSet.samples[0].id, height: first.height, width: first.width },
+    };
+}
+/**
+ * The per-sample tensor shape the batches will have, e.g. [3, 224, 224]; decodes the first sample only
+ * when neither resize nor center-crop fixes the size. Use it to check the model input before running.
+ */
+function testSetSampleShape(testSet, options) {
+    return planBatches(testSet, options).sampleShape;
+}
+function sizeMismatch(id, image, reference) {
+    return new errors_InputError(`image is [${image.height}, ${image.width}] ([height, width]) but ${reference.id} is ` +
+        `[${reference.height}, ${reference.width}]; without preprocess.resize every image must have the same size`, {
+        where: id,
+        hint: `set preprocess.resize: [${reference.height}, ${reference.width}] (height, width), or the size the model was trained on`,
+    });
+}
+/**
+ * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
+ * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike.
+ */
+function decodeBatch(testSet, preprocess, indices, plan, 
+/** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
+reuse) {
+    const sampleSize = plan.sampleShape.reduce((a, b) => a * b, 1);
+    const length = indices.length * sampleSize;
+    const data = reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
+    const features = testSet.featureLength !== undefined;
+    for (let k = 0; k < indices.length; k++) {
+        const index = indices[k];
+        const image = testSet.decode(index);
+        if (features) {
+            preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
+            continue;
+        }
+        const { reference } = plan;
+        if (reference && (image.width !== reference.width || image.height !== reference.height)) {
+            throw sizeMismatch(testSet.samples[index].id, image, reference);
+        }
+        preprocessInto(image, preprocess, data, k * sampleSize);
+    }
+    return data;
+}
+function checkBatchSize(batchSize) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+        throw new errors_InputError(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
+    }
+}
+/**
+ * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
+ * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
+ * is produced. (`batchTestSetInWorkers` decodes in worker threads instead.)
+ */
+async function* batchTestSet(testSet, preprocess, batchSize) {
+    checkBatchSize(batchSize);
+    const plan = planBatches(testSet, preprocess);
+    const total = testSet.samples.length;
+    for (let start = 0; start < total; start += batchSize) {
+        const indices = batchIndices(start, Math.min(batchSize, total - start));
+        yield {
+            indices,
+            data: decodeBatch(testSet, preprocess, indices, plan),
+            size: indices.length,
+            sampleShape: plan.sampleShape,
+        };
+    }
+}
+function batchIndices(start, size) {
+    return Array.from({ length: size }, (_, k) => start + k);
+}
+/**
+ * Iterates `source` while keeping up to `depth` items in production ahead of the consumer. The next
+ * item is requested from a macrotask (setImmediate) after the current one is handed over, so the
+ * consumer's synchronous start of work (launching inference) runs before a synchronous producer (the
+ * batch decoder) takes the main thread; the two then overlap. Errors surface in order, at the item
+ * where they happened; leaving the loop early closes the source.
+ */
+async function* prefetch(source, depth = 1) {
+    if (!Number.isInteger(depth) || depth < 1)
+        throw new Error(`prefetch depth must be a positive integer, got ${depth}`);
+    const iterator = Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : source[Symbol.iterator]();
+    const pending = [];
+    let finished = false; // the source said done or threw: request nothing more
+    let closed = false; // the consumer left: request nothing more
+    const request = () => {
+        let result;
+        try {
+            result = Promise.resolve(iterator.next());
+        }
+        catch (error) {
+            result = Promise.reject(error);
+        }
+        result.then((r) => {
+            if (r.done)
+                finished = true;
+        }, () => {
+            finished = true;
+        });
+        pending.push(result);
+    };
+    const refill = () => {
+        while (!finished && !closed && pending.length < depth)
+            request();
+    };
+    let completed = false;
+    try {
+        request();
+        for (;;) {
+            if (pending.length === 0)
+                request();
+            const result = await pending.shift();
+            if (result.done) {
+                completed = true;
+                return;
+            }
+            setImmediate(refill);
+            yield result.value;
+        }
+    }
+    catch (error) {
+        completed = true; // the source failed: nothing to close
+        throw error;
+    }
+    finally {
+        closed = true;
+        if (!completed) {
+            // The consumer stopped early: wait for requests in flight, then let the source clean up.
+            await Promise.allSettled(pending);
+            await iterator.return?.();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
+;// CONCATENATED MODULE: ./src/dataset/classLabels.ts
+/** Maps label names to class indices with messages that name the label, where it came from and the list. */
+
+
+/** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
+function classIndex(classNames) {
+    const index = new Map();
+    classNames.forEach((name, i) => {
+        if (!index.has(name))
+            index.set(name, i);
+    });
+    return index;
+}
+/** Formats the class list for a message, shortened when long. */
+function formatClassList(classNames) {
+    const shown = classNames.slice(0, 20).map((n) => `'${n}'`);
+    const more = classNames.length > 20 ? `, ... (${classNames.length} classes)` : '';
+    return `[${shown.join(', ')}${more}]`;
+}
+/** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
+function unknownLabelError(label, what, classNames, where) {
+    const suggestion = classNames.length > 0 ? (0,mod/* closest */.kp)(label, classNames) : undefined;
+    const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
+    return new errors_InputError(`label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`, {
+        where,
+        hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
+    });
+}
+
+// EXTERNAL MODULE: ./node_modules/jpeg-js/index.js
+var jpeg_js = __nccwpck_require__(3598);
+var jpeg_js_default = /*#__PURE__*/__nccwpck_require__.n(jpeg_js);
+// EXTERNAL MODULE: ./node_modules/pngjs/lib/png.js
+var lib_png = __nccwpck_require__(359);
+;// CONCATENATED MODULE: ./src/dataset/decodeImage.ts
+/**
+ * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
+ *
+ * What comes out, and why (documented in the README's test-set section):
+ * - The format is detected from the magic bytes, never from the file name.
+ * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
+ *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the
+ *   colour under a transparent pixel is kept: the same as PIL's `convert('RGB')` / `convert('L')`, which is
+ *   what most training pipelines do before `ToTensor()`.
+ * - Sub-8-bit samples are expanded like PIL (1-bit: 0/255, 2-bit: *85, 4-bit: *17). 16-bit samples are
+ *   scaled to 8 bits as round(v * 255 / 65535) (pngjs's default rescale). PIL instead keeps the high byte of
+ *   16-bit RGB and clips 16-bit gray at 255 in `convert('L')`, so a 16-bit source may differ from a PIL
+ *   pipeline by at most one level (RGB); scaling is the faithful reading of the data.
+ * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
+ *   their colour), so the chunk is left out before pngjs parses the file.
+ * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
+ */
+
+
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/**
+ * Guards against decompression bombs: jpeg-js refuses images whose decoding would need more than this
+ * (it counts the component planes and the output buffer), and more than JPEG_MAX_MEGAPIXELS pixels.
+ * 1 GiB admits any photo up to 100 megapixels; classification test images are far smaller.
+ */
+const JPEG_MAX_MEMORY_MB = 1024;
+const JPEG_MAX_MEGAPIXELS = 100;
+/** Decodes one image file's bytes. `file` names the file in error messages. */
+function decodeImage(bytes, file) {
+    if (isPng(bytes))
+        return decodePng(bytes, file);
+    if (isJpeg(bytes))
+        return decodeJpeg(bytes, file);
+    throw new errors_InputError('not a PNG or JPEG file (unrecognised leading bytes)', {
+        where: file,
+        hint: 'test-set images must be PNG or JPEG; convert or remove this file',
+    });
+}
+function isPng(bytes) {
+    if (bytes.length < PNG_SIGNATURE.length)
+        return false;
+    for (let i = 0; i < PNG_SIGNATURE.length; i++)
+        if (bytes[i] !== PNG_SIGNATURE[i])
+            return false;
+    return true;
+}
+function isJpeg(bytes) {
+    // SOI marker FFD8 followed by the next marker's FF.
+    return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+function readUint32BE(bytes, at) {
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+}
+function chunkName(bytes, at) {
+    return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+}
+/**
+ * Walks the chunk list once (headers only) to report truncation clearly, and returns the bytes to hand
+ * to pngjs: the input itself, or a copy without a gray/RGB tRNS chunk.
+ */
+function checkPngChunks(bytes, file) {
+    let at = PNG_SIGNATURE.length;
+    let colorType = -1;
+    let trnsStart = -1;
+    let trnsEnd = -1;
+    let sawIend = false;
+    while (at < bytes.length) {
+        if (at + 8 > bytes.length) {
+            throw truncatedPng(file, `a chunk header at byte ${at} is cut off (file has ${bytes.length} bytes)`);
+        }
+        const length = readUint32BE(bytes, at);
+        const name = chunkName(bytes, at + 4);
+        const end = at + 12 + length;
+        if (end > bytes.length) {
+            throw truncatedPng(file, `chunk ${JSON.stringify(name)} at byte ${at} needs ${length + 12} bytes, only ${bytes.length - at} remain`);
+        }
+        if (name === 'IHDR' && length >= 13)
+            colorType = bytes[at + 8 + 9];
+        if (name === 'tRNS') {
+            trnsStart = at;
+            trnsEnd = end;
+        }
+        at = end;
+        if (name === 'IEND') {
+            sawIend = true;
+            break;
+        }
+    }
+    if (!sawIend)
+        throw truncatedPng(file, 'the file ends before the IEND chunk');
+    // Colour types 0 (gray) and 2 (RGB) use tRNS as a colour key; for palettes (3) it carries the alpha of
+    // each entry, which pngjs turns into alpha only, so it can stay.
+    if (trnsStart >= 0 && (colorType === 0 || colorType === 2)) {
+        const out = new Uint8Array(bytes.length - (trnsEnd - trnsStart));
+        out.set(bytes.subarray(0, trnsStart), 0);
+        out.set(bytes.subarray(trnsEnd), trnsStart);
+        return out;
+    }
+    return bytes;
+}
+function truncatedPng(file, detail) {
+    return new errors_InputError(`truncated PNG: ${detail}`, {
+        where: file,
+        hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
+    });
+}
+function decodePng(bytes, file) {
+    const input = checkPngChunks(bytes, file);
+    let png;
+    try {
+        const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+        png = lib_png/* PNG */.O.sync.read(buffer, { checkCRC: true });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new errors_InputError(`corrupt PNG: ${detail}`, {
+            where: file,
+            hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
+            cause: error,
+        });
+    }
+    const { width, height } = png;
+    // pngjs always returns 8-bit RGBA (palette expanded, gray replicated, 16-bit rescaled).
+    const rgba = png.data;
+    // `color` is bit 1 of the IHDR colour type: set for RGB (2), palette (3) and RGBA (6).
+    const isGray = !png.color;
+    const pixels = width * height;
+    if (isGray) {
+        const data = new Uint8Array(pixels);
+        for (let i = 0, j = 0; i < pixels; i++, j += 4)
+            data[i] = rgba[j];
+        return { width, height, channels: 1, data };
+    }
+    const data = new Uint8Array(pixels * 3);
+    for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 4, k += 3) {
+        data[k] = rgba[j];
+        data[k + 1] = rgba[j + 1];
+        data[k + 2] = rgba[j + 2];
+    }
+    return { width, height, channels: 3, data };
+}
+/** Number of components in the JPEG frame header (SOFn), or -1 when none is found. */
+function jpegComponentCount(bytes) {
+    let at = 2;
+    while (at + 4 <= bytes.length) {
+        if (bytes[at] !== 0xff)
+            return -1;
+        const marker = bytes[at + 1];
+        if (marker === 0xff) {
+            at++; // fill byte
+            continue;
+        }
+        // Markers without a length: TEM, RSTn.
+        if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+            at += 2;
+            continue;
+        }
+        const length = (bytes[at + 2] << 8) | bytes[at + 3];
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). Layout: length(2) precision(1) height(2)
+        // width(2) components(1).
+        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+            return at + 9 < bytes.length ? bytes[at + 9] : -1;
+        }
+        if (marker === 0xda)
+            return -1; // start of scan before any frame header
+        at += 2 + length;
+    }
+    return -1;
+}
+function decodeJpeg(bytes, file) {
+    const components = jpegComponentCount(bytes);
+    let decoded;
+    try {
+        decoded = jpeg_js_default().decode(bytes, {
+            useTArray: true,
+            formatAsRGBA: false,
+            // Strict: a truncated or damaged entropy stream is an error, as in PIL, not a gray smear.
+            tolerantDecoding: false,
+            maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
+            maxResolutionInMP: JPEG_MAX_MEGAPIXELS,
+        });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        if (!hasJpegEnd(bytes)) {
+            throw new errors_InputError(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
+                where: file,
+                hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
+                cause: error,
+            });
+        }
+        throw new errors_InputError(`corrupt or unsupported JPEG: ${detail}`, {
+            where: file,
+            hint: 'the file cannot be decoded; restore it from its source or re-save it as a baseline JPEG or PNG',
+            cause: error,
+        });
+    }
+    const { width, height, data: rgb } = decoded;
+    if (components === 1) {
+        // jpeg-js replicates the single component into R, G and B; keep one.
+        const pixels = width * height;
+        const data = new Uint8Array(pixels);
+        for (let i = 0, j = 0; i < pixels; i++, j += 3)
+            data[i] = rgb[j];
+        return { width, height, channels: 1, data };
+    }
+    return { width, height, channels: 3, data: rgb };
+}
+/** True when the EOI marker FFD9 appears near the end (some writers append a few bytes of padding). */
+function hasJpegEnd(bytes) {
+    const stop = Math.max(1, bytes.length - 1024);
+    for (let i = bytes.length - 1; i >= stop; i--) {
+        if (bytes[i] === 0xd9 && bytes[i - 1] === 0xff)
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/dataset/testSetPaths.ts
+/** File-name rules shared by the test-set readers and the lock. */
+
+
+/** The lock file's default name; never part of a test set's files, wherever it sits. */
+const LOCK_FILE_NAME = 'evalgate.lock.json';
+/** Image files are recognised by extension when listing a folder; decoding then checks the bytes. */
+const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
+function isImageFileName(name) {
+    return IMAGE_EXTENSION.test(name);
+}
+/** Dotfiles and dot-folders (.DS_Store, .git, ._x.png from macOS) are never test-set content. */
+function isHiddenName(name) {
+    return name.startsWith('.');
+}
+/**
+ * Orders paths by UTF-16 code units: the same order on every machine and locale (localeCompare is not),
+ * so sample order, the lock and the digest are reproducible.
+ */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * Folder that a test set's `files` are relative to: the root itself, or the folder holding it when the
+ * root is a single file (an .npz).
+ */
+function filesBase(root) {
+    return (0,external_node_fs_namespaceObject.statSync)(root).isFile() ? (0,external_node_path_namespaceObject.dirname)(root) : root;
+}
+/** Where `evalgate lock <test-set>` writes the lock by default: inside the folder, or beside the file. */
+function defaultLockPath(root) {
+    return (0,external_node_path_namespaceObject.join)(filesBase(root), LOCK_FILE_NAME);
+}
+
+;// CONCATENATED MODULE: ./src/dataset/readImageFolder.ts
+/**
+ * Image-folder test sets: one sub-folder per class, the folder name being the class name (the layout of
+ * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
+ * letter case) below a class folder is a sample of that class.
+ *
+ * What is skipped, and what is an error (documented in the README):
+ * - hidden entries (names starting with '.', such as .DS_Store or .git) are skipped everywhere;
+ * - the lock file (`evalgate.lock.json`, or the configured lock path) is skipped wherever it sits;
+ * - files directly in the root that are not images (README.md, labels.txt) are not samples and are
+ *   ignored; an image directly in the root has no class and is an error;
+ * - any other file inside a class folder is an error naming the file: a test set never loses a sample
+ *   silently;
+ * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
+ *   report it as absent).
+ *
+ * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
+ */
+
+
+
+
+
+
+/** Directory test from a readdir entry; symlinks are followed (one stat), as ImageFolder does. */
+function isDirectory(entry, path) {
+    return entry.isSymbolicLink() ? (0,external_node_fs_namespaceObject.statSync)(path).isDirectory() : entry.isDirectory();
+}
+/** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
+const NO_SLICES = Object.freeze({});
+function readImageFolder(options) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root);
+    const lockPath = options.lockPath ? (0,external_node_path_namespaceObject.resolve)(options.lockPath) : undefined;
+    const labels = classIndex(options.classNames);
+    const samples = [];
+    const skip = (name, abs) => isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
+    const walk = (folder, relative, label) => {
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(folder, { withFileTypes: true })) {
+            const name = entry.name;
+            const abs = (0,external_node_path_namespaceObject.join)(folder, name);
+            if (skip(name, abs))
+                continue;
+            const id = `${relative}/${name}`;
+            if (isDirectory(entry, abs)) {
+                walk(abs, id, label);
+            }
+            else if (isImageFileName(name)) {
+                samples.push({ id, label, slices: NO_SLICES });
+            }
+            else {
+                throw new errors_InputError('not a PNG or JPEG file inside a class folder', {
+                    where: abs,
+                    hint: 'remove the file or move it out of the test set (hidden files, starting with ".", are ignored)',
+                });
+            }
+        }
+    };
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(root, { withFileTypes: true })) {
+        const name = entry.name;
+        const abs = (0,external_node_path_namespaceObject.join)(root, name);
+        if (skip(name, abs))
+            continue;
+        if (isDirectory(entry, abs)) {
+            const label = labels.get(name);
+            if (label === undefined)
+                throw unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
+            walk(abs, name, label);
+        }
+        else if (isImageFileName(name)) {
+            throw new errors_InputError('image directly in the test-set folder has no class', {
+                where: abs,
+                hint: 'put every image in a sub-folder named after its class (for example cat/001.png)',
+            });
+        }
+        // Other top-level files (README.md, labels.txt) are documentation, not samples.
+    }
+    samples.sort((a, b) => compareCodeUnits(a.id, b.id));
+    const files = samples.map((s) => s.id);
+    return {
+        format: 'image-folder',
+        root,
+        files,
+        samples,
+        sliceColumns: [],
+        decode(index) {
+            const file = (0,external_node_path_namespaceObject.join)(root, samples[index].id);
+            return decodeImage(readImageBytes(file), file);
+        },
+        sampleFile(index) {
+            return (0,external_node_path_namespaceObject.join)(root, samples[index].id);
+        },
+    };
+}
+/** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */
+function readImageBytes(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file);
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_InputError(code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`, {
+            where: file,
+            hint: 'the test set changed while evalgate was reading it, or the file is not readable',
+            cause: error,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/artifacts/hashFile.ts
+/** sha256 of files: test sets (many small files) and models (a few large ones). */
+
+
+/**
+ * Files up to this size are read with one synchronous call. A test set is thousands of small
+ * images, and an asynchronous open/stat/read/close costs about 0.13 ms a file in thread-pool
+ * round trips against 0.016 ms synchronously (5,000 32x32 PNGs: 667 ms vs 78 ms); the lock check
+ * runs before anything else, so there is nothing for the blocking read to hold up. Larger files
+ * stream, so memory stays bounded.
+ */
+const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+/** Hex sha256 and byte size of a file; never holds more than 4 MiB of it in memory. */
+async function hashFile(file) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    const whole = readSmallFile(file);
+    if (whole)
+        return { sha256: hash.update(whole).digest('hex'), size: whole.length };
+    let size = 0;
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 })) {
+        hash.update(chunk);
+        size += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), size };
+}
+/** The whole file when it is at most WHOLE_FILE_LIMIT bytes (one open, fstat, read, close), else null. */
+function readSmallFile(file) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        const { size } = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (size > WHOLE_FILE_LIMIT)
+            return null;
+        const buffer = Buffer.allocUnsafe(size);
+        let offset = 0;
+        while (offset < size) {
+            const read = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, offset, size - offset, offset);
+            if (read === 0)
+                break; // the file shrank while being read: hash what is there
+            offset += read;
+        }
+        return offset === size ? buffer : buffer.subarray(0, offset);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -23096,2211 +24040,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/config/schema.ts
-/**
- * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
- * for misspelt keys, and yields `schema/evalgate.schema.json` for editor completion
- * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
- * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
- */
-
-const sha256Hex = schemas_string()
-    .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
-const positiveInt = schemas_number().int().positive();
-const size2d = union([positiveInt, tuple([positiveInt, positiveInt])])
-    .describe('Pixels: one number for a square, or [height, width].');
-const perChannel = union([schemas_number(), array(schemas_number()).min(1).max(4)])
-    .describe('One value for every channel, or one per channel.');
-const fraction = schemas_number().min(0).max(1);
-const modelSchema = strictObject({
-    path: schemas_string().min(1).optional().describe('ONNX file, relative to this config file.'),
-    url: schemas_string().min(1).optional().describe('https URL of the ONNX file; requires sha256.'),
-    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url (or path, to pin it).'),
-    input: schemas_string().min(1).optional().describe('Model input to feed, when the model has several.'),
-    output: schemas_string().min(1).optional().describe('Model output to read, when the model has several.'),
-    outputs: schemas_enum(['logits', 'probabilities', 'log-probabilities'])
-        .default('logits')
-        .describe('What the output holds: softmax is applied to logits, exp to log-probabilities.'),
-})
-    .describe('The model under evaluation.');
-const testSetSchema = strictObject({
-    path: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Folder (or .npz file) of the test set, relative to this file.'),
-    url: schemas_string().min(1).optional().describe('https URL of a .zip or .npz test set; requires sha256.'),
-    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url.'),
-    manifest: schemas_string()
-        .min(1)
-        .optional()
-        .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
-    lock: schemas_string()
-        .min(1)
-        .optional()
-        .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
-})
-    .describe('The locked test set.');
-const preprocessSchema = strictObject({
-    resize: size2d.optional(),
-    'center-crop': size2d.optional(),
-    color: schemas_enum(['gray', 'rgb', 'bgr']).default('rgb'),
-    scale: schemas_number()
-        .positive()
-        .default(1 / 255)
-        .describe('Multiplies 0..255 pixel values.'),
-    mean: perChannel.default(0),
-    std: perChannel.default(1),
-    layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
-})
-    .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
-const gatesSchema = strictObject({
-    'per-class-recall': strictObject({
-        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
-        'on-missing-class': schemas_enum(['fail', 'warn'])
-            .default('fail')
-            .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
-    })
-        .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
-    accuracy: strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
-    'macro-f1': strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
-})
-    .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
-const configSchema = strictObject({
-    $schema: schemas_string().optional(),
-    version: literal(1).describe('Config format version.'),
-    task: literal('image-classification').default('image-classification'),
-    model: modelSchema,
-    classes: array(schemas_string().min(1)).min(1).optional().describe('Class names in model-output order.'),
-    'classes-file': schemas_string().min(1).optional().describe('Text file with one class name per line.'),
-    'test-set': testSetSchema,
-    preprocess: preprocessSchema.default({
-        color: 'rgb',
-        scale: 1 / 255,
-        mean: 0,
-        std: 1,
-        layout: 'NCHW',
-    }),
-    baseline: strictObject({ report: schemas_string().min(1).optional().describe('Baseline report JSON.') })
-        .optional(),
-    gates: gatesSchema.default({
-        'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
-    }),
-    'batch-size': positiveInt.max(65536).default(32),
-    'top-k': positiveInt
-        .optional()
-        .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
-    seed: schemas_number().int().min(0).default(0),
-    device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
-})
-    .describe('evalgate configuration (evalgate.yml).');
-/** JSON Schema for editors (written to schema/evalgate.schema.json). */
-function configJsonSchema() {
-    return {
-        ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
-        title: 'evalgate.yml',
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config/loadConfig.ts
-/**
- * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
- * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
- */
-
-
-
-
-
-
-/** Loads, validates and resolves a config file. */
-function loadConfig(configFile, overrides = {}) {
-    const absolute = external_node_path_default().resolve(configFile);
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
-            where: configFile,
-            hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
-        });
-    }
-    const raw = parseConfigText(text, configFile);
-    return resolveConfig(raw, external_node_path_default().dirname(absolute), absolute, overrides);
-}
-/** Parses and validates config text; errors cite `file:line` and the key path. */
-function parseConfigText(text, displayName) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const first = doc.errors[0];
-        const pos = lineCounter.linePos(first.pos[0]);
-        throw new errors_InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
-            where: `${displayName}:${pos.line}:${pos.col}`,
-            hint: 'check indentation and quoting around that line',
-        });
-    }
-    const data = doc.toJS() ?? {};
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new errors_InputError('the config must be a YAML mapping of keys to values', { where: displayName });
-    }
-    const parsed = configSchema.safeParse(data);
-    if (parsed.success)
-        return parsed.data;
-    const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
-    const [first, ...rest] = messages;
-    throw new errors_InputError(rest.length === 0
-        ? first.message
-        : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
-}
-function describeIssue(issue, doc, lineCounter, displayName) {
-    const keyPath = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-        const key = issue.keys[0];
-        const fullKey = [...keyPath, key].join('.');
-        const known = knownKeysAt(keyPath);
-        const suggestion = nearest(key, known);
-        return {
-            where: `${displayName}:${lineOfKey(doc, lineCounter, keyPath, key)}`,
-            message: `unknown key '${fullKey}'` +
-                (suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : '') +
-                (issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''),
-            hint: `valid keys ${keyPath.length ? `under '${keyPath.join('.')}' ` : ''}are: ${known.join(', ')}`,
-        };
-    }
-    const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
-    const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
-    if (issue.code === 'invalid_value' && 'values' in issue) {
-        const values = issue.values.map((v) => JSON.stringify(v));
-        const given = valueAt(doc, keyPath);
-        const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
-        return {
-            where,
-            message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
-        };
-    }
-    if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
-        return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
-    }
-    return {
-        where,
-        message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
-    };
-}
-/** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
-function knownKeysAt(keyPath) {
-    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-    let node = configSchema;
-    for (const key of keyPath) {
-        node = unwrap(node);
-        node = node?.shape?.[key];
-    }
-    node = unwrap(node);
-    return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
-}
-// biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
-function unwrap(node) {
-    let current = node;
-    while (current && typeof current.unwrap === 'function' && !current.shape)
-        current = current.unwrap();
-    return current;
-}
-function valueAt(doc, keyPath) {
-    const node = doc.getIn(keyPath, true);
-    if (node === undefined)
-        return undefined;
-    return (0,dist/* isScalar */.jn)(node) ? node.value : doc.getIn(keyPath);
-}
-function lineOfPath(doc, lineCounter, keyPath) {
-    for (let depth = keyPath.length; depth >= 0; depth--) {
-        // biome-ignore lint/suspicious/noExplicitAny: yaml nodes carry an optional range
-        const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
-        if (node?.range)
-            return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-}
-function lineOfKey(doc, lineCounter, parentPath, key) {
-    const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
-    if ((0,dist/* isMap */.jh)(parent)) {
-        for (const pair of parent.items) {
-            // biome-ignore lint/suspicious/noExplicitAny: pair keys are yaml nodes with ranges
-            const keyNode = pair.key;
-            if ((0,dist/* isScalar */.jn)(keyNode) && String(keyNode.value) === key && keyNode.range) {
-                return lineCounter.linePos(keyNode.range[0]).line;
-            }
-        }
-    }
-    return lineOfPath(doc, lineCounter, parentPath);
-}
-/** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
-function resolveConfig(raw, baseDir, configFile, overrides = {}) {
-    const where = configFile ?? 'flags';
-    const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
-    const cwd = process.cwd();
-    const modelSource = overrides.model
-        ? sourceFromFlag(overrides.model, cwd)
-        : artifactSource(raw.model, 'model', where, fromBase);
-    const testSetSource = overrides.testSet
-        ? sourceFromFlag(overrides.testSet, cwd)
-        : artifactSource(raw['test-set'], 'test-set', where, fromBase);
-    const classes = readClasses(raw, where, fromBase);
-    const lockSetting = raw['test-set'].lock;
-    const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
-    const pre = raw.preprocess;
-    const baselineSetting = overrides.baseline !== undefined
-        ? overrides.baseline === null
-            ? null
-            : external_node_path_default().resolve(cwd, overrides.baseline)
-        : raw.baseline?.report
-            ? fromBase(raw.baseline.report)
-            : null;
-    return {
-        configFile,
-        baseDir,
-        task: raw.task,
-        model: {
-            source: modelSource,
-            input: raw.model.input,
-            output: raw.model.output,
-            outputKind: raw.model.outputs,
-        },
-        classes,
-        testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
-        preprocess: {
-            resize: toSize(pre.resize),
-            centerCrop: toSize(pre['center-crop']),
-            color: pre.color,
-            scale: pre.scale,
-            mean: toList(pre.mean),
-            std: checkStd(toList(pre.std), where),
-            layout: pre.layout,
-        },
-        baselineReport: baselineSetting,
-        gates: {
-            perClassRecall: {
-                maxDrop: raw.gates['per-class-recall']['max-drop'],
-                onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
-            },
-            accuracy: raw.gates.accuracy
-                ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
-                : undefined,
-            macroF1: raw.gates['macro-f1']
-                ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
-                : undefined,
-        },
-        batchSize: overrides.batchSize ?? raw['batch-size'],
-        topK: raw['top-k'] ?? null,
-        seed: raw.seed,
-        device: overrides.device ?? raw.device,
-    };
-}
-function artifactSource(section, name, where, fromBase) {
-    if (section.path && section.url) {
-        throw new errors_InputError(`'${name}' has both path and url; give one`, { where });
-    }
-    if (section.url) {
-        if (!/^https:\/\//i.test(section.url)) {
-            throw new errors_InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
-                where,
-                hint: 'plain http can be tampered with in transit; serve the file over https',
-            });
-        }
-        if (!section.sha256) {
-            throw new errors_InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
-                where,
-                hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
-            });
-        }
-        return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
-    }
-    if (!section.path) {
-        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where });
-    }
-    return {
-        kind: 'path',
-        path: fromBase(section.path),
-        sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
-    };
-}
-function sourceFromFlag(value, cwd) {
-    if (/^[a-z]+:\/\//i.test(value)) {
-        throw new errors_InputError(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
-            where: value,
-        });
-    }
-    return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
-}
-function readClasses(raw, where, fromBase) {
-    if (raw.classes && raw['classes-file']) {
-        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, { where });
-    }
-    let classes;
-    if (raw.classes) {
-        classes = raw.classes;
-    }
-    else if (raw['classes-file']) {
-        const file = fromBase(raw['classes-file']);
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-        }
-        catch {
-            throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
-        }
-        classes = text
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line.length > 0);
-        if (classes.length === 0)
-            throw new errors_InputError('the classes file lists no class', { where: file });
-    }
-    else {
-        throw new errors_InputError(`'classes' is required: the class names in the order of the model's outputs`, {
-            where,
-            hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
-        });
-    }
-    const seen = new Set();
-    for (const name of classes) {
-        if (seen.has(name))
-            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, { where });
-        seen.add(name);
-    }
-    return classes;
-}
-function toSize(value) {
-    if (value === undefined)
-        return null;
-    return typeof value === 'number' ? [value, value] : value;
-}
-function toList(value) {
-    return typeof value === 'number' ? [value] : value;
-}
-function checkStd(std, where) {
-    if (std.some((s) => s === 0)) {
-        throw new errors_InputError("'preprocess.std' must not contain 0 (it divides)", { where });
-    }
-    return std;
-}
-function normaliseDigest(digest) {
-    return digest.replace(/^sha256:/, '').toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/report/types.ts
-const REPORT_SCHEMA = 'evalgate.report/v1';
-
-;// CONCATENATED MODULE: ./src/compare/compatibility.ts
-/**
- * Whether two reports may be compared at all. A comparison across different data or a different
- * class list produces numbers that look meaningful and are not, so it is refused with the reason.
- */
-
-
-/** How many differing class names a message lists before summarising the rest. */
-const MAX_NAMED_CLASSES = 5;
-const HOW_TO_REGENERATE = 'regenerate the baseline on the current locked test set: run `evalgate run --config <config> --out <dir>` ' +
-    'with the model you ship, then use <dir>/report.json as the baseline (baseline.report or --baseline)';
-/**
- * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
- * another report schema or tool major version, another test set (root digest), or another class
- * list (names or order).
- */
-function assertComparable(baseline, candidate, baselineSource) {
-    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
-    assertSchema(candidate, 'the candidate report', baselineSource);
-    const baselineMajor = majorVersion(baseline.tool?.version);
-    const candidateMajor = majorVersion(candidate.tool?.version);
-    if (baselineMajor !== candidateMajor) {
-        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
-            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
-            'are not comparable', { where: baselineSource, hint: HOW_TO_REGENERATE });
-    }
-    if (baseline.testSet.digest !== candidate.testSet.digest) {
-        throw new errors_InputError(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
-            `but this run used ${candidate.testSet.digest} (${candidate.testSet.size} samples); ` +
-            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REGENERATE });
-    }
-    const classProblem = describeClassListDifference(baseline.classNames, candidate.classNames);
-    if (classProblem !== null) {
-        throw new errors_InputError(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
-            'per-class results are only comparable when both runs use the same classes in the same order', {
-            where: baselineSource,
-            hint: `make the config's classes (or classes-file) match the baseline's, or ${HOW_TO_REGENERATE}`,
-        });
-    }
-}
-function assertSchema(report, what, where) {
-    const schema = report.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
-            'this version can read', { where, hint: HOW_TO_REGENERATE });
-    }
-}
-/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
-function majorVersion(version) {
-    const match = /^v?(\d+)\./.exec(version ?? '');
-    return match ? match[1] : null;
-}
-/**
- * Names what differs between two class lists, or returns null when they are identical:
- * classes only in the baseline, classes only in the candidate, and otherwise the first position
- * where the order differs.
- */
-function describeClassListDifference(baseline, candidate) {
-    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
-        return null;
-    const inCandidate = new Set(candidate);
-    const inBaseline = new Set(baseline);
-    const missing = baseline.filter((name) => !inCandidate.has(name));
-    const added = candidate.filter((name) => !inBaseline.has(name));
-    const parts = [];
-    if (missing.length > 0)
-        parts.push(`${namedList(missing)} only in the baseline`);
-    if (added.length > 0)
-        parts.push(`${namedList(added)} only in this run`);
-    if (parts.length > 0) {
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
-    }
-    if (baseline.length !== candidate.length) {
-        // Same names, different counts: one side lists a class twice.
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
-    }
-    const first = baseline.findIndex((name, i) => name !== candidate[i]);
-    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
-        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
-}
-function namedList(names) {
-    const shown = names
-        .slice(0, MAX_NAMED_CLASSES)
-        .map((name) => JSON.stringify(name))
-        .join(', ');
-    const rest = names.length - MAX_NAMED_CLASSES;
-    const noun = names.length === 1 ? 'class' : 'classes';
-    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/compare.ts
-/**
- * The headline figures of one report, in display order. Top-k is listed only when the report
- * computed it; its label carries k.
- */
-function headlineMetrics(report) {
-    const m = report.metrics;
-    const rows = [
-        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
-    ];
-    if (m.topK !== null) {
-        rows.push({ metric: 'top-k', label: `top-${m.topK.k} accuracy`, scale: 'rate', value: m.topK.accuracy });
-    }
-    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'balanced-accuracy', label: 'balanced accuracy', scale: 'rate', value: m.balancedAccuracy }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
-    return rows;
-}
-/** Scale of a MetricDelta.metric key (correlations are shown as plain numbers, rates as %). */
-function metricScale(metric) {
-    return metric === 'mcc' || metric === 'cohen-kappa' ? 'correlation' : 'rate';
-}
-function difference(candidate, baseline) {
-    return candidate === null || baseline === null ? null : candidate - baseline;
-}
-/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
-function compareReports(baseline, candidate) {
-    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
-    const metrics = headlineMetrics(candidate).map((row) => {
-        const before = baselineByMetric.get(row.metric);
-        // Top-k with another k is another metric: no baseline figure for it.
-        const baselineValue = before !== undefined && before.label === row.label ? before.value : null;
-        return {
-            metric: row.metric,
-            label: row.label,
-            baseline: baselineValue,
-            candidate: row.value,
-            delta: difference(row.value, baselineValue),
-        };
-    });
-    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
-    const classes = candidate.classes.map((c) => {
-        const before = baselineClasses.get(c.name);
-        const baselineRecall = before?.recall ?? null;
-        const baselineF1 = before?.f1 ?? null;
-        return {
-            name: c.name,
-            support: c.support,
-            baselineRecall,
-            candidateRecall: c.recall,
-            recallDelta: difference(c.recall, baselineRecall),
-            baselinePrecision: before?.precision ?? null,
-            candidatePrecision: c.precision,
-            baselineF1,
-            candidateF1: c.f1,
-            f1Delta: difference(c.f1, baselineF1),
-        };
-    });
-    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
-}
-/**
- * Samples whose predicted class differs between the two reports, matched by sample id (never by
- * position: readers may list files in another order). null unless both reports carry records for
- * exactly the same set of ids, since a partial pairing would undercount silently.
- */
-function countChangedPredictions(baseline, candidate) {
-    const before = baseline.samples;
-    const after = candidate.samples;
-    if (!before || !after)
-        return null;
-    const n = after.ids.length;
-    if (n === 0 || before.ids.length !== n)
-        return null;
-    if (before.predictions.length !== n || after.predictions.length !== n)
-        return null;
-    const baselineIndex = new Map();
-    for (let i = 0; i < n; i++)
-        baselineIndex.set(before.ids[i], i);
-    if (baselineIndex.size !== n)
-        return null; // duplicate ids: no one-to-one pairing
-    let changed = 0;
-    const seen = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-        const j = baselineIndex.get(after.ids[i]);
-        if (j === undefined || seen[j] === 1)
-            return null;
-        seen[j] = 1;
-        if (before.predictions[j] !== after.predictions[i])
-            changed++;
-    }
-    return changed;
-}
-
-;// CONCATENATED MODULE: ./src/compare/messageText.ts
-/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
-/**
- * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
- * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
- * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
- */
-function formatFraction(value, other) {
-    let digits = 3;
-    if (other !== undefined && Math.abs(value - other) > 1e-12) {
-        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
-            digits++;
-    }
-    return value.toFixed(digits);
-}
-/**
- * A class name as it goes into a plain-text message: control characters (newlines, terminal
- * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
- * Renderers escape the message again for their own format.
- */
-function printableName(name) {
-    return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        if (c === '\t')
-            return '\\t';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
-const MESSAGE_NAME_CHARS = 80;
-/** A class name for a message: printable, and cut with an ellipsis when very long. */
-function messageName(name) {
-    const printable = printableName(name);
-    if (printable.length <= MESSAGE_NAME_CHARS)
-        return printable;
-    const points = Array.from(printable);
-    return points.length <= MESSAGE_NAME_CHARS
-        ? printable
-        : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/gates.ts
-
-/**
- * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
- * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
- * drop must pass, as the user reads it as equal.
- */
-const EPSILON = 1e-12;
-function samplesText(n) {
-    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
-}
-/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
-const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
-    'keep this report.json as the baseline for later runs.';
-/** Applies `gates` to `candidate`, against `baseline` when given. */
-function evaluateGates(gates, candidate, baseline) {
-    const notes = [];
-    const results = [];
-    /** Drop size of each per-class failure, for ordering the failures. */
-    const dropOf = new Map();
-    if (baseline === null) {
-        notes.push(FIRST_BASELINE_NOTE);
-    }
-    // Per-class recall.
-    const { maxDrop, onMissingClass } = gates.perClassRecall;
-    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
-    let underpowered = 0;
-    for (const cls of candidate.classes) {
-        const name = messageName(cls.name);
-        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
-            const blocking = onMissingClass === 'fail';
-            const message = `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-                `gates.per-class-recall.on-missing-class: warn`;
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'not-evaluable',
-                baseline: baselineClasses.get(cls.name)?.recall ?? null,
-                candidate: null,
-                threshold: maxDrop,
-                message,
-                blocking,
-            });
-            if (!blocking)
-                notes.push(message);
-            continue;
-        }
-        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
-        // the gate cannot tell a real regression from a single unlucky sample.
-        if (1 / cls.support > maxDrop + EPSILON)
-            underpowered++;
-        const before = baselineClasses.get(cls.name);
-        if (baseline === null || before === undefined || before.recall === null) {
-            const why = baseline === null
-                ? 'no baseline to compare with'
-                : before === undefined
-                    ? 'the baseline has no such class'
-                    : 'the baseline had no test samples of it';
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'skipped',
-                baseline: before?.recall ?? null,
-                candidate: cls.recall,
-                threshold: maxDrop,
-                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
-                blocking: false,
-            });
-            continue;
-        }
-        const drop = before.recall - cls.recall;
-        const failed = drop > maxDrop + EPSILON;
-        const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
-        let message;
-        if (failed) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else if (drop > 0) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else {
-            const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
-            message = `recall of '${name}' ${change} (${figures})`;
-        }
-        const result = {
-            gate: 'per-class-recall',
-            subject: cls.name,
-            status: failed ? 'fail' : 'pass',
-            baseline: before.recall,
-            candidate: cls.recall,
-            threshold: maxDrop,
-            message,
-            blocking: failed,
-        };
-        results.push(result);
-        if (failed)
-            dropOf.set(result, drop);
-    }
-    if (underpowered > 0) {
-        const minimum = Math.ceil(1 / maxDrop - EPSILON);
-        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
-            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
-            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
-    }
-    // Headline gates.
-    const m = candidate.metrics;
-    const b = baseline?.metrics ?? null;
-    if (gates.accuracy?.min !== undefined) {
-        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
-    }
-    if (gates.accuracy?.maxDrop !== undefined) {
-        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
-    }
-    if (gates.macroF1?.min !== undefined) {
-        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
-    }
-    if (gates.macroF1?.maxDrop !== undefined) {
-        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
-    }
-    const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
-    const regressions = blockingResults
-        .filter((r) => dropOf.has(r))
-        .sort((x, y) => dropOf.get(y) - dropOf.get(x));
-    const others = blockingResults.filter((r) => !dropOf.has(r));
-    const failures = [...regressions, ...others];
-    return {
-        passed: failures.length === 0,
-        gates: results,
-        failures,
-        notes,
-        comparedWithBaseline: baseline !== null,
-    };
-}
-function minimumGate(gate, label, candidate, baseline, min) {
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: min,
-            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
-            blocking: true,
-        };
-    }
-    const failed = candidate < min - EPSILON;
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: min,
-        message: failed
-            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
-            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
-        blocking: failed,
-    };
-}
-/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
-function maxDropGate(gate, label, candidate, baseline, maxDrop) {
-    if (baseline === undefined || baseline === null) {
-        return {
-            gate,
-            status: 'skipped',
-            baseline: baseline ?? null,
-            candidate,
-            threshold: maxDrop,
-            message: baseline === undefined
-                ? `${label} not compared: no baseline (this run sets the first one)`
-                : `${label} not compared: the baseline has no ${label}`,
-            blocking: false,
-        };
-    }
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: maxDrop,
-            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
-            blocking: true,
-        };
-    }
-    const drop = baseline - candidate;
-    const failed = drop > maxDrop + EPSILON;
-    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
-    let message;
-    if (failed) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else if (drop > 0) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else {
-        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
-    }
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: maxDrop,
-        message,
-        blocking: failed,
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {}
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat()
-  const stringLength = settings.stringLength || defaultStringLength
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = []
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = []
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = []
-  /** @type {Array<number>} */
-  const longestCellByColumn = []
-  let mostCellsPerRow = 0
-  let rowIndex = -1
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = []
-    /** @type {Array<number>} */
-    const sizes = []
-    let columnIndex = -1
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex])
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell)
-        sizes[columnIndex] = size
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size
-        }
-      }
-
-      row.push(cell)
-    }
-
-    cellMatrix[rowIndex] = row
-    sizeMatrix[rowIndex] = sizes
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex])
-    }
-  } else {
-    const code = toAlignment(align)
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1
-  /** @type {Array<string>} */
-  const row = []
-  /** @type {Array<number>} */
-  const sizes = []
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex]
-    let before = ''
-    let after = ''
-
-    if (code === 99 /* `c` */) {
-      before = ':'
-      after = ':'
-    } else if (code === 108 /* `l` */) {
-      before = ':'
-    } else if (code === 114 /* `r` */) {
-      after = ':'
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          )
-
-    const cell = before + '-'.repeat(size) + after
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size
-      }
-
-      sizes[columnIndex] = size
-    }
-
-    row[columnIndex] = cell
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row)
-  sizeMatrix.splice(1, 0, sizes)
-
-  rowIndex = -1
-  /** @type {Array<string>} */
-  const lines = []
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex]
-    const sizes = sizeMatrix[rowIndex]
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow
-    columnIndex = -1
-    /** @type {Array<string>} */
-    const line = []
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || ''
-      let before = ''
-      let after = ''
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
-        const code = alignments[columnIndex]
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size)
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5)
-            after = ' '.repeat(half - 0.5)
-          } else {
-            before = ' '.repeat(half)
-            after = before
-          }
-        } else {
-          after = ' '.repeat(size)
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|')
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ')
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before)
-      }
-
-      line.push(cell)
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after)
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ')
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|')
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    )
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-;// CONCATENATED MODULE: ./src/render/classRows.ts
-/** Changes smaller than this are float noise, not improvements. */
-const classRows_EPSILON = 1e-12;
-const STATUS_RANK = {
-    regressed: 0,
-    'not-evaluable': 1,
-    ok: 2,
-    improved: 2,
-    'not-compared': 2,
-};
-function classRows(candidate, comparison, verdict) {
-    const gateByClass = new Map();
-    for (const gate of verdict.gates) {
-        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
-            gateByClass.set(gate.subject, gate);
-    }
-    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
-    const rows = candidate.classes.map((cls, index) => {
-        const gate = gateByClass.get(cls.name);
-        const delta = deltaByClass.get(cls.name);
-        const recallDelta = delta?.recallDelta ?? null;
-        let status;
-        if (gate?.status === 'fail')
-            status = 'regressed';
-        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
-            status = 'not-evaluable';
-        else if (gate?.status === 'skipped' || recallDelta === null)
-            status = 'not-compared';
-        else if (recallDelta > classRows_EPSILON)
-            status = 'improved';
-        else
-            status = 'ok';
-        return {
-            index,
-            name: cls.name,
-            support: cls.support,
-            status,
-            blocking: gate?.blocking ?? false,
-            baselineRecall: delta?.baselineRecall ?? null,
-            candidateRecall: cls.recall,
-            recallDelta,
-            precision: cls.precision,
-            f1: cls.f1,
-        };
-    });
-    return rows.sort((a, b) => {
-        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
-        if (rank !== 0)
-            return rank;
-        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
-            return a.blocking ? -1 : 1;
-        if (comparison !== null) {
-            // Most negative change first; classes without a change at the end.
-            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
-            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        else {
-            // No baseline: weakest classes first.
-            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
-            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        return a.index - b.index;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
-/**
- * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
- * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, no links.
- */
-
-/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    const points = Array.from(text);
-    if (points.length <= max)
-        return text;
-    return `${points.slice(0, max - 1).join('')}…`;
-}
-/**
- * `text` as inert inline markdown, safe inside a table cell: control characters become visible
- * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
- * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
- */
-function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
-    return truncate(printableName(text), max)
-        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b');
-}
-/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
-function digestCode(digest, maxHex = 64) {
-    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
-    if (!match)
-        return escapeMarkdown(digest, 80);
-    const hex = match[2];
-    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
-    return `\`${match[1] ?? ''}${shown}\``;
-}
-/** An http(s) URL usable as a markdown link target, or null for anything else. */
-function safeUrl(url) {
-    if (url === undefined)
-        return null;
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return null;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return null;
-    // URL.href is already percent-encoded except for characters that end a link destination.
-    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
-/** Shown where a figure is undefined (absent class, no baseline). */
-const formatNumbers_NONE = '—';
-/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
-function formatRate(value) {
-    return value === null ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
-}
-/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
-function formatCorrelation(value) {
-    return value === null ? formatNumbers_NONE : withMinus(value.toFixed(3));
-}
-function formatMetric(value, scale) {
-    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
-}
-function withMinus(text) {
-    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
-}
-/**
- * A change, signed and with a direction: rates in percentage points with two decimals (the
- * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
- * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
- */
-function formatChange(delta, scale, arrows = true) {
-    if (delta === null)
-        return formatNumbers_NONE;
-    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
-    const digits = scale === 'rate' ? 2 : 3;
-    const unit = scale === 'rate' ? ' pp' : '';
-    const text = size.toFixed(digits);
-    const plus = arrows ? '▲ +' : '+';
-    const minus = arrows ? '▼ \u2212' : '-';
-    // Float noise from computing the same ratio two ways is no change.
-    if (Math.abs(delta) < 1e-12)
-        return `0${unit}`;
-    // Nonzero but below display precision: say so instead of printing a misleading 0.
-    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
-    return `${delta > 0 ? plus : minus}${shown}${unit}`;
-}
-/** Bytes in binary units: 187392 -> "183.0 KiB". */
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
-function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-;// CONCATENATED MODULE: ./src/render/confusionSection.ts
-/**
- * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
- * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
- * comment), so only the classes involved in the most frequent confusions are shown, with a note.
- */
-
-
-
-/** Largest class count shown as a full matrix. */
-const MAX_MATRIX_CLASSES = 15;
-/** Confused pairs listed (and used to choose the classes of a partial matrix). */
-const MAX_CONFUSED_PAIRS = 10;
-/** Class names in the matrix header are cut to this many characters. */
-const HEADER_NAME_CHARS = 24;
-const ROW_NAME_CHARS = 60;
-/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
-function isSquareMatrix(matrix, n) {
-    if (!matrix || matrix.length !== n)
-        return false;
-    for (let i = 0; i < n; i++)
-        if (!matrix[i] || matrix[i].length !== n)
-            return false;
-    return true;
-}
-/**
- * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
- * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
- */
-function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
-    const counts = new Float64Array(limit);
-    const rows = new Int32Array(limit);
-    const cols = new Int32Array(limit);
-    let size = 0;
-    const n = matrix.length;
-    for (let i = 0; i < n; i++) {
-        const row = matrix[i];
-        for (let j = 0; j < n; j++) {
-            const count = row[j];
-            if (i === j || count <= 0)
-                continue;
-            if (size === limit && count <= counts[size - 1])
-                continue;
-            let k = size < limit ? size++ : limit - 1;
-            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
-            while (k > 0 && counts[k - 1] < count) {
-                counts[k] = counts[k - 1];
-                rows[k] = rows[k - 1];
-                cols[k] = cols[k - 1];
-                k--;
-            }
-            counts[k] = count;
-            rows[k] = i;
-            cols[k] = j;
-        }
-    }
-    const pairs = [];
-    for (let k = 0; k < size; k++)
-        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
-    return pairs;
-}
-/**
- * The folded section, or null when the report has no usable matrix. `focus` lists class indices
- * to keep in a partial matrix before those of the confused pairs (the regressed classes).
- */
-function renderConfusionSection(candidate, baseline, focus) {
-    const n = candidate.classNames.length;
-    const matrix = candidate.confusionMatrix;
-    if (n === 0 || !isSquareMatrix(matrix, n))
-        return null;
-    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
-    const pairs = mostConfusedPairs(matrix);
-    let shown;
-    let note = '';
-    if (n <= MAX_MATRIX_CLASSES) {
-        shown = Array.from({ length: n }, (_, i) => i);
-    }
-    else {
-        const chosen = new Set();
-        for (const i of focus) {
-            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
-                break;
-            chosen.add(i);
-        }
-        for (const pair of pairs) {
-            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
-                break;
-            chosen.add(pair.trueClass);
-            chosen.add(pair.predictedClass);
-        }
-        shown = [...chosen].sort((a, b) => a - b);
-        note =
-            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
-                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
-    }
-    const lines = [
-        '<details>',
-        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
-        '',
-    ];
-    if (shown.length > 0) {
-        const header = [
-            'true \\ predicted',
-            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
-        ];
-        const body = shown.map((i) => [
-            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
-            ...shown.map((j) => {
-                const count = matrix[i][j];
-                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
-                if (i === j)
-                    return `**${formatCount(count)}**`;
-                return count === 0 ? '·' : formatCount(count);
-            }),
-        ]);
-        lines.push(note +
-            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
-        lines.push('');
-    }
-    if (pairs.length > 0) {
-        lines.push('Most frequent confusions:', '');
-        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
-        const body = pairs.map((p) => [
-            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
-            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
-            formatCount(p.count),
-            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
-        ]);
-        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
-    }
-    else {
-        lines.push('No sample was misclassified.', '');
-    }
-    lines.push('</details>');
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/markdown.ts
-/**
- * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
- * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
- * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
- * with a note that says what was left out and where to find it.
- */
-
-
-
-
-
-
-
-/**
- * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
- * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
- * adapter's own footer.
- */
-const MAX_COMMENT_CHARS = 65_000;
-/** A folded confusion matrix larger than this is dropped before any per-class row is. */
-const MAX_MATRIX_SECTION_CHARS = 12_000;
-/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
-const MAX_LISTED_FAILURES = 25;
-const MAX_LISTED_NOTES = 10;
-const MAX_LISTED_WARNINGS = 10;
-/** Longest message or warning shown, before escaping. */
-const MAX_MESSAGE_CHARS = 400;
-const CLASS_NAME_CHARS = 80;
-const PATH_CHARS = 120;
-/** Class names quoted in the headline. */
-const HEADLINE_NAMES = 5;
-/**
- * The hidden first line that identifies evalgate's comment so it can be updated in place.
- * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
- * separate comments; it is reduced to characters that cannot end an HTML comment.
- */
-function commentMarker(key) {
-    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
-    return `<!-- evalgate:comment${scoped} -->`;
-}
-function renderComment(input) {
-    const { candidate, baseline, comparison, verdict } = input;
-    const marker = commentMarker(input.markerKey);
-    const rows = classRows(candidate, comparison, verdict);
-    const compared = baseline !== null && comparison !== null;
-    const top = [
-        marker,
-        renderHeadline(input, rows),
-        renderFailures(verdict.failures),
-        renderNotes(input),
-        renderSummary(candidate, comparison),
-    ]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
-    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
-    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
-    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
-        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
-    }
-    // Separators between the five parts, plus slack for the per-class table's own note.
-    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
-    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
-    if (classes === null) {
-        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
-        matrix = null;
-        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
-    }
-    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
-    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
-}
-/**
- * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
- * characters that escape to entities): cut at a line break, close a folded block left open, say so.
- */
-function hardCut(body) {
-    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
-    const close = '\n\n</details>';
-    const room = MAX_COMMENT_CHARS - note.length - close.length;
-    const cut = body.lastIndexOf('\n', room);
-    const kept = body.slice(0, cut > 0 ? cut : room);
-    const open = kept.split('<details>').length - kept.split('</details>').length;
-    return kept + (open > 0 ? close : '') + note;
-}
-function quoted(names) {
-    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
-    const rest = names.length - shown.length;
-    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
-function renderHeadline(input, rows) {
-    const { verdict, candidate, baseline } = input;
-    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
-    const failed = verdict.failures.length;
-    const lines = [];
-    if (verdict.passed) {
-        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-        lines.push(verdict.comparedWithBaseline
-            ? `All ${formatCount(evaluated)} gates passed against the baseline.`
-            : 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
-    }
-    else {
-        lines.push(`## ❌ ${title}: failed, ${formatCount(failed)} of ${formatCount(evaluated)} ${evaluated === 1 ? 'gate' : 'gates'} failed`);
-        const reasons = [];
-        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
-        if (regressed.length > 0) {
-            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
-            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
-                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
-        }
-        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
-        if (absent.length > 0) {
-            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
-        }
-        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
-            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
-        }
-        if (!verdict.comparedWithBaseline) {
-            reasons.push('No baseline report to compare with: this run sets the first baseline.');
-        }
-        lines.push(reasons.join('<br>\n'));
-    }
-    const vs = baseline !== null && verdict.comparedWithBaseline
-        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
-        : '';
-    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
-        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
-    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
-}
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function renderFailures(failures) {
-    if (failures.length === 0)
-        return '';
-    const items = failures
-        .slice(0, MAX_LISTED_FAILURES)
-        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
-    const rest = failures.length - MAX_LISTED_FAILURES;
-    if (rest > 0)
-        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
-    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
-}
-function renderNotes(input) {
-    const { candidate, verdict, comparison } = input;
-    const items = [];
-    if (!candidate.testSet.locked) {
-        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
-            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
-    }
-    // The headline already says that this run sets the first baseline.
-    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-    const listed = notes.slice(0, MAX_LISTED_NOTES);
-    for (const note of listed)
-        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
-    if (notes.length > listed.length) {
-        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
-    }
-    const warnings = candidate.warnings.slice(0, MAX_LISTED_WARNINGS);
-    for (const warning of warnings)
-        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-    if (candidate.warnings.length > warnings.length) {
-        items.push(`- ⚠️ … and ${formatCount(candidate.warnings.length - warnings.length)} more warnings in the full report`);
-    }
-    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
-        const changed = comparison.changedPredictions;
-        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
-            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
-    }
-    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
-}
-function renderSummary(candidate, comparison) {
-    if (comparison === null) {
-        const rows = headlineMetrics(candidate).map((m) => [m.label, formatMetric(m.value, m.scale)]);
-        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
-    }
-    const rows = comparison.metrics.map((m) => {
-        const scale = metricScale(m.metric);
-        return [
-            m.label,
-            formatMetric(m.baseline, scale),
-            formatMetric(m.candidate, scale),
-            formatChange(m.delta, scale),
-        ];
-    });
-    return [
-        '### Summary',
-        '',
-        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
-    ].join('\n');
-}
-const STATUS_TEXT = {
-    regressed: '❌ regressed',
-    'not-evaluable': '⚠️ not evaluable',
-    ok: '✅ ok',
-    improved: '▲ improved',
-    'not-compared': '➖ not compared',
-};
-function statusText(row) {
-    if (row.status === 'not-evaluable' && row.blocking)
-        return '❌ not evaluable';
-    return STATUS_TEXT[row.status];
-}
-/**
- * The per-class table in priority order, cut to `budget` characters with a note naming what was
- * left out. null when not even the header and one row fit.
- */
-function renderClassTable(rows, compared, budget) {
-    const header = compared
-        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
-        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
-    const cells = rows.map((r) => {
-        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-        const tail = [formatRate(r.precision), formatRate(r.f1)];
-        return compared
-            ? [
-                statusText(r),
-                name,
-                formatCount(r.support),
-                formatRate(r.baselineRecall),
-                formatRate(r.candidateRecall),
-                formatChange(r.recallDelta, 'rate'),
-                ...tail,
-            ]
-            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
-    });
-    const table = markdownTable([header, ...cells], {
-        alignDelimiters: false,
-        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
-    });
-    const lines = table.split('\n');
-    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
-    const full = `${heading}\n\n${table}`;
-    if (full.length <= budget)
-        return full;
-    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
-    let kept = 0;
-    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
-        used += 1 + lines[kept + 2].length;
-        kept++;
-    }
-    if (kept === 0 && rows.length > 0)
-        return null;
-    const left = rows.slice(kept);
-    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
-    const leftOther = left.length - leftRegressed;
-    const parts = [];
-    if (leftRegressed > 0)
-        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
-    if (leftOther > 0) {
-        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
-        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
-    }
-    const note = `_${parts.join(' and ')} — see the full report._`;
-    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
-}
-function identityColumn(report) {
-    const env = report.environment;
-    return [
-        [
-            digestCode(report.model.sha256, 12),
-            formatBytes(report.model.size),
-            ...(typeof report.model.parameterCount === 'number'
-                ? [`${formatCount(report.model.parameterCount)} parameters`]
-                : []),
-            escapeMarkdown(report.model.source, PATH_CHARS),
-        ].join(' · '),
-        digestCode(report.model.sha256),
-        digestCode(report.testSet.digest),
-        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
-            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
-        escapeMarkdown(report.testSet.source, PATH_CHARS),
-        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
-            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
-        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
-    ];
-}
-const IDENTITY_LABELS = [
-    'model',
-    'model sha256',
-    'test set',
-    'samples',
-    'test-set source',
-    'runtime',
-    'evalgate',
-];
-/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
-function renderIdentity(input) {
-    const { candidate, baseline, verdict } = input;
-    const current = identityColumn(candidate);
-    let table;
-    if (baseline !== null && verdict.comparedWithBaseline) {
-        const before = identityColumn(baseline);
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
-        if (input.baselineSource !== undefined) {
-            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
-        }
-        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
-    }
-    else {
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
-        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
-    }
-    return [
-        '<details>',
-        '<summary>Model, test set and environment</summary>',
-        '',
-        table,
-        '',
-        '</details>',
-    ].join('\n');
-}
-function renderFooter(input) {
-    const url = safeUrl(input.runUrl);
-    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
-    const version = escapeMarkdown(truncate(input.candidate.tool.version, 40));
-    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
-/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
-
-
-
-
-function judgeReport(input) {
-    const { candidate, baseline } = input;
-    if (baseline)
-        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
-    const comparison = baseline ? compareReports(baseline, candidate) : null;
-    const verdict = evaluateGates(input.gates, candidate, baseline);
-    const comment = renderComment({
-        candidate,
-        baseline,
-        comparison,
-        verdict,
-        title: input.title,
-        baselineSource: input.baselineSource,
-        runUrl: input.runUrl,
-    });
-    return { comparison, verdict, comment };
-}
-
-;// CONCATENATED MODULE: ./src/render/verdictText.ts
-/**
- * The verdict as plain text for a terminal or a log: headline, failed gates, notes, the top
- * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
- * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
- */
-
-
-
-
-
-
-const verdictText_MAX_LISTED_FAILURES = 20;
-const MAX_TABLE_ROWS = 10;
-const MAX_NAME_CHARS = 40;
-function renderVerdictText(verdict, candidate, comparison) {
-    const lines = [];
-    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
-    if (verdict.passed) {
-        lines.push(verdict.comparedWithBaseline
-            ? `evalgate: PASSED - all ${formatCount(evaluated)} gates passed against the baseline`
-            : 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
-    }
-    else {
-        lines.push(`evalgate: FAILED - ${formatCount(verdict.failures.length)} of ${formatCount(evaluated)} ` +
-            `${evaluated === 1 ? 'gate' : 'gates'} failed`);
-    }
-    for (const failure of verdict.failures.slice(0, verdictText_MAX_LISTED_FAILURES)) {
-        lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
-    }
-    if (verdict.failures.length > verdictText_MAX_LISTED_FAILURES) {
-        lines.push(`  ... and ${formatCount(verdict.failures.length - verdictText_MAX_LISTED_FAILURES)} more (see the report)`);
-    }
-    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-    for (const note of notes.slice(0, verdictText_MAX_LISTED_FAILURES))
-        lines.push(`  note: ${printableName(note)}`);
-    if (!candidate.testSet.locked)
-        lines.push('  warning: the test set is not locked (lock: none)');
-    for (const warning of candidate.warnings)
-        lines.push(`  warning: ${printableName(warning)}`);
-    const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
-    if (regressed.length > 0) {
-        lines.push('', 'Top regressions:');
-        const table = [
-            ['class', 'support', 'baseline', 'candidate', 'change'],
-            ...regressed
-                .slice(0, MAX_TABLE_ROWS)
-                .map((r) => [
-                truncate(printableName(r.name), MAX_NAME_CHARS),
-                formatCount(r.support),
-                formatRate(r.baselineRecall),
-                formatRate(r.candidateRecall),
-                formatChange(r.recallDelta, 'rate', false),
-            ]),
-        ];
-        lines.push(...alignColumns(table).map((line) => `  ${line}`));
-        if (regressed.length > MAX_TABLE_ROWS) {
-            lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
-        }
-    }
-    lines.push('');
-    if (comparison !== null) {
-        for (const m of comparison.metrics) {
-            const scale = metricScale(m.metric);
-            lines.push(`  ${m.label}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
-                `${formatChange(m.delta, scale, false)})`);
-        }
-        if (comparison.changedPredictions !== null) {
-            lines.push(`  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`);
-        }
-    }
-    else {
-        for (const m of headlineMetrics(candidate))
-            lines.push(`  ${m.label}: ${formatMetric(m.value, m.scale)}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** Left-aligns the first column and right-aligns the others (numbers). */
-function alignColumns(rows) {
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => Array.from(row[c]).length)));
-    return rows.map((row) => row
-        .map((cell, c) => {
-        const pad = ' '.repeat(widths[c] - Array.from(cell).length);
-        return c === 0 ? cell + pad : pad + cell;
-    })
-        .join('  ')
-        .trimEnd());
-}
-
-;// CONCATENATED MODULE: ./src/report/reportFile.ts
-/** Reading and writing report JSON. Reading validates enough to give a clear error early. */
-
-
-
-
-async function writeReport(file, report) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(report, null, 1)}\n`);
-}
-/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
-async function readReport(file, role) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot read the ${role} report: ${error.code ?? error}`, {
-            where: file,
-            hint: role === 'baseline'
-                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
-                : undefined,
-        });
-    }
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_InputError(`the ${role} report is not valid JSON: ${error.message}`, {
-            where: file,
-        });
-    }
-    return validateReport(data, file, role);
-}
-/** Checks the fields that comparison relies on; anything else is carried as it is. */
-function validateReport(data, file, role) {
-    const report = data;
-    if (!report || typeof report !== 'object') {
-        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file });
-    }
-    if (report.schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(report.schema)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
-    }
-    const missing = [];
-    if (typeof report.testSet?.digest !== 'string')
-        missing.push('testSet.digest');
-    if (!Array.isArray(report.classNames))
-        missing.push('classNames');
-    if (!Array.isArray(report.classes))
-        missing.push('classes');
-    if (typeof report.metrics !== 'object' || report.metrics === null)
-        missing.push('metrics');
-    if (!Array.isArray(report.confusionMatrix))
-        missing.push('confusionMatrix');
-    if (missing.length > 0) {
-        throw new errors_InputError(`the ${role} report lacks ${missing.join(', ')}`, {
-            where: file,
-            hint: 'the file may be truncated or hand-edited; regenerate it with `evalgate run`',
-        });
-    }
-    return report;
-}
-
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
-
-
-
-function parseCommandArgs(command, argv, options, allowPositionals) {
-    try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals, strict: true });
-    }
-    catch (error) {
-        const message = error.message;
-        const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
-        const suggestion = unknown ? nearest(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;
-        throw new errors_InputError(unknown
-            ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
-            : `${message.split('\n')[0]}`, { hint: `see: evalgate ${command} --help` });
-    }
-}
-function parsePositiveInt(value, flag) {
-    if (value === undefined)
-        return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) {
-        throw new errors_InputError(`--${flag} must be a positive whole number, got '${value}'`);
-    }
-    return n;
-}
-function parseFraction(value, flag) {
-    if (value === undefined)
-        return undefined;
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-        throw new errors_InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
-    }
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/cli/commands/compareCommand.ts
-/** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
-
-
-
-
-
-
-
-
-const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
-
-Applies the gates to two reports made on the same locked test set and prints the verdict.
-
-Options:
-  --config <file>            take the gates from this config
-  --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
-  --out <dir>                also write comment.md and verdict.json into this folder
-  -h, --help                 show this help
-
-Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
-async function compareCommand(argv, context) {
-    const { values, positionals } = parseCommandArgs('compare', argv, {
-        config: { type: 'string' },
-        'max-recall-drop': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-    }, true);
-    if (values.help) {
-        context.stdout(COMPARE_HELP);
-        return ExitCode.passed;
-    }
-    if (positionals.length !== 2) {
-        throw new errors_InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
-            hint: 'see: evalgate compare --help',
-        });
-    }
-    const [baselinePath, candidatePath] = positionals.map((p) => external_node_path_default().resolve(context.cwd, p));
-    const gates = values.config
-        ? loadConfig(external_node_path_default().resolve(context.cwd, values.config)).gates
-        : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
-    const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
-    if (maxDrop !== undefined)
-        gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
-    const baseline = await readReport(baselinePath, 'baseline');
-    const candidate = await readReport(candidatePath, 'candidate');
-    const judgement = judgeReport({
-        candidate,
-        baseline,
-        baselineSource: positionals[0],
-        gates,
-    });
-    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
-    if (values.out) {
-        const outDir = external_node_path_default().resolve(context.cwd, values.out);
-        await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'verdict.json'), `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`);
-    }
-    return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/dataset/testSetPaths.ts
-/** File-name rules shared by the test-set readers and the lock. */
-
-
-/** The lock file's default name; never part of a test set's files, wherever it sits. */
-const LOCK_FILE_NAME = 'evalgate.lock.json';
-/** Image files are recognised by extension when listing a folder; decoding then checks the bytes. */
-const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
-function isImageFileName(name) {
-    return IMAGE_EXTENSION.test(name);
-}
-/** Dotfiles and dot-folders (.DS_Store, .git, ._x.png from macOS) are never test-set content. */
-function isHiddenName(name) {
-    return name.startsWith('.');
-}
-/**
- * Orders paths by UTF-16 code units: the same order on every machine and locale (localeCompare is not),
- * so sample order, the lock and the digest are reproducible.
- */
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/**
- * Folder that a test set's `files` are relative to: the root itself, or the folder holding it when the
- * root is a single file (an .npz).
- */
-function filesBase(root) {
-    return (0,external_node_fs_namespaceObject.statSync)(root).isFile() ? (0,external_node_path_namespaceObject.dirname)(root) : root;
-}
-/** Where `evalgate lock <test-set>` writes the lock by default: inside the folder, or beside the file. */
-function defaultLockPath(root) {
-    return (0,external_node_path_namespaceObject.join)(filesBase(root), LOCK_FILE_NAME);
-}
-
 ;// CONCATENATED MODULE: ./src/dataset/lock.ts
 /**
  * The lock file (`evalgate.lock.json`): sha256 and size of every file of a test set, per-class sample
@@ -25351,15 +24090,25 @@ class LockMismatchError extends errors_InputError {
         this.changed = changed;
     }
 }
-/** sha256 (hex) and size of one file, streamed so large files never sit in memory. */
-async function hashFile(path) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    let size = 0;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path)) {
-        hash.update(chunk);
-        size += chunk.length;
+/** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
+const HASH_CHUNK = 4096;
+async function hashSequentially(files) {
+    const hashes = [];
+    for (const file of files)
+        hashes.push(await hashTestSetFile(file));
+    return hashes;
+}
+/** hashFile with an InputError that names an unreadable test-set file. */
+async function hashTestSetFile(file) {
+    try {
+        return await hashFile(file);
     }
-    return { sha256: hash.digest('hex'), size };
+    catch (error) {
+        throw new errors_InputError(`cannot read test-set file (${error.code ?? error})`, {
+            where: file,
+            cause: error,
+        });
+    }
 }
 /** Hashes every file of the test set, in `files` order, a few at a time. */
 async function hashEntries(testSet) {
@@ -25371,15 +24120,7 @@ async function hashEntries(testSet) {
         while (next < paths.length) {
             const i = next++;
             const file = (0,external_node_path_namespaceObject.join)(base, paths[i]);
-            try {
-                entries[i] = { path: paths[i], ...(await hashFile(file)) };
-            }
-            catch (error) {
-                throw new errors_InputError(`cannot read test-set file (${error.code ?? error})`, {
-                    where: file,
-                    cause: error,
-                });
-            }
+            entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
         }
     };
     await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, worker));
@@ -25431,11 +24172,23 @@ const lockSchema = object({
     digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/),
     format: schemas_enum(['image-folder', 'manifest', 'arrays']),
     manifest: schemas_string().optional(),
-    files: array(object({ path: schemas_string(), sha256: schemas_string().regex(/^[0-9a-f]{64}$/), size: schemas_number().int().min(0) })),
+    // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
+    files: array(unknown()),
     classCounts: record(schemas_string(), schemas_number().int().min(0)),
     samples: schemas_number().int().min(0),
     createdBy: schemas_string(),
 });
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+function isLockEntry(value) {
+    const entry = value;
+    return (typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.path === 'string' &&
+        typeof entry.sha256 === 'string' &&
+        SHA256_HEX.test(entry.sha256) &&
+        Number.isInteger(entry.size) &&
+        entry.size >= 0);
+}
 /** Reads and validates a lock file; anything else is an InputError naming the file and the problem. */
 async function readLock(path) {
     let text;
@@ -25469,6 +24222,10 @@ async function readLock(path) {
             hint: 'regenerate it with `evalgate lock <test-set>`',
         });
     }
+    const badEntry = parsed.data.files.findIndex((entry) => !isLockEntry(entry));
+    if (badEntry >= 0) {
+        throw new errors_InputError(`not an evalgate lock file (schema ${LOCK_SCHEMA}): files.${badEntry} needs path, sha256 (64 hex) and size`, { where: path, hint: 'regenerate it with `evalgate lock <test-set>`' });
+    }
     const lock = parsed.data;
     if (digestOfEntries(lock.files) !== lock.digest) {
         throw new errors_InputError('the lock file is inconsistent: its digest does not match its file list (edited by hand?)', {
@@ -25484,24 +24241,52 @@ async function readLock(path) {
  * compared too: for array test sets the labels are indices, so a reordered class list changes the
  * meaning of unchanged files.
  */
-async function verifyLock(lock, testSet, classNames) {
+async function verifyLock(lock, testSet, classNames, hasher) {
     const where = testSet.root;
-    const locked = new Map(lock.files.map((e) => [e.path, e]));
-    const current = new Set(testSet.files);
-    const added = testSet.files.filter((p) => !locked.has(p)).sort(compareCodeUnits);
-    const removed = lock.files
-        .map((e) => e.path)
-        .filter((p) => !current.has(p))
-        .sort(compareCodeUnits);
-    // Hash only files the lock knows (an added file is a mismatch whatever its content).
-    const known = { ...testSet, files: testSet.files.filter((p) => locked.has(p)) };
-    const entries = await hashEntries(known);
-    const changed = entries
-        .filter((e) => {
-        const l = locked.get(e.path);
-        return l.sha256 !== e.sha256 || l.size !== e.size;
-    })
-        .map((e) => e.path);
+    const base = filesBase(testSet.root);
+    // A merge walk over both sorted path lists finds added and removed files and hashes the common
+    // ones one at a time: no map or entry array of the whole test set (50,000 files) is built. When
+    // nothing differs, the digest is the lock's own (readLock checked it against the lock's entries).
+    const lockedFiles = isSortedByPath(lock.files)
+        ? lock.files
+        : [...lock.files].sort((a, b) => compareCodeUnits(a.path, b.path));
+    const currentFiles = [...testSet.files].sort(compareCodeUnits);
+    const added = [];
+    const removed = [];
+    const changed = [];
+    // Files in both lists are hashed a chunk at a time (in parallel when a hasher is given).
+    let chunk = [];
+    const checkChunk = async () => {
+        const files = chunk.map((entry) => (0,external_node_path_namespaceObject.join)(base, entry.path));
+        const hashes = hasher ? await hasher(files) : await hashSequentially(files);
+        chunk.forEach((entry, k) => {
+            if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size)
+                changed.push(entry.path);
+        });
+        chunk = [];
+    };
+    let i = 0;
+    let j = 0;
+    while (i < lockedFiles.length || j < currentFiles.length) {
+        const order = i === lockedFiles.length
+            ? 1
+            : j === currentFiles.length
+                ? -1
+                : compareCodeUnits(lockedFiles[i].path, currentFiles[j]);
+        if (order < 0) {
+            removed.push(lockedFiles[i++].path);
+        }
+        else if (order > 0) {
+            added.push(currentFiles[j++]);
+        }
+        else {
+            chunk.push(lockedFiles[i++]);
+            j++;
+            if (chunk.length === HASH_CHUNK)
+                await checkChunk();
+        }
+    }
+    await checkChunk();
     const extra = [];
     if (lock.format !== testSet.format)
         extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
@@ -25519,7 +24304,14 @@ async function verifyLock(lock, testSet, classNames) {
     if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
         throw new LockMismatchError(added, removed, changed, where, extra);
     }
-    return { digest: digestOfEntries(entries) };
+    return { digest: lock.digest };
+}
+function isSortedByPath(entries) {
+    for (let k = 1; k < entries.length; k++) {
+        if (compareCodeUnits(entries[k - 1].path, entries[k].path) > 0)
+            return false;
+    }
+    return true;
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -28236,35 +27028,6 @@ function unzipSync(data, opts) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/dataset/classLabels.ts
-/** Maps label names to class indices with messages that name the label, where it came from and the list. */
-
-
-/** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
-function classIndex(classNames) {
-    const index = new Map();
-    classNames.forEach((name, i) => {
-        if (!index.has(name))
-            index.set(name, i);
-    });
-    return index;
-}
-/** Formats the class list for a message, shortened when long. */
-function formatClassList(classNames) {
-    const shown = classNames.slice(0, 20).map((n) => `'${n}'`);
-    const more = classNames.length > 20 ? `, ... (${classNames.length} classes)` : '';
-    return `[${shown.join(', ')}${more}]`;
-}
-/** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
-function unknownLabelError(label, what, classNames, where) {
-    const suggestion = classNames.length > 0 ? (0,mod/* closest */.kp)(label, classNames) : undefined;
-    const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
-    return new errors_InputError(`label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`, {
-        where,
-        hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/dataset/npy.ts
 /**
  * A small reader for NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -28675,331 +27438,6 @@ function openNpz(path) {
         yWhere: `${path}:y.npy`,
         files: [(0,external_node_path_namespaceObject.basename)(path)],
     };
-}
-
-// EXTERNAL MODULE: ./node_modules/jpeg-js/index.js
-var jpeg_js = __nccwpck_require__(3598);
-var jpeg_js_default = /*#__PURE__*/__nccwpck_require__.n(jpeg_js);
-// EXTERNAL MODULE: ./node_modules/pngjs/lib/png.js
-var lib_png = __nccwpck_require__(359);
-;// CONCATENATED MODULE: ./src/dataset/decodeImage.ts
-/**
- * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
- *
- * What comes out, and why (documented in the README's test-set section):
- * - The format is detected from the magic bytes, never from the file name.
- * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
- *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the
- *   colour under a transparent pixel is kept: the same as PIL's `convert('RGB')` / `convert('L')`, which is
- *   what most training pipelines do before `ToTensor()`.
- * - Sub-8-bit samples are expanded like PIL (1-bit: 0/255, 2-bit: *85, 4-bit: *17). 16-bit samples are
- *   scaled to 8 bits as round(v * 255 / 65535) (pngjs's default rescale). PIL instead keeps the high byte of
- *   16-bit RGB and clips 16-bit gray at 255 in `convert('L')`, so a 16-bit source may differ from a PIL
- *   pipeline by at most one level (RGB); scaling is the faithful reading of the data.
- * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
- *   their colour), so the chunk is left out before pngjs parses the file.
- * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
- */
-
-
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-/**
- * Guards against decompression bombs: jpeg-js refuses images whose decoding would need more than this
- * (it counts the component planes and the output buffer), and more than JPEG_MAX_MEGAPIXELS pixels.
- * 1 GiB admits any photo up to 100 megapixels; classification test images are far smaller.
- */
-const JPEG_MAX_MEMORY_MB = 1024;
-const JPEG_MAX_MEGAPIXELS = 100;
-/** Decodes one image file's bytes. `file` names the file in error messages. */
-function decodeImage(bytes, file) {
-    if (isPng(bytes))
-        return decodePng(bytes, file);
-    if (isJpeg(bytes))
-        return decodeJpeg(bytes, file);
-    throw new errors_InputError('not a PNG or JPEG file (unrecognised leading bytes)', {
-        where: file,
-        hint: 'test-set images must be PNG or JPEG; convert or remove this file',
-    });
-}
-function isPng(bytes) {
-    if (bytes.length < PNG_SIGNATURE.length)
-        return false;
-    for (let i = 0; i < PNG_SIGNATURE.length; i++)
-        if (bytes[i] !== PNG_SIGNATURE[i])
-            return false;
-    return true;
-}
-function isJpeg(bytes) {
-    // SOI marker FFD8 followed by the next marker's FF.
-    return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-}
-function readUint32BE(bytes, at) {
-    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-}
-function chunkName(bytes, at) {
-    return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-}
-/**
- * Walks the chunk list once (headers only) to report truncation clearly, and returns the bytes to hand
- * to pngjs: the input itself, or a copy without a gray/RGB tRNS chunk.
- */
-function checkPngChunks(bytes, file) {
-    let at = PNG_SIGNATURE.length;
-    let colorType = -1;
-    let trnsStart = -1;
-    let trnsEnd = -1;
-    let sawIend = false;
-    while (at < bytes.length) {
-        if (at + 8 > bytes.length) {
-            throw truncatedPng(file, `a chunk header at byte ${at} is cut off (file has ${bytes.length} bytes)`);
-        }
-        const length = readUint32BE(bytes, at);
-        const name = chunkName(bytes, at + 4);
-        const end = at + 12 + length;
-        if (end > bytes.length) {
-            throw truncatedPng(file, `chunk ${JSON.stringify(name)} at byte ${at} needs ${length + 12} bytes, only ${bytes.length - at} remain`);
-        }
-        if (name === 'IHDR' && length >= 13)
-            colorType = bytes[at + 8 + 9];
-        if (name === 'tRNS') {
-            trnsStart = at;
-            trnsEnd = end;
-        }
-        at = end;
-        if (name === 'IEND') {
-            sawIend = true;
-            break;
-        }
-    }
-    if (!sawIend)
-        throw truncatedPng(file, 'the file ends before the IEND chunk');
-    // Colour types 0 (gray) and 2 (RGB) use tRNS as a colour key; for palettes (3) it carries the alpha of
-    // each entry, which pngjs turns into alpha only, so it can stay.
-    if (trnsStart >= 0 && (colorType === 0 || colorType === 2)) {
-        const out = new Uint8Array(bytes.length - (trnsEnd - trnsStart));
-        out.set(bytes.subarray(0, trnsStart), 0);
-        out.set(bytes.subarray(trnsEnd), trnsStart);
-        return out;
-    }
-    return bytes;
-}
-function truncatedPng(file, detail) {
-    return new errors_InputError(`truncated PNG: ${detail}`, {
-        where: file,
-        hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
-    });
-}
-function decodePng(bytes, file) {
-    const input = checkPngChunks(bytes, file);
-    let png;
-    try {
-        const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-        png = lib_png/* PNG */.O.sync.read(buffer, { checkCRC: true });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new errors_InputError(`corrupt PNG: ${detail}`, {
-            where: file,
-            hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
-            cause: error,
-        });
-    }
-    const { width, height } = png;
-    // pngjs always returns 8-bit RGBA (palette expanded, gray replicated, 16-bit rescaled).
-    const rgba = png.data;
-    // `color` is bit 1 of the IHDR colour type: set for RGB (2), palette (3) and RGBA (6).
-    const isGray = !png.color;
-    const pixels = width * height;
-    if (isGray) {
-        const data = new Uint8Array(pixels);
-        for (let i = 0, j = 0; i < pixels; i++, j += 4)
-            data[i] = rgba[j];
-        return { width, height, channels: 1, data };
-    }
-    const data = new Uint8Array(pixels * 3);
-    for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 4, k += 3) {
-        data[k] = rgba[j];
-        data[k + 1] = rgba[j + 1];
-        data[k + 2] = rgba[j + 2];
-    }
-    return { width, height, channels: 3, data };
-}
-/** Number of components in the JPEG frame header (SOFn), or -1 when none is found. */
-function jpegComponentCount(bytes) {
-    let at = 2;
-    while (at + 4 <= bytes.length) {
-        if (bytes[at] !== 0xff)
-            return -1;
-        const marker = bytes[at + 1];
-        if (marker === 0xff) {
-            at++; // fill byte
-            continue;
-        }
-        // Markers without a length: TEM, RSTn.
-        if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-            at += 2;
-            continue;
-        }
-        const length = (bytes[at + 2] << 8) | bytes[at + 3];
-        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). Layout: length(2) precision(1) height(2)
-        // width(2) components(1).
-        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-            return at + 9 < bytes.length ? bytes[at + 9] : -1;
-        }
-        if (marker === 0xda)
-            return -1; // start of scan before any frame header
-        at += 2 + length;
-    }
-    return -1;
-}
-function decodeJpeg(bytes, file) {
-    const components = jpegComponentCount(bytes);
-    let decoded;
-    try {
-        decoded = jpeg_js_default().decode(bytes, {
-            useTArray: true,
-            formatAsRGBA: false,
-            // Strict: a truncated or damaged entropy stream is an error, as in PIL, not a gray smear.
-            tolerantDecoding: false,
-            maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
-            maxResolutionInMP: JPEG_MAX_MEGAPIXELS,
-        });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        if (!hasJpegEnd(bytes)) {
-            throw new errors_InputError(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
-                where: file,
-                hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
-                cause: error,
-            });
-        }
-        throw new errors_InputError(`corrupt or unsupported JPEG: ${detail}`, {
-            where: file,
-            hint: 'the file cannot be decoded; restore it from its source or re-save it as a baseline JPEG or PNG',
-            cause: error,
-        });
-    }
-    const { width, height, data: rgb } = decoded;
-    if (components === 1) {
-        // jpeg-js replicates the single component into R, G and B; keep one.
-        const pixels = width * height;
-        const data = new Uint8Array(pixels);
-        for (let i = 0, j = 0; i < pixels; i++, j += 3)
-            data[i] = rgb[j];
-        return { width, height, channels: 1, data };
-    }
-    return { width, height, channels: 3, data: rgb };
-}
-/** True when the EOI marker FFD9 appears near the end (some writers append a few bytes of padding). */
-function hasJpegEnd(bytes) {
-    const stop = Math.max(1, bytes.length - 1024);
-    for (let i = bytes.length - 1; i >= stop; i--) {
-        if (bytes[i] === 0xd9 && bytes[i - 1] === 0xff)
-            return true;
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/dataset/readImageFolder.ts
-/**
- * Image-folder test sets: one sub-folder per class, the folder name being the class name (the layout of
- * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
- * letter case) below a class folder is a sample of that class.
- *
- * What is skipped, and what is an error (documented in the README):
- * - hidden entries (names starting with '.', such as .DS_Store or .git) are skipped everywhere;
- * - the lock file (`evalgate.lock.json`, or the configured lock path) is skipped wherever it sits;
- * - files directly in the root that are not images (README.md, labels.txt) are not samples and are
- *   ignored; an image directly in the root has no class and is an error;
- * - any other file inside a class folder is an error naming the file: a test set never loses a sample
- *   silently;
- * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
- *   report it as absent).
- *
- * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
- */
-
-
-
-
-
-
-function isDirectory(path) {
-    return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory(); // follows symlinks, as ImageFolder does
-}
-function readImageFolder(options) {
-    const root = (0,external_node_path_namespaceObject.resolve)(options.root);
-    const lockPath = options.lockPath ? (0,external_node_path_namespaceObject.resolve)(options.lockPath) : undefined;
-    const labels = classIndex(options.classNames);
-    const samples = [];
-    const skip = (name, abs) => isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
-    const walk = (folder, relative, label) => {
-        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(folder)) {
-            const abs = (0,external_node_path_namespaceObject.join)(folder, name);
-            if (skip(name, abs))
-                continue;
-            const id = `${relative}/${name}`;
-            if (isDirectory(abs)) {
-                walk(abs, id, label);
-            }
-            else if (isImageFileName(name)) {
-                samples.push({ id, label, slices: {} });
-            }
-            else {
-                throw new errors_InputError('not a PNG or JPEG file inside a class folder', {
-                    where: abs,
-                    hint: 'remove the file or move it out of the test set (hidden files, starting with ".", are ignored)',
-                });
-            }
-        }
-    };
-    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(root)) {
-        const abs = (0,external_node_path_namespaceObject.join)(root, name);
-        if (skip(name, abs))
-            continue;
-        if (isDirectory(abs)) {
-            const label = labels.get(name);
-            if (label === undefined)
-                throw unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
-            walk(abs, name, label);
-        }
-        else if (isImageFileName(name)) {
-            throw new errors_InputError('image directly in the test-set folder has no class', {
-                where: abs,
-                hint: 'put every image in a sub-folder named after its class (for example cat/001.png)',
-            });
-        }
-        // Other top-level files (README.md, labels.txt) are documentation, not samples.
-    }
-    samples.sort((a, b) => compareCodeUnits(a.id, b.id));
-    const files = samples.map((s) => s.id);
-    return {
-        format: 'image-folder',
-        root,
-        files,
-        samples,
-        sliceColumns: [],
-        decode(index) {
-            const file = (0,external_node_path_namespaceObject.join)(root, samples[index].id);
-            return decodeImage(readImageBytes(file), file);
-        },
-    };
-}
-/** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */
-function readImageBytes(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file);
-    }
-    catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`, {
-            where: file,
-            hint: 'the test set changed while evalgate was reading it, or the file is not readable',
-            cause: error,
-        });
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -31182,6 +29620,9 @@ function readManifest(options) {
             const file = (0,external_node_path_namespaceObject.join)(root, samples[index].id);
             return decodeImage(readImageBytes(file), file);
         },
+        sampleFile(index) {
+            return (0,external_node_path_namespaceObject.join)(root, samples[index].id);
+        },
     };
 }
 /** Validates a manifest path; returns it normalised ('/'-separated, relative to the root). */
@@ -31383,6 +29824,2293 @@ async function openTestSet(options) {
     return testSet;
 }
 
+;// CONCATENATED MODULE: ./src/dataset/decodeWorker.ts
+/**
+ * The decode worker: a worker thread that turns batches of samples into preprocessed float32 arrays,
+ * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
+ * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
+ *
+ * File-based test sets send the batch's file paths, so a worker holds nothing per sample; array
+ * test sets are opened once in the worker (their data lives in the .npy/.npz files).
+ */
+
+
+
+
+
+
+
+const DECODE_WORKER_KIND = 'evalgate-decode-worker';
+/** True inside a thread started as a decode worker (the bundled entries check this first). */
+function isDecodeWorker() {
+    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.kind === DECODE_WORKER_KIND;
+}
+/** Runs the worker loop. */
+function runDecodeWorker() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    if (!port)
+        throw new Error('runDecodeWorker() must run in a worker thread');
+    const setup = external_node_worker_threads_namespaceObject.workerData;
+    let arrays;
+    const spare = [];
+    const handle = async (request) => {
+        if ('hash' in request) {
+            const hashes = [];
+            for (const file of request.hash)
+                hashes.push(await hashTestSetFile(file));
+            return { id: request.id, hashes };
+        }
+        let source;
+        let indices;
+        if (request.files) {
+            const files = request.files;
+            const ids = request.ids ?? files;
+            source = {
+                samples: ids.map((id) => ({ id, label: 0, slices: {} })),
+                decode: (k) => decodeImage(readImageBytes(files[k]), files[k]),
+            };
+            indices = files.map((_, k) => k);
+        }
+        else {
+            arrays ??= openArrays(setup);
+            source = await arrays;
+            indices = request.indices;
+        }
+        if (request.recycle)
+            spare.push(request.recycle);
+        const data = decodeBatch(source, request.preprocess, indices, request.plan, spare.pop());
+        return { id: request.id, data };
+    };
+    // Requests are handled one at a time, in order: the main thread relies on that order.
+    let queue = Promise.resolve();
+    port.on('message', (request) => {
+        queue = queue.then(async () => {
+            let response;
+            try {
+                response = await handle(request);
+            }
+            catch (error) {
+                response = { id: request.id, error: serialiseError(error) };
+            }
+            if ('data' in response)
+                port.postMessage(response, [response.data.buffer]);
+            else
+                port.postMessage(response);
+        });
+    });
+    port.postMessage({ ready: true });
+}
+async function openArrays(setup) {
+    const testSet = await openTestSet(setup.testSet);
+    if (testSet.samples.length !== setup.expectedSamples) {
+        throw new EvalgateError(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, 2, { where: setup.testSet.root });
+    }
+    return testSet;
+}
+function serialiseError(error) {
+    if (error instanceof EvalgateError) {
+        return { message: error.message, where: error.where, hint: error.hint, exitCode: error.exitCode };
+    }
+    return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 3 };
+}
+
+;// CONCATENATED MODULE: ./src/config/suggest.ts
+/** "Did you mean" suggestions for misspelt config keys and enum values. */
+
+/**
+ * The nearest candidate to `word`, or undefined when nothing is close enough to be a plausible
+ * typo (more than a third of the word, at least 2 edits, would be a guess, not a suggestion).
+ */
+function nearest(word, candidates) {
+    const normalised = word.toLowerCase().replace(/[_\s]/g, '-');
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) {
+        const d = (0,mod/* distance */.Io)(normalised, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    const allowed = Math.max(2, Math.ceil(word.length / 3));
+    return bestDistance <= allowed ? best : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** evalgate's version, written into every report. Kept equal to package.json by a test. */
+const TOOL_VERSION = '0.1.0';
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config/schema.ts
+/**
+ * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
+ * for misspelt keys, and yields `schema/evalgate.schema.json` for editor completion
+ * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
+ * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
+ */
+
+const sha256Hex = schemas_string()
+    .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
+const positiveInt = schemas_number().int().positive();
+const size2d = union([positiveInt, tuple([positiveInt, positiveInt])])
+    .describe('Pixels: one number for a square, or [height, width].');
+const perChannel = union([schemas_number(), array(schemas_number()).min(1).max(4)])
+    .describe('One value for every channel, or one per channel.');
+const fraction = schemas_number().min(0).max(1);
+const modelSchema = strictObject({
+    path: schemas_string().min(1).optional().describe('ONNX file, relative to this config file.'),
+    url: schemas_string().min(1).optional().describe('https URL of the ONNX file; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url (or path, to pin it).'),
+    input: schemas_string().min(1).optional().describe('Model input to feed, when the model has several.'),
+    output: schemas_string().min(1).optional().describe('Model output to read, when the model has several.'),
+    outputs: schemas_enum(['logits', 'probabilities', 'log-probabilities'])
+        .default('logits')
+        .describe('What the output holds: softmax is applied to logits, exp to log-probabilities.'),
+})
+    .describe('The model under evaluation.');
+const testSetSchema = strictObject({
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Folder (or .npz file) of the test set, relative to this file.'),
+    url: schemas_string().min(1).optional().describe('https URL of a .zip or .npz test set; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url.'),
+    manifest: schemas_string()
+        .min(1)
+        .optional()
+        .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
+    lock: schemas_string()
+        .min(1)
+        .optional()
+        .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
+})
+    .describe('The locked test set.');
+const preprocessSchema = strictObject({
+    resize: size2d.optional(),
+    'center-crop': size2d.optional(),
+    color: schemas_enum(['gray', 'rgb', 'bgr']).default('rgb'),
+    scale: schemas_number()
+        .positive()
+        .default(1 / 255)
+        .describe('Multiplies 0..255 pixel values.'),
+    mean: perChannel.default(0),
+    std: perChannel.default(1),
+    layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
+})
+    .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
+const gatesSchema = strictObject({
+    'per-class-recall': strictObject({
+        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
+        'on-missing-class': schemas_enum(['fail', 'warn'])
+            .default('fail')
+            .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
+    })
+        .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
+    accuracy: strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+    'macro-f1': strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+})
+    .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
+const configSchema = strictObject({
+    $schema: schemas_string().optional(),
+    version: literal(1).describe('Config format version.'),
+    task: literal('image-classification').default('image-classification'),
+    model: modelSchema,
+    classes: array(schemas_string().min(1)).min(1).optional().describe('Class names in model-output order.'),
+    'classes-file': schemas_string().min(1).optional().describe('Text file with one class name per line.'),
+    'test-set': testSetSchema,
+    preprocess: preprocessSchema.default({
+        color: 'rgb',
+        scale: 1 / 255,
+        mean: 0,
+        std: 1,
+        layout: 'NCHW',
+    }),
+    baseline: strictObject({ report: schemas_string().min(1).optional().describe('Baseline report JSON.') })
+        .optional(),
+    gates: gatesSchema.default({
+        'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
+    }),
+    'batch-size': positiveInt.max(65536).default(32),
+    'top-k': positiveInt
+        .optional()
+        .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
+    seed: schemas_number().int().min(0).default(0),
+    device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
+})
+    .describe('evalgate configuration (evalgate.yml).');
+/** JSON Schema for editors (written to schema/evalgate.schema.json). */
+function configJsonSchema() {
+    return {
+        ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+        title: 'evalgate.yml',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/loadConfig.ts
+/**
+ * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
+ * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
+ */
+
+
+
+
+
+
+/** Loads, validates and resolves a config file. */
+function loadConfig(configFile, overrides = {}) {
+    const absolute = external_node_path_default().resolve(configFile);
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
+            where: configFile,
+            hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
+        });
+    }
+    const raw = parseConfigText(text, configFile);
+    return resolveConfig(raw, external_node_path_default().dirname(absolute), absolute, overrides);
+}
+/** Parses and validates config text; errors cite `file:line` and the key path. */
+function parseConfigText(text, displayName) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const first = doc.errors[0];
+        const pos = lineCounter.linePos(first.pos[0]);
+        throw new errors_InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+            where: `${displayName}:${pos.line}:${pos.col}`,
+            hint: 'check indentation and quoting around that line',
+        });
+    }
+    const data = doc.toJS() ?? {};
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new errors_InputError('the config must be a YAML mapping of keys to values', { where: displayName });
+    }
+    const parsed = configSchema.safeParse(data);
+    if (parsed.success)
+        return parsed.data;
+    const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+    const [first, ...rest] = messages;
+    throw new errors_InputError(rest.length === 0
+        ? first.message
+        : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
+}
+function describeIssue(issue, doc, lineCounter, displayName) {
+    const keyPath = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+        const key = issue.keys[0];
+        const fullKey = [...keyPath, key].join('.');
+        const known = knownKeysAt(keyPath);
+        const suggestion = nearest(key, known);
+        return {
+            where: `${displayName}:${lineOfKey(doc, lineCounter, keyPath, key)}`,
+            message: `unknown key '${fullKey}'` +
+                (suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : '') +
+                (issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''),
+            hint: `valid keys ${keyPath.length ? `under '${keyPath.join('.')}' ` : ''}are: ${known.join(', ')}`,
+        };
+    }
+    const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+    const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+        const values = issue.values.map((v) => JSON.stringify(v));
+        const given = valueAt(doc, keyPath);
+        const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
+        return {
+            where,
+            message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+        };
+    }
+    if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
+        return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
+    }
+    return {
+        where,
+        message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
+    };
+}
+/** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
+function knownKeysAt(keyPath) {
+    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+    let node = configSchema;
+    for (const key of keyPath) {
+        node = unwrap(node);
+        node = node?.shape?.[key];
+    }
+    node = unwrap(node);
+    return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+// biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
+function unwrap(node) {
+    let current = node;
+    while (current && typeof current.unwrap === 'function' && !current.shape)
+        current = current.unwrap();
+    return current;
+}
+function valueAt(doc, keyPath) {
+    const node = doc.getIn(keyPath, true);
+    if (node === undefined)
+        return undefined;
+    return (0,dist/* isScalar */.jn)(node) ? node.value : doc.getIn(keyPath);
+}
+function lineOfPath(doc, lineCounter, keyPath) {
+    for (let depth = keyPath.length; depth >= 0; depth--) {
+        // biome-ignore lint/suspicious/noExplicitAny: yaml nodes carry an optional range
+        const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
+        if (node?.range)
+            return lineCounter.linePos(node.range[0]).line;
+    }
+    return 1;
+}
+function lineOfKey(doc, lineCounter, parentPath, key) {
+    const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+    if ((0,dist/* isMap */.jh)(parent)) {
+        for (const pair of parent.items) {
+            // biome-ignore lint/suspicious/noExplicitAny: pair keys are yaml nodes with ranges
+            const keyNode = pair.key;
+            if ((0,dist/* isScalar */.jn)(keyNode) && String(keyNode.value) === key && keyNode.range) {
+                return lineCounter.linePos(keyNode.range[0]).line;
+            }
+        }
+    }
+    return lineOfPath(doc, lineCounter, parentPath);
+}
+/** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
+function resolveConfig(raw, baseDir, configFile, overrides = {}) {
+    const where = configFile ?? 'flags';
+    const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
+    const cwd = process.cwd();
+    const modelSource = overrides.model
+        ? sourceFromFlag(overrides.model, cwd)
+        : artifactSource(raw.model, 'model', where, fromBase);
+    const testSetSource = overrides.testSet
+        ? sourceFromFlag(overrides.testSet, cwd)
+        : artifactSource(raw['test-set'], 'test-set', where, fromBase);
+    const classes = readClasses(raw, where, fromBase);
+    const lockSetting = raw['test-set'].lock;
+    const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
+    const pre = raw.preprocess;
+    const baselineSetting = overrides.baseline !== undefined
+        ? overrides.baseline === null
+            ? null
+            : external_node_path_default().resolve(cwd, overrides.baseline)
+        : raw.baseline?.report
+            ? fromBase(raw.baseline.report)
+            : null;
+    return {
+        configFile,
+        baseDir,
+        task: raw.task,
+        model: {
+            source: modelSource,
+            input: raw.model.input,
+            output: raw.model.output,
+            outputKind: raw.model.outputs,
+        },
+        classes,
+        testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
+        preprocess: {
+            resize: toSize(pre.resize),
+            centerCrop: toSize(pre['center-crop']),
+            color: pre.color,
+            scale: pre.scale,
+            mean: toList(pre.mean),
+            std: checkStd(toList(pre.std), where),
+            layout: pre.layout,
+        },
+        baselineReport: baselineSetting,
+        gates: {
+            perClassRecall: {
+                maxDrop: raw.gates['per-class-recall']['max-drop'],
+                onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
+            },
+            accuracy: raw.gates.accuracy
+                ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
+                : undefined,
+            macroF1: raw.gates['macro-f1']
+                ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
+                : undefined,
+        },
+        batchSize: overrides.batchSize ?? raw['batch-size'],
+        topK: raw['top-k'] ?? null,
+        seed: raw.seed,
+        device: overrides.device ?? raw.device,
+    };
+}
+function artifactSource(section, name, where, fromBase) {
+    if (section.path && section.url) {
+        throw new errors_InputError(`'${name}' has both path and url; give one`, { where });
+    }
+    if (section.url) {
+        if (!/^https:\/\//i.test(section.url)) {
+            throw new errors_InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
+                where,
+                hint: 'plain http can be tampered with in transit; serve the file over https',
+            });
+        }
+        if (!section.sha256) {
+            throw new errors_InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
+                where,
+                hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
+            });
+        }
+        return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
+    }
+    if (!section.path) {
+        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where });
+    }
+    return {
+        kind: 'path',
+        path: fromBase(section.path),
+        sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
+    };
+}
+function sourceFromFlag(value, cwd) {
+    if (/^[a-z]+:\/\//i.test(value)) {
+        throw new errors_InputError(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
+            where: value,
+        });
+    }
+    return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
+}
+function readClasses(raw, where, fromBase) {
+    if (raw.classes && raw['classes-file']) {
+        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, { where });
+    }
+    let classes;
+    if (raw.classes) {
+        classes = raw.classes;
+    }
+    else if (raw['classes-file']) {
+        const file = fromBase(raw['classes-file']);
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        }
+        catch {
+            throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
+        }
+        classes = text
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        if (classes.length === 0)
+            throw new errors_InputError('the classes file lists no class', { where: file });
+    }
+    else {
+        throw new errors_InputError(`'classes' is required: the class names in the order of the model's outputs`, {
+            where,
+            hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
+        });
+    }
+    const seen = new Set();
+    for (const name of classes) {
+        if (seen.has(name))
+            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, { where });
+        seen.add(name);
+    }
+    return classes;
+}
+function toSize(value) {
+    if (value === undefined)
+        return null;
+    return typeof value === 'number' ? [value, value] : value;
+}
+function toList(value) {
+    return typeof value === 'number' ? [value] : value;
+}
+function checkStd(std, where) {
+    if (std.some((s) => s === 0)) {
+        throw new errors_InputError("'preprocess.std' must not contain 0 (it divides)", { where });
+    }
+    return std;
+}
+function normaliseDigest(digest) {
+    return digest.replace(/^sha256:/, '').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/report/types.ts
+const REPORT_SCHEMA = 'evalgate.report/v1';
+
+;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+/**
+ * Whether two reports may be compared at all. A comparison across different data or a different
+ * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ */
+
+
+/** How many differing class names a message lists before summarising the rest. */
+const MAX_NAMED_CLASSES = 5;
+const HOW_TO_REGENERATE = 'regenerate the baseline on the current locked test set: run `evalgate run --config <config> --out <dir>` ' +
+    'with the model you ship, then use <dir>/report.json as the baseline (baseline.report or --baseline)';
+/**
+ * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
+ * another report schema or tool major version, another test set (root digest), or another class
+ * list (names or order).
+ */
+function assertComparable(baseline, candidate, baselineSource) {
+    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
+    assertSchema(candidate, 'the candidate report', baselineSource);
+    const baselineMajor = majorVersion(baseline.tool?.version);
+    const candidateMajor = majorVersion(candidate.tool?.version);
+    if (baselineMajor !== candidateMajor) {
+        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
+            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
+            'are not comparable', { where: baselineSource, hint: HOW_TO_REGENERATE });
+    }
+    if (baseline.testSet.digest !== candidate.testSet.digest) {
+        throw new errors_InputError(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
+            `but this run used ${candidate.testSet.digest} (${candidate.testSet.size} samples); ` +
+            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REGENERATE });
+    }
+    const classProblem = describeClassListDifference(baseline.classNames, candidate.classNames);
+    if (classProblem !== null) {
+        throw new errors_InputError(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
+            'per-class results are only comparable when both runs use the same classes in the same order', {
+            where: baselineSource,
+            hint: `make the config's classes (or classes-file) match the baseline's, or ${HOW_TO_REGENERATE}`,
+        });
+    }
+}
+function assertSchema(report, what, where) {
+    const schema = report.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
+            'this version can read', { where, hint: HOW_TO_REGENERATE });
+    }
+}
+/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
+function majorVersion(version) {
+    const match = /^v?(\d+)\./.exec(version ?? '');
+    return match ? match[1] : null;
+}
+/**
+ * Names what differs between two class lists, or returns null when they are identical:
+ * classes only in the baseline, classes only in the candidate, and otherwise the first position
+ * where the order differs.
+ */
+function describeClassListDifference(baseline, candidate) {
+    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
+        return null;
+    const inCandidate = new Set(candidate);
+    const inBaseline = new Set(baseline);
+    const missing = baseline.filter((name) => !inCandidate.has(name));
+    const added = candidate.filter((name) => !inBaseline.has(name));
+    const parts = [];
+    if (missing.length > 0)
+        parts.push(`${namedList(missing)} only in the baseline`);
+    if (added.length > 0)
+        parts.push(`${namedList(added)} only in this run`);
+    if (parts.length > 0) {
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
+    }
+    if (baseline.length !== candidate.length) {
+        // Same names, different counts: one side lists a class twice.
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
+    }
+    const first = baseline.findIndex((name, i) => name !== candidate[i]);
+    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
+        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
+}
+function namedList(names) {
+    const shown = names
+        .slice(0, MAX_NAMED_CLASSES)
+        .map((name) => JSON.stringify(name))
+        .join(', ');
+    const rest = names.length - MAX_NAMED_CLASSES;
+    const noun = names.length === 1 ? 'class' : 'classes';
+    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compare.ts
+/**
+ * The headline figures of one report, in display order. Top-k is listed only when the report
+ * computed it; its label carries k.
+ */
+function headlineMetrics(report) {
+    const m = report.metrics;
+    const rows = [
+        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
+    ];
+    if (m.topK !== null) {
+        rows.push({ metric: 'top-k', label: `top-${m.topK.k} accuracy`, scale: 'rate', value: m.topK.accuracy });
+    }
+    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'balanced-accuracy', label: 'balanced accuracy', scale: 'rate', value: m.balancedAccuracy }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
+    return rows;
+}
+/** Scale of a MetricDelta.metric key (correlations are shown as plain numbers, rates as %). */
+function metricScale(metric) {
+    return metric === 'mcc' || metric === 'cohen-kappa' ? 'correlation' : 'rate';
+}
+function difference(candidate, baseline) {
+    return candidate === null || baseline === null ? null : candidate - baseline;
+}
+/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
+function compareReports(baseline, candidate) {
+    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
+    const metrics = headlineMetrics(candidate).map((row) => {
+        const before = baselineByMetric.get(row.metric);
+        // Top-k with another k is another metric: no baseline figure for it.
+        const baselineValue = before !== undefined && before.label === row.label ? before.value : null;
+        return {
+            metric: row.metric,
+            label: row.label,
+            baseline: baselineValue,
+            candidate: row.value,
+            delta: difference(row.value, baselineValue),
+        };
+    });
+    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
+    const classes = candidate.classes.map((c) => {
+        const before = baselineClasses.get(c.name);
+        const baselineRecall = before?.recall ?? null;
+        const baselineF1 = before?.f1 ?? null;
+        return {
+            name: c.name,
+            support: c.support,
+            baselineRecall,
+            candidateRecall: c.recall,
+            recallDelta: difference(c.recall, baselineRecall),
+            baselinePrecision: before?.precision ?? null,
+            candidatePrecision: c.precision,
+            baselineF1,
+            candidateF1: c.f1,
+            f1Delta: difference(c.f1, baselineF1),
+        };
+    });
+    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
+}
+/**
+ * Samples whose predicted class differs between the two reports, matched by sample id (never by
+ * position: readers may list files in another order). null unless both reports carry records for
+ * exactly the same set of ids, since a partial pairing would undercount silently.
+ */
+function countChangedPredictions(baseline, candidate) {
+    const before = baseline.samples;
+    const after = candidate.samples;
+    if (!before || !after)
+        return null;
+    const n = after.ids.length;
+    if (n === 0 || before.ids.length !== n)
+        return null;
+    if (before.predictions.length !== n || after.predictions.length !== n)
+        return null;
+    const baselineIndex = new Map();
+    for (let i = 0; i < n; i++)
+        baselineIndex.set(before.ids[i], i);
+    if (baselineIndex.size !== n)
+        return null; // duplicate ids: no one-to-one pairing
+    let changed = 0;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        const j = baselineIndex.get(after.ids[i]);
+        if (j === undefined || seen[j] === 1)
+            return null;
+        seen[j] = 1;
+        if (before.predictions[j] !== after.predictions[i])
+            changed++;
+    }
+    return changed;
+}
+
+;// CONCATENATED MODULE: ./src/compare/messageText.ts
+/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
+/**
+ * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
+ * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
+ * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
+ */
+function formatFraction(value, other) {
+    let digits = 3;
+    if (other !== undefined && Math.abs(value - other) > 1e-12) {
+        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
+            digits++;
+    }
+    return value.toFixed(digits);
+}
+/**
+ * A class name as it goes into a plain-text message: control characters (newlines, terminal
+ * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
+ * Renderers escape the message again for their own format.
+ */
+function printableName(name) {
+    return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        if (c === '\t')
+            return '\\t';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
+const MESSAGE_NAME_CHARS = 80;
+/** A class name for a message: printable, and cut with an ellipsis when very long. */
+function messageName(name) {
+    const printable = printableName(name);
+    if (printable.length <= MESSAGE_NAME_CHARS)
+        return printable;
+    const points = Array.from(printable);
+    return points.length <= MESSAGE_NAME_CHARS
+        ? printable
+        : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/gates.ts
+
+/**
+ * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
+ * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
+ * drop must pass, as the user reads it as equal.
+ */
+const EPSILON = 1e-12;
+function samplesText(n) {
+    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
+}
+/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
+const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
+    'keep this report.json as the baseline for later runs.';
+/** Applies `gates` to `candidate`, against `baseline` when given. */
+function evaluateGates(gates, candidate, baseline) {
+    const notes = [];
+    const results = [];
+    /** Drop size of each per-class failure, for ordering the failures. */
+    const dropOf = new Map();
+    if (baseline === null) {
+        notes.push(FIRST_BASELINE_NOTE);
+    }
+    // Per-class recall.
+    const { maxDrop, onMissingClass } = gates.perClassRecall;
+    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
+    let underpowered = 0;
+    for (const cls of candidate.classes) {
+        const name = messageName(cls.name);
+        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
+            const blocking = onMissingClass === 'fail';
+            const message = `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+                `gates.per-class-recall.on-missing-class: warn`;
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'not-evaluable',
+                baseline: baselineClasses.get(cls.name)?.recall ?? null,
+                candidate: null,
+                threshold: maxDrop,
+                message,
+                blocking,
+            });
+            if (!blocking)
+                notes.push(message);
+            continue;
+        }
+        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
+        // the gate cannot tell a real regression from a single unlucky sample.
+        if (1 / cls.support > maxDrop + EPSILON)
+            underpowered++;
+        const before = baselineClasses.get(cls.name);
+        if (baseline === null || before === undefined || before.recall === null) {
+            const why = baseline === null
+                ? 'no baseline to compare with'
+                : before === undefined
+                    ? 'the baseline has no such class'
+                    : 'the baseline had no test samples of it';
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'skipped',
+                baseline: before?.recall ?? null,
+                candidate: cls.recall,
+                threshold: maxDrop,
+                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+                blocking: false,
+            });
+            continue;
+        }
+        const drop = before.recall - cls.recall;
+        const failed = drop > maxDrop + EPSILON;
+        const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
+        let message;
+        if (failed) {
+            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+        }
+        else if (drop > 0) {
+            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+        }
+        else {
+            const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
+            message = `recall of '${name}' ${change} (${figures})`;
+        }
+        const result = {
+            gate: 'per-class-recall',
+            subject: cls.name,
+            status: failed ? 'fail' : 'pass',
+            baseline: before.recall,
+            candidate: cls.recall,
+            threshold: maxDrop,
+            message,
+            blocking: failed,
+        };
+        results.push(result);
+        if (failed)
+            dropOf.set(result, drop);
+    }
+    if (underpowered > 0) {
+        const minimum = Math.ceil(1 / maxDrop - EPSILON);
+        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
+            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
+            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
+    }
+    // Headline gates.
+    const m = candidate.metrics;
+    const b = baseline?.metrics ?? null;
+    if (gates.accuracy?.min !== undefined) {
+        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
+    }
+    if (gates.accuracy?.maxDrop !== undefined) {
+        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
+    }
+    if (gates.macroF1?.min !== undefined) {
+        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
+    }
+    if (gates.macroF1?.maxDrop !== undefined) {
+        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
+    }
+    const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
+    const regressions = blockingResults
+        .filter((r) => dropOf.has(r))
+        .sort((x, y) => dropOf.get(y) - dropOf.get(x));
+    const others = blockingResults.filter((r) => !dropOf.has(r));
+    const failures = [...regressions, ...others];
+    return {
+        passed: failures.length === 0,
+        gates: results,
+        failures,
+        notes,
+        comparedWithBaseline: baseline !== null,
+    };
+}
+function minimumGate(gate, label, candidate, baseline, min) {
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: min,
+            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
+            blocking: true,
+        };
+    }
+    const failed = candidate < min - EPSILON;
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: min,
+        message: failed
+            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
+            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
+        blocking: failed,
+    };
+}
+/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
+function maxDropGate(gate, label, candidate, baseline, maxDrop) {
+    if (baseline === undefined || baseline === null) {
+        return {
+            gate,
+            status: 'skipped',
+            baseline: baseline ?? null,
+            candidate,
+            threshold: maxDrop,
+            message: baseline === undefined
+                ? `${label} not compared: no baseline (this run sets the first one)`
+                : `${label} not compared: the baseline has no ${label}`,
+            blocking: false,
+        };
+    }
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: maxDrop,
+            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
+            blocking: true,
+        };
+    }
+    const drop = baseline - candidate;
+    const failed = drop > maxDrop + EPSILON;
+    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
+    let message;
+    if (failed) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else if (drop > 0) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else {
+        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
+    }
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: maxDrop,
+        message,
+        blocking: failed,
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {}
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat()
+  const stringLength = settings.stringLength || defaultStringLength
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = []
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = []
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = []
+  /** @type {Array<number>} */
+  const longestCellByColumn = []
+  let mostCellsPerRow = 0
+  let rowIndex = -1
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = []
+    /** @type {Array<number>} */
+    const sizes = []
+    let columnIndex = -1
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex])
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell)
+        sizes[columnIndex] = size
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size
+        }
+      }
+
+      row.push(cell)
+    }
+
+    cellMatrix[rowIndex] = row
+    sizeMatrix[rowIndex] = sizes
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex])
+    }
+  } else {
+    const code = toAlignment(align)
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1
+  /** @type {Array<string>} */
+  const row = []
+  /** @type {Array<number>} */
+  const sizes = []
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex]
+    let before = ''
+    let after = ''
+
+    if (code === 99 /* `c` */) {
+      before = ':'
+      after = ':'
+    } else if (code === 108 /* `l` */) {
+      before = ':'
+    } else if (code === 114 /* `r` */) {
+      after = ':'
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          )
+
+    const cell = before + '-'.repeat(size) + after
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size
+      }
+
+      sizes[columnIndex] = size
+    }
+
+    row[columnIndex] = cell
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row)
+  sizeMatrix.splice(1, 0, sizes)
+
+  rowIndex = -1
+  /** @type {Array<string>} */
+  const lines = []
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex]
+    const sizes = sizeMatrix[rowIndex]
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow
+    columnIndex = -1
+    /** @type {Array<string>} */
+    const line = []
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || ''
+      let before = ''
+      let after = ''
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
+        const code = alignments[columnIndex]
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size)
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5)
+            after = ' '.repeat(half - 0.5)
+          } else {
+            before = ' '.repeat(half)
+            after = before
+          }
+        } else {
+          after = ' '.repeat(size)
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|')
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ')
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before)
+      }
+
+      line.push(cell)
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after)
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ')
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|')
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    )
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+;// CONCATENATED MODULE: ./src/render/classRows.ts
+/** Changes smaller than this are float noise, not improvements. */
+const classRows_EPSILON = 1e-12;
+const STATUS_RANK = {
+    regressed: 0,
+    'not-evaluable': 1,
+    ok: 2,
+    improved: 2,
+    'not-compared': 2,
+};
+function classRows(candidate, comparison, verdict) {
+    const gateByClass = new Map();
+    for (const gate of verdict.gates) {
+        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
+            gateByClass.set(gate.subject, gate);
+    }
+    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
+    const rows = candidate.classes.map((cls, index) => {
+        const gate = gateByClass.get(cls.name);
+        const delta = deltaByClass.get(cls.name);
+        const recallDelta = delta?.recallDelta ?? null;
+        let status;
+        if (gate?.status === 'fail')
+            status = 'regressed';
+        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
+            status = 'not-evaluable';
+        else if (gate?.status === 'skipped' || recallDelta === null)
+            status = 'not-compared';
+        else if (recallDelta > classRows_EPSILON)
+            status = 'improved';
+        else
+            status = 'ok';
+        return {
+            index,
+            name: cls.name,
+            support: cls.support,
+            status,
+            blocking: gate?.blocking ?? false,
+            baselineRecall: delta?.baselineRecall ?? null,
+            candidateRecall: cls.recall,
+            recallDelta,
+            precision: cls.precision,
+            f1: cls.f1,
+        };
+    });
+    return rows.sort((a, b) => {
+        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+        if (rank !== 0)
+            return rank;
+        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
+            return a.blocking ? -1 : 1;
+        if (comparison !== null) {
+            // Most negative change first; classes without a change at the end.
+            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
+            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        else {
+            // No baseline: weakest classes first.
+            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
+            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        return a.index - b.index;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
+/**
+ * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
+ * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
+ * render as those characters: no tags, no broken table cells, no mentions, no links.
+ */
+
+/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    const points = Array.from(text);
+    if (points.length <= max)
+        return text;
+    return `${points.slice(0, max - 1).join('')}…`;
+}
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control characters become visible
+ * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
+ * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
+ */
+function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
+    return truncate(printableName(text), max)
+        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+        .replace(/@/g, '@\u200b');
+}
+/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
+function digestCode(digest, maxHex = 64) {
+    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
+    if (!match)
+        return escapeMarkdown(digest, 80);
+    const hex = match[2];
+    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
+    return `\`${match[1] ?? ''}${shown}\``;
+}
+/** An http(s) URL usable as a markdown link target, or null for anything else. */
+function safeUrl(url) {
+    if (url === undefined)
+        return null;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return null;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return null;
+    // URL.href is already percent-encoded except for characters that end a link destination.
+    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
+/** Shown where a figure is undefined (absent class, no baseline). */
+const formatNumbers_NONE = '—';
+/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
+function formatRate(value) {
+    return value === null ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
+}
+/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
+function formatCorrelation(value) {
+    return value === null ? formatNumbers_NONE : withMinus(value.toFixed(3));
+}
+function formatMetric(value, scale) {
+    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
+}
+function withMinus(text) {
+    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
+}
+/**
+ * A change, signed and with a direction: rates in percentage points with two decimals (the
+ * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
+ * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ */
+function formatChange(delta, scale, arrows = true) {
+    if (delta === null)
+        return formatNumbers_NONE;
+    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
+    const digits = scale === 'rate' ? 2 : 3;
+    const unit = scale === 'rate' ? ' pp' : '';
+    const text = size.toFixed(digits);
+    const plus = arrows ? '▲ +' : '+';
+    const minus = arrows ? '▼ \u2212' : '-';
+    // Float noise from computing the same ratio two ways is no change.
+    if (Math.abs(delta) < 1e-12)
+        return `0${unit}`;
+    // Nonzero but below display precision: say so instead of printing a misleading 0.
+    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
+    return `${delta > 0 ? plus : minus}${shown}${unit}`;
+}
+/** Bytes in binary units: 187392 -> "183.0 KiB". */
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
+function formatCount(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+;// CONCATENATED MODULE: ./src/render/confusionSection.ts
+/**
+ * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
+ * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
+ * comment), so only the classes involved in the most frequent confusions are shown, with a note.
+ */
+
+
+
+/** Largest class count shown as a full matrix. */
+const MAX_MATRIX_CLASSES = 15;
+/** Confused pairs listed (and used to choose the classes of a partial matrix). */
+const MAX_CONFUSED_PAIRS = 10;
+/** Class names in the matrix header are cut to this many characters. */
+const HEADER_NAME_CHARS = 24;
+const ROW_NAME_CHARS = 60;
+/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
+function isSquareMatrix(matrix, n) {
+    if (!matrix || matrix.length !== n)
+        return false;
+    for (let i = 0; i < n; i++)
+        if (!matrix[i] || matrix[i].length !== n)
+            return false;
+    return true;
+}
+/**
+ * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
+ * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
+ */
+function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
+    const counts = new Float64Array(limit);
+    const rows = new Int32Array(limit);
+    const cols = new Int32Array(limit);
+    let size = 0;
+    const n = matrix.length;
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        for (let j = 0; j < n; j++) {
+            const count = row[j];
+            if (i === j || count <= 0)
+                continue;
+            if (size === limit && count <= counts[size - 1])
+                continue;
+            let k = size < limit ? size++ : limit - 1;
+            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
+            while (k > 0 && counts[k - 1] < count) {
+                counts[k] = counts[k - 1];
+                rows[k] = rows[k - 1];
+                cols[k] = cols[k - 1];
+                k--;
+            }
+            counts[k] = count;
+            rows[k] = i;
+            cols[k] = j;
+        }
+    }
+    const pairs = [];
+    for (let k = 0; k < size; k++)
+        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
+    return pairs;
+}
+/**
+ * The folded section, or null when the report has no usable matrix. `focus` lists class indices
+ * to keep in a partial matrix before those of the confused pairs (the regressed classes).
+ */
+function renderConfusionSection(candidate, baseline, focus) {
+    const n = candidate.classNames.length;
+    const matrix = candidate.confusionMatrix;
+    if (n === 0 || !isSquareMatrix(matrix, n))
+        return null;
+    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
+    const pairs = mostConfusedPairs(matrix);
+    let shown;
+    let note = '';
+    if (n <= MAX_MATRIX_CLASSES) {
+        shown = Array.from({ length: n }, (_, i) => i);
+    }
+    else {
+        const chosen = new Set();
+        for (const i of focus) {
+            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
+                break;
+            chosen.add(i);
+        }
+        for (const pair of pairs) {
+            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
+                break;
+            chosen.add(pair.trueClass);
+            chosen.add(pair.predictedClass);
+        }
+        shown = [...chosen].sort((a, b) => a - b);
+        note =
+            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
+                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
+    }
+    const lines = [
+        '<details>',
+        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
+        '',
+    ];
+    if (shown.length > 0) {
+        const header = [
+            'true \\ predicted',
+            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
+        ];
+        const body = shown.map((i) => [
+            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
+            ...shown.map((j) => {
+                const count = matrix[i][j];
+                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
+                if (i === j)
+                    return `**${formatCount(count)}**`;
+                return count === 0 ? '·' : formatCount(count);
+            }),
+        ]);
+        lines.push(note +
+            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
+        lines.push('');
+    }
+    if (pairs.length > 0) {
+        lines.push('Most frequent confusions:', '');
+        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
+        const body = pairs.map((p) => [
+            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
+            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
+            formatCount(p.count),
+            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
+        ]);
+        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
+    }
+    else {
+        lines.push('No sample was misclassified.', '');
+    }
+    lines.push('</details>');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/markdown.ts
+/**
+ * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
+ * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
+ * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
+ * with a note that says what was left out and where to find it.
+ */
+
+
+
+
+
+
+
+/**
+ * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
+ * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
+ * adapter's own footer.
+ */
+const MAX_COMMENT_CHARS = 65_000;
+/** A folded confusion matrix larger than this is dropped before any per-class row is. */
+const MAX_MATRIX_SECTION_CHARS = 12_000;
+/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
+const MAX_LISTED_FAILURES = 25;
+const MAX_LISTED_NOTES = 10;
+const MAX_LISTED_WARNINGS = 10;
+/** Longest message or warning shown, before escaping. */
+const MAX_MESSAGE_CHARS = 400;
+const CLASS_NAME_CHARS = 80;
+const PATH_CHARS = 120;
+/** Class names quoted in the headline. */
+const HEADLINE_NAMES = 5;
+/**
+ * The hidden first line that identifies evalgate's comment so it can be updated in place.
+ * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
+ * separate comments; it is reduced to characters that cannot end an HTML comment.
+ */
+function commentMarker(key) {
+    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
+    return `<!-- evalgate:comment${scoped} -->`;
+}
+function renderComment(input) {
+    const { candidate, baseline, comparison, verdict } = input;
+    const marker = commentMarker(input.markerKey);
+    const rows = classRows(candidate, comparison, verdict);
+    const compared = baseline !== null && comparison !== null;
+    const top = [
+        marker,
+        renderHeadline(input, rows),
+        renderFailures(verdict.failures),
+        renderNotes(input),
+        renderSummary(candidate, comparison),
+    ]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
+    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
+    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
+    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
+        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
+    }
+    // Separators between the five parts, plus slack for the per-class table's own note.
+    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
+    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
+    if (classes === null) {
+        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
+        matrix = null;
+        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
+    }
+    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
+    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
+}
+/**
+ * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
+ * characters that escape to entities): cut at a line break, close a folded block left open, say so.
+ */
+function hardCut(body) {
+    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
+    const close = '\n\n</details>';
+    const room = MAX_COMMENT_CHARS - note.length - close.length;
+    const cut = body.lastIndexOf('\n', room);
+    const kept = body.slice(0, cut > 0 ? cut : room);
+    const open = kept.split('<details>').length - kept.split('</details>').length;
+    return kept + (open > 0 ? close : '') + note;
+}
+function quoted(names) {
+    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
+    const rest = names.length - shown.length;
+    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
+}
+function renderHeadline(input, rows) {
+    const { verdict, candidate, baseline } = input;
+    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
+    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
+    const failed = verdict.failures.length;
+    const lines = [];
+    if (verdict.passed) {
+        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
+        lines.push(verdict.comparedWithBaseline
+            ? `All ${formatCount(evaluated)} gates passed against the baseline.`
+            : 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+    }
+    else {
+        lines.push(`## ❌ ${title}: failed, ${formatCount(failed)} of ${formatCount(evaluated)} ${evaluated === 1 ? 'gate' : 'gates'} failed`);
+        const reasons = [];
+        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
+        if (regressed.length > 0) {
+            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
+            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
+                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
+        }
+        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
+        if (absent.length > 0) {
+            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
+                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
+        }
+        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
+            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
+        }
+        if (!verdict.comparedWithBaseline) {
+            reasons.push('No baseline report to compare with: this run sets the first baseline.');
+        }
+        lines.push(reasons.join('<br>\n'));
+    }
+    const vs = baseline !== null && verdict.comparedWithBaseline
+        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
+        : '';
+    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
+        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
+    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function renderFailures(failures) {
+    if (failures.length === 0)
+        return '';
+    const items = failures
+        .slice(0, MAX_LISTED_FAILURES)
+        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
+    const rest = failures.length - MAX_LISTED_FAILURES;
+    if (rest > 0)
+        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
+    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
+}
+function renderNotes(input) {
+    const { candidate, verdict, comparison } = input;
+    const items = [];
+    if (!candidate.testSet.locked) {
+        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
+            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
+    }
+    // The headline already says that this run sets the first baseline.
+    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+    const listed = notes.slice(0, MAX_LISTED_NOTES);
+    for (const note of listed)
+        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
+    if (notes.length > listed.length) {
+        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
+    }
+    const warnings = candidate.warnings.slice(0, MAX_LISTED_WARNINGS);
+    for (const warning of warnings)
+        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
+    if (candidate.warnings.length > warnings.length) {
+        items.push(`- ⚠️ … and ${formatCount(candidate.warnings.length - warnings.length)} more warnings in the full report`);
+    }
+    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
+        const changed = comparison.changedPredictions;
+        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
+            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
+    }
+    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
+}
+function renderSummary(candidate, comparison) {
+    if (comparison === null) {
+        const rows = headlineMetrics(candidate).map((m) => [m.label, formatMetric(m.value, m.scale)]);
+        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
+    }
+    const rows = comparison.metrics.map((m) => {
+        const scale = metricScale(m.metric);
+        return [
+            m.label,
+            formatMetric(m.baseline, scale),
+            formatMetric(m.candidate, scale),
+            formatChange(m.delta, scale),
+        ];
+    });
+    return [
+        '### Summary',
+        '',
+        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
+    ].join('\n');
+}
+const STATUS_TEXT = {
+    regressed: '❌ regressed',
+    'not-evaluable': '⚠️ not evaluable',
+    ok: '✅ ok',
+    improved: '▲ improved',
+    'not-compared': '➖ not compared',
+};
+function statusText(row) {
+    if (row.status === 'not-evaluable' && row.blocking)
+        return '❌ not evaluable';
+    return STATUS_TEXT[row.status];
+}
+/**
+ * The per-class table in priority order, cut to `budget` characters with a note naming what was
+ * left out. null when not even the header and one row fit.
+ */
+function renderClassTable(rows, compared, budget) {
+    const header = compared
+        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
+        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
+    const cells = rows.map((r) => {
+        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
+        const tail = [formatRate(r.precision), formatRate(r.f1)];
+        return compared
+            ? [
+                statusText(r),
+                name,
+                formatCount(r.support),
+                formatRate(r.baselineRecall),
+                formatRate(r.candidateRecall),
+                formatChange(r.recallDelta, 'rate'),
+                ...tail,
+            ]
+            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
+    });
+    const table = markdownTable([header, ...cells], {
+        alignDelimiters: false,
+        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
+    });
+    const lines = table.split('\n');
+    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
+    const full = `${heading}\n\n${table}`;
+    if (full.length <= budget)
+        return full;
+    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
+    let kept = 0;
+    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
+        used += 1 + lines[kept + 2].length;
+        kept++;
+    }
+    if (kept === 0 && rows.length > 0)
+        return null;
+    const left = rows.slice(kept);
+    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
+    const leftOther = left.length - leftRegressed;
+    const parts = [];
+    if (leftRegressed > 0)
+        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
+    if (leftOther > 0) {
+        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
+        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
+    }
+    const note = `_${parts.join(' and ')} — see the full report._`;
+    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
+}
+function identityColumn(report) {
+    const env = report.environment;
+    return [
+        [
+            digestCode(report.model.sha256, 12),
+            formatBytes(report.model.size),
+            ...(typeof report.model.parameterCount === 'number'
+                ? [`${formatCount(report.model.parameterCount)} parameters`]
+                : []),
+            escapeMarkdown(report.model.source, PATH_CHARS),
+        ].join(' · '),
+        digestCode(report.model.sha256),
+        digestCode(report.testSet.digest),
+        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
+            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
+        escapeMarkdown(report.testSet.source, PATH_CHARS),
+        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
+            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
+        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
+    ];
+}
+const IDENTITY_LABELS = [
+    'model',
+    'model sha256',
+    'test set',
+    'samples',
+    'test-set source',
+    'runtime',
+    'evalgate',
+];
+/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
+function renderIdentity(input) {
+    const { candidate, baseline, verdict } = input;
+    const current = identityColumn(candidate);
+    let table;
+    if (baseline !== null && verdict.comparedWithBaseline) {
+        const before = identityColumn(baseline);
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
+        if (input.baselineSource !== undefined) {
+            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
+        }
+        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
+    }
+    else {
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
+        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
+    }
+    return [
+        '<details>',
+        '<summary>Model, test set and environment</summary>',
+        '',
+        table,
+        '',
+        '</details>',
+    ].join('\n');
+}
+function renderFooter(input) {
+    const url = safeUrl(input.runUrl);
+    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
+    const version = escapeMarkdown(truncate(input.candidate.tool.version, 40));
+    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
+/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
+
+
+
+
+function judgeReport(input) {
+    const { candidate, baseline } = input;
+    if (baseline)
+        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
+    const comparison = baseline ? compareReports(baseline, candidate) : null;
+    const verdict = evaluateGates(input.gates, candidate, baseline);
+    const comment = renderComment({
+        candidate,
+        baseline,
+        comparison,
+        verdict,
+        title: input.title,
+        baselineSource: input.baselineSource,
+        runUrl: input.runUrl,
+    });
+    return { comparison, verdict, comment };
+}
+
+;// CONCATENATED MODULE: ./src/render/verdictText.ts
+/**
+ * The verdict as plain text for a terminal or a log: headline, failed gates, notes, the top
+ * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
+ * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
+ */
+
+
+
+
+
+
+const verdictText_MAX_LISTED_FAILURES = 20;
+const MAX_TABLE_ROWS = 10;
+const MAX_NAME_CHARS = 40;
+function renderVerdictText(verdict, candidate, comparison) {
+    const lines = [];
+    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
+    if (verdict.passed) {
+        lines.push(verdict.comparedWithBaseline
+            ? `evalgate: PASSED - all ${formatCount(evaluated)} gates passed against the baseline`
+            : 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
+    }
+    else {
+        lines.push(`evalgate: FAILED - ${formatCount(verdict.failures.length)} of ${formatCount(evaluated)} ` +
+            `${evaluated === 1 ? 'gate' : 'gates'} failed`);
+    }
+    for (const failure of verdict.failures.slice(0, verdictText_MAX_LISTED_FAILURES)) {
+        lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
+    }
+    if (verdict.failures.length > verdictText_MAX_LISTED_FAILURES) {
+        lines.push(`  ... and ${formatCount(verdict.failures.length - verdictText_MAX_LISTED_FAILURES)} more (see the report)`);
+    }
+    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+    for (const note of notes.slice(0, verdictText_MAX_LISTED_FAILURES))
+        lines.push(`  note: ${printableName(note)}`);
+    if (!candidate.testSet.locked)
+        lines.push('  warning: the test set is not locked (lock: none)');
+    for (const warning of candidate.warnings)
+        lines.push(`  warning: ${printableName(warning)}`);
+    const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
+    if (regressed.length > 0) {
+        lines.push('', 'Top regressions:');
+        const table = [
+            ['class', 'support', 'baseline', 'candidate', 'change'],
+            ...regressed
+                .slice(0, MAX_TABLE_ROWS)
+                .map((r) => [
+                truncate(printableName(r.name), MAX_NAME_CHARS),
+                formatCount(r.support),
+                formatRate(r.baselineRecall),
+                formatRate(r.candidateRecall),
+                formatChange(r.recallDelta, 'rate', false),
+            ]),
+        ];
+        lines.push(...alignColumns(table).map((line) => `  ${line}`));
+        if (regressed.length > MAX_TABLE_ROWS) {
+            lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
+        }
+    }
+    lines.push('');
+    if (comparison !== null) {
+        for (const m of comparison.metrics) {
+            const scale = metricScale(m.metric);
+            lines.push(`  ${m.label}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
+                `${formatChange(m.delta, scale, false)})`);
+        }
+        if (comparison.changedPredictions !== null) {
+            lines.push(`  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`);
+        }
+    }
+    else {
+        for (const m of headlineMetrics(candidate))
+            lines.push(`  ${m.label}: ${formatMetric(m.value, m.scale)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** Left-aligns the first column and right-aligns the others (numbers). */
+function alignColumns(rows) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => Array.from(row[c]).length)));
+    return rows.map((row) => row
+        .map((cell, c) => {
+        const pad = ' '.repeat(widths[c] - Array.from(cell).length);
+        return c === 0 ? cell + pad : pad + cell;
+    })
+        .join('  ')
+        .trimEnd());
+}
+
+;// CONCATENATED MODULE: ./src/report/reportFile.ts
+/** Reading and writing report JSON. Reading validates enough to give a clear error early. */
+
+
+
+
+async function writeReport(file, report) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(report, null, 1)}\n`);
+}
+/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
+async function readReport(file, role) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot read the ${role} report: ${error.code ?? error}`, {
+            where: file,
+            hint: role === 'baseline'
+                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
+                : undefined,
+        });
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_InputError(`the ${role} report is not valid JSON: ${error.message}`, {
+            where: file,
+        });
+    }
+    return validateReport(data, file, role);
+}
+/** Checks the fields that comparison relies on; anything else is carried as it is. */
+function validateReport(data, file, role) {
+    const report = data;
+    if (!report || typeof report !== 'object') {
+        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file });
+    }
+    if (report.schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(report.schema)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
+    }
+    const missing = [];
+    if (typeof report.testSet?.digest !== 'string')
+        missing.push('testSet.digest');
+    if (!Array.isArray(report.classNames))
+        missing.push('classNames');
+    if (!Array.isArray(report.classes))
+        missing.push('classes');
+    if (typeof report.metrics !== 'object' || report.metrics === null)
+        missing.push('metrics');
+    if (!Array.isArray(report.confusionMatrix))
+        missing.push('confusionMatrix');
+    if (missing.length > 0) {
+        throw new errors_InputError(`the ${role} report lacks ${missing.join(', ')}`, {
+            where: file,
+            hint: 'the file may be truncated or hand-edited; regenerate it with `evalgate run`',
+        });
+    }
+    return report;
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
+
+
+
+function parseCommandArgs(command, argv, options, allowPositionals) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals, strict: true });
+    }
+    catch (error) {
+        const message = error.message;
+        const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
+        const suggestion = unknown ? nearest(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;
+        throw new errors_InputError(unknown
+            ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
+            : `${message.split('\n')[0]}`, { hint: `see: evalgate ${command} --help` });
+    }
+}
+function parsePositiveInt(value, flag) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) {
+        throw new errors_InputError(`--${flag} must be a positive whole number, got '${value}'`);
+    }
+    return n;
+}
+function parseFraction(value, flag) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+        throw new errors_InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/compareCommand.ts
+/** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
+
+
+
+
+
+
+
+
+const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
+
+Applies the gates to two reports made on the same locked test set and prints the verdict.
+
+Options:
+  --config <file>            take the gates from this config
+  --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
+  --out <dir>                also write comment.md and verdict.json into this folder
+  -h, --help                 show this help
+
+Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
+async function compareCommand(argv, context) {
+    const { values, positionals } = parseCommandArgs('compare', argv, {
+        config: { type: 'string' },
+        'max-recall-drop': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+    }, true);
+    if (values.help) {
+        context.stdout(COMPARE_HELP);
+        return ExitCode.passed;
+    }
+    if (positionals.length !== 2) {
+        throw new errors_InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
+            hint: 'see: evalgate compare --help',
+        });
+    }
+    const [baselinePath, candidatePath] = positionals.map((p) => external_node_path_default().resolve(context.cwd, p));
+    const gates = values.config
+        ? loadConfig(external_node_path_default().resolve(context.cwd, values.config)).gates
+        : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+    const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
+    if (maxDrop !== undefined)
+        gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
+    const baseline = await readReport(baselinePath, 'baseline');
+    const candidate = await readReport(candidatePath, 'candidate');
+    const judgement = judgeReport({
+        candidate,
+        baseline,
+        baselineSource: positionals[0],
+        gates,
+    });
+    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
+    if (values.out) {
+        const outDir = external_node_path_default().resolve(context.cwd, values.out);
+        await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'verdict.json'), `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`);
+    }
+    return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/commands/lockCommand.ts
 /** `evalgate lock`: hash every file of a test set and write its lock file. */
 
@@ -31502,21 +32230,6 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/artifacts/hashFile.ts
-/** Streaming sha256 of files: test sets and models can be large, so never read them whole. */
-
-
-/** Hex sha256 and byte size of a file, read as a stream. */
-async function hashFile_hashFile(file) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    let size = 0;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 })) {
-        hash.update(chunk);
-        size += chunk.length;
-    }
-    return { sha256: hash.digest('hex'), size };
-}
-
 ;// CONCATENATED MODULE: ./src/artifacts/fetchArtifact.ts
 /**
  * Makes a model or test set available as a local path: local files are checked (and pinned when
@@ -31545,7 +32258,7 @@ async function fetchArtifact(source, options) {
     const file = external_node_path_default().join(entryDir, fileName);
     const unpacked = external_node_path_default().join(entryDir, 'unpacked');
     const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
-    if ((0,external_node_fs_namespaceObject.existsSync)(file) && (await hashFile_hashFile(file)).sha256 === source.sha256) {
+    if ((0,external_node_fs_namespaceObject.existsSync)(file) && (await hashFile(file)).sha256 === source.sha256) {
         if (wantsUnpack && !(0,external_node_fs_namespaceObject.existsSync)(`${unpacked}.complete`))
             await unpackZip(file, unpacked);
         return { path: wantsUnpack ? unpacked : file, sha256: source.sha256, fromCache: true };
@@ -31597,7 +32310,7 @@ async function checkLocal(file, sha256, label) {
         });
     }
     if (sha256 && info.isFile()) {
-        const actual = (await hashFile_hashFile(file)).sha256;
+        const actual = (await hashFile(file)).sha256;
         if (actual !== sha256) {
             throw new errors_InputError(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
                 where: file,
@@ -31756,515 +32469,160 @@ function readVarint(bytes, offset) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dataset/resizeBilinear.ts
+;// CONCATENATED MODULE: ./src/dataset/parallelBatches.ts
 /**
- * Separable antialiased bilinear resize of one float plane, computed exactly as PIL's
- * `Image.resize(size, Image.BILINEAR)` on a mode 'F' image (libImaging/Resample.c: `precompute_coeffs`,
- * `ImagingResampleHorizontal_32bpc`, `ImagingResampleVertical_32bpc`), which is also what torchvision's
- * `Resize(antialias=True)` computes on tensors.
+ * Batches decoded in worker threads. onnxruntime-node runs a model synchronously on the main thread,
+ * so the only way for decoding to overlap inference is to decode elsewhere: a small pool of decode
+ * workers (decodeWorker.ts) works ahead of the model by up to two batches per worker, and batches
+ * are handed over in test-set order. Memory stays bounded by the batches in flight.
  *
- * The triangle filter's support is widened by the downscale factor (support = max(in/out, 1)), so a
- * downscale averages every input pixel it covers instead of sampling two (no aliasing). Weights are
- * doubles, sums are doubles, and the horizontal pass is stored as float32 before the vertical pass, as
- * PIL does; the result matches PIL's float output to float32 rounding.
- */
-/** PIL's bilinear (triangle) filter, support 1. */
-function triangle(x) {
-    const a = x < 0 ? -x : x;
-    return a < 1 ? 1 - a : 0;
-}
-const coefficientCache = new Map();
-const CACHE_LIMIT = 64;
-/** PIL `precompute_coeffs` for resizing `inSize` samples to `outSize` over the whole input. */
-function coefficients(inSize, outSize) {
-    const key = `${inSize}>${outSize}`;
-    const cached = coefficientCache.get(key);
-    if (cached)
-        return cached;
-    const scale = inSize / outSize;
-    const filterScale = Math.max(scale, 1);
-    const support = 1 * filterScale;
-    const taps = Math.ceil(support) * 2 + 1;
-    const first = new Int32Array(outSize);
-    const count = new Int32Array(outSize);
-    const weights = new Float64Array(outSize * taps);
-    const inverse = 1 / filterScale;
-    for (let i = 0; i < outSize; i++) {
-        const center = (i + 0.5) * scale;
-        // C casts truncate toward zero; the clamp to 0 makes the sign case irrelevant.
-        let lo = Math.trunc(center - support + 0.5);
-        if (lo < 0)
-            lo = 0;
-        let hi = Math.trunc(center + support + 0.5);
-        if (hi > inSize)
-            hi = inSize;
-        const n = hi - lo;
-        let sum = 0;
-        const base = i * taps;
-        for (let k = 0; k < n; k++) {
-            const w = triangle((k + lo - center + 0.5) * inverse);
-            weights[base + k] = w;
-            sum += w;
-        }
-        if (sum !== 0)
-            for (let k = 0; k < n; k++)
-                weights[base + k] /= sum;
-        first[i] = lo;
-        count[i] = n;
-    }
-    const result = { first, count, weights, taps };
-    if (coefficientCache.size >= CACHE_LIMIT)
-        coefficientCache.clear();
-    coefficientCache.set(key, result);
-    return result;
-}
-let rowAccumulator = new Float64Array(0);
-/**
- * Resizes `src` (inH x inW, row-major) into `dst` (outH x outW) using `tmp` (at least inH * outW) for the
- * horizontal pass. A dimension whose size does not change is copied, as in PIL.
- */
-function resizePlane(src, inH, inW, dst, outH, outW, tmp) {
-    // Horizontal pass: src (inH x inW) -> tmp (inH x outW).
-    let horizontal = src;
-    if (outW !== inW) {
-        const { first, count, weights, taps } = coefficients(inW, outW);
-        for (let y = 0; y < inH; y++) {
-            const row = y * inW;
-            const outRow = y * outW;
-            for (let x = 0; x < outW; x++) {
-                const lo = row + first[x];
-                const n = count[x];
-                const wBase = x * taps;
-                let sum = 0;
-                for (let k = 0; k < n; k++)
-                    sum += src[lo + k] * weights[wBase + k];
-                tmp[outRow + x] = sum;
-            }
-        }
-        horizontal = tmp;
-    }
-    // Vertical pass: horizontal (inH x outW) -> dst (outH x outW), accumulating a whole row in doubles.
-    if (outH === inH) {
-        if (horizontal !== dst)
-            dst.set(horizontal.subarray(0, outH * outW));
-        return;
-    }
-    const { first, count, weights, taps } = coefficients(inH, outH);
-    if (rowAccumulator.length < outW)
-        rowAccumulator = new Float64Array(outW);
-    const acc = rowAccumulator;
-    for (let y = 0; y < outH; y++) {
-        acc.fill(0, 0, outW);
-        const lo = first[y];
-        const n = count[y];
-        const wBase = y * taps;
-        for (let k = 0; k < n; k++) {
-            const w = weights[wBase + k];
-            const row = (lo + k) * outW;
-            for (let x = 0; x < outW; x++)
-                acc[x] += horizontal[row + x] * w;
-        }
-        const outRow = y * outW;
-        for (let x = 0; x < outW; x++)
-            dst[outRow + x] = acc[x];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dataset/preprocess.ts
-/**
- * Turns one decoded image into the model's input values, in the order a PIL/torchvision training
- * pipeline applies them:
- *
- *   colour conversion  -> resize [h, w]             -> centre crop [h, w]  -> x * scale -> (x - mean[c]) / std[c]
- *   (PIL convert)         (PIL BILINEAR, antialiased)   (torchvision)           (ToTensor)   (Normalize)
- *
- * and writes the result in the requested layout: NCHW ([C, H, W] per sample), NHWC ([H, W, C]) or flat
- * ([H * W * C], pixel-major, channels interleaved: numpy's `images.reshape(n, -1)` of HWC images).
- *
- * Colour: `gray` from a colour image uses ITU-R 601-2 luma exactly as PIL's `convert('L')` computes it on
- * 8-bit data: L = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16, i.e. R * 299/1000 + G * 587/1000 +
- * B * 114/1000 rounded (libImaging/Convert.c); float array data uses the unrounded weights. `bgr` swaps
- * the channel order. A gray image with `rgb`/`bgr` is replicated into three channels (PIL
- * `convert('RGB')`), and `gray` with a 3-channel model replicates the gray channel. Alpha never reaches
- * the model. Pixels outside the image after a crop larger than the image are 0, as torchvision pads.
+ * The pool is started before the lock check: the workers' start-up overlaps the listing, and they
+ * share the hashing of the lock check with the main thread. No sample is decoded until `batches()`
+ * is called, after the check.
  */
 
 
-/** Output height and width after resize and crop, for a source of the given size. */
-function outputSize(options, source) {
-    if (options.centerCrop)
-        return options.centerCrop;
-    if (options.resize)
-        return options.resize;
-    if (!source)
-        throw new Error('preprocessedShape needs the image size when neither resize nor crop is set');
-    return [source.height, source.width];
-}
-/**
- * Per-sample tensor shape: [C, H, W] (NCHW), [H, W, C] (NHWC) or [C * H * W] (flat). `source` (the
- * decoded image size) is needed only when neither `resize` nor `centerCrop` fixes the size.
- */
-function preprocess_preprocessedShape(options, source) {
-    const [h, w] = outputSize(options, source);
-    const c = options.channels;
-    if (options.layout === 'NCHW')
-        return [c, h, w];
-    if (options.layout === 'NHWC')
-        return [h, w, c];
-    return [c * h * w];
-}
-/** Checks the options that do not depend on the image; throws InputError naming the config field. */
-function preprocess_validatePreprocessOptions(options) {
-    const { channels, color } = options;
-    if (channels !== 1 && channels !== 3) {
-        throw new errors_InputError(`the model expects ${channels} channels; evalgate feeds images with 1 or 3 channels`, {
-            where: 'model input',
-            hint: 'export the model with a 1-channel (gray) or 3-channel (RGB/BGR) image input',
-        });
-    }
-    if (channels === 1 && color !== 'gray') {
-        throw new errors_InputError(`the model expects 1 channel but preprocess.color is '${color}'`, {
-            where: 'preprocess.color',
-            hint: 'set preprocess.color: gray',
-        });
-    }
-    for (const field of ['mean', 'std']) {
-        const values = options[field];
-        if (values.length !== 1 && values.length !== channels) {
-            throw new errors_InputError(`preprocess.${field} has ${values.length} values; it needs 1 or one per channel (${channels})`, { where: `preprocess.${field}`, hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}` });
-        }
-    }
-    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
-        throw new errors_InputError('preprocess.std must be finite and non-zero', {
-            where: 'preprocess.std',
-            hint: 'use 1 for no scaling',
-        });
-    }
-    for (const field of ['resize', 'centerCrop']) {
-        const size = options[field];
-        if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
-            throw new errors_InputError(`preprocess.${field} must be two positive integers [height, width]`, {
-                where: `preprocess.${field === 'centerCrop' ? 'center-crop' : 'resize'}`,
-            });
-        }
-    }
-}
-// Scratch planes reused across calls (preprocessing is synchronous, so one set suffices): the decoded
-// image as float planes, the resized planes and the horizontal-pass buffer.
-let planeScratch = new Float32Array(0);
-let resizedScratch = new Float32Array(0);
-let passScratch = new Float32Array(0);
-function grow(buffer, length) {
-    return buffer.length >= length ? buffer : new Float32Array(Math.max(length, buffer.length * 2));
-}
-/**
- * Writes the float planes (planar, `planes` of them) of `image` after colour conversion into `target`.
- * Returns the number of planes: 1 (gray or a gray source kept for replication) or 3 (RGB order).
- */
-function toPlanes(image, gray, target) {
-    const { data, channels } = image;
-    const n = image.width * image.height;
-    if (channels === 1) {
-        for (let i = 0; i < n; i++)
-            target[i] = data[i];
-        return 1;
-    }
-    if (gray) {
-        if (data instanceof Uint8Array) {
-            // PIL's fixed-point luma with rounding (libImaging/Convert.c, L24).
-            for (let i = 0, j = 0; i < n; i++, j += channels) {
-                target[i] = (data[j] * 19595 + data[j + 1] * 38470 + data[j + 2] * 7471 + 0x8000) >> 16;
-            }
-        }
-        else {
-            for (let i = 0, j = 0; i < n; i++, j += channels) {
-                target[i] = data[j] * 0.299 + data[j + 1] * 0.587 + data[j + 2] * 0.114;
-            }
-        }
-        return 1;
-    }
-    for (let i = 0, j = 0; i < n; i++, j += channels) {
-        target[i] = data[j];
-        target[n + i] = data[j + 1];
-        target[2 * n + i] = data[j + 2];
-    }
-    return 3;
-}
-/** Python's round() on a multiple of 0.5 (round half to even), as torchvision's CenterCrop uses it. */
-function roundHalfEven(x) {
-    const f = Math.floor(x);
-    const diff = x - f;
-    if (diff < 0.5)
-        return f;
-    if (diff > 0.5)
-        return f + 1;
-    return f % 2 === 0 ? f : f + 1;
-}
-/** torchvision CenterCrop offset: round((size - crop) / 2), or -floor((crop - size) / 2) when it pads. */
-function cropOffset(size, crop) {
-    return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
-}
-/**
- * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
- * `offset`. `options` should have passed validatePreprocessOptions (checked again here, cheaply).
- */
-function preprocessInto(image, options, out, offset) {
-    preprocess_validatePreprocessOptions(options);
-    const { width, height } = image;
-    const pixels = width * height;
-    const gray = options.color === 'gray';
-    planeScratch = grow(planeScratch, pixels * 3);
-    const planeCount = toPlanes(image, gray, planeScratch);
-    let planes = planeScratch;
-    let h = height;
-    let w = width;
-    if (options.resize && (options.resize[0] !== height || options.resize[1] !== width)) {
-        const [rh, rw] = options.resize;
-        resizedScratch = grow(resizedScratch, rh * rw * planeCount);
-        passScratch = grow(passScratch, height * rw);
-        for (let p = 0; p < planeCount; p++) {
-            resizePlane(planeScratch.subarray(p * pixels, (p + 1) * pixels), height, width, resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw), rh, rw, passScratch);
-        }
-        planes = resizedScratch;
-        h = rh;
-        w = rw;
-    }
-    const [outH, outW] = options.centerCrop ?? [h, w];
-    const top = cropOffset(h, outH);
-    const left = cropOffset(w, outW);
-    const channels = options.channels;
-    const planeSize = h * w;
-    const outPixels = outH * outW;
-    if (offset + outPixels * channels > out.length) {
-        throw new Error(`preprocessInto: output has ${out.length} values, needs ${offset + outPixels * channels}`);
-    }
-    const nchw = options.layout === 'NCHW';
-    for (let c = 0; c < channels; c++) {
-        // Which plane feeds output channel c: a single plane feeds every channel (gray, or a gray source
-        // replicated); BGR reads the RGB planes backwards.
-        const plane = planeCount === 1 ? 0 : options.color === 'bgr' ? 2 - c : c;
-        const base = plane * planeSize;
-        const mean = options.mean.length === 1 ? options.mean[0] : options.mean[c];
-        const std = options.std.length === 1 ? options.std[0] : options.std[c];
-        // (v * scale - mean) / std folded into one multiply-add per value.
-        const gain = options.scale / std;
-        const bias = (0 - mean) / std; // also the value of a zero pixel (0 - mean rather than -mean: no -0)
-        // NCHW: channel-major; NHWC and flat: pixel-major with channels interleaved.
-        const stride = nchw ? 1 : channels;
-        let o = nchw ? offset + c * outPixels : offset + c;
-        // Columns inside the image; outside them (a crop larger than the image) a zero pixel, as torchvision
-        // pads before ToTensor/Normalize.
-        const xStart = Math.min(Math.max(-left, 0), outW);
-        const xEnd = Math.max(Math.min(w - left, outW), xStart);
-        for (let y = 0; y < outH; y++) {
-            const sy = y + top;
-            if (sy < 0 || sy >= h) {
-                for (let x = 0; x < outW; x++, o += stride)
-                    out[o] = bias;
-                continue;
-            }
-            const row = base + sy * w + left;
-            let x = 0;
-            for (; x < xStart; x++, o += stride)
-                out[o] = bias;
-            for (; x < xEnd; x++, o += stride)
-                out[o] = planes[row + x] * gain + bias;
-            for (; x < outW; x++, o += stride)
-                out[o] = bias;
-        }
-    }
-}
-/**
- * Feature vectors ([N, D] arrays): only scale, mean and std apply (mean/std of length 1 or D, per
- * feature), written as [D]. Throws InputError when the options ask for image operations.
- */
-function preprocess_validateFeatureOptions(options, featureLength) {
-    const problems = [];
-    if (options.resize)
-        problems.push('preprocess.resize');
-    if (options.centerCrop)
-        problems.push('preprocess.center-crop');
-    if (options.layout !== 'flat')
-        problems.push(`preprocess.layout (${options.layout})`);
-    if (problems.length > 0) {
-        throw new errors_InputError(`the test set holds feature vectors of length ${featureLength}, not images, but the config sets ${problems.join(', ')}`, {
-            where: problems[0].split(' ')[0],
-            hint: 'remove resize and center-crop and set preprocess.layout: flat',
-        });
-    }
-    for (const field of ['mean', 'std']) {
-        const n = options[field].length;
-        if (n !== 1 && n !== featureLength) {
-            throw new errors_InputError(`preprocess.${field} has ${n} values; feature vectors need 1 or one per feature (${featureLength})`, { where: `preprocess.${field}` });
-        }
-    }
-    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
-        throw new errors_InputError('preprocess.std must be finite and non-zero', { where: 'preprocess.std' });
-    }
-}
-/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
-function preprocessFeaturesInto(values, options, out, offset) {
-    const n = values.length;
-    const { mean, std, scale } = options;
-    const perMean = mean.length > 1;
-    const perStd = std.length > 1;
-    for (let i = 0; i < n; i++) {
-        out[offset + i] = (values[i] * scale - (perMean ? mean[i] : mean[0])) / (perStd ? std[i] : std[0]);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dataset/batches.ts
-/**
- * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
- * stays bounded by the batch size whatever the size of the test set.
- *
- * Overlap with inference: the generator does all of a batch's work synchronously inside `next()` (files
- * are read with sync calls; decoding is CPU work anyway). onnxruntime runs a session on its own native
- * threads, so a consumer that starts inference on batch i and then asks for batch i + 1 gets both done at
- * once; `prefetch()` arranges exactly that for a plain `for await` loop.
- */
 
 
-/** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
-function needsSourceSize(options) {
-    return options.resize === null && options.centerCrop === null;
-}
-/**
- * The per-sample tensor shape the batches will have, e.g. [3, 224, 224]; decodes the first sample only
- * when neither resize nor center-crop fixes the size. Use it to check the model input before running.
- */
-function testSetSampleShape(testSet, options) {
-    if (testSet.featureLength !== undefined) {
-        validateFeatureOptions(options, testSet.featureLength);
-        return [testSet.featureLength];
-    }
-    validatePreprocessOptions(options);
-    if (!needsSourceSize(options))
-        return preprocessedShape(options);
-    if (testSet.samples.length === 0)
-        throw new InputError('the test set is empty: no samples found');
-    return preprocessedShape(options, testSet.decode(0));
-}
-function sizeMismatch(testSet, index, image, first, firstImage) {
-    const id = testSet.samples[index].id;
-    return new errors_InputError(`image is [${image.height}, ${image.width}] ([height, width]) but ${testSet.samples[first].id} is ` +
-        `[${firstImage.height}, ${firstImage.width}]; without preprocess.resize every image must have the same size`, {
-        where: id,
-        hint: `set preprocess.resize: [${firstImage.height}, ${firstImage.width}] (height, width), or the size the model was trained on`,
-    });
-}
-/**
- * Yields batches of `batchSize` samples in test-set order (the last one may be smaller). Each batch owns
- * a fresh `data` array, so a consumer may keep batch i while batch i + 1 is produced.
- */
-async function* batchTestSet(testSet, preprocess, batchSize) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new errors_InputError(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
-    }
+
+function startDecodePool(testSet, source, options) {
     const total = testSet.samples.length;
-    const features = testSet.featureLength !== undefined;
-    if (features)
-        preprocess_validateFeatureOptions(preprocess, testSet.featureLength);
-    else
-        preprocess_validatePreprocessOptions(preprocess);
-    // The shape is fixed by the options, or by the first image (and then every image must match it).
-    let sampleShape = features
-        ? [testSet.featureLength]
-        : needsSourceSize(preprocess)
-            ? undefined
-            : preprocess_preprocessedShape(preprocess);
-    let sampleSize = sampleShape ? sampleShape.reduce((a, b) => a * b, 1) : 0;
-    let firstImage;
-    for (let start = 0; start < total; start += batchSize) {
-        const size = Math.min(batchSize, total - start);
-        const indices = new Array(size);
-        let data = sampleShape ? new Float32Array(size * sampleSize) : undefined;
-        for (let k = 0; k < size; k++) {
-            const index = start + k;
-            indices[k] = index;
-            const image = testSet.decode(index);
-            if (!sampleShape) {
-                firstImage = image;
-                sampleShape = preprocess_preprocessedShape(preprocess, image);
-                sampleSize = sampleShape.reduce((a, b) => a * b, 1);
-            }
-            else if (!features &&
-                firstImage &&
-                (image.width !== firstImage.width || image.height !== firstImage.height)) {
-                throw sizeMismatch(testSet, index, image, 0, firstImage);
-            }
-            data ??= new Float32Array(size * sampleSize);
-            if (features)
-                preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
-            else
-                preprocessInto(image, preprocess, data, k * sampleSize);
-        }
-        yield { indices, data: data, size, sampleShape: sampleShape };
+    const workerData = { kind: DECODE_WORKER_KIND, testSet: source, expectedSamples: total };
+    const count = Math.max(1, options.count);
+    const workers = [];
+    const pending = new Map();
+    let nextId = 0;
+    let failure = null;
+    let closing = false;
+    const failAll = (error) => {
+        failure ??= error;
+        for (const p of pending.values())
+            p.reject(error);
+        pending.clear();
+    };
+    const ready = [];
+    for (let w = 0; w < count; w++) {
+        const worker = new external_node_worker_threads_namespaceObject.Worker(options.script, { workerData });
+        workers.push(worker);
+        ready.push(handled(new Promise((resolve, reject) => {
+            worker.on('message', (message) => {
+                if ('ready' in message) {
+                    resolve();
+                    return;
+                }
+                const entry = pending.get(message.id);
+                if (!entry)
+                    return;
+                pending.delete(message.id);
+                if ('error' in message)
+                    entry.reject(toError(message.error));
+                else
+                    entry.resolve(message);
+            });
+            worker.on('error', (error) => {
+                const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, 3, {
+                    cause: error,
+                });
+                reject(wrapped);
+                failAll(wrapped);
+            });
+            worker.on('exit', (code) => {
+                if (closing)
+                    return;
+                const error = new EvalgateError(`a decode worker exited early (code ${code})`, 3);
+                reject(error);
+                failAll(error);
+            });
+        })));
     }
+    /** Sends a request to worker `w`; the answer comes back in order with that worker's others. */
+    const ask = (w, request, transfer = []) => {
+        const id = nextId++;
+        const answer = handled(new Promise((resolve, reject) => {
+            if (failure)
+                reject(failure);
+            else
+                pending.set(id, { resolve, reject });
+        }));
+        if (!failure)
+            workers[w].postMessage(request(id), transfer);
+        return answer;
+    };
+    async function hashFiles(files) {
+        await Promise.all(ready);
+        // Equal shares for each worker and for this thread, which hashes its share while they work.
+        const shares = count + 1;
+        const shareSize = Math.ceil(files.length / shares);
+        const answers = workers.map((_, w) => ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })));
+        const own = [];
+        for (const file of files.slice(0, shareSize))
+            own.push(await hashTestSetFile(file));
+        const results = own;
+        for (const answer of answers) {
+            const message = await answer;
+            if ('hashes' in message)
+                results.push(...message.hashes);
+        }
+        return results;
+    }
+    async function* batches(preprocess, batchSize) {
+        checkBatchSize(batchSize);
+        const plan = planBatches(testSet, preprocess);
+        await Promise.all(ready);
+        const batchCount = Math.ceil(total / batchSize);
+        const sampleLength = plan.sampleShape.reduce((a, b) => a * b, 1);
+        const requested = [];
+        // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
+        // a worker to be filled again, so memory stays at the batches in flight however long the run.
+        let handedOut;
+        const request = (k) => {
+            const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
+            const files = testSet.sampleFile ? indices.map((i) => testSet.sampleFile(i)) : undefined;
+            const ids = files ? indices.map((i) => testSet.samples[i].id) : undefined;
+            const recycle = handedOut;
+            handedOut = undefined;
+            // Round-robin: each worker answers its requests in order.
+            requested[k] = ask(k % count, (id) => ({ id, indices, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
+        };
+        const ahead = count * 2;
+        for (let k = 0; k < Math.min(ahead, batchCount); k++)
+            request(k);
+        for (let k = 0; k < batchCount; k++) {
+            const answer = await requested[k];
+            requested[k] = undefined; // the consumer holds the batch now
+            if (k + ahead < batchCount)
+                request(k + ahead);
+            if (!('data' in answer))
+                throw new EvalgateError('a decode worker answered a batch with no data', 3);
+            const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
+            handedOut = answer.data.buffer;
+            yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
+        }
+    }
+    return {
+        hashFiles,
+        batches,
+        async close() {
+            closing = true;
+            for (const p of pending.values())
+                p.reject(new Error('decoding stopped'));
+            pending.clear();
+            await Promise.all(workers.map((worker) => worker.terminate()));
+        },
+    };
 }
 /**
- * Iterates `source` while keeping up to `depth` items in production ahead of the consumer. The next
- * item is requested from a macrotask (setImmediate) after the current one is handed over, so the
- * consumer's synchronous start of work (launching inference) runs before a synchronous producer (the
- * batch decoder) takes the main thread; the two then overlap. Errors surface in order, at the item
- * where they happened; leaving the loop early closes the source.
+ * Marks a promise as handled so that a rejection arriving before anyone awaits it (a worker failing
+ * while earlier batches are still in use) is not an unhandled rejection; awaiting it still throws.
  */
-async function* prefetch(source, depth = 1) {
-    if (!Number.isInteger(depth) || depth < 1)
-        throw new Error(`prefetch depth must be a positive integer, got ${depth}`);
-    const iterator = Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : source[Symbol.iterator]();
-    const pending = [];
-    let finished = false; // the source said done or threw: request nothing more
-    let closed = false; // the consumer left: request nothing more
-    const request = () => {
-        let result;
-        try {
-            result = Promise.resolve(iterator.next());
-        }
-        catch (error) {
-            result = Promise.reject(error);
-        }
-        result.then((r) => {
-            if (r.done)
-                finished = true;
-        }, () => {
-            finished = true;
-        });
-        pending.push(result);
-    };
-    const refill = () => {
-        while (!finished && !closed && pending.length < depth)
-            request();
-    };
-    let completed = false;
-    try {
-        request();
-        for (;;) {
-            if (pending.length === 0)
-                request();
-            const result = await pending.shift();
-            if (result.done) {
-                completed = true;
-                return;
-            }
-            setImmediate(refill);
-            yield result.value;
-        }
-    }
-    catch (error) {
-        completed = true; // the source failed: nothing to close
-        throw error;
-    }
-    finally {
-        closed = true;
-        if (!completed) {
-            // The consumer stopped early: wait for requests in flight, then let the source clean up.
-            await Promise.allSettled(pending);
-            await iterator.return?.();
-        }
-    }
+function handled(promise) {
+    promise.catch(() => { });
+    return promise;
+}
+function toError(error) {
+    return error.exitCode === 2
+        ? new errors_InputError(error.message, { where: error.where, hint: error.hint })
+        : new EvalgateError(error.message, error.exitCode, { where: error.where, hint: error.hint });
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/computeMetrics.ts
@@ -33136,6 +33494,7 @@ async function createSession(ort, options) {
         // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
         return await ort.InferenceSession.create(modelPath, {
             executionProviders,
+            ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
             // 3 = errors only: onnxruntime's warnings (e.g. unused initializers) are not the user's business.
             logSeverityLevel: 3,
         });
@@ -33397,6 +33756,22 @@ function copyAsFloat32(tensor, into) {
 
 
 
+
+
+/**
+ * Decode workers by default. On the CPU, onnxruntime does the heavy work and decoding one image
+ * costs a fraction of running a model on it, so one worker (two on 8+ cores) keeps ahead and the
+ * model gets the other cores. On a GPU the CPU only decodes, so every core but this one does.
+ */
+function defaultDecodeWorkerCount(device, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    if (device === 'cuda')
+        return Math.max(1, Math.min(8, cores - 1));
+    return cores >= 8 ? 2 : 1;
+}
+/** onnxruntime's CPU threads beside `workers` decode workers: the cores they leave free. */
+function defaultIntraOpThreads(workers, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    return workers > 0 ? Math.max(1, cores - workers) : undefined;
+}
 /** Evaluates the configured model on the configured, lock-verified test set. */
 async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
@@ -33415,26 +33790,66 @@ async function evaluateModel(config, options = {}) {
     });
     // The lock is verified before anything is decoded or run: numbers from changed data are lies.
     const lockPath = config.testSet.lock === null ? undefined : (config.testSet.lock ?? defaultLockPath(testSetArtifact.path));
-    const testSet = await openTestSet({
+    const testSetSource = {
         root: testSetArtifact.path,
         manifest: config.testSet.manifest,
         classNames: config.classes,
         lockPath,
-    });
-    const { digest, locked } = await checkLock(lockPath, testSet, config.classes);
-    if (!locked) {
-        warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
+    };
+    const testSet = await openTestSet(testSetSource);
+    // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
+    // until the batches are asked for, after it.
+    const workerCount = options.decodeWorkers
+        ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
+        : 0;
+    const pool = options.decodeWorkers
+        ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
+        : null;
+    let session = null;
+    try {
+        const { digest, locked } = await checkLock(lockPath, testSet, config.classes, pool?.hashFiles);
+        if (!locked) {
+            warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
+        }
+        const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
+        const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
+        session = await openModelSession(runtime.ort, {
+            modelPath: model.path,
+            inputName: config.model.input,
+            outputName: config.model.output,
+            outputKind: config.model.outputKind,
+            numClasses: config.classes.length,
+            executionProvider: config.device,
+            // With decode workers busy on some cores, onnxruntime gets the rest rather than contending.
+            intraOpThreads,
+        });
+        const identity = await describeModel(model.path, config, session);
+        const preprocess = resolvePreprocess(config, session, testSet);
+        const batches = pool
+            ? pool.batches(preprocess, config.batchSize)
+            : prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1);
+        const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
+        return buildReport({
+            config,
+            testSet,
+            digest,
+            locked,
+            identity,
+            runtime,
+            preprocess,
+            scored,
+            warnings,
+            threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
+            totalSeconds: (now() - started) / 1000,
+        });
     }
-    const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
-    const session = await openModelSession(runtime.ort, {
-        modelPath: model.path,
-        inputName: config.model.input,
-        outputName: config.model.output,
-        outputKind: config.model.outputKind,
-        numClasses: config.classes.length,
-        executionProvider: config.device,
-    });
-    const identity = await describeModel(model.path, config, session);
+    finally {
+        await session?.close();
+        await pool?.close();
+    }
+}
+/** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
+async function scoreTestSet(batches, session, testSet, config, warnings, now, onProgress) {
     const numClasses = config.classes.length;
     const topK = resolveTopK(config.topK, numClasses);
     const state = createMetricState(numClasses, topK);
@@ -33446,66 +33861,69 @@ async function evaluateModel(config, options = {}) {
         confidences: new Float32Array(total),
         seen: new Uint8Array(total),
     };
-    const preprocess = resolvePreprocess(config, session, testSet);
     let inferenceMs = 0;
     let done = 0;
     let probabilityWarningGiven = false;
-    try {
-        for await (const batch of prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1)) {
-            const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
-            const inferenceStart = now();
-            let raw;
-            try {
-                raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
-            }
-            catch (error) {
-                if (error instanceof NonFiniteOutputError)
-                    throw nameNonFiniteSamples(error, batch.indices, testSet);
-                throw error;
-            }
-            inferenceMs += now() - inferenceStart;
-            const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
-            // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
-            if (!probabilityWarningGiven &&
-                config.model.outputKind === 'logits' &&
-                looksLikeProbabilities(raw, batch.size, numClasses)) {
-                probabilityWarningGiven = true;
-                warnings.push(`The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`);
-            }
-            const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
-            updateMetricState(state, labels, scored, batch.size);
-            for (let j = 0; j < batch.size; j++) {
-                const index = batch.indices[j];
-                records.labels[index] = labels[j];
-                records.predictions[index] = scored.predictions[j];
-                records.confidences[index] = scored.confidences[j];
-                records.seen[index] = 1;
-                const sample = testSet.samples[index];
-                for (const column of testSet.sliceColumns) {
-                    const value = sample.slices[column] ?? '';
-                    let byValue = sliceStates.get(column);
-                    if (!byValue) {
-                        byValue = new Map();
-                        sliceStates.set(column, byValue);
-                    }
-                    let sliceState = byValue.get(value);
-                    if (!sliceState) {
-                        sliceState = createMetricState(numClasses, topK);
-                        byValue.set(value, sliceState);
-                    }
-                    addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
-                }
-            }
-            done += batch.size;
-            options.onProgress?.(done, total);
+    for await (const batch of batches) {
+        const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
+        const inferenceStart = now();
+        let raw;
+        try {
+            raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
         }
-    }
-    finally {
-        await session.close();
+        catch (error) {
+            if (error instanceof NonFiniteOutputError)
+                throw nameNonFiniteSamples(error, batch.indices, testSet);
+            throw error;
+        }
+        inferenceMs += now() - inferenceStart;
+        const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
+        // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
+        if (!probabilityWarningGiven &&
+            config.model.outputKind === 'logits' &&
+            looksLikeProbabilities(raw, batch.size, numClasses)) {
+            probabilityWarningGiven = true;
+            warnings.push(`The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`);
+        }
+        const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
+        updateMetricState(state, labels, scored, batch.size);
+        for (let j = 0; j < batch.size; j++) {
+            const index = batch.indices[j];
+            records.labels[index] = labels[j];
+            records.predictions[index] = scored.predictions[j];
+            records.confidences[index] = scored.confidences[j];
+            records.seen[index] = 1;
+            for (const column of testSet.sliceColumns) {
+                const sliceState = sliceStateFor(sliceStates, column, testSet.samples[index].slices[column] ?? '', numClasses, topK);
+                addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
+            }
+        }
+        done += batch.size;
+        onProgress?.(done, total);
     }
     if (done !== total || records.seen.includes(0)) {
         throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
     }
+    return { state, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
+}
+function sliceStateFor(sliceStates, column, value, numClasses, topK) {
+    let byValue = sliceStates.get(column);
+    if (!byValue) {
+        byValue = new Map();
+        sliceStates.set(column, byValue);
+    }
+    let state = byValue.get(value);
+    if (!state) {
+        state = createMetricState(numClasses, topK);
+        byValue.set(value, state);
+    }
+    return state;
+}
+/** Computes the metrics from the accumulated state and assembles the report document. */
+function buildReport(parts) {
+    const { config, testSet, digest, locked, identity, runtime, preprocess, scored, warnings, threads, totalSeconds, } = parts;
+    const { state, sliceStates, topK } = scored;
+    const total = testSet.samples.length;
     const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
     const slices = [];
     for (const [column, byValue] of sliceStates) {
@@ -33526,7 +33944,6 @@ async function evaluateModel(config, options = {}) {
             warnings.push(`Class '${c.name}' has no samples in the test set: its recall is not evaluable.`);
         }
     }
-    const totalSeconds = (now() - started) / 1000;
     const support = {};
     for (const c of classes)
         support[c.name] = c.support;
@@ -33552,19 +33969,20 @@ async function evaluateModel(config, options = {}) {
         environment: describeEnvironment(runtime.version, config.device),
         settings: {
             batchSize: config.batchSize,
+            ...threads,
             seed: config.seed,
             topK,
             preprocess: { ...preprocess },
         },
         samples: {
             ids: testSet.samples.map((s) => s.id),
-            labels: Array.from(records.labels),
-            predictions: Array.from(records.predictions),
-            confidences: Array.from(records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+            labels: Array.from(scored.labels),
+            predictions: Array.from(scored.predictions),
+            confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
         },
         timing: {
             totalSeconds: round(totalSeconds, 3),
-            inferenceSeconds: round(inferenceMs / 1000, 3),
+            inferenceSeconds: round(scored.inferenceSeconds, 3),
             samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
         },
         warnings,
@@ -33576,10 +33994,10 @@ function resolveTopK(configured, numClasses) {
         return Math.min(configured, numClasses);
     return numClasses >= 5 ? 5 : 0;
 }
-async function checkLock(lockPath, testSet, classNames) {
+async function checkLock(lockPath, testSet, classNames, hasher) {
     if (lockPath === undefined)
         return { digest: await computeDigest(testSet), locked: false };
-    const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames);
+    const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher);
     return { digest, locked: true };
 }
 function resolvePreprocess(config, session, testSet) {
@@ -33610,7 +34028,7 @@ function nameNonFiniteSamples(error, indices, testSet) {
 async function describeModel(modelPath, config, session) {
     const bytes = await (0,promises_namespaceObject.readFile)(modelPath);
     const info = readOnnxModelInfo(bytes);
-    const { sha256, size } = await hashFile_hashFile(modelPath);
+    const { sha256, size } = await hashFile(modelPath);
     let totalSize = size;
     const externalData = [];
     for (const location of info?.externalDataFiles ?? []) {
@@ -33618,7 +34036,7 @@ async function describeModel(modelPath, config, session) {
         const exists = await (0,promises_namespaceObject.stat)(file).then(() => true, () => false);
         if (!exists)
             continue;
-        const hashed = await hashFile_hashFile(file);
+        const hashed = await hashFile(file);
         externalData.push({ path: location, ...hashed });
         totalSize += hashed.size;
     }
@@ -33753,6 +34171,7 @@ async function runCommand(argv, context) {
     try {
         report = await evaluateModel(config, {
             onnxruntimePath: values['onnxruntime-path'],
+            decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
             onProgress: (done, total) => progress.update(done, total),
         });
     }
@@ -33838,18 +34257,34 @@ async function main(argv, context) {
 /** Entry of the `evalgate` binary (bundled to dist/cli/index.js): runs the CLI on this process. */
 
 
+
 const context = {
     cwd: process.cwd(),
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     stderrStream: process.stderr,
+    // This file (bundled: dist/cli/index.js) doubles as the decode workers' script.
+    decodeWorkerScript: new URL(import.meta.url),
 };
-main(process.argv.slice(2), context).then((code) => {
-    process.exitCode = code;
-}, (error) => {
-    process.stderr.write(`evalgate: ${describeError(error)}\n`);
-    process.exitCode = ExitCode.internal;
-});
+if (isDecodeWorker())
+    runDecodeWorker();
+else
+    runCli();
+function runCli() {
+    // A reader that goes away (`evalgate run | head`) is not an error worth a stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+        stream.on('error', (error) => {
+            if (error.code !== 'EPIPE')
+                throw error;
+        });
+    }
+    main(process.argv.slice(2), context).then((code) => {
+        process.exitCode = code;
+    }, (error) => {
+        process.stderr.write(`evalgate: ${describeError(error)}\n`);
+        process.exitCode = ExitCode.internal;
+    });
+}
 
 
 //# sourceMappingURL=index.js.map

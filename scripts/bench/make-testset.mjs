@@ -1,5 +1,6 @@
 // Makes a large image-folder test set for the benchmarks: the example's digit PNGs upscaled to
-// 32x32 (so that decoding and resizing do real work), repeated to `count` files, plus config + lock.
+// 32x32 (so that decoding does real work), repeated to `count` files, with a lock, and a config
+// that evaluates scripts/bench/bench-model.onnx (a CNN for 32x32 inputs) on them.
 // Usage: node scripts/bench/make-testset.mjs <count> <dir>   (after `tsc -p tsconfig.build.json`)
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,9 +12,27 @@ const CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const SIDE = 32;
 
 export async function makeTestSet(count, dir) {
-  const done = path.join(dir, 'evalgate.yml');
-  if (existsSync(done)) return done;
-  rmSync(dir, { recursive: true, force: true });
+  const config = path.join(dir, 'evalgate.yml');
+  const root = path.join(dir, 'test-set');
+  const lockFile = path.join(root, 'evalgate.lock.json');
+  if (!existsSync(lockFile)) await writeImages(count, root);
+  // The config is rewritten every time, so that changes to it apply to test sets made earlier.
+  const model = path.resolve('scripts/bench/bench-model.onnx');
+  writeFileSync(
+    config,
+    `version: 1
+model: { path: ${JSON.stringify(model)} }
+classes: ${JSON.stringify(CLASSES)}
+test-set: { path: test-set }
+preprocess: { color: gray, scale: 0.00392156862745098, mean: 0.5, std: 0.5, layout: NCHW }
+batch-size: 64
+`,
+  );
+  return config;
+}
+
+async function writeImages(count, root) {
+  rmSync(root, { recursive: true, force: true });
   const source = path.resolve('examples/digits/test-set');
   const originals = [];
   for (const label of CLASSES) {
@@ -22,7 +41,6 @@ export async function makeTestSet(count, dir) {
       originals.push({ label, png: PNG.sync.read(readFileSync(path.join(source, label, file))) });
     }
   }
-  const root = path.join(dir, 'test-set');
   for (const label of CLASSES) mkdirSync(path.join(root, label), { recursive: true });
   for (let i = 0; i < count; i++) {
     const { label, png } = originals[i % originals.length];
@@ -48,18 +66,6 @@ export async function makeTestSet(count, dir) {
     path.join(root, 'evalgate.lock.json'),
     await createLock(testSet, CLASSES, 'evalgate bench'),
   );
-  const model = path.resolve('examples/digits/model.onnx');
-  writeFileSync(
-    done,
-    `version: 1
-model: { path: ${JSON.stringify(model)} }
-classes: ${JSON.stringify(CLASSES)}
-test-set: { path: test-set }
-preprocess: { resize: 8, color: gray, scale: 0.00392156862745098, mean: 0.5, std: 0.5, layout: NCHW }
-batch-size: 64
-`,
-  );
-  return done;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,6 +1,10 @@
-// One measured pass in a fresh process (so peak memory belongs to this pass alone).
-// Usage: node scripts/bench/pipeline-child.mjs <config> <full|decode|infer>
-// Prints one JSON line: { mode, samples, seconds, maxRssMiB }.
+// One measured pass in a fresh process (so that peak memory belongs to this pass alone).
+// Usage: node scripts/bench/pipeline-child.mjs <config> <full|decode|infer> [intra-op threads]
+//   full    evalgate's whole evaluation (lock check, decode workers, inference, metrics, report)
+//   decode  decoding + preprocessing alone, on one thread
+//   infer   inference alone on batches decoded beforehand (outside the timer)
+// Prints one JSON line: { mode, samples, seconds, peakRssMiB, decodeWorkers, intraOpThreads }.
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../lib/config/loadConfig.js';
 import { batchTestSet } from '../../lib/dataset/batches.js';
 import { openTestSet } from '../../lib/dataset/openTestSet.js';
@@ -8,18 +12,24 @@ import { evaluateModel } from '../../lib/pipeline/evaluateModel.js';
 import { loadOnnxRuntime } from '../../lib/runtime/loadOnnxRuntime.js';
 import { openModelSession } from '../../lib/runtime/modelSession.js';
 
-const [configFile, mode] = process.argv.slice(2);
+const [configFile, mode, threadsArg] = process.argv.slice(2);
 const config = loadConfig(configFile);
 const preprocess = { ...config.preprocess, channels: 1 };
+const intraOpThreads = threadsArg ? Number(threadsArg) : undefined;
 let samples = 0;
 let seconds = 0;
+let settings = {};
 
 if (mode === 'full') {
   const runtime = await loadOnnxRuntime();
   const start = performance.now();
-  const report = await evaluateModel(config, { runtime });
+  const report = await evaluateModel(config, {
+    runtime,
+    decodeWorkers: { script: new URL('../../lib/dataset/decodeWorkerEntry.js', import.meta.url) },
+  });
   seconds = (performance.now() - start) / 1000;
   samples = report.testSet.size;
+  settings = { decodeWorkers: report.settings.decodeWorkers, intraOpThreads: report.settings.intraOpThreads };
 } else {
   const testSet = await openTestSet({ root: config.testSet.source.path, classNames: config.classes });
   if (mode === 'decode') {
@@ -27,7 +37,6 @@ if (mode === 'full') {
     for await (const batch of batchTestSet(testSet, preprocess, config.batchSize)) samples += batch.size;
     seconds = (performance.now() - start) / 1000;
   } else {
-    // Inference alone: decode everything first (outside the timer), then run the model on it.
     const batches = [];
     for await (const batch of batchTestSet(testSet, preprocess, config.batchSize)) batches.push(batch);
     const runtime = await loadOnnxRuntime();
@@ -36,15 +45,26 @@ if (mode === 'full') {
       outputKind: 'logits',
       numClasses: config.classes.length,
       executionProvider: 'cpu',
+      intraOpThreads,
     });
     const start = performance.now();
     for (const batch of batches) {
-      await session.run(batch.data, batch.size, batch.sampleShape);
+      await session.runRaw(batch.data, batch.size, batch.sampleShape);
       samples += batch.size;
     }
     seconds = (performance.now() - start) / 1000;
+    settings = { intraOpThreads: intraOpThreads ?? null };
     await session.close();
   }
 }
-const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, samples, seconds, maxRssMiB }));
+
+// Peak RSS of this process image: /proc's VmHWM. (getrusage's maxRSS survives exec on Linux, so it
+// would report the forking parent's peak instead.)
+function peakRssMiB() {
+  try {
+    const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    if (Number.isFinite(kb) && kb > 0) return kb / 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS / 1024;
+}
+console.log(JSON.stringify({ mode, samples, seconds, peakRssMiB: peakRssMiB(), ...settings }));

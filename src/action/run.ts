@@ -38,7 +38,12 @@ export function getActionInputs(): ActionInputs {
   };
 }
 
-export async function run(): Promise<void> {
+export interface RunOptions {
+  /** Script that starts a decode worker (the action's bundled entry). */
+  decodeWorkerScript?: URL;
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const inputs = getActionInputs();
     const cwd = path.resolve(inputs.workingDirectory);
@@ -52,7 +57,10 @@ export async function run(): Promise<void> {
     if (config.baselineReport && (inputs.baseline || existsSync(config.baselineReport))) {
       baseline = await readReport(config.baselineReport, 'baseline');
     }
-    const report = await evaluateModel(config, { onnxruntimePath: inputs.onnxruntimePath });
+    const report = await evaluateModel(config, {
+      onnxruntimePath: inputs.onnxruntimePath,
+      decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
+    });
     const judgement = judgeReport({ candidate: report, baseline, baselineSource, gates: config.gates });
 
     const outDir = path.resolve(cwd, inputs.outputDir);

@@ -2,10 +2,10 @@
  * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
  * stays bounded by the batch size whatever the size of the test set.
  *
- * Overlap with inference: the generator does all of a batch's work synchronously inside `next()` (files
- * are read with sync calls; decoding is CPU work anyway). onnxruntime runs a session on its own native
- * threads, so a consumer that starts inference on batch i and then asks for batch i + 1 gets both done at
- * once; `prefetch()` arranges exactly that for a plain `for await` loop.
+ * Overlap with inference: onnxruntime-node's `session.run` computes synchronously on the main thread
+ * (its promise only defers the call), so decoding on the main thread cannot overlap it. The evaluation
+ * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
+ * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
  */
 import { InputError } from '../errors.js';
 import {
@@ -22,90 +22,125 @@ function needsSourceSize(options: PreprocessOptions): boolean {
   return options.resize === null && options.centerCrop === null;
 }
 
+/** What decodeBatch needs of a test set (a decode worker builds one from a list of files). */
+export type BatchSource = Pick<TestSet, 'decode' | 'samples' | 'featureLength'>;
+
+/** The image every other must match in size when no resize fixes the shape: the test set's first. */
+export interface SizeReference {
+  id: string;
+  height: number;
+  width: number;
+}
+
+/** What every batch of a test set shares: the per-sample shape, and the size reference if any. */
+export interface BatchPlan {
+  sampleShape: number[];
+  reference: SizeReference | null;
+}
+
+/**
+ * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
+ * resize nor center-crop fixes the size (then every image must have sample 0's size).
+ */
+export function planBatches(testSet: TestSet, options: PreprocessOptions): BatchPlan {
+  if (testSet.featureLength !== undefined) {
+    validateFeatureOptions(options, testSet.featureLength);
+    return { sampleShape: [testSet.featureLength], reference: null };
+  }
+  validatePreprocessOptions(options);
+  if (!needsSourceSize(options)) return { sampleShape: preprocessedShape(options), reference: null };
+  if (testSet.samples.length === 0) throw new InputError('the test set is empty: no samples found');
+  const first = testSet.decode(0);
+  return {
+    sampleShape: preprocessedShape(options, first),
+    reference: { id: testSet.samples[0].id, height: first.height, width: first.width },
+  };
+}
+
 /**
  * The per-sample tensor shape the batches will have, e.g. [3, 224, 224]; decodes the first sample only
  * when neither resize nor center-crop fixes the size. Use it to check the model input before running.
  */
 export function testSetSampleShape(testSet: TestSet, options: PreprocessOptions): number[] {
-  if (testSet.featureLength !== undefined) {
-    validateFeatureOptions(options, testSet.featureLength);
-    return [testSet.featureLength];
-  }
-  validatePreprocessOptions(options);
-  if (!needsSourceSize(options)) return preprocessedShape(options);
-  if (testSet.samples.length === 0) throw new InputError('the test set is empty: no samples found');
-  return preprocessedShape(options, testSet.decode(0));
+  return planBatches(testSet, options).sampleShape;
 }
 
-function sizeMismatch(
-  testSet: TestSet,
-  index: number,
-  image: DecodedImage,
-  first: number,
-  firstImage: DecodedImage,
-) {
-  const id = testSet.samples[index].id;
+function sizeMismatch(id: string, image: DecodedImage, reference: SizeReference) {
   return new InputError(
-    `image is [${image.height}, ${image.width}] ([height, width]) but ${testSet.samples[first].id} is ` +
-      `[${firstImage.height}, ${firstImage.width}]; without preprocess.resize every image must have the same size`,
+    `image is [${image.height}, ${image.width}] ([height, width]) but ${reference.id} is ` +
+      `[${reference.height}, ${reference.width}]; without preprocess.resize every image must have the same size`,
     {
       where: id,
-      hint: `set preprocess.resize: [${firstImage.height}, ${firstImage.width}] (height, width), or the size the model was trained on`,
+      hint: `set preprocess.resize: [${reference.height}, ${reference.width}] (height, width), or the size the model was trained on`,
     },
   );
 }
 
 /**
- * Yields batches of `batchSize` samples in test-set order (the last one may be smaller). Each batch owns
- * a fresh `data` array, so a consumer may keep batch i while batch i + 1 is produced.
+ * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
+ * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike.
+ */
+export function decodeBatch(
+  testSet: BatchSource,
+  preprocess: PreprocessOptions,
+  indices: ArrayLike<number>,
+  plan: BatchPlan,
+  /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
+  reuse?: ArrayBuffer,
+): Float32Array {
+  const sampleSize = plan.sampleShape.reduce((a, b) => a * b, 1);
+  const length = indices.length * sampleSize;
+  const data =
+    reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
+  const features = testSet.featureLength !== undefined;
+  for (let k = 0; k < indices.length; k++) {
+    const index = indices[k];
+    const image = testSet.decode(index);
+    if (features) {
+      preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
+      continue;
+    }
+    const { reference } = plan;
+    if (reference && (image.width !== reference.width || image.height !== reference.height)) {
+      throw sizeMismatch(testSet.samples[index].id, image, reference);
+    }
+    preprocessInto(image, preprocess, data, k * sampleSize);
+  }
+  return data;
+}
+
+export function checkBatchSize(batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InputError(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
+  }
+}
+
+/**
+ * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
+ * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
+ * is produced. (`batchTestSetInWorkers` decodes in worker threads instead.)
  */
 export async function* batchTestSet(
   testSet: TestSet,
   preprocess: PreprocessOptions,
   batchSize: number,
 ): AsyncGenerator<Batch> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new InputError(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
-  }
+  checkBatchSize(batchSize);
+  const plan = planBatches(testSet, preprocess);
   const total = testSet.samples.length;
-  const features = testSet.featureLength !== undefined;
-  if (features) validateFeatureOptions(preprocess, testSet.featureLength!);
-  else validatePreprocessOptions(preprocess);
-
-  // The shape is fixed by the options, or by the first image (and then every image must match it).
-  let sampleShape: number[] | undefined = features
-    ? [testSet.featureLength!]
-    : needsSourceSize(preprocess)
-      ? undefined
-      : preprocessedShape(preprocess);
-  let sampleSize = sampleShape ? sampleShape.reduce((a, b) => a * b, 1) : 0;
-  let firstImage: DecodedImage | undefined;
-
   for (let start = 0; start < total; start += batchSize) {
-    const size = Math.min(batchSize, total - start);
-    const indices = new Array<number>(size);
-    let data: Float32Array | undefined = sampleShape ? new Float32Array(size * sampleSize) : undefined;
-    for (let k = 0; k < size; k++) {
-      const index = start + k;
-      indices[k] = index;
-      const image = testSet.decode(index);
-      if (!sampleShape) {
-        firstImage = image;
-        sampleShape = preprocessedShape(preprocess, image);
-        sampleSize = sampleShape.reduce((a, b) => a * b, 1);
-      } else if (
-        !features &&
-        firstImage &&
-        (image.width !== firstImage.width || image.height !== firstImage.height)
-      ) {
-        throw sizeMismatch(testSet, index, image, 0, firstImage);
-      }
-      data ??= new Float32Array(size * sampleSize);
-      if (features) preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
-      else preprocessInto(image, preprocess, data, k * sampleSize);
-    }
-    yield { indices, data: data!, size, sampleShape: sampleShape! };
+    const indices = batchIndices(start, Math.min(batchSize, total - start));
+    yield {
+      indices,
+      data: decodeBatch(testSet, preprocess, indices, plan),
+      size: indices.length,
+      sampleShape: plan.sampleShape,
+    };
   }
+}
+
+export function batchIndices(start: number, size: number): number[] {
+  return Array.from({ length: size }, (_, k) => start + k);
 }
 
 /**

@@ -11,8 +11,8 @@
  * removed and changed files and stops (LockMismatchError, exit code 2).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { hashFile } from '../artifacts/hashFile.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -54,15 +54,28 @@ export class LockMismatchError extends InputError {
   }
 }
 
-/** sha256 (hex) and size of one file, streamed so large files never sit in memory. */
-async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+/** Hashes absolute paths, in order; the decode pool provides a parallel one. */
+export type FileHasher = (files: string[]) => Promise<Array<{ sha256: string; size: number }>>;
+
+/** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
+const HASH_CHUNK = 4096;
+
+async function hashSequentially(files: string[]): Promise<Array<{ sha256: string; size: number }>> {
+  const hashes = [];
+  for (const file of files) hashes.push(await hashTestSetFile(file));
+  return hashes;
+}
+
+/** hashFile with an InputError that names an unreadable test-set file. */
+export async function hashTestSetFile(file: string): Promise<{ sha256: string; size: number }> {
+  try {
+    return await hashFile(file);
+  } catch (error) {
+    throw new InputError(`cannot read test-set file (${(error as NodeJS.ErrnoException).code ?? error})`, {
+      where: file,
+      cause: error,
+    });
   }
-  return { sha256: hash.digest('hex'), size };
 }
 
 /** Hashes every file of the test set, in `files` order, a few at a time. */
@@ -75,17 +88,7 @@ async function hashEntries(testSet: TestSet): Promise<LockEntry[]> {
     while (next < paths.length) {
       const i = next++;
       const file = join(base, paths[i]);
-      try {
-        entries[i] = { path: paths[i], ...(await hashFile(file)) };
-      } catch (error) {
-        throw new InputError(
-          `cannot read test-set file (${(error as NodeJS.ErrnoException).code ?? error})`,
-          {
-            where: file,
-            cause: error,
-          },
-        );
-      }
+      entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, worker));
@@ -145,13 +148,27 @@ const lockSchema = z.object({
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   format: z.enum(['image-folder', 'manifest', 'arrays']),
   manifest: z.string().optional(),
-  files: z.array(
-    z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().min(0) }),
-  ),
+  // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
+  files: z.array(z.unknown()),
   classCounts: z.record(z.string(), z.number().int().min(0)),
   samples: z.number().int().min(0),
   createdBy: z.string(),
 });
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function isLockEntry(value: unknown): value is LockEntry {
+  const entry = value as LockEntry;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.path === 'string' &&
+    typeof entry.sha256 === 'string' &&
+    SHA256_HEX.test(entry.sha256) &&
+    Number.isInteger(entry.size) &&
+    entry.size >= 0
+  );
+}
 
 /** Reads and validates a lock file; anything else is an InputError naming the file and the problem. */
 export async function readLock(path: string): Promise<LockFile> {
@@ -187,6 +204,13 @@ export async function readLock(path: string): Promise<LockFile> {
       hint: 'regenerate it with `evalgate lock <test-set>`',
     });
   }
+  const badEntry = parsed.data.files.findIndex((entry) => !isLockEntry(entry));
+  if (badEntry >= 0) {
+    throw new InputError(
+      `not an evalgate lock file (schema ${LOCK_SCHEMA}): files.${badEntry} needs path, sha256 (64 hex) and size`,
+      { where: path, hint: 'regenerate it with `evalgate lock <test-set>`' },
+    );
+  }
   const lock = parsed.data as LockFile;
   if (digestOfEntries(lock.files) !== lock.digest) {
     throw new InputError(
@@ -210,25 +234,50 @@ export async function verifyLock(
   lock: LockFile,
   testSet: TestSet,
   classNames?: string[],
+  hasher?: FileHasher,
 ): Promise<{ digest: string }> {
   const where = testSet.root;
-  const locked = new Map(lock.files.map((e) => [e.path, e]));
-  const current = new Set(testSet.files);
-  const added = testSet.files.filter((p) => !locked.has(p)).sort(compareCodeUnits);
-  const removed = lock.files
-    .map((e) => e.path)
-    .filter((p) => !current.has(p))
-    .sort(compareCodeUnits);
-
-  // Hash only files the lock knows (an added file is a mismatch whatever its content).
-  const known: TestSet = { ...testSet, files: testSet.files.filter((p) => locked.has(p)) };
-  const entries = await hashEntries(known);
-  const changed = entries
-    .filter((e) => {
-      const l = locked.get(e.path)!;
-      return l.sha256 !== e.sha256 || l.size !== e.size;
-    })
-    .map((e) => e.path);
+  const base = filesBase(testSet.root);
+  // A merge walk over both sorted path lists finds added and removed files and hashes the common
+  // ones one at a time: no map or entry array of the whole test set (50,000 files) is built. When
+  // nothing differs, the digest is the lock's own (readLock checked it against the lock's entries).
+  const lockedFiles = isSortedByPath(lock.files)
+    ? lock.files
+    : [...lock.files].sort((a, b) => compareCodeUnits(a.path, b.path));
+  const currentFiles = [...testSet.files].sort(compareCodeUnits);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  // Files in both lists are hashed a chunk at a time (in parallel when a hasher is given).
+  let chunk: LockEntry[] = [];
+  const checkChunk = async () => {
+    const files = chunk.map((entry) => join(base, entry.path));
+    const hashes = hasher ? await hasher(files) : await hashSequentially(files);
+    chunk.forEach((entry, k) => {
+      if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size) changed.push(entry.path);
+    });
+    chunk = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < lockedFiles.length || j < currentFiles.length) {
+    const order =
+      i === lockedFiles.length
+        ? 1
+        : j === currentFiles.length
+          ? -1
+          : compareCodeUnits(lockedFiles[i].path, currentFiles[j]);
+    if (order < 0) {
+      removed.push(lockedFiles[i++].path);
+    } else if (order > 0) {
+      added.push(currentFiles[j++]);
+    } else {
+      chunk.push(lockedFiles[i++]);
+      j++;
+      if (chunk.length === HASH_CHUNK) await checkChunk();
+    }
+  }
+  await checkChunk();
 
   const extra: string[] = [];
   if (lock.format !== testSet.format)
@@ -247,5 +296,12 @@ export async function verifyLock(
   if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
     throw new LockMismatchError(added, removed, changed, where, extra);
   }
-  return { digest: digestOfEntries(entries) };
+  return { digest: lock.digest };
+}
+
+function isSortedByPath(entries: LockEntry[]): boolean {
+  for (let k = 1; k < entries.length; k++) {
+    if (compareCodeUnits(entries[k - 1].path, entries[k].path) > 0) return false;
+  }
+  return true;
 }

@@ -116,6 +116,9 @@ export function readManifest(options: ReadManifestOptions): TestSet {
       const file = join(root, samples[index].id);
       return decodeImage(readImageBytes(file), file);
     },
+    sampleFile(index: number): string {
+      return join(root, samples[index].id);
+    },
   };
 }
 

@@ -38,6 +38,11 @@ export interface TestSet {
   sliceColumns: string[];
   /** Decode sample `index` (position in `samples`). Throws InputError naming the file on corrupt data. */
   decode(index: number): DecodedImage;
+  /**
+   * Absolute path of sample `index`'s image file, for file-based formats (image folder, manifest):
+   * decode workers then read files directly instead of listing the test set again.
+   */
+  sampleFile?(index: number): string;
   /** For array test sets of feature vectors ([N, D]): each sample is D values, no image semantics. */
   featureLength?: number;
 }

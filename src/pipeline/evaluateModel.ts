@@ -3,23 +3,25 @@
  * metrics -> report. Adapters (CLI, action) call this and decide what to do with the report.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fetchArtifact, type FetchLike } from '../artifacts/fetchArtifact.js';
 import { hashFile } from '../artifacts/hashFile.js';
 import { readOnnxModelInfo } from '../artifacts/onnxModelInfo.js';
 import type { EvalConfig } from '../config/types.js';
 import { batchTestSet, prefetch } from '../dataset/batches.js';
-import { computeDigest, readLock, verifyLock } from '../dataset/lock.js';
+import { computeDigest, type FileHasher, readLock, verifyLock } from '../dataset/lock.js';
 import { openTestSet } from '../dataset/openTestSet.js';
+import { startDecodePool } from '../dataset/parallelBatches.js';
 import { defaultLockPath } from '../dataset/testSetPaths.js';
-import type { PreprocessOptions, TestSet } from '../dataset/types.js';
+import type { Batch, PreprocessOptions, TestSet } from '../dataset/types.js';
 import { InputError } from '../errors.js';
 import { computeMetrics } from '../metrics/computeMetrics.js';
 import { addSample, createMetricState, updateMetricState } from '../metrics/metricState.js';
 import { scoreBatch } from '../metrics/scoreBatch.js';
 import type { MetricState } from '../metrics/types.js';
 import { describeEnvironment } from '../report/environment.js';
-import { REPORT_SCHEMA, type Report, type SliceReport } from '../report/types.js';
+import { type ModelIdentity, REPORT_SCHEMA, type Report, type SliceReport } from '../report/types.js';
 import { loadOnnxRuntime } from '../runtime/loadOnnxRuntime.js';
 import {
   looksLikeProbabilities,
@@ -41,6 +43,32 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Clock in milliseconds; injectable so that tests can fix timings. */
   now?: () => number;
+  /**
+   * Decode in worker threads, so that decoding overlaps onnxruntime's synchronous run. `script` is
+   * a file that starts the decode worker (the adapters pass their own bundled entry). Without it,
+   * batches are decoded on the main thread, between inference calls.
+   */
+  decodeWorkers?: { script: string | URL; count?: number };
+  /** onnxruntime intra-op threads (default: onnxruntime's own, all cores). */
+  intraOpThreads?: number;
+}
+
+/**
+ * Decode workers by default. On the CPU, onnxruntime does the heavy work and decoding one image
+ * costs a fraction of running a model on it, so one worker (two on 8+ cores) keeps ahead and the
+ * model gets the other cores. On a GPU the CPU only decodes, so every core but this one does.
+ */
+export function defaultDecodeWorkerCount(
+  device: EvalConfig['device'],
+  cores = availableParallelism(),
+): number {
+  if (device === 'cuda') return Math.max(1, Math.min(8, cores - 1));
+  return cores >= 8 ? 2 : 1;
+}
+
+/** onnxruntime's CPU threads beside `workers` decode workers: the cores they leave free. */
+export function defaultIntraOpThreads(workers: number, cores = availableParallelism()): number | undefined {
+  return workers > 0 ? Math.max(1, cores - workers) : undefined;
 }
 
 /** Evaluates the configured model on the configured, lock-verified test set. */
@@ -64,30 +92,87 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   // The lock is verified before anything is decoded or run: numbers from changed data are lies.
   const lockPath =
     config.testSet.lock === null ? undefined : (config.testSet.lock ?? defaultLockPath(testSetArtifact.path));
-  const testSet = await openTestSet({
+  const testSetSource = {
     root: testSetArtifact.path,
     manifest: config.testSet.manifest,
     classNames: config.classes,
     lockPath,
-  });
-  const { digest, locked } = await checkLock(lockPath, testSet, config.classes);
-  if (!locked) {
-    warnings.push(
-      'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
-    );
+  };
+  const testSet = await openTestSet(testSetSource);
+  // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
+  // until the batches are asked for, after it.
+  const workerCount = options.decodeWorkers
+    ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
+    : 0;
+  const pool = options.decodeWorkers
+    ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
+    : null;
+  let session: ModelSession | null = null;
+  try {
+    const { digest, locked } = await checkLock(lockPath, testSet, config.classes, pool?.hashFiles);
+    if (!locked) {
+      warnings.push(
+        'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
+      );
+    }
+
+    const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
+    const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
+    session = await openModelSession(runtime.ort, {
+      modelPath: model.path,
+      inputName: config.model.input,
+      outputName: config.model.output,
+      outputKind: config.model.outputKind,
+      numClasses: config.classes.length,
+      executionProvider: config.device,
+      // With decode workers busy on some cores, onnxruntime gets the rest rather than contending.
+      intraOpThreads,
+    });
+    const identity = await describeModel(model.path, config, session);
+    const preprocess = resolvePreprocess(config, session, testSet);
+    const batches = pool
+      ? pool.batches(preprocess, config.batchSize)
+      : prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1);
+    const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
+    return buildReport({
+      config,
+      testSet,
+      digest,
+      locked,
+      identity,
+      runtime,
+      preprocess,
+      scored,
+      warnings,
+      threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
+      totalSeconds: (now() - started) / 1000,
+    });
+  } finally {
+    await session?.close();
+    await pool?.close();
   }
+}
 
-  const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
-  const session = await openModelSession(runtime.ort, {
-    modelPath: model.path,
-    inputName: config.model.input,
-    outputName: config.model.output,
-    outputKind: config.model.outputKind,
-    numClasses: config.classes.length,
-    executionProvider: config.device,
-  });
-  const identity = await describeModel(model.path, config, session);
+interface ScoredTestSet {
+  state: MetricState;
+  sliceStates: Map<string, Map<string, MetricState>>;
+  topK: number;
+  labels: Int32Array;
+  predictions: Int32Array;
+  confidences: Float32Array;
+  inferenceSeconds: number;
+}
 
+/** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
+async function scoreTestSet(
+  batches: AsyncIterable<Batch>,
+  session: ModelSession,
+  testSet: TestSet,
+  config: EvalConfig,
+  warnings: string[],
+  now: () => number,
+  onProgress: EvaluateOptions['onProgress'],
+): Promise<ScoredTestSet> {
   const numClasses = config.classes.length;
   const topK = resolveTopK(config.topK, numClasses);
   const state = createMetricState(numClasses, topK);
@@ -99,69 +184,111 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     confidences: new Float32Array(total),
     seen: new Uint8Array(total),
   };
-
-  const preprocess = resolvePreprocess(config, session, testSet);
   let inferenceMs = 0;
   let done = 0;
   let probabilityWarningGiven = false;
-  try {
-    for await (const batch of prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1)) {
-      const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
-      const inferenceStart = now();
-      let raw: Float32Array;
-      try {
-        raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
-      } catch (error) {
-        if (error instanceof NonFiniteOutputError) throw nameNonFiniteSamples(error, batch.indices, testSet);
-        throw error;
-      }
-      inferenceMs += now() - inferenceStart;
-      const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
-      // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
-      if (
-        !probabilityWarningGiven &&
-        config.model.outputKind === 'logits' &&
-        looksLikeProbabilities(raw, batch.size, numClasses)
-      ) {
-        probabilityWarningGiven = true;
-        warnings.push(
-          `The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`,
-        );
-      }
-      const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
-      updateMetricState(state, labels, scored, batch.size);
-      for (let j = 0; j < batch.size; j++) {
-        const index = batch.indices[j];
-        records.labels[index] = labels[j];
-        records.predictions[index] = scored.predictions[j];
-        records.confidences[index] = scored.confidences[j];
-        records.seen[index] = 1;
-        const sample = testSet.samples[index];
-        for (const column of testSet.sliceColumns) {
-          const value = sample.slices[column] ?? '';
-          let byValue = sliceStates.get(column);
-          if (!byValue) {
-            byValue = new Map();
-            sliceStates.set(column, byValue);
-          }
-          let sliceState = byValue.get(value);
-          if (!sliceState) {
-            sliceState = createMetricState(numClasses, topK);
-            byValue.set(value, sliceState);
-          }
-          addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
-        }
-      }
-      done += batch.size;
-      options.onProgress?.(done, total);
+  for await (const batch of batches) {
+    const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
+    const inferenceStart = now();
+    let raw: Float32Array;
+    try {
+      raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
+    } catch (error) {
+      if (error instanceof NonFiniteOutputError) throw nameNonFiniteSamples(error, batch.indices, testSet);
+      throw error;
     }
-  } finally {
-    await session.close();
+    inferenceMs += now() - inferenceStart;
+    const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
+    // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
+    if (
+      !probabilityWarningGiven &&
+      config.model.outputKind === 'logits' &&
+      looksLikeProbabilities(raw, batch.size, numClasses)
+    ) {
+      probabilityWarningGiven = true;
+      warnings.push(
+        `The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`,
+      );
+    }
+    const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
+    updateMetricState(state, labels, scored, batch.size);
+    for (let j = 0; j < batch.size; j++) {
+      const index = batch.indices[j];
+      records.labels[index] = labels[j];
+      records.predictions[index] = scored.predictions[j];
+      records.confidences[index] = scored.confidences[j];
+      records.seen[index] = 1;
+      for (const column of testSet.sliceColumns) {
+        const sliceState = sliceStateFor(
+          sliceStates,
+          column,
+          testSet.samples[index].slices[column] ?? '',
+          numClasses,
+          topK,
+        );
+        addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
+      }
+    }
+    done += batch.size;
+    onProgress?.(done, total);
   }
   if (done !== total || records.seen.includes(0)) {
     throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
   }
+  return { state, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
+}
 
+function sliceStateFor(
+  sliceStates: Map<string, Map<string, MetricState>>,
+  column: string,
+  value: string,
+  numClasses: number,
+  topK: number,
+): MetricState {
+  let byValue = sliceStates.get(column);
+  if (!byValue) {
+    byValue = new Map();
+    sliceStates.set(column, byValue);
+  }
+  let state = byValue.get(value);
+  if (!state) {
+    state = createMetricState(numClasses, topK);
+    byValue.set(value, state);
+  }
+  return state;
+}
+
+interface ReportParts {
+  config: EvalConfig;
+  testSet: TestSet;
+  digest: string;
+  locked: boolean;
+  identity: ModelIdentity;
+  runtime: LoadedRuntime;
+  preprocess: PreprocessOptions;
+  scored: ScoredTestSet;
+  warnings: string[];
+  threads: { decodeWorkers: number; intraOpThreads: number | null };
+  totalSeconds: number;
+}
+
+/** Computes the metrics from the accumulated state and assembles the report document. */
+function buildReport(parts: ReportParts): Report {
+  const {
+    config,
+    testSet,
+    digest,
+    locked,
+    identity,
+    runtime,
+    preprocess,
+    scored,
+    warnings,
+    threads,
+    totalSeconds,
+  } = parts;
+  const { state, sliceStates, topK } = scored;
+  const total = testSet.samples.length;
   const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
   const slices: SliceReport[] = [];
   for (const [column, byValue] of sliceStates) {
@@ -187,7 +314,6 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     }
   }
 
-  const totalSeconds = (now() - started) / 1000;
   const support: Record<string, number> = {};
   for (const c of classes) support[c.name] = c.support;
   return {
@@ -212,19 +338,20 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     environment: describeEnvironment(runtime.version, config.device),
     settings: {
       batchSize: config.batchSize,
+      ...threads,
       seed: config.seed,
       topK,
       preprocess: { ...preprocess },
     },
     samples: {
       ids: testSet.samples.map((s) => s.id),
-      labels: Array.from(records.labels),
-      predictions: Array.from(records.predictions),
-      confidences: Array.from(records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+      labels: Array.from(scored.labels),
+      predictions: Array.from(scored.predictions),
+      confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
     },
     timing: {
       totalSeconds: round(totalSeconds, 3),
-      inferenceSeconds: round(inferenceMs / 1000, 3),
+      inferenceSeconds: round(scored.inferenceSeconds, 3),
       samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
     },
     warnings,
@@ -241,9 +368,10 @@ async function checkLock(
   lockPath: string | undefined,
   testSet: TestSet,
   classNames: string[],
+  hasher: FileHasher | undefined,
 ): Promise<{ digest: string; locked: boolean }> {
   if (lockPath === undefined) return { digest: await computeDigest(testSet), locked: false };
-  const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames);
+  const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher);
   return { digest, locked: true };
 }
 
@@ -275,7 +403,11 @@ function nameNonFiniteSamples(error: NonFiniteOutputError, indices: number[], te
   });
 }
 
-async function describeModel(modelPath: string, config: EvalConfig, session: ModelSession) {
+async function describeModel(
+  modelPath: string,
+  config: EvalConfig,
+  session: ModelSession,
+): Promise<ModelIdentity> {
   const bytes = await readFile(modelPath);
   const info = readOnnxModelInfo(bytes);
   const { sha256, size } = await hashFile(modelPath);

@@ -82,6 +82,10 @@ export interface Environment {
 
 export interface RunSettings {
   batchSize: number;
+  /** Worker threads that decoded the test set (0: decoded on the main thread). */
+  decodeWorkers: number;
+  /** onnxruntime's intra-op threads, or null for its default. */
+  intraOpThreads: number | null;
   seed: number;
   topK: number;
   preprocess: Record<string, unknown>;

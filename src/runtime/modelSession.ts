@@ -96,6 +96,7 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
     // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
     return await ort.InferenceSession.create(modelPath, {
       executionProviders,
+      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
       // 3 = errors only: onnxruntime's warnings (e.g. unused initializers) are not the user's business.
       logSeverityLevel: 3,
     });

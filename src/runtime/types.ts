@@ -33,6 +33,8 @@ export interface OpenModelOptions {
   outputKind: OutputKind;
   numClasses: number;
   executionProvider: ExecutionProvider;
+  /** Threads for one operator on the CPU; onnxruntime's default (all cores) when absent. */
+  intraOpThreads?: number;
 }
 
 export interface ModelSession {

@@ -4,4 +4,6 @@ export interface CommandContext {
   stdout(line: string): void;
   stderr(line: string): void;
   stderrStream: NodeJS.WriteStream;
+  /** Script that starts a decode worker (the CLI's own entry); without it, decoding stays on this thread. */
+  decodeWorkerScript?: URL;
 }

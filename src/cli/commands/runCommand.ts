@@ -95,6 +95,7 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
   try {
     report = await evaluateModel(config, {
       onnxruntimePath: values['onnxruntime-path'],
+      decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {

@@ -1,0 +1,199 @@
+/**
+ * Batches decoded in worker threads. onnxruntime-node runs a model synchronously on the main thread,
+ * so the only way for decoding to overlap inference is to decode elsewhere: a small pool of decode
+ * workers (decodeWorker.ts) works ahead of the model by up to two batches per worker, and batches
+ * are handed over in test-set order. Memory stays bounded by the batches in flight.
+ *
+ * The pool is started before the lock check: the workers' start-up overlaps the listing, and they
+ * share the hashing of the lock check with the main thread. No sample is decoded until `batches()`
+ * is called, after the check.
+ */
+import { Worker } from 'node:worker_threads';
+import { EvalgateError, type ExitCode, InputError } from '../errors.js';
+import { batchIndices, checkBatchSize, planBatches } from './batches.js';
+import {
+  DECODE_WORKER_KIND,
+  type DecodeRequest,
+  type DecodeResponse,
+  type DecodeWorkerData,
+} from './decodeWorker.js';
+import { hashTestSetFile } from './lock.js';
+import type { OpenTestSetOptions } from './openTestSet.js';
+import type { Batch, PreprocessOptions, TestSet } from './types.js';
+
+export interface DecodeWorkerOptions {
+  /** Script that runs `runDecodeWorker()` when started as a decode worker (a bundled entry, or decodeWorkerEntry). */
+  script: string | URL;
+  /** Number of worker threads. */
+  count: number;
+}
+
+export type FileHash = { sha256: string; size: number };
+
+export interface DecodePool {
+  /** Hashes files (absolute paths), shared between the workers and this thread; results in order. */
+  hashFiles(files: string[]): Promise<FileHash[]>;
+  /**
+   * Yields the batches in order; call once, after the lock check. A batch's data is valid until the
+   * next batch is asked for (its buffer is then reused).
+   */
+  batches(preprocess: PreprocessOptions, batchSize: number): AsyncGenerator<Batch>;
+  /** Stops the workers (also when batches() was never called). */
+  close(): Promise<void>;
+}
+
+type Answer = Exclude<DecodeResponse, { ready: true } | { error: unknown }>;
+type Pending = { resolve: (answer: Answer) => void; reject: (error: Error) => void };
+
+export function startDecodePool(
+  testSet: TestSet,
+  source: OpenTestSetOptions,
+  options: DecodeWorkerOptions,
+): DecodePool {
+  const total = testSet.samples.length;
+  const workerData: DecodeWorkerData = { kind: DECODE_WORKER_KIND, testSet: source, expectedSamples: total };
+  const count = Math.max(1, options.count);
+  const workers: Worker[] = [];
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  let closing = false;
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  const ready: Promise<void>[] = [];
+  for (let w = 0; w < count; w++) {
+    const worker = new Worker(options.script, { workerData });
+    workers.push(worker);
+    ready.push(
+      handled(
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: DecodeResponse) => {
+            if ('ready' in message) {
+              resolve();
+              return;
+            }
+            const entry = pending.get(message.id);
+            if (!entry) return;
+            pending.delete(message.id);
+            if ('error' in message) entry.reject(toError(message.error));
+            else entry.resolve(message);
+          });
+          worker.on('error', (error) => {
+            const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, 3, {
+              cause: error,
+            });
+            reject(wrapped);
+            failAll(wrapped);
+          });
+          worker.on('exit', (code) => {
+            if (closing) return;
+            const error = new EvalgateError(`a decode worker exited early (code ${code})`, 3);
+            reject(error);
+            failAll(error);
+          });
+        }),
+      ),
+    );
+  }
+
+  /** Sends a request to worker `w`; the answer comes back in order with that worker's others. */
+  const ask = (
+    w: number,
+    request: (id: number) => DecodeRequest,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Answer> => {
+    const id = nextId++;
+    const answer = handled(
+      new Promise<Answer>((resolve, reject) => {
+        if (failure) reject(failure);
+        else pending.set(id, { resolve, reject });
+      }),
+    );
+    if (!failure) workers[w].postMessage(request(id), transfer);
+    return answer;
+  };
+
+  async function hashFiles(files: string[]): Promise<FileHash[]> {
+    await Promise.all(ready);
+    // Equal shares for each worker and for this thread, which hashes its share while they work.
+    const shares = count + 1;
+    const shareSize = Math.ceil(files.length / shares);
+    const answers = workers.map((_, w) =>
+      ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })),
+    );
+    const own: FileHash[] = [];
+    for (const file of files.slice(0, shareSize)) own.push(await hashTestSetFile(file));
+    const results = own;
+    for (const answer of answers) {
+      const message = await answer;
+      if ('hashes' in message) results.push(...message.hashes);
+    }
+    return results;
+  }
+
+  async function* batches(preprocess: PreprocessOptions, batchSize: number): AsyncGenerator<Batch> {
+    checkBatchSize(batchSize);
+    const plan = planBatches(testSet, preprocess);
+    await Promise.all(ready);
+    const batchCount = Math.ceil(total / batchSize);
+    const sampleLength = plan.sampleShape.reduce((a, b) => a * b, 1);
+    const requested: Array<Promise<Answer> | undefined> = [];
+    // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
+    // a worker to be filled again, so memory stays at the batches in flight however long the run.
+    let handedOut: ArrayBuffer | undefined;
+    const request = (k: number) => {
+      const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
+      const files = testSet.sampleFile ? indices.map((i) => testSet.sampleFile!(i)) : undefined;
+      const ids = files ? indices.map((i) => testSet.samples[i].id) : undefined;
+      const recycle = handedOut;
+      handedOut = undefined;
+      // Round-robin: each worker answers its requests in order.
+      requested[k] = ask(
+        k % count,
+        (id) => ({ id, indices, files, ids, preprocess, plan, recycle }),
+        recycle ? [recycle] : [],
+      );
+    };
+    const ahead = count * 2;
+    for (let k = 0; k < Math.min(ahead, batchCount); k++) request(k);
+    for (let k = 0; k < batchCount; k++) {
+      const answer = await requested[k]!;
+      requested[k] = undefined; // the consumer holds the batch now
+      if (k + ahead < batchCount) request(k + ahead);
+      if (!('data' in answer)) throw new EvalgateError('a decode worker answered a batch with no data', 3);
+      const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
+      handedOut = answer.data.buffer as ArrayBuffer;
+      yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
+    }
+  }
+
+  return {
+    hashFiles,
+    batches,
+    async close() {
+      closing = true;
+      for (const p of pending.values()) p.reject(new Error('decoding stopped'));
+      pending.clear();
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+/**
+ * Marks a promise as handled so that a rejection arriving before anyone awaits it (a worker failing
+ * while earlier batches are still in use) is not an unhandled rejection; awaiting it still throws.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+function toError(error: { message: string; where?: string; hint?: string; exitCode: number }): Error {
+  return error.exitCode === 2
+    ? new InputError(error.message, { where: error.where, hint: error.hint })
+    : new EvalgateError(error.message, error.exitCode as ExitCode, { where: error.where, hint: error.hint });
+}
