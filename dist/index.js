@@ -33169,7 +33169,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1711:
+/***/ 1139:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33180,10 +33180,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: getActionInputs
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -36030,7 +36026,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36132,6 +36128,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -36149,6 +36147,8 @@ var schemas = __nccwpck_require__(8816);
 const sha256Hex = schemas/* string */.YjP()
     .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
 const positiveInt = schemas/* number */.aig().int().positive();
+/** Largest batch-size accepted (config and --batch-size alike). */
+const MAX_BATCH_SIZE = 65536;
 const size2d = schemas/* union */.KCZ([positiveInt, schemas/* tuple */.PVZ([positiveInt, positiveInt])])
     .describe('Pixels: one number for a square, or [height, width].');
 const perChannel = schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* array */.YOg(schemas/* number */.aig()).min(1).max(4)])
@@ -36227,7 +36227,7 @@ const configSchema = schemas/* strictObject */.rej({
     gates: gatesSchema.default({
         'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
     }),
-    'batch-size': positiveInt.max(65536).default(32),
+    'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt
         .optional()
         .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
@@ -36281,21 +36281,26 @@ function nearest(word, candidates) {
 /** Loads, validates and resolves a config file. */
 function loadConfig(configFile, overrides = {}) {
     const absolute = external_node_path_default().resolve(configFile);
+    // Messages name the file as the user would type it: relative to where they are.
+    const displayName = external_node_path_default().relative(process.cwd(), absolute) || absolute;
     let text;
     try {
         text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
     }
     catch (error) {
         throw new errors/* InputError */.dz(`cannot read config file: ${error.code ?? error}`, {
-            where: configFile,
+            where: displayName,
             hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
         });
     }
-    const raw = parseConfigText(text, configFile);
-    return resolveConfig(raw, external_node_path_default().dirname(absolute), absolute, overrides);
+    const { config, locate } = parseConfig(text, displayName);
+    return resolveConfig(config, external_node_path_default().dirname(absolute), absolute, overrides, locate);
 }
 /** Parses and validates config text; errors cite `file:line` and the key path. */
 function parseConfigText(text, displayName) {
+    return parseConfig(text, displayName).config;
+}
+function parseConfig(text, displayName) {
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -36306,18 +36311,36 @@ function parseConfigText(text, displayName) {
             hint: 'check indentation and quoting around that line',
         });
     }
-    const data = doc.toJS() ?? {};
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const data = doc.toJS();
+    if (data === null || data === undefined) {
+        throw new errors/* InputError */.dz('the config file is empty', {
+            where: displayName,
+            hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+        });
+    }
+    if (typeof data !== 'object' || Array.isArray(data)) {
         throw new errors/* InputError */.dz('the config must be a YAML mapping of keys to values', { where: displayName });
     }
+    const locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
     const parsed = configSchema.safeParse(data);
     if (parsed.success)
-        return parsed.data;
-    const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+        return { config: parsed.data, locate };
+    const messages = collapseArrayIssues(parsed.error.issues).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
     const [first, ...rest] = messages;
     throw new errors/* InputError */.dz(rest.length === 0
         ? first.message
         : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
+}
+/** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
+function collapseArrayIssues(issues) {
+    const seen = new Set();
+    return issues.filter((issue) => {
+        const shape = `${issue.code}|${issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.')}`;
+        if (seen.has(shape))
+            return false;
+        seen.add(shape);
+        return true;
+    });
 }
 function describeIssue(issue, doc, lineCounter, displayName) {
     const keyPath = issue.path.map(String);
@@ -36336,39 +36359,74 @@ function describeIssue(issue, doc, lineCounter, displayName) {
     }
     const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
     const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+    const given = valueAt(doc, keyPath);
+    const description = schemaAt(keyPath)?.description;
+    if (given === undefined) {
+        return { where, message: `${field} is required`, hint: description };
+    }
     if (issue.code === 'invalid_value' && 'values' in issue) {
         const values = issue.values.map((v) => JSON.stringify(v));
-        const given = valueAt(doc, keyPath);
+        // `version: '1'`: the right value written as text; say so rather than "did you mean '1'".
+        const sameText = issue.values.find((v) => typeof v !== 'string' && String(v) === String(given));
+        if (sameText !== undefined) {
+            return {
+                where,
+                message: `${field} must be ${JSON.stringify(sameText)} (a number), not the text ${JSON.stringify(given)}`,
+            };
+        }
         const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
         return {
             where,
             message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
         };
     }
-    if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
-        return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
+    if (issue.code === 'invalid_type') {
+        const known = knownKeysAt(keyPath);
+        if (issue.expected === 'object' && known.length > 0) {
+            return {
+                where,
+                message: `${field} must be a mapping with the keys ${known.join(', ')}, got ${JSON.stringify(given)}`,
+                hint: `for example:  ${keyPath.at(-1)}: { ${known[0]}: ... }`,
+            };
+        }
+        if (issue.expected === 'string' && typeof given === 'number') {
+            const list = keyPath.length > 1 && /^\d+$/.test(keyPath.at(-1)) ? `'${keyPath.slice(0, -1).join('.')}'` : field;
+            return {
+                where,
+                message: `${list} must hold text, got the number ${given}`,
+                hint: `quote names that look like numbers, e.g. ['0', '1', '2']`,
+            };
+        }
     }
-    return {
-        where,
-        message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
-    };
+    const reason = issue.code === 'invalid_union' && description
+        ? description
+        : issue.message.replace(/^Invalid input: /, '');
+    return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
 }
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath) {
-    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-    let node = configSchema;
-    for (const key of keyPath) {
-        node = unwrap(node);
-        node = node?.shape?.[key];
-    }
-    node = unwrap(node);
+    const node = schemaAt(keyPath);
     return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+/** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function schemaAt(keyPath) {
+    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+    let node = unwrap(configSchema);
+    for (const key of keyPath) {
+        if (/^\d+$/.test(key) && node?.element)
+            node = unwrap(node.element);
+        else
+            node = unwrap(node?.shape?.[key]);
+    }
+    return node;
 }
 // biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
 function unwrap(node) {
     let current = node;
-    while (current && typeof current.unwrap === 'function' && !current.shape)
+    while (current && typeof current.unwrap === 'function' && !current.shape && !current.element) {
         current = current.unwrap();
+    }
     return current;
 }
 function valueAt(doc, keyPath) {
@@ -36400,19 +36458,26 @@ function lineOfKey(doc, lineCounter, parentPath, key) {
     return lineOfPath(doc, lineCounter, parentPath);
 }
 /** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
-function resolveConfig(raw, baseDir, configFile, overrides = {}) {
-    const where = configFile ?? 'flags';
+function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
+    const fallback = configFile ?? 'flags';
+    const at = locate ?? (() => fallback);
     const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
     const cwd = process.cwd();
     const modelSource = overrides.model
         ? sourceFromFlag(overrides.model, cwd)
-        : artifactSource(raw.model, 'model', where, fromBase);
+        : artifactSource(raw.model, 'model', at, fromBase);
     const testSetSource = overrides.testSet
         ? sourceFromFlag(overrides.testSet, cwd)
-        : artifactSource(raw['test-set'], 'test-set', where, fromBase);
-    const classes = readClasses(raw, where, fromBase);
+        : artifactSource(raw['test-set'], 'test-set', at, fromBase);
+    const classes = readClasses(raw, at, fromBase);
     const lockSetting = raw['test-set'].lock;
-    const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
+    // A test set given by flag brings its own lock (the default inside it): the configured lock
+    // belongs to the configured test set. `lock: none` stays none.
+    const lock = lockSetting === 'none'
+        ? null
+        : lockSetting === undefined || overrides.testSet
+            ? undefined
+            : fromBase(lockSetting);
     const pre = raw.preprocess;
     const baselineSetting = overrides.baseline !== undefined
         ? overrides.baseline === null
@@ -36439,7 +36504,7 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}) {
             color: pre.color,
             scale: pre.scale,
             mean: toList(pre.mean),
-            std: checkStd(toList(pre.std), where),
+            std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
             layout: pre.layout,
         },
         baselineReport: baselineSetting,
@@ -36461,10 +36526,11 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}) {
         device: overrides.device ?? raw.device,
     };
 }
-function artifactSource(section, name, where, fromBase) {
+function artifactSource(section, name, at, fromBase) {
     if (section.path && section.url) {
-        throw new errors/* InputError */.dz(`'${name}' has both path and url; give one`, { where });
+        throw new errors/* InputError */.dz(`'${name}' has both path and url; give one`, { where: at([name]) });
     }
+    const where = at([name, 'url']);
     if (section.url) {
         if (!/^https:\/\//i.test(section.url)) {
             throw new errors/* InputError */.dz(`'${name}.url' must be an https URL, got '${section.url}'`, {
@@ -36481,7 +36547,7 @@ function artifactSource(section, name, where, fromBase) {
         return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
     }
     if (!section.path) {
-        throw new errors/* InputError */.dz(`'${name}' needs a path (or a url with sha256)`, { where });
+        throw new errors/* InputError */.dz(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
     }
     return {
         kind: 'path',
@@ -36497,9 +36563,11 @@ function sourceFromFlag(value, cwd) {
     }
     return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
 }
-function readClasses(raw, where, fromBase) {
+function readClasses(raw, at, fromBase) {
     if (raw.classes && raw['classes-file']) {
-        throw new errors/* InputError */.dz(`give either 'classes' or 'classes-file', not both`, { where });
+        throw new errors/* InputError */.dz(`give either 'classes' or 'classes-file', not both`, {
+            where: at(['classes-file']),
+        });
     }
     let classes;
     if (raw.classes) {
@@ -36523,14 +36591,17 @@ function readClasses(raw, where, fromBase) {
     }
     else {
         throw new errors/* InputError */.dz(`'classes' is required: the class names in the order of the model's outputs`, {
-            where,
+            where: at([]),
             hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
         });
     }
     const seen = new Set();
     for (const name of classes) {
-        if (seen.has(name))
-            throw new errors/* InputError */.dz(`class '${name}' is listed twice in 'classes'`, { where });
+        if (seen.has(name)) {
+            throw new errors/* InputError */.dz(`class '${name}' is listed twice in 'classes'`, {
+                where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
+            });
+        }
         seen.add(name);
     }
     return classes;
@@ -36553,6 +36624,8 @@ function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -36564,6 +36637,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs + 1 modules
 var esm = __nccwpck_require__(1776);
+// EXTERNAL MODULE: ./src/dataset/testSetPaths.ts
+var testSetPaths = __nccwpck_require__(5298);
 // EXTERNAL MODULE: ./src/artifacts/hashFile.ts
 var hashFile = __nccwpck_require__(1945);
 ;// CONCATENATED MODULE: ./src/artifacts/fetchArtifact.ts
@@ -36571,6 +36646,10 @@ var hashFile = __nccwpck_require__(1945);
  * Makes a model or test set available as a local path: local files are checked (and pinned when
  * a sha256 is given); https URLs are downloaded once, verified against their sha256 and cached on
  * disk by digest, so a second run downloads nothing. Zip test sets are unpacked into the cache.
+ *
+ * Unpacking takes archives as people make them: `zip -r test.zip test/` puts everything under one
+ * top-level folder, which is stripped; macOS adds `__MACOSX/` resource forks and `.DS_Store` files,
+ * which are skipped (see archiveLayout).
  */
 
 
@@ -36582,6 +36661,25 @@ var hashFile = __nccwpck_require__(1945);
 
 
 
+
+/**
+ * Longest a default download may take, response and body together (10 minutes, in ms): ample for a
+ * model or test set of a few GB on a hosted runner, and a stalled server fails the job with a
+ * message long before the job's own 6-hour limit.
+ */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+function defaultFetch(url) {
+    return fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+}
+/** A network error's own words: undici's `fetch failed` keeps the reason (ECONNRESET...) in `cause`. */
+function networkReason(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    if (error.name === 'TimeoutError')
+        return `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes`;
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
+}
 function defaultCacheDir() {
     return process.env.EVALGATE_CACHE_DIR || external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'evalgate');
 }
@@ -36592,7 +36690,8 @@ async function fetchArtifact(source, options) {
     const entryDir = external_node_path_default().join(cacheDir, 'sha256', source.sha256);
     const fileName = safeFileName(source.url);
     const file = external_node_path_default().join(entryDir, fileName);
-    const unpacked = external_node_path_default().join(entryDir, 'unpacked');
+    // '-v2': folders unpacked before top-level folders were stripped must not be reused.
+    const unpacked = external_node_path_default().join(entryDir, 'unpacked-v2');
     const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
     if ((0,external_node_fs_.existsSync)(file) && (await (0,hashFile/* hashFile */.D)(file)).sha256 === source.sha256) {
         if (wantsUnpack && !(0,external_node_fs_.existsSync)(`${unpacked}.complete`))
@@ -36601,18 +36700,20 @@ async function fetchArtifact(source, options) {
     }
     await (0,promises_.mkdir)(entryDir, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
-    const doFetch = options.fetch ?? ((url) => fetch(url, { redirect: 'follow' }));
+    const doFetch = options.fetch ?? defaultFetch;
     let response;
     try {
         response = await doFetch(source.url);
     }
     catch (error) {
-        throw new errors/* InputError */.dz(`cannot download the ${options.label}: ${error.message}`, {
+        throw new errors/* InputError */.dz(`cannot download the ${options.label}: ${networkReason(error)}`, {
             where: source.url,
             hint: 'check the URL and the runner’s network access',
+            cause: error,
         });
     }
     if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => { });
         throw new errors/* InputError */.dz(`downloading the ${options.label} failed: HTTP ${response.status}`, {
             where: source.url,
         });
@@ -36620,7 +36721,18 @@ async function fetchArtifact(source, options) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const body = external_node_stream_.Readable.fromWeb(response.body);
     body.on('data', (chunk) => hash.update(chunk));
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(body, (0,external_node_fs_.createWriteStream)(partial));
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, (0,external_node_fs_.createWriteStream)(partial));
+    }
+    catch (error) {
+        // A connection dropped or timed out mid-body: keep no half file in the cache.
+        await (0,promises_.rm)(partial, { force: true });
+        throw new errors/* InputError */.dz(`the download of the ${options.label} broke off: ${networkReason(error)}`, {
+            where: source.url,
+            hint: 'run again; if it keeps failing, check the server and the runner’s network access',
+            cause: error,
+        });
+    }
     const actual = hash.digest('hex');
     if (actual !== source.sha256) {
         await (0,promises_.rm)(partial, { force: true });
@@ -36645,7 +36757,13 @@ async function checkLocal(file, sha256, label) {
             hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
         });
     }
-    if (sha256 && info.isFile()) {
+    if (sha256 && !info.isFile()) {
+        throw new errors/* InputError */.dz(`'${label}.sha256' is set, but ${file} is a folder: sha256 pins a single file`, {
+            where: file,
+            hint: `remove '${label}.sha256': a test-set folder is pinned by its lock file (\`evalgate lock\`); or point '${label}.path' at a zip`,
+        });
+    }
+    if (sha256) {
         const actual = (await (0,hashFile/* hashFile */.D)(file)).sha256;
         if (actual !== sha256) {
             throw new errors/* InputError */.dz(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
@@ -36654,7 +36772,7 @@ async function checkLocal(file, sha256, label) {
             });
         }
     }
-    return { path: file, sha256: info.isFile() ? sha256 : undefined, fromCache: false };
+    return { path: file, sha256, fromCache: false };
 }
 /** Unpacks a zip into `target`, refusing entries that would escape it (zip-slip). */
 async function unpackZip(file, target) {
@@ -36667,23 +36785,45 @@ async function unpackZip(file, target) {
             where: file,
         });
     }
-    await (0,promises_.rm)(target, { recursive: true, force: true });
-    await (0,promises_.rm)(`${target}.complete`, { force: true });
     const root = external_node_path_default().resolve(target);
-    for (const [name, data] of Object.entries(entries)) {
-        if (name.endsWith('/'))
-            continue;
+    for (const name of Object.keys(entries)) {
         const destination = external_node_path_default().resolve(root, name);
-        if (!destination.startsWith(root + (external_node_path_default()).sep)) {
+        if (!destination.startsWith(root + (external_node_path_default()).sep) || name.split('/').includes('..')) {
             throw new errors/* InputError */.dz(`the test-set archive has an entry outside its folder: '${name}'`, {
                 where: file,
             });
         }
+    }
+    await (0,promises_.rm)(target, { recursive: true, force: true });
+    await (0,promises_.rm)(`${target}.complete`, { force: true });
+    for (const [name, relative] of archiveLayout(Object.keys(entries))) {
+        const destination = external_node_path_default().resolve(root, relative);
         await (0,promises_.mkdir)(external_node_path_default().dirname(destination), { recursive: true });
-        await (0,promises_.writeFile)(destination, data);
+        await (0,promises_.writeFile)(destination, entries[name]);
     }
     // The marker sits beside the folder, not in it, so it never becomes part of the test set.
     await (0,promises_.writeFile)(`${root}.complete`, '');
+}
+/**
+ * Which archive entries become which files of the test set: entry name -> path inside the target.
+ * Folder entries, `__MACOSX/` (macOS resource forks) and hidden files or folders are skipped. When
+ * every remaining file sits under one top-level folder (`zip -r test.zip test/`), that folder is
+ * stripped, unless its files are all images directly in it: that is a one-class image folder, whose
+ * folder is its class.
+ */
+function archiveLayout(names) {
+    const files = names.filter((name) => {
+        if (name.endsWith('/'))
+            return false;
+        const parts = name.split('/').filter((part) => part !== '' && part !== '.');
+        return !parts.some((part) => part === '__MACOSX' || (0,testSetPaths/* isHiddenName */.sg)(part));
+    });
+    const split = files.map((name) => name.split('/').filter((part) => part !== '' && part !== '.'));
+    const top = split[0]?.[0];
+    const underOneFolder = top !== undefined && split.every((parts) => parts.length > 1 && parts[0] === top);
+    const oneClassFolder = split.every((parts) => parts.length === 2 && (0,testSetPaths/* isImageFileName */.HU)(parts[1]));
+    const strip = underOneFolder && !oneClassFolder ? 1 : 0;
+    return files.map((name, k) => [name, split[k].slice(strip).join('/')]);
 }
 function safeFileName(url) {
     const last = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'download';
@@ -36866,7 +37006,7 @@ function startDecodePool(testSet, source, options) {
                     entry.resolve(message);
             });
             worker.on('error', (error) => {
-                const wrapped = new errors/* EvalgateError */.ax(`a decode worker failed: ${error.message}`, 3, {
+                const wrapped = new errors/* EvalgateError */.ax(`a decode worker failed: ${error.message}`, errors/* ExitCode */.yU.internal, {
                     cause: error,
                 });
                 reject(wrapped);
@@ -36875,7 +37015,7 @@ function startDecodePool(testSet, source, options) {
             worker.on('exit', (code) => {
                 if (closing)
                     return;
-                const error = new errors/* EvalgateError */.ax(`a decode worker exited early (code ${code})`, 3);
+                const error = new errors/* EvalgateError */.ax(`a decode worker exited early (code ${code})`, errors/* ExitCode */.yU.internal);
                 reject(error);
                 failAll(error);
             });
@@ -36950,9 +37090,8 @@ function startDecodePool(testSet, source, options) {
         batches,
         async close() {
             closing = true;
-            for (const p of pending.values())
-                p.reject(new Error('decoding stopped'));
-            pending.clear();
+            // Anything asked of the pool from now on fails at once instead of waiting for a stopped worker.
+            failAll(new errors/* EvalgateError */.ax('the decode workers were stopped (close() was called)', errors/* ExitCode */.yU.internal));
             await Promise.all(workers.map((worker) => worker.terminate()));
         },
     };
@@ -36965,14 +37104,24 @@ function handled(promise) {
     promise.catch(() => { });
     return promise;
 }
+/**
+ * Rebuilds a worker's error on this thread. Evalgate errors keep their class (exit code, where, hint);
+ * anything else stays a plain Error, so describeError frames it as an internal error (exit 3), with
+ * the worker's stack as its own for EVALGATE_DEBUG.
+ */
 function toError(error) {
-    return error.exitCode === 2
-        ? new errors/* InputError */.dz(error.message, { where: error.where, hint: error.hint })
-        : new errors/* EvalgateError */.ax(error.message, error.exitCode, { where: error.where, hint: error.hint });
+    if (!error.known) {
+        const rebuilt = new Error(error.message);
+        if (error.stack)
+            rebuilt.stack = error.stack;
+        return rebuilt;
+    }
+    const details = { where: error.where, hint: error.hint };
+    return error.exitCode === errors/* ExitCode */.yU.badInput
+        ? new errors/* InputError */.dz(error.message, details)
+        : new errors/* EvalgateError */.ax(error.message, error.exitCode, details);
 }
 
-// EXTERNAL MODULE: ./src/dataset/testSetPaths.ts
-var testSetPaths = __nccwpck_require__(5298);
 ;// CONCATENATED MODULE: ./src/metrics/computeMetrics.ts
 /**
  * All classification metrics from a merged `MetricState` (confusion matrix + counts).
@@ -37846,8 +37995,9 @@ async function createSession(ort, options) {
         return await ort.InferenceSession.create(modelPath, {
             executionProviders,
             ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-            // 3 = errors only: onnxruntime's warnings (e.g. unused initializers) are not the user's business.
-            logSeverityLevel: 3,
+            // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
+            // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
+            logSeverityLevel: 4,
         });
     }
     catch (error) {
@@ -38048,7 +38198,20 @@ class OnnxModelSession {
             tensor = new this.ort.Tensor('float64', Float64Array.from(rows), dims);
         else
             tensor = new this.ort.Tensor('float32', rows, dims);
-        const results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+        let results;
+        try {
+            results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+        }
+        catch (error) {
+            // Usually a shape the model's graph cannot take (its declared input left H and W open).
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new errors/* InputError */.dz(`onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
+                `(the model declares ${describeShape(this.input.shape)}): ${reason}`, {
+                where: 'preprocess',
+                hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
+                cause: error,
+            });
+        }
         const out = results[this.output.name];
         try {
             const perSample = out.dims.length > 0 && out.dims[0] === fed ? product(out.dims.slice(1)) : -1;
@@ -38144,7 +38307,7 @@ async function evaluateModel(config, options = {}) {
         unpackZip: true,
     });
     // The lock is verified before anything is decoded or run: numbers from changed data are lies.
-    const lockPath = config.testSet.lock === null ? undefined : (config.testSet.lock ?? (0,testSetPaths/* defaultLockPath */.ar)(testSetArtifact.path));
+    const lockPath = resolveLockPath(config, testSetArtifact.path);
     const testSetSource = {
         root: testSetArtifact.path,
         manifest: config.testSet.manifest,
@@ -38154,18 +38317,20 @@ async function evaluateModel(config, options = {}) {
     const testSet = await (0,openTestSet/* openTestSet */.$)(testSetSource);
     // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
     // until the batches are asked for, after it.
-    const workerCount = options.decodeWorkers
+    // Array test sets are in memory already and cheap to "decode": workers would each load a copy.
+    const workerCount = options.decodeWorkers && testSet.sampleFile
         ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
         : 0;
-    const pool = options.decodeWorkers
+    const pool = options.decodeWorkers && workerCount > 0
         ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
         : null;
     let session = null;
     try {
-        const { digest, locked } = await checkLock(lockPath, testSet, config.classes, pool?.hashFiles);
+        const { digest, locked } = await checkLock(lockPath, config.testSet.source.kind === 'url' && config.testSet.lock !== null, testSet, config.classes, pool?.hashFiles);
         if (!locked) {
             warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
         }
+        options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
         const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
         const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
         session = await openModelSession(runtime.ort, {
@@ -38199,8 +38364,12 @@ async function evaluateModel(config, options = {}) {
         });
     }
     finally {
-        await session?.close();
-        await pool?.close();
+        try {
+            await session?.close();
+        }
+        finally {
+            await pool?.close();
+        }
     }
 }
 /** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
@@ -38349,33 +38518,60 @@ function resolveTopK(configured, numClasses) {
         return Math.min(configured, numClasses);
     return numClasses >= 5 ? 5 : 0;
 }
-async function checkLock(lockPath, testSet, classNames, hasher) {
-    if (lockPath === undefined)
-        return { digest: await (0,lock/* computeDigest */.MK)(testSet), locked: false };
-    const { digest } = await (0,lock/* verifyLock */.PK)(await (0,lock/* readLock */.mF)(lockPath), testSet, classNames, hasher);
+/**
+ * The lock to check: the configured one, else the default inside the test set; none for
+ * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
+ */
+function resolveLockPath(config, testSetRoot) {
+    if (config.testSet.lock === null)
+        return undefined;
+    if (config.testSet.lock !== undefined)
+        return config.testSet.lock;
+    return config.testSet.source.kind === 'url' ? undefined : (0,testSetPaths/* defaultLockPath */.ar)(testSetRoot);
+}
+async function checkLock(lockPath, pinned, testSet, classNames, hasher) {
+    if (lockPath === undefined) {
+        // A download pinned by sha256 is as fixed as a locked folder.
+        return { digest: await (0,lock/* computeDigest */.MK)(testSet), locked: pinned };
+    }
+    const { digest } = await (0,lock/* verifyLock */.PK)(await (0,lock/* readLock */.mF)(lockPath), testSet, classNames, hasher, lockPath);
     return { digest, locked: true };
 }
 function resolvePreprocess(config, session, testSet) {
     const layout = config.preprocess.layout;
     const shape = session.sampleShape;
+    const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
     let channels;
     if (testSet.featureLength !== undefined || layout === 'flat') {
         // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
         channels = config.preprocess.color === 'gray' ? 1 : 3;
     }
     else if (shape.length !== 3) {
-        throw new errors/* InputError */.dz(`the model input '${session.input.name}' has per-sample shape [${shape.join(', ')}], which is not an image layout; preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
+        throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which is not an image layout, but preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
     }
     else {
-        const modelChannels = layout === 'NCHW' ? shape[0] : shape[2];
+        const [first, , last] = shape;
+        const modelChannels = layout === 'NCHW' ? first : last;
+        const otherLayout = layout === 'NCHW' ? 'NHWC' : 'NCHW';
+        const otherChannels = layout === 'NCHW' ? last : first;
+        // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
+        // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
+        if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
+            throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
+                `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`, { where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` });
+        }
         channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
     }
     return { ...config.preprocess, channels };
 }
+function isChannelCount(n) {
+    return n === 1 || n === 3;
+}
 function nameNonFiniteSamples(error, indices, testSet) {
     const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
     const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-    return new errors/* InputError */.dz(`the model produced NaN or infinite outputs for ${ids.length} sample(s): ${shown}`, {
+    return new errors/* InputError */.dz(`the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+        `(${shown}); evaluation stopped at the first such batch`, {
         where: 'model',
         hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
     });
@@ -38419,57 +38615,30 @@ function round(value, digits) {
     return Math.round(value * f) / f;
 }
 
-;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
 /**
- * Whether two reports may be compared at all. A comparison across different data or a different
- * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ * The data half of comparability, checkable before a run: the baseline must have been made on the
+ * same locked test set (root digest) with the same class list (names and order).
  */
-
 
 /** How many differing class names a message lists before summarising the rest. */
 const MAX_NAMED_CLASSES = 5;
-const HOW_TO_REGENERATE = 'regenerate the baseline on the current locked test set: run `evalgate run --config <config> --out <dir>` ' +
-    'with the model you ship, then use <dir>/report.json as the baseline (baseline.report or --baseline)';
-/**
- * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
- * another report schema or tool major version, another test set (root digest), or another class
- * list (names or order).
- */
-function assertComparable(baseline, candidate, baselineSource) {
-    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
-    assertSchema(candidate, 'the candidate report', baselineSource);
-    const baselineMajor = majorVersion(baseline.tool?.version);
-    const candidateMajor = majorVersion(candidate.tool?.version);
-    if (baselineMajor !== candidateMajor) {
-        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
-            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
-            'are not comparable', { where: baselineSource, hint: HOW_TO_REGENERATE });
-    }
-    if (baseline.testSet.digest !== candidate.testSet.digest) {
+const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
+    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
+function assertComparableTestSet(baseline, testSet, baselineSource) {
+    if (baseline.testSet.digest !== testSet.digest) {
         throw new errors/* InputError */.dz(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
-            `but this run used ${candidate.testSet.digest} (${candidate.testSet.size} samples); ` +
-            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REGENERATE });
+            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
+            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
     }
-    const classProblem = describeClassListDifference(baseline.classNames, candidate.classNames);
+    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
     if (classProblem !== null) {
         throw new errors/* InputError */.dz(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
             'per-class results are only comparable when both runs use the same classes in the same order', {
             where: baselineSource,
-            hint: `make the config's classes (or classes-file) match the baseline's, or ${HOW_TO_REGENERATE}`,
+            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
         });
     }
-}
-function assertSchema(report, what, where) {
-    const schema = report.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors/* InputError */.dz(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
-            'this version can read', { where, hint: HOW_TO_REGENERATE });
-    }
-}
-/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
-function majorVersion(version) {
-    const match = /^v?(\d+)\./.exec(version ?? '');
-    return match ? match[1] : null;
 }
 /**
  * Names what differs between two class lists, or returns null when they are identical:
@@ -38507,6 +38676,44 @@ function namedList(names) {
     const rest = names.length - MAX_NAMED_CLASSES;
     const noun = names.length === 1 ? 'class' : 'classes';
     return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+/**
+ * Whether two reports may be compared at all. A comparison across different data or a different
+ * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ */
+
+
+
+/**
+ * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
+ * another report schema or tool major version, another test set (root digest), or another class
+ * list (names or order).
+ */
+function assertComparable(baseline, candidate, baselineSource) {
+    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
+    assertSchema(candidate, 'the candidate report', baselineSource);
+    const baselineMajor = majorVersion(baseline.tool?.version);
+    const candidateMajor = majorVersion(candidate.tool?.version);
+    if (baselineMajor !== candidateMajor) {
+        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
+            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
+            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
+}
+function assertSchema(report, what, where) {
+    const schema = report.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors/* InputError */.dz(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
+            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
+    }
+}
+/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
+function majorVersion(version) {
+    const match = /^v?(\d+)\./.exec(version ?? '');
+    return match ? match[1] : null;
 }
 
 ;// CONCATENATED MODULE: ./src/compare/compare.ts
@@ -38616,12 +38823,20 @@ function formatFraction(value, other) {
     return value.toFixed(digits);
 }
 /**
- * A class name as it goes into a plain-text message: control characters (newlines, terminal
- * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
- * Renderers escape the message again for their own format.
+ * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
+ * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
+ * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
+ * letter mark U+061C), which can make a terminal or a comment show text in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/**
+ * A class name as it goes into a plain-text message: unprintable and bidi-control characters
+ * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
+ * colours or reorder what is shown. Renderers escape the message again for their own format.
  */
 function printableName(name) {
-    return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    return name.replace(UNPRINTABLE, (c) => {
         if (c === '\n')
             return '\\n';
         if (c === '\r')
@@ -38655,6 +38870,18 @@ const EPSILON = 1e-12;
 function samplesText(n) {
     return `${n} ${n === 1 ? 'sample' : 'samples'}`;
 }
+/**
+ * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
+ * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
+ * the last place) does not round up: 1/50 gives 0.020, not 0.021.
+ */
+function roundedUp(value) {
+    let digits = 3;
+    while (digits < 6 && value < 10 ** -digits)
+        digits++;
+    const scale = 10 ** digits;
+    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
+}
 /** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
 const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
     'keep this report.json as the baseline for later runs.';
@@ -38671,12 +38898,19 @@ function evaluateGates(gates, candidate, baseline) {
     const { maxDrop, onMissingClass } = gates.perClassRecall;
     const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
     let underpowered = 0;
+    /** Fewest test samples of an evaluable class. */
+    let smallestSupport = Number.POSITIVE_INFINITY;
     for (const cls of candidate.classes) {
         const name = messageName(cls.name);
         if (!cls.evaluable || cls.recall === null || cls.support === 0) {
             const blocking = onMissingClass === 'fail';
-            const message = `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-                `gates.per-class-recall.on-missing-class: warn`;
+            // The advice depends on the setting in force: never suggest the value already set.
+            const message = blocking
+                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+                    'gates.per-class-recall.on-missing-class: warn'
+                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+                    'a class without samples fail the run';
             results.push({
                 gate: 'per-class-recall',
                 subject: cls.name,
@@ -38695,6 +38929,7 @@ function evaluateGates(gates, candidate, baseline) {
         // the gate cannot tell a real regression from a single unlucky sample.
         if (1 / cls.support > maxDrop + EPSILON)
             underpowered++;
+        smallestSupport = Math.min(smallestSupport, cls.support);
         const before = baselineClasses.get(cls.name);
         if (baseline === null || before === undefined || before.recall === null) {
             const why = baseline === null
@@ -38742,7 +38977,14 @@ function evaluateGates(gates, candidate, baseline) {
         if (failed)
             dropOf.set(result, drop);
     }
-    if (underpowered > 0) {
+    if (underpowered > 0 && maxDrop <= EPSILON) {
+        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
+        // zero tolerance means instead of quoting a sample count no test set can reach.
+        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
+    }
+    else if (underpowered > 0) {
         const minimum = Math.ceil(1 / maxDrop - EPSILON);
         notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
             `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
@@ -39352,7 +39594,7 @@ function classRows(candidate, comparison, verdict) {
 /**
  * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
  * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, no links.
+ * render as those characters: no tags, no broken table cells, no mentions, references or links.
  */
 
 /** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
@@ -39367,16 +39609,33 @@ function truncate(text, max) {
         return text;
     return `${points.slice(0, max - 1).join('')}…`;
 }
+/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
+const ZWSP = '\u200b';
 /**
- * `text` as inert inline markdown, safe inside a table cell: control characters become visible
- * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
- * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
+ * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
+ * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
+ * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
+ * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
+ * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
+        .replace(/@/g, `@${ZWSP}`);
+}
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
+ * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
+ * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
+ * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
  */
 function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
-    return truncate(printableName(text), max)
+    return breakAutolinks(truncate(printableName(text), max)
         .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b');
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
 }
 /** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
 function digestCode(digest, maxHex = 64) {
@@ -39405,15 +39664,23 @@ function safeUrl(url) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
-/** Shown where a figure is undefined (absent class, no baseline). */
+/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 const NONE = '—';
+/**
+ * Whether `value` is a finite number. Every formatter checks this first and shows anything else
+ * as NONE: report fields typed as numbers come from a file that may have been edited, and their
+ * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
+ */
+function isFiniteNumber(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
 /** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
 function formatRate(value) {
-    return value === null ? NONE : `${(value * 100).toFixed(1)}%`;
+    return !isFiniteNumber(value) ? NONE : `${(value * 100).toFixed(1)}%`;
 }
 /** A correlation in [-1, 1] with three decimals, with a true minus sign. */
 function formatCorrelation(value) {
-    return value === null ? NONE : withMinus(value.toFixed(3));
+    return !isFiniteNumber(value) ? NONE : withMinus(value.toFixed(3));
 }
 function formatMetric(value, scale) {
     return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
@@ -39427,7 +39694,7 @@ function withMinus(text) {
  * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
  */
 function formatChange(delta, scale, arrows = true) {
-    if (delta === null)
+    if (!isFiniteNumber(delta))
         return NONE;
     const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
     const digits = scale === 'rate' ? 2 : 3;
@@ -39444,6 +39711,8 @@ function formatChange(delta, scale, arrows = true) {
 }
 /** Bytes in binary units: 187392 -> "183.0 KiB". */
 function formatBytes(bytes) {
+    if (!isFiniteNumber(bytes))
+        return NONE;
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     let value = bytes;
     let unit = 0;
@@ -39453,9 +39722,16 @@ function formatBytes(bytes) {
     }
     return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
-/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
+/**
+ * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
+ * the integer part only (a fractional count, which no report should hold, keeps its decimals).
+ */
 function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    if (!isFiniteNumber(n))
+        return NONE;
+    const [whole, fraction] = String(n).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/confusionSection.ts
@@ -39595,6 +39871,46 @@ function renderConfusionSection(candidate, baseline, focus) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/render/gateCounts.ts
+
+function isWarningOnly(gate) {
+    return gate.status === 'not-evaluable' && !gate.blocking;
+}
+function countGates(verdict) {
+    let checked = 0;
+    let passed = 0;
+    let notEvaluable = 0;
+    for (const gate of verdict.gates) {
+        if (gate.status === 'skipped')
+            continue;
+        if (isWarningOnly(gate)) {
+            notEvaluable++;
+            continue;
+        }
+        checked++;
+        if (gate.status === 'pass')
+            passed++;
+    }
+    return { checked, passed, failed: verdict.failures.length, notEvaluable };
+}
+/** "1 class not evaluable", "3 classes not evaluable". */
+function notEvaluableText(count) {
+    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
+}
+/** "gate" or "gates" for `count`. */
+function gatesWord(count) {
+    return count === 1 ? 'gate' : 'gates';
+}
+
+;// CONCATENATED MODULE: ./src/render/reportWarnings.ts
+/** The pipeline's unlocked-test-set warning: it mentions `lock: none` or says "unlocked". */
+const UNLOCKED_WARNING = /\block: none\b|\bunlocked\b|\bnot locked\b/i;
+function warningsToShow(report) {
+    if (report.testSet.locked)
+        return report.warnings;
+    return report.warnings.filter((warning) => !UNLOCKED_WARNING.test(warning));
+}
+
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
 /**
  * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
@@ -39602,6 +39918,8 @@ function renderConfusionSection(candidate, baseline, focus) {
  * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
  * with a note that says what was left out and where to find it.
  */
+
+
 
 
 
@@ -39688,17 +40006,26 @@ function quoted(names) {
 function renderHeadline(input, rows) {
     const { verdict, candidate, baseline } = input;
     const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
-    const failed = verdict.failures.length;
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
     const lines = [];
     if (verdict.passed) {
         lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-        lines.push(verdict.comparedWithBaseline
-            ? `All ${formatCount(evaluated)} gates passed against the baseline.`
-            : 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        if (!verdict.comparedWithBaseline) {
+            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        }
+        else if (unchecked === '') {
+            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
+        }
+        else {
+            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
+                '(no test samples, reported as a warning): it was not checked.');
+        }
     }
     else {
-        lines.push(`## ❌ ${title}: failed, ${formatCount(failed)} of ${formatCount(evaluated)} ${evaluated === 1 ? 'gate' : 'gates'} failed`);
+        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+            (unchecked === '' ? '' : `, ${unchecked}`));
         const reasons = [];
         const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
         if (regressed.length > 0) {
@@ -39755,11 +40082,13 @@ function renderNotes(input) {
     if (notes.length > listed.length) {
         items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
     }
-    const warnings = candidate.warnings.slice(0, MAX_LISTED_WARNINGS);
+    // The unlocked test set is stated above; the report's own warning about it is not repeated.
+    const allWarnings = warningsToShow(candidate);
+    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
     for (const warning of warnings)
         items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-    if (candidate.warnings.length > warnings.length) {
-        items.push(`- ⚠️ … and ${formatCount(candidate.warnings.length - warnings.length)} more warnings in the full report`);
+    if (allWarnings.length > warnings.length) {
+        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
     }
     if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
         const changed = comparison.changedPredictions;
@@ -39770,13 +40099,16 @@ function renderNotes(input) {
 }
 function renderSummary(candidate, comparison) {
     if (comparison === null) {
-        const rows = headlineMetrics(candidate).map((m) => [m.label, formatMetric(m.value, m.scale)]);
+        const rows = headlineMetrics(candidate).map((m) => [
+            escapeMarkdown(m.label),
+            formatMetric(m.value, m.scale),
+        ]);
         return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
     }
     const rows = comparison.metrics.map((m) => {
         const scale = metricScale(m.metric);
         return [
-            m.label,
+            escapeMarkdown(m.label),
             formatMetric(m.baseline, scale),
             formatMetric(m.candidate, scale),
             formatChange(m.delta, scale),
@@ -39941,15 +40273,16 @@ function judgeReport(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/reportFile.ts
-/** Reading and writing report JSON. Reading validates enough to give a clear error early. */
+/**
+ * Reading report JSON. It validates every field that comparison, gates and
+ * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
+ * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
+ * a gate silently or crash later.
+ */
 
 
 
 
-async function writeReport(file, report) {
-    await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-    await (0,promises_.writeFile)(file, `${JSON.stringify(report, null, 1)}\n`);
-}
 /** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
 async function readReport(file, role) {
     let text;
@@ -39975,33 +40308,329 @@ async function readReport(file, role) {
     }
     return validateReport(data, file, role);
 }
-/** Checks the fields that comparison relies on; anything else is carried as it is. */
+const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
+/** Problems named in one message; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 5;
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+/**
+ * A field check with the requirement as its message ("must be ..."); the value found is added
+ * when the message is made. Built on `z.custom` so every field gets one plain-language message.
+ */
+function field(test, requirement) {
+    return schemas/* custom */.IeY(test, { error: requirement });
+}
+const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
+const count = field(isCount, 'must be an integer >= 0');
+const flag = field((v) => typeof v === 'boolean', 'must be true or false');
+const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
+/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
+const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
+function object(shape) {
+    return schemas/* object */.Ikc(shape, { error: 'must be an object' });
+}
+const CLASS_SHAPE = object({
+    name: reportFile_text,
+    support: count,
+    predicted: count,
+    truePositives: count,
+    precision: rateOrNull,
+    recall: rateOrNull,
+    f1: rateOrNull,
+    evaluable: flag,
+});
+/**
+ * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
+ * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
+ * so fields not listed here (slices, settings, timing) are carried as they are.
+ */
+const REPORT_SHAPE = object({
+    tool: object({ version: reportFile_text }),
+    createdAt: reportFile_text,
+    model: object({
+        source: reportFile_text,
+        sha256: reportFile_text,
+        size: count,
+        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
+    }),
+    testSet: object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
+    classNames: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of class names' }),
+    metrics: object({
+        samples: count,
+        accuracy: rateOrNull,
+        topK: schemas/* object */.Ikc({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
+            .nullable(),
+        macroPrecision: rateOrNull,
+        macroRecall: rateOrNull,
+        macroF1: rateOrNull,
+        weightedPrecision: rateOrNull,
+        weightedRecall: rateOrNull,
+        weightedF1: rateOrNull,
+        balancedAccuracy: rateOrNull,
+        matthewsCorrelation: correlationOrNull,
+        cohenKappa: correlationOrNull,
+    }),
+    classes: schemas/* array */.YOg(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
+    environment: object({
+        os: reportFile_text,
+        arch: reportFile_text,
+        cpu: reportFile_text,
+        node: reportFile_text,
+        onnxruntime: reportFile_text,
+        executionProvider: reportFile_text,
+    }),
+    warnings: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of strings' }),
+});
+/** `classes[3].recall`, `testSet.digest`. */
+function fieldPath(pathParts) {
+    let out = '';
+    for (const part of pathParts) {
+        if (typeof part === 'number')
+            out += `[${part}]`;
+        else
+            out += out === '' ? String(part) : `.${String(part)}`;
+    }
+    return out === '' ? 'the document' : out;
+}
+function reportFile_valueAt(data, pathParts) {
+    let value = data;
+    for (const part of pathParts) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
+function reportFile_describeValue(value) {
+    if (value === undefined)
+        return 'nothing (the field is missing)';
+    if (Array.isArray(value))
+        return `an array of ${value.length}`;
+    if (typeof value === 'object' && value !== null)
+        return 'an object';
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+}
+function problem(pathParts, requirement, value) {
+    return `${fieldPath(pathParts)} ${requirement}, got ${reportFile_describeValue(value)}`;
+}
+/**
+ * One entry per class name, in the same order, with figures that agree with each other: a class
+ * with test samples must be evaluable with a recall (else its gate would be skipped silently),
+ * a class without must not be.
+ */
+function checkClasses(report, problems) {
+    const { classNames, classes } = report;
+    const seen = new Set();
+    for (let i = 0; i < classNames.length; i++) {
+        if (seen.has(classNames[i])) {
+            problems.push(`classNames[${i}] repeats the class name ${reportFile_describeValue(classNames[i])}`);
+        }
+        seen.add(classNames[i]);
+    }
+    if (classes.length !== classNames.length) {
+        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
+        return;
+    }
+    for (let i = 0; i < classes.length; i++) {
+        const cls = classes[i];
+        const where = `classes[${i}]`;
+        if (cls.name !== classNames[i]) {
+            problems.push(`${where}.name must equal classNames[${i}] (${reportFile_describeValue(classNames[i])}), got ${reportFile_describeValue(cls.name)}`);
+        }
+        const hasSamples = cls.support > 0;
+        if (cls.evaluable !== hasSamples) {
+            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
+        }
+        if (hasSamples === (cls.recall === null)) {
+            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${reportFile_describeValue(cls.recall)}`);
+        }
+        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
+            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
+        }
+    }
+}
+/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
+function checkConfusionMatrix(report, problems) {
+    const matrix = report.confusionMatrix;
+    const n = report.classNames.length;
+    if (!Array.isArray(matrix) || matrix.length !== n) {
+        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${reportFile_describeValue(matrix)}`);
+        return;
+    }
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        if (!Array.isArray(row) || row.length !== n) {
+            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${reportFile_describeValue(row)}`);
+            return;
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+            const cell = row[j];
+            if (!isCount(cell)) {
+                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${reportFile_describeValue(cell)}`);
+                return;
+            }
+            sum += cell;
+        }
+        const cls = report.classes[i];
+        if (sum !== cls.support || row[i] !== cls.truePositives) {
+            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
+                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
+            return;
+        }
+    }
+}
+/**
+ * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
+ * report may hold 50,000 samples or more, and nothing here copies them.
+ */
+function checkSamples(report, problems) {
+    const samples = report.samples;
+    if (samples === undefined)
+        return;
+    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+        problems.push(`samples must be an object of per-sample columns, got ${reportFile_describeValue(samples)}`);
+        return;
+    }
+    const { ids, labels, predictions, confidences } = samples;
+    const columns = { ids, labels, predictions, confidences };
+    for (const [name, column] of Object.entries(columns)) {
+        if (!Array.isArray(column)) {
+            problems.push(`samples.${name} must be an array, got ${reportFile_describeValue(column)}`);
+            return;
+        }
+    }
+    const n = ids.length;
+    for (const [name, column] of Object.entries(columns)) {
+        if (column.length !== n) {
+            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
+            return;
+        }
+    }
+    const classes = report.classNames.length;
+    const idColumn = ids;
+    const labelColumn = labels;
+    const predictionColumn = predictions;
+    const confidenceColumn = confidences;
+    for (let i = 0; i < n; i++) {
+        const id = idColumn[i];
+        if (typeof id !== 'string') {
+            problems.push(`samples.ids[${i}] must be a string, got ${reportFile_describeValue(id)}`);
+            return;
+        }
+        const label = labelColumn[i];
+        if (!isCount(label) || label >= classes) {
+            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(label)}`);
+            return;
+        }
+        const prediction = predictionColumn[i];
+        if (!isCount(prediction) || prediction >= classes) {
+            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(prediction)}`);
+            return;
+        }
+        if (!isRate(confidenceColumn[i])) {
+            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${reportFile_describeValue(confidenceColumn[i])}`);
+            return;
+        }
+    }
+}
+/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
 function validateReport(data, file, role) {
-    const report = data;
-    if (!report || typeof report !== 'object') {
-        throw new errors/* InputError */.dz(`the ${role} report is not a JSON object`, { where: file });
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new errors/* InputError */.dz(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
     }
-    if (report.schema !== REPORT_SCHEMA) {
-        throw new errors/* InputError */.dz(`the ${role} report has schema ${JSON.stringify(report.schema)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
+    const schema = data.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors/* InputError */.dz(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
     }
-    const missing = [];
-    if (typeof report.testSet?.digest !== 'string')
-        missing.push('testSet.digest');
-    if (!Array.isArray(report.classNames))
-        missing.push('classNames');
-    if (!Array.isArray(report.classes))
-        missing.push('classes');
-    if (typeof report.metrics !== 'object' || report.metrics === null)
-        missing.push('metrics');
-    if (!Array.isArray(report.confusionMatrix))
-        missing.push('confusionMatrix');
-    if (missing.length > 0) {
-        throw new errors/* InputError */.dz(`the ${role} report lacks ${missing.join(', ')}`, {
-            where: file,
-            hint: 'the file may be truncated or hand-edited; regenerate it with `evalgate run`',
+    const problems = [];
+    const parsed = REPORT_SHAPE.safeParse(data);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
+        }
+    }
+    else {
+        // The shape is right: now the checks that relate fields to each other, and the large arrays.
+        const report = data;
+        checkClasses(report, problems);
+        if (problems.length === 0)
+            checkConfusionMatrix(report, problems);
+        checkSamples(report, problems);
+    }
+    if (problems.length > 0) {
+        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+        const rest = problems.length - shown.length;
+        throw new errors/* InputError */.dz(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
+            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
+    }
+    return data;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/loadBaseline.ts
+/** The baseline a run is judged against: read before the evaluation, so a bad one fails in seconds. */
+
+
+
+
+/**
+ * Reads the configured baseline report. None configured: the run sets the first baseline. One
+ * configured but missing is an error, never a silent "first baseline": a typo or a deleted file
+ * must not turn off the per-class gate.
+ */
+async function loadBaseline(config, cwd) {
+    if (!config.baselineReport)
+        return { report: null };
+    const source = external_node_path_default().relative(cwd, config.baselineReport) || config.baselineReport;
+    if (!(0,external_node_fs_.existsSync)(config.baselineReport)) {
+        throw new errors/* InputError */.dz(`the baseline report ${source} does not exist`, {
+            where: config.configFile ?? source,
+            hint: 'fix the path (baseline.report or --baseline); to set the first baseline, run once with ' +
+                `--no-baseline and commit the report.json it writes as ${source}`,
         });
     }
-    return report;
+    return { report: await readReport(config.baselineReport, 'baseline'), source };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
+/** The output folder of a run (CLI or action): checked before the work, written after it. */
+
+
+
+
+/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
+function prepareOutputDir(dir) {
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`cannot write the output folder: ${error.code ?? error}`, {
+            where: dir,
+            hint: 'pass --out <folder> with a folder you can write to',
+        });
+    }
+}
+/** Writes one output file; a failure names the file (exit 2), never an internal error. */
+async function writeOutputFile(file, text) {
+    try {
+        await (0,promises_.writeFile)(file, text);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
+            where: file,
+        });
+    }
+}
+/** verdict.json: the gates' results and the comparison, for scripts. */
+function verdictJson(verdict, comparison) {
+    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/constants.ts
@@ -40061,22 +40690,27 @@ async function run(options = {}) {
             testSet: inputs.testSet && external_node_path_default().resolve(cwd, inputs.testSet),
             baseline: inputs.baseline && external_node_path_default().resolve(cwd, inputs.baseline),
         });
-        let baseline = null;
-        const baselineSource = config.baselineReport ? external_node_path_default().relative(cwd, config.baselineReport) : undefined;
-        if (config.baselineReport && (inputs.baseline || (0,external_node_fs_.existsSync)(config.baselineReport))) {
-            baseline = await readReport(config.baselineReport, 'baseline');
-        }
+        const outDir = external_node_path_default().resolve(cwd, inputs.outputDir);
+        prepareOutputDir(outDir);
+        const baseline = await loadBaseline(config, cwd);
         const report = await evaluateModel(config, {
             onnxruntimePath: inputs.onnxruntimePath,
             decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
+            onTestSetVerified: (testSet) => {
+                if (baseline.report)
+                    assertComparableTestSet(baseline.report, testSet, baseline.source);
+            },
         });
-        const judgement = judgeReport({ candidate: report, baseline, baselineSource, gates: config.gates });
-        const outDir = external_node_path_default().resolve(cwd, inputs.outputDir);
-        await (0,promises_.mkdir)(outDir, { recursive: true });
+        const judgement = judgeReport({
+            candidate: report,
+            baseline: baseline.report,
+            baselineSource: baseline.source,
+            gates: config.gates,
+        });
         const reportPath = external_node_path_default().join(outDir, 'report.json');
         const commentPath = external_node_path_default().join(outDir, 'comment.md');
-        await writeReport(reportPath, report);
-        await (0,promises_.writeFile)(commentPath, judgement.comment);
+        await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+        await writeOutputFile(commentPath, judgement.comment);
         const { verdict } = judgement;
         setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
         setOutput(Outputs.passed, String(verdict.passed));
@@ -40084,7 +40718,13 @@ async function run(options = {}) {
         setOutput(Outputs.commentPath, commentPath);
         setOutput(Outputs.accuracy, String(report.metrics.accuracy ?? ''));
         setOutput(Outputs.regressions, JSON.stringify(verdict.failures.map((f) => ({ gate: f.gate, subject: f.subject, message: f.message }))));
-        await summary.addRaw(judgement.comment).write();
+        try {
+            await summary.addRaw(judgement.comment).write();
+        }
+        catch (error) {
+            // The summary is a convenience: the verdict, the outputs and the files stand without it.
+            warning(`evalgate: could not write the job summary: ${error.message}`);
+        }
         for (const failure of verdict.failures)
             error(failure.message, { title: `evalgate: ${failure.gate}` });
         if (!verdict.passed) {
@@ -40986,6 +41626,7 @@ function hasJpegEnd(bytes) {
 /* harmony export */   lO: () => (/* binding */ DECODE_WORKER_KIND),
 /* harmony export */   lc: () => (/* binding */ isDecodeWorker)
 /* harmony export */ });
+/* unused harmony export serialiseError */
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
@@ -41072,15 +41713,23 @@ function runDecodeWorker() {
 async function openArrays(setup) {
     const testSet = await (0,_openTestSet_js__WEBPACK_IMPORTED_MODULE_6__/* .openTestSet */ .$)(setup.testSet);
     if (testSet.samples.length !== setup.expectedSamples) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EvalgateError */ .ax(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, 2, { where: setup.testSet.root });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' });
     }
     return testSet;
 }
 function serialiseError(error) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EvalgateError */ .ax) {
-        return { message: error.message, where: error.where, hint: error.hint, exitCode: error.exitCode };
+        return {
+            known: true,
+            message: error.message,
+            where: error.where,
+            hint: error.hint,
+            exitCode: error.exitCode,
+        };
     }
-    return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 3 };
+    if (error instanceof Error)
+        return { known: false, message: error.message, stack: error.stack };
+    return { known: false, message: String(error) };
 }
 
 
@@ -41100,9 +41749,9 @@ function serialiseError(error) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1945);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1945);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8816);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5298);
@@ -41116,7 +41765,11 @@ function serialiseError(error) {
  * shell tools; sizes make a truncated file obvious in a diff of two locks.
  *
  * A run verifies the test set against its lock before anything else and, on a mismatch, names the added,
- * removed and changed files and stops (LockMismatchError, exit code 2).
+ * removed and changed files and the lock file used, and stops (LockMismatchError, exit code 2).
+ *
+ * The lock also records the class list in order: array test sets store labels as class indices, so a
+ * reordered class list changes what unchanged files mean (locks written before this field existed
+ * are still accepted, and checked by per-class counts only).
  */
 
 
@@ -41130,12 +41783,17 @@ const LOCK_SCHEMA = 'evalgate.lock/v1';
 const HASH_CONCURRENCY = 8;
 /** Files listed per kind of change in a mismatch message before "and N more". */
 const LIST_LIMIT = 20;
-const LOCK_HINT = 'if the change is intended, run `evalgate lock <test-set>` and commit the new lock; otherwise restore the files';
+/** What to do about a mismatch; names the lock to rewrite when it is known. */
+function lockHint(lockPath) {
+    const out = lockPath ? ` --out ${lockPath}` : '';
+    return `if the change is intended, run \`evalgate lock <test-set>${out}\` and commit the new lock; otherwise restore the files`;
+}
 class LockMismatchError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz {
     added;
     removed;
     changed;
-    constructor(added, removed, changed, where, extra = []) {
+    lockPath;
+    constructor(added, removed, changed, where, details = {}) {
         const parts = [];
         const section = (title, paths) => {
             if (paths.length === 0)
@@ -41148,11 +41806,16 @@ class LockMismatchError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .Input
         section('added', added);
         section('removed', removed);
         section('changed', changed);
-        parts.push(...extra);
-        super(`the test set does not match its lock\n${parts.join('\n')}`, { where, hint: LOCK_HINT });
+        parts.push(...(details.extra ?? []));
+        const lock = details.lockPath ? ` ${details.lockPath}` : '';
+        super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
+            where,
+            hint: details.hint ?? lockHint(details.lockPath),
+        });
         this.added = added;
         this.removed = removed;
         this.changed = changed;
+        this.lockPath = details.lockPath;
     }
 }
 /** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
@@ -41166,7 +41829,7 @@ async function hashSequentially(files) {
 /** hashFile with an InputError that names an unreadable test-set file. */
 async function hashTestSetFile(file) {
     try {
-        return await (0,_artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_2__/* .hashFile */ .D)(file);
+        return await (0,_artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__/* .hashFile */ .D)(file);
     }
     catch (error) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`cannot read test-set file (${error.code ?? error})`, {
@@ -41184,7 +41847,7 @@ async function hashEntries(testSet) {
     const worker = async () => {
         while (next < paths.length) {
             const i = next++;
-            const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(base, paths[i]);
+            const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, paths[i]);
             entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
         }
     };
@@ -41218,6 +41881,7 @@ async function createLock(testSet, classNames, toolVersion) {
         format: testSet.format,
         ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
         files,
+        classNames: [...classNames],
         classCounts: classCounts(testSet, classNames),
         samples: testSet.samples.length,
         createdBy: `evalgate ${toolVersion}`,
@@ -41228,9 +41892,20 @@ async function createLock(testSet, classNames, toolVersion) {
 async function computeDigest(testSet) {
     return digestOfEntries(await hashEntries(testSet));
 }
-/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline). */
+/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
 async function writeLock(path, lock) {
-    await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+    try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new InputError(`cannot write the lock file (${code ?? error})`, {
+            where: path,
+            hint: 'choose a writable location with --out <file>',
+            cause: error,
+        });
+    }
 }
 const lockSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
     schema: zod__WEBPACK_IMPORTED_MODULE_6__/* .literal */ .euz(LOCK_SCHEMA),
@@ -41239,6 +41914,8 @@ const lockSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
     manifest: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
     // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
     files: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .unknown */ .L5J()),
+    // Absent in locks written before the class order was recorded.
+    classNames: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
     classCounts: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .number */ .aig().int().min(0)),
     samples: zod__WEBPACK_IMPORTED_MODULE_6__/* .number */ .aig().int().min(0),
     createdBy: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
@@ -41302,11 +41979,12 @@ async function readLock(path) {
 }
 /**
  * Checks the test set against its lock. Returns the digest when every file matches; otherwise throws
- * LockMismatchError listing added, removed and changed files. With `classNames`, per-class counts are
- * compared too: for array test sets the labels are indices, so a reordered class list changes the
- * meaning of unchanged files.
+ * LockMismatchError listing added, removed and changed files. With `classNames`, the class list is
+ * checked too: for array test sets the labels are indices, so a reordered class list changes the
+ * meaning of unchanged files. It must equal the recorded list when the lock has one, and per-class
+ * counts must match in any case. `lockPath` (the lock file read) is named in the message.
  */
-async function verifyLock(lock, testSet, classNames, hasher) {
+async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
     const where = testSet.root;
     const base = (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .filesBase */ .jb)(testSet.root);
     // A merge walk over both sorted path lists finds added and removed files and hashes the common
@@ -41322,7 +42000,7 @@ async function verifyLock(lock, testSet, classNames, hasher) {
     // Files in both lists are hashed a chunk at a time (in parallel when a hasher is given).
     let chunk = [];
     const checkChunk = async () => {
-        const files = chunk.map((entry) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(base, entry.path));
+        const files = chunk.map((entry) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, entry.path));
         const hashes = hasher ? await hasher(files) : await hashSequentially(files);
         chunk.forEach((entry, k) => {
             if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size)
@@ -41353,9 +42031,19 @@ async function verifyLock(lock, testSet, classNames, hasher) {
     }
     await checkChunk();
     const extra = [];
+    let hint;
     if (lock.format !== testSet.format)
         extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
-    if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
+    const orderDifference = classNames && lock.classNames && testSet.format === 'arrays'
+        ? firstDifference(lock.classNames, classNames)
+        : null;
+    if (orderDifference) {
+        extra.push(`class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`);
+        hint =
+            `restore the class order of the lock (${listClasses(lock.classNames)}), or, if the labels were ` +
+                `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
+    }
+    else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
         const counts = classCounts(testSet, classNames);
         const names = [...new Set([...Object.keys(lock.classCounts), ...Object.keys(counts)])];
         const differing = names.filter((n) => (lock.classCounts[n] ?? 0) !== (counts[n] ?? 0));
@@ -41367,9 +42055,26 @@ async function verifyLock(lock, testSet, classNames, hasher) {
         }
     }
     if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
-        throw new LockMismatchError(added, removed, changed, where, extra);
+        throw new LockMismatchError(added, removed, changed, where, { extra, lockPath, hint });
     }
     return { digest: lock.digest };
+}
+/** Where two class lists first differ, for a person; null when they are equal. */
+function firstDifference(locked, current) {
+    const length = Math.max(locked.length, current.length);
+    for (let k = 0; k < length; k++) {
+        if (locked[k] === current[k])
+            continue;
+        const show = (name) => (name === undefined ? 'nothing' : `'${name}'`);
+        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
+    }
+    return null;
+}
+/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
+function listClasses(names) {
+    if (names.length <= LIST_LIMIT)
+        return names.join(', ');
+    return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
 }
 function isSortedByPath(entries) {
     for (let k = 1; k < entries.length; k++) {
@@ -44236,6 +44941,10 @@ async function openTestSet(options) {
  * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
  *   report it as absent).
  *
+ * Symbolic links are followed, as ImageFolder does; a link whose target is missing, a link loop (a
+ * folder linking to one of the folders above it), or any other file-system error is an error naming
+ * the path.
+ *
  * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
  */
 
@@ -44246,7 +44955,47 @@ async function openTestSet(options) {
 
 /** Directory test from a readdir entry; symlinks are followed (one stat), as ImageFolder does. */
 function isDirectory(entry, path) {
-    return entry.isSymbolicLink() ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory() : entry.isDirectory();
+    if (!entry.isSymbolicLink())
+        return entry.isDirectory();
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory();
+    }
+    catch (error) {
+        throw fileSystemError(error, path);
+    }
+}
+/** Lists a folder; a file-system error becomes an InputError naming it. */
+function listFolder(folder) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(folder, { withFileTypes: true });
+    }
+    catch (error) {
+        throw fileSystemError(error, folder);
+    }
+}
+/** The canonical path of a folder, to recognise it when a link leads back to it. */
+function realFolder(folder) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(folder);
+    }
+    catch (error) {
+        throw fileSystemError(error, folder);
+    }
+}
+/** An error of the walk, for a person: what went wrong with `path` and what to do. */
+function fileSystemError(error, path) {
+    const code = error.code;
+    const [message, hint] = code === 'ENOENT'
+        ? ['broken symbolic link: its target does not exist', 'remove the link or restore what it points to']
+        : code === 'ELOOP'
+            ? ['symbolic link loop: the link resolves to itself', 'remove the link or point it at a real folder']
+            : code === 'EACCES' || code === 'EPERM'
+                ? ['permission denied while listing the test set', 'make the test set readable by the runner']
+                : [
+                    `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
+                    'check that the test set is a readable folder',
+                ];
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(message, { where: path, hint, cause: error });
 }
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES = Object.freeze({});
@@ -44256,8 +45005,19 @@ function readImageFolder(options) {
     const labels = (0,_classLabels_js__WEBPACK_IMPORTED_MODULE_3__/* .classIndex */ .ZQ)(options.classNames);
     const samples = [];
     const skip = (name, abs) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .isHiddenName */ .sg)(name) || name === _testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .LOCK_FILE_NAME */ .rx || abs === lockPath;
+    // Canonical paths of the folders from the root down to the one being listed: a link that resolves
+    // to one of them would make the walk go round forever (`cat/loop -> ..`).
+    const ancestors = new Set([realFolder(root)]);
     const walk = (folder, relative, label) => {
-        for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(folder, { withFileTypes: true })) {
+        const real = realFolder(folder);
+        if (ancestors.has(real)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('symbolic link loop: this link leads back to a folder that contains it', {
+                where: folder,
+                hint: `remove the link (it resolves to ${real}); a test set must be a tree`,
+            });
+        }
+        ancestors.add(real);
+        for (const entry of listFolder(folder)) {
             const name = entry.name;
             const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(folder, name);
             if (skip(name, abs))
@@ -44276,8 +45036,9 @@ function readImageFolder(options) {
                 });
             }
         }
+        ancestors.delete(real);
     };
-    for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(root, { withFileTypes: true })) {
+    for (const entry of listFolder(root)) {
         const name = entry.name;
         const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, name);
         if (skip(name, abs))
@@ -44445,7 +45206,7 @@ function exitCodeOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1711);
+/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1139);
 /* harmony import */ var _dataset_decodeWorker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3346);
 /** Action entry: everything happens in run(). The same file is the decode workers' script. */
 
@@ -56007,6 +56768,7 @@ function unzipSync(data, opts) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
+  IeY: () => (/* binding */ custom),
   k5n: () => (/* binding */ schemas_enum),
   euz: () => (/* binding */ literal),
   aig: () => (/* binding */ schemas_number),
@@ -56019,7 +56781,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, boolean, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, boolean, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -61719,7 +62481,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = normalizeParams(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -65491,7 +66253,7 @@ function check(fn) {
     return ch;
 }
 function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
+    return _custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
     return _refine(ZodCustom, fn, _params);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FetchLike, fetchArtifact } from '../../src/artifacts/fetchArtifact.js';
+import { archiveLayout, type FetchLike, fetchArtifact } from '../../src/artifacts/fetchArtifact.js';
 import { InputError } from '../../src/errors.js';
 
 const modelBytes = Buffer.from('pretend onnx bytes, served over real HTTP');
@@ -17,6 +17,21 @@ const zipBytes = Buffer.from(
 const zipDigest = createHash('sha256').update(zipBytes).digest('hex');
 const evilZip = Buffer.from(zipSync({ '../escape.txt': new Uint8Array([1]) }));
 const evilDigest = createHash('sha256').update(evilZip).digest('hex');
+// What `zip -r test.zip test/` makes on a Mac: one top-level folder, folder entries, __MACOSX and .DS_Store.
+const macZip = Buffer.from(
+  zipSync({
+    'test/': new Uint8Array(0),
+    'test/cat/': new Uint8Array(0),
+    'test/cat/a.png': new Uint8Array([1, 2, 3]),
+    'test/cat/.DS_Store': new Uint8Array([9]),
+    'test/dog/b.png': new Uint8Array([4]),
+    '__MACOSX/test/cat/._a.png': new Uint8Array([8]),
+  }),
+);
+const macDigest = createHash('sha256').update(macZip).digest('hex');
+/** A body that stops half-way: the server promises more bytes than it sends, then drops the connection. */
+const BROKEN_LENGTH = 1000;
+const brokenPart = Buffer.alloc(100, 7);
 
 let server: Server;
 let base: string;
@@ -25,6 +40,11 @@ const requests: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
+    if (req.url === '/broken.onnx') {
+      res.writeHead(200, { 'content-length': BROKEN_LENGTH });
+      res.write(brokenPart, () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
     const body =
       req.url === '/model.onnx'
         ? modelBytes
@@ -32,7 +52,9 @@ beforeAll(async () => {
           ? zipBytes
           : req.url === '/evil.zip'
             ? evilZip
-            : null;
+            : req.url === '/mac.zip'
+              ? macZip
+              : null;
     if (!body) {
       res.writeHead(404).end('not found');
       return;
@@ -135,5 +157,76 @@ describe('fetchArtifact', () => {
     await expect(
       fetchArtifact({ kind: 'path', path: '/nope/model.onnx' }, { label: 'model' }),
     ).rejects.toThrow('model not found: /nope/model.onnx');
+  });
+
+  it('refuses a download that breaks off mid-body, naming the URL and leaving no partial file', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const sha256 = 'd'.repeat(64);
+    const source = { kind: 'url' as const, url: 'https://models.example.test/broken.onnx', sha256 };
+    const error = await fetchArtifact(source, { label: 'model', cacheDir, fetch: localFetch }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^the download of the model broke off: /);
+    expect(error.where).toBe(source.url);
+    expect(readdirSync(path.join(cacheDir, 'sha256', sha256))).toEqual([]);
+  });
+
+  it('strips the single top-level folder of a zipped test set and skips __MACOSX and hidden files', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+    const source = { kind: 'url' as const, url: 'https://models.example.test/mac.zip', sha256: macDigest };
+    const fetched = await fetchArtifact(source, {
+      label: 'test-set',
+      cacheDir,
+      fetch: localFetch,
+      unpackZip: true,
+    });
+    expect(readdirSync(fetched.path).sort()).toEqual(['cat', 'dog']);
+    expect(readdirSync(path.join(fetched.path, 'cat'))).toEqual(['a.png']);
+    expect(readFileSync(path.join(fetched.path, 'dog/b.png'))).toEqual(Buffer.from([4]));
+  });
+
+  it('lays out archive entries: strips one shared folder, keeps a one-class image folder and mixed roots', () => {
+    const layout = (names: string[]) => Object.fromEntries(archiveLayout(names));
+    expect(layout(['test/x.npy', 'test/y.npy'])).toEqual({ 'test/x.npy': 'x.npy', 'test/y.npy': 'y.npy' });
+    expect(layout(['t/manifest.csv', 't/images/a.png'])).toEqual({
+      't/manifest.csv': 'manifest.csv',
+      't/images/a.png': 'images/a.png',
+    });
+    // Images directly in the only folder: that folder is their class.
+    expect(layout(['cat/a.png', 'cat/b.jpg'])).toEqual({
+      'cat/a.png': 'cat/a.png',
+      'cat/b.jpg': 'cat/b.jpg',
+    });
+    expect(layout(['cat/a.png', 'dog/b.png', '.hidden/c.png', 'dog/._b.png'])).toEqual({
+      'cat/a.png': 'cat/a.png',
+      'dog/b.png': 'dog/b.png',
+    });
+    expect(layout(['README.md', 'test/cat/a.png'])).toEqual({
+      'README.md': 'README.md',
+      'test/cat/a.png': 'test/cat/a.png',
+    });
+  });
+
+  it('refuses a pinned sha256 for a local folder: a folder is pinned by its lock', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-local-'));
+    mkdirSync(path.join(dir, 'test-set'));
+    const folder = path.join(dir, 'test-set');
+    const error = await fetchArtifact(
+      { kind: 'path', path: folder, sha256: modelDigest },
+      { label: 'test-set' },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `'test-set.sha256' is set, but ${folder} is a folder: sha256 pins a single file`,
+    );
+    expect(error.where).toBe(folder);
+    expect(error.hint).toMatch(/lock file/);
+    await expect(fetchArtifact({ kind: 'path', path: folder }, { label: 'test-set' })).resolves.toMatchObject(
+      {
+        path: folder,
+        sha256: undefined,
+      },
+    );
   });
 });

@@ -50,6 +50,16 @@ describe('evalgate compare', () => {
   it('passes identical reports, exit 0, and honours --max-recall-drop', async () => {
     const dir = copyExample();
     expect((await runCli(['compare', 'baseline.json', 'baseline.json'], dir)).code).toBe(0);
+    const baseline = JSON.parse(readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as Report;
+    const candidate = structuredClone(baseline);
+    candidate.classes[2].recall = (candidate.classes[2].recall ?? 0) - 0.05;
+    writeFileSync(path.join(dir, 'candidate.json'), JSON.stringify(candidate));
+    expect((await runCli(['compare', 'baseline.json', 'candidate.json'], dir)).code).toBe(1);
+    const tolerant = await runCli(
+      ['compare', 'baseline.json', 'candidate.json', '--max-recall-drop', '0.06'],
+      dir,
+    );
+    expect(tolerant.code).toBe(0);
     const bad = await runCli(['compare', 'baseline.json', 'baseline.json', '--max-recall-drop', 'two'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--max-recall-drop must be a number between 0 and 1, got 'two'");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertComparable, describeClassListDifference } from '../../src/compare/compatibility.js';
+import { assertComparable } from '../../src/compare/compatibility.js';
+import { describeClassListDifference } from '../../src/compare/testSetCompatibility.js';
 import { InputError } from '../../src/errors.js';
 import type { Report } from '../../src/report/types.js';
 import { DIGITS, digestOf, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
@@ -43,10 +44,10 @@ describe('assertComparable', () => {
     const error = thrown(() => assertComparable(baseline, candidate, BASELINE_PATH));
     expect(error.where).toBe(BASELINE_PATH);
     expect(error.message).toBe(
-      `baseline ${BASELINE_PATH} was made on test set ${baseline.testSet.digest} (540 samples) but this run used ` +
+      `baseline ${BASELINE_PATH} was made on test set ${baseline.testSet.digest} (540 samples) but this run uses ` +
         `${candidate.testSet.digest} (541 samples); reports are only comparable on the same locked data`,
     );
-    expect(error.hint).toMatch(/regenerate the baseline/);
+    expect(error.hint).toMatch(/make a new baseline/);
     expect(error.hint).toMatch(/evalgate run/);
   });
 

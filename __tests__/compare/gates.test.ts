@@ -111,6 +111,28 @@ describe('evaluateGates with a baseline', () => {
     expect(truck.status).toBe('not-evaluable');
     expect(truck.blocking).toBe(false);
     expect(verdict.notes).toContain(truck.message);
+    // Already warn: the advice is how to make it fail, not to set the value in force.
+    expect(truck.message).not.toContain('on-missing-class: warn;');
+    expect(truck.message).not.toMatch(/set gates\.per-class-recall\.on-missing-class: warn/);
+    expect(truck.message).toBe(
+      "class 'truck' has no test samples: its recall cannot be checked, which is reported as a warning " +
+        '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+        'a class without samples fail the run',
+    );
+  });
+
+  it('says what a max-drop of 0 means instead of asking for an infinite number of samples', () => {
+    const zero: GatesConfig = { perClassRecall: { maxDrop: 0, onMissingClass: 'fail' } };
+    const verdict = evaluateGates(zero, threeClass([50, 20, 30]), threeClass([50, 20, 30]));
+    expect(verdict.notes.join(' ')).not.toMatch(/Infinity|NaN/);
+    expect(verdict.notes).toContain(
+      'per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+        'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+        "0.050 (1/20, the smallest class's test samples)",
+    );
+    // The suggestion is rounded up, so it really tolerates one sample: 1/3000 = 0.000333...
+    const tiny = evaluateGates(zero, threeClass([3000, 3000, 3000]), null);
+    expect(tiny.notes.some((n) => n.includes('at least 0.0004 (1/3000,'))).toBe(true);
   });
 
   it('notes classes too small for the allowed drop to be measurable', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,16 @@ import { openTestSet } from '../../src/dataset/openTestSet.js';
 import { defaultLockPath } from '../../src/dataset/testSetPaths.js';
 import { InputError } from '../../src/errors.js';
 import { CLASSES, copyTestSet, IMAGES, TESTSETS } from './fixtures.js';
+import { int64Bytes, npyBytes } from './npyWriter.js';
+
+/** An array test set with the same number of samples in every class: counts cannot tell orders apart. */
+function balancedArrays(): string {
+  const root = mkdtempSync(join(tmpdir(), 'evalgate-balanced-'));
+  const count = 6;
+  writeFileSync(join(root, 'x.npy'), npyBytes('|u1', [count, 2, 2], new Uint8Array(count * 4).fill(7)));
+  writeFileSync(join(root, 'y.npy'), npyBytes('<i8', [count], int64Bytes([0, 1, 2, 0, 1, 2])));
+  return root;
+}
 
 const open = (root: string, manifest?: string) => openTestSet({ root, manifest, classNames: CLASSES });
 
@@ -115,9 +125,77 @@ describe('lock files', () => {
     expect((await verifyLock(lock, testSet)).digest).toBe(lock.digest);
   });
 
-  it('detects a reordered class list for label indices even though no file changed', async () => {
+  it('records the class list in order', async () => {
+    const lock = await createLock(await open(join(TESTSETS, 'arrays')), CLASSES, '0.1.0');
+    expect(lock.classNames).toEqual(CLASSES);
+  });
+
+  it('refuses a reordered class list for a balanced array test set, naming the first difference', async () => {
+    const root = balancedArrays();
+    const lock = await createLock(await open(root), CLASSES, '0.1.0');
+    const reordered = ['dark', 'square', 'diagonal'];
+    const reopened = await openTestSet({ root, classNames: reordered });
+    const error = await mismatch(verifyLock(lock, reopened, reordered));
+    expect(error.message).toContain("class 1 is 'diagonal' in the lock but 'square' now");
+    expect(error.message).toContain('locked order: dark, diagonal, square; now: dark, square, diagonal');
+    expect(error.hint).toMatch(/restore the class order of the lock \(dark, diagonal, square\)/);
+    expect(error.hint).toMatch(/evalgate lock/);
+    expect((await verifyLock(lock, await open(root), CLASSES)).digest).toBe(lock.digest);
+  });
+
+  it('accepts a reordered class list for an image folder, whose labels are folder names', async () => {
+    const root = join(TESTSETS, 'folder');
+    const lock = await createLock(await open(root), CLASSES, '0.1.0');
+    const reordered = ['square', 'dark', 'diagonal'];
+    const reopened = await openTestSet({ root, classNames: reordered });
+    expect((await verifyLock(lock, reopened, reordered)).digest).toBe(lock.digest);
+  });
+
+  it('still reads and checks a lock written before the class list was recorded', async () => {
+    const root = balancedArrays();
+    const lock = await createLock(await open(root), CLASSES, '0.1.0');
+    delete lock.classNames;
+    const path = join(root, 'evalgate.lock.json');
+    await writeLock(path, lock);
+    const read = await readLock(path);
+    expect(read.classNames).toBeUndefined();
+    expect((await verifyLock(read, await open(root), CLASSES)).digest).toBe(lock.digest);
+  });
+
+  it('names the lock file used in a mismatch, and in the hint to regenerate it', async () => {
+    const root = copyTestSet('folder');
+    const lock = await createLock(await open(root), CLASSES, '0.1.0');
+    rmSync(join(root, 'dark', 'da01.png'));
+    const lockPath = join(root, 'locks', 'test.lock.json');
+    const error = await mismatch(verifyLock(lock, await open(root), CLASSES, undefined, lockPath));
+    expect(error.message.split('\n')[0]).toBe(`the test set does not match its lock ${lockPath}`);
+    expect(error.lockPath).toBe(lockPath);
+    expect(error.hint).toContain(`evalgate lock <test-set> --out ${lockPath}`);
+  });
+
+  it('creates the folder of a lock written to a new path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evalgate-lock-'));
+    const lock = await createLock(await open(join(TESTSETS, 'folder')), CLASSES, '0.1.0');
+    const path = join(dir, 'new', 'sub', 'l.json');
+    await writeLock(path, lock);
+    expect(await readLock(path)).toEqual(lock);
+  });
+
+  it('refuses to write a lock where a file stands in for its folder, naming the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evalgate-lock-'));
+    writeFileSync(join(dir, 'file'), 'x');
+    const lock = await createLock(await open(join(TESTSETS, 'folder')), CLASSES, '0.1.0');
+    const path = join(dir, 'file', 'l.json');
+    const error = await writeLock(path, lock).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.where).toBe(path);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('detects a reordered class list by class counts for a lock without a class list', async () => {
     const testSet = await open(join(TESTSETS, 'arrays'));
     const lock = await createLock(testSet, CLASSES, '0.1.0');
+    delete lock.classNames;
     const reordered = ['square', 'dark', 'diagonal'];
     const error = await mismatch(
       verifyLock(

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -131,5 +131,40 @@ describe('image-folder test sets', () => {
     } catch (error) {
       expect((error as InputError).where).toBe(join(root, 'dark', 'da00.png'));
     }
+  });
+
+  it('refuses a broken symbolic link in a class folder as an input error naming the link', async () => {
+    const root = copyTestSet('folder');
+    symlinkSync(join(root, 'gone.png'), join(root, 'dark', 'dangling.png'));
+    const error = await openError(root);
+    expect(error.message).toMatch(/broken symbolic link/);
+    expect(error.where).toBe(join(root, 'dark', 'dangling.png'));
+    expect(error.hint).toMatch(/remove the link/);
+  });
+
+  it('refuses a symbolic link that leads back to a folder above it instead of recursing forever', async () => {
+    const root = copyTestSet('folder');
+    symlinkSync('..', join(root, 'square', 'loop'));
+    const error = await openError(root);
+    expect(error.message).toMatch(/symbolic link loop/);
+    expect(error.where).toBe(join(root, 'square', 'loop'));
+  });
+
+  it('refuses a link cycle between two class folders', async () => {
+    const root = copyTestSet('folder');
+    symlinkSync(join(root, 'diagonal'), join(root, 'dark', 'to-diagonal'));
+    symlinkSync(join(root, 'dark'), join(root, 'diagonal', 'to-dark'));
+    const error = await openError(root);
+    expect(error.message).toMatch(/symbolic link loop/);
+    expect(error.where).toMatch(/to-(dark|diagonal)$/);
+  });
+
+  it('follows a symbolic link to a folder outside the test set that is not a loop', async () => {
+    const root = copyTestSet('folder');
+    const outside = mkdtempSync(join(tmpdir(), 'evalgate-linked-'));
+    writeFileSync(join(outside, 'extra.png'), readFileSync(join(IMAGES, 'gray8.png')));
+    symlinkSync(outside, join(root, 'dark', 'more'));
+    const testSet = await openTestSet({ root, classNames: CLASSES });
+    expect(testSet.files).toContain('dark/more/extra.png');
   });
 });

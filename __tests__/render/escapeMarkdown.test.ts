@@ -23,6 +23,27 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('@octo/team')).toBe('@\u200bocto/team');
   });
 
+  it('breaks URL and www autolinks with a zero-width space', () => {
+    expect(escapeMarkdown('https://evil.example/phish')).toBe('https:\u200b//evil.example/phish');
+    expect(escapeMarkdown('see ftp://x')).toBe('see ftp:\u200b//x');
+    expect(escapeMarkdown('www.evil.example')).toBe('www\u200b.evil.example');
+    expect(escapeMarkdown('WWW.evil.example')).toBe('WWW\u200b.evil.example');
+  });
+
+  it('breaks issue and pull-request references', () => {
+    expect(escapeMarkdown('#1')).toBe('#\u200b1');
+    expect(escapeMarkdown('org/repo#2')).toBe('org/repo#\u200b2');
+    expect(escapeMarkdown('GH-3')).toBe('GH-\u200b3');
+    // A '#' not followed by a digit is no reference and stays as it is.
+    expect(escapeMarkdown('C#')).toBe('C#');
+  });
+
+  it('shows bidirectional control characters as escapes so they cannot reorder the text', () => {
+    const shown = escapeMarkdown('a\u202eb\u2066c\u2069d\u200fe\u200ef\u202ag');
+    expect(shown).toBe('a\\\\u202eb\\\\u2066c\\\\u2069d\\\\u200fe\\\\u200ef\\\\u202ag');
+    expect(shown).not.toMatch(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('cuts long text before escaping, with an ellipsis, without splitting characters', () => {
     expect(escapeMarkdown('abcdefgh', 5)).toBe('abcd…');
     expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');

@@ -40,4 +40,21 @@ describe('number formatting', () => {
     expect(formatCount(10_000)).toBe('10,000');
     expect(formatCount(999)).toBe('999');
   });
+
+  it('shows anything that is not a finite number as a dash, never as raw text', () => {
+    const hostile = '<img src=x onerror=alert(1)>' as unknown as number;
+    for (const value of [hostile, Number.NaN, Number.POSITIVE_INFINITY, undefined as unknown as number]) {
+      expect(formatBytes(value)).toBe('—');
+      expect(formatCount(value)).toBe('—');
+      expect(formatRate(value)).toBe('—');
+      expect(formatMetric(value, 'correlation')).toBe('—');
+      expect(formatChange(value, 'rate')).toBe('—');
+    }
+    expect(formatCount('12345' as unknown as number)).toBe('—');
+  });
+
+  it('groups only the integer part of a count', () => {
+    expect(formatCount(1234.5678)).toBe('1,234.5678');
+    expect(formatCount(-1234567)).toBe('-1,234,567');
+  });
 });

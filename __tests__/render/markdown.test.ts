@@ -152,6 +152,26 @@ describe('renderComment', () => {
     expect(failing).toContain("1 class has no test samples and cannot be checked: 'truck'.");
   });
 
+  it('never counts a class without test samples as a passed gate in the headline', () => {
+    const names = ['cat', 'dog', 'truck'];
+    const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], []) });
+    const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], []) });
+    const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } };
+    const body = render(before, after, warn);
+    expect(body).not.toContain('All 3 gates passed');
+    expect(body).toContain(
+      '2 gates passed against the baseline; 1 class not evaluable (no test samples, reported as a warning): it was not checked.',
+    );
+    const failing = render(
+      before,
+      makeReport({ classNames: names, matrix: matrixFrom([50, 40, 0], [[], [[0, 5]]]) }),
+      warn,
+    );
+    expect(failing.split('\n').find((l) => l.startsWith('## '))).toBe(
+      '## ❌ evalgate: failed, 1 of 2 gates failed, 1 class not evaluable',
+    );
+  });
+
   it('folds the confusion matrix in a details block, rows = true class', () => {
     const block = detailsBlock(render(baseline, candidate), 'Confusion matrix');
     expect(block).toContain(
@@ -189,6 +209,32 @@ describe('renderComment', () => {
     expect(body).toContain('- ⚠️ **The test set is not locked**');
     expect(body).toContain('(540 samples, **not locked**)');
     expect(body).toContain('- ⚠️ outputs look like probabilities');
+  });
+
+  it("states an unlocked test set once, leaving out the report's own warning about it", () => {
+    const unlocked = {
+      ...candidate,
+      testSet: { ...candidate.testSet, locked: false },
+      warnings: [
+        'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
+        'outputs look like probabilities',
+      ],
+    };
+    const notes = render(baseline, unlocked).split('### Notes')[1]!.split('###')[0]!;
+    expect(notes.match(/lock: none/g)).toHaveLength(1);
+    expect(notes).toContain('- ⚠️ outputs look like probabilities');
+  });
+
+  it('shows a number field holding text as a dash, never as raw HTML', () => {
+    const crafted = {
+      ...candidate,
+      model: { ...candidate.model, size: '<img src=x onerror=alert(1)>' as unknown as number },
+      testSet: { ...candidate.testSet, size: '<b>540</b>' as unknown as number },
+    };
+    const body = render(baseline, crafted);
+    expect(body).not.toContain('<img');
+    expect(body).not.toContain('<b>');
+    expect(body).toContain('— samples');
   });
 
   it('says that a run without baseline sets the first baseline and shows its figures alone', () => {
@@ -240,6 +286,12 @@ describe('renderComment escaping', () => {
     'line\nbreak',
     '@octo/team',
     '&amp;',
+    'https://evil.example/phish',
+    'www.evil.example',
+    '#1',
+    'org/repo#2',
+    'GH-3',
+    'safe\u202Egnp.exe',
   ];
   const support = hostile.map(() => 40);
   const before = makeReport({
@@ -259,11 +311,24 @@ describe('renderComment escaping', () => {
     expect(body).not.toContain('<b>');
     expect(body).toContain('&lt;img src=x&gt;');
     expect(body).toContain('\\`x\\`');
-    expect(body).toContain('\\*bold\\* \\_it\\_ \\[link\\](http://e)');
+    expect(body).toContain('\\*bold\\* \\_it\\_ \\[link\\](http:\u200b//e)');
     expect(body).toContain('&amp;amp;');
     expect(body).toContain('line\\\\nbreak');
     expect(body).not.toMatch(/@octo/);
     expect(body).toContain('&lt;b&gt;m\\|odel&lt;/b&gt;.onnx');
+  });
+
+  it('breaks autolinks, issue references and bidi overrides in class names', () => {
+    // GitHub links these after rendering markdown, so only a zero-width space inside stops it.
+    expect(body).not.toMatch(/https?:\/\//);
+    expect(body).not.toMatch(/www\./);
+    expect(body).not.toMatch(/#\d/);
+    expect(body).not.toMatch(/GH-\d/i);
+    expect(body).toContain('https:\u200b//evil.example/phish');
+    expect(body).toContain('www\u200b.evil.example');
+    expect(body).toContain('org/repo#\u200b2');
+    expect(body).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
+    expect(body).toContain('safe\\\\u202egnp.exe');
   });
 
   it('keeps every table row at its column count when names contain pipes', () => {

@@ -66,4 +66,50 @@ describe('renderVerdictText', () => {
     expect(text.split('\n').some((line) => line.startsWith('FAKE'))).toBe(false);
     expect(text).toContain('evil\\u001b[2J\\nFAKE: PASSED');
   });
+
+  it('never counts a class without test samples as a passed gate', () => {
+    const names = ['cat', 'dog', 'truck'];
+    const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], []) });
+    const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], []) });
+    const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } };
+    const text = renderVerdictText(evaluateGates(warn, after, before), after, compareReports(before, after));
+    expect(text.split('\n')[0]).toBe(
+      'evalgate: PASSED - 2 gates passed against the baseline, 1 class not evaluable (warning)',
+    );
+    const worse = makeReport({ classNames: names, matrix: matrixFrom([50, 40, 0], [[], [[0, 5]]]) });
+    const failed = renderVerdictText(
+      evaluateGates(warn, worse, before),
+      worse,
+      compareReports(before, worse),
+    );
+    expect(failed.split('\n')[0]).toBe('evalgate: FAILED - 1 of 2 gates failed, 1 class not evaluable');
+  });
+
+  it('says once that the test set is not locked', () => {
+    const unlocked = {
+      ...improved,
+      testSet: { ...improved.testSet, locked: false },
+      warnings: [
+        'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
+        'outputs look like probabilities',
+      ],
+    };
+    const text = renderVerdictText(
+      evaluateGates(GATES, unlocked, baseline),
+      unlocked,
+      compareReports(baseline, unlocked),
+    );
+    const lines = text.split('\n');
+    expect(lines.filter((line) => /not locked|unlocked|lock: none/.test(line))).toHaveLength(1);
+    expect(lines).toContain('  warning: outputs look like probabilities');
+  });
+
+  it('shows bidirectional control characters in class names as escapes', () => {
+    const names = ['ok', 'safe\u202egnp.exe'];
+    const before = makeReport({ classNames: names, matrix: matrixFrom([40, 40], []) });
+    const after = makeReport({ classNames: names, matrix: matrixFrom([40, 40], [[], [[0, 20]]]) });
+    const text = renderVerdictText(evaluateGates(GATES, after, before), after, compareReports(before, after));
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
+    expect(text).toContain('safe\\u202egnp.exe');
+  });
 });

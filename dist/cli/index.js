@@ -14362,6 +14362,10 @@ function defaultLockPath(root) {
  * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
  *   report it as absent).
  *
+ * Symbolic links are followed, as ImageFolder does; a link whose target is missing, a link loop (a
+ * folder linking to one of the folders above it), or any other file-system error is an error naming
+ * the path.
+ *
  * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
  */
 
@@ -14372,7 +14376,47 @@ function defaultLockPath(root) {
 
 /** Directory test from a readdir entry; symlinks are followed (one stat), as ImageFolder does. */
 function isDirectory(entry, path) {
-    return entry.isSymbolicLink() ? (0,external_node_fs_namespaceObject.statSync)(path).isDirectory() : entry.isDirectory();
+    if (!entry.isSymbolicLink())
+        return entry.isDirectory();
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch (error) {
+        throw fileSystemError(error, path);
+    }
+}
+/** Lists a folder; a file-system error becomes an InputError naming it. */
+function listFolder(folder) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(folder, { withFileTypes: true });
+    }
+    catch (error) {
+        throw fileSystemError(error, folder);
+    }
+}
+/** The canonical path of a folder, to recognise it when a link leads back to it. */
+function realFolder(folder) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(folder);
+    }
+    catch (error) {
+        throw fileSystemError(error, folder);
+    }
+}
+/** An error of the walk, for a person: what went wrong with `path` and what to do. */
+function fileSystemError(error, path) {
+    const code = error.code;
+    const [message, hint] = code === 'ENOENT'
+        ? ['broken symbolic link: its target does not exist', 'remove the link or restore what it points to']
+        : code === 'ELOOP'
+            ? ['symbolic link loop: the link resolves to itself', 'remove the link or point it at a real folder']
+            : code === 'EACCES' || code === 'EPERM'
+                ? ['permission denied while listing the test set', 'make the test set readable by the runner']
+                : [
+                    `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
+                    'check that the test set is a readable folder',
+                ];
+    return new errors_InputError(message, { where: path, hint, cause: error });
 }
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES = Object.freeze({});
@@ -14382,8 +14426,19 @@ function readImageFolder(options) {
     const labels = classIndex(options.classNames);
     const samples = [];
     const skip = (name, abs) => isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
+    // Canonical paths of the folders from the root down to the one being listed: a link that resolves
+    // to one of them would make the walk go round forever (`cat/loop -> ..`).
+    const ancestors = new Set([realFolder(root)]);
     const walk = (folder, relative, label) => {
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(folder, { withFileTypes: true })) {
+        const real = realFolder(folder);
+        if (ancestors.has(real)) {
+            throw new errors_InputError('symbolic link loop: this link leads back to a folder that contains it', {
+                where: folder,
+                hint: `remove the link (it resolves to ${real}); a test set must be a tree`,
+            });
+        }
+        ancestors.add(real);
+        for (const entry of listFolder(folder)) {
             const name = entry.name;
             const abs = (0,external_node_path_namespaceObject.join)(folder, name);
             if (skip(name, abs))
@@ -14402,8 +14457,9 @@ function readImageFolder(options) {
                 });
             }
         }
+        ancestors.delete(real);
     };
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(root, { withFileTypes: true })) {
+    for (const entry of listFolder(root)) {
         const name = entry.name;
         const abs = (0,external_node_path_namespaceObject.join)(root, name);
         if (skip(name, abs))
@@ -20203,7 +20259,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = normalizeParams(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -23975,7 +24031,7 @@ function check(fn) {
     return ch;
 }
 function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
+    return _custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
     return _refine(ZodCustom, fn, _params);
@@ -24051,7 +24107,11 @@ function preprocess(fn, schema) {
  * shell tools; sizes make a truncated file obvious in a diff of two locks.
  *
  * A run verifies the test set against its lock before anything else and, on a mismatch, names the added,
- * removed and changed files and stops (LockMismatchError, exit code 2).
+ * removed and changed files and the lock file used, and stops (LockMismatchError, exit code 2).
+ *
+ * The lock also records the class list in order: array test sets store labels as class indices, so a
+ * reordered class list changes what unchanged files mean (locks written before this field existed
+ * are still accepted, and checked by per-class counts only).
  */
 
 
@@ -24065,12 +24125,17 @@ const LOCK_SCHEMA = 'evalgate.lock/v1';
 const HASH_CONCURRENCY = 8;
 /** Files listed per kind of change in a mismatch message before "and N more". */
 const LIST_LIMIT = 20;
-const LOCK_HINT = 'if the change is intended, run `evalgate lock <test-set>` and commit the new lock; otherwise restore the files';
+/** What to do about a mismatch; names the lock to rewrite when it is known. */
+function lockHint(lockPath) {
+    const out = lockPath ? ` --out ${lockPath}` : '';
+    return `if the change is intended, run \`evalgate lock <test-set>${out}\` and commit the new lock; otherwise restore the files`;
+}
 class LockMismatchError extends errors_InputError {
     added;
     removed;
     changed;
-    constructor(added, removed, changed, where, extra = []) {
+    lockPath;
+    constructor(added, removed, changed, where, details = {}) {
         const parts = [];
         const section = (title, paths) => {
             if (paths.length === 0)
@@ -24083,11 +24148,16 @@ class LockMismatchError extends errors_InputError {
         section('added', added);
         section('removed', removed);
         section('changed', changed);
-        parts.push(...extra);
-        super(`the test set does not match its lock\n${parts.join('\n')}`, { where, hint: LOCK_HINT });
+        parts.push(...(details.extra ?? []));
+        const lock = details.lockPath ? ` ${details.lockPath}` : '';
+        super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
+            where,
+            hint: details.hint ?? lockHint(details.lockPath),
+        });
         this.added = added;
         this.removed = removed;
         this.changed = changed;
+        this.lockPath = details.lockPath;
     }
 }
 /** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
@@ -24153,6 +24223,7 @@ async function createLock(testSet, classNames, toolVersion) {
         format: testSet.format,
         ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
         files,
+        classNames: [...classNames],
         classCounts: classCounts(testSet, classNames),
         samples: testSet.samples.length,
         createdBy: `evalgate ${toolVersion}`,
@@ -24163,9 +24234,20 @@ async function createLock(testSet, classNames, toolVersion) {
 async function computeDigest(testSet) {
     return digestOfEntries(await hashEntries(testSet));
 }
-/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline). */
+/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
 async function writeLock(path, lock) {
-    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+    try {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_InputError(`cannot write the lock file (${code ?? error})`, {
+            where: path,
+            hint: 'choose a writable location with --out <file>',
+            cause: error,
+        });
+    }
 }
 const lockSchema = object({
     schema: literal(LOCK_SCHEMA),
@@ -24174,6 +24256,8 @@ const lockSchema = object({
     manifest: schemas_string().optional(),
     // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
     files: array(unknown()),
+    // Absent in locks written before the class order was recorded.
+    classNames: array(schemas_string()).optional(),
     classCounts: record(schemas_string(), schemas_number().int().min(0)),
     samples: schemas_number().int().min(0),
     createdBy: schemas_string(),
@@ -24237,11 +24321,12 @@ async function readLock(path) {
 }
 /**
  * Checks the test set against its lock. Returns the digest when every file matches; otherwise throws
- * LockMismatchError listing added, removed and changed files. With `classNames`, per-class counts are
- * compared too: for array test sets the labels are indices, so a reordered class list changes the
- * meaning of unchanged files.
+ * LockMismatchError listing added, removed and changed files. With `classNames`, the class list is
+ * checked too: for array test sets the labels are indices, so a reordered class list changes the
+ * meaning of unchanged files. It must equal the recorded list when the lock has one, and per-class
+ * counts must match in any case. `lockPath` (the lock file read) is named in the message.
  */
-async function verifyLock(lock, testSet, classNames, hasher) {
+async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
     const where = testSet.root;
     const base = filesBase(testSet.root);
     // A merge walk over both sorted path lists finds added and removed files and hashes the common
@@ -24288,9 +24373,19 @@ async function verifyLock(lock, testSet, classNames, hasher) {
     }
     await checkChunk();
     const extra = [];
+    let hint;
     if (lock.format !== testSet.format)
         extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
-    if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
+    const orderDifference = classNames && lock.classNames && testSet.format === 'arrays'
+        ? firstDifference(lock.classNames, classNames)
+        : null;
+    if (orderDifference) {
+        extra.push(`class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`);
+        hint =
+            `restore the class order of the lock (${listClasses(lock.classNames)}), or, if the labels were ` +
+                `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
+    }
+    else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
         const counts = classCounts(testSet, classNames);
         const names = [...new Set([...Object.keys(lock.classCounts), ...Object.keys(counts)])];
         const differing = names.filter((n) => (lock.classCounts[n] ?? 0) !== (counts[n] ?? 0));
@@ -24302,9 +24397,26 @@ async function verifyLock(lock, testSet, classNames, hasher) {
         }
     }
     if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
-        throw new LockMismatchError(added, removed, changed, where, extra);
+        throw new LockMismatchError(added, removed, changed, where, { extra, lockPath, hint });
     }
     return { digest: lock.digest };
+}
+/** Where two class lists first differ, for a person; null when they are equal. */
+function firstDifference(locked, current) {
+    const length = Math.max(locked.length, current.length);
+    for (let k = 0; k < length; k++) {
+        if (locked[k] === current[k])
+            continue;
+        const show = (name) => (name === undefined ? 'nothing' : `'${name}'`);
+        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
+    }
+    return null;
+}
+/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
+function listClasses(names) {
+    if (names.length <= LIST_LIMIT)
+        return names.join(', ');
+    return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
 }
 function isSortedByPath(entries) {
     for (let k = 1; k < entries.length; k++) {
@@ -29903,15 +30015,23 @@ function runDecodeWorker() {
 async function openArrays(setup) {
     const testSet = await openTestSet(setup.testSet);
     if (testSet.samples.length !== setup.expectedSamples) {
-        throw new EvalgateError(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, 2, { where: setup.testSet.root });
+        throw new errors_InputError(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' });
     }
     return testSet;
 }
 function serialiseError(error) {
     if (error instanceof EvalgateError) {
-        return { message: error.message, where: error.where, hint: error.hint, exitCode: error.exitCode };
+        return {
+            known: true,
+            message: error.message,
+            where: error.where,
+            hint: error.hint,
+            exitCode: error.exitCode,
+        };
     }
-    return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 3 };
+    if (error instanceof Error)
+        return { known: false, message: error.message, stack: error.stack };
+    return { known: false, message: String(error) };
 }
 
 ;// CONCATENATED MODULE: ./src/config/suggest.ts
@@ -29953,6 +30073,8 @@ var dist = __nccwpck_require__(8815);
 const sha256Hex = schemas_string()
     .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
 const positiveInt = schemas_number().int().positive();
+/** Largest batch-size accepted (config and --batch-size alike). */
+const MAX_BATCH_SIZE = 65536;
 const size2d = union([positiveInt, tuple([positiveInt, positiveInt])])
     .describe('Pixels: one number for a square, or [height, width].');
 const perChannel = union([schemas_number(), array(schemas_number()).min(1).max(4)])
@@ -30031,7 +30153,7 @@ const configSchema = strictObject({
     gates: gatesSchema.default({
         'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
     }),
-    'batch-size': positiveInt.max(65536).default(32),
+    'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt
         .optional()
         .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
@@ -30061,21 +30183,26 @@ function configJsonSchema() {
 /** Loads, validates and resolves a config file. */
 function loadConfig(configFile, overrides = {}) {
     const absolute = external_node_path_default().resolve(configFile);
+    // Messages name the file as the user would type it: relative to where they are.
+    const displayName = external_node_path_default().relative(process.cwd(), absolute) || absolute;
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
     }
     catch (error) {
         throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
-            where: configFile,
+            where: displayName,
             hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
         });
     }
-    const raw = parseConfigText(text, configFile);
-    return resolveConfig(raw, external_node_path_default().dirname(absolute), absolute, overrides);
+    const { config, locate } = parseConfig(text, displayName);
+    return resolveConfig(config, external_node_path_default().dirname(absolute), absolute, overrides, locate);
 }
 /** Parses and validates config text; errors cite `file:line` and the key path. */
 function parseConfigText(text, displayName) {
+    return parseConfig(text, displayName).config;
+}
+function parseConfig(text, displayName) {
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -30086,18 +30213,36 @@ function parseConfigText(text, displayName) {
             hint: 'check indentation and quoting around that line',
         });
     }
-    const data = doc.toJS() ?? {};
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const data = doc.toJS();
+    if (data === null || data === undefined) {
+        throw new errors_InputError('the config file is empty', {
+            where: displayName,
+            hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+        });
+    }
+    if (typeof data !== 'object' || Array.isArray(data)) {
         throw new errors_InputError('the config must be a YAML mapping of keys to values', { where: displayName });
     }
+    const locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
     const parsed = configSchema.safeParse(data);
     if (parsed.success)
-        return parsed.data;
-    const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+        return { config: parsed.data, locate };
+    const messages = collapseArrayIssues(parsed.error.issues).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
     const [first, ...rest] = messages;
     throw new errors_InputError(rest.length === 0
         ? first.message
         : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
+}
+/** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
+function collapseArrayIssues(issues) {
+    const seen = new Set();
+    return issues.filter((issue) => {
+        const shape = `${issue.code}|${issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.')}`;
+        if (seen.has(shape))
+            return false;
+        seen.add(shape);
+        return true;
+    });
 }
 function describeIssue(issue, doc, lineCounter, displayName) {
     const keyPath = issue.path.map(String);
@@ -30116,39 +30261,74 @@ function describeIssue(issue, doc, lineCounter, displayName) {
     }
     const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
     const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+    const given = valueAt(doc, keyPath);
+    const description = schemaAt(keyPath)?.description;
+    if (given === undefined) {
+        return { where, message: `${field} is required`, hint: description };
+    }
     if (issue.code === 'invalid_value' && 'values' in issue) {
         const values = issue.values.map((v) => JSON.stringify(v));
-        const given = valueAt(doc, keyPath);
+        // `version: '1'`: the right value written as text; say so rather than "did you mean '1'".
+        const sameText = issue.values.find((v) => typeof v !== 'string' && String(v) === String(given));
+        if (sameText !== undefined) {
+            return {
+                where,
+                message: `${field} must be ${JSON.stringify(sameText)} (a number), not the text ${JSON.stringify(given)}`,
+            };
+        }
         const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
         return {
             where,
             message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
         };
     }
-    if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
-        return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
+    if (issue.code === 'invalid_type') {
+        const known = knownKeysAt(keyPath);
+        if (issue.expected === 'object' && known.length > 0) {
+            return {
+                where,
+                message: `${field} must be a mapping with the keys ${known.join(', ')}, got ${JSON.stringify(given)}`,
+                hint: `for example:  ${keyPath.at(-1)}: { ${known[0]}: ... }`,
+            };
+        }
+        if (issue.expected === 'string' && typeof given === 'number') {
+            const list = keyPath.length > 1 && /^\d+$/.test(keyPath.at(-1)) ? `'${keyPath.slice(0, -1).join('.')}'` : field;
+            return {
+                where,
+                message: `${list} must hold text, got the number ${given}`,
+                hint: `quote names that look like numbers, e.g. ['0', '1', '2']`,
+            };
+        }
     }
-    return {
-        where,
-        message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
-    };
+    const reason = issue.code === 'invalid_union' && description
+        ? description
+        : issue.message.replace(/^Invalid input: /, '');
+    return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
 }
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath) {
-    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-    let node = configSchema;
-    for (const key of keyPath) {
-        node = unwrap(node);
-        node = node?.shape?.[key];
-    }
-    node = unwrap(node);
+    const node = schemaAt(keyPath);
     return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+/** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function schemaAt(keyPath) {
+    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+    let node = unwrap(configSchema);
+    for (const key of keyPath) {
+        if (/^\d+$/.test(key) && node?.element)
+            node = unwrap(node.element);
+        else
+            node = unwrap(node?.shape?.[key]);
+    }
+    return node;
 }
 // biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
 function unwrap(node) {
     let current = node;
-    while (current && typeof current.unwrap === 'function' && !current.shape)
+    while (current && typeof current.unwrap === 'function' && !current.shape && !current.element) {
         current = current.unwrap();
+    }
     return current;
 }
 function valueAt(doc, keyPath) {
@@ -30180,19 +30360,26 @@ function lineOfKey(doc, lineCounter, parentPath, key) {
     return lineOfPath(doc, lineCounter, parentPath);
 }
 /** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
-function resolveConfig(raw, baseDir, configFile, overrides = {}) {
-    const where = configFile ?? 'flags';
+function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
+    const fallback = configFile ?? 'flags';
+    const at = locate ?? (() => fallback);
     const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
     const cwd = process.cwd();
     const modelSource = overrides.model
         ? sourceFromFlag(overrides.model, cwd)
-        : artifactSource(raw.model, 'model', where, fromBase);
+        : artifactSource(raw.model, 'model', at, fromBase);
     const testSetSource = overrides.testSet
         ? sourceFromFlag(overrides.testSet, cwd)
-        : artifactSource(raw['test-set'], 'test-set', where, fromBase);
-    const classes = readClasses(raw, where, fromBase);
+        : artifactSource(raw['test-set'], 'test-set', at, fromBase);
+    const classes = readClasses(raw, at, fromBase);
     const lockSetting = raw['test-set'].lock;
-    const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
+    // A test set given by flag brings its own lock (the default inside it): the configured lock
+    // belongs to the configured test set. `lock: none` stays none.
+    const lock = lockSetting === 'none'
+        ? null
+        : lockSetting === undefined || overrides.testSet
+            ? undefined
+            : fromBase(lockSetting);
     const pre = raw.preprocess;
     const baselineSetting = overrides.baseline !== undefined
         ? overrides.baseline === null
@@ -30219,7 +30406,7 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}) {
             color: pre.color,
             scale: pre.scale,
             mean: toList(pre.mean),
-            std: checkStd(toList(pre.std), where),
+            std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
             layout: pre.layout,
         },
         baselineReport: baselineSetting,
@@ -30241,10 +30428,11 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}) {
         device: overrides.device ?? raw.device,
     };
 }
-function artifactSource(section, name, where, fromBase) {
+function artifactSource(section, name, at, fromBase) {
     if (section.path && section.url) {
-        throw new errors_InputError(`'${name}' has both path and url; give one`, { where });
+        throw new errors_InputError(`'${name}' has both path and url; give one`, { where: at([name]) });
     }
+    const where = at([name, 'url']);
     if (section.url) {
         if (!/^https:\/\//i.test(section.url)) {
             throw new errors_InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
@@ -30261,7 +30449,7 @@ function artifactSource(section, name, where, fromBase) {
         return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
     }
     if (!section.path) {
-        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where });
+        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
     }
     return {
         kind: 'path',
@@ -30277,9 +30465,11 @@ function sourceFromFlag(value, cwd) {
     }
     return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
 }
-function readClasses(raw, where, fromBase) {
+function readClasses(raw, at, fromBase) {
     if (raw.classes && raw['classes-file']) {
-        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, { where });
+        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, {
+            where: at(['classes-file']),
+        });
     }
     let classes;
     if (raw.classes) {
@@ -30303,14 +30493,17 @@ function readClasses(raw, where, fromBase) {
     }
     else {
         throw new errors_InputError(`'classes' is required: the class names in the order of the model's outputs`, {
-            where,
+            where: at([]),
             hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
         });
     }
     const seen = new Set();
     for (const name of classes) {
-        if (seen.has(name))
-            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, { where });
+        if (seen.has(name)) {
+            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, {
+                where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
+            });
+        }
         seen.add(name);
     }
     return classes;
@@ -30336,57 +30529,30 @@ function normaliseDigest(digest) {
 ;// CONCATENATED MODULE: ./src/report/types.ts
 const REPORT_SCHEMA = 'evalgate.report/v1';
 
-;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
 /**
- * Whether two reports may be compared at all. A comparison across different data or a different
- * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ * The data half of comparability, checkable before a run: the baseline must have been made on the
+ * same locked test set (root digest) with the same class list (names and order).
  */
-
 
 /** How many differing class names a message lists before summarising the rest. */
 const MAX_NAMED_CLASSES = 5;
-const HOW_TO_REGENERATE = 'regenerate the baseline on the current locked test set: run `evalgate run --config <config> --out <dir>` ' +
-    'with the model you ship, then use <dir>/report.json as the baseline (baseline.report or --baseline)';
-/**
- * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
- * another report schema or tool major version, another test set (root digest), or another class
- * list (names or order).
- */
-function assertComparable(baseline, candidate, baselineSource) {
-    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
-    assertSchema(candidate, 'the candidate report', baselineSource);
-    const baselineMajor = majorVersion(baseline.tool?.version);
-    const candidateMajor = majorVersion(candidate.tool?.version);
-    if (baselineMajor !== candidateMajor) {
-        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
-            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
-            'are not comparable', { where: baselineSource, hint: HOW_TO_REGENERATE });
-    }
-    if (baseline.testSet.digest !== candidate.testSet.digest) {
+const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
+    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
+function assertComparableTestSet(baseline, testSet, baselineSource) {
+    if (baseline.testSet.digest !== testSet.digest) {
         throw new errors_InputError(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
-            `but this run used ${candidate.testSet.digest} (${candidate.testSet.size} samples); ` +
-            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REGENERATE });
+            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
+            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
     }
-    const classProblem = describeClassListDifference(baseline.classNames, candidate.classNames);
+    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
     if (classProblem !== null) {
         throw new errors_InputError(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
             'per-class results are only comparable when both runs use the same classes in the same order', {
             where: baselineSource,
-            hint: `make the config's classes (or classes-file) match the baseline's, or ${HOW_TO_REGENERATE}`,
+            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
         });
     }
-}
-function assertSchema(report, what, where) {
-    const schema = report.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
-            'this version can read', { where, hint: HOW_TO_REGENERATE });
-    }
-}
-/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
-function majorVersion(version) {
-    const match = /^v?(\d+)\./.exec(version ?? '');
-    return match ? match[1] : null;
 }
 /**
  * Names what differs between two class lists, or returns null when they are identical:
@@ -30424,6 +30590,44 @@ function namedList(names) {
     const rest = names.length - MAX_NAMED_CLASSES;
     const noun = names.length === 1 ? 'class' : 'classes';
     return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+/**
+ * Whether two reports may be compared at all. A comparison across different data or a different
+ * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ */
+
+
+
+/**
+ * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
+ * another report schema or tool major version, another test set (root digest), or another class
+ * list (names or order).
+ */
+function assertComparable(baseline, candidate, baselineSource) {
+    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
+    assertSchema(candidate, 'the candidate report', baselineSource);
+    const baselineMajor = majorVersion(baseline.tool?.version);
+    const candidateMajor = majorVersion(candidate.tool?.version);
+    if (baselineMajor !== candidateMajor) {
+        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
+            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
+            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
+}
+function assertSchema(report, what, where) {
+    const schema = report.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
+            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
+    }
+}
+/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
+function majorVersion(version) {
+    const match = /^v?(\d+)\./.exec(version ?? '');
+    return match ? match[1] : null;
 }
 
 ;// CONCATENATED MODULE: ./src/compare/compare.ts
@@ -30533,12 +30737,20 @@ function formatFraction(value, other) {
     return value.toFixed(digits);
 }
 /**
- * A class name as it goes into a plain-text message: control characters (newlines, terminal
- * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
- * Renderers escape the message again for their own format.
+ * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
+ * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
+ * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
+ * letter mark U+061C), which can make a terminal or a comment show text in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/**
+ * A class name as it goes into a plain-text message: unprintable and bidi-control characters
+ * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
+ * colours or reorder what is shown. Renderers escape the message again for their own format.
  */
 function printableName(name) {
-    return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    return name.replace(UNPRINTABLE, (c) => {
         if (c === '\n')
             return '\\n';
         if (c === '\r')
@@ -30572,6 +30784,18 @@ const EPSILON = 1e-12;
 function samplesText(n) {
     return `${n} ${n === 1 ? 'sample' : 'samples'}`;
 }
+/**
+ * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
+ * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
+ * the last place) does not round up: 1/50 gives 0.020, not 0.021.
+ */
+function roundedUp(value) {
+    let digits = 3;
+    while (digits < 6 && value < 10 ** -digits)
+        digits++;
+    const scale = 10 ** digits;
+    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
+}
 /** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
 const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
     'keep this report.json as the baseline for later runs.';
@@ -30588,12 +30812,19 @@ function evaluateGates(gates, candidate, baseline) {
     const { maxDrop, onMissingClass } = gates.perClassRecall;
     const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
     let underpowered = 0;
+    /** Fewest test samples of an evaluable class. */
+    let smallestSupport = Number.POSITIVE_INFINITY;
     for (const cls of candidate.classes) {
         const name = messageName(cls.name);
         if (!cls.evaluable || cls.recall === null || cls.support === 0) {
             const blocking = onMissingClass === 'fail';
-            const message = `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-                `gates.per-class-recall.on-missing-class: warn`;
+            // The advice depends on the setting in force: never suggest the value already set.
+            const message = blocking
+                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+                    'gates.per-class-recall.on-missing-class: warn'
+                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+                    'a class without samples fail the run';
             results.push({
                 gate: 'per-class-recall',
                 subject: cls.name,
@@ -30612,6 +30843,7 @@ function evaluateGates(gates, candidate, baseline) {
         // the gate cannot tell a real regression from a single unlucky sample.
         if (1 / cls.support > maxDrop + EPSILON)
             underpowered++;
+        smallestSupport = Math.min(smallestSupport, cls.support);
         const before = baselineClasses.get(cls.name);
         if (baseline === null || before === undefined || before.recall === null) {
             const why = baseline === null
@@ -30659,7 +30891,14 @@ function evaluateGates(gates, candidate, baseline) {
         if (failed)
             dropOf.set(result, drop);
     }
-    if (underpowered > 0) {
+    if (underpowered > 0 && maxDrop <= EPSILON) {
+        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
+        // zero tolerance means instead of quoting a sample count no test set can reach.
+        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
+    }
+    else if (underpowered > 0) {
         const minimum = Math.ceil(1 / maxDrop - EPSILON);
         notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
             `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
@@ -31269,7 +31508,7 @@ function classRows(candidate, comparison, verdict) {
 /**
  * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
  * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, no links.
+ * render as those characters: no tags, no broken table cells, no mentions, references or links.
  */
 
 /** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
@@ -31284,16 +31523,33 @@ function truncate(text, max) {
         return text;
     return `${points.slice(0, max - 1).join('')}…`;
 }
+/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
+const ZWSP = '\u200b';
 /**
- * `text` as inert inline markdown, safe inside a table cell: control characters become visible
- * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
- * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
+ * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
+ * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
+ * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
+ * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
+ * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
+        .replace(/@/g, `@${ZWSP}`);
+}
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
+ * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
+ * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
+ * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
  */
 function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
-    return truncate(printableName(text), max)
+    return breakAutolinks(truncate(printableName(text), max)
         .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b');
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
 }
 /** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
 function digestCode(digest, maxHex = 64) {
@@ -31322,15 +31578,23 @@ function safeUrl(url) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
-/** Shown where a figure is undefined (absent class, no baseline). */
+/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 const formatNumbers_NONE = '—';
+/**
+ * Whether `value` is a finite number. Every formatter checks this first and shows anything else
+ * as NONE: report fields typed as numbers come from a file that may have been edited, and their
+ * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
+ */
+function isFiniteNumber(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
 /** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
 function formatRate(value) {
-    return value === null ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
+    return !isFiniteNumber(value) ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
 }
 /** A correlation in [-1, 1] with three decimals, with a true minus sign. */
 function formatCorrelation(value) {
-    return value === null ? formatNumbers_NONE : withMinus(value.toFixed(3));
+    return !isFiniteNumber(value) ? formatNumbers_NONE : withMinus(value.toFixed(3));
 }
 function formatMetric(value, scale) {
     return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
@@ -31344,7 +31608,7 @@ function withMinus(text) {
  * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
  */
 function formatChange(delta, scale, arrows = true) {
-    if (delta === null)
+    if (!isFiniteNumber(delta))
         return formatNumbers_NONE;
     const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
     const digits = scale === 'rate' ? 2 : 3;
@@ -31361,6 +31625,8 @@ function formatChange(delta, scale, arrows = true) {
 }
 /** Bytes in binary units: 187392 -> "183.0 KiB". */
 function formatBytes(bytes) {
+    if (!isFiniteNumber(bytes))
+        return formatNumbers_NONE;
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     let value = bytes;
     let unit = 0;
@@ -31370,9 +31636,16 @@ function formatBytes(bytes) {
     }
     return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
-/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
+/**
+ * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
+ * the integer part only (a fractional count, which no report should hold, keeps its decimals).
+ */
 function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    if (!isFiniteNumber(n))
+        return formatNumbers_NONE;
+    const [whole, fraction] = String(n).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/confusionSection.ts
@@ -31512,6 +31785,46 @@ function renderConfusionSection(candidate, baseline, focus) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/render/gateCounts.ts
+
+function isWarningOnly(gate) {
+    return gate.status === 'not-evaluable' && !gate.blocking;
+}
+function countGates(verdict) {
+    let checked = 0;
+    let passed = 0;
+    let notEvaluable = 0;
+    for (const gate of verdict.gates) {
+        if (gate.status === 'skipped')
+            continue;
+        if (isWarningOnly(gate)) {
+            notEvaluable++;
+            continue;
+        }
+        checked++;
+        if (gate.status === 'pass')
+            passed++;
+    }
+    return { checked, passed, failed: verdict.failures.length, notEvaluable };
+}
+/** "1 class not evaluable", "3 classes not evaluable". */
+function notEvaluableText(count) {
+    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
+}
+/** "gate" or "gates" for `count`. */
+function gatesWord(count) {
+    return count === 1 ? 'gate' : 'gates';
+}
+
+;// CONCATENATED MODULE: ./src/render/reportWarnings.ts
+/** The pipeline's unlocked-test-set warning: it mentions `lock: none` or says "unlocked". */
+const UNLOCKED_WARNING = /\block: none\b|\bunlocked\b|\bnot locked\b/i;
+function warningsToShow(report) {
+    if (report.testSet.locked)
+        return report.warnings;
+    return report.warnings.filter((warning) => !UNLOCKED_WARNING.test(warning));
+}
+
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
 /**
  * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
@@ -31519,6 +31832,8 @@ function renderConfusionSection(candidate, baseline, focus) {
  * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
  * with a note that says what was left out and where to find it.
  */
+
+
 
 
 
@@ -31605,17 +31920,26 @@ function quoted(names) {
 function renderHeadline(input, rows) {
     const { verdict, candidate, baseline } = input;
     const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
-    const failed = verdict.failures.length;
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
     const lines = [];
     if (verdict.passed) {
         lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-        lines.push(verdict.comparedWithBaseline
-            ? `All ${formatCount(evaluated)} gates passed against the baseline.`
-            : 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        if (!verdict.comparedWithBaseline) {
+            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        }
+        else if (unchecked === '') {
+            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
+        }
+        else {
+            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
+                '(no test samples, reported as a warning): it was not checked.');
+        }
     }
     else {
-        lines.push(`## ❌ ${title}: failed, ${formatCount(failed)} of ${formatCount(evaluated)} ${evaluated === 1 ? 'gate' : 'gates'} failed`);
+        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+            (unchecked === '' ? '' : `, ${unchecked}`));
         const reasons = [];
         const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
         if (regressed.length > 0) {
@@ -31672,11 +31996,13 @@ function renderNotes(input) {
     if (notes.length > listed.length) {
         items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
     }
-    const warnings = candidate.warnings.slice(0, MAX_LISTED_WARNINGS);
+    // The unlocked test set is stated above; the report's own warning about it is not repeated.
+    const allWarnings = warningsToShow(candidate);
+    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
     for (const warning of warnings)
         items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-    if (candidate.warnings.length > warnings.length) {
-        items.push(`- ⚠️ … and ${formatCount(candidate.warnings.length - warnings.length)} more warnings in the full report`);
+    if (allWarnings.length > warnings.length) {
+        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
     }
     if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
         const changed = comparison.changedPredictions;
@@ -31687,13 +32013,16 @@ function renderNotes(input) {
 }
 function renderSummary(candidate, comparison) {
     if (comparison === null) {
-        const rows = headlineMetrics(candidate).map((m) => [m.label, formatMetric(m.value, m.scale)]);
+        const rows = headlineMetrics(candidate).map((m) => [
+            escapeMarkdown(m.label),
+            formatMetric(m.value, m.scale),
+        ]);
         return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
     }
     const rows = comparison.metrics.map((m) => {
         const scale = metricScale(m.metric);
         return [
-            m.label,
+            escapeMarkdown(m.label),
             formatMetric(m.baseline, scale),
             formatMetric(m.candidate, scale),
             formatChange(m.delta, scale),
@@ -31869,20 +32198,31 @@ function judgeReport(input) {
 
 
 
+
+
 const verdictText_MAX_LISTED_FAILURES = 20;
 const MAX_TABLE_ROWS = 10;
 const MAX_NAME_CHARS = 40;
 function renderVerdictText(verdict, candidate, comparison) {
     const lines = [];
-    const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
     if (verdict.passed) {
-        lines.push(verdict.comparedWithBaseline
-            ? `evalgate: PASSED - all ${formatCount(evaluated)} gates passed against the baseline`
-            : 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
+        if (!verdict.comparedWithBaseline) {
+            lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
+        }
+        else if (unchecked === '') {
+            lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
+        }
+        else {
+            lines.push(`evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
+                `${unchecked} (warning)`);
+        }
     }
     else {
-        lines.push(`evalgate: FAILED - ${formatCount(verdict.failures.length)} of ${formatCount(evaluated)} ` +
-            `${evaluated === 1 ? 'gate' : 'gates'} failed`);
+        lines.push(`evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
+            `${gatesWord(counts.checked)} failed${unchecked}`);
     }
     for (const failure of verdict.failures.slice(0, verdictText_MAX_LISTED_FAILURES)) {
         lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
@@ -31893,9 +32233,12 @@ function renderVerdictText(verdict, candidate, comparison) {
     const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
     for (const note of notes.slice(0, verdictText_MAX_LISTED_FAILURES))
         lines.push(`  note: ${printableName(note)}`);
-    if (!candidate.testSet.locked)
-        lines.push('  warning: the test set is not locked (lock: none)');
-    for (const warning of candidate.warnings)
+    // Said once: this line from testSet.locked, and not the report's own warning about the same thing.
+    if (!candidate.testSet.locked) {
+        lines.push('  warning: the test set is not locked (lock: none): nothing guarantees it is the data the baseline used; ' +
+            'run `evalgate lock` and commit the lock file');
+    }
+    for (const warning of warningsToShow(candidate))
         lines.push(`  warning: ${printableName(warning)}`);
     const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
     if (regressed.length > 0) {
@@ -31921,7 +32264,7 @@ function renderVerdictText(verdict, candidate, comparison) {
     if (comparison !== null) {
         for (const m of comparison.metrics) {
             const scale = metricScale(m.metric);
-            lines.push(`  ${m.label}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
+            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
                 `${formatChange(m.delta, scale, false)})`);
         }
         if (comparison.changedPredictions !== null) {
@@ -31929,8 +32272,9 @@ function renderVerdictText(verdict, candidate, comparison) {
         }
     }
     else {
-        for (const m of headlineMetrics(candidate))
-            lines.push(`  ${m.label}: ${formatMetric(m.value, m.scale)}`);
+        for (const m of headlineMetrics(candidate)) {
+            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`);
+        }
     }
     return `${lines.join('\n')}\n`;
 }
@@ -31947,15 +32291,16 @@ function alignColumns(rows) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/reportFile.ts
-/** Reading and writing report JSON. Reading validates enough to give a clear error early. */
+/**
+ * Reading report JSON. It validates every field that comparison, gates and
+ * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
+ * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
+ * a gate silently or crash later.
+ */
 
 
 
 
-async function writeReport(file, report) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(report, null, 1)}\n`);
-}
 /** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
 async function readReport(file, role) {
     let text;
@@ -31981,33 +32326,269 @@ async function readReport(file, role) {
     }
     return validateReport(data, file, role);
 }
-/** Checks the fields that comparison relies on; anything else is carried as it is. */
+const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
+/** Problems named in one message; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 5;
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+/**
+ * A field check with the requirement as its message ("must be ..."); the value found is added
+ * when the message is made. Built on `z.custom` so every field gets one plain-language message.
+ */
+function field(test, requirement) {
+    return custom(test, { error: requirement });
+}
+const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
+const count = field(isCount, 'must be an integer >= 0');
+const flag = field((v) => typeof v === 'boolean', 'must be true or false');
+const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
+/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
+const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
+function reportFile_object(shape) {
+    return object(shape, { error: 'must be an object' });
+}
+const CLASS_SHAPE = reportFile_object({
+    name: reportFile_text,
+    support: count,
+    predicted: count,
+    truePositives: count,
+    precision: rateOrNull,
+    recall: rateOrNull,
+    f1: rateOrNull,
+    evaluable: flag,
+});
+/**
+ * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
+ * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
+ * so fields not listed here (slices, settings, timing) are carried as they are.
+ */
+const REPORT_SHAPE = reportFile_object({
+    tool: reportFile_object({ version: reportFile_text }),
+    createdAt: reportFile_text,
+    model: reportFile_object({
+        source: reportFile_text,
+        sha256: reportFile_text,
+        size: count,
+        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
+    }),
+    testSet: reportFile_object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
+    classNames: array(reportFile_text, { error: 'must be an array of class names' }),
+    metrics: reportFile_object({
+        samples: count,
+        accuracy: rateOrNull,
+        topK: object({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
+            .nullable(),
+        macroPrecision: rateOrNull,
+        macroRecall: rateOrNull,
+        macroF1: rateOrNull,
+        weightedPrecision: rateOrNull,
+        weightedRecall: rateOrNull,
+        weightedF1: rateOrNull,
+        balancedAccuracy: rateOrNull,
+        matthewsCorrelation: correlationOrNull,
+        cohenKappa: correlationOrNull,
+    }),
+    classes: array(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
+    environment: reportFile_object({
+        os: reportFile_text,
+        arch: reportFile_text,
+        cpu: reportFile_text,
+        node: reportFile_text,
+        onnxruntime: reportFile_text,
+        executionProvider: reportFile_text,
+    }),
+    warnings: array(reportFile_text, { error: 'must be an array of strings' }),
+});
+/** `classes[3].recall`, `testSet.digest`. */
+function fieldPath(pathParts) {
+    let out = '';
+    for (const part of pathParts) {
+        if (typeof part === 'number')
+            out += `[${part}]`;
+        else
+            out += out === '' ? String(part) : `.${String(part)}`;
+    }
+    return out === '' ? 'the document' : out;
+}
+function reportFile_valueAt(data, pathParts) {
+    let value = data;
+    for (const part of pathParts) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing (the field is missing)';
+    if (Array.isArray(value))
+        return `an array of ${value.length}`;
+    if (typeof value === 'object' && value !== null)
+        return 'an object';
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+}
+function problem(pathParts, requirement, value) {
+    return `${fieldPath(pathParts)} ${requirement}, got ${describeValue(value)}`;
+}
+/**
+ * One entry per class name, in the same order, with figures that agree with each other: a class
+ * with test samples must be evaluable with a recall (else its gate would be skipped silently),
+ * a class without must not be.
+ */
+function checkClasses(report, problems) {
+    const { classNames, classes } = report;
+    const seen = new Set();
+    for (let i = 0; i < classNames.length; i++) {
+        if (seen.has(classNames[i])) {
+            problems.push(`classNames[${i}] repeats the class name ${describeValue(classNames[i])}`);
+        }
+        seen.add(classNames[i]);
+    }
+    if (classes.length !== classNames.length) {
+        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
+        return;
+    }
+    for (let i = 0; i < classes.length; i++) {
+        const cls = classes[i];
+        const where = `classes[${i}]`;
+        if (cls.name !== classNames[i]) {
+            problems.push(`${where}.name must equal classNames[${i}] (${describeValue(classNames[i])}), got ${describeValue(cls.name)}`);
+        }
+        const hasSamples = cls.support > 0;
+        if (cls.evaluable !== hasSamples) {
+            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
+        }
+        if (hasSamples === (cls.recall === null)) {
+            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${describeValue(cls.recall)}`);
+        }
+        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
+            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
+        }
+    }
+}
+/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
+function checkConfusionMatrix(report, problems) {
+    const matrix = report.confusionMatrix;
+    const n = report.classNames.length;
+    if (!Array.isArray(matrix) || matrix.length !== n) {
+        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${describeValue(matrix)}`);
+        return;
+    }
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        if (!Array.isArray(row) || row.length !== n) {
+            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${describeValue(row)}`);
+            return;
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+            const cell = row[j];
+            if (!isCount(cell)) {
+                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${describeValue(cell)}`);
+                return;
+            }
+            sum += cell;
+        }
+        const cls = report.classes[i];
+        if (sum !== cls.support || row[i] !== cls.truePositives) {
+            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
+                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
+            return;
+        }
+    }
+}
+/**
+ * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
+ * report may hold 50,000 samples or more, and nothing here copies them.
+ */
+function checkSamples(report, problems) {
+    const samples = report.samples;
+    if (samples === undefined)
+        return;
+    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+        problems.push(`samples must be an object of per-sample columns, got ${describeValue(samples)}`);
+        return;
+    }
+    const { ids, labels, predictions, confidences } = samples;
+    const columns = { ids, labels, predictions, confidences };
+    for (const [name, column] of Object.entries(columns)) {
+        if (!Array.isArray(column)) {
+            problems.push(`samples.${name} must be an array, got ${describeValue(column)}`);
+            return;
+        }
+    }
+    const n = ids.length;
+    for (const [name, column] of Object.entries(columns)) {
+        if (column.length !== n) {
+            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
+            return;
+        }
+    }
+    const classes = report.classNames.length;
+    const idColumn = ids;
+    const labelColumn = labels;
+    const predictionColumn = predictions;
+    const confidenceColumn = confidences;
+    for (let i = 0; i < n; i++) {
+        const id = idColumn[i];
+        if (typeof id !== 'string') {
+            problems.push(`samples.ids[${i}] must be a string, got ${describeValue(id)}`);
+            return;
+        }
+        const label = labelColumn[i];
+        if (!isCount(label) || label >= classes) {
+            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(label)}`);
+            return;
+        }
+        const prediction = predictionColumn[i];
+        if (!isCount(prediction) || prediction >= classes) {
+            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(prediction)}`);
+            return;
+        }
+        if (!isRate(confidenceColumn[i])) {
+            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${describeValue(confidenceColumn[i])}`);
+            return;
+        }
+    }
+}
+/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
 function validateReport(data, file, role) {
-    const report = data;
-    if (!report || typeof report !== 'object') {
-        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file });
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
     }
-    if (report.schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(report.schema)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
+    const schema = data.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
     }
-    const missing = [];
-    if (typeof report.testSet?.digest !== 'string')
-        missing.push('testSet.digest');
-    if (!Array.isArray(report.classNames))
-        missing.push('classNames');
-    if (!Array.isArray(report.classes))
-        missing.push('classes');
-    if (typeof report.metrics !== 'object' || report.metrics === null)
-        missing.push('metrics');
-    if (!Array.isArray(report.confusionMatrix))
-        missing.push('confusionMatrix');
-    if (missing.length > 0) {
-        throw new errors_InputError(`the ${role} report lacks ${missing.join(', ')}`, {
-            where: file,
-            hint: 'the file may be truncated or hand-edited; regenerate it with `evalgate run`',
-        });
+    const problems = [];
+    const parsed = REPORT_SHAPE.safeParse(data);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
+        }
     }
-    return report;
+    else {
+        // The shape is right: now the checks that relate fields to each other, and the large arrays.
+        const report = data;
+        checkClasses(report, problems);
+        if (problems.length === 0)
+            checkConfusionMatrix(report, problems);
+        checkSamples(report, problems);
+    }
+    if (problems.length > 0) {
+        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+        const rest = problems.length - shown.length;
+        throw new errors_InputError(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
+            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
+    }
+    return data;
 }
 
 ;// CONCATENATED MODULE: external "node:util"
@@ -32030,12 +32611,12 @@ function parseCommandArgs(command, argv, options, allowPositionals) {
             : `${message.split('\n')[0]}`, { hint: `see: evalgate ${command} --help` });
     }
 }
-function parsePositiveInt(value, flag) {
+function parsePositiveInt(value, flag, max) {
     if (value === undefined)
         return undefined;
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) {
-        throw new errors_InputError(`--${flag} must be a positive whole number, got '${value}'`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0 || n > max) {
+        throw new errors_InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
     }
     return n;
 }
@@ -32047,6 +32628,41 @@ function parseFraction(value, flag) {
         throw new errors_InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
     }
     return n;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
+/** The output folder of a run (CLI or action): checked before the work, written after it. */
+
+
+
+
+/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
+function prepareOutputDir(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot write the output folder: ${error.code ?? error}`, {
+            where: dir,
+            hint: 'pass --out <folder> with a folder you can write to',
+        });
+    }
+}
+/** Writes one output file; a failure names the file (exit 2), never an internal error. */
+async function writeOutputFile(file, text) {
+    try {
+        await (0,promises_namespaceObject.writeFile)(file, text);
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
+            where: file,
+        });
+    }
+}
+/** verdict.json: the gates' results and the comparison, for scripts. */
+function verdictJson(verdict, comparison) {
+    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/compareCommand.ts
@@ -32093,6 +32709,9 @@ async function compareCommand(argv, context) {
     const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
     if (maxDrop !== undefined)
         gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
+    const outDir = values.out ? external_node_path_default().resolve(context.cwd, values.out) : null;
+    if (outDir)
+        prepareOutputDir(outDir);
     const baseline = await readReport(baselinePath, 'baseline');
     const candidate = await readReport(candidatePath, 'candidate');
     const judgement = judgeReport({
@@ -32102,11 +32721,9 @@ async function compareCommand(argv, context) {
         gates,
     });
     context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
-    if (values.out) {
-        const outDir = external_node_path_default().resolve(context.cwd, values.out);
-        await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, 'verdict.json'), `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`);
+    if (outDir) {
+        await writeOutputFile(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
+        await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
     }
     return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
 }
@@ -32179,11 +32796,12 @@ async function lockCommand(argv, context) {
             });
         }
         root = external_node_path_default().resolve(context.cwd, positionals[0]);
+        checkTestSetPath(root);
         classNames = values.classes ? splitClasses(values.classes) : inferClassesFromFolders(root, manifest);
     }
     const target = lockPath ?? defaultLockPath(root);
     const testSet = await openTestSet({ root, manifest, classNames, lockPath: target });
-    const lock = await createLock(testSet, classNames, `evalgate ${TOOL_VERSION}`);
+    const lock = await createLock(testSet, classNames, TOOL_VERSION);
     await writeLock(target, lock);
     context.stdout(`locked ${lock.samples} samples in ${lock.files.length} files (${classNames.length} classes)\n` +
         `digest: ${lock.digest}\n` +
@@ -32199,6 +32817,27 @@ function splitClasses(value) {
         throw new errors_InputError('--classes lists no class');
     return names;
 }
+/** A test set given on the command line is a folder or an .npz file, and it exists. */
+function checkTestSetPath(root) {
+    let info;
+    try {
+        info = (0,external_node_fs_namespaceObject.statSync)(root);
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_InputError(code === 'ENOENT' ? 'test set not found' : `cannot read the test set (${code})`, {
+            where: root,
+            hint: 'give the test-set folder (one sub-folder per class, a manifest, or x.npy/y.npy) or an .npz file',
+            cause: error,
+        });
+    }
+    if (info.isFile() && !/\.npz$/i.test(root)) {
+        throw new errors_InputError('not a test set: this is a file, not a folder or an .npz archive', {
+            where: root,
+            hint: 'give the folder that holds the test set (for a manifest: the folder, with --manifest <file>)',
+        });
+    }
+}
 /** Class folders of an image-folder test set, sorted (torchvision's ImageFolder order). */
 function inferClassesFromFolders(root, manifest) {
     if (manifest || /\.npz$/i.test(root)) {
@@ -32208,12 +32847,18 @@ function inferClassesFromFolders(root, manifest) {
     }
     let entries;
     try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)(root);
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(root, { withFileTypes: true });
     }
-    catch {
-        throw new errors_InputError(`test set not found: ${root}`, { where: root });
+    catch (error) {
+        const code = error.code;
+        throw new errors_InputError(code === 'ENOENT' ? 'test set not found' : `cannot list the test set (${code})`, {
+            where: root,
+            cause: error,
+        });
     }
-    const folders = entries.filter((name) => !name.startsWith('.') && (0,external_node_fs_namespaceObject.statSync)(external_node_path_default().join(root, name)).isDirectory());
+    const folders = entries
+        .filter((entry) => !entry.name.startsWith('.') && isFolder(entry, external_node_path_default().join(root, entry.name)))
+        .map((entry) => entry.name);
     if (folders.length === 0) {
         throw new errors_InputError('no class folders found: an image-folder test set has one sub-folder per class', {
             where: root,
@@ -32221,6 +32866,20 @@ function inferClassesFromFolders(root, manifest) {
         });
     }
     return folders.sort();
+}
+/** A folder, or a link to one; a broken link is an error naming it (the reader would refuse it too). */
+function isFolder(entry, entryPath) {
+    if (!entry.isSymbolicLink())
+        return entry.isDirectory();
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(entryPath).isDirectory();
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_InputError(code === 'ENOENT'
+            ? 'broken symbolic link: its target does not exist'
+            : `cannot follow the symbolic link (${code})`, { where: entryPath, hint: 'remove the link or restore what it points to', cause: error });
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -32235,6 +32894,10 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
  * Makes a model or test set available as a local path: local files are checked (and pinned when
  * a sha256 is given); https URLs are downloaded once, verified against their sha256 and cached on
  * disk by digest, so a second run downloads nothing. Zip test sets are unpacked into the cache.
+ *
+ * Unpacking takes archives as people make them: `zip -r test.zip test/` puts everything under one
+ * top-level folder, which is stripped; macOS adds `__MACOSX/` resource forks and `.DS_Store` files,
+ * which are skipped (see archiveLayout).
  */
 
 
@@ -32246,6 +32909,25 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
+/**
+ * Longest a default download may take, response and body together (10 minutes, in ms): ample for a
+ * model or test set of a few GB on a hosted runner, and a stalled server fails the job with a
+ * message long before the job's own 6-hour limit.
+ */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+function defaultFetch(url) {
+    return fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+}
+/** A network error's own words: undici's `fetch failed` keeps the reason (ECONNRESET...) in `cause`. */
+function networkReason(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    if (error.name === 'TimeoutError')
+        return `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes`;
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
+}
 function defaultCacheDir() {
     return process.env.EVALGATE_CACHE_DIR || external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'evalgate');
 }
@@ -32256,7 +32938,8 @@ async function fetchArtifact(source, options) {
     const entryDir = external_node_path_default().join(cacheDir, 'sha256', source.sha256);
     const fileName = safeFileName(source.url);
     const file = external_node_path_default().join(entryDir, fileName);
-    const unpacked = external_node_path_default().join(entryDir, 'unpacked');
+    // '-v2': folders unpacked before top-level folders were stripped must not be reused.
+    const unpacked = external_node_path_default().join(entryDir, 'unpacked-v2');
     const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
     if ((0,external_node_fs_namespaceObject.existsSync)(file) && (await hashFile(file)).sha256 === source.sha256) {
         if (wantsUnpack && !(0,external_node_fs_namespaceObject.existsSync)(`${unpacked}.complete`))
@@ -32265,18 +32948,20 @@ async function fetchArtifact(source, options) {
     }
     await (0,promises_namespaceObject.mkdir)(entryDir, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
-    const doFetch = options.fetch ?? ((url) => fetch(url, { redirect: 'follow' }));
+    const doFetch = options.fetch ?? defaultFetch;
     let response;
     try {
         response = await doFetch(source.url);
     }
     catch (error) {
-        throw new errors_InputError(`cannot download the ${options.label}: ${error.message}`, {
+        throw new errors_InputError(`cannot download the ${options.label}: ${networkReason(error)}`, {
             where: source.url,
             hint: 'check the URL and the runner’s network access',
+            cause: error,
         });
     }
     if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => { });
         throw new errors_InputError(`downloading the ${options.label} failed: HTTP ${response.status}`, {
             where: source.url,
         });
@@ -32284,7 +32969,18 @@ async function fetchArtifact(source, options) {
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     const body = external_node_stream_namespaceObject.Readable.fromWeb(response.body);
     body.on('data', (chunk) => hash.update(chunk));
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(body, (0,external_node_fs_namespaceObject.createWriteStream)(partial));
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, (0,external_node_fs_namespaceObject.createWriteStream)(partial));
+    }
+    catch (error) {
+        // A connection dropped or timed out mid-body: keep no half file in the cache.
+        await (0,promises_namespaceObject.rm)(partial, { force: true });
+        throw new errors_InputError(`the download of the ${options.label} broke off: ${networkReason(error)}`, {
+            where: source.url,
+            hint: 'run again; if it keeps failing, check the server and the runner’s network access',
+            cause: error,
+        });
+    }
     const actual = hash.digest('hex');
     if (actual !== source.sha256) {
         await (0,promises_namespaceObject.rm)(partial, { force: true });
@@ -32309,7 +33005,13 @@ async function checkLocal(file, sha256, label) {
             hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
         });
     }
-    if (sha256 && info.isFile()) {
+    if (sha256 && !info.isFile()) {
+        throw new errors_InputError(`'${label}.sha256' is set, but ${file} is a folder: sha256 pins a single file`, {
+            where: file,
+            hint: `remove '${label}.sha256': a test-set folder is pinned by its lock file (\`evalgate lock\`); or point '${label}.path' at a zip`,
+        });
+    }
+    if (sha256) {
         const actual = (await hashFile(file)).sha256;
         if (actual !== sha256) {
             throw new errors_InputError(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
@@ -32318,7 +33020,7 @@ async function checkLocal(file, sha256, label) {
             });
         }
     }
-    return { path: file, sha256: info.isFile() ? sha256 : undefined, fromCache: false };
+    return { path: file, sha256, fromCache: false };
 }
 /** Unpacks a zip into `target`, refusing entries that would escape it (zip-slip). */
 async function unpackZip(file, target) {
@@ -32331,23 +33033,45 @@ async function unpackZip(file, target) {
             where: file,
         });
     }
-    await (0,promises_namespaceObject.rm)(target, { recursive: true, force: true });
-    await (0,promises_namespaceObject.rm)(`${target}.complete`, { force: true });
     const root = external_node_path_default().resolve(target);
-    for (const [name, data] of Object.entries(entries)) {
-        if (name.endsWith('/'))
-            continue;
+    for (const name of Object.keys(entries)) {
         const destination = external_node_path_default().resolve(root, name);
-        if (!destination.startsWith(root + (external_node_path_default()).sep)) {
+        if (!destination.startsWith(root + (external_node_path_default()).sep) || name.split('/').includes('..')) {
             throw new errors_InputError(`the test-set archive has an entry outside its folder: '${name}'`, {
                 where: file,
             });
         }
+    }
+    await (0,promises_namespaceObject.rm)(target, { recursive: true, force: true });
+    await (0,promises_namespaceObject.rm)(`${target}.complete`, { force: true });
+    for (const [name, relative] of archiveLayout(Object.keys(entries))) {
+        const destination = external_node_path_default().resolve(root, relative);
         await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(destination), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(destination, data);
+        await (0,promises_namespaceObject.writeFile)(destination, entries[name]);
     }
     // The marker sits beside the folder, not in it, so it never becomes part of the test set.
     await (0,promises_namespaceObject.writeFile)(`${root}.complete`, '');
+}
+/**
+ * Which archive entries become which files of the test set: entry name -> path inside the target.
+ * Folder entries, `__MACOSX/` (macOS resource forks) and hidden files or folders are skipped. When
+ * every remaining file sits under one top-level folder (`zip -r test.zip test/`), that folder is
+ * stripped, unless its files are all images directly in it: that is a one-class image folder, whose
+ * folder is its class.
+ */
+function archiveLayout(names) {
+    const files = names.filter((name) => {
+        if (name.endsWith('/'))
+            return false;
+        const parts = name.split('/').filter((part) => part !== '' && part !== '.');
+        return !parts.some((part) => part === '__MACOSX' || isHiddenName(part));
+    });
+    const split = files.map((name) => name.split('/').filter((part) => part !== '' && part !== '.'));
+    const top = split[0]?.[0];
+    const underOneFolder = top !== undefined && split.every((parts) => parts.length > 1 && parts[0] === top);
+    const oneClassFolder = split.every((parts) => parts.length === 2 && isImageFileName(parts[1]));
+    const strip = underOneFolder && !oneClassFolder ? 1 : 0;
+    return files.map((name, k) => [name, split[k].slice(strip).join('/')]);
 }
 function safeFileName(url) {
     const last = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'download';
@@ -32520,7 +33244,7 @@ function startDecodePool(testSet, source, options) {
                     entry.resolve(message);
             });
             worker.on('error', (error) => {
-                const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, 3, {
+                const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, ExitCode.internal, {
                     cause: error,
                 });
                 reject(wrapped);
@@ -32529,7 +33253,7 @@ function startDecodePool(testSet, source, options) {
             worker.on('exit', (code) => {
                 if (closing)
                     return;
-                const error = new EvalgateError(`a decode worker exited early (code ${code})`, 3);
+                const error = new EvalgateError(`a decode worker exited early (code ${code})`, ExitCode.internal);
                 reject(error);
                 failAll(error);
             });
@@ -32604,9 +33328,8 @@ function startDecodePool(testSet, source, options) {
         batches,
         async close() {
             closing = true;
-            for (const p of pending.values())
-                p.reject(new Error('decoding stopped'));
-            pending.clear();
+            // Anything asked of the pool from now on fails at once instead of waiting for a stopped worker.
+            failAll(new EvalgateError('the decode workers were stopped (close() was called)', ExitCode.internal));
             await Promise.all(workers.map((worker) => worker.terminate()));
         },
     };
@@ -32619,10 +33342,22 @@ function handled(promise) {
     promise.catch(() => { });
     return promise;
 }
+/**
+ * Rebuilds a worker's error on this thread. Evalgate errors keep their class (exit code, where, hint);
+ * anything else stays a plain Error, so describeError frames it as an internal error (exit 3), with
+ * the worker's stack as its own for EVALGATE_DEBUG.
+ */
 function toError(error) {
-    return error.exitCode === 2
-        ? new errors_InputError(error.message, { where: error.where, hint: error.hint })
-        : new EvalgateError(error.message, error.exitCode, { where: error.where, hint: error.hint });
+    if (!error.known) {
+        const rebuilt = new Error(error.message);
+        if (error.stack)
+            rebuilt.stack = error.stack;
+        return rebuilt;
+    }
+    const details = { where: error.where, hint: error.hint };
+    return error.exitCode === ExitCode.badInput
+        ? new errors_InputError(error.message, details)
+        : new EvalgateError(error.message, error.exitCode, details);
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/computeMetrics.ts
@@ -33495,8 +34230,9 @@ async function createSession(ort, options) {
         return await ort.InferenceSession.create(modelPath, {
             executionProviders,
             ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-            // 3 = errors only: onnxruntime's warnings (e.g. unused initializers) are not the user's business.
-            logSeverityLevel: 3,
+            // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
+            // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
+            logSeverityLevel: 4,
         });
     }
     catch (error) {
@@ -33527,7 +34263,7 @@ function toTensorInfo(meta) {
         return { name: meta.name, isTensor: false, type: null, shape: [] };
     return { name: meta.name, isTensor: true, type: meta.type, shape: [...meta.shape] };
 }
-function describeValue(info) {
+function modelSession_describeValue(info) {
     return info.isTensor
         ? `'${info.name}' ${info.type} ${describeShape(info.shape)}`
         : `'${info.name}' (not a tensor)`;
@@ -33537,17 +34273,17 @@ function pickInput(inputs, inputName, modelPath) {
     if (inputName !== undefined) {
         input = inputs.find((i) => i.name === inputName);
         if (input === undefined) {
-            throw new errors_InputError(`the model has no input named '${inputName}'; its inputs are ${inputs.map(describeValue).join(', ')}`, { where: 'model.input', hint: 'set model.input to one of the names above' });
+            throw new errors_InputError(`the model has no input named '${inputName}'; its inputs are ${inputs.map(modelSession_describeValue).join(', ')}`, { where: 'model.input', hint: 'set model.input to one of the names above' });
         }
     }
     else if (inputs.length === 1) {
         input = inputs[0];
     }
     else {
-        throw new errors_InputError(`the model '${modelPath}' has ${inputs.length} inputs (${inputs.map(describeValue).join(', ')}); say which one takes the images`, { where: 'model.input', hint: 'set model.input to the name of the image input' });
+        throw new errors_InputError(`the model '${modelPath}' has ${inputs.length} inputs (${inputs.map(modelSession_describeValue).join(', ')}); say which one takes the images`, { where: 'model.input', hint: 'set model.input to the name of the image input' });
     }
     if (!input.isTensor || input.type === null || !FLOAT_TYPES.has(input.type)) {
-        throw new errors_InputError(`the model input ${describeValue(input)} is not a float tensor; evalgate feeds float32 or float16 images`, {
+        throw new errors_InputError(`the model input ${modelSession_describeValue(input)} is not a float tensor; evalgate feeds float32 or float16 images`, {
             where: 'model.input',
             hint: 'export the model with a float input (preprocessing happens in evalgate)',
         });
@@ -33564,7 +34300,7 @@ function pickOutput(outputs, outputName, modelPath) {
     if (outputName !== undefined) {
         output = outputs.find((o) => o.name === outputName);
         if (output === undefined) {
-            throw new errors_InputError(`the model has no output named '${outputName}'; its outputs are ${outputs.map(describeValue).join(', ')}`, { where: 'model.output', hint: useInstead });
+            throw new errors_InputError(`the model has no output named '${outputName}'; its outputs are ${outputs.map(modelSession_describeValue).join(', ')}`, { where: 'model.output', hint: useInstead });
         }
     }
     else {
@@ -33574,7 +34310,7 @@ function pickOutput(outputs, outputName, modelPath) {
             throw new errors_InputError(`the model '${modelPath}' has non-tensor outputs (${nonTensors.map((o) => `'${o.name}'`).join(', ')}, such as a scikit-learn ZipMap) that evalgate cannot read as class scores`, { where: 'model.output', hint: useInstead });
         }
         if (outputs.length !== 1) {
-            throw new errors_InputError(`the model '${modelPath}' has ${outputs.length} outputs (${outputs.map(describeValue).join(', ')}); say which one holds the class scores`, {
+            throw new errors_InputError(`the model '${modelPath}' has ${outputs.length} outputs (${outputs.map(modelSession_describeValue).join(', ')}); say which one holds the class scores`, {
                 where: 'model.output',
                 hint: 'set model.output to its name, and model.outputs to logits, probabilities or log-probabilities',
             });
@@ -33585,7 +34321,7 @@ function pickOutput(outputs, outputName, modelPath) {
         throw new errors_InputError(`the model output '${output.name}' is not a tensor (for example a scikit-learn ZipMap, a sequence of maps) and cannot be read as class scores`, { where: 'model.output', hint: useInstead });
     }
     if (output.type === null || !FLOAT_TYPES.has(output.type)) {
-        throw new errors_InputError(`the model output ${describeValue(output)} is not a float tensor of class scores`, {
+        throw new errors_InputError(`the model output ${modelSession_describeValue(output)} is not a float tensor of class scores`, {
             where: 'model.output',
             hint: useInstead,
         });
@@ -33697,7 +34433,20 @@ class OnnxModelSession {
             tensor = new this.ort.Tensor('float64', Float64Array.from(rows), dims);
         else
             tensor = new this.ort.Tensor('float32', rows, dims);
-        const results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+        let results;
+        try {
+            results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+        }
+        catch (error) {
+            // Usually a shape the model's graph cannot take (its declared input left H and W open).
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new errors_InputError(`onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
+                `(the model declares ${describeShape(this.input.shape)}): ${reason}`, {
+                where: 'preprocess',
+                hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
+                cause: error,
+            });
+        }
         const out = results[this.output.name];
         try {
             const perSample = out.dims.length > 0 && out.dims[0] === fed ? product(out.dims.slice(1)) : -1;
@@ -33789,7 +34538,7 @@ async function evaluateModel(config, options = {}) {
         unpackZip: true,
     });
     // The lock is verified before anything is decoded or run: numbers from changed data are lies.
-    const lockPath = config.testSet.lock === null ? undefined : (config.testSet.lock ?? defaultLockPath(testSetArtifact.path));
+    const lockPath = resolveLockPath(config, testSetArtifact.path);
     const testSetSource = {
         root: testSetArtifact.path,
         manifest: config.testSet.manifest,
@@ -33799,18 +34548,20 @@ async function evaluateModel(config, options = {}) {
     const testSet = await openTestSet(testSetSource);
     // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
     // until the batches are asked for, after it.
-    const workerCount = options.decodeWorkers
+    // Array test sets are in memory already and cheap to "decode": workers would each load a copy.
+    const workerCount = options.decodeWorkers && testSet.sampleFile
         ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
         : 0;
-    const pool = options.decodeWorkers
+    const pool = options.decodeWorkers && workerCount > 0
         ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
         : null;
     let session = null;
     try {
-        const { digest, locked } = await checkLock(lockPath, testSet, config.classes, pool?.hashFiles);
+        const { digest, locked } = await checkLock(lockPath, config.testSet.source.kind === 'url' && config.testSet.lock !== null, testSet, config.classes, pool?.hashFiles);
         if (!locked) {
             warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
         }
+        options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
         const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
         const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
         session = await openModelSession(runtime.ort, {
@@ -33844,8 +34595,12 @@ async function evaluateModel(config, options = {}) {
         });
     }
     finally {
-        await session?.close();
-        await pool?.close();
+        try {
+            await session?.close();
+        }
+        finally {
+            await pool?.close();
+        }
     }
 }
 /** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
@@ -33994,33 +34749,60 @@ function resolveTopK(configured, numClasses) {
         return Math.min(configured, numClasses);
     return numClasses >= 5 ? 5 : 0;
 }
-async function checkLock(lockPath, testSet, classNames, hasher) {
-    if (lockPath === undefined)
-        return { digest: await computeDigest(testSet), locked: false };
-    const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher);
+/**
+ * The lock to check: the configured one, else the default inside the test set; none for
+ * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
+ */
+function resolveLockPath(config, testSetRoot) {
+    if (config.testSet.lock === null)
+        return undefined;
+    if (config.testSet.lock !== undefined)
+        return config.testSet.lock;
+    return config.testSet.source.kind === 'url' ? undefined : defaultLockPath(testSetRoot);
+}
+async function checkLock(lockPath, pinned, testSet, classNames, hasher) {
+    if (lockPath === undefined) {
+        // A download pinned by sha256 is as fixed as a locked folder.
+        return { digest: await computeDigest(testSet), locked: pinned };
+    }
+    const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher, lockPath);
     return { digest, locked: true };
 }
 function resolvePreprocess(config, session, testSet) {
     const layout = config.preprocess.layout;
     const shape = session.sampleShape;
+    const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
     let channels;
     if (testSet.featureLength !== undefined || layout === 'flat') {
         // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
         channels = config.preprocess.color === 'gray' ? 1 : 3;
     }
     else if (shape.length !== 3) {
-        throw new errors_InputError(`the model input '${session.input.name}' has per-sample shape [${shape.join(', ')}], which is not an image layout; preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
+        throw new errors_InputError(`the model input '${session.input.name}' is ${modelShape}, which is not an image layout, but preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
     }
     else {
-        const modelChannels = layout === 'NCHW' ? shape[0] : shape[2];
+        const [first, , last] = shape;
+        const modelChannels = layout === 'NCHW' ? first : last;
+        const otherLayout = layout === 'NCHW' ? 'NHWC' : 'NCHW';
+        const otherChannels = layout === 'NCHW' ? last : first;
+        // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
+        // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
+        if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
+            throw new errors_InputError(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
+                `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`, { where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` });
+        }
         channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
     }
     return { ...config.preprocess, channels };
 }
+function isChannelCount(n) {
+    return n === 1 || n === 3;
+}
 function nameNonFiniteSamples(error, indices, testSet) {
     const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
     const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-    return new errors_InputError(`the model produced NaN or infinite outputs for ${ids.length} sample(s): ${shown}`, {
+    return new errors_InputError(`the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+        `(${shown}); evaluation stopped at the first such batch`, {
         where: 'model',
         hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
     });
@@ -34064,6 +34846,31 @@ function round(value, digits) {
     return Math.round(value * f) / f;
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/loadBaseline.ts
+/** The baseline a run is judged against: read before the evaluation, so a bad one fails in seconds. */
+
+
+
+
+/**
+ * Reads the configured baseline report. None configured: the run sets the first baseline. One
+ * configured but missing is an error, never a silent "first baseline": a typo or a deleted file
+ * must not turn off the per-class gate.
+ */
+async function loadBaseline(config, cwd) {
+    if (!config.baselineReport)
+        return { report: null };
+    const source = external_node_path_default().relative(cwd, config.baselineReport) || config.baselineReport;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(config.baselineReport)) {
+        throw new errors_InputError(`the baseline report ${source} does not exist`, {
+            where: config.configFile ?? source,
+            hint: 'fix the path (baseline.report or --baseline); to set the first baseline, run once with ' +
+                `--no-baseline and commit the report.json it writes as ${source}`,
+        });
+    }
+    return { report: await readReport(config.baselineReport, 'baseline'), source };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
 function createProgress(label, stream = process.stderr) {
     if (!stream.isTTY)
@@ -34089,6 +34896,7 @@ function createProgress(label, stream = process.stderr) {
 
 ;// CONCATENATED MODULE: ./src/cli/commands/runCommand.ts
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
+
 
 
 
@@ -34150,22 +34958,12 @@ async function runCommand(argv, context) {
         model: fromCwd(values.model),
         testSet: fromCwd(values['test-set']),
         baseline: values['no-baseline'] ? null : fromCwd(values.baseline),
-        batchSize: parsePositiveInt(values['batch-size'], 'batch-size'),
+        batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
         device: device,
     });
-    // Read the baseline before the (long) evaluation, so a bad path fails in a second, not a minute.
-    let baseline = null;
-    let baselineSource;
-    const notes = [];
-    if (config.baselineReport) {
-        baselineSource = external_node_path_default().relative(context.cwd, config.baselineReport) || config.baselineReport;
-        if (values.baseline || (0,external_node_fs_namespaceObject.existsSync)(config.baselineReport)) {
-            baseline = await readReport(config.baselineReport, 'baseline');
-        }
-        else {
-            notes.push(`The configured baseline ${baselineSource} does not exist yet: this run sets the first baseline.`);
-        }
-    }
+    const outDir = external_node_path_default().resolve(context.cwd, values.out ?? 'evalgate-output');
+    prepareOutputDir(outDir);
+    const baseline = await loadBaseline(config, context.cwd);
     const progress = createProgress('evaluating', context.stderrStream);
     let report;
     try {
@@ -34173,6 +34971,11 @@ async function runCommand(argv, context) {
             onnxruntimePath: values['onnxruntime-path'],
             decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
             onProgress: (done, total) => progress.update(done, total),
+            // A baseline made on other data is refused before the model runs, not after.
+            onTestSetVerified: (testSet) => {
+                if (baseline.report)
+                    assertComparableTestSet(baseline.report, testSet, baseline.source);
+            },
         });
     }
     finally {
@@ -34180,23 +34983,17 @@ async function runCommand(argv, context) {
     }
     const judgement = judgeReport({
         candidate: report,
-        baseline,
-        baselineSource,
+        baseline: baseline.report,
+        baselineSource: baseline.source,
         gates: config.gates,
         title: values.title,
     });
-    judgement.verdict.notes.unshift(...notes);
-    const outDir = external_node_path_default().resolve(context.cwd, values.out ?? 'evalgate-output');
-    await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
     const reportPath = external_node_path_default().join(outDir, 'report.json');
     const commentPath = external_node_path_default().join(outDir, 'comment.md');
-    const verdictPath = external_node_path_default().join(outDir, 'verdict.json');
-    await writeReport(reportPath, report);
-    await (0,promises_namespaceObject.writeFile)(commentPath, judgement.comment);
-    await (0,promises_namespaceObject.writeFile)(verdictPath, `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`);
+    await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+    await writeOutputFile(commentPath, judgement.comment);
+    await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
     context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
-    for (const note of judgement.verdict.notes)
-        context.stdout(`note: ${note}`);
     context.stdout(`report:  ${external_node_path_default().relative(context.cwd, reportPath) || reportPath}`);
     context.stdout(`comment: ${external_node_path_default().relative(context.cwd, commentPath) || commentPath}`);
     return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;

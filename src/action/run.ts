@@ -2,16 +2,15 @@
  * The action adapter: inputs -> the same core as the CLI -> outputs, job summary, exit status.
  * The one try/catch that turns errors into core.setFailed lives here.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { loadConfig } from '../config/loadConfig.js';
 import { describeError } from '../errors.js';
 import { evaluateModel } from '../pipeline/evaluateModel.js';
 import { judgeReport } from '../pipeline/judgeReport.js';
-import { readReport, writeReport } from '../report/reportFile.js';
-import type { Report } from '../report/types.js';
+import { loadBaseline } from '../pipeline/loadBaseline.js';
+import { assertComparableTestSet } from '../compare/testSetCompatibility.js';
+import { prepareOutputDir, writeOutputFile } from '../pipeline/outputFiles.js';
 import { Inputs, Outputs } from './constants.js';
 
 export interface ActionInputs {
@@ -52,23 +51,27 @@ export async function run(options: RunOptions = {}): Promise<void> {
       testSet: inputs.testSet && path.resolve(cwd, inputs.testSet),
       baseline: inputs.baseline && path.resolve(cwd, inputs.baseline),
     });
-    let baseline: Report | null = null;
-    const baselineSource = config.baselineReport ? path.relative(cwd, config.baselineReport) : undefined;
-    if (config.baselineReport && (inputs.baseline || existsSync(config.baselineReport))) {
-      baseline = await readReport(config.baselineReport, 'baseline');
-    }
+    const outDir = path.resolve(cwd, inputs.outputDir);
+    prepareOutputDir(outDir);
+    const baseline = await loadBaseline(config, cwd);
     const report = await evaluateModel(config, {
       onnxruntimePath: inputs.onnxruntimePath,
       decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
+      onTestSetVerified: (testSet) => {
+        if (baseline.report) assertComparableTestSet(baseline.report, testSet, baseline.source!);
+      },
     });
-    const judgement = judgeReport({ candidate: report, baseline, baselineSource, gates: config.gates });
+    const judgement = judgeReport({
+      candidate: report,
+      baseline: baseline.report,
+      baselineSource: baseline.source,
+      gates: config.gates,
+    });
 
-    const outDir = path.resolve(cwd, inputs.outputDir);
-    await mkdir(outDir, { recursive: true });
     const reportPath = path.join(outDir, 'report.json');
     const commentPath = path.join(outDir, 'comment.md');
-    await writeReport(reportPath, report);
-    await writeFile(commentPath, judgement.comment);
+    await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+    await writeOutputFile(commentPath, judgement.comment);
 
     const { verdict } = judgement;
     core.setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
@@ -80,7 +83,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
       Outputs.regressions,
       JSON.stringify(verdict.failures.map((f) => ({ gate: f.gate, subject: f.subject, message: f.message }))),
     );
-    await core.summary.addRaw(judgement.comment).write();
+    try {
+      await core.summary.addRaw(judgement.comment).write();
+    } catch (error) {
+      // The summary is a convenience: the verdict, the outputs and the files stand without it.
+      core.warning(`evalgate: could not write the job summary: ${(error as Error).message}`);
+    }
     for (const failure of verdict.failures)
       core.error(failure.message, { title: `evalgate: ${failure.gate}` });
     if (!verdict.passed) {

@@ -2,6 +2,10 @@
  * Makes a model or test set available as a local path: local files are checked (and pinned when
  * a sha256 is given); https URLs are downloaded once, verified against their sha256 and cached on
  * disk by digest, so a second run downloads nothing. Zip test sets are unpacked into the cache.
+ *
+ * Unpacking takes archives as people make them: `zip -r test.zip test/` puts everything under one
+ * top-level folder, which is stripped; macOS adds `__MACOSX/` resource forks and `.DS_Store` files,
+ * which are skipped (see archiveLayout).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -12,11 +16,32 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { unzipSync } from 'fflate';
 import type { ArtifactSource } from '../config/types.js';
+import { isHiddenName, isImageFileName } from '../dataset/testSetPaths.js';
 import { InputError } from '../errors.js';
 import { hashFile } from './hashFile.js';
 
 /** A fetch function: the global fetch by default; tests pass one that reaches a local server. */
 export type FetchLike = (url: string) => Promise<Response>;
+
+/**
+ * Longest a default download may take, response and body together (10 minutes, in ms): ample for a
+ * model or test set of a few GB on a hosted runner, and a stalled server fails the job with a
+ * message long before the job's own 6-hour limit.
+ */
+export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+
+function defaultFetch(url: string): Promise<Response> {
+  return fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+}
+
+/** A network error's own words: undici's `fetch failed` keeps the reason (ECONNRESET...) in `cause`. */
+function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError')
+    return `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes`;
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
+}
 
 export interface FetchOptions {
   /** Cache folder; default $EVALGATE_CACHE_DIR or ~/.cache/evalgate. */
@@ -48,7 +73,8 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
   const entryDir = path.join(cacheDir, 'sha256', source.sha256);
   const fileName = safeFileName(source.url);
   const file = path.join(entryDir, fileName);
-  const unpacked = path.join(entryDir, 'unpacked');
+  // '-v2': folders unpacked before top-level folders were stripped must not be reused.
+  const unpacked = path.join(entryDir, 'unpacked-v2');
   const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
 
   if (existsSync(file) && (await hashFile(file)).sha256 === source.sha256) {
@@ -58,17 +84,19 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
 
   await mkdir(entryDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  const doFetch = options.fetch ?? ((url: string) => fetch(url, { redirect: 'follow' }));
+  const doFetch = options.fetch ?? defaultFetch;
   let response: Response;
   try {
     response = await doFetch(source.url);
   } catch (error) {
-    throw new InputError(`cannot download the ${options.label}: ${(error as Error).message}`, {
+    throw new InputError(`cannot download the ${options.label}: ${networkReason(error)}`, {
       where: source.url,
       hint: 'check the URL and the runner’s network access',
+      cause: error,
     });
   }
   if (!response.ok || !response.body) {
+    await response.body?.cancel().catch(() => {});
     throw new InputError(`downloading the ${options.label} failed: HTTP ${response.status}`, {
       where: source.url,
     });
@@ -76,7 +104,17 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
   const hash = createHash('sha256');
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => hash.update(chunk));
-  await pipeline(body, createWriteStream(partial));
+  try {
+    await pipeline(body, createWriteStream(partial));
+  } catch (error) {
+    // A connection dropped or timed out mid-body: keep no half file in the cache.
+    await rm(partial, { force: true });
+    throw new InputError(`the download of the ${options.label} broke off: ${networkReason(error)}`, {
+      where: source.url,
+      hint: 'run again; if it keeps failing, check the server and the runner’s network access',
+      cause: error,
+    });
+  }
   const actual = hash.digest('hex');
   if (actual !== source.sha256) {
     await rm(partial, { force: true });
@@ -103,7 +141,13 @@ async function checkLocal(file: string, sha256: string | undefined, label: strin
       hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
     });
   }
-  if (sha256 && info.isFile()) {
+  if (sha256 && !info.isFile()) {
+    throw new InputError(`'${label}.sha256' is set, but ${file} is a folder: sha256 pins a single file`, {
+      where: file,
+      hint: `remove '${label}.sha256': a test-set folder is pinned by its lock file (\`evalgate lock\`); or point '${label}.path' at a zip`,
+    });
+  }
+  if (sha256) {
     const actual = (await hashFile(file)).sha256;
     if (actual !== sha256) {
       throw new InputError(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
@@ -112,7 +156,7 @@ async function checkLocal(file: string, sha256: string | undefined, label: strin
       });
     }
   }
-  return { path: file, sha256: info.isFile() ? sha256 : undefined, fromCache: false };
+  return { path: file, sha256, fromCache: false };
 }
 
 /** Unpacks a zip into `target`, refusing entries that would escape it (zip-slip). */
@@ -125,22 +169,45 @@ async function unpackZip(file: string, target: string): Promise<void> {
       where: file,
     });
   }
-  await rm(target, { recursive: true, force: true });
-  await rm(`${target}.complete`, { force: true });
   const root = path.resolve(target);
-  for (const [name, data] of Object.entries(entries)) {
-    if (name.endsWith('/')) continue;
+  for (const name of Object.keys(entries)) {
     const destination = path.resolve(root, name);
-    if (!destination.startsWith(root + path.sep)) {
+    if (!destination.startsWith(root + path.sep) || name.split('/').includes('..')) {
       throw new InputError(`the test-set archive has an entry outside its folder: '${name}'`, {
         where: file,
       });
     }
+  }
+  await rm(target, { recursive: true, force: true });
+  await rm(`${target}.complete`, { force: true });
+  for (const [name, relative] of archiveLayout(Object.keys(entries))) {
+    const destination = path.resolve(root, relative);
     await mkdir(path.dirname(destination), { recursive: true });
-    await writeFile(destination, data);
+    await writeFile(destination, entries[name]);
   }
   // The marker sits beside the folder, not in it, so it never becomes part of the test set.
   await writeFile(`${root}.complete`, '');
+}
+
+/**
+ * Which archive entries become which files of the test set: entry name -> path inside the target.
+ * Folder entries, `__MACOSX/` (macOS resource forks) and hidden files or folders are skipped. When
+ * every remaining file sits under one top-level folder (`zip -r test.zip test/`), that folder is
+ * stripped, unless its files are all images directly in it: that is a one-class image folder, whose
+ * folder is its class.
+ */
+export function archiveLayout(names: string[]): Array<[string, string]> {
+  const files = names.filter((name) => {
+    if (name.endsWith('/')) return false;
+    const parts = name.split('/').filter((part) => part !== '' && part !== '.');
+    return !parts.some((part) => part === '__MACOSX' || isHiddenName(part));
+  });
+  const split = files.map((name) => name.split('/').filter((part) => part !== '' && part !== '.'));
+  const top = split[0]?.[0];
+  const underOneFolder = top !== undefined && split.every((parts) => parts.length > 1 && parts[0] === top);
+  const oneClassFolder = split.every((parts) => parts.length === 2 && isImageFileName(parts[1]));
+  const strip = underOneFolder && !oneClassFolder ? 1 : 0;
+  return files.map((name, k) => [name, split[k].slice(strip).join('/')]);
 }
 
 function safeFileName(url: string): string {

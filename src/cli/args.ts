@@ -26,11 +26,11 @@ export function parseCommandArgs<T extends Options>(
   }
 }
 
-export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+export function parsePositiveInt(value: string | undefined, flag: string, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new InputError(`--${flag} must be a positive whole number, got '${value}'`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0 || n > max) {
+    throw new InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
   }
   return n;
 }

@@ -24,6 +24,18 @@ function samplesText(n: number): string {
   return `${n} ${n === 1 ? 'sample' : 'samples'}`;
 }
 
+/**
+ * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
+ * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
+ * the last place) does not round up: 1/50 gives 0.020, not 0.021.
+ */
+function roundedUp(value: number): string {
+  let digits = 3;
+  while (digits < 6 && value < 10 ** -digits) digits++;
+  const scale = 10 ** digits;
+  return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
+}
+
 /** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
 export const FIRST_BASELINE_NOTE =
   'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
@@ -44,13 +56,19 @@ export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: R
   const { maxDrop, onMissingClass } = gates.perClassRecall;
   const baselineClasses = new Map<string, ClassMetrics>((baseline?.classes ?? []).map((c) => [c.name, c]));
   let underpowered = 0;
+  /** Fewest test samples of an evaluable class. */
+  let smallestSupport = Number.POSITIVE_INFINITY;
   for (const cls of candidate.classes) {
     const name = messageName(cls.name);
     if (!cls.evaluable || cls.recall === null || cls.support === 0) {
       const blocking = onMissingClass === 'fail';
-      const message =
-        `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-        `gates.per-class-recall.on-missing-class: warn`;
+      // The advice depends on the setting in force: never suggest the value already set.
+      const message = blocking
+        ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+          'gates.per-class-recall.on-missing-class: warn'
+        : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+          '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+          'a class without samples fail the run';
       results.push({
         gate: 'per-class-recall',
         subject: cls.name,
@@ -67,6 +85,7 @@ export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: R
     // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
     // the gate cannot tell a real regression from a single unlucky sample.
     if (1 / cls.support > maxDrop + EPSILON) underpowered++;
+    smallestSupport = Math.min(smallestSupport, cls.support);
 
     const before = baselineClasses.get(cls.name);
     if (baseline === null || before === undefined || before.recall === null) {
@@ -114,7 +133,15 @@ export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: R
     results.push(result);
     if (failed) dropOf.set(result, drop);
   }
-  if (underpowered > 0) {
+  if (underpowered > 0 && maxDrop <= EPSILON) {
+    // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
+    // zero tolerance means instead of quoting a sample count no test set can reach.
+    notes.push(
+      'per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+        'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+        `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`,
+    );
+  } else if (underpowered > 0) {
     const minimum = Math.ceil(1 / maxDrop - EPSILON);
     notes.push(
       `${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +

@@ -14,12 +14,21 @@ export function formatFraction(value: number, other?: number): string {
 }
 
 /**
- * A class name as it goes into a plain-text message: control characters (newlines, terminal
- * escape sequences) are written as JSON escapes so a hostile name cannot forge lines or colours.
- * Renderers escape the message again for their own format.
+ * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
+ * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
+ * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
+ * letter mark U+061C), which can make a terminal or a comment show text in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/**
+ * A class name as it goes into a plain-text message: unprintable and bidi-control characters
+ * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
+ * colours or reorder what is shown. Renderers escape the message again for their own format.
  */
 export function printableName(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  return name.replace(UNPRINTABLE, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
     if (c === '\t') return '\\t';

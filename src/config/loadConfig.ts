@@ -14,21 +14,30 @@ import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 /** Loads, validates and resolves a config file. */
 export function loadConfig(configFile: string, overrides: ConfigOverrides = {}): EvalConfig {
   const absolute = path.resolve(configFile);
+  // Messages name the file as the user would type it: relative to where they are.
+  const displayName = path.relative(process.cwd(), absolute) || absolute;
   let text: string;
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read config file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      where: configFile,
+      where: displayName,
       hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
     });
   }
-  const raw = parseConfigText(text, configFile);
-  return resolveConfig(raw, path.dirname(absolute), absolute, overrides);
+  const { config, locate } = parseConfig(text, displayName);
+  return resolveConfig(config, path.dirname(absolute), absolute, overrides, locate);
 }
+
+/** `file:line` of a key path in the config, for messages about values that passed the schema. */
+export type Locate = (keyPath: string[]) => string;
 
 /** Parses and validates config text; errors cite `file:line` and the key path. */
 export function parseConfigText(text: string, displayName: string): RawConfig {
+  return parseConfig(text, displayName).config;
+}
+
+function parseConfig(text: string, displayName: string): { config: RawConfig; locate: Locate } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -39,14 +48,23 @@ export function parseConfigText(text: string, displayName: string): RawConfig {
       hint: 'check indentation and quoting around that line',
     });
   }
-  const data: unknown = doc.toJS() ?? {};
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new InputError('the config file is empty', {
+      where: displayName,
+      hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+    });
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError('the config must be a YAML mapping of keys to values', { where: displayName });
   }
+  const locate: Locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
   const parsed = configSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { config: parsed.data, locate };
 
-  const messages = parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+  const messages = collapseArrayIssues(parsed.error.issues).map((issue) =>
+    describeIssue(issue, doc, lineCounter, displayName),
+  );
   const [first, ...rest] = messages;
   throw new InputError(
     rest.length === 0
@@ -54,6 +72,17 @@ export function parseConfigText(text: string, displayName: string): RawConfig {
       : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`,
     { where: first.where, hint: first.hint },
   );
+}
+
+/** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
+function collapseArrayIssues(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const shape = `${issue.code}|${issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.')}`;
+    if (seen.has(shape)) return false;
+    seen.add(shape);
+    return true;
+  });
 }
 
 interface IssueMessage {
@@ -85,40 +114,77 @@ function describeIssue(
   }
   const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
   const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+  const given = valueAt(doc, keyPath);
+  const description = schemaAt(keyPath)?.description as string | undefined;
+  if (given === undefined) {
+    return { where, message: `${field} is required`, hint: description };
+  }
   if (issue.code === 'invalid_value' && 'values' in issue) {
     const values = issue.values.map((v) => JSON.stringify(v));
-    const given = valueAt(doc, keyPath);
+    // `version: '1'`: the right value written as text; say so rather than "did you mean '1'".
+    const sameText = issue.values.find((v) => typeof v !== 'string' && String(v) === String(given));
+    if (sameText !== undefined) {
+      return {
+        where,
+        message: `${field} must be ${JSON.stringify(sameText)} (a number), not the text ${JSON.stringify(given)}`,
+      };
+    }
     const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
     return {
       where,
       message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
     };
   }
-  if (issue.code === 'invalid_type' && valueAt(doc, keyPath) === undefined) {
-    return { where, message: `${field} is required (${issue.message.replace(/^Invalid input: /, '')})` };
+  if (issue.code === 'invalid_type') {
+    const known = knownKeysAt(keyPath);
+    if (issue.expected === 'object' && known.length > 0) {
+      return {
+        where,
+        message: `${field} must be a mapping with the keys ${known.join(', ')}, got ${JSON.stringify(given)}`,
+        hint: `for example:  ${keyPath.at(-1)}: { ${known[0]}: ... }`,
+      };
+    }
+    if (issue.expected === 'string' && typeof given === 'number') {
+      const list =
+        keyPath.length > 1 && /^\d+$/.test(keyPath.at(-1)!) ? `'${keyPath.slice(0, -1).join('.')}'` : field;
+      return {
+        where,
+        message: `${list} must hold text, got the number ${given}`,
+        hint: `quote names that look like numbers, e.g. ['0', '1', '2']`,
+      };
+    }
   }
-  return {
-    where,
-    message: `${field}: ${issue.message.replace(/^Invalid input: /, '')}, got ${JSON.stringify(valueAt(doc, keyPath))}`,
-  };
+  const reason =
+    issue.code === 'invalid_union' && description
+      ? description
+      : issue.message.replace(/^Invalid input: /, '');
+  return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
 }
 
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath: string[]): string[] {
-  // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-  let node: any = configSchema;
-  for (const key of keyPath) {
-    node = unwrap(node);
-    node = node?.shape?.[key];
-  }
-  node = unwrap(node);
+  const node = schemaAt(keyPath);
   return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+
+/** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function schemaAt(keyPath: string[]): any {
+  // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+  let node: any = unwrap(configSchema);
+  for (const key of keyPath) {
+    if (/^\d+$/.test(key) && node?.element) node = unwrap(node.element);
+    else node = unwrap(node?.shape?.[key]);
+  }
+  return node;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
 function unwrap(node: any): any {
   let current = node;
-  while (current && typeof current.unwrap === 'function' && !current.shape) current = current.unwrap();
+  while (current && typeof current.unwrap === 'function' && !current.shape && !current.element) {
+    current = current.unwrap();
+  }
   return current;
 }
 
@@ -157,21 +223,30 @@ export function resolveConfig(
   baseDir: string,
   configFile: string | null,
   overrides: ConfigOverrides = {},
+  locate?: Locate,
 ): EvalConfig {
-  const where = configFile ?? 'flags';
+  const fallback = configFile ?? 'flags';
+  const at: Locate = locate ?? (() => fallback);
   const fromBase = (p: string) => path.resolve(baseDir, p);
   const cwd = process.cwd();
 
   const modelSource: ArtifactSource = overrides.model
     ? sourceFromFlag(overrides.model, cwd)
-    : artifactSource(raw.model, 'model', where, fromBase);
+    : artifactSource(raw.model, 'model', at, fromBase);
   const testSetSource: ArtifactSource = overrides.testSet
     ? sourceFromFlag(overrides.testSet, cwd)
-    : artifactSource(raw['test-set'], 'test-set', where, fromBase);
+    : artifactSource(raw['test-set'], 'test-set', at, fromBase);
 
-  const classes = readClasses(raw, where, fromBase);
+  const classes = readClasses(raw, at, fromBase);
   const lockSetting = raw['test-set'].lock;
-  const lock = lockSetting === undefined ? undefined : lockSetting === 'none' ? null : fromBase(lockSetting);
+  // A test set given by flag brings its own lock (the default inside it): the configured lock
+  // belongs to the configured test set. `lock: none` stays none.
+  const lock =
+    lockSetting === 'none'
+      ? null
+      : lockSetting === undefined || overrides.testSet
+        ? undefined
+        : fromBase(lockSetting);
 
   const pre = raw.preprocess;
   const baselineSetting =
@@ -201,7 +276,7 @@ export function resolveConfig(
       color: pre.color,
       scale: pre.scale,
       mean: toList(pre.mean),
-      std: checkStd(toList(pre.std), where),
+      std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
       layout: pre.layout,
     },
     baselineReport: baselineSetting,
@@ -227,12 +302,13 @@ export function resolveConfig(
 function artifactSource(
   section: { path?: string; url?: string; sha256?: string },
   name: string,
-  where: string,
+  at: Locate,
   fromBase: (p: string) => string,
 ): ArtifactSource {
   if (section.path && section.url) {
-    throw new InputError(`'${name}' has both path and url; give one`, { where });
+    throw new InputError(`'${name}' has both path and url; give one`, { where: at([name]) });
   }
+  const where = at([name, 'url']);
   if (section.url) {
     if (!/^https:\/\//i.test(section.url)) {
       throw new InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
@@ -249,7 +325,7 @@ function artifactSource(
     return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
   }
   if (!section.path) {
-    throw new InputError(`'${name}' needs a path (or a url with sha256)`, { where });
+    throw new InputError(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
   }
   return {
     kind: 'path',
@@ -267,9 +343,11 @@ function sourceFromFlag(value: string, cwd: string): ArtifactSource {
   return { kind: 'path', path: path.resolve(cwd, value) };
 }
 
-function readClasses(raw: RawConfig, where: string, fromBase: (p: string) => string): string[] {
+function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string): string[] {
   if (raw.classes && raw['classes-file']) {
-    throw new InputError(`give either 'classes' or 'classes-file', not both`, { where });
+    throw new InputError(`give either 'classes' or 'classes-file', not both`, {
+      where: at(['classes-file']),
+    });
   }
   let classes: string[];
   if (raw.classes) {
@@ -289,13 +367,17 @@ function readClasses(raw: RawConfig, where: string, fromBase: (p: string) => str
     if (classes.length === 0) throw new InputError('the classes file lists no class', { where: file });
   } else {
     throw new InputError(`'classes' is required: the class names in the order of the model's outputs`, {
-      where,
+      where: at([]),
       hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
     });
   }
   const seen = new Set<string>();
   for (const name of classes) {
-    if (seen.has(name)) throw new InputError(`class '${name}' is listed twice in 'classes'`, { where });
+    if (seen.has(name)) {
+      throw new InputError(`class '${name}' is listed twice in 'classes'`, {
+        where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
+      });
+    }
     seen.add(name);
   }
   return classes;

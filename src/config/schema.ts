@@ -11,6 +11,9 @@ const sha256Hex = z
   .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
 
 const positiveInt = z.number().int().positive();
+
+/** Largest batch-size accepted (config and --batch-size alike). */
+export const MAX_BATCH_SIZE = 65536;
 const size2d = z
   .union([positiveInt, z.tuple([positiveInt, positiveInt])])
   .describe('Pixels: one number for a square, or [height, width].');
@@ -109,7 +112,7 @@ export const configSchema = z
     gates: gatesSchema.default({
       'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
     }),
-    'batch-size': positiveInt.max(65536).default(32),
+    'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt
       .optional()
       .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),

@@ -1,6 +1,6 @@
 /** The resolved configuration: every path absolute, every default applied. */
 import type { GatesConfig } from '../compare/types.js';
-import type { ColorMode, Layout } from '../dataset/types.js';
+import type { PreprocessOptions } from '../dataset/types.js';
 import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
 
 /** A file that comes from disk or from a pinned https URL. */
@@ -29,15 +29,8 @@ export interface EvalConfig {
     /** Absolute lock path; null for `lock: none`; undefined = default inside the test-set folder. */
     lock: string | null | undefined;
   };
-  preprocess: {
-    resize: [number, number] | null;
-    centerCrop: [number, number] | null;
-    color: ColorMode;
-    scale: number;
-    mean: number[];
-    std: number[];
-    layout: Layout;
-  };
+  /** Everything but the channel count, which comes from the model's input. */
+  preprocess: Omit<PreprocessOptions, 'channels'>;
   /** Absolute path of the baseline report, or null for none. */
   baselineReport: string | null;
   gates: GatesConfig;

@@ -7,7 +7,7 @@
  * test sets are opened once in the worker (their data lives in the .npy/.npz files).
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError, InputError } from '../errors.js';
 import { type BatchPlan, type BatchSource, decodeBatch } from './batches.js';
 import { readImageBytes } from './readImageFolder.js';
 import { decodeImage } from './decodeImage.js';
@@ -43,7 +43,14 @@ export type DecodeRequest =
     }
   | { id: number; hash: string[] };
 
-type SerialisedError = { message: string; where?: string; hint?: string; exitCode: number };
+/**
+ * An error crossing the thread boundary (structured clone keeps no class). `known` says it was an
+ * EvalgateError, to be rebuilt as one; anything else is a bug, rebuilt as a plain Error so that the
+ * adapters frame it as internal, with the worker's stack kept apart from the message.
+ */
+export type SerialisedError =
+  | { known: true; message: string; where?: string; hint?: string; exitCode: number }
+  | { known: false; message: string; stack?: string };
 
 /** Worker -> main thread: the batch's data or hashes, or the error that stopped it. */
 export type DecodeResponse =
@@ -111,18 +118,24 @@ export function runDecodeWorker(): void {
 async function openArrays(setup: DecodeWorkerData): Promise<TestSet> {
   const testSet = await openTestSet(setup.testSet);
   if (testSet.samples.length !== setup.expectedSamples) {
-    throw new EvalgateError(
+    throw new InputError(
       `the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`,
-      2,
-      { where: setup.testSet.root },
+      { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' },
     );
   }
   return testSet;
 }
 
-function serialiseError(error: unknown): SerialisedError {
+export function serialiseError(error: unknown): SerialisedError {
   if (error instanceof EvalgateError) {
-    return { message: error.message, where: error.where, hint: error.hint, exitCode: error.exitCode };
+    return {
+      known: true,
+      message: error.message,
+      where: error.where,
+      hint: error.hint,
+      exitCode: error.exitCode,
+    };
   }
-  return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 3 };
+  if (error instanceof Error) return { known: false, message: error.message, stack: error.stack };
+  return { known: false, message: String(error) };
 }

@@ -8,12 +8,16 @@
  * shell tools; sizes make a truncated file obvious in a diff of two locks.
  *
  * A run verifies the test set against its lock before anything else and, on a mismatch, names the added,
- * removed and changed files and stops (LockMismatchError, exit code 2).
+ * removed and changed files and the lock file used, and stops (LockMismatchError, exit code 2).
+ *
+ * The lock also records the class list in order: array test sets store labels as class indices, so a
+ * reordered class list changes what unchanged files mean (locks written before this field existed
+ * are still accepted, and checked by per-class counts only).
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { hashFile } from '../artifacts/hashFile.js';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { compareCodeUnits, filesBase } from './testSetPaths.js';
@@ -27,15 +31,34 @@ const HASH_CONCURRENCY = 8;
 /** Files listed per kind of change in a mismatch message before "and N more". */
 const LIST_LIMIT = 20;
 
-const LOCK_HINT =
-  'if the change is intended, run `evalgate lock <test-set>` and commit the new lock; otherwise restore the files';
+/** What to do about a mismatch; names the lock to rewrite when it is known. */
+function lockHint(lockPath: string | undefined): string {
+  const out = lockPath ? ` --out ${lockPath}` : '';
+  return `if the change is intended, run \`evalgate lock <test-set>${out}\` and commit the new lock; otherwise restore the files`;
+}
+
+export interface LockMismatchDetails {
+  /** Other differences, one paragraph each (format, class list, class counts). */
+  extra?: string[];
+  /** The lock file the test set was checked against, named in the message. */
+  lockPath?: string;
+  /** Replaces the default hint (regenerate the lock or restore the files). */
+  hint?: string;
+}
 
 export class LockMismatchError extends InputError {
   readonly added: string[];
   readonly removed: string[];
   readonly changed: string[];
+  readonly lockPath?: string;
 
-  constructor(added: string[], removed: string[], changed: string[], where: string, extra: string[] = []) {
+  constructor(
+    added: string[],
+    removed: string[],
+    changed: string[],
+    where: string,
+    details: LockMismatchDetails = {},
+  ) {
     const parts: string[] = [];
     const section = (title: string, paths: string[]) => {
       if (paths.length === 0) return;
@@ -46,11 +69,16 @@ export class LockMismatchError extends InputError {
     section('added', added);
     section('removed', removed);
     section('changed', changed);
-    parts.push(...extra);
-    super(`the test set does not match its lock\n${parts.join('\n')}`, { where, hint: LOCK_HINT });
+    parts.push(...(details.extra ?? []));
+    const lock = details.lockPath ? ` ${details.lockPath}` : '';
+    super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
+      where,
+      hint: details.hint ?? lockHint(details.lockPath),
+    });
     this.added = added;
     this.removed = removed;
     this.changed = changed;
+    this.lockPath = details.lockPath;
   }
 }
 
@@ -126,6 +154,7 @@ export async function createLock(
     format: testSet.format,
     ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
     files,
+    classNames: [...classNames],
     classCounts: classCounts(testSet, classNames),
     samples: testSet.samples.length,
     createdBy: `evalgate ${toolVersion}`,
@@ -138,9 +167,19 @@ export async function computeDigest(testSet: TestSet): Promise<string> {
   return digestOfEntries(await hashEntries(testSet));
 }
 
-/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline). */
+/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
 export async function writeLock(path: string, lock: LockFile): Promise<void> {
-  await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write the lock file (${code ?? error})`, {
+      where: path,
+      hint: 'choose a writable location with --out <file>',
+      cause: error,
+    });
+  }
 }
 
 const lockSchema = z.object({
@@ -150,6 +189,8 @@ const lockSchema = z.object({
   manifest: z.string().optional(),
   // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
   files: z.array(z.unknown()),
+  // Absent in locks written before the class order was recorded.
+  classNames: z.array(z.string()).optional(),
   classCounts: z.record(z.string(), z.number().int().min(0)),
   samples: z.number().int().min(0),
   createdBy: z.string(),
@@ -226,15 +267,17 @@ export async function readLock(path: string): Promise<LockFile> {
 
 /**
  * Checks the test set against its lock. Returns the digest when every file matches; otherwise throws
- * LockMismatchError listing added, removed and changed files. With `classNames`, per-class counts are
- * compared too: for array test sets the labels are indices, so a reordered class list changes the
- * meaning of unchanged files.
+ * LockMismatchError listing added, removed and changed files. With `classNames`, the class list is
+ * checked too: for array test sets the labels are indices, so a reordered class list changes the
+ * meaning of unchanged files. It must equal the recorded list when the lock has one, and per-class
+ * counts must match in any case. `lockPath` (the lock file read) is named in the message.
  */
 export async function verifyLock(
   lock: LockFile,
   testSet: TestSet,
   classNames?: string[],
   hasher?: FileHasher,
+  lockPath?: string,
 ): Promise<{ digest: string }> {
   const where = testSet.root;
   const base = filesBase(testSet.root);
@@ -280,9 +323,21 @@ export async function verifyLock(
   await checkChunk();
 
   const extra: string[] = [];
+  let hint: string | undefined;
   if (lock.format !== testSet.format)
     extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
-  if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
+  const orderDifference =
+    classNames && lock.classNames && testSet.format === 'arrays'
+      ? firstDifference(lock.classNames, classNames)
+      : null;
+  if (orderDifference) {
+    extra.push(
+      `class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`,
+    );
+    hint =
+      `restore the class order of the lock (${listClasses(lock.classNames!)}), or, if the labels were ` +
+      `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
+  } else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
     const counts = classCounts(testSet, classNames);
     const names = [...new Set([...Object.keys(lock.classCounts), ...Object.keys(counts)])];
     const differing = names.filter((n) => (lock.classCounts[n] ?? 0) !== (counts[n] ?? 0));
@@ -294,9 +349,26 @@ export async function verifyLock(
     }
   }
   if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
-    throw new LockMismatchError(added, removed, changed, where, extra);
+    throw new LockMismatchError(added, removed, changed, where, { extra, lockPath, hint });
   }
   return { digest: lock.digest };
+}
+
+/** Where two class lists first differ, for a person; null when they are equal. */
+function firstDifference(locked: string[], current: string[]): string | null {
+  const length = Math.max(locked.length, current.length);
+  for (let k = 0; k < length; k++) {
+    if (locked[k] === current[k]) continue;
+    const show = (name: string | undefined) => (name === undefined ? 'nothing' : `'${name}'`);
+    return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
+  }
+  return null;
+}
+
+/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
+function listClasses(names: string[]): string {
+  if (names.length <= LIST_LIMIT) return names.join(', ');
+  return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
 }
 
 function isSortedByPath(entries: LockEntry[]): boolean {

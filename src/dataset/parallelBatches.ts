@@ -9,13 +9,14 @@
  * is called, after the check.
  */
 import { Worker } from 'node:worker_threads';
-import { EvalgateError, type ExitCode, InputError } from '../errors.js';
+import { EvalgateError, ExitCode, InputError } from '../errors.js';
 import { batchIndices, checkBatchSize, planBatches } from './batches.js';
 import {
   DECODE_WORKER_KIND,
   type DecodeRequest,
   type DecodeResponse,
   type DecodeWorkerData,
+  type SerialisedError,
 } from './decodeWorker.js';
 import { hashTestSetFile } from './lock.js';
 import type { OpenTestSetOptions } from './openTestSet.js';
@@ -83,7 +84,7 @@ export function startDecodePool(
             else entry.resolve(message);
           });
           worker.on('error', (error) => {
-            const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, 3, {
+            const wrapped = new EvalgateError(`a decode worker failed: ${error.message}`, ExitCode.internal, {
               cause: error,
             });
             reject(wrapped);
@@ -91,7 +92,7 @@ export function startDecodePool(
           });
           worker.on('exit', (code) => {
             if (closing) return;
-            const error = new EvalgateError(`a decode worker exited early (code ${code})`, 3);
+            const error = new EvalgateError(`a decode worker exited early (code ${code})`, ExitCode.internal);
             reject(error);
             failAll(error);
           });
@@ -176,8 +177,8 @@ export function startDecodePool(
     batches,
     async close() {
       closing = true;
-      for (const p of pending.values()) p.reject(new Error('decoding stopped'));
-      pending.clear();
+      // Anything asked of the pool from now on fails at once instead of waiting for a stopped worker.
+      failAll(new EvalgateError('the decode workers were stopped (close() was called)', ExitCode.internal));
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
@@ -192,8 +193,19 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function toError(error: { message: string; where?: string; hint?: string; exitCode: number }): Error {
-  return error.exitCode === 2
-    ? new InputError(error.message, { where: error.where, hint: error.hint })
-    : new EvalgateError(error.message, error.exitCode as ExitCode, { where: error.where, hint: error.hint });
+/**
+ * Rebuilds a worker's error on this thread. Evalgate errors keep their class (exit code, where, hint);
+ * anything else stays a plain Error, so describeError frames it as an internal error (exit 3), with
+ * the worker's stack as its own for EVALGATE_DEBUG.
+ */
+export function toError(error: SerialisedError): Error {
+  if (!error.known) {
+    const rebuilt = new Error(error.message);
+    if (error.stack) rebuilt.stack = error.stack;
+    return rebuilt;
+  }
+  const details = { where: error.where, hint: error.hint };
+  return error.exitCode === ExitCode.badInput
+    ? new InputError(error.message, details)
+    : new EvalgateError(error.message, error.exitCode as ExitCode, details);
 }

@@ -13,9 +13,13 @@
  * - a folder whose name is not a class is an error; a class without a folder is allowed (the metrics
  *   report it as absent).
  *
+ * Symbolic links are followed, as ImageFolder does; a link whose target is missing, a link loop (a
+ * folder linking to one of the folders above it), or any other file-system error is an error naming
+ * the path.
+ *
  * Samples are sorted by id (the path relative to the root, '/'-separated) for determinism.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
@@ -32,7 +36,47 @@ export interface ReadImageFolderOptions {
 
 /** Directory test from a readdir entry; symlinks are followed (one stat), as ImageFolder does. */
 function isDirectory(entry: Dirent, path: string): boolean {
-  return entry.isSymbolicLink() ? statSync(path).isDirectory() : entry.isDirectory();
+  if (!entry.isSymbolicLink()) return entry.isDirectory();
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    throw fileSystemError(error, path);
+  }
+}
+
+/** Lists a folder; a file-system error becomes an InputError naming it. */
+function listFolder(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    throw fileSystemError(error, folder);
+  }
+}
+
+/** The canonical path of a folder, to recognise it when a link leads back to it. */
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch (error) {
+    throw fileSystemError(error, folder);
+  }
+}
+
+/** An error of the walk, for a person: what went wrong with `path` and what to do. */
+function fileSystemError(error: unknown, path: string): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const [message, hint] =
+    code === 'ENOENT'
+      ? ['broken symbolic link: its target does not exist', 'remove the link or restore what it points to']
+      : code === 'ELOOP'
+        ? ['symbolic link loop: the link resolves to itself', 'remove the link or point it at a real folder']
+        : code === 'EACCES' || code === 'EPERM'
+          ? ['permission denied while listing the test set', 'make the test set readable by the runner']
+          : [
+              `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
+              'check that the test set is a readable folder',
+            ];
+  return new InputError(message, { where: path, hint, cause: error });
 }
 
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
@@ -47,8 +91,20 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
   const skip = (name: string, abs: string) =>
     isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
 
+  // Canonical paths of the folders from the root down to the one being listed: a link that resolves
+  // to one of them would make the walk go round forever (`cat/loop -> ..`).
+  const ancestors = new Set<string>([realFolder(root)]);
+
   const walk = (folder: string, relative: string, label: number) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const real = realFolder(folder);
+    if (ancestors.has(real)) {
+      throw new InputError('symbolic link loop: this link leads back to a folder that contains it', {
+        where: folder,
+        hint: `remove the link (it resolves to ${real}); a test set must be a tree`,
+      });
+    }
+    ancestors.add(real);
+    for (const entry of listFolder(folder)) {
       const name = entry.name;
       const abs = join(folder, name);
       if (skip(name, abs)) continue;
@@ -64,9 +120,10 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
         });
       }
     }
+    ancestors.delete(real);
   };
 
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
+  for (const entry of listFolder(root)) {
     const name = entry.name;
     const abs = join(root, name);
     if (skip(name, abs)) continue;

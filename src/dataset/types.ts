@@ -92,6 +92,11 @@ export interface LockFile {
   /** Manifest file (relative to the test-set root) when format is `manifest`. */
   manifest?: string;
   files: LockEntry[];
+  /**
+   * The class list in model-output order, as locked. Array test sets store labels as indices into it,
+   * so `verifyLock` refuses another order. Written by every lock; absent in locks made before it was.
+   */
+  classNames?: string[];
   /** Class name -> number of samples. */
   classCounts: Record<string, number>;
   samples: number;

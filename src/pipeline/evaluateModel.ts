@@ -51,6 +51,18 @@ export interface EvaluateOptions {
   decodeWorkers?: { script: string | URL; count?: number };
   /** onnxruntime intra-op threads (default: onnxruntime's own, all cores). */
   intraOpThreads?: number;
+  /**
+   * Called once the test set is verified, before the model runs: an adapter can refuse a baseline
+   * made on other data here, instead of after a long evaluation.
+   */
+  onTestSetVerified?: (testSet: VerifiedTestSet) => void;
+}
+
+/** The identity of the verified test set, as it will appear in the report. */
+export interface VerifiedTestSet {
+  digest: string;
+  size: number;
+  classNames: string[];
 }
 
 /**
@@ -90,8 +102,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   });
 
   // The lock is verified before anything is decoded or run: numbers from changed data are lies.
-  const lockPath =
-    config.testSet.lock === null ? undefined : (config.testSet.lock ?? defaultLockPath(testSetArtifact.path));
+  const lockPath = resolveLockPath(config, testSetArtifact.path);
   const testSetSource = {
     root: testSetArtifact.path,
     manifest: config.testSet.manifest,
@@ -101,20 +112,30 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   const testSet = await openTestSet(testSetSource);
   // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
   // until the batches are asked for, after it.
-  const workerCount = options.decodeWorkers
-    ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
-    : 0;
-  const pool = options.decodeWorkers
-    ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
-    : null;
+  // Array test sets are in memory already and cheap to "decode": workers would each load a copy.
+  const workerCount =
+    options.decodeWorkers && testSet.sampleFile
+      ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
+      : 0;
+  const pool =
+    options.decodeWorkers && workerCount > 0
+      ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
+      : null;
   let session: ModelSession | null = null;
   try {
-    const { digest, locked } = await checkLock(lockPath, testSet, config.classes, pool?.hashFiles);
+    const { digest, locked } = await checkLock(
+      lockPath,
+      config.testSet.source.kind === 'url' && config.testSet.lock !== null,
+      testSet,
+      config.classes,
+      pool?.hashFiles,
+    );
     if (!locked) {
       warnings.push(
         'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
       );
     }
+    options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
 
     const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
     const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
@@ -148,8 +169,11 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       totalSeconds: (now() - started) / 1000,
     });
   } finally {
-    await session?.close();
-    await pool?.close();
+    try {
+      await session?.close();
+    } finally {
+      await pool?.close();
+    }
   }
 }
 
@@ -364,43 +388,78 @@ export function resolveTopK(configured: number | null, numClasses: number): numb
   return numClasses >= 5 ? 5 : 0;
 }
 
+/**
+ * The lock to check: the configured one, else the default inside the test set; none for
+ * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
+ */
+function resolveLockPath(config: EvalConfig, testSetRoot: string): string | undefined {
+  if (config.testSet.lock === null) return undefined;
+  if (config.testSet.lock !== undefined) return config.testSet.lock;
+  return config.testSet.source.kind === 'url' ? undefined : defaultLockPath(testSetRoot);
+}
+
 async function checkLock(
   lockPath: string | undefined,
+  pinned: boolean,
   testSet: TestSet,
   classNames: string[],
   hasher: FileHasher | undefined,
 ): Promise<{ digest: string; locked: boolean }> {
-  if (lockPath === undefined) return { digest: await computeDigest(testSet), locked: false };
-  const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher);
+  if (lockPath === undefined) {
+    // A download pinned by sha256 is as fixed as a locked folder.
+    return { digest: await computeDigest(testSet), locked: pinned };
+  }
+  const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher, lockPath);
   return { digest, locked: true };
 }
 
 function resolvePreprocess(config: EvalConfig, session: ModelSession, testSet: TestSet): PreprocessOptions {
   const layout = config.preprocess.layout;
   const shape = session.sampleShape;
+  const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
   let channels: number;
   if (testSet.featureLength !== undefined || layout === 'flat') {
     // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
     channels = config.preprocess.color === 'gray' ? 1 : 3;
   } else if (shape.length !== 3) {
     throw new InputError(
-      `the model input '${session.input.name}' has per-sample shape [${shape.join(', ')}], which is not an image layout; preprocess.layout is ${layout}`,
+      `the model input '${session.input.name}' is ${modelShape}, which is not an image layout, but preprocess.layout is ${layout}`,
       { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' },
     );
   } else {
-    const modelChannels = layout === 'NCHW' ? shape[0] : shape[2];
+    const [first, , last] = shape;
+    const modelChannels = layout === 'NCHW' ? first : last;
+    const otherLayout = layout === 'NCHW' ? 'NHWC' : 'NCHW';
+    const otherChannels = layout === 'NCHW' ? last : first;
+    // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
+    // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
+    if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
+      throw new InputError(
+        `the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
+          `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`,
+        { where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` },
+      );
+    }
     channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
   }
   return { ...config.preprocess, channels };
 }
 
+function isChannelCount(n: number): boolean {
+  return n === 1 || n === 3;
+}
+
 function nameNonFiniteSamples(error: NonFiniteOutputError, indices: number[], testSet: TestSet): InputError {
   const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
   const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-  return new InputError(`the model produced NaN or infinite outputs for ${ids.length} sample(s): ${shown}`, {
-    where: 'model',
-    hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
-  });
+  return new InputError(
+    `the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+      `(${shown}); evaluation stopped at the first such batch`,
+    {
+      where: 'model',
+      hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
+    },
+  );
 }
 
 async function describeModel(

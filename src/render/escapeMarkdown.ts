@@ -1,7 +1,7 @@
 /**
  * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
  * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, no links.
+ * render as those characters: no tags, no broken table cells, no mentions, references or links.
  */
 import { printableName } from '../compare/messageText.js';
 
@@ -18,16 +18,37 @@ export function truncate(text: string, max: number): string {
   return `${points.slice(0, max - 1).join('')}…`;
 }
 
+/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
+const ZWSP = '\u200b';
+
 /**
- * `text` as inert inline markdown, safe inside a table cell: control characters become visible
- * escapes (`\n`), HTML specials become entities, markdown punctuation is backslash-escaped, and
- * `@` gets a zero-width space so it cannot mention a user or team. Cut to `max` code points first.
+ * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
+ * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
+ * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
+ * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
+ * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
+ */
+function breakAutolinks(text: string): string {
+  return text
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+    .replace(/#(?=\d)/g, `#${ZWSP}`)
+    .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
+    .replace(/@/g, `@${ZWSP}`);
+}
+
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
+ * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
+ * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
+ * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
  */
 export function escapeMarkdown(text: string, max = Number.POSITIVE_INFINITY): string {
-  return truncate(printableName(text), max)
-    .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!)
-    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-    .replace(/@/g, '@\u200b');
+  return breakAutolinks(
+    truncate(printableName(text), max)
+      .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!)
+      .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`),
+  );
 }
 
 /** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */

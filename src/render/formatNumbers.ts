@@ -1,17 +1,26 @@
 /** Number formatting shared by the markdown and terminal renderers. */
 import type { MetricScale } from '../compare/compare.js';
 
-/** Shown where a figure is undefined (absent class, no baseline). */
+/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 export const NONE = '—';
+
+/**
+ * Whether `value` is a finite number. Every formatter checks this first and shows anything else
+ * as NONE: report fields typed as numbers come from a file that may have been edited, and their
+ * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
+ */
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
 
 /** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
 export function formatRate(value: number | null): string {
-  return value === null ? NONE : `${(value * 100).toFixed(1)}%`;
+  return !isFiniteNumber(value) ? NONE : `${(value * 100).toFixed(1)}%`;
 }
 
 /** A correlation in [-1, 1] with three decimals, with a true minus sign. */
 export function formatCorrelation(value: number | null): string {
-  return value === null ? NONE : withMinus(value.toFixed(3));
+  return !isFiniteNumber(value) ? NONE : withMinus(value.toFixed(3));
 }
 
 export function formatMetric(value: number | null, scale: MetricScale): string {
@@ -28,7 +37,7 @@ function withMinus(text: string): string {
  * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
  */
 export function formatChange(delta: number | null, scale: MetricScale, arrows = true): string {
-  if (delta === null) return NONE;
+  if (!isFiniteNumber(delta)) return NONE;
   const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
   const digits = scale === 'rate' ? 2 : 3;
   const unit = scale === 'rate' ? ' pp' : '';
@@ -44,6 +53,7 @@ export function formatChange(delta: number | null, scale: MetricScale, arrows = 
 
 /** Bytes in binary units: 187392 -> "183.0 KiB". */
 export function formatBytes(bytes: number): string {
+  if (!isFiniteNumber(bytes)) return NONE;
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
@@ -54,7 +64,13 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Integer with thousands separators, locale-independent: 10000 -> "10,000". */
+/**
+ * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
+ * the integer part only (a fractional count, which no report should hold, keeps its decimals).
+ */
 export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (!isFiniteNumber(n)) return NONE;
+  const [whole, fraction] = String(n).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }

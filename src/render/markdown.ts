@@ -13,6 +13,8 @@ import { type ClassRow, classRows } from './classRows.js';
 import { renderConfusionSection } from './confusionSection.js';
 import { digestCode, escapeMarkdown, safeUrl, truncate } from './escapeMarkdown.js';
 import { formatBytes, formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
+import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
+import { warningsToShow } from './reportWarnings.js';
 
 /**
  * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
@@ -118,20 +120,29 @@ function quoted(names: string[]): string {
 function renderHeadline(input: CommentInput, rows: ClassRow[]): string {
   const { verdict, candidate, baseline } = input;
   const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-  const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
-  const failed = verdict.failures.length;
+  const counts = countGates(verdict);
+  // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+  const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
   const lines: string[] = [];
 
   if (verdict.passed) {
     lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-    lines.push(
-      verdict.comparedWithBaseline
-        ? `All ${formatCount(evaluated)} gates passed against the baseline.`
-        : 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.',
-    );
+    if (!verdict.comparedWithBaseline) {
+      lines.push(
+        'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.',
+      );
+    } else if (unchecked === '') {
+      lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
+    } else {
+      lines.push(
+        `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
+          '(no test samples, reported as a warning): it was not checked.',
+      );
+    }
   } else {
     lines.push(
-      `## ❌ ${title}: failed, ${formatCount(failed)} of ${formatCount(evaluated)} ${evaluated === 1 ? 'gate' : 'gates'} failed`,
+      `## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+        (unchecked === '' ? '' : `, ${unchecked}`),
     );
     const reasons: string[] = [];
     const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
@@ -201,11 +212,13 @@ function renderNotes(input: CommentInput): string {
   if (notes.length > listed.length) {
     items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
   }
-  const warnings = candidate.warnings.slice(0, MAX_LISTED_WARNINGS);
+  // The unlocked test set is stated above; the report's own warning about it is not repeated.
+  const allWarnings = warningsToShow(candidate);
+  const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
   for (const warning of warnings) items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-  if (candidate.warnings.length > warnings.length) {
+  if (allWarnings.length > warnings.length) {
     items.push(
-      `- ⚠️ … and ${formatCount(candidate.warnings.length - warnings.length)} more warnings in the full report`,
+      `- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`,
     );
   }
   if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
@@ -220,7 +233,10 @@ function renderNotes(input: CommentInput): string {
 
 function renderSummary(candidate: Report, comparison: Comparison | null): string {
   if (comparison === null) {
-    const rows = headlineMetrics(candidate).map((m) => [m.label, formatMetric(m.value, m.scale)]);
+    const rows = headlineMetrics(candidate).map((m) => [
+      escapeMarkdown(m.label),
+      formatMetric(m.value, m.scale),
+    ]);
     return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join(
       '\n',
     );
@@ -228,7 +244,7 @@ function renderSummary(candidate: Report, comparison: Comparison | null): string
   const rows = comparison.metrics.map((m) => {
     const scale = metricScale(m.metric);
     return [
-      m.label,
+      escapeMarkdown(m.label),
       formatMetric(m.baseline, scale),
       formatMetric(m.candidate, scale),
       formatChange(m.delta, scale),

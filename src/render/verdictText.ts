@@ -11,6 +11,8 @@ import type { Report } from '../report/types.js';
 import { classRows } from './classRows.js';
 import { truncate } from './escapeMarkdown.js';
 import { formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
+import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
+import { warningsToShow } from './reportWarnings.js';
 
 const MAX_LISTED_FAILURES = 20;
 const MAX_TABLE_ROWS = 10;
@@ -22,17 +24,24 @@ export function renderVerdictText(
   comparison: Comparison | null,
 ): string {
   const lines: string[] = [];
-  const evaluated = verdict.gates.filter((g) => g.status !== 'skipped').length;
+  const counts = countGates(verdict);
+  // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+  const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
   if (verdict.passed) {
-    lines.push(
-      verdict.comparedWithBaseline
-        ? `evalgate: PASSED - all ${formatCount(evaluated)} gates passed against the baseline`
-        : 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline',
-    );
+    if (!verdict.comparedWithBaseline) {
+      lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
+    } else if (unchecked === '') {
+      lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
+    } else {
+      lines.push(
+        `evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
+          `${unchecked} (warning)`,
+      );
+    }
   } else {
     lines.push(
-      `evalgate: FAILED - ${formatCount(verdict.failures.length)} of ${formatCount(evaluated)} ` +
-        `${evaluated === 1 ? 'gate' : 'gates'} failed`,
+      `evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
+        `${gatesWord(counts.checked)} failed${unchecked}`,
     );
   }
 
@@ -46,8 +55,14 @@ export function renderVerdictText(
   }
   const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
   for (const note of notes.slice(0, MAX_LISTED_FAILURES)) lines.push(`  note: ${printableName(note)}`);
-  if (!candidate.testSet.locked) lines.push('  warning: the test set is not locked (lock: none)');
-  for (const warning of candidate.warnings) lines.push(`  warning: ${printableName(warning)}`);
+  // Said once: this line from testSet.locked, and not the report's own warning about the same thing.
+  if (!candidate.testSet.locked) {
+    lines.push(
+      '  warning: the test set is not locked (lock: none): nothing guarantees it is the data the baseline used; ' +
+        'run `evalgate lock` and commit the lock file',
+    );
+  }
+  for (const warning of warningsToShow(candidate)) lines.push(`  warning: ${printableName(warning)}`);
 
   const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
   if (regressed.length > 0) {
@@ -75,7 +90,7 @@ export function renderVerdictText(
     for (const m of comparison.metrics) {
       const scale = metricScale(m.metric);
       lines.push(
-        `  ${m.label}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
+        `  ${printableName(m.label)}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
           `${formatChange(m.delta, scale, false)})`,
       );
     }
@@ -85,7 +100,9 @@ export function renderVerdictText(
       );
     }
   } else {
-    for (const m of headlineMetrics(candidate)) lines.push(`  ${m.label}: ${formatMetric(m.value, m.scale)}`);
+    for (const m of headlineMetrics(candidate)) {
+      lines.push(`  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -97,8 +97,9 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
     return await ort.InferenceSession.create(modelPath, {
       executionProviders,
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      // 3 = errors only: onnxruntime's warnings (e.g. unused initializers) are not the user's business.
-      logSeverityLevel: 3,
+      // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
+      // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
+      logSeverityLevel: 4,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -351,7 +352,22 @@ class OnnxModelSession implements ModelSession {
     if (type === 'float16') tensor = new this.ort.Tensor('float16', encodeFloat16(rows), dims);
     else if (type === 'float64') tensor = new this.ort.Tensor('float64', Float64Array.from(rows), dims);
     else tensor = new this.ort.Tensor('float32', rows, dims);
-    const results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+    let results: Awaited<ReturnType<OrtSession['run']>>;
+    try {
+      results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+    } catch (error) {
+      // Usually a shape the model's graph cannot take (its declared input left H and W open).
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new InputError(
+        `onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
+          `(the model declares ${describeShape(this.input.shape)}): ${reason}`,
+        {
+          where: 'preprocess',
+          hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
+          cause: error,
+        },
+      );
+    }
     const out = results[this.output.name] as OrtTensor;
     try {
       const perSample = out.dims.length > 0 && out.dims[0] === fed ? product(out.dims.slice(1)) : -1;

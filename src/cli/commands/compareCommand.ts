@@ -1,5 +1,4 @@
 /** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GatesConfig } from '../../compare/types.js';
 import { loadConfig } from '../../config/loadConfig.js';
@@ -8,6 +7,7 @@ import { judgeReport } from '../../pipeline/judgeReport.js';
 import { renderVerdictText } from '../../render/verdictText.js';
 import { readReport } from '../../report/reportFile.js';
 import { parseCommandArgs, parseFraction } from '../args.js';
+import { prepareOutputDir, verdictJson, writeOutputFile } from '../../pipeline/outputFiles.js';
 import type { CommandContext } from './context.js';
 
 export const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
@@ -50,6 +50,8 @@ export async function compareCommand(argv: string[], context: CommandContext): P
   const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
   if (maxDrop !== undefined) gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
 
+  const outDir = values.out ? path.resolve(context.cwd, values.out) : null;
+  if (outDir) prepareOutputDir(outDir);
   const baseline = await readReport(baselinePath, 'baseline');
   const candidate = await readReport(candidatePath, 'candidate');
   const judgement = judgeReport({
@@ -59,13 +61,11 @@ export async function compareCommand(argv: string[], context: CommandContext): P
     gates,
   });
   context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
-  if (values.out) {
-    const outDir = path.resolve(context.cwd, values.out);
-    await mkdir(outDir, { recursive: true });
-    await writeFile(path.join(outDir, 'comment.md'), judgement.comment);
-    await writeFile(
+  if (outDir) {
+    await writeOutputFile(path.join(outDir, 'comment.md'), judgement.comment);
+    await writeOutputFile(
       path.join(outDir, 'verdict.json'),
-      `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`,
+      verdictJson(judgement.verdict, judgement.comparison),
     );
   }
   return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;

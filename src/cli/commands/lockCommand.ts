@@ -1,5 +1,5 @@
 /** `evalgate lock`: hash every file of a test set and write its lock file. */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/loadConfig.js';
 import { createLock, writeLock } from '../../dataset/lock.js';
@@ -74,12 +74,13 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
       });
     }
     root = path.resolve(context.cwd, positionals[0]);
+    checkTestSetPath(root);
     classNames = values.classes ? splitClasses(values.classes) : inferClassesFromFolders(root, manifest);
   }
 
   const target = lockPath ?? defaultLockPath(root);
   const testSet = await openTestSet({ root, manifest, classNames, lockPath: target });
-  const lock = await createLock(testSet, classNames, `evalgate ${TOOL_VERSION}`);
+  const lock = await createLock(testSet, classNames, TOOL_VERSION);
   await writeLock(target, lock);
   context.stdout(
     `locked ${lock.samples} samples in ${lock.files.length} files (${classNames.length} classes)\n` +
@@ -98,6 +99,27 @@ function splitClasses(value: string): string[] {
   return names;
 }
 
+/** A test set given on the command line is a folder or an .npz file, and it exists. */
+function checkTestSetPath(root: string): void {
+  let info: Stats;
+  try {
+    info = statSync(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'test set not found' : `cannot read the test set (${code})`, {
+      where: root,
+      hint: 'give the test-set folder (one sub-folder per class, a manifest, or x.npy/y.npy) or an .npz file',
+      cause: error,
+    });
+  }
+  if (info.isFile() && !/\.npz$/i.test(root)) {
+    throw new InputError('not a test set: this is a file, not a folder or an .npz archive', {
+      where: root,
+      hint: 'give the folder that holds the test set (for a manifest: the folder, with --manifest <file>)',
+    });
+  }
+}
+
 /** Class folders of an image-folder test set, sorted (torchvision's ImageFolder order). */
 function inferClassesFromFolders(root: string, manifest: string | undefined): string[] {
   if (manifest || /\.npz$/i.test(root)) {
@@ -108,15 +130,19 @@ function inferClassesFromFolders(root: string, manifest: string | undefined): st
       },
     );
   }
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(root);
-  } catch {
-    throw new InputError(`test set not found: ${root}`, { where: root });
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'test set not found' : `cannot list the test set (${code})`, {
+      where: root,
+      cause: error,
+    });
   }
-  const folders = entries.filter(
-    (name) => !name.startsWith('.') && statSync(path.join(root, name)).isDirectory(),
-  );
+  const folders = entries
+    .filter((entry) => !entry.name.startsWith('.') && isFolder(entry, path.join(root, entry.name)))
+    .map((entry) => entry.name);
   if (folders.length === 0) {
     throw new InputError('no class folders found: an image-folder test set has one sub-folder per class', {
       where: root,
@@ -124,4 +150,20 @@ function inferClassesFromFolders(root: string, manifest: string | undefined): st
     });
   }
   return folders.sort();
+}
+
+/** A folder, or a link to one; a broken link is an error naming it (the reader would refuse it too). */
+function isFolder(entry: Dirent, entryPath: string): boolean {
+  if (!entry.isSymbolicLink()) return entry.isDirectory();
+  try {
+    return statSync(entryPath).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT'
+        ? 'broken symbolic link: its target does not exist'
+        : `cannot follow the symbolic link (${code})`,
+      { where: entryPath, hint: 'remove the link or restore what it points to', cause: error },
+    );
+  }
 }

@@ -1,16 +1,17 @@
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../config/loadConfig.js';
 import type { ExecutionProvider } from '../../runtime/types.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { evaluateModel } from '../../pipeline/evaluateModel.js';
 import { judgeReport } from '../../pipeline/judgeReport.js';
+import { loadBaseline } from '../../pipeline/loadBaseline.js';
+import { assertComparableTestSet } from '../../compare/testSetCompatibility.js';
+import { prepareOutputDir, verdictJson, writeOutputFile } from '../../pipeline/outputFiles.js';
 import { renderVerdictText } from '../../render/verdictText.js';
-import { readReport, writeReport } from '../../report/reportFile.js';
 import type { Report } from '../../report/types.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { MAX_BATCH_SIZE } from '../../config/schema.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from './context.js';
 
@@ -71,24 +72,13 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     model: fromCwd(values.model),
     testSet: fromCwd(values['test-set']),
     baseline: values['no-baseline'] ? null : fromCwd(values.baseline),
-    batchSize: parsePositiveInt(values['batch-size'], 'batch-size'),
+    batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
     device: device as ExecutionProvider | undefined,
   });
 
-  // Read the baseline before the (long) evaluation, so a bad path fails in a second, not a minute.
-  let baseline: Report | null = null;
-  let baselineSource: string | undefined;
-  const notes: string[] = [];
-  if (config.baselineReport) {
-    baselineSource = path.relative(context.cwd, config.baselineReport) || config.baselineReport;
-    if (values.baseline || existsSync(config.baselineReport)) {
-      baseline = await readReport(config.baselineReport, 'baseline');
-    } else {
-      notes.push(
-        `The configured baseline ${baselineSource} does not exist yet: this run sets the first baseline.`,
-      );
-    }
-  }
+  const outDir = path.resolve(context.cwd, values.out ?? 'evalgate-output');
+  prepareOutputDir(outDir);
+  const baseline = await loadBaseline(config, context.cwd);
 
   const progress = createProgress('evaluating', context.stderrStream);
   let report: Report;
@@ -97,33 +87,32 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
       onnxruntimePath: values['onnxruntime-path'],
       decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
       onProgress: (done, total) => progress.update(done, total),
+      // A baseline made on other data is refused before the model runs, not after.
+      onTestSetVerified: (testSet) => {
+        if (baseline.report) assertComparableTestSet(baseline.report, testSet, baseline.source!);
+      },
     });
   } finally {
     progress.done();
   }
   const judgement = judgeReport({
     candidate: report,
-    baseline,
-    baselineSource,
+    baseline: baseline.report,
+    baselineSource: baseline.source,
     gates: config.gates,
     title: values.title,
   });
-  judgement.verdict.notes.unshift(...notes);
 
-  const outDir = path.resolve(context.cwd, values.out ?? 'evalgate-output');
-  await mkdir(outDir, { recursive: true });
   const reportPath = path.join(outDir, 'report.json');
   const commentPath = path.join(outDir, 'comment.md');
-  const verdictPath = path.join(outDir, 'verdict.json');
-  await writeReport(reportPath, report);
-  await writeFile(commentPath, judgement.comment);
-  await writeFile(
-    verdictPath,
-    `${JSON.stringify({ ...judgement.verdict, comparison: judgement.comparison }, null, 1)}\n`,
+  await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+  await writeOutputFile(commentPath, judgement.comment);
+  await writeOutputFile(
+    path.join(outDir, 'verdict.json'),
+    verdictJson(judgement.verdict, judgement.comparison),
   );
 
   context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
-  for (const note of judgement.verdict.notes) context.stdout(`note: ${note}`);
   context.stdout(`report:  ${path.relative(context.cwd, reportPath) || reportPath}`);
   context.stdout(`comment: ${path.relative(context.cwd, commentPath) || commentPath}`);
   return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
