@@ -33169,7 +33169,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1139:
+/***/ 2757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36462,7 +36462,8 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
     const fallback = configFile ?? 'flags';
     const at = locate ?? (() => fallback);
     const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
-    const cwd = process.cwd();
+    // Flags are paths as typed: relative to where the command ran, not to the config file.
+    const cwd = overrides.cwd ?? process.cwd();
     const modelSource = overrides.model
         ? sourceFromFlag(overrides.model, cwd)
         : artifactSource(raw.model, 'model', at, fromBase);
@@ -36557,8 +36558,9 @@ function artifactSource(section, name, at, fromBase) {
 }
 function sourceFromFlag(value, cwd) {
     if (/^[a-z]+:\/\//i.test(value)) {
-        throw new errors/* InputError */.dz(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
+        throw new errors/* InputError */.dz(`'${value}' is a URL; a flag takes a local path`, {
             where: value,
+            hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
         });
     }
     return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
@@ -36624,19 +36626,2794 @@ function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
+/**
+ * The data half of comparability, checkable before a run: the baseline must have been made on the
+ * same locked test set (root digest) with the same class list (names and order).
+ */
+
+/** How many differing class names a message lists before summarising the rest. */
+const MAX_NAMED_CLASSES = 5;
+const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
+    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
+function assertComparableTestSet(baseline, testSet, baselineSource) {
+    if (baseline.testSet.digest !== testSet.digest) {
+        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
+            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
+            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
+    if (classProblem !== null) {
+        throw new errors/* InputError */.dz(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
+            'per-class results are only comparable when both runs use the same classes in the same order', {
+            where: baselineSource,
+            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
+        });
+    }
+}
+/**
+ * Names what differs between two class lists, or returns null when they are identical:
+ * classes only in the baseline, classes only in the candidate, and otherwise the first position
+ * where the order differs.
+ */
+function describeClassListDifference(baseline, candidate) {
+    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
+        return null;
+    const inCandidate = new Set(candidate);
+    const inBaseline = new Set(baseline);
+    const missing = baseline.filter((name) => !inCandidate.has(name));
+    const added = candidate.filter((name) => !inBaseline.has(name));
+    const parts = [];
+    if (missing.length > 0)
+        parts.push(`${namedList(missing)} only in the baseline`);
+    if (added.length > 0)
+        parts.push(`${namedList(added)} only in this run`);
+    if (parts.length > 0) {
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
+    }
+    if (baseline.length !== candidate.length) {
+        // Same names, different counts: one side lists a class twice.
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
+    }
+    const first = baseline.findIndex((name, i) => name !== candidate[i]);
+    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
+        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
+}
+function namedList(names) {
+    const shown = names
+        .slice(0, MAX_NAMED_CLASSES)
+        .map((name) => JSON.stringify(name))
+        .join(', ');
+    const rest = names.length - MAX_NAMED_CLASSES;
+    const noun = names.length === 1 ? 'class' : 'classes';
+    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs + 1 modules
-var esm = __nccwpck_require__(1776);
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
+
+var esm_require = (0,external_module_namespaceObject.createRequire)('/');
+// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
+// https://tools.ietf.org/html/rfc1951
+// You may also wish to take a look at the guide I made about this program:
+// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
+// Some of the following code is similar to that of UZIP.js:
+// https://github.com/photopea/UZIP.js
+// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
+// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
+// is better for memory in most engines (I *think*).
+var _a;
+// Mediocre shim
+var Worker;
+var isMarkedAsUntransferable;
+var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
+try {
+    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
+}
+catch (e) {
+}
+var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
+    var done = false;
+    var w = new Worker(c + workerAdd, { eval: true })
+        .on('error', function (e) { return cb(e, null); })
+        .on('message', function (m) { return cb(null, m); })
+        .on('exit', function (c) {
+        if (c && !done)
+            cb(new Error('exited with code ' + c), null);
+    });
+    if (isMarkedAsUntransferable)
+        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
+    w.postMessage(msg, transfer);
+    w.terminate = function () {
+        done = true;
+        return Worker.prototype.terminate.call(w);
+    };
+    return w;
+} : function (_, __, ___, ____, cb) {
+    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
+    var NOP = function () { };
+    return {
+        terminate: NOP,
+        postMessage: NOP
+    };
+}));
+
+// aliases for shorter compressed code (most minifers don't do this)
+var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
+// fixed length extra bits
+var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
+// fixed distance extra bits
+var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
+// code length index map
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+// get base, reverse index map from extra bits
+var freb = function (eb, start) {
+    var b = new u16(31);
+    for (var i = 0; i < 31; ++i) {
+        b[i] = start += 1 << eb[i - 1];
+    }
+    // numbers here are at max 18 bits
+    var r = new i32(b[30]);
+    for (var i = 1; i < 30; ++i) {
+        for (var j = b[i]; j < b[i + 1]; ++j) {
+            r[j] = ((j - b[i]) << 5) | i;
+        }
+    }
+    return { b: b, r: r };
+};
+var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
+// we can ignore the fact that the other numbers are wrong; they never happen anyway
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
+// map of value to reverse (assuming 16 bits)
+var rev = new u16(32768);
+for (var i = 0; i < 32768; ++i) {
+    // reverse table algorithm from SO
+    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
+    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
+    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
+    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
+}
+// create huffman tree from u8 "map": index -> code length for code index
+// mb (max bits) must be at most 15
+// TODO: optimize/split up?
+var hMap = (function (cd, mb, r) {
+    var s = cd.length;
+    // index
+    var i = 0;
+    // u16 "map": index -> # of codes with bit length = index
+    var l = new u16(mb);
+    // length of cd must be 288 (total # of codes)
+    for (; i < s; ++i) {
+        if (cd[i])
+            ++l[cd[i] - 1];
+    }
+    // u16 "map": index -> minimum code for bit length = index
+    var le = new u16(mb);
+    for (i = 1; i < mb; ++i) {
+        le[i] = (le[i - 1] + l[i - 1]) << 1;
+    }
+    var co;
+    if (r) {
+        // u16 "map": index -> number of actual bits, symbol for code
+        co = new u16(1 << mb);
+        // bits to remove for reverser
+        var rvb = 15 - mb;
+        for (i = 0; i < s; ++i) {
+            // ignore 0 lengths
+            if (cd[i]) {
+                // num encoding both symbol and bits read
+                var sv = (i << 4) | cd[i];
+                // free bits
+                var r_1 = mb - cd[i];
+                // start value
+                var v = le[cd[i] - 1]++ << r_1;
+                // m is end value
+                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
+                    // every 16 bit value starting with the code yields the same result
+                    co[rev[v] >> rvb] = sv;
+                }
+            }
+        }
+    }
+    else {
+        co = new u16(s);
+        for (i = 0; i < s; ++i) {
+            if (cd[i]) {
+                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
+            }
+        }
+    }
+    return co;
+});
+// fixed length tree
+var flt = new u8(288);
+for (var i = 0; i < 144; ++i)
+    flt[i] = 8;
+for (var i = 144; i < 256; ++i)
+    flt[i] = 9;
+for (var i = 256; i < 280; ++i)
+    flt[i] = 7;
+for (var i = 280; i < 288; ++i)
+    flt[i] = 8;
+// fixed distance tree
+var fdt = new u8(32);
+for (var i = 0; i < 32; ++i)
+    fdt[i] = 5;
+// fixed length map
+var flm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(flt, 9, 0))), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
+// fixed distance map
+var fdm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(fdt, 5, 0))), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
+// find max of array
+var max = function (a) {
+    var m = a[0];
+    for (var i = 1; i < a.length; ++i) {
+        if (a[i] > m)
+            m = a[i];
+    }
+    return m;
+};
+// read d, starting at bit p and mask with m
+var bits = function (d, p, m) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
+};
+// read d, starting at bit p continuing for at least 16 bits
+var bits16 = function (d, p) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
+};
+// get end of byte
+var shft = function (p) { return ((p + 7) / 8) | 0; };
+// typed array slice - allows garbage collector to free original reference,
+// while being more compatible than .slice
+var slc = function (v, s, e) {
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    // can't use .constructor in case user-supplied
+    return new u8(v.subarray(s, e));
+};
+/**
+ * Codes for errors generated within this library
+ */
+var FlateErrorCode = {
+    UnexpectedEOF: 0,
+    InvalidBlockType: 1,
+    InvalidLengthLiteral: 2,
+    InvalidDistance: 3,
+    StreamFinished: 4,
+    NoStreamHandler: 5,
+    InvalidHeader: 6,
+    NoCallback: 7,
+    InvalidUTF8: 8,
+    ExtraFieldTooLong: 9,
+    InvalidDate: 10,
+    FilenameTooLong: 11,
+    StreamFinishing: 12,
+    InvalidZipData: 13,
+    UnknownCompressionMethod: 14
+};
+// error codes
+var ec = [
+    'unexpected EOF',
+    'invalid block type',
+    'invalid length/literal',
+    'invalid distance',
+    'stream finished',
+    'no stream handler',
+    , // determined by compression function
+    'no callback',
+    'invalid UTF-8 data',
+    'extra field too long',
+    'date not in range 1980-2099',
+    'filename too long',
+    'stream finishing',
+    'invalid zip data'
+    // determined by unknown compression method
+];
+;
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+// expands raw DEFLATE data
+var inflt = function (dat, st, buf, dict) {
+    // source length       dict length
+    var sl = dat.length, dl = dict ? dict.length : 0;
+    if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+    var noBuf = !buf;
+    // have to estimate size
+    var resize = noBuf || st.i != 2;
+    // no state
+    var noSt = st.i;
+    // Assumes roughly 33% compression ratio average
+    if (noBuf)
+        buf = new u8(sl * 3);
+    // ensure buffer can fit at least l elements
+    var cbuf = function (l) {
+        var bl = buf.length;
+        // need to increase size to fit
+        if (l > bl) {
+            // Double or set to necessary, whichever is greater
+            var nbuf = new u8(Math.max(bl * 2, l));
+            nbuf.set(buf);
+            buf = nbuf;
+        }
+    };
+    //  last chunk         bitpos           bytes
+    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+    // total bits
+    var tbts = sl * 8;
+    do {
+        if (!lm) {
+            // BFINAL - this is only 1 when last chunk is next
+            final = bits(dat, pos, 1);
+            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
+            var type = bits(dat, pos + 1, 3);
+            pos += 3;
+            if (!type) {
+                // go to end of byte boundary
+                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
+                if (t > sl) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                // ensure size
+                if (resize)
+                    cbuf(bt + l);
+                // Copy over uncompressed data
+                buf.set(dat.subarray(s, t), bt);
+                // Get new bitpos, update byte count
+                st.b = bt += l, st.p = pos = t * 8, st.f = final;
+                continue;
+            }
+            else if (type == 1)
+                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+            else if (type == 2) {
+                //  literal                            lengths
+                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+                var tl = hLit + bits(dat, pos + 5, 31) + 1;
+                pos += 14;
+                // length+distance tree
+                var ldt = new u8(tl);
+                // code length tree
+                var clt = new u8(19);
+                for (var i = 0; i < hcLen; ++i) {
+                    // use index map to get real code
+                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
+                }
+                pos += hcLen * 3;
+                // code lengths bits
+                var clb = max(clt), clbmsk = (1 << clb) - 1;
+                // code lengths map
+                var clm = hMap(clt, clb, 1);
+                for (var i = 0; i < tl;) {
+                    var r = clm[bits(dat, pos, clbmsk)];
+                    // bits read
+                    pos += r & 15;
+                    // symbol
+                    var s = r >> 4;
+                    // code length to copy
+                    if (s < 16) {
+                        ldt[i++] = s;
+                    }
+                    else {
+                        //  copy   count
+                        var c = 0, n = 0;
+                        if (s == 16)
+                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
+                        else if (s == 17)
+                            n = 3 + bits(dat, pos, 7), pos += 3;
+                        else if (s == 18)
+                            n = 11 + bits(dat, pos, 127), pos += 7;
+                        while (n--)
+                            ldt[i++] = c;
+                    }
+                }
+                //    length tree                 distance tree
+                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+                // max length bits
+                lbt = max(lt);
+                // max dist bits
+                dbt = max(dt);
+                lm = hMap(lt, lbt, 1);
+                dm = hMap(dt, dbt, 1);
+            }
+            else
+                err(1);
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+        }
+        // Make sure the buffer can hold this + the largest possible addition
+        // Maximum chunk size (practically, theoretically infinite) is 2^17
+        if (resize)
+            cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (;; lpos = pos) {
+            // bits read, code
+            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
+            pos += c & 15;
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+            if (!c)
+                err(2);
+            if (sym < 256)
+                buf[bt++] = sym;
+            else if (sym == 256) {
+                lpos = pos, lm = null;
+                break;
+            }
+            else {
+                var add = sym - 254;
+                // no extra bits needed if less
+                if (sym > 264) {
+                    // index
+                    var i = sym - 257, b = fleb[i];
+                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
+                    pos += b;
+                }
+                // dist
+                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+                if (!d)
+                    err(3);
+                pos += d & 15;
+                var dt = fd[dsym];
+                if (dsym > 3) {
+                    var b = fdeb[dsym];
+                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+                }
+                if (pos > tbts) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                if (resize)
+                    cbuf(bt + 131072);
+                var end = bt + add;
+                if (bt < dt) {
+                    var shift = dl - dt, dend = Math.min(dt, end);
+                    if (shift + bt < 0)
+                        err(3);
+                    for (; bt < dend; ++bt)
+                        buf[bt] = dict[shift + bt];
+                }
+                for (; bt < end; ++bt)
+                    buf[bt] = buf[bt - dt];
+            }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+    } while (!final);
+    // don't reallocate for streams or user buffers
+    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+// starting at p, write the minimum number of bits that can hold v to d
+var wbits = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+};
+// starting at p, write the minimum number of bits (>8) that can hold v to d
+var wbits16 = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+    d[o + 2] |= v >> 16;
+};
+// creates code lengths from a frequency table
+var hTree = function (d, mb) {
+    // Need extra info to make a tree
+    var t = [];
+    for (var i = 0; i < d.length; ++i) {
+        if (d[i])
+            t.push({ s: i, f: d[i] });
+    }
+    var s = t.length;
+    var t2 = t.slice();
+    if (!s)
+        return { t: et, l: 0 };
+    if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+    }
+    t.sort(function (a, b) { return a.f - b.f; });
+    // after i2 reaches last ind, will be stopped
+    // freq must be greater than largest possible number of symbols
+    t.push({ s: -1, f: 25001 });
+    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
+    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
+    // efficient algorithm from UZIP.js
+    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
+    // symbols that combined have high freq, will start processing i2 (high-freq,
+    // non-composite) symbols instead
+    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
+    while (i1 != s - 1) {
+        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
+        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
+        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
+    }
+    var maxSym = t2[0].s;
+    for (var i = 1; i < s; ++i) {
+        if (t2[i].s > maxSym)
+            maxSym = t2[i].s;
+    }
+    // code lengths
+    var tr = new u16(maxSym + 1);
+    // max bits in tree
+    var mbt = ln(t[i1 - 1], tr, 0);
+    if (mbt > mb) {
+        // more algorithms from UZIP.js
+        // TODO: find out how this code works (debt)
+        //  ind    debt
+        var i = 0, dt = 0;
+        //    left            cost
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
+        for (; i < s; ++i) {
+            var i2_1 = t2[i].s;
+            if (tr[i2_1] > mb) {
+                dt += cst - (1 << (mbt - tr[i2_1]));
+                tr[i2_1] = mb;
+            }
+            else
+                break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+            var i2_2 = t2[i].s;
+            if (tr[i2_2] < mb)
+                dt -= 1 << (mb - tr[i2_2]++ - 1);
+            else
+                ++i;
+        }
+        for (; i >= 0 && dt; --i) {
+            var i2_3 = t2[i].s;
+            if (tr[i2_3] == mb) {
+                --tr[i2_3];
+                ++dt;
+            }
+        }
+        mbt = mb;
+    }
+    return { t: new u8(tr), l: mbt };
+};
+// get the max length and assign length codes
+var ln = function (n, l, d) {
+    return n.s == -1
+        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
+        : (l[n.s] = d);
+};
+// length codes generation
+var lc = function (c) {
+    var s = c.length;
+    // Note that the semicolon was intentional
+    while (s && !c[--s])
+        ;
+    var cl = new u16(++s);
+    //  ind      num         streak
+    var cli = 0, cln = c[0], cls = 1;
+    var w = function (v) { cl[cli++] = v; };
+    for (var i = 1; i <= s; ++i) {
+        if (c[i] == cln && i != s)
+            ++cls;
+        else {
+            if (!cln && cls > 2) {
+                for (; cls > 138; cls -= 138)
+                    w(32754);
+                if (cls > 2) {
+                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
+                    cls = 0;
+                }
+            }
+            else if (cls > 3) {
+                w(cln), --cls;
+                for (; cls > 6; cls -= 6)
+                    w(8304);
+                if (cls > 2)
+                    w(((cls - 3) << 5) | 8208), cls = 0;
+            }
+            while (cls--)
+                w(cln);
+            cls = 1;
+            cln = c[i];
+        }
+    }
+    return { c: cl.subarray(0, cli), n: s };
+};
+// calculate the length of output from tree, code lengths
+var clen = function (cf, cl) {
+    var l = 0;
+    for (var i = 0; i < cl.length; ++i)
+        l += cf[i] * cl[i];
+    return l;
+};
+// writes a fixed block
+// returns the new bit pos
+var wfblk = function (out, pos, dat) {
+    // no need to write 00 as type: TypedArray defaults to 0
+    var s = dat.length;
+    var o = shft(pos + 2);
+    out[o] = s & 255;
+    out[o + 1] = s >> 8;
+    out[o + 2] = out[o] ^ 255;
+    out[o + 3] = out[o + 1] ^ 255;
+    for (var i = 0; i < s; ++i)
+        out[o + i + 4] = dat[i];
+    return (o + 4 + s) * 8;
+};
+// writes a block
+var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+    wbits(out, p++, final);
+    ++lf[256];
+    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
+    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
+    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+    var lcfreq = new u16(19);
+    for (var i = 0; i < lclt.length; ++i)
+        ++lcfreq[lclt[i] & 31];
+    for (var i = 0; i < lcdt.length; ++i)
+        ++lcfreq[lcdt[i] & 31];
+    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+    var nlcc = 19;
+    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+    var flen = (bl + 5) << 3;
+    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+    var lm, ll, dm, dl;
+    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+    if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i = 0; i < nlcc; ++i)
+            wbits(out, p + 3 * i, lct[clim[i]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+            var clct = lcts[it];
+            for (var i = 0; i < clct.length; ++i) {
+                var len = clct[i] & 31;
+                wbits(out, p, llm[len]), p += lct[len];
+                if (len > 15)
+                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
+            }
+        }
+    }
+    else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+    }
+    for (var i = 0; i < li; ++i) {
+        var sym = syms[i];
+        if (sym > 255) {
+            var len = (sym >> 18) & 31;
+            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+            if (len > 7)
+                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
+            var dst = sym & 31;
+            wbits16(out, p, dm[dst]), p += dl[dst];
+            if (dst > 3)
+                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
+        }
+        else {
+            wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+    }
+    wbits16(out, p, lm[256]);
+    return p + ll[256];
+};
+// deflate options (nice << 13) | chain
+var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+// empty
+var et = /*#__PURE__*/ new u8(0);
+// compresses data into a raw DEFLATE buffer
+var dflt = function (dat, lvl, plvl, pre, post, st) {
+    var s = st.z || dat.length;
+    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
+    // writing to this writes to the output buffer
+    var w = o.subarray(pre, o.length - post);
+    var lst = st.l;
+    var pos = (st.r || 0) & 7;
+    if (lvl) {
+        if (pos)
+            w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n = opt >> 13, c = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        //    prev 2-byte val map    curr 2-byte val map
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
+        // 24576 is an arbitrary number of maximum symbols per block
+        // 424 buffer for last block
+        var syms = new i32(25000);
+        // length/literal freq   distance freq
+        var lf = new u16(288), df = new u16(32);
+        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
+        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i + 2 < s; ++i) {
+            // hash value
+            var hv = hsh(i);
+            // index mod 32768    previous index mod
+            var imod = i & 32767, pimod = head[hv];
+            prev[imod] = pimod;
+            head[hv] = imod;
+            // We always should modify head and prev, but only add symbols if
+            // this data is not yet processed ("wait" for wait index)
+            if (wi <= i) {
+                // bytes remaining
+                var rem = s - i;
+                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
+                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
+                    li = lc_1 = eb = 0, bs = i;
+                    for (var j = 0; j < 286; ++j)
+                        lf[j] = 0;
+                    for (var j = 0; j < 30; ++j)
+                        df[j] = 0;
+                }
+                //  len    dist   chain
+                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
+                if (rem > 2 && hv == hsh(i - dif)) {
+                    var maxn = Math.min(n, rem) - 1;
+                    var maxd = Math.min(32767, i);
+                    // max possible length
+                    // not capped at dif because decompressors implement "rolling" index population
+                    var ml = Math.min(258, rem);
+                    while (dif <= maxd && --ch_1 && imod != pimod) {
+                        if (dat[i + l] == dat[i + l - dif]) {
+                            var nl = 0;
+                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
+                                ;
+                            if (nl > l) {
+                                l = nl, d = dif;
+                                // break out early when we reach "nice" (we are satisfied enough)
+                                if (nl > maxn)
+                                    break;
+                                // now, find the rarest 2-byte sequence within this
+                                // length of literals and search for that instead.
+                                // Much faster than just using the start
+                                var mmd = Math.min(dif, nl - 2);
+                                var md = 0;
+                                for (var j = 0; j < mmd; ++j) {
+                                    var ti = i - dif + j & 32767;
+                                    var pti = prev[ti];
+                                    var cd = ti - pti & 32767;
+                                    if (cd > md)
+                                        md = cd, pimod = ti;
+                                }
+                            }
+                        }
+                        // check the previous match
+                        imod = pimod, pimod = prev[imod];
+                        dif += imod - pimod & 32767;
+                    }
+                }
+                // d will be nonzero only when a match was found
+                if (d) {
+                    // store both dist and len data in one int32
+                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
+                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
+                    var lin = revfl[l] & 31, din = revfd[d] & 31;
+                    eb += fleb[lin] + fdeb[din];
+                    ++lf[257 + lin];
+                    ++df[din];
+                    wi = i + l;
+                    ++lc_1;
+                }
+                else {
+                    syms[li++] = dat[i];
+                    ++lf[dat[i]];
+                }
+            }
+        }
+        for (i = Math.max(i, wi); i < s; ++i) {
+            syms[li++] = dat[i];
+            ++lf[dat[i]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
+        if (!lst) {
+            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
+            // shft(pos) now 1 less if pos & 7 != 0
+            pos -= 7;
+            st.h = head, st.p = prev, st.i = i, st.w = wi;
+        }
+    }
+    else {
+        for (var i = st.w || 0; i < s + lst; i += 65535) {
+            // end
+            var e = i + 65535;
+            if (e >= s) {
+                // write final block
+                w[(pos / 8) | 0] = lst;
+                e = s;
+            }
+            pos = wfblk(w, pos + 1, dat.subarray(i, e));
+        }
+        st.i = s;
+    }
+    return slc(o, 0, pre + shft(pos) + post);
+};
+// CRC32 table
+var crct = /*#__PURE__*/ (/* unused pure expression or super */ null && ((function () {
+    var t = new Int32Array(256);
+    for (var i = 0; i < 256; ++i) {
+        var c = i, k = 9;
+        while (--k)
+            c = ((c & 1) && -306674912) ^ (c >>> 1);
+        t[i] = c;
+    }
+    return t;
+})()));
+// CRC32
+var crc = function () {
+    var c = -1;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var cr = c;
+            for (var i = 0; i < d.length; ++i)
+                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
+            c = cr;
+        },
+        d: function () { return ~c; }
+    };
+};
+// Adler32
+var adler = function () {
+    var a = 1, b = 0;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var n = a, m = b;
+            var l = d.length | 0;
+            for (var i = 0; i != l;) {
+                var e = Math.min(i + 2655, l);
+                for (; i < e; ++i)
+                    m += n += d[i];
+                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
+            }
+            a = n, b = m;
+        },
+        d: function () {
+            a %= 65521, b %= 65521;
+            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
+        }
+    };
+};
+;
+// deflate with opts
+var dopt = function (dat, opt, pre, post, st) {
+    if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+            var dict = opt.dictionary.subarray(-32768);
+            var newDat = new u8(dict.length + dat.length);
+            newDat.set(dict);
+            newDat.set(dat, dict.length);
+            dat = newDat;
+            st.w = dict.length;
+        }
+    }
+    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
+};
+// Walmart object spread
+var mrg = function (a, b) {
+    var o = {};
+    for (var k in a)
+        o[k] = a[k];
+    for (var k in b)
+        o[k] = b[k];
+    return o;
+};
+// worker clone
+// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
+// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
+// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
+// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
+// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
+// This took me three weeks to figure out how to do.
+var wcln = function (fn, fnStr, td) {
+    var dt = fn();
+    var st = fn.toString();
+    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
+    for (var i = 0; i < dt.length; ++i) {
+        var v = dt[i], k = ks[i];
+        if (typeof v == 'function') {
+            fnStr += ';' + k + '=';
+            var st_1 = v.toString();
+            if (v.prototype) {
+                // for global objects
+                if (st_1.indexOf('[native code]') != -1) {
+                    var spInd = st_1.indexOf(' ', 8) + 1;
+                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
+                }
+                else {
+                    fnStr += st_1;
+                    for (var t in v.prototype)
+                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
+                }
+            }
+            else
+                fnStr += st_1;
+        }
+        else
+            td[k] = v;
+    }
+    return fnStr;
+};
+var ch = (/* unused pure expression or super */ null && ([]));
+// clone bufs
+var cbfs = function (v) {
+    var tl = [];
+    for (var k in v) {
+        if (v[k].buffer) {
+            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
+        }
+    }
+    return tl;
+};
+// use a worker to execute code
+var wrkr = function (fns, init, id, cb) {
+    if (!ch[id]) {
+        var fnStr = '', td_1 = {}, m = fns.length - 1;
+        for (var i = 0; i < m; ++i)
+            fnStr = wcln(fns[i], fnStr, td_1);
+        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
+    }
+    var td = mrg({}, ch[id].e);
+    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
+};
+// base async inflate fn
+var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
+var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
+// gzip extra
+var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
+// gunzip extra
+var guze = function () { return [gzs, gzl]; };
+// zlib extra
+var zle = function () { return [zlh, wbytes, adler]; };
+// unzlib extra
+var zule = function () { return [zls]; };
+// post buf
+var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
+// get opts
+var gopt = function (o) { return o && {
+    out: o.size && new u8(o.size),
+    dictionary: o.dictionary
+}; };
+// async helper
+var cbify = function (dat, opts, fns, init, id, cb) {
+    var w = wrkr(fns, init, id, function (err, dat) {
+        w.terminate();
+        cb(err, dat);
+    });
+    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
+    return function () { w.terminate(); };
+};
+// auto stream
+var astrm = function (strm) {
+    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
+    return function (ev) {
+        if (ev.data[0]) {
+            strm.push(ev.data[0], ev.data[1]);
+            postMessage([ev.data[0].length]);
+        }
+        else
+            strm.flush(ev.data[1]);
+    };
+};
+// async stream attach
+var astrmify = function (fns, strm, opts, init, id, flush, ext) {
+    var t;
+    var w = wrkr(fns, init, id, function (err, dat) {
+        if (err)
+            w.terminate(), strm.ondata.call(strm, err);
+        else if (!Array.isArray(dat))
+            ext(dat);
+        else if (dat.length == 1) {
+            strm.queuedSize -= dat[0];
+            if (strm.ondrain)
+                strm.ondrain(dat[0]);
+        }
+        else {
+            if (dat[1])
+                w.terminate();
+            strm.ondata.call(strm, err, dat[0], dat[1]);
+        }
+    });
+    w.postMessage(opts);
+    strm.queuedSize = 0;
+    strm.push = function (d, f) {
+        if (!strm.ondata)
+            err(5);
+        if (t)
+            strm.ondata(err(4, 0, 1), null, !!f);
+        strm.queuedSize += d.length;
+        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
+        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
+    };
+    strm.terminate = function () { w.terminate(); };
+    if (flush) {
+        strm.flush = function (sync) { w.postMessage([0, sync]); };
+    }
+};
+// read 2 bytes
+var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
+// read 4 bytes
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read 8 bytes
+var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
+// write bytes
+var wbytes = function (d, b, v) {
+    for (; v; ++b)
+        d[b] = v, v >>>= 8;
+};
+// gzip header
+var gzh = function (c, o) {
+    var fn = o.filename;
+    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
+    if (o.mtime != 0)
+        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
+    if (fn) {
+        c[3] = 8;
+        for (var i = 0; i <= fn.length; ++i)
+            c[i + 10] = fn.charCodeAt(i);
+    }
+};
+// gzip footer: -8 to -4 = CRC, -4 to -0 is length
+// gzip start
+var gzs = function (d) {
+    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
+        err(6, 'invalid gzip data');
+    var flg = d[3];
+    var st = 10;
+    if (flg & 4)
+        st += (d[10] | d[11] << 8) + 2;
+    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
+        ;
+    return st + (flg & 2);
+};
+// gzip length
+var gzl = function (d) {
+    var l = d.length;
+    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
+};
+// gzip header length
+var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
+// zlib header
+var zlh = function (c, o) {
+    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
+    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
+    if (o.dictionary) {
+        var h = adler();
+        h.p(o.dictionary);
+        wbytes(c, 2, h.d());
+    }
+};
+// zlib start
+var zls = function (d, dict) {
+    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
+        err(6, 'invalid zlib data');
+    if ((d[1] >> 5 & 1) == +!dict)
+        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
+    return (d[1] >> 3 & 4) + 2;
+};
+function StrmOpt(opts, cb) {
+    if (typeof opts == 'function')
+        cb = opts, opts = {};
+    this.ondata = cb;
+    return opts;
+}
+/**
+ * Streaming DEFLATE compression
+ */
+var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Deflate(opts, cb) {
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
+        // 98304 = 32768 (lookback) + 65536 (common chunk size)
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+            var dict = this.o.dictionary.subarray(-32768);
+            this.b.set(dict, 32768 - dict.length);
+            this.s.i = 32768 - dict.length;
+        }
+    }
+    Deflate.prototype.p = function (c, f) {
+        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Deflate.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+            if (endLen > 2 * this.b.length - 32768) {
+                var newBuf = new u8(endLen & -32768);
+                newBuf.set(this.b.subarray(0, this.s.z));
+                this.b = newBuf;
+            }
+            var split = this.b.length - this.s.z;
+            this.b.set(chunk.subarray(0, split), this.s.z);
+            this.s.z = this.b.length;
+            this.p(this.b, false);
+            this.b.set(this.b.subarray(-32768));
+            this.b.set(chunk.subarray(split), 32768);
+            this.s.z = chunk.length - split + 32768;
+            this.s.i = 32766, this.s.w = 32768;
+        }
+        else {
+            this.b.set(chunk, this.s.z);
+            this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+            this.p(this.b, final || false);
+            this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+            // cleanup unneeded buffers/state to reduce memory usage
+            this.s = this.o = {};
+            this.b = et;
+        }
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * deflated output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible. A separate DEFLATE stream may be concatenated
+     *             with the current output after a sync flush.
+     */
+    Deflate.prototype.flush = function (sync) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
+        // but the deterministic trailer (00 00 FF FF) is useful in some situations
+        if (sync) {
+            var c = new u8(6);
+            c[0] = this.s.r >> 3;
+            // write empty, non-final type-0 block
+            var ep = wfblk(c, this.s.r, et);
+            this.s.r = 0;
+            this.ondata(c.subarray(0, ep >> 3), false);
+        }
+    };
+    return Deflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE compression
+ */
+var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDeflate(opts, cb) {
+        astrmify([
+            bDflt,
+            function () { return [astrm, Deflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Deflate(ev.data);
+            onmessage = astrm(strm);
+        }, 6, 1);
+    }
+    return AsyncDeflate;
+}())));
+
+function deflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
+}
+/**
+ * Compresses data with DEFLATE without any wrapper
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The deflated version of the data
+ */
+function deflateSync(data, opts) {
+    return dopt(data, opts || {}, 0, 0);
+}
+/**
+ * Streaming DEFLATE decompression
+ */
+var Inflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Inflate(opts, cb) {
+        // no StrmOpt here to avoid adding to workerizer
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+        this.s = { i: 0, b: dict ? dict.length : 0 };
+        this.o = new u8(32768);
+        this.p = new u8(0);
+        if (dict)
+            this.o.set(dict);
+    }
+    Inflate.prototype.e = function (c) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        if (!this.p.length)
+            this.p = c;
+        else if (c.length) {
+            var n = new u8(this.p.length + c.length);
+            n.set(this.p), n.set(c, this.p.length), this.p = n;
+        }
+    };
+    Inflate.prototype.c = function (final) {
+        this.s.i = +(this.d = final || false);
+        var bts = this.s.b;
+        var dt = inflt(this.p, this.s, this.o);
+        this.ondata(slc(dt, bts, this.s.b), this.d);
+        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
+    };
+    /**
+     * Pushes a chunk to be inflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the final chunk
+     */
+    Inflate.prototype.push = function (chunk, final) {
+        this.e(chunk), this.c(final);
+    };
+    return Inflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE decompression
+ */
+var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncInflate(opts, cb) {
+        astrmify([
+            bInflt,
+            function () { return [astrm, Inflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Inflate(ev.data);
+            onmessage = astrm(strm);
+        }, 7, 0);
+    }
+    return AsyncInflate;
+}())));
+
+function inflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt
+    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
+}
+function inflateSync(data, opts) {
+    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
+/**
+ * Streaming GZIP compression
+ */
+var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gzip(opts, cb) {
+        this.c = crc();
+        this.l = 0;
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gzip.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        this.l += chunk.length;
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Gzip.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
+        if (this.v)
+            gzh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * GZIPped output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Gzip.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Gzip;
+}())));
+
+/**
+ * Asynchronous streaming GZIP compression
+ */
+var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGzip(opts, cb) {
+        astrmify([
+            bDflt,
+            gze,
+            function () { return [astrm, Deflate, Gzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gzip(ev.data);
+            onmessage = astrm(strm);
+        }, 8, 1);
+    }
+    return AsyncGzip;
+}())));
+
+function gzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        gze,
+        function () { return [gzipSync]; }
+    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
+}
+/**
+ * Compresses data with GZIP
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The gzipped version of the data
+ */
+function gzipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var c = crc(), l = data.length;
+    c.p(data);
+    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
+    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
+}
+/**
+ * Streaming single or multi-member GZIP decompression
+ */
+var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gunzip(opts, cb) {
+        this.v = 1;
+        this.r = 0;
+        Inflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GUNZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gunzip.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        this.r += chunk.length;
+        if (this.v) {
+            var p = this.p.subarray(this.v - 1);
+            var s = p.length > 3 ? gzs(p) : 4;
+            if (s > p.length) {
+                if (!final)
+                    return;
+            }
+            else if (this.v > 1 && this.onmember) {
+                this.onmember(this.r - p.length);
+            }
+            this.p = p.subarray(s), this.v = 0;
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, 0);
+        // process concatenated GZIP
+        if (this.s.f && !this.s.l) {
+            this.v = shft(this.s.p) + 9;
+            this.s = { i: 0 };
+            this.o = new u8(0);
+            this.push(new u8(0), final);
+        }
+        else if (final) {
+            Inflate.prototype.c.call(this, final);
+        }
+    };
+    return Gunzip;
+}())));
+
+/**
+ * Asynchronous streaming single or multi-member GZIP decompression
+ */
+var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGunzip(opts, cb) {
+        var _this = this;
+        astrmify([
+            bInflt,
+            guze,
+            function () { return [astrm, Inflate, Gunzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gunzip(ev.data);
+            strm.onmember = function (offset) { return postMessage(offset); };
+            onmessage = astrm(strm);
+        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
+    }
+    return AsyncGunzip;
+}())));
+
+function gunzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        guze,
+        function () { return [gunzipSync]; }
+    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
+}
+function gunzipSync(data, opts) {
+    var st = gzs(data);
+    if (st + 8 > data.length)
+        err(6, 'invalid gzip data');
+    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
+}
+/**
+ * Streaming Zlib compression
+ */
+var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Zlib(opts, cb) {
+        this.c = adler();
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be zlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Zlib.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Zlib.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
+        if (this.v)
+            zlh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 4, this.c.d());
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * zlibbed output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Zlib.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Zlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib compression
+ */
+var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncZlib(opts, cb) {
+        astrmify([
+            bDflt,
+            zle,
+            function () { return [astrm, Deflate, Zlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Zlib(ev.data);
+            onmessage = astrm(strm);
+        }, 10, 1);
+    }
+    return AsyncZlib;
+}())));
+
+function zlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        zle,
+        function () { return [zlibSync]; }
+    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
+}
+/**
+ * Compress data with Zlib
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The zlib-compressed version of the data
+ */
+function zlibSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var a = adler();
+    a.p(data);
+    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
+    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
+}
+/**
+ * Streaming Zlib decompression
+ */
+var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Unzlib(opts, cb) {
+        Inflate.call(this, opts, cb);
+        this.v = opts && opts.dictionary ? 2 : 1;
+    }
+    /**
+     * Pushes a chunk to be unzlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzlib.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        if (this.v) {
+            if (this.p.length < 6 && !final)
+                return;
+            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
+        }
+        if (final) {
+            if (this.p.length < 4)
+                err(6, 'invalid zlib data');
+            this.p = this.p.subarray(0, -4);
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, final);
+    };
+    return Unzlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib decompression
+ */
+var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncUnzlib(opts, cb) {
+        astrmify([
+            bInflt,
+            zule,
+            function () { return [astrm, Inflate, Unzlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Unzlib(ev.data);
+            onmessage = astrm(strm);
+        }, 11, 0);
+    }
+    return AsyncUnzlib;
+}())));
+
+function unzlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        zule,
+        function () { return [unzlibSync]; }
+    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
+}
+function unzlibSync(data, opts) {
+    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// Default algorithm for compression (used because having a known output size allows faster decompression)
+
+
+/**
+ * Streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Decompress(opts, cb) {
+        this.o = StrmOpt.call(this, opts, cb) || {};
+        this.G = Gunzip;
+        this.I = Inflate;
+        this.Z = Unzlib;
+    }
+    // init substream
+    // overriden by AsyncDecompress
+    Decompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (dat, final) {
+            _this.ondata(dat, final);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (!this.s) {
+            if (this.p && this.p.length) {
+                var n = new u8(this.p.length + chunk.length);
+                n.set(this.p), n.set(chunk, this.p.length);
+            }
+            else
+                this.p = chunk;
+            if (this.p.length > 2) {
+                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
+                    ? new this.G(this.o)
+                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
+                        ? new this.I(this.o)
+                        : new this.Z(this.o);
+                this.i();
+                this.s.push(this.p, final);
+                this.p = null;
+            }
+        }
+        else
+            this.s.push(chunk, final);
+    };
+    return Decompress;
+}())));
+
+/**
+ * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDecompress(opts, cb) {
+        Decompress.call(this, opts, cb);
+        this.queuedSize = 0;
+        this.G = AsyncGunzip;
+        this.I = AsyncInflate;
+        this.Z = AsyncUnzlib;
+    }
+    AsyncDecompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        };
+        this.s.ondrain = function (size) {
+            _this.queuedSize -= size;
+            if (_this.ondrain)
+                _this.ondrain(size);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncDecompress.prototype.push = function (chunk, final) {
+        this.queuedSize += chunk.length;
+        Decompress.prototype.push.call(this, chunk, final);
+    };
+    return AsyncDecompress;
+}())));
+
+function decompress(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzip(data, opts, cb)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflate(data, opts, cb)
+            : unzlib(data, opts, cb);
+}
+/**
+ * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
+ * @param data The data to decompress
+ * @param opts The decompression options
+ * @returns The decompressed version of the data
+ */
+function decompressSync(data, opts) {
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzipSync(data, opts)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflateSync(data, opts)
+            : unzlibSync(data, opts);
+}
+// flatten a directory structure
+var fltn = function (d, p, t, o) {
+    for (var k in d) {
+        var val = d[k], n = p + k, op = o;
+        if (Array.isArray(val))
+            op = mrg(o, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+            t[n] = [val, op];
+        else {
+            t[n += '/'] = [new u8(0), op];
+            fltn(val, n, t, o);
+        }
+    }
+};
+// text encoder
+var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
+// text decoder
+var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
+// text decoder stream
+var tds = 0;
+try {
+    td.decode(et, { stream: true });
+    tds = 1;
+}
+catch (e) { }
+// decode UTF8
+var dutf8 = function (d) {
+    for (var r = '', i = 0;;) {
+        var c = d[i++];
+        var eb = (c > 127) + (c > 223) + (c > 239);
+        if (i + eb > d.length)
+            return { s: r, r: slc(d, i - 1) };
+        if (!eb)
+            r += String.fromCharCode(c);
+        else if (eb == 3) {
+            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
+                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
+        }
+        else if (eb & 1)
+            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
+        else
+            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
+    }
+};
+/**
+ * Streaming UTF-8 decoding
+ */
+var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is decoded
+     */
+    function DecodeUTF8(cb) {
+        this.ondata = cb;
+        if (tds)
+            this.t = new TextDecoder();
+        else
+            this.p = et;
+    }
+    /**
+     * Pushes a chunk to be decoded from UTF-8 binary
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    DecodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        final = !!final;
+        if (this.t) {
+            this.ondata(this.t.decode(chunk, { stream: true }), final);
+            if (final) {
+                if (this.t.decode().length)
+                    err(8);
+                this.t = null;
+            }
+            return;
+        }
+        if (!this.p)
+            err(4);
+        var dat = new u8(this.p.length + chunk.length);
+        dat.set(this.p);
+        dat.set(chunk, this.p.length);
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (final) {
+            if (r.length)
+                err(8);
+            this.p = null;
+        }
+        else
+            this.p = r;
+        this.ondata(s, final);
+    };
+    return DecodeUTF8;
+}())));
+
+/**
+ * Streaming UTF-8 encoding
+ */
+var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is encoded
+     */
+    function EncodeUTF8(cb) {
+        this.ondata = cb;
+    }
+    /**
+     * Pushes a chunk to be encoded to UTF-8
+     * @param chunk The string data to push
+     * @param final Whether this is the last chunk
+     */
+    EncodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        this.ondata(strToU8(chunk), this.d = final || false);
+    };
+    return EncodeUTF8;
+}())));
+
+/**
+ * Converts a string into a Uint8Array for use with compression/decompression methods
+ * @param str The string to encode
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless decoding a binary string.
+ * @returns The string encoded in UTF-8/Latin-1 binary
+ */
+function strToU8(str, latin1) {
+    if (latin1) {
+        var ar_1 = new u8(str.length);
+        for (var i = 0; i < str.length; ++i)
+            ar_1[i] = str.charCodeAt(i);
+        return ar_1;
+    }
+    if (te)
+        return te.encode(str);
+    var l = str.length;
+    var ar = new u8(str.length + (str.length >> 1));
+    var ai = 0;
+    var w = function (v) { ar[ai++] = v; };
+    for (var i = 0; i < l; ++i) {
+        if (ai + 5 > ar.length) {
+            var n = new u8(ai + 8 + ((l - i) << 1));
+            n.set(ar);
+            ar = n;
+        }
+        var c = str.charCodeAt(i);
+        if (c < 128 || latin1)
+            w(c);
+        else if (c < 2048)
+            w(192 | (c >> 6)), w(128 | (c & 63));
+        else if (c > 55295 && c < 57344)
+            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
+                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+        else
+            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+    }
+    return slc(ar, 0, ai);
+}
+/**
+ * Converts a Uint8Array to a string
+ * @param dat The data to decode to string
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless encoding to binary string.
+ * @returns The original UTF-8/Latin-1 string
+ */
+function strFromU8(dat, latin1) {
+    if (latin1) {
+        var r = '';
+        for (var i = 0; i < dat.length; i += 16384)
+            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
+        return r;
+    }
+    else if (td) {
+        return td.decode(dat);
+    }
+    else {
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (r.length)
+            err(8);
+        return s;
+    }
+}
+;
+// deflate bit flag
+var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
+// skip local zip header
+var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
+// read zip header
+var zh = function (d, b, z) {
+    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
+    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+// read zip64 header sizes
+var z64hs = function (d, b, l, z, sc, su, off) {
+    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+    var nf = nsc + nsu + noff;
+    if (z && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+            if (b2(d, b) == 1) {
+                return [
+                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+                    nsu ? b8(d, b + 4) : su,
+                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+                    1
+                ];
+            }
+        }
+        // z == 2 for unknown whether or not zip64
+        if (z < 2)
+            err(13);
+    }
+    return [sc, su, off, 0];
+};
+// extra field length
+var exfl = function (ex) {
+    var le = 0;
+    if (ex) {
+        for (var k in ex) {
+            var l = ex[k].length;
+            if (l > 65535)
+                err(9);
+            le += l + 4;
+        }
+    }
+    return le;
+};
+// write zip header
+var wzh = function (d, b, f, fn, u, c, ce, co) {
+    var fl = fn.length, ex = f.extra, col = co && co.length;
+    var exl = exfl(ex);
+    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
+    if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+    d[b] = 20, b += 2; // spec compliance? what's that?
+    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
+    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+    if (y < 0 || y > 119)
+        err(10);
+    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
+    if (c != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
+        wbytes(d, b + 8, f.size);
+    }
+    wbytes(d, b + 12, fl);
+    wbytes(d, b + 14, exl), b += 16;
+    if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+    }
+    d.set(fn, b);
+    b += fl;
+    if (exl) {
+        for (var k in ex) {
+            var exf = ex[k], l = exf.length;
+            wbytes(d, b, +k);
+            wbytes(d, b + 2, l);
+            d.set(exf, b + 4), b += 4 + l;
+        }
+    }
+    if (col)
+        d.set(co, b), b += col;
+    return b;
+};
+// write zip footer (end of central directory)
+var wzf = function (o, b, c, d, e) {
+    wbytes(o, b, 0x6054B50); // skip disk
+    wbytes(o, b + 8, c);
+    wbytes(o, b + 10, c);
+    wbytes(o, b + 12, d);
+    wbytes(o, b + 16, e);
+};
+/**
+ * A pass-through stream to keep data uncompressed in a ZIP archive.
+ */
+var ZipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a pass-through stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     */
+    function ZipPassThrough(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+    }
+    /**
+     * Processes a chunk and pushes to the output stream. You can override this
+     * method in a subclass for custom behavior, but by default this passes
+     * the data through. You must call this.ondata(err, chunk, final) at some
+     * point in this method.
+     * @param chunk The chunk to process
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.process = function (chunk, final) {
+        this.ondata(null, chunk, final);
+    };
+    /**
+     * Pushes a chunk to be added. If you are subclassing this with a custom
+     * compression algorithm, note that you must push data from the source
+     * file only, pre-compression.
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+            this.crc = this.c.d();
+        // we shouldn't really do this cast, but properly handling ArrayBufferLike
+        // makes the API unergonomic with Buffer
+        this.process(chunk, final || false);
+    };
+    return ZipPassThrough;
+}())));
+
+// I don't extend because TypeScript extension adds 1kB of runtime bloat
+/**
+ * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
+ * for better performance
+ */
+var ZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function ZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+    }
+    ZipDeflate.prototype.process = function (chunk, final) {
+        try {
+            this.d.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return ZipDeflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE compression for ZIP archives
+ */
+var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function AsyncZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new AsyncDeflate(opts, function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+        this.terminate = this.d.terminate;
+    }
+    AsyncZipDeflate.prototype.process = function (chunk, final) {
+        this.d.push(chunk, final);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return AsyncZipDeflate;
+}())));
+
+// TODO: Better tree shaking
+/**
+ * A zippable archive to which files can incrementally be added
+ */
+var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates an empty ZIP archive to which files can be added
+     * @param cb The callback to call whenever data for the generated ZIP archive
+     *           is available
+     */
+    function Zip(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+    }
+    /**
+     * Adds a file to the ZIP archive
+     * @param file The file stream to add
+     */
+    Zip.prototype.add = function (file) {
+        var _this = this;
+        if (!this.ondata)
+            err(5);
+        // finishing or finished
+        if (this.d & 2)
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+            var f = strToU8(file.filename), fl_1 = f.length;
+            var com = file.comment, o = com && strToU8(com);
+            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
+            var hl_1 = fl_1 + exfl(file.extra) + 30;
+            if (fl_1 > 65535)
+                this.ondata(err(11, 0, 1), null, false);
+            var header = new u8(hl_1);
+            wzh(header, 0, file, f, u, -1);
+            var chks_1 = [header];
+            var pAll_1 = function () {
+                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+                    var chk = chks_2[_i];
+                    _this.ondata(null, chk, false);
+                }
+                chks_1 = [];
+            };
+            var tr_1 = this.d;
+            this.d = 0;
+            var ind_1 = this.u.length;
+            var uf_1 = mrg(file, {
+                f: f,
+                u: u,
+                o: o,
+                t: function () {
+                    if (file.terminate)
+                        file.terminate();
+                },
+                r: function () {
+                    pAll_1();
+                    if (tr_1) {
+                        var nxt = _this.u[ind_1 + 1];
+                        if (nxt)
+                            nxt.r();
+                        else
+                            _this.d = 1;
+                    }
+                    tr_1 = 1;
+                }
+            });
+            var cl_1 = 0;
+            file.ondata = function (err, dat, final) {
+                if (err) {
+                    _this.ondata(err, dat, final);
+                    _this.terminate();
+                }
+                else {
+                    cl_1 += dat.length;
+                    chks_1.push(dat);
+                    if (final) {
+                        var dd = new u8(16);
+                        wbytes(dd, 0, 0x8074B50);
+                        wbytes(dd, 4, file.crc);
+                        wbytes(dd, 8, cl_1);
+                        wbytes(dd, 12, file.size);
+                        chks_1.push(dd);
+                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
+                        if (tr_1)
+                            uf_1.r();
+                        tr_1 = 1;
+                    }
+                    else if (tr_1)
+                        pAll_1();
+                }
+            };
+            this.u.push(uf_1);
+        }
+    };
+    /**
+     * Ends the process of adding files and prepares to emit the final chunks.
+     * This *must* be called after adding all desired files for the resulting
+     * ZIP file to work properly.
+     */
+    Zip.prototype.end = function () {
+        var _this = this;
+        if (this.d & 2) {
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+            return;
+        }
+        if (this.d)
+            this.e();
+        else
+            this.u.push({
+                r: function () {
+                    if (!(_this.d & 1))
+                        return;
+                    _this.u.splice(-1, 1);
+                    _this.e();
+                },
+                t: function () { }
+            });
+        this.d = 3;
+    };
+    Zip.prototype.e = function () {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
+            var f = _c[_b];
+            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+    };
+    /**
+     * A method to terminate any internal workers used by the stream. Subsequent
+     * calls to add() will fail.
+     */
+    Zip.prototype.terminate = function () {
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            f.t();
+        }
+        this.d = 2;
+    };
+    return Zip;
+}())));
+
+function zip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var r = {};
+    fltn(data, '', r, opts);
+    var k = Object.keys(r);
+    var lft = k.length, o = 0, tot = 0;
+    var slft = lft, files = new Array(lft);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var cbf = function () {
+        var out = new u8(tot + 22), oe = o, cdl = tot - o;
+        tot = 0;
+        for (var i = 0; i < slft; ++i) {
+            var f = files[i];
+            try {
+                var l = f.c.length;
+                wzh(out, tot, f, f.f, f.u, l);
+                var badd = 30 + f.f.length + exfl(f.extra);
+                var loc = tot + badd;
+                out.set(f.c, loc);
+                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
+            }
+            catch (e) {
+                return cbd(e, null);
+            }
+        }
+        wzf(out, o, files.length, cdl, oe);
+        cbd(null, out);
+    };
+    if (!lft)
+        cbf();
+    var _loop_1 = function (i) {
+        var fn = k[i];
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var c = crc(), size = file.length;
+        c.p(file);
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        var compression = p.level == 0 ? 0 : 8;
+        var cbl = function (e, d) {
+            if (e) {
+                tAll();
+                cbd(e, null);
+            }
+            else {
+                var l = d.length;
+                files[i] = mrg(p, {
+                    size: size,
+                    crc: c.d(),
+                    c: d,
+                    f: f,
+                    m: m,
+                    u: s != fn.length || (m && (com.length != ms)),
+                    compression: compression
+                });
+                o += 30 + s + exl + l;
+                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+                if (!--lft)
+                    cbf();
+            }
+        };
+        if (s > 65535)
+            cbl(err(11, 0, 1), null);
+        if (!compression)
+            cbl(null, file);
+        else if (size < 160000) {
+            try {
+                cbl(null, deflateSync(file, p));
+            }
+            catch (e) {
+                cbl(e, null);
+            }
+        }
+        else
+            term.push(deflate(file, p, cbl));
+    };
+    // Cannot use lft because it can decrease
+    for (var i = 0; i < slft; ++i) {
+        _loop_1(i);
+    }
+    return tAll;
+}
+/**
+ * Synchronously creates a ZIP file. Prefer using `zip` for better performance
+ * with more than one file.
+ * @param data The directory structure for the ZIP archive
+ * @param opts The main options, merged with per-file options
+ * @returns The generated ZIP archive
+ */
+function zipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var r = {};
+    var files = [];
+    fltn(data, '', r, opts);
+    var o = 0;
+    var tot = 0;
+    for (var fn in r) {
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var compression = p.level == 0 ? 0 : 8;
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        if (s > 65535)
+            err(11);
+        var d = compression ? deflateSync(file, p) : file, l = d.length;
+        var c = crc();
+        c.p(file);
+        files.push(mrg(p, {
+            size: file.length,
+            crc: c.d(),
+            c: d,
+            f: f,
+            m: m,
+            u: s != fn.length || (m && (com.length != ms)),
+            o: o,
+            compression: compression
+        }));
+        o += 30 + s + exl + l;
+        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+    }
+    var out = new u8(tot + 22), oe = o, cdl = tot - o;
+    for (var i = 0; i < files.length; ++i) {
+        var f = files[i];
+        wzh(out, f.o, f, f.f, f.u, f.c.length);
+        var badd = 30 + f.f.length + exfl(f.extra);
+        out.set(f.c, f.o + badd);
+        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
+    }
+    wzf(out, o, files.length, cdl, oe);
+    return out;
+}
+/**
+ * Streaming pass-through decompression for ZIP archives
+ */
+var UnzipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function UnzipPassThrough() {
+    }
+    UnzipPassThrough.prototype.push = function (chunk, final) {
+        // same as ZipPassThrough: cast to retain Buffer ergonomics
+        this.ondata(null, chunk, final);
+    };
+    UnzipPassThrough.compression = 0;
+    return UnzipPassThrough;
+}())));
+
+/**
+ * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
+ * better performance.
+ */
+var UnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function UnzipInflate() {
+        var _this = this;
+        this.i = new Inflate(function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+    }
+    UnzipInflate.prototype.push = function (chunk, final) {
+        try {
+            this.i.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    UnzipInflate.compression = 8;
+    return UnzipInflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE decompression for ZIP archives
+ */
+var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function AsyncUnzipInflate(_, sz) {
+        var _this = this;
+        if (sz < 320000) {
+            this.i = new Inflate(function (dat, final) {
+                _this.ondata(null, dat, final);
+            });
+        }
+        else {
+            this.i = new AsyncInflate(function (err, dat, final) {
+                _this.ondata(err, dat, final);
+            });
+            this.terminate = this.i.terminate;
+        }
+    }
+    AsyncUnzipInflate.prototype.push = function (chunk, final) {
+        if (this.i.terminate)
+            chunk = slc(chunk, 0);
+        this.i.push(chunk, final);
+    };
+    AsyncUnzipInflate.compression = 8;
+    return AsyncUnzipInflate;
+}())));
+
+/**
+ * A ZIP archive decompression stream that emits files as they are discovered
+ */
+var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a ZIP decompression stream
+     * @param cb The callback to call whenever a file in the ZIP archive is found
+     */
+    function Unzip(cb) {
+        this.onfile = cb;
+        this.k = [];
+        this.o = {
+            0: UnzipPassThrough
+        };
+        this.p = et;
+    }
+    /**
+     * Pushes a chunk to be unzipped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzip.prototype.push = function (chunk, final) {
+        var _this = this;
+        if (!this.onfile)
+            err(5);
+        if (!this.p)
+            err(4);
+        if (this.c > 0) {
+            var len = Math.min(this.c, chunk.length);
+            var toAdd = chunk.subarray(0, len);
+            this.c -= len;
+            if (this.d)
+                this.d.push(toAdd, !this.c);
+            else
+                this.k[0].push(toAdd);
+            chunk = chunk.subarray(len);
+            if (chunk.length)
+                return this.push(chunk, final);
+        }
+        else {
+            var f = 0, i = 0, is = void 0, buf = void 0;
+            if (!this.p.length)
+                buf = chunk;
+            else if (!chunk.length)
+                buf = this.p;
+            else {
+                buf = new u8(this.p.length + chunk.length);
+                buf.set(this.p), buf.set(chunk, this.p.length);
+            }
+            var l = buf.length, oc = this.c, add = oc && this.d;
+            var _loop_2 = function () {
+                var sig = b4(buf, i);
+                if (sig == 0x4034B50) {
+                    f = 1, is = i;
+                    this_1.d = null;
+                    this_1.c = 0;
+                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
+                    if (l > i + 30 + fnl + es) {
+                        var chks_3 = [];
+                        this_1.k.unshift(chks_3);
+                        f = 2;
+                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
+                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
+                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
+                        if (dd)
+                            sc_1 = -1 - z64;
+                        i += es;
+                        this_1.c = sc_1;
+                        var d_1;
+                        var file_1 = {
+                            name: fn_1,
+                            compression: cmp_1,
+                            start: function () {
+                                if (!file_1.ondata)
+                                    err(5);
+                                if (!sc_1)
+                                    file_1.ondata(null, et, true);
+                                else {
+                                    var ctr = _this.o[cmp_1];
+                                    if (!ctr)
+                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
+                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
+                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
+                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
+                                        var dat = chks_4[_i];
+                                        d_1.push(dat, false);
+                                    }
+                                    if (_this.k[0] == chks_3 && _this.c)
+                                        _this.d = d_1;
+                                    else
+                                        d_1.push(et, true);
+                                }
+                            },
+                            terminate: function () {
+                                if (d_1 && d_1.terminate)
+                                    d_1.terminate();
+                            }
+                        };
+                        if (sc_1 >= 0)
+                            file_1.size = sc_1, file_1.originalSize = su_1;
+                        this_1.onfile(file_1);
+                    }
+                    return "break";
+                }
+                else if (oc) {
+                    if (sig == 0x8074B50) {
+                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                    else if (sig == 0x2014B50) {
+                        is = i -= 4, f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                }
+            };
+            var this_1 = this;
+            for (; i < l - 4; ++i) {
+                var state_1 = _loop_2();
+                if (state_1 === "break")
+                    break;
+            }
+            this.p = et;
+            if (oc < 0) {
+                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
+                if (add)
+                    add.push(dat, !!f);
+                else
+                    this.k[+(f == 2)].push(dat);
+            }
+            if (f & 2)
+                return this.push(buf.subarray(i), final);
+            this.p = buf.subarray(i);
+        }
+        if (final) {
+            if (this.c)
+                err(13);
+            this.p = null;
+        }
+    };
+    /**
+     * Registers a decoder with the stream, allowing for files compressed with
+     * the compression type provided to be expanded correctly
+     * @param decoder The decoder constructor
+     */
+    Unzip.prototype.register = function (decoder) {
+        this.o[decoder.compression] = decoder;
+    };
+    return Unzip;
+}())));
+
+var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
+function unzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var files = {};
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558) {
+            cbd(err(13, 0, 1), null);
+            return tAll;
+        }
+    }
+    ;
+    var lft = b2(data, e + 8);
+    if (lft) {
+        var c = lft;
+        var o = b4(data, e + 16);
+        var z = b4(data, e - 20) == 0x7064B50;
+        if (z) {
+            var ze = b4(data, e - 12);
+            z = b4(data, ze) == 0x6064B50;
+            if (z) {
+                c = lft = b4(data, ze + 32);
+                o = b4(data, ze + 48);
+            }
+        }
+        var fltr = opts && opts.filter;
+        var _loop_3 = function (i) {
+            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+            o = no;
+            var cbl = function (e, d) {
+                if (e) {
+                    tAll();
+                    cbd(e, null);
+                }
+                else {
+                    if (d)
+                        files[fn] = d;
+                    if (!--lft)
+                        cbd(null, files);
+                }
+            };
+            if (!fltr || fltr({
+                name: fn,
+                size: sc,
+                originalSize: su,
+                compression: c_1
+            })) {
+                if (!c_1)
+                    cbl(null, slc(data, b, b + sc));
+                else if (c_1 == 8) {
+                    var infl = data.subarray(b, b + sc);
+                    // Synchronously decompress under 512KB, or barely-compressed data
+                    if (su < 524288 || sc > 0.8 * su) {
+                        try {
+                            cbl(null, inflateSync(infl, { out: new u8(su) }));
+                        }
+                        catch (e) {
+                            cbl(e, null);
+                        }
+                    }
+                    else
+                        term.push(inflate(infl, { size: su }, cbl));
+                }
+                else
+                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
+            }
+            else
+                cbl(null, null);
+        };
+        for (var i = 0; i < c; ++i) {
+            _loop_3(i);
+        }
+    }
+    else
+        cbd(null, {});
+    return tAll;
+}
+/**
+ * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
+ * performance with more than one file.
+ * @param data The raw compressed ZIP file
+ * @param opts The ZIP extraction options
+ * @returns The decompressed files
+ */
+function unzipSync(data, opts) {
+    var files = {};
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558)
+            err(13);
+    }
+    ;
+    var c = b2(data, e + 8);
+    if (!c)
+        return {};
+    var o = b4(data, e + 16);
+    var z = b4(data, e - 20) == 0x7064B50;
+    if (z) {
+        var ze = b4(data, e - 12);
+        z = b4(data, ze) == 0x6064B50;
+        if (z) {
+            c = b4(data, ze + 32);
+            o = b4(data, ze + 48);
+        }
+    }
+    var fltr = opts && opts.filter;
+    for (var i = 0; i < c; ++i) {
+        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+        o = no;
+        if (!fltr || fltr({
+            name: fn,
+            size: sc,
+            originalSize: su,
+            compression: c_2
+        })) {
+            if (!c_2)
+                files[fn] = slc(data, b, b + sc);
+            else if (c_2 == 8)
+                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+            else
+                err(14, 'unknown compression type ' + c_2);
+        }
+    }
+    return files;
+}
+
 // EXTERNAL MODULE: ./src/dataset/testSetPaths.ts
 var testSetPaths = __nccwpck_require__(5298);
 // EXTERNAL MODULE: ./src/artifacts/hashFile.ts
@@ -36778,7 +39555,7 @@ async function checkLocal(file, sha256, label) {
 async function unpackZip(file, target) {
     let entries;
     try {
-        entries = (0,esm/* unzipSync */.AO)(new Uint8Array(await (0,promises_.readFile)(file)));
+        entries = unzipSync(new Uint8Array(await (0,promises_.readFile)(file)));
     }
     catch (error) {
         throw new errors/* InputError */.dz(`the test-set archive is not a readable zip: ${error.message}`, {
@@ -36949,768 +39726,8 @@ function readVarint(bytes, offset) {
 var dataset_batches = __nccwpck_require__(1829);
 // EXTERNAL MODULE: ./src/dataset/lock.ts
 var lock = __nccwpck_require__(6817);
-// EXTERNAL MODULE: ./src/dataset/openTestSet.ts + 13 modules
-var openTestSet = __nccwpck_require__(9134);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/dataset/decodeWorker.ts
-var decodeWorker = __nccwpck_require__(3346);
-;// CONCATENATED MODULE: ./src/dataset/parallelBatches.ts
-/**
- * Batches decoded in worker threads. onnxruntime-node runs a model synchronously on the main thread,
- * so the only way for decoding to overlap inference is to decode elsewhere: a small pool of decode
- * workers (decodeWorker.ts) works ahead of the model by up to two batches per worker, and batches
- * are handed over in test-set order. Memory stays bounded by the batches in flight.
- *
- * The pool is started before the lock check: the workers' start-up overlaps the listing, and they
- * share the hashing of the lock check with the main thread. No sample is decoded until `batches()`
- * is called, after the check.
- */
-
-
-
-
-
-function startDecodePool(testSet, source, options) {
-    const total = testSet.samples.length;
-    const workerData = { kind: decodeWorker/* DECODE_WORKER_KIND */.lO, testSet: source, expectedSamples: total };
-    const count = Math.max(1, options.count);
-    const workers = [];
-    const pending = new Map();
-    let nextId = 0;
-    let failure = null;
-    let closing = false;
-    const failAll = (error) => {
-        failure ??= error;
-        for (const p of pending.values())
-            p.reject(error);
-        pending.clear();
-    };
-    const ready = [];
-    for (let w = 0; w < count; w++) {
-        const worker = new external_node_worker_threads_.Worker(options.script, { workerData });
-        workers.push(worker);
-        ready.push(handled(new Promise((resolve, reject) => {
-            worker.on('message', (message) => {
-                if ('ready' in message) {
-                    resolve();
-                    return;
-                }
-                const entry = pending.get(message.id);
-                if (!entry)
-                    return;
-                pending.delete(message.id);
-                if ('error' in message)
-                    entry.reject(toError(message.error));
-                else
-                    entry.resolve(message);
-            });
-            worker.on('error', (error) => {
-                const wrapped = new errors/* EvalgateError */.ax(`a decode worker failed: ${error.message}`, errors/* ExitCode */.yU.internal, {
-                    cause: error,
-                });
-                reject(wrapped);
-                failAll(wrapped);
-            });
-            worker.on('exit', (code) => {
-                if (closing)
-                    return;
-                const error = new errors/* EvalgateError */.ax(`a decode worker exited early (code ${code})`, errors/* ExitCode */.yU.internal);
-                reject(error);
-                failAll(error);
-            });
-        })));
-    }
-    /** Sends a request to worker `w`; the answer comes back in order with that worker's others. */
-    const ask = (w, request, transfer = []) => {
-        const id = nextId++;
-        const answer = handled(new Promise((resolve, reject) => {
-            if (failure)
-                reject(failure);
-            else
-                pending.set(id, { resolve, reject });
-        }));
-        if (!failure)
-            workers[w].postMessage(request(id), transfer);
-        return answer;
-    };
-    async function hashFiles(files) {
-        await Promise.all(ready);
-        // Equal shares for each worker and for this thread, which hashes its share while they work.
-        const shares = count + 1;
-        const shareSize = Math.ceil(files.length / shares);
-        const answers = workers.map((_, w) => ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })));
-        const own = [];
-        for (const file of files.slice(0, shareSize))
-            own.push(await (0,lock/* hashTestSetFile */.R8)(file));
-        const results = own;
-        for (const answer of answers) {
-            const message = await answer;
-            if ('hashes' in message)
-                results.push(...message.hashes);
-        }
-        return results;
-    }
-    async function* batches(preprocess, batchSize) {
-        (0,dataset_batches/* checkBatchSize */.yy)(batchSize);
-        const plan = (0,dataset_batches/* planBatches */.un)(testSet, preprocess);
-        await Promise.all(ready);
-        const batchCount = Math.ceil(total / batchSize);
-        const sampleLength = plan.sampleShape.reduce((a, b) => a * b, 1);
-        const requested = [];
-        // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
-        // a worker to be filled again, so memory stays at the batches in flight however long the run.
-        let handedOut;
-        const request = (k) => {
-            const indices = (0,dataset_batches/* batchIndices */.mc)(k * batchSize, Math.min(batchSize, total - k * batchSize));
-            const files = testSet.sampleFile ? indices.map((i) => testSet.sampleFile(i)) : undefined;
-            const ids = files ? indices.map((i) => testSet.samples[i].id) : undefined;
-            const recycle = handedOut;
-            handedOut = undefined;
-            // Round-robin: each worker answers its requests in order.
-            requested[k] = ask(k % count, (id) => ({ id, indices, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
-        };
-        const ahead = count * 2;
-        for (let k = 0; k < Math.min(ahead, batchCount); k++)
-            request(k);
-        for (let k = 0; k < batchCount; k++) {
-            const answer = await requested[k];
-            requested[k] = undefined; // the consumer holds the batch now
-            if (k + ahead < batchCount)
-                request(k + ahead);
-            if (!('data' in answer))
-                throw new errors/* EvalgateError */.ax('a decode worker answered a batch with no data', 3);
-            const indices = (0,dataset_batches/* batchIndices */.mc)(k * batchSize, answer.data.length / sampleLength);
-            handedOut = answer.data.buffer;
-            yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
-        }
-    }
-    return {
-        hashFiles,
-        batches,
-        async close() {
-            closing = true;
-            // Anything asked of the pool from now on fails at once instead of waiting for a stopped worker.
-            failAll(new errors/* EvalgateError */.ax('the decode workers were stopped (close() was called)', errors/* ExitCode */.yU.internal));
-            await Promise.all(workers.map((worker) => worker.terminate()));
-        },
-    };
-}
-/**
- * Marks a promise as handled so that a rejection arriving before anyone awaits it (a worker failing
- * while earlier batches are still in use) is not an unhandled rejection; awaiting it still throws.
- */
-function handled(promise) {
-    promise.catch(() => { });
-    return promise;
-}
-/**
- * Rebuilds a worker's error on this thread. Evalgate errors keep their class (exit code, where, hint);
- * anything else stays a plain Error, so describeError frames it as an internal error (exit 3), with
- * the worker's stack as its own for EVALGATE_DEBUG.
- */
-function toError(error) {
-    if (!error.known) {
-        const rebuilt = new Error(error.message);
-        if (error.stack)
-            rebuilt.stack = error.stack;
-        return rebuilt;
-    }
-    const details = { where: error.where, hint: error.hint };
-    return error.exitCode === errors/* ExitCode */.yU.badInput
-        ? new errors/* InputError */.dz(error.message, details)
-        : new errors/* EvalgateError */.ax(error.message, error.exitCode, details);
-}
-
-;// CONCATENATED MODULE: ./src/metrics/computeMetrics.ts
-/**
- * All classification metrics from a merged `MetricState` (confusion matrix + counts).
- *
- * Every figure matches scikit-learn 1.2.1 (`sklearn/metrics/_classification.py`, `_ranking.py`) to
- * 1e-12 on the golden files of `scripts/golden/make_metric_goldens.py`. Where scikit-learn substitutes
- * a number for 0/0 (`zero_division=0`), this module says null instead when there is nothing to
- * measure: a class with no test samples is not evaluable, so its recall is null and it can never
- * be shown as passing. Values are never NaN.
- */
-
-/** Computes every metric of `state`; `classNames[i]` names class index i. */
-function computeMetrics(state, classNames) {
-    const c = state.numClasses;
-    if (classNames.length !== c) {
-        throw new errors/* EvalgateError */.ax(`computeMetrics: ${classNames.length} class names for a state of ${c} classes`, errors/* ExitCode */.yU.internal);
-    }
-    const m = state.confusion;
-    // Row sums = support (true counts), column sums = predicted counts, diagonal = true positives.
-    const support = new Float64Array(c);
-    const predicted = new Float64Array(c);
-    let correct = 0;
-    for (let i = 0; i < c; i++) {
-        const row = i * c;
-        let rowSum = 0;
-        for (let j = 0; j < c; j++) {
-            const v = m[row + j];
-            rowSum += v;
-            predicted[j] += v;
-        }
-        support[i] = rowSum;
-        correct += m[row + i];
-    }
-    const n = state.count;
-    const classes = [];
-    // Macro and weighted averages run over the classes present in the test set (support > 0), i.e.
-    // precision_recall_fscore_support(y, p, labels=<present>, average='macro'|'weighted', zero_division=0).
-    let present = 0;
-    let sumP = 0;
-    let sumR = 0;
-    let sumF = 0;
-    let wSumP = 0;
-    let wSumR = 0;
-    let wSumF = 0;
-    let wTotal = 0;
-    for (let i = 0; i < c; i++) {
-        const tp = m[i * c + i];
-        const s = support[i];
-        const p = predicted[i];
-        // zero_division=0: precision 0 for a present class never predicted; null when the class is
-        // absent and never predicted (nothing at all to say about it).
-        const precision = p > 0 ? tp / p : s > 0 ? 0 : null;
-        const recall = s > 0 ? tp / s : null;
-        // F1 = 2TP / (2TP + FP + FN) = 2TP / (support + predicted): scikit-learn >= 1.3 computes it this
-        // way; 1.2.1's 2PR/(P+R) is the same number up to rounding (and 0 where P = R = 0).
-        const f1 = s + p > 0 ? (2 * tp) / (s + p) : null;
-        classes.push({
-            name: classNames[i],
-            support: s,
-            predicted: p,
-            truePositives: tp,
-            precision,
-            recall,
-            f1,
-            evaluable: s > 0,
-        });
-        if (s > 0) {
-            present++;
-            // For a present class precision, recall and F1 are all numbers (see above).
-            sumP += precision;
-            sumR += recall;
-            sumF += f1;
-            wSumP += s * precision;
-            wSumR += s * recall;
-            wSumF += s * f1;
-            wTotal += s;
-        }
-    }
-    const confusionMatrix = [];
-    for (let i = 0; i < c; i++)
-        confusionMatrix.push(Array.from(m.subarray(i * c, (i + 1) * c)));
-    const hasSamples = n > 0;
-    return {
-        samples: n,
-        accuracy: hasSamples ? correct / n : null,
-        topK: state.topK > 0 ? { k: state.topK, accuracy: hasSamples ? state.topKHits / n : null } : null,
-        macroPrecision: present > 0 ? sumP / present : null,
-        macroRecall: present > 0 ? sumR / present : null,
-        macroF1: present > 0 ? sumF / present : null,
-        weightedPrecision: wTotal > 0 ? wSumP / wTotal : null,
-        weightedRecall: wTotal > 0 ? wSumR / wTotal : null,
-        weightedF1: wTotal > 0 ? wSumF / wTotal : null,
-        // balanced_accuracy_score = mean recall over the classes present in y_true (sklearn drops the
-        // NaN recalls of classes that are only predicted).
-        balancedAccuracy: present > 0 ? sumR / present : null,
-        matthewsCorrelation: hasSamples ? matthews(support, predicted, correct, n) : null,
-        cohenKappa: hasSamples ? cohenKappa(support, predicted, correct, n) : null,
-        classes,
-        confusionMatrix,
-    };
-}
-/**
- * Multiclass Matthews correlation (Gorodkin 2004) in sklearn's covariance form:
- *   cov(yt, yp) = c*s - t.p,  cov(yp, yp) = s^2 - p.p,  cov(yt, yt) = s^2 - t.t
- *   MCC = cov(yt, yp) / sqrt(cov(yt, yt) * cov(yp, yp)),  0 when that product is 0 (as sklearn).
- * With counts below 2^26 every term before the product is an exact integer in float64, so the
- * summation order cannot matter; the product and square root are done in sklearn's order.
- */
-function matthews(support, predicted, correct, n) {
-    let tp = 0;
-    let pp = 0;
-    let tt = 0;
-    for (let i = 0; i < support.length; i++) {
-        tp += support[i] * predicted[i];
-        pp += predicted[i] * predicted[i];
-        tt += support[i] * support[i];
-    }
-    const covYtYp = correct * n - tp;
-    const covYpYp = n * n - pp;
-    const covYtYt = n * n - tt;
-    const product = covYtYt * covYpYp;
-    if (product === 0)
-        return 0;
-    return covYtYp / Math.sqrt(product);
-}
-/**
- * Cohen's kappa, unweighted (Cohen 1960; sklearn `cohen_kappa_score`):
- *   kappa = 1 - sum(w * C) / sum(w * E),  E = outer(pred, true) / n,  w = 1 off the diagonal.
- * sum(w * C) = n - trace and sum(w * E) = (n^2 - sum_i pred_i true_i) / n; both numerators are exact
- * integers here, so this is sklearn's value with fewer roundings. null where sklearn gives NaN
- * (0/0: labels and predictions all one class).
- */
-function cohenKappa(support, predicted, correct, n) {
-    let agreeByChance = 0;
-    for (let i = 0; i < support.length; i++)
-        agreeByChance += predicted[i] * support[i];
-    const expectedDisagreement = (n * n - agreeByChance) / n;
-    const observedDisagreement = n - correct;
-    if (expectedDisagreement === 0)
-        return null;
-    return 1 - observedDisagreement / expectedDisagreement;
-}
-
-;// CONCATENATED MODULE: ./src/metrics/metricState.ts
-/**
- * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
- * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
- * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
- * (the torchmetrics design: state = sums, merge = add).
- */
-
-/** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
-function createMetricState(numClasses, topK) {
-    if (!Number.isInteger(numClasses) || numClasses < 1) {
-        throw new errors/* EvalgateError */.ax(`a metric state needs at least 1 class, got ${numClasses}`, errors/* ExitCode */.yU.internal);
-    }
-    if (!Number.isInteger(topK) || topK < 0) {
-        throw new errors/* EvalgateError */.ax(`top-k must be an integer >= 0, got ${topK}`, errors/* ExitCode */.yU.internal);
-    }
-    return { numClasses, topK, confusion: new Float64Array(numClasses * numClasses), topKHits: 0, count: 0 };
-}
-/**
- * Adds the first `size` samples of a scored batch to `state` (in place, for streaming) and returns it.
- * `labels[i]` is the true class index of sample i.
- */
-function updateMetricState(state, labels, scored, size) {
-    const { predictions, topKHits } = scored;
-    if (labels.length < size || predictions.length < size || topKHits.length < size) {
-        throw new errors/* EvalgateError */.ax(`updateMetricState: ${size} samples, but ${labels.length} labels and ${predictions.length} predictions`, errors/* ExitCode */.yU.internal);
-    }
-    const c = state.numClasses;
-    const confusion = state.confusion;
-    let hits = 0;
-    for (let i = 0; i < size; i++) {
-        const label = labels[i];
-        const prediction = predictions[i];
-        // `(x | 0) === x` also rejects fractional labels from a plain number[] at no measurable cost.
-        if (!((label | 0) === label && label >= 0 && label < c && prediction >= 0 && prediction < c)) {
-            throw outOfRange(label, prediction, c);
-        }
-        confusion[label * c + prediction] += 1;
-        hits += topKHits[i];
-    }
-    state.topKHits += hits;
-    state.count += size;
-    return state;
-}
-/** Adds one sample (used for slices, where samples of a batch go to different states). */
-function addSample(state, label, prediction, topKHit) {
-    const c = state.numClasses;
-    if (!(Number.isInteger(label) &&
-        Number.isInteger(prediction) &&
-        label >= 0 &&
-        label < c &&
-        prediction >= 0 &&
-        prediction < c)) {
-        throw outOfRange(label, prediction, c);
-    }
-    state.confusion[label * c + prediction] += 1;
-    if (topKHit)
-        state.topKHits += 1;
-    state.count += 1;
-    return state;
-}
-/**
- * Sum of two states, as a new state (neither input is changed). Merging is associative and
- * commutative because every field is a count. States of different class counts or top-k settings
- * describe different evaluations and are refused.
- */
-function mergeMetricStates(a, b) {
-    if (a.numClasses !== b.numClasses || a.topK !== b.topK) {
-        throw new InputError(`metric states cannot be merged: one has ${a.numClasses} classes (top-${a.topK}), ` +
-            `the other ${b.numClasses} classes (top-${b.topK})`, {
-            where: 'metric state',
-            hint: 'merge only states computed with the same class list and the same top-k setting',
-        });
-    }
-    const merged = createMetricState(a.numClasses, a.topK);
-    const out = merged.confusion;
-    for (let i = 0; i < out.length; i++)
-        out[i] = a.confusion[i] + b.confusion[i];
-    merged.topKHits = a.topKHits + b.topKHits;
-    merged.count = a.count + b.count;
-    return merged;
-}
-/** Plain-JSON form of a state (confusion flattened row-major). */
-function metricStateToJSON(state) {
-    return {
-        numClasses: state.numClasses,
-        topK: state.topK,
-        confusion: Array.from(state.confusion),
-        topKHits: state.topKHits,
-        count: state.count,
-    };
-}
-/**
- * Reads a stored state back, checking that it is a consistent set of counts: non-negative integers,
- * C*C confusion cells, a sample count equal to the confusion total, and no more top-k hits than samples.
- */
-function metricStateFromJSON(value, where = 'metric state') {
-    const fail = (what) => {
-        throw new InputError(`invalid metric state: ${what}`, {
-            where,
-            hint: 'use a state written by metricStateToJSON, unchanged',
-        });
-    };
-    if (typeof value !== 'object' || value === null)
-        fail('expected an object');
-    const v = value;
-    const isCount = (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-    const { numClasses, topK, confusion, topKHits, count } = v;
-    if (!isCount(numClasses) || numClasses < 1)
-        fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);
-    if (!isCount(topK))
-        fail(`topK must be an integer >= 0, got ${String(topK)}`);
-    if (!isCount(topKHits))
-        fail(`topKHits must be an integer >= 0, got ${String(topKHits)}`);
-    if (!isCount(count))
-        fail(`count must be an integer >= 0, got ${String(count)}`);
-    const c = numClasses;
-    if (!Array.isArray(confusion) || confusion.length !== c * c) {
-        fail(`confusion must be an array of ${c}x${c} = ${c * c} counts`);
-    }
-    const state = createMetricState(c, topK);
-    let total = 0;
-    confusion.forEach((cell, i) => {
-        if (!isCount(cell))
-            fail(`confusion[${i}] must be an integer >= 0, got ${String(cell)}`);
-        state.confusion[i] = cell;
-        total += cell;
-    });
-    if (total !== count)
-        fail(`count ${String(count)} differs from the confusion total ${total}`);
-    if (topKHits > count)
-        fail(`topKHits ${String(topKHits)} exceeds count ${String(count)}`);
-    if (topK === 0 && topKHits !== 0)
-        fail(`topKHits must be 0 when topK is 0`);
-    state.topKHits = topKHits;
-    state.count = count;
-    return state;
-}
-function outOfRange(label, prediction, numClasses) {
-    return new errors/* EvalgateError */.ax(`label ${label} / prediction ${prediction} outside the ${numClasses} classes of the metric state`, errors/* ExitCode */.yU.internal);
-}
-
-;// CONCATENATED MODULE: ./src/metrics/scoreBatch.ts
-/**
- * Turns one batch of class scores into per-sample predictions, confidences and top-k hits.
- *
- * Tie rules follow the reference implementations the golden files come from:
- * - prediction: the FIRST maximum, as `numpy.argmax`;
- * - top-k: scikit-learn's `top_k_accuracy_score` sorts each row with a stable ascending
- *   mergesort and reverses it, so among equal scores the HIGHER class index ranks first.
- *   The true class t is therefore a hit when
- *   `#{j : s_j > s_t} + #{j > t : s_j == s_t} < k`,
- *   which is counted here in O(C) per sample, without sorting and without allocating.
- */
-
-/**
- * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`.
- * `topK` = 0 turns top-k off (every hit is 0); `topK` >= `numClasses` makes every sample a hit,
- * as in scikit-learn.
- */
-function scoreBatch(probabilities, size, numClasses, labels, topK) {
-    checkShape(probabilities, size, numClasses, labels, topK);
-    const predictions = new Int32Array(size);
-    const confidences = new Float32Array(size);
-    const topKHits = new Uint8Array(size);
-    const c = numClasses;
-    for (let i = 0; i < size; i++) {
-        const base = i * c;
-        const label = labels[i];
-        if (!(label >= 0 && label < c && Number.isInteger(label))) {
-            throw new errors/* EvalgateError */.ax(`label ${label} of sample ${i} is outside the ${c} classes`, errors/* ExitCode */.yU.internal, { where: 'scoreBatch' });
-        }
-        let best = probabilities[base];
-        let bestIndex = 0;
-        if (topK > 0) {
-            // One pass computes both the argmax and the rank of the true class. Classes before the label
-            // outrank it with a strictly greater score, classes after it with an equal one too (sklearn's
-            // tie order). The second loop also counts the label itself (v === trueScore), hence rank = -1.
-            const trueScore = probabilities[base + label];
-            let rank = -1;
-            for (let j = 1; j < label; j++) {
-                const v = probabilities[base + j];
-                if (v > best) {
-                    best = v;
-                    bestIndex = j;
-                }
-                if (v > trueScore)
-                    rank++;
-            }
-            if (label > 0 && probabilities[base] > trueScore)
-                rank++;
-            for (let j = label; j < c; j++) {
-                const v = probabilities[base + j];
-                if (v > best) {
-                    best = v;
-                    bestIndex = j;
-                }
-                if (v >= trueScore)
-                    rank++;
-            }
-            topKHits[i] = rank < topK ? 1 : 0;
-        }
-        else {
-            for (let j = 1; j < c; j++) {
-                const v = probabilities[base + j];
-                if (v > best) {
-                    best = v;
-                    bestIndex = j;
-                }
-            }
-        }
-        predictions[i] = bestIndex;
-        confidences[i] = best;
-    }
-    return { predictions, confidences, topKHits };
-}
-function checkShape(probabilities, size, numClasses, labels, topK) {
-    const problems = [];
-    if (!Number.isInteger(numClasses) || numClasses < 1)
-        problems.push(`numClasses ${numClasses} is not >= 1`);
-    if (!Number.isInteger(size) || size < 0)
-        problems.push(`size ${size} is not a count`);
-    if (!Number.isInteger(topK) || topK < 0)
-        problems.push(`topK ${topK} is not >= 0`);
-    if (problems.length === 0 && probabilities.length < size * numClasses) {
-        problems.push(`${probabilities.length} scores for ${size} samples x ${numClasses} classes`);
-    }
-    if (problems.length === 0 && labels.length < size)
-        problems.push(`${labels.length} labels for ${size} samples`);
-    if (problems.length > 0) {
-        throw new errors/* EvalgateError */.ax(`scoreBatch: ${problems.join('; ')}`, errors/* ExitCode */.yU.internal, { where: 'scoreBatch' });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/environment.ts
-/** Where a report was made: OS, CPU, Node and onnxruntime versions, execution provider. */
-
-function describeEnvironment(onnxruntime, executionProvider) {
-    const cpus = external_node_os_default().cpus();
-    return {
-        os: `${external_node_os_default().type()} ${external_node_os_default().release()}`,
-        arch: process.arch,
-        cpu: cpus[0]?.model?.trim() || 'unknown',
-        cpuCount: cpus.length,
-        node: process.version,
-        onnxruntime,
-        executionProvider,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/types.ts
-const REPORT_SCHEMA = 'evalgate.report/v1';
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/runtime/pinnedVersion.ts
-/**
- * The onnxruntime-node version evalgate is built and tested with, read from evalgate's own
- * package.json (the one place it is written), so installers and messages never drift from it.
- */
-
-
-
-const PACKAGE_NAME = 'evalgate';
-const RUNTIME_PACKAGE = 'onnxruntime-node';
-let cached = null;
-/**
- * Finds evalgate's package.json by walking up from `startDir` (this module's folder by default:
- * src/runtime in development, dist/ in the bundle) and returns its pinned onnxruntime-node version.
- */
-function pinnedOnnxRuntimeVersion(startDir) {
-    if (startDir === undefined && cached !== null)
-        return cached;
-    let dir = startDir ?? external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (;;) {
-        const file = external_node_path_default().join(dir, 'package.json');
-        if ((0,external_node_fs_.existsSync)(file)) {
-            const pkg = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-            const version = pkg.dependencies?.[RUNTIME_PACKAGE];
-            if (pkg.name === PACKAGE_NAME && version !== undefined) {
-                if (startDir === undefined)
-                    cached = version;
-                return version;
-            }
-        }
-        const parent = external_node_path_default().dirname(dir);
-        if (parent === dir)
-            break;
-        dir = parent;
-    }
-    throw new Error(`could not find ${PACKAGE_NAME}'s package.json with a ${RUNTIME_PACKAGE} dependency`);
-}
-
-;// CONCATENATED MODULE: ./src/runtime/loadOnnxRuntime.ts
-/**
- * Finds and loads onnxruntime-node at run time.
- *
- * The ncc bundle in dist/ leaves onnxruntime-node out (its native code is ~45 MB per platform), so
- * the runtime is resolved here from an ordered list of places, first match wins (conventions,
- * "Shipping the native runtime"): an explicit folder (the `onnxruntime-path` input), then the
- * project's node_modules. The runner's tool cache, @actions/cache and an install of the pinned
- * version slot into `defaultRuntimeResolvers` later, in that order.
- *
- * The module is loaded with a dynamic `import()` of a computed file URL; the `webpackIgnore`
- * comment keeps the bundler from trying to resolve it at build time.
- */
-
-
-
-
-
-
-
-const loadOnnxRuntime_RUNTIME_PACKAGE = 'onnxruntime-node';
-async function loadOnnxRuntime(options = {}) {
-    const resolvers = options.resolvers ?? defaultRuntimeResolvers(options.explicitPath);
-    for (const resolver of resolvers) {
-        const candidate = await resolver.resolve();
-        if (candidate !== null)
-            return loadRuntimePackage(candidate);
-    }
-    throw new errors/* InputError */.dz(`${loadOnnxRuntime_RUNTIME_PACKAGE} was not found (looked in: ${resolvers.map((r) => r.name).join(', ')})`, {
-        where: 'onnxruntime-path',
-        hint: `install it with \`npm install ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`, or set onnxruntime-path to a folder that contains node_modules/${loadOnnxRuntime_RUNTIME_PACKAGE}`,
-    });
-}
-/** The resolvers in the order they are tried. An explicit path, when given, is the only one. */
-function defaultRuntimeResolvers(explicitPath) {
-    if (explicitPath !== undefined && explicitPath !== '')
-        return [explicitPathResolver(explicitPath)];
-    return [nodeModulesResolver()];
-}
-/** The `onnxruntime-path` folder. A path that holds no runtime is an error, never a silent fallback. */
-function explicitPathResolver(explicitPath) {
-    return {
-        name: `onnxruntime-path ${explicitPath}`,
-        async resolve() {
-            const root = external_node_path_default().resolve(explicitPath);
-            const candidates = [
-                root,
-                external_node_path_default().join(root, loadOnnxRuntime_RUNTIME_PACKAGE),
-                external_node_path_default().join(root, 'node_modules', loadOnnxRuntime_RUNTIME_PACKAGE),
-            ];
-            const found = candidates.find(isRuntimePackageDir);
-            if (found === undefined) {
-                throw new errors/* InputError */.dz(`no ${loadOnnxRuntime_RUNTIME_PACKAGE} package found in '${explicitPath}'`, {
-                    where: 'onnxruntime-path',
-                    hint: `point it at a folder that contains node_modules/${loadOnnxRuntime_RUNTIME_PACKAGE} (for example one made by \`npm install --prefix <dir> ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`) or at the package folder itself`,
-                });
-            }
-            return { packageDir: found, source: found };
-        },
-    };
-}
-/** node_modules, resolved the way Node resolves a dependency of this module. */
-function nodeModulesResolver(fromUrl = import.meta.url) {
-    return {
-        name: 'node_modules',
-        async resolve() {
-            try {
-                const manifest = (0,external_node_module_namespaceObject.createRequire)(fromUrl).resolve(`${loadOnnxRuntime_RUNTIME_PACKAGE}/package.json`);
-                const packageDir = external_node_path_default().dirname(manifest);
-                return { packageDir, source: packageDir };
-            }
-            catch {
-                return null;
-            }
-        },
-    };
-}
-function isRuntimePackageDir(dir) {
-    const file = external_node_path_default().join(dir, 'package.json');
-    if (!(0,external_node_fs_.existsSync)(file))
-        return false;
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).name === loadOnnxRuntime_RUNTIME_PACKAGE;
-    }
-    catch {
-        return false;
-    }
-}
-/** Checks that the package has a native binary for this platform, then imports it. */
-async function loadRuntimePackage(candidate) {
-    const { packageDir, source } = candidate;
-    const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(packageDir, 'package.json'), 'utf8'));
-    const version = manifest.version ?? 'unknown';
-    const napi = manifest.binary?.napi_versions?.[0] ?? 6;
-    const binDir = external_node_path_default().join(packageDir, 'bin', `napi-v${napi}`);
-    const platform = `${process.platform}/${process.arch}`;
-    if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(binDir, process.platform, process.arch, 'onnxruntime_binding.node'))) {
-        const available = listPrebuiltPlatforms(binDir);
-        throw new errors/* InputError */.dz(`${loadOnnxRuntime_RUNTIME_PACKAGE} ${version} in '${packageDir}' has no native binary for ${platform}` +
-            (available.length > 0 ? ` (it has: ${available.join(', ')})` : ''), {
-            where: 'onnxruntime-path',
-            hint: `onnxruntime-node ships prebuilt binaries for Linux, macOS and Windows on x64 and arm64; run on one of those, or set onnxruntime-path to a build of ${loadOnnxRuntime_RUNTIME_PACKAGE} for ${platform}`,
-        });
-    }
-    const entry = external_node_path_default().join(packageDir, manifest.main ?? 'index.js');
-    let namespace;
-    try {
-        namespace = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(entry).href));
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`could not load ${loadOnnxRuntime_RUNTIME_PACKAGE} ${version} from '${packageDir}': ${error instanceof Error ? error.message : String(error)}`, {
-            where: 'onnxruntime-path',
-            hint: `reinstall it (\`npm ci\`, or \`npm install ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,
-            cause: error,
-        });
-    }
-    // A CommonJS package: its exports object is the namespace's default.
-    const ort = (namespace.default ?? namespace);
-    if (typeof ort?.InferenceSession?.create !== 'function') {
-        throw new errors/* InputError */.dz(`'${packageDir}' does not export an onnxruntime InferenceSession`, {
-            where: 'onnxruntime-path',
-            hint: `point onnxruntime-path at an installed ${loadOnnxRuntime_RUNTIME_PACKAGE} package`,
-        });
-    }
-    return { ort, version, source };
-}
-function listPrebuiltPlatforms(binDir) {
-    const found = [];
-    if (!(0,external_node_fs_.existsSync)(binDir))
-        return found;
-    for (const os of (0,external_node_fs_.readdirSync)(binDir)) {
-        const osDir = external_node_path_default().join(binDir, os);
-        if (!(0,external_node_fs_.statSync)(osDir).isDirectory())
-            continue;
-        for (const arch of (0,external_node_fs_.readdirSync)(osDir)) {
-            if ((0,external_node_fs_.existsSync)(external_node_path_default().join(osDir, arch, 'onnxruntime_binding.node')))
-                found.push(`${os}/${arch}`);
-        }
-    }
-    return found.sort();
-}
-/** For hints: the pinned version, or words pointing at package.json if it cannot be read. */
-function safePinnedVersion() {
-    try {
-        return pinnedOnnxRuntimeVersion();
-    }
-    catch {
-        return 'the version in package.json';
-    }
-}
-
+// EXTERNAL MODULE: ./src/dataset/classLabels.ts
+var classLabels = __nccwpck_require__(319);
 ;// CONCATENATED MODULE: ./src/runtime/float16.ts
 /**
  * IEEE 754 binary16 ("half") <-> float32 conversion, for models whose inputs or outputs are float16.
@@ -37792,4320 +39809,6 @@ function decodeFloat16(bits, out = new Float32Array(bits.length)) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/runtime/outputProbabilities.ts
-/**
- * Converts raw scores (`size` rows of `numClasses`, sample-major) to probabilities by `kind`:
- * - logits: softmax, made numerically stable by subtracting the row maximum before exp
- *   (Goodfellow et al., Deep Learning, section 4.1), summed in float64;
- * - probabilities: copied as they are;
- * - log-probabilities: exp (a row's -Infinity is probability 0).
- */
-function toProbabilities(raw, size, numClasses, kind) {
-    const out = new Float32Array(size * numClasses);
-    if (kind === 'probabilities') {
-        out.set(raw.subarray(0, size * numClasses));
-        return out;
-    }
-    for (let row = 0; row < size; row++) {
-        const start = row * numClasses;
-        if (kind === 'log-probabilities') {
-            for (let c = 0; c < numClasses; c++)
-                out[start + c] = Math.exp(raw[start + c]);
-            continue;
-        }
-        let max = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < numClasses; c++)
-            if (raw[start + c] > max)
-                max = raw[start + c];
-        let sum = 0;
-        for (let c = 0; c < numClasses; c++)
-            sum += Math.exp(raw[start + c] - max);
-        for (let c = 0; c < numClasses; c++)
-            out[start + c] = Math.exp(raw[start + c] - max) / sum;
-    }
-    return out;
-}
-/**
- * Batch-local indices of the rows whose raw scores cannot be turned into probabilities: any NaN or
- * infinity, except that log-probabilities may hold -Infinity (probability 0) as long as the row
- * has at least one finite value.
- */
-function findNonFiniteRows(raw, size, numClasses, kind) {
-    const rows = [];
-    for (let row = 0; row < size; row++) {
-        const start = row * numClasses;
-        let bad = false;
-        let finite = 0;
-        for (let c = 0; c < numClasses; c++) {
-            const v = raw[start + c];
-            if (Number.isFinite(v))
-                finite++;
-            else if (!(kind === 'log-probabilities' && v === Number.NEGATIVE_INFINITY))
-                bad = true;
-        }
-        if (bad || finite === 0)
-            rows.push(row);
-    }
-    return rows;
-}
-/**
- * True when every row looks like a probability distribution: all values in [0, 1] and the row
- * sums to 1 within `tolerance`. Callers use it on raw scores to warn that `model.outputs: logits`
- * is probably wrong (softmax over probabilities flattens every confidence).
- */
-function looksLikeProbabilities(values, size, numClasses, tolerance = 1e-3) {
-    if (size === 0)
-        return false;
-    for (let row = 0; row < size; row++) {
-        const start = row * numClasses;
-        let sum = 0;
-        for (let c = 0; c < numClasses; c++) {
-            const v = values[start + c];
-            if (!(v >= 0 && v <= 1))
-                return false;
-            sum += v;
-        }
-        if (Math.abs(sum - 1) > tolerance)
-            return false;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
-/** Shapes of model inputs and outputs, as people read them in messages. */
-/**
- * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
- * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
- */
-function describeShape(dims) {
-    const parts = dims.map((d, i) => {
-        if (typeof d === 'number' && d >= 0)
-            return String(d);
-        if (i === 0)
-            return 'N';
-        return typeof d === 'string' && d !== '' ? d : '?';
-    });
-    return `[${parts.join(',')}]`;
-}
-/** Per-sample dims (after the batch axis), with -1 where the model leaves a dimension symbolic. */
-function sampleDims(shape) {
-    return shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
-}
-/** True when `actual` fits `expected` (same rank; equal where `expected` is not -1). */
-function sampleShapeMatches(expected, actual) {
-    if (expected.length !== actual.length)
-        return false;
-    for (let i = 0; i < expected.length; i++) {
-        if (expected[i] !== -1 && expected[i] !== actual[i])
-            return false;
-    }
-    return true;
-}
-function product(dims) {
-    let n = 1;
-    for (const d of dims)
-        n *= d;
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/runtime/modelSession.ts
-/**
- * An onnxruntime inference session wrapped for evaluation: picks the model's input and output by
- * name, checks them against the config, and turns any batch into class probabilities whatever the
- * model's batch dimension (dynamic, or fixed at 1 or N), element type (float32 or float16) and
- * output kind (logits, probabilities, log-probabilities).
- */
-
-
-
-
-
-
-
-/** Element types evalgate can feed and read; anything else is refused with a message. */
-const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
-/**
- * The model produced NaN or infinite scores. `rows` are batch-local indices of the affected
- * samples, so the caller can name them by sample id.
- */
-class NonFiniteOutputError extends errors/* InputError */.dz {
-    rows;
-    constructor(outputName, rows, size) {
-        const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? `, ... (${rows.length - 10} more)` : '');
-        super(`the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${size} sample(s) in the batch (batch rows ${shown})`, {
-            where: 'model',
-            hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
-        });
-        this.rows = rows;
-    }
-}
-async function openModelSession(ort, options) {
-    const { modelPath, numClasses, outputKind } = options;
-    if (!Number.isInteger(numClasses) || numClasses < 1) {
-        throw new errors/* InputError */.dz(`the class list must hold at least one class, got ${numClasses}`, {
-            where: 'classes',
-        });
-    }
-    await assertModelFile(modelPath);
-    const session = await createSession(ort, options);
-    try {
-        const inputs = session.inputMetadata.map(toTensorInfo);
-        const outputs = session.outputMetadata.map(toTensorInfo);
-        const input = pickInput(inputs, options.inputName, modelPath);
-        const output = pickOutput(outputs, options.outputName, modelPath);
-        checkOutputClasses(output, numClasses);
-        const fixedBatchSize = typeof input.shape[0] === 'number' && input.shape[0] > 0 ? input.shape[0] : null;
-        const modelSampleShape = sampleDims(input.shape);
-        return new OnnxModelSession(ort, session, {
-            inputs,
-            outputs,
-            input,
-            output,
-            fixedBatchSize,
-            sampleShape: modelSampleShape,
-            numClasses,
-            outputKind,
-        });
-    }
-    catch (error) {
-        await session.release();
-        throw error;
-    }
-}
-async function assertModelFile(modelPath) {
-    const info = await (0,promises_.stat)(modelPath).catch(() => null);
-    if (info === null) {
-        throw new errors/* InputError */.dz(`the model file '${modelPath}' does not exist`, {
-            where: 'model.path',
-            hint: 'check model.path (relative paths resolve against the config file folder)',
-        });
-    }
-    if (!info.isFile()) {
-        throw new errors/* InputError */.dz(`the model path '${modelPath}' is not a file`, {
-            where: 'model.path',
-            hint: 'point model.path at an .onnx file',
-        });
-    }
-}
-async function createSession(ort, options) {
-    const { modelPath, executionProvider } = options;
-    const executionProviders = executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
-    try {
-        // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
-        return await ort.InferenceSession.create(modelPath, {
-            executionProviders,
-            ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-            // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
-            // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
-            logSeverityLevel: 4,
-        });
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (executionProvider === 'cuda' && /cuda|provider/i.test(reason)) {
-            throw new errors/* InputError */.dz(`the CUDA execution provider could not be loaded: ${reason}`, {
-                where: 'device',
-                hint: 'GPU inference needs the onnxruntime CUDA provider libraries and a CUDA driver; use device: cpu meanwhile',
-                cause: error,
-            });
-        }
-        if (/protobuf parsing failed|invalid model|model_proto/i.test(reason)) {
-            throw new errors/* InputError */.dz(`'${modelPath}' is not a valid ONNX model (onnxruntime: ${reason})`, {
-                where: 'model.path',
-                hint: 'point model.path at a model exported to ONNX (for example with torch.onnx.export)',
-                cause: error,
-            });
-        }
-        throw new errors/* InputError */.dz(`onnxruntime could not load the model '${modelPath}': ${reason}`, {
-            where: 'model.path',
-            hint: 'a model with external weights needs its .data file next to it; the model opset must be supported by this onnxruntime',
-            cause: error,
-        });
-    }
-}
-function toTensorInfo(meta) {
-    if (!meta.isTensor)
-        return { name: meta.name, isTensor: false, type: null, shape: [] };
-    return { name: meta.name, isTensor: true, type: meta.type, shape: [...meta.shape] };
-}
-function describeValue(info) {
-    return info.isTensor
-        ? `'${info.name}' ${info.type} ${describeShape(info.shape)}`
-        : `'${info.name}' (not a tensor)`;
-}
-function pickInput(inputs, inputName, modelPath) {
-    let input;
-    if (inputName !== undefined) {
-        input = inputs.find((i) => i.name === inputName);
-        if (input === undefined) {
-            throw new errors/* InputError */.dz(`the model has no input named '${inputName}'; its inputs are ${inputs.map(describeValue).join(', ')}`, { where: 'model.input', hint: 'set model.input to one of the names above' });
-        }
-    }
-    else if (inputs.length === 1) {
-        input = inputs[0];
-    }
-    else {
-        throw new errors/* InputError */.dz(`the model '${modelPath}' has ${inputs.length} inputs (${inputs.map(describeValue).join(', ')}); say which one takes the images`, { where: 'model.input', hint: 'set model.input to the name of the image input' });
-    }
-    if (!input.isTensor || input.type === null || !FLOAT_TYPES.has(input.type)) {
-        throw new errors/* InputError */.dz(`the model input ${describeValue(input)} is not a float tensor; evalgate feeds float32 or float16 images`, {
-            where: 'model.input',
-            hint: 'export the model with a float input (preprocessing happens in evalgate)',
-        });
-    }
-    return input;
-}
-function pickOutput(outputs, outputName, modelPath) {
-    const usable = outputs.filter((o) => o.isTensor && o.type !== null && FLOAT_TYPES.has(o.type));
-    const usableNames = usable.map((o) => `'${o.name}'`).join(', ');
-    const useInstead = usable.length > 0
-        ? `set model.output to a float tensor output: ${usableNames}`
-        : 'export the model with a float tensor output of class scores';
-    let output;
-    if (outputName !== undefined) {
-        output = outputs.find((o) => o.name === outputName);
-        if (output === undefined) {
-            throw new errors/* InputError */.dz(`the model has no output named '${outputName}'; its outputs are ${outputs.map(describeValue).join(', ')}`, { where: 'model.output', hint: useInstead });
-        }
-    }
-    else {
-        const nonTensors = outputs.filter((o) => !o.isTensor);
-        if (nonTensors.length > 0) {
-            // scikit-learn exports (skl2onnx) put class probabilities in a ZipMap: a sequence of maps.
-            throw new errors/* InputError */.dz(`the model '${modelPath}' has non-tensor outputs (${nonTensors.map((o) => `'${o.name}'`).join(', ')}, such as a scikit-learn ZipMap) that evalgate cannot read as class scores`, { where: 'model.output', hint: useInstead });
-        }
-        if (outputs.length !== 1) {
-            throw new errors/* InputError */.dz(`the model '${modelPath}' has ${outputs.length} outputs (${outputs.map(describeValue).join(', ')}); say which one holds the class scores`, {
-                where: 'model.output',
-                hint: 'set model.output to its name, and model.outputs to logits, probabilities or log-probabilities',
-            });
-        }
-        output = outputs[0];
-    }
-    if (!output.isTensor) {
-        throw new errors/* InputError */.dz(`the model output '${output.name}' is not a tensor (for example a scikit-learn ZipMap, a sequence of maps) and cannot be read as class scores`, { where: 'model.output', hint: useInstead });
-    }
-    if (output.type === null || !FLOAT_TYPES.has(output.type)) {
-        throw new errors/* InputError */.dz(`the model output ${describeValue(output)} is not a float tensor of class scores`, {
-            where: 'model.output',
-            hint: useInstead,
-        });
-    }
-    return output;
-}
-/** The output must be [N, classes], tolerating trailing 1s ([N, classes, 1, 1] from a conv head). */
-function checkOutputClasses(output, numClasses) {
-    if (output.shape.length === 0)
-        return; // unknown rank: checked on the first batch
-    const perSample = stripTrailingOnes(output.shape.slice(1));
-    if (perSample.length === 1 && typeof perSample[0] === 'number' && perSample[0] > 0) {
-        if (perSample[0] !== numClasses)
-            throw classCountError(output, perSample[0], numClasses);
-        return;
-    }
-    if (perSample.length === 1 || perSample.every((d) => typeof d !== 'number' || d <= 0 || d === 1))
-        return;
-    throw new errors/* InputError */.dz(`the model output '${output.name}' has shape ${describeShape(output.shape)}, not [N, classes]`, { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' });
-}
-function stripTrailingOnes(dims) {
-    let end = dims.length;
-    while (end > 1 && dims[end - 1] === 1)
-        end--;
-    return dims.slice(0, end);
-}
-function classCountError(output, modelClasses, numClasses) {
-    return new errors/* InputError */.dz(`the model output '${output.name}' has ${modelClasses} class scores per sample (shape ${describeShape(output.shape)}) but the config lists ${numClasses} classes`, {
-        where: 'classes',
-        hint: `list exactly one class name per model output, in the model's output order (classes or classes-file)`,
-    });
-}
-class OnnxModelSession {
-    ort;
-    session;
-    inputs;
-    outputs;
-    input;
-    output;
-    fixedBatchSize;
-    sampleShape;
-    numClasses;
-    outputKind;
-    constructor(ort, session, shape) {
-        this.ort = ort;
-        this.session = session;
-        this.inputs = shape.inputs;
-        this.outputs = shape.outputs;
-        this.input = shape.input;
-        this.output = shape.output;
-        this.fixedBatchSize = shape.fixedBatchSize;
-        this.sampleShape = shape.sampleShape;
-        this.numClasses = shape.numClasses;
-        this.outputKind = shape.outputKind;
-    }
-    async run(data, size, sampleShape) {
-        const raw = await this.runRaw(data, size, sampleShape);
-        return toProbabilities(raw, size, this.numClasses, this.outputKind);
-    }
-    async runRaw(data, size, sampleShape) {
-        const numClasses = this.numClasses;
-        if (size === 0)
-            return new Float32Array(0);
-        this.checkSampleShape(sampleShape);
-        const sampleLength = product(sampleShape);
-        if (data.length < size * sampleLength) {
-            throw new Error(`batch data holds ${data.length} values, fewer than ${size} samples of ${sampleLength}`);
-        }
-        const raw = new Float32Array(size * numClasses);
-        // A fixed batch dimension is fed exactly that many rows: chunks of it, the last padded with zeros.
-        const chunk = this.fixedBatchSize ?? size;
-        for (let start = 0; start < size; start += chunk) {
-            const count = Math.min(chunk, size - start);
-            const fed = this.fixedBatchSize ?? count;
-            let rows = data.subarray(start * sampleLength, (start + count) * sampleLength);
-            if (fed !== count) {
-                const padded = new Float32Array(fed * sampleLength);
-                padded.set(rows);
-                rows = padded;
-            }
-            await this.infer(rows, fed, sampleShape, raw.subarray(start * numClasses, (start + count) * numClasses));
-        }
-        const bad = findNonFiniteRows(raw, size, numClasses, this.outputKind);
-        if (bad.length > 0)
-            throw new NonFiniteOutputError(this.output.name, bad, size);
-        return raw;
-    }
-    async close() {
-        await this.session.release();
-    }
-    checkSampleShape(sampleShape) {
-        if (this.input.shape.length === 0)
-            return; // the model does not declare its input rank
-        if (sampleShapeMatches(this.sampleShape, sampleShape))
-            return;
-        throw new errors/* InputError */.dz(`the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeShape(['N', ...sampleShape])}`, {
-            where: 'preprocess',
-            hint: 'check preprocess.resize / center-crop, preprocess.color and preprocess.layout against the model input',
-        });
-    }
-    /** One session.run of exactly `fed` rows; writes the scores of the first rows (the real ones) into `into`. */
-    async infer(rows, fed, sampleShape, into) {
-        const dims = [fed, ...sampleShape];
-        const type = this.input.type;
-        let tensor;
-        if (type === 'float16')
-            tensor = new this.ort.Tensor('float16', encodeFloat16(rows), dims);
-        else if (type === 'float64')
-            tensor = new this.ort.Tensor('float64', Float64Array.from(rows), dims);
-        else
-            tensor = new this.ort.Tensor('float32', rows, dims);
-        let results;
-        try {
-            results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
-        }
-        catch (error) {
-            // Usually a shape the model's graph cannot take (its declared input left H and W open).
-            const reason = error instanceof Error ? error.message : String(error);
-            throw new errors/* InputError */.dz(`onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
-                `(the model declares ${describeShape(this.input.shape)}): ${reason}`, {
-                where: 'preprocess',
-                hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
-                cause: error,
-            });
-        }
-        const out = results[this.output.name];
-        try {
-            const perSample = out.dims.length > 0 && out.dims[0] === fed ? product(out.dims.slice(1)) : -1;
-            if (perSample !== this.numClasses) {
-                if (perSample > 0 && out.dims.length >= 2) {
-                    throw classCountError({ ...this.output, shape: [...out.dims] }, perSample, this.numClasses);
-                }
-                throw new errors/* InputError */.dz(`the model output '${this.output.name}' has shape [${out.dims.join(',')}] for a batch of ${fed}; expected [${fed},${this.numClasses}]`, { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' });
-            }
-            // Copied before dispose() releases the tensor's data; padded rows fall outside `into`.
-            copyAsFloat32(out, into);
-        }
-        finally {
-            out.dispose();
-        }
-    }
-}
-/** Copies the first `into.length` values of a float tensor into `into` as float32. */
-function copyAsFloat32(tensor, into) {
-    const data = tensor.data;
-    const n = into.length;
-    if (data instanceof Float32Array) {
-        into.set(data.subarray(0, n));
-    }
-    else if (tensor.type === 'float16' && data instanceof Uint16Array) {
-        // float16 arrives as raw bits in a Uint16Array where Node has no Float16Array (before v24).
-        decodeFloat16(data.subarray(0, n), into);
-    }
-    else {
-        const values = data;
-        for (let i = 0; i < n; i++)
-            into[i] = values[i];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** evalgate's version, written into every report. Kept equal to package.json by a test. */
-const TOOL_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/pipeline/evaluateModel.ts
-/**
- * The evaluation flow, GitHub-free: config -> artifacts -> dataset (locked) -> runtime ->
- * metrics -> report. Adapters (CLI, action) call this and decide what to do with the report.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Decode workers by default. On the CPU, onnxruntime does the heavy work and decoding one image
- * costs a fraction of running a model on it, so one worker (two on 8+ cores) keeps ahead and the
- * model gets the other cores. On a GPU the CPU only decodes, so every core but this one does.
- */
-function defaultDecodeWorkerCount(device, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
-    if (device === 'cuda')
-        return Math.max(1, Math.min(8, cores - 1));
-    return cores >= 8 ? 2 : 1;
-}
-/** onnxruntime's CPU threads beside `workers` decode workers: the cores they leave free. */
-function defaultIntraOpThreads(workers, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
-    return workers > 0 ? Math.max(1, cores - workers) : undefined;
-}
-/** Evaluates the configured model on the configured, lock-verified test set. */
-async function evaluateModel(config, options = {}) {
-    const now = options.now ?? (() => performance.now());
-    const started = now();
-    const warnings = [];
-    const model = await fetchArtifact(config.model.source, {
-        label: 'model',
-        cacheDir: options.cacheDir,
-        fetch: options.fetch,
-    });
-    const testSetArtifact = await fetchArtifact(config.testSet.source, {
-        label: 'test-set',
-        cacheDir: options.cacheDir,
-        fetch: options.fetch,
-        unpackZip: true,
-    });
-    // The lock is verified before anything is decoded or run: numbers from changed data are lies.
-    const lockPath = resolveLockPath(config, testSetArtifact.path);
-    const testSetSource = {
-        root: testSetArtifact.path,
-        manifest: config.testSet.manifest,
-        classNames: config.classes,
-        lockPath,
-    };
-    const testSet = await (0,openTestSet/* openTestSet */.$)(testSetSource);
-    // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
-    // until the batches are asked for, after it.
-    // Array test sets are in memory already and cheap to "decode": workers would each load a copy.
-    const workerCount = options.decodeWorkers && testSet.sampleFile
-        ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
-        : 0;
-    const pool = options.decodeWorkers && workerCount > 0
-        ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
-        : null;
-    let session = null;
-    try {
-        const { digest, locked } = await checkLock(lockPath, config.testSet.source.kind === 'url' && config.testSet.lock !== null, testSet, config.classes, pool?.hashFiles);
-        if (!locked) {
-            warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
-        }
-        options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
-        const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
-        const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
-        session = await openModelSession(runtime.ort, {
-            modelPath: model.path,
-            inputName: config.model.input,
-            outputName: config.model.output,
-            outputKind: config.model.outputKind,
-            numClasses: config.classes.length,
-            executionProvider: config.device,
-            // With decode workers busy on some cores, onnxruntime gets the rest rather than contending.
-            intraOpThreads,
-        });
-        const identity = await describeModel(model.path, config, session);
-        const preprocess = resolvePreprocess(config, session, testSet);
-        const batches = pool
-            ? pool.batches(preprocess, config.batchSize)
-            : (0,dataset_batches/* prefetch */.yj)((0,dataset_batches/* batchTestSet */.xm)(testSet, preprocess, config.batchSize), 1);
-        const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
-        return buildReport({
-            config,
-            testSet,
-            digest,
-            locked,
-            identity,
-            runtime,
-            preprocess,
-            scored,
-            warnings,
-            threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
-            totalSeconds: (now() - started) / 1000,
-        });
-    }
-    finally {
-        try {
-            await session?.close();
-        }
-        finally {
-            await pool?.close();
-        }
-    }
-}
-/** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
-async function scoreTestSet(batches, session, testSet, config, warnings, now, onProgress) {
-    const numClasses = config.classes.length;
-    const topK = resolveTopK(config.topK, numClasses);
-    const state = createMetricState(numClasses, topK);
-    const sliceStates = new Map();
-    const total = testSet.samples.length;
-    const records = {
-        labels: new Int32Array(total),
-        predictions: new Int32Array(total),
-        confidences: new Float32Array(total),
-        seen: new Uint8Array(total),
-    };
-    let inferenceMs = 0;
-    let done = 0;
-    let probabilityWarningGiven = false;
-    for await (const batch of batches) {
-        const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
-        const inferenceStart = now();
-        let raw;
-        try {
-            raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
-        }
-        catch (error) {
-            if (error instanceof NonFiniteOutputError)
-                throw nameNonFiniteSamples(error, batch.indices, testSet);
-            throw error;
-        }
-        inferenceMs += now() - inferenceStart;
-        const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
-        // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
-        if (!probabilityWarningGiven &&
-            config.model.outputKind === 'logits' &&
-            looksLikeProbabilities(raw, batch.size, numClasses)) {
-            probabilityWarningGiven = true;
-            warnings.push(`The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`);
-        }
-        const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
-        updateMetricState(state, labels, scored, batch.size);
-        for (let j = 0; j < batch.size; j++) {
-            const index = batch.indices[j];
-            records.labels[index] = labels[j];
-            records.predictions[index] = scored.predictions[j];
-            records.confidences[index] = scored.confidences[j];
-            records.seen[index] = 1;
-            for (const column of testSet.sliceColumns) {
-                const sliceState = sliceStateFor(sliceStates, column, testSet.samples[index].slices[column] ?? '', numClasses, topK);
-                addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
-            }
-        }
-        done += batch.size;
-        onProgress?.(done, total);
-    }
-    if (done !== total || records.seen.includes(0)) {
-        throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
-    }
-    return { state, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
-}
-function sliceStateFor(sliceStates, column, value, numClasses, topK) {
-    let byValue = sliceStates.get(column);
-    if (!byValue) {
-        byValue = new Map();
-        sliceStates.set(column, byValue);
-    }
-    let state = byValue.get(value);
-    if (!state) {
-        state = createMetricState(numClasses, topK);
-        byValue.set(value, state);
-    }
-    return state;
-}
-/** Computes the metrics from the accumulated state and assembles the report document. */
-function buildReport(parts) {
-    const { config, testSet, digest, locked, identity, runtime, preprocess, scored, warnings, threads, totalSeconds, } = parts;
-    const { state, sliceStates, topK } = scored;
-    const total = testSet.samples.length;
-    const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
-    const slices = [];
-    for (const [column, byValue] of sliceStates) {
-        for (const value of [...byValue.keys()].sort()) {
-            const sliceState = byValue.get(value);
-            const { classes: sliceClasses, confusionMatrix: _matrix, ...sliceHeadline } = computeMetrics(sliceState, config.classes);
-            slices.push({
-                column,
-                value,
-                samples: sliceState.count,
-                metrics: sliceHeadline,
-                classes: sliceClasses,
-            });
-        }
-    }
-    for (const c of classes) {
-        if (!c.evaluable) {
-            warnings.push(`Class '${c.name}' has no samples in the test set: its recall is not evaluable.`);
-        }
-    }
-    const support = {};
-    for (const c of classes)
-        support[c.name] = c.support;
-    return {
-        schema: REPORT_SCHEMA,
-        tool: { name: 'evalgate', version: TOOL_VERSION },
-        createdAt: new Date().toISOString(),
-        task: config.task,
-        model: identity,
-        testSet: {
-            digest,
-            locked,
-            format: testSet.format,
-            source: displaySource(config.testSet.source, config.baseDir),
-            size: total,
-            support,
-        },
-        classNames: config.classes,
-        metrics: headline,
-        classes,
-        confusionMatrix,
-        slices,
-        environment: describeEnvironment(runtime.version, config.device),
-        settings: {
-            batchSize: config.batchSize,
-            ...threads,
-            seed: config.seed,
-            topK,
-            preprocess: { ...preprocess },
-        },
-        samples: {
-            ids: testSet.samples.map((s) => s.id),
-            labels: Array.from(scored.labels),
-            predictions: Array.from(scored.predictions),
-            confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
-        },
-        timing: {
-            totalSeconds: round(totalSeconds, 3),
-            inferenceSeconds: round(scored.inferenceSeconds, 3),
-            samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
-        },
-        warnings,
-    };
-}
-/** k for top-k accuracy: as configured, else 5 when there are at least 5 classes, else off (0). */
-function resolveTopK(configured, numClasses) {
-    if (configured !== null)
-        return Math.min(configured, numClasses);
-    return numClasses >= 5 ? 5 : 0;
-}
-/**
- * The lock to check: the configured one, else the default inside the test set; none for
- * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
- */
-function resolveLockPath(config, testSetRoot) {
-    if (config.testSet.lock === null)
-        return undefined;
-    if (config.testSet.lock !== undefined)
-        return config.testSet.lock;
-    return config.testSet.source.kind === 'url' ? undefined : (0,testSetPaths/* defaultLockPath */.ar)(testSetRoot);
-}
-async function checkLock(lockPath, pinned, testSet, classNames, hasher) {
-    if (lockPath === undefined) {
-        // A download pinned by sha256 is as fixed as a locked folder.
-        return { digest: await (0,lock/* computeDigest */.MK)(testSet), locked: pinned };
-    }
-    const { digest } = await (0,lock/* verifyLock */.PK)(await (0,lock/* readLock */.mF)(lockPath), testSet, classNames, hasher, lockPath);
-    return { digest, locked: true };
-}
-function resolvePreprocess(config, session, testSet) {
-    const layout = config.preprocess.layout;
-    const shape = session.sampleShape;
-    const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
-    let channels;
-    if (testSet.featureLength !== undefined || layout === 'flat') {
-        // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
-        channels = config.preprocess.color === 'gray' ? 1 : 3;
-    }
-    else if (shape.length !== 3) {
-        throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which is not an image layout, but preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
-    }
-    else {
-        const [first, , last] = shape;
-        const modelChannels = layout === 'NCHW' ? first : last;
-        const otherLayout = layout === 'NCHW' ? 'NHWC' : 'NCHW';
-        const otherChannels = layout === 'NCHW' ? last : first;
-        // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
-        // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
-        if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
-            throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
-                `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`, { where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` });
-        }
-        channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
-    }
-    return { ...config.preprocess, channels };
-}
-function isChannelCount(n) {
-    return n === 1 || n === 3;
-}
-function nameNonFiniteSamples(error, indices, testSet) {
-    const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
-    const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-    return new errors/* InputError */.dz(`the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
-        `(${shown}); evaluation stopped at the first such batch`, {
-        where: 'model',
-        hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
-    });
-}
-async function describeModel(modelPath, config, session) {
-    const bytes = await (0,promises_.readFile)(modelPath);
-    const info = readOnnxModelInfo(bytes);
-    const { sha256, size } = await (0,hashFile/* hashFile */.D)(modelPath);
-    let totalSize = size;
-    const externalData = [];
-    for (const location of info?.externalDataFiles ?? []) {
-        const file = external_node_path_default().resolve(external_node_path_default().dirname(modelPath), location);
-        const exists = await (0,promises_.stat)(file).then(() => true, () => false);
-        if (!exists)
-            continue;
-        const hashed = await (0,hashFile/* hashFile */.D)(file);
-        externalData.push({ path: location, ...hashed });
-        totalSize += hashed.size;
-    }
-    return {
-        source: displaySource(config.model.source, config.baseDir),
-        sha256,
-        size: totalSize,
-        parameterCount: info?.parameterCount ?? null,
-        externalData,
-        inputs: session.inputs,
-        outputs: session.outputs,
-        input: session.input.name,
-        output: session.output.name,
-        outputKind: config.model.outputKind,
-    };
-}
-function displaySource(source, baseDir) {
-    if (source.kind === 'url')
-        return source.url;
-    const relative = external_node_path_default().relative(baseDir, source.path);
-    return relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? source.path : relative || '.';
-}
-function round(value, digits) {
-    const f = 10 ** digits;
-    return Math.round(value * f) / f;
-}
-
-;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
-/**
- * The data half of comparability, checkable before a run: the baseline must have been made on the
- * same locked test set (root digest) with the same class list (names and order).
- */
-
-/** How many differing class names a message lists before summarising the rest. */
-const MAX_NAMED_CLASSES = 5;
-const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
-    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
-function assertComparableTestSet(baseline, testSet, baselineSource) {
-    if (baseline.testSet.digest !== testSet.digest) {
-        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
-            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
-            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
-    }
-    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
-    if (classProblem !== null) {
-        throw new errors/* InputError */.dz(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
-            'per-class results are only comparable when both runs use the same classes in the same order', {
-            where: baselineSource,
-            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
-        });
-    }
-}
-/**
- * Names what differs between two class lists, or returns null when they are identical:
- * classes only in the baseline, classes only in the candidate, and otherwise the first position
- * where the order differs.
- */
-function describeClassListDifference(baseline, candidate) {
-    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
-        return null;
-    const inCandidate = new Set(candidate);
-    const inBaseline = new Set(baseline);
-    const missing = baseline.filter((name) => !inCandidate.has(name));
-    const added = candidate.filter((name) => !inBaseline.has(name));
-    const parts = [];
-    if (missing.length > 0)
-        parts.push(`${namedList(missing)} only in the baseline`);
-    if (added.length > 0)
-        parts.push(`${namedList(added)} only in this run`);
-    if (parts.length > 0) {
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
-    }
-    if (baseline.length !== candidate.length) {
-        // Same names, different counts: one side lists a class twice.
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
-    }
-    const first = baseline.findIndex((name, i) => name !== candidate[i]);
-    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
-        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
-}
-function namedList(names) {
-    const shown = names
-        .slice(0, MAX_NAMED_CLASSES)
-        .map((name) => JSON.stringify(name))
-        .join(', ');
-    const rest = names.length - MAX_NAMED_CLASSES;
-    const noun = names.length === 1 ? 'class' : 'classes';
-    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/compatibility.ts
-/**
- * Whether two reports may be compared at all. A comparison across different data or a different
- * class list produces numbers that look meaningful and are not, so it is refused with the reason.
- */
-
-
-
-/**
- * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
- * another report schema or tool major version, another test set (root digest), or another class
- * list (names or order).
- */
-function assertComparable(baseline, candidate, baselineSource) {
-    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
-    assertSchema(candidate, 'the candidate report', baselineSource);
-    const baselineMajor = majorVersion(baseline.tool?.version);
-    const candidateMajor = majorVersion(candidate.tool?.version);
-    if (baselineMajor !== candidateMajor) {
-        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
-            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
-            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
-    }
-    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
-}
-function assertSchema(report, what, where) {
-    const schema = report.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors/* InputError */.dz(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
-            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
-    }
-}
-/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
-function majorVersion(version) {
-    const match = /^v?(\d+)\./.exec(version ?? '');
-    return match ? match[1] : null;
-}
-
-;// CONCATENATED MODULE: ./src/compare/compare.ts
-/**
- * The headline figures of one report, in display order. Top-k is listed only when the report
- * computed it; its label carries k.
- */
-function headlineMetrics(report) {
-    const m = report.metrics;
-    const rows = [
-        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
-    ];
-    if (m.topK !== null) {
-        rows.push({ metric: 'top-k', label: `top-${m.topK.k} accuracy`, scale: 'rate', value: m.topK.accuracy });
-    }
-    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'balanced-accuracy', label: 'balanced accuracy', scale: 'rate', value: m.balancedAccuracy }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
-    return rows;
-}
-/** Scale of a MetricDelta.metric key (correlations are shown as plain numbers, rates as %). */
-function metricScale(metric) {
-    return metric === 'mcc' || metric === 'cohen-kappa' ? 'correlation' : 'rate';
-}
-function difference(candidate, baseline) {
-    return candidate === null || baseline === null ? null : candidate - baseline;
-}
-/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
-function compareReports(baseline, candidate) {
-    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
-    const metrics = headlineMetrics(candidate).map((row) => {
-        const before = baselineByMetric.get(row.metric);
-        // Top-k with another k is another metric: no baseline figure for it.
-        const baselineValue = before !== undefined && before.label === row.label ? before.value : null;
-        return {
-            metric: row.metric,
-            label: row.label,
-            baseline: baselineValue,
-            candidate: row.value,
-            delta: difference(row.value, baselineValue),
-        };
-    });
-    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
-    const classes = candidate.classes.map((c) => {
-        const before = baselineClasses.get(c.name);
-        const baselineRecall = before?.recall ?? null;
-        const baselineF1 = before?.f1 ?? null;
-        return {
-            name: c.name,
-            support: c.support,
-            baselineRecall,
-            candidateRecall: c.recall,
-            recallDelta: difference(c.recall, baselineRecall),
-            baselinePrecision: before?.precision ?? null,
-            candidatePrecision: c.precision,
-            baselineF1,
-            candidateF1: c.f1,
-            f1Delta: difference(c.f1, baselineF1),
-        };
-    });
-    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
-}
-/**
- * Samples whose predicted class differs between the two reports, matched by sample id (never by
- * position: readers may list files in another order). null unless both reports carry records for
- * exactly the same set of ids, since a partial pairing would undercount silently.
- */
-function countChangedPredictions(baseline, candidate) {
-    const before = baseline.samples;
-    const after = candidate.samples;
-    if (!before || !after)
-        return null;
-    const n = after.ids.length;
-    if (n === 0 || before.ids.length !== n)
-        return null;
-    if (before.predictions.length !== n || after.predictions.length !== n)
-        return null;
-    const baselineIndex = new Map();
-    for (let i = 0; i < n; i++)
-        baselineIndex.set(before.ids[i], i);
-    if (baselineIndex.size !== n)
-        return null; // duplicate ids: no one-to-one pairing
-    let changed = 0;
-    const seen = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-        const j = baselineIndex.get(after.ids[i]);
-        if (j === undefined || seen[j] === 1)
-            return null;
-        seen[j] = 1;
-        if (before.predictions[j] !== after.predictions[i])
-            changed++;
-    }
-    return changed;
-}
-
-;// CONCATENATED MODULE: ./src/compare/messageText.ts
-/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
-/**
- * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
- * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
- * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
- */
-function formatFraction(value, other) {
-    let digits = 3;
-    if (other !== undefined && Math.abs(value - other) > 1e-12) {
-        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
-            digits++;
-    }
-    return value.toFixed(digits);
-}
-/**
- * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
- * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
- * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
- * letter mark U+061C), which can make a terminal or a comment show text in another order than
- * it is stored ("Trojan Source", CVE-2021-42574).
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-/**
- * A class name as it goes into a plain-text message: unprintable and bidi-control characters
- * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
- * colours or reorder what is shown. Renderers escape the message again for their own format.
- */
-function printableName(name) {
-    return name.replace(UNPRINTABLE, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        if (c === '\t')
-            return '\\t';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
-const MESSAGE_NAME_CHARS = 80;
-/** A class name for a message: printable, and cut with an ellipsis when very long. */
-function messageName(name) {
-    const printable = printableName(name);
-    if (printable.length <= MESSAGE_NAME_CHARS)
-        return printable;
-    const points = Array.from(printable);
-    return points.length <= MESSAGE_NAME_CHARS
-        ? printable
-        : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/gates.ts
-
-/**
- * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
- * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
- * drop must pass, as the user reads it as equal.
- */
-const EPSILON = 1e-12;
-function samplesText(n) {
-    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
-}
-/**
- * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
- * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
- * the last place) does not round up: 1/50 gives 0.020, not 0.021.
- */
-function roundedUp(value) {
-    let digits = 3;
-    while (digits < 6 && value < 10 ** -digits)
-        digits++;
-    const scale = 10 ** digits;
-    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
-}
-/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
-const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
-    'keep this report.json as the baseline for later runs.';
-/** Applies `gates` to `candidate`, against `baseline` when given. */
-function evaluateGates(gates, candidate, baseline) {
-    const notes = [];
-    const results = [];
-    /** Drop size of each per-class failure, for ordering the failures. */
-    const dropOf = new Map();
-    if (baseline === null) {
-        notes.push(FIRST_BASELINE_NOTE);
-    }
-    // Per-class recall.
-    const { maxDrop, onMissingClass } = gates.perClassRecall;
-    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
-    let underpowered = 0;
-    /** Fewest test samples of an evaluable class. */
-    let smallestSupport = Number.POSITIVE_INFINITY;
-    for (const cls of candidate.classes) {
-        const name = messageName(cls.name);
-        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
-            const blocking = onMissingClass === 'fail';
-            // The advice depends on the setting in force: never suggest the value already set.
-            const message = blocking
-                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-                    'gates.per-class-recall.on-missing-class: warn'
-                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
-                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
-                    'a class without samples fail the run';
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'not-evaluable',
-                baseline: baselineClasses.get(cls.name)?.recall ?? null,
-                candidate: null,
-                threshold: maxDrop,
-                message,
-                blocking,
-            });
-            if (!blocking)
-                notes.push(message);
-            continue;
-        }
-        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
-        // the gate cannot tell a real regression from a single unlucky sample.
-        if (1 / cls.support > maxDrop + EPSILON)
-            underpowered++;
-        smallestSupport = Math.min(smallestSupport, cls.support);
-        const before = baselineClasses.get(cls.name);
-        if (baseline === null || before === undefined || before.recall === null) {
-            const why = baseline === null
-                ? 'no baseline to compare with'
-                : before === undefined
-                    ? 'the baseline has no such class'
-                    : 'the baseline had no test samples of it';
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'skipped',
-                baseline: before?.recall ?? null,
-                candidate: cls.recall,
-                threshold: maxDrop,
-                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
-                blocking: false,
-            });
-            continue;
-        }
-        const drop = before.recall - cls.recall;
-        const failed = drop > maxDrop + EPSILON;
-        const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
-        let message;
-        if (failed) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else if (drop > 0) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else {
-            const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
-            message = `recall of '${name}' ${change} (${figures})`;
-        }
-        const result = {
-            gate: 'per-class-recall',
-            subject: cls.name,
-            status: failed ? 'fail' : 'pass',
-            baseline: before.recall,
-            candidate: cls.recall,
-            threshold: maxDrop,
-            message,
-            blocking: failed,
-        };
-        results.push(result);
-        if (failed)
-            dropOf.set(result, drop);
-    }
-    if (underpowered > 0 && maxDrop <= EPSILON) {
-        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
-        // zero tolerance means instead of quoting a sample count no test set can reach.
-        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
-            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
-            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
-    }
-    else if (underpowered > 0) {
-        const minimum = Math.ceil(1 / maxDrop - EPSILON);
-        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
-            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
-            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
-    }
-    // Headline gates.
-    const m = candidate.metrics;
-    const b = baseline?.metrics ?? null;
-    if (gates.accuracy?.min !== undefined) {
-        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
-    }
-    if (gates.accuracy?.maxDrop !== undefined) {
-        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
-    }
-    if (gates.macroF1?.min !== undefined) {
-        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
-    }
-    if (gates.macroF1?.maxDrop !== undefined) {
-        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
-    }
-    const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
-    const regressions = blockingResults
-        .filter((r) => dropOf.has(r))
-        .sort((x, y) => dropOf.get(y) - dropOf.get(x));
-    const others = blockingResults.filter((r) => !dropOf.has(r));
-    const failures = [...regressions, ...others];
-    return {
-        passed: failures.length === 0,
-        gates: results,
-        failures,
-        notes,
-        comparedWithBaseline: baseline !== null,
-    };
-}
-function minimumGate(gate, label, candidate, baseline, min) {
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: min,
-            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
-            blocking: true,
-        };
-    }
-    const failed = candidate < min - EPSILON;
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: min,
-        message: failed
-            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
-            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
-        blocking: failed,
-    };
-}
-/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
-function maxDropGate(gate, label, candidate, baseline, maxDrop) {
-    if (baseline === undefined || baseline === null) {
-        return {
-            gate,
-            status: 'skipped',
-            baseline: baseline ?? null,
-            candidate,
-            threshold: maxDrop,
-            message: baseline === undefined
-                ? `${label} not compared: no baseline (this run sets the first one)`
-                : `${label} not compared: the baseline has no ${label}`,
-            blocking: false,
-        };
-    }
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: maxDrop,
-            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
-            blocking: true,
-        };
-    }
-    const drop = baseline - candidate;
-    const failed = drop > maxDrop + EPSILON;
-    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
-    let message;
-    if (failed) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else if (drop > 0) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else {
-        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
-    }
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: maxDrop,
-        message,
-        blocking: failed,
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {}
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat()
-  const stringLength = settings.stringLength || defaultStringLength
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = []
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = []
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = []
-  /** @type {Array<number>} */
-  const longestCellByColumn = []
-  let mostCellsPerRow = 0
-  let rowIndex = -1
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = []
-    /** @type {Array<number>} */
-    const sizes = []
-    let columnIndex = -1
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex])
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell)
-        sizes[columnIndex] = size
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size
-        }
-      }
-
-      row.push(cell)
-    }
-
-    cellMatrix[rowIndex] = row
-    sizeMatrix[rowIndex] = sizes
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex])
-    }
-  } else {
-    const code = toAlignment(align)
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1
-  /** @type {Array<string>} */
-  const row = []
-  /** @type {Array<number>} */
-  const sizes = []
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex]
-    let before = ''
-    let after = ''
-
-    if (code === 99 /* `c` */) {
-      before = ':'
-      after = ':'
-    } else if (code === 108 /* `l` */) {
-      before = ':'
-    } else if (code === 114 /* `r` */) {
-      after = ':'
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          )
-
-    const cell = before + '-'.repeat(size) + after
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size
-      }
-
-      sizes[columnIndex] = size
-    }
-
-    row[columnIndex] = cell
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row)
-  sizeMatrix.splice(1, 0, sizes)
-
-  rowIndex = -1
-  /** @type {Array<string>} */
-  const lines = []
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex]
-    const sizes = sizeMatrix[rowIndex]
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow
-    columnIndex = -1
-    /** @type {Array<string>} */
-    const line = []
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || ''
-      let before = ''
-      let after = ''
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
-        const code = alignments[columnIndex]
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size)
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5)
-            after = ' '.repeat(half - 0.5)
-          } else {
-            before = ' '.repeat(half)
-            after = before
-          }
-        } else {
-          after = ' '.repeat(size)
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|')
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ')
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before)
-      }
-
-      line.push(cell)
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after)
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ')
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|')
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    )
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-;// CONCATENATED MODULE: ./src/render/classRows.ts
-/** Changes smaller than this are float noise, not improvements. */
-const classRows_EPSILON = 1e-12;
-const STATUS_RANK = {
-    regressed: 0,
-    'not-evaluable': 1,
-    ok: 2,
-    improved: 2,
-    'not-compared': 2,
-};
-function classRows(candidate, comparison, verdict) {
-    const gateByClass = new Map();
-    for (const gate of verdict.gates) {
-        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
-            gateByClass.set(gate.subject, gate);
-    }
-    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
-    const rows = candidate.classes.map((cls, index) => {
-        const gate = gateByClass.get(cls.name);
-        const delta = deltaByClass.get(cls.name);
-        const recallDelta = delta?.recallDelta ?? null;
-        let status;
-        if (gate?.status === 'fail')
-            status = 'regressed';
-        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
-            status = 'not-evaluable';
-        else if (gate?.status === 'skipped' || recallDelta === null)
-            status = 'not-compared';
-        else if (recallDelta > classRows_EPSILON)
-            status = 'improved';
-        else
-            status = 'ok';
-        return {
-            index,
-            name: cls.name,
-            support: cls.support,
-            status,
-            blocking: gate?.blocking ?? false,
-            baselineRecall: delta?.baselineRecall ?? null,
-            candidateRecall: cls.recall,
-            recallDelta,
-            precision: cls.precision,
-            f1: cls.f1,
-        };
-    });
-    return rows.sort((a, b) => {
-        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
-        if (rank !== 0)
-            return rank;
-        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
-            return a.blocking ? -1 : 1;
-        if (comparison !== null) {
-            // Most negative change first; classes without a change at the end.
-            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
-            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        else {
-            // No baseline: weakest classes first.
-            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
-            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        return a.index - b.index;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
-/**
- * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
- * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, references or links.
- */
-
-/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    const points = Array.from(text);
-    if (points.length <= max)
-        return text;
-    return `${points.slice(0, max - 1).join('')}…`;
-}
-/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
-const ZWSP = '\u200b';
-/**
- * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
- * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
- * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
- * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
- * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
-        .replace(/#(?=\d)/g, `#${ZWSP}`)
-        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
-        .replace(/@/g, `@${ZWSP}`);
-}
-/**
- * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
- * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
- * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
- * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
- */
-function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
-    return breakAutolinks(truncate(printableName(text), max)
-        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
-}
-/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
-function digestCode(digest, maxHex = 64) {
-    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
-    if (!match)
-        return escapeMarkdown(digest, 80);
-    const hex = match[2];
-    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
-    return `\`${match[1] ?? ''}${shown}\``;
-}
-/** An http(s) URL usable as a markdown link target, or null for anything else. */
-function safeUrl(url) {
-    if (url === undefined)
-        return null;
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return null;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return null;
-    // URL.href is already percent-encoded except for characters that end a link destination.
-    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
-/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
-const NONE = '—';
-/**
- * Whether `value` is a finite number. Every formatter checks this first and shows anything else
- * as NONE: report fields typed as numbers come from a file that may have been edited, and their
- * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
- */
-function isFiniteNumber(value) {
-    return typeof value === 'number' && Number.isFinite(value);
-}
-/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
-function formatRate(value) {
-    return !isFiniteNumber(value) ? NONE : `${(value * 100).toFixed(1)}%`;
-}
-/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
-function formatCorrelation(value) {
-    return !isFiniteNumber(value) ? NONE : withMinus(value.toFixed(3));
-}
-function formatMetric(value, scale) {
-    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
-}
-function withMinus(text) {
-    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
-}
-/**
- * A change, signed and with a direction: rates in percentage points with two decimals (the
- * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
- * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
- */
-function formatChange(delta, scale, arrows = true) {
-    if (!isFiniteNumber(delta))
-        return NONE;
-    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
-    const digits = scale === 'rate' ? 2 : 3;
-    const unit = scale === 'rate' ? ' pp' : '';
-    const text = size.toFixed(digits);
-    const plus = arrows ? '▲ +' : '+';
-    const minus = arrows ? '▼ \u2212' : '-';
-    // Float noise from computing the same ratio two ways is no change.
-    if (Math.abs(delta) < 1e-12)
-        return `0${unit}`;
-    // Nonzero but below display precision: say so instead of printing a misleading 0.
-    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
-    return `${delta > 0 ? plus : minus}${shown}${unit}`;
-}
-/** Bytes in binary units: 187392 -> "183.0 KiB". */
-function formatBytes(bytes) {
-    if (!isFiniteNumber(bytes))
-        return NONE;
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-/**
- * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
- * the integer part only (a fractional count, which no report should hold, keeps its decimals).
- */
-function formatCount(n) {
-    if (!isFiniteNumber(n))
-        return NONE;
-    const [whole, fraction] = String(n).split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-;// CONCATENATED MODULE: ./src/render/confusionSection.ts
-/**
- * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
- * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
- * comment), so only the classes involved in the most frequent confusions are shown, with a note.
- */
-
-
-
-/** Largest class count shown as a full matrix. */
-const MAX_MATRIX_CLASSES = 15;
-/** Confused pairs listed (and used to choose the classes of a partial matrix). */
-const MAX_CONFUSED_PAIRS = 10;
-/** Class names in the matrix header are cut to this many characters. */
-const HEADER_NAME_CHARS = 24;
-const ROW_NAME_CHARS = 60;
-/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
-function isSquareMatrix(matrix, n) {
-    if (!matrix || matrix.length !== n)
-        return false;
-    for (let i = 0; i < n; i++)
-        if (!matrix[i] || matrix[i].length !== n)
-            return false;
-    return true;
-}
-/**
- * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
- * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
- */
-function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
-    const counts = new Float64Array(limit);
-    const rows = new Int32Array(limit);
-    const cols = new Int32Array(limit);
-    let size = 0;
-    const n = matrix.length;
-    for (let i = 0; i < n; i++) {
-        const row = matrix[i];
-        for (let j = 0; j < n; j++) {
-            const count = row[j];
-            if (i === j || count <= 0)
-                continue;
-            if (size === limit && count <= counts[size - 1])
-                continue;
-            let k = size < limit ? size++ : limit - 1;
-            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
-            while (k > 0 && counts[k - 1] < count) {
-                counts[k] = counts[k - 1];
-                rows[k] = rows[k - 1];
-                cols[k] = cols[k - 1];
-                k--;
-            }
-            counts[k] = count;
-            rows[k] = i;
-            cols[k] = j;
-        }
-    }
-    const pairs = [];
-    for (let k = 0; k < size; k++)
-        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
-    return pairs;
-}
-/**
- * The folded section, or null when the report has no usable matrix. `focus` lists class indices
- * to keep in a partial matrix before those of the confused pairs (the regressed classes).
- */
-function renderConfusionSection(candidate, baseline, focus) {
-    const n = candidate.classNames.length;
-    const matrix = candidate.confusionMatrix;
-    if (n === 0 || !isSquareMatrix(matrix, n))
-        return null;
-    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
-    const pairs = mostConfusedPairs(matrix);
-    let shown;
-    let note = '';
-    if (n <= MAX_MATRIX_CLASSES) {
-        shown = Array.from({ length: n }, (_, i) => i);
-    }
-    else {
-        const chosen = new Set();
-        for (const i of focus) {
-            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
-                break;
-            chosen.add(i);
-        }
-        for (const pair of pairs) {
-            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
-                break;
-            chosen.add(pair.trueClass);
-            chosen.add(pair.predictedClass);
-        }
-        shown = [...chosen].sort((a, b) => a - b);
-        note =
-            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
-                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
-    }
-    const lines = [
-        '<details>',
-        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
-        '',
-    ];
-    if (shown.length > 0) {
-        const header = [
-            'true \\ predicted',
-            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
-        ];
-        const body = shown.map((i) => [
-            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
-            ...shown.map((j) => {
-                const count = matrix[i][j];
-                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
-                if (i === j)
-                    return `**${formatCount(count)}**`;
-                return count === 0 ? '·' : formatCount(count);
-            }),
-        ]);
-        lines.push(note +
-            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
-        lines.push('');
-    }
-    if (pairs.length > 0) {
-        lines.push('Most frequent confusions:', '');
-        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
-        const body = pairs.map((p) => [
-            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
-            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
-            formatCount(p.count),
-            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
-        ]);
-        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
-    }
-    else {
-        lines.push('No sample was misclassified.', '');
-    }
-    lines.push('</details>');
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/gateCounts.ts
-
-function isWarningOnly(gate) {
-    return gate.status === 'not-evaluable' && !gate.blocking;
-}
-function countGates(verdict) {
-    let checked = 0;
-    let passed = 0;
-    let notEvaluable = 0;
-    for (const gate of verdict.gates) {
-        if (gate.status === 'skipped')
-            continue;
-        if (isWarningOnly(gate)) {
-            notEvaluable++;
-            continue;
-        }
-        checked++;
-        if (gate.status === 'pass')
-            passed++;
-    }
-    return { checked, passed, failed: verdict.failures.length, notEvaluable };
-}
-/** "1 class not evaluable", "3 classes not evaluable". */
-function notEvaluableText(count) {
-    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
-}
-/** "gate" or "gates" for `count`. */
-function gatesWord(count) {
-    return count === 1 ? 'gate' : 'gates';
-}
-
-;// CONCATENATED MODULE: ./src/render/reportWarnings.ts
-/** The pipeline's unlocked-test-set warning: it mentions `lock: none` or says "unlocked". */
-const UNLOCKED_WARNING = /\block: none\b|\bunlocked\b|\bnot locked\b/i;
-function warningsToShow(report) {
-    if (report.testSet.locked)
-        return report.warnings;
-    return report.warnings.filter((warning) => !UNLOCKED_WARNING.test(warning));
-}
-
-;// CONCATENATED MODULE: ./src/render/markdown.ts
-/**
- * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
- * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
- * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
- * with a note that says what was left out and where to find it.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
- * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
- * adapter's own footer.
- */
-const MAX_COMMENT_CHARS = 65_000;
-/** A folded confusion matrix larger than this is dropped before any per-class row is. */
-const MAX_MATRIX_SECTION_CHARS = 12_000;
-/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
-const MAX_LISTED_FAILURES = 25;
-const MAX_LISTED_NOTES = 10;
-const MAX_LISTED_WARNINGS = 10;
-/** Longest message or warning shown, before escaping. */
-const MAX_MESSAGE_CHARS = 400;
-const CLASS_NAME_CHARS = 80;
-const PATH_CHARS = 120;
-/** Class names quoted in the headline. */
-const HEADLINE_NAMES = 5;
-/**
- * The hidden first line that identifies evalgate's comment so it can be updated in place.
- * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
- * separate comments; it is reduced to characters that cannot end an HTML comment.
- */
-function commentMarker(key) {
-    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
-    return `<!-- evalgate:comment${scoped} -->`;
-}
-function renderComment(input) {
-    const { candidate, baseline, comparison, verdict } = input;
-    const marker = commentMarker(input.markerKey);
-    const rows = classRows(candidate, comparison, verdict);
-    const compared = baseline !== null && comparison !== null;
-    const top = [
-        marker,
-        renderHeadline(input, rows),
-        renderFailures(verdict.failures),
-        renderNotes(input),
-        renderSummary(candidate, comparison),
-    ]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
-    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
-    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
-    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
-        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
-    }
-    // Separators between the five parts, plus slack for the per-class table's own note.
-    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
-    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
-    if (classes === null) {
-        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
-        matrix = null;
-        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
-    }
-    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
-    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
-}
-/**
- * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
- * characters that escape to entities): cut at a line break, close a folded block left open, say so.
- */
-function hardCut(body) {
-    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
-    const close = '\n\n</details>';
-    const room = MAX_COMMENT_CHARS - note.length - close.length;
-    const cut = body.lastIndexOf('\n', room);
-    const kept = body.slice(0, cut > 0 ? cut : room);
-    const open = kept.split('<details>').length - kept.split('</details>').length;
-    return kept + (open > 0 ? close : '') + note;
-}
-function quoted(names) {
-    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
-    const rest = names.length - shown.length;
-    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
-function renderHeadline(input, rows) {
-    const { verdict, candidate, baseline } = input;
-    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-    const counts = countGates(verdict);
-    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
-    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
-    const lines = [];
-    if (verdict.passed) {
-        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-        if (!verdict.comparedWithBaseline) {
-            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
-        }
-        else if (unchecked === '') {
-            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
-        }
-        else {
-            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
-                '(no test samples, reported as a warning): it was not checked.');
-        }
-    }
-    else {
-        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
-            (unchecked === '' ? '' : `, ${unchecked}`));
-        const reasons = [];
-        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
-        if (regressed.length > 0) {
-            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
-            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
-                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
-        }
-        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
-        if (absent.length > 0) {
-            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
-        }
-        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
-            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
-        }
-        if (!verdict.comparedWithBaseline) {
-            reasons.push('No baseline report to compare with: this run sets the first baseline.');
-        }
-        lines.push(reasons.join('<br>\n'));
-    }
-    const vs = baseline !== null && verdict.comparedWithBaseline
-        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
-        : '';
-    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
-        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
-    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
-}
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function renderFailures(failures) {
-    if (failures.length === 0)
-        return '';
-    const items = failures
-        .slice(0, MAX_LISTED_FAILURES)
-        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
-    const rest = failures.length - MAX_LISTED_FAILURES;
-    if (rest > 0)
-        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
-    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
-}
-function renderNotes(input) {
-    const { candidate, verdict, comparison } = input;
-    const items = [];
-    if (!candidate.testSet.locked) {
-        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
-            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
-    }
-    // The headline already says that this run sets the first baseline.
-    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-    const listed = notes.slice(0, MAX_LISTED_NOTES);
-    for (const note of listed)
-        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
-    if (notes.length > listed.length) {
-        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
-    }
-    // The unlocked test set is stated above; the report's own warning about it is not repeated.
-    const allWarnings = warningsToShow(candidate);
-    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
-    for (const warning of warnings)
-        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-    if (allWarnings.length > warnings.length) {
-        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
-    }
-    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
-        const changed = comparison.changedPredictions;
-        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
-            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
-    }
-    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
-}
-function renderSummary(candidate, comparison) {
-    if (comparison === null) {
-        const rows = headlineMetrics(candidate).map((m) => [
-            escapeMarkdown(m.label),
-            formatMetric(m.value, m.scale),
-        ]);
-        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
-    }
-    const rows = comparison.metrics.map((m) => {
-        const scale = metricScale(m.metric);
-        return [
-            escapeMarkdown(m.label),
-            formatMetric(m.baseline, scale),
-            formatMetric(m.candidate, scale),
-            formatChange(m.delta, scale),
-        ];
-    });
-    return [
-        '### Summary',
-        '',
-        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
-    ].join('\n');
-}
-const STATUS_TEXT = {
-    regressed: '❌ regressed',
-    'not-evaluable': '⚠️ not evaluable',
-    ok: '✅ ok',
-    improved: '▲ improved',
-    'not-compared': '➖ not compared',
-};
-function statusText(row) {
-    if (row.status === 'not-evaluable' && row.blocking)
-        return '❌ not evaluable';
-    return STATUS_TEXT[row.status];
-}
-/**
- * The per-class table in priority order, cut to `budget` characters with a note naming what was
- * left out. null when not even the header and one row fit.
- */
-function renderClassTable(rows, compared, budget) {
-    const header = compared
-        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
-        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
-    const cells = rows.map((r) => {
-        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-        const tail = [formatRate(r.precision), formatRate(r.f1)];
-        return compared
-            ? [
-                statusText(r),
-                name,
-                formatCount(r.support),
-                formatRate(r.baselineRecall),
-                formatRate(r.candidateRecall),
-                formatChange(r.recallDelta, 'rate'),
-                ...tail,
-            ]
-            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
-    });
-    const table = markdownTable([header, ...cells], {
-        alignDelimiters: false,
-        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
-    });
-    const lines = table.split('\n');
-    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
-    const full = `${heading}\n\n${table}`;
-    if (full.length <= budget)
-        return full;
-    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
-    let kept = 0;
-    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
-        used += 1 + lines[kept + 2].length;
-        kept++;
-    }
-    if (kept === 0 && rows.length > 0)
-        return null;
-    const left = rows.slice(kept);
-    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
-    const leftOther = left.length - leftRegressed;
-    const parts = [];
-    if (leftRegressed > 0)
-        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
-    if (leftOther > 0) {
-        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
-        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
-    }
-    const note = `_${parts.join(' and ')} — see the full report._`;
-    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
-}
-function identityColumn(report) {
-    const env = report.environment;
-    return [
-        [
-            digestCode(report.model.sha256, 12),
-            formatBytes(report.model.size),
-            ...(typeof report.model.parameterCount === 'number'
-                ? [`${formatCount(report.model.parameterCount)} parameters`]
-                : []),
-            escapeMarkdown(report.model.source, PATH_CHARS),
-        ].join(' · '),
-        digestCode(report.model.sha256),
-        digestCode(report.testSet.digest),
-        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
-            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
-        escapeMarkdown(report.testSet.source, PATH_CHARS),
-        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
-            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
-        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
-    ];
-}
-const IDENTITY_LABELS = [
-    'model',
-    'model sha256',
-    'test set',
-    'samples',
-    'test-set source',
-    'runtime',
-    'evalgate',
-];
-/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
-function renderIdentity(input) {
-    const { candidate, baseline, verdict } = input;
-    const current = identityColumn(candidate);
-    let table;
-    if (baseline !== null && verdict.comparedWithBaseline) {
-        const before = identityColumn(baseline);
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
-        if (input.baselineSource !== undefined) {
-            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
-        }
-        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
-    }
-    else {
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
-        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
-    }
-    return [
-        '<details>',
-        '<summary>Model, test set and environment</summary>',
-        '',
-        table,
-        '',
-        '</details>',
-    ].join('\n');
-}
-function renderFooter(input) {
-    const url = safeUrl(input.runUrl);
-    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
-    const version = escapeMarkdown(truncate(input.candidate.tool.version, 40));
-    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
-/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
-
-
-
-
-function judgeReport(input) {
-    const { candidate, baseline } = input;
-    if (baseline)
-        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
-    const comparison = baseline ? compareReports(baseline, candidate) : null;
-    const verdict = evaluateGates(input.gates, candidate, baseline);
-    const comment = renderComment({
-        candidate,
-        baseline,
-        comparison,
-        verdict,
-        title: input.title,
-        baselineSource: input.baselineSource,
-        runUrl: input.runUrl,
-    });
-    return { comparison, verdict, comment };
-}
-
-;// CONCATENATED MODULE: ./src/report/reportFile.ts
-/**
- * Reading report JSON. It validates every field that comparison, gates and
- * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
- * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
- * a gate silently or crash later.
- */
-
-
-
-
-/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
-async function readReport(file, role) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`cannot read the ${role} report: ${error.code ?? error}`, {
-            where: file,
-            hint: role === 'baseline'
-                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
-                : undefined,
-        });
-    }
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`the ${role} report is not valid JSON: ${error.message}`, {
-            where: file,
-        });
-    }
-    return validateReport(data, file, role);
-}
-const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
-/** Problems named in one message; the rest are counted. */
-const MAX_LISTED_PROBLEMS = 5;
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-function isRate(value) {
-    return typeof value === 'number' && value >= 0 && value <= 1;
-}
-/**
- * A field check with the requirement as its message ("must be ..."); the value found is added
- * when the message is made. Built on `z.custom` so every field gets one plain-language message.
- */
-function field(test, requirement) {
-    return schemas/* custom */.IeY(test, { error: requirement });
-}
-const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
-const count = field(isCount, 'must be an integer >= 0');
-const flag = field((v) => typeof v === 'boolean', 'must be true or false');
-const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
-/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
-const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
-function object(shape) {
-    return schemas/* object */.Ikc(shape, { error: 'must be an object' });
-}
-const CLASS_SHAPE = object({
-    name: reportFile_text,
-    support: count,
-    predicted: count,
-    truePositives: count,
-    precision: rateOrNull,
-    recall: rateOrNull,
-    f1: rateOrNull,
-    evaluable: flag,
-});
-/**
- * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
- * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
- * so fields not listed here (slices, settings, timing) are carried as they are.
- */
-const REPORT_SHAPE = object({
-    tool: object({ version: reportFile_text }),
-    createdAt: reportFile_text,
-    model: object({
-        source: reportFile_text,
-        sha256: reportFile_text,
-        size: count,
-        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
-    }),
-    testSet: object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
-    classNames: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of class names' }),
-    metrics: object({
-        samples: count,
-        accuracy: rateOrNull,
-        topK: schemas/* object */.Ikc({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
-            .nullable(),
-        macroPrecision: rateOrNull,
-        macroRecall: rateOrNull,
-        macroF1: rateOrNull,
-        weightedPrecision: rateOrNull,
-        weightedRecall: rateOrNull,
-        weightedF1: rateOrNull,
-        balancedAccuracy: rateOrNull,
-        matthewsCorrelation: correlationOrNull,
-        cohenKappa: correlationOrNull,
-    }),
-    classes: schemas/* array */.YOg(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
-    environment: object({
-        os: reportFile_text,
-        arch: reportFile_text,
-        cpu: reportFile_text,
-        node: reportFile_text,
-        onnxruntime: reportFile_text,
-        executionProvider: reportFile_text,
-    }),
-    warnings: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of strings' }),
-});
-/** `classes[3].recall`, `testSet.digest`. */
-function fieldPath(pathParts) {
-    let out = '';
-    for (const part of pathParts) {
-        if (typeof part === 'number')
-            out += `[${part}]`;
-        else
-            out += out === '' ? String(part) : `.${String(part)}`;
-    }
-    return out === '' ? 'the document' : out;
-}
-function reportFile_valueAt(data, pathParts) {
-    let value = data;
-    for (const part of pathParts) {
-        if (value === null || typeof value !== 'object')
-            return undefined;
-        value = value[part];
-    }
-    return value;
-}
-/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
-function reportFile_describeValue(value) {
-    if (value === undefined)
-        return 'nothing (the field is missing)';
-    if (Array.isArray(value))
-        return `an array of ${value.length}`;
-    if (typeof value === 'object' && value !== null)
-        return 'an object';
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
-}
-function problem(pathParts, requirement, value) {
-    return `${fieldPath(pathParts)} ${requirement}, got ${reportFile_describeValue(value)}`;
-}
-/**
- * One entry per class name, in the same order, with figures that agree with each other: a class
- * with test samples must be evaluable with a recall (else its gate would be skipped silently),
- * a class without must not be.
- */
-function checkClasses(report, problems) {
-    const { classNames, classes } = report;
-    const seen = new Set();
-    for (let i = 0; i < classNames.length; i++) {
-        if (seen.has(classNames[i])) {
-            problems.push(`classNames[${i}] repeats the class name ${reportFile_describeValue(classNames[i])}`);
-        }
-        seen.add(classNames[i]);
-    }
-    if (classes.length !== classNames.length) {
-        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
-        return;
-    }
-    for (let i = 0; i < classes.length; i++) {
-        const cls = classes[i];
-        const where = `classes[${i}]`;
-        if (cls.name !== classNames[i]) {
-            problems.push(`${where}.name must equal classNames[${i}] (${reportFile_describeValue(classNames[i])}), got ${reportFile_describeValue(cls.name)}`);
-        }
-        const hasSamples = cls.support > 0;
-        if (cls.evaluable !== hasSamples) {
-            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
-        }
-        if (hasSamples === (cls.recall === null)) {
-            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${reportFile_describeValue(cls.recall)}`);
-        }
-        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
-            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
-        }
-    }
-}
-/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
-function checkConfusionMatrix(report, problems) {
-    const matrix = report.confusionMatrix;
-    const n = report.classNames.length;
-    if (!Array.isArray(matrix) || matrix.length !== n) {
-        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${reportFile_describeValue(matrix)}`);
-        return;
-    }
-    for (let i = 0; i < n; i++) {
-        const row = matrix[i];
-        if (!Array.isArray(row) || row.length !== n) {
-            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${reportFile_describeValue(row)}`);
-            return;
-        }
-        let sum = 0;
-        for (let j = 0; j < n; j++) {
-            const cell = row[j];
-            if (!isCount(cell)) {
-                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${reportFile_describeValue(cell)}`);
-                return;
-            }
-            sum += cell;
-        }
-        const cls = report.classes[i];
-        if (sum !== cls.support || row[i] !== cls.truePositives) {
-            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
-                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
-            return;
-        }
-    }
-}
-/**
- * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
- * report may hold 50,000 samples or more, and nothing here copies them.
- */
-function checkSamples(report, problems) {
-    const samples = report.samples;
-    if (samples === undefined)
-        return;
-    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
-        problems.push(`samples must be an object of per-sample columns, got ${reportFile_describeValue(samples)}`);
-        return;
-    }
-    const { ids, labels, predictions, confidences } = samples;
-    const columns = { ids, labels, predictions, confidences };
-    for (const [name, column] of Object.entries(columns)) {
-        if (!Array.isArray(column)) {
-            problems.push(`samples.${name} must be an array, got ${reportFile_describeValue(column)}`);
-            return;
-        }
-    }
-    const n = ids.length;
-    for (const [name, column] of Object.entries(columns)) {
-        if (column.length !== n) {
-            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
-            return;
-        }
-    }
-    const classes = report.classNames.length;
-    const idColumn = ids;
-    const labelColumn = labels;
-    const predictionColumn = predictions;
-    const confidenceColumn = confidences;
-    for (let i = 0; i < n; i++) {
-        const id = idColumn[i];
-        if (typeof id !== 'string') {
-            problems.push(`samples.ids[${i}] must be a string, got ${reportFile_describeValue(id)}`);
-            return;
-        }
-        const label = labelColumn[i];
-        if (!isCount(label) || label >= classes) {
-            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(label)}`);
-            return;
-        }
-        const prediction = predictionColumn[i];
-        if (!isCount(prediction) || prediction >= classes) {
-            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(prediction)}`);
-            return;
-        }
-        if (!isRate(confidenceColumn[i])) {
-            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${reportFile_describeValue(confidenceColumn[i])}`);
-            return;
-        }
-    }
-}
-/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
-function validateReport(data, file, role) {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        throw new errors/* InputError */.dz(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
-    }
-    const schema = data.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors/* InputError */.dz(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
-    }
-    const problems = [];
-    const parsed = REPORT_SHAPE.safeParse(data);
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
-        }
-    }
-    else {
-        // The shape is right: now the checks that relate fields to each other, and the large arrays.
-        const report = data;
-        checkClasses(report, problems);
-        if (problems.length === 0)
-            checkConfusionMatrix(report, problems);
-        checkSamples(report, problems);
-    }
-    if (problems.length > 0) {
-        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
-        const rest = problems.length - shown.length;
-        throw new errors/* InputError */.dz(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
-            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
-    }
-    return data;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/loadBaseline.ts
-/** The baseline a run is judged against: read before the evaluation, so a bad one fails in seconds. */
-
-
-
-
-/**
- * Reads the configured baseline report. None configured: the run sets the first baseline. One
- * configured but missing is an error, never a silent "first baseline": a typo or a deleted file
- * must not turn off the per-class gate.
- */
-async function loadBaseline(config, cwd) {
-    if (!config.baselineReport)
-        return { report: null };
-    const source = external_node_path_default().relative(cwd, config.baselineReport) || config.baselineReport;
-    if (!(0,external_node_fs_.existsSync)(config.baselineReport)) {
-        throw new errors/* InputError */.dz(`the baseline report ${source} does not exist`, {
-            where: config.configFile ?? source,
-            hint: 'fix the path (baseline.report or --baseline); to set the first baseline, run once with ' +
-                `--no-baseline and commit the report.json it writes as ${source}`,
-        });
-    }
-    return { report: await readReport(config.baselineReport, 'baseline'), source };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
-/** The output folder of a run (CLI or action): checked before the work, written after it. */
-
-
-
-
-/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
-function prepareOutputDir(dir) {
-    try {
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`cannot write the output folder: ${error.code ?? error}`, {
-            where: dir,
-            hint: 'pass --out <folder> with a folder you can write to',
-        });
-    }
-}
-/** Writes one output file; a failure names the file (exit 2), never an internal error. */
-async function writeOutputFile(file, text) {
-    try {
-        await (0,promises_.writeFile)(file, text);
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
-            where: file,
-        });
-    }
-}
-/** verdict.json: the gates' results and the comparison, for scripts. */
-function verdictJson(verdict, comparison) {
-    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/action/constants.ts
-/** Input and output names, exactly as in action.yml (kebab-case). */
-const Inputs = {
-    config: 'config',
-    model: 'model',
-    testSet: 'test-set',
-    baseline: 'baseline',
-    outputDir: 'output-dir',
-    onnxruntimePath: 'onnxruntime-path',
-    workingDirectory: 'working-directory',
-};
-const Outputs = {
-    verdict: 'verdict',
-    passed: 'passed',
-    reportPath: 'report-path',
-    commentPath: 'comment-path',
-    accuracy: 'accuracy',
-    regressions: 'regressions',
-};
-
-;// CONCATENATED MODULE: ./src/action/run.ts
-/**
- * The action adapter: inputs -> the same core as the CLI -> outputs, job summary, exit status.
- * The one try/catch that turns errors into core.setFailed lives here.
- */
-
-
-
-
-
-
-
-
-
-
-/** Reads the inputs at run time (never at module load). */
-function getActionInputs() {
-    const optional = (name) => getInput(name) || undefined;
-    return {
-        config: getInput(Inputs.config) || 'evalgate.yml',
-        model: optional(Inputs.model),
-        testSet: optional(Inputs.testSet),
-        baseline: optional(Inputs.baseline),
-        outputDir: getInput(Inputs.outputDir) || 'evalgate-output',
-        onnxruntimePath: optional(Inputs.onnxruntimePath),
-        workingDirectory: getInput(Inputs.workingDirectory) || '.',
-    };
-}
-async function run(options = {}) {
-    try {
-        const inputs = getActionInputs();
-        const cwd = external_node_path_default().resolve(inputs.workingDirectory);
-        const config = loadConfig(external_node_path_default().resolve(cwd, inputs.config), {
-            model: inputs.model && external_node_path_default().resolve(cwd, inputs.model),
-            testSet: inputs.testSet && external_node_path_default().resolve(cwd, inputs.testSet),
-            baseline: inputs.baseline && external_node_path_default().resolve(cwd, inputs.baseline),
-        });
-        const outDir = external_node_path_default().resolve(cwd, inputs.outputDir);
-        prepareOutputDir(outDir);
-        const baseline = await loadBaseline(config, cwd);
-        const report = await evaluateModel(config, {
-            onnxruntimePath: inputs.onnxruntimePath,
-            decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
-            onTestSetVerified: (testSet) => {
-                if (baseline.report)
-                    assertComparableTestSet(baseline.report, testSet, baseline.source);
-            },
-        });
-        const judgement = judgeReport({
-            candidate: report,
-            baseline: baseline.report,
-            baselineSource: baseline.source,
-            gates: config.gates,
-        });
-        const reportPath = external_node_path_default().join(outDir, 'report.json');
-        const commentPath = external_node_path_default().join(outDir, 'comment.md');
-        await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
-        await writeOutputFile(commentPath, judgement.comment);
-        const { verdict } = judgement;
-        setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
-        setOutput(Outputs.passed, String(verdict.passed));
-        setOutput(Outputs.reportPath, reportPath);
-        setOutput(Outputs.commentPath, commentPath);
-        setOutput(Outputs.accuracy, String(report.metrics.accuracy ?? ''));
-        setOutput(Outputs.regressions, JSON.stringify(verdict.failures.map((f) => ({ gate: f.gate, subject: f.subject, message: f.message }))));
-        try {
-            await summary.addRaw(judgement.comment).write();
-        }
-        catch (error) {
-            // The summary is a convenience: the verdict, the outputs and the files stand without it.
-            warning(`evalgate: could not write the job summary: ${error.message}`);
-        }
-        for (const failure of verdict.failures)
-            error(failure.message, { title: `evalgate: ${failure.gate}` });
-        if (!verdict.passed) {
-            setFailed(`evalgate: ${verdict.failures.length} gate(s) failed`);
-        }
-    }
-    catch (error) {
-        setOutput(Outputs.verdict, 'error');
-        setFailed((0,errors/* describeError */.Uc)(error));
-    }
-}
-
-
-/***/ }),
-
-/***/ 1945:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ hashFile)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/** sha256 of files: test sets (many small files) and models (a few large ones). */
-
-
-/**
- * Files up to this size are read with one synchronous call. A test set is thousands of small
- * images, and an asynchronous open/stat/read/close costs about 0.13 ms a file in thread-pool
- * round trips against 0.016 ms synchronously (5,000 32x32 PNGs: 667 ms vs 78 ms); the lock check
- * runs before anything else, so there is nothing for the blocking read to hold up. Larger files
- * stream, so memory stays bounded.
- */
-const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
-/** Hex sha256 and byte size of a file; never holds more than 4 MiB of it in memory. */
-async function hashFile(file) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    const whole = readSmallFile(file);
-    if (whole)
-        return { sha256: hash.update(whole).digest('hex'), size: whole.length };
-    let size = 0;
-    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(file, { highWaterMark: 1 << 20 })) {
-        hash.update(chunk);
-        size += chunk.length;
-    }
-    return { sha256: hash.digest('hex'), size };
-}
-/** The whole file when it is at most WHOLE_FILE_LIMIT bytes (one open, fstat, read, close), else null. */
-function readSmallFile(file) {
-    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(file, 'r');
-    try {
-        const { size } = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.fstatSync)(fd);
-        if (size > WHOLE_FILE_LIMIT)
-            return null;
-        const buffer = Buffer.allocUnsafe(size);
-        let offset = 0;
-        while (offset < size) {
-            const read = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readSync)(fd, buffer, offset, size - offset, offset);
-            if (read === 0)
-                break; // the file shrank while being read: hash what is there
-            offset += read;
-        }
-        return offset === size ? buffer : buffer.subarray(0, offset);
-    }
-    finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(fd);
-    }
-}
-
-
-/***/ }),
-
-/***/ 1829:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  mc: () => (/* binding */ batchIndices),
-  xm: () => (/* binding */ batchTestSet),
-  yy: () => (/* binding */ checkBatchSize),
-  jN: () => (/* binding */ decodeBatch),
-  un: () => (/* binding */ planBatches),
-  yj: () => (/* binding */ prefetch)
-});
-
-// UNUSED EXPORTS: testSetSampleShape
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/dataset/resizeBilinear.ts
-/**
- * Separable antialiased bilinear resize of one float plane, computed exactly as PIL's
- * `Image.resize(size, Image.BILINEAR)` on a mode 'F' image (libImaging/Resample.c: `precompute_coeffs`,
- * `ImagingResampleHorizontal_32bpc`, `ImagingResampleVertical_32bpc`), which is also what torchvision's
- * `Resize(antialias=True)` computes on tensors.
- *
- * The triangle filter's support is widened by the downscale factor (support = max(in/out, 1)), so a
- * downscale averages every input pixel it covers instead of sampling two (no aliasing). Weights are
- * doubles, sums are doubles, and the horizontal pass is stored as float32 before the vertical pass, as
- * PIL does; the result matches PIL's float output to float32 rounding.
- */
-/** PIL's bilinear (triangle) filter, support 1. */
-function triangle(x) {
-    const a = x < 0 ? -x : x;
-    return a < 1 ? 1 - a : 0;
-}
-const coefficientCache = new Map();
-const CACHE_LIMIT = 64;
-/** PIL `precompute_coeffs` for resizing `inSize` samples to `outSize` over the whole input. */
-function coefficients(inSize, outSize) {
-    const key = `${inSize}>${outSize}`;
-    const cached = coefficientCache.get(key);
-    if (cached)
-        return cached;
-    const scale = inSize / outSize;
-    const filterScale = Math.max(scale, 1);
-    const support = 1 * filterScale;
-    const taps = Math.ceil(support) * 2 + 1;
-    const first = new Int32Array(outSize);
-    const count = new Int32Array(outSize);
-    const weights = new Float64Array(outSize * taps);
-    const inverse = 1 / filterScale;
-    for (let i = 0; i < outSize; i++) {
-        const center = (i + 0.5) * scale;
-        // C casts truncate toward zero; the clamp to 0 makes the sign case irrelevant.
-        let lo = Math.trunc(center - support + 0.5);
-        if (lo < 0)
-            lo = 0;
-        let hi = Math.trunc(center + support + 0.5);
-        if (hi > inSize)
-            hi = inSize;
-        const n = hi - lo;
-        let sum = 0;
-        const base = i * taps;
-        for (let k = 0; k < n; k++) {
-            const w = triangle((k + lo - center + 0.5) * inverse);
-            weights[base + k] = w;
-            sum += w;
-        }
-        if (sum !== 0)
-            for (let k = 0; k < n; k++)
-                weights[base + k] /= sum;
-        first[i] = lo;
-        count[i] = n;
-    }
-    const result = { first, count, weights, taps };
-    if (coefficientCache.size >= CACHE_LIMIT)
-        coefficientCache.clear();
-    coefficientCache.set(key, result);
-    return result;
-}
-let rowAccumulator = new Float64Array(0);
-/**
- * Resizes `src` (inH x inW, row-major) into `dst` (outH x outW) using `tmp` (at least inH * outW) for the
- * horizontal pass. A dimension whose size does not change is copied, as in PIL.
- */
-function resizePlane(src, inH, inW, dst, outH, outW, tmp) {
-    // Horizontal pass: src (inH x inW) -> tmp (inH x outW).
-    let horizontal = src;
-    if (outW !== inW) {
-        const { first, count, weights, taps } = coefficients(inW, outW);
-        for (let y = 0; y < inH; y++) {
-            const row = y * inW;
-            const outRow = y * outW;
-            for (let x = 0; x < outW; x++) {
-                const lo = row + first[x];
-                const n = count[x];
-                const wBase = x * taps;
-                let sum = 0;
-                for (let k = 0; k < n; k++)
-                    sum += src[lo + k] * weights[wBase + k];
-                tmp[outRow + x] = sum;
-            }
-        }
-        horizontal = tmp;
-    }
-    // Vertical pass: horizontal (inH x outW) -> dst (outH x outW), accumulating a whole row in doubles.
-    if (outH === inH) {
-        if (horizontal !== dst)
-            dst.set(horizontal.subarray(0, outH * outW));
-        return;
-    }
-    const { first, count, weights, taps } = coefficients(inH, outH);
-    if (rowAccumulator.length < outW)
-        rowAccumulator = new Float64Array(outW);
-    const acc = rowAccumulator;
-    for (let y = 0; y < outH; y++) {
-        acc.fill(0, 0, outW);
-        const lo = first[y];
-        const n = count[y];
-        const wBase = y * taps;
-        for (let k = 0; k < n; k++) {
-            const w = weights[wBase + k];
-            const row = (lo + k) * outW;
-            for (let x = 0; x < outW; x++)
-                acc[x] += horizontal[row + x] * w;
-        }
-        const outRow = y * outW;
-        for (let x = 0; x < outW; x++)
-            dst[outRow + x] = acc[x];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dataset/preprocess.ts
-/**
- * Turns one decoded image into the model's input values, in the order a PIL/torchvision training
- * pipeline applies them:
- *
- *   colour conversion  -> resize [h, w]             -> centre crop [h, w]  -> x * scale -> (x - mean[c]) / std[c]
- *   (PIL convert)         (PIL BILINEAR, antialiased)   (torchvision)           (ToTensor)   (Normalize)
- *
- * and writes the result in the requested layout: NCHW ([C, H, W] per sample), NHWC ([H, W, C]) or flat
- * ([H * W * C], pixel-major, channels interleaved: numpy's `images.reshape(n, -1)` of HWC images).
- *
- * Colour: `gray` from a colour image uses ITU-R 601-2 luma exactly as PIL's `convert('L')` computes it on
- * 8-bit data: L = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16, i.e. R * 299/1000 + G * 587/1000 +
- * B * 114/1000 rounded (libImaging/Convert.c); float array data uses the unrounded weights. `bgr` swaps
- * the channel order. A gray image with `rgb`/`bgr` is replicated into three channels (PIL
- * `convert('RGB')`), and `gray` with a 3-channel model replicates the gray channel. Alpha never reaches
- * the model. Pixels outside the image after a crop larger than the image are 0, as torchvision pads.
- */
-
-
-/** Output height and width after resize and crop, for a source of the given size. */
-function outputSize(options, source) {
-    if (options.centerCrop)
-        return options.centerCrop;
-    if (options.resize)
-        return options.resize;
-    if (!source)
-        throw new Error('preprocessedShape needs the image size when neither resize nor crop is set');
-    return [source.height, source.width];
-}
-/**
- * Per-sample tensor shape: [C, H, W] (NCHW), [H, W, C] (NHWC) or [C * H * W] (flat). `source` (the
- * decoded image size) is needed only when neither `resize` nor `centerCrop` fixes the size.
- */
-function preprocessedShape(options, source) {
-    const [h, w] = outputSize(options, source);
-    const c = options.channels;
-    if (options.layout === 'NCHW')
-        return [c, h, w];
-    if (options.layout === 'NHWC')
-        return [h, w, c];
-    return [c * h * w];
-}
-/** Checks the options that do not depend on the image; throws InputError naming the config field. */
-function validatePreprocessOptions(options) {
-    const { channels, color } = options;
-    if (channels !== 1 && channels !== 3) {
-        throw new errors/* InputError */.dz(`the model expects ${channels} channels; evalgate feeds images with 1 or 3 channels`, {
-            where: 'model input',
-            hint: 'export the model with a 1-channel (gray) or 3-channel (RGB/BGR) image input',
-        });
-    }
-    if (channels === 1 && color !== 'gray') {
-        throw new errors/* InputError */.dz(`the model expects 1 channel but preprocess.color is '${color}'`, {
-            where: 'preprocess.color',
-            hint: 'set preprocess.color: gray',
-        });
-    }
-    for (const field of ['mean', 'std']) {
-        const values = options[field];
-        if (values.length !== 1 && values.length !== channels) {
-            throw new errors/* InputError */.dz(`preprocess.${field} has ${values.length} values; it needs 1 or one per channel (${channels})`, { where: `preprocess.${field}`, hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}` });
-        }
-    }
-    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
-        throw new errors/* InputError */.dz('preprocess.std must be finite and non-zero', {
-            where: 'preprocess.std',
-            hint: 'use 1 for no scaling',
-        });
-    }
-    for (const field of ['resize', 'centerCrop']) {
-        const size = options[field];
-        if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
-            throw new errors/* InputError */.dz(`preprocess.${field} must be two positive integers [height, width]`, {
-                where: `preprocess.${field === 'centerCrop' ? 'center-crop' : 'resize'}`,
-            });
-        }
-    }
-}
-// Scratch planes reused across calls (preprocessing is synchronous, so one set suffices): the decoded
-// image as float planes, the resized planes and the horizontal-pass buffer.
-let planeScratch = new Float32Array(0);
-let resizedScratch = new Float32Array(0);
-let passScratch = new Float32Array(0);
-function grow(buffer, length) {
-    return buffer.length >= length ? buffer : new Float32Array(Math.max(length, buffer.length * 2));
-}
-/**
- * Writes the float planes (planar, `planes` of them) of `image` after colour conversion into `target`.
- * Returns the number of planes: 1 (gray or a gray source kept for replication) or 3 (RGB order).
- */
-function toPlanes(image, gray, target) {
-    const { data, channels } = image;
-    const n = image.width * image.height;
-    if (channels === 1) {
-        for (let i = 0; i < n; i++)
-            target[i] = data[i];
-        return 1;
-    }
-    if (gray) {
-        if (data instanceof Uint8Array) {
-            // PIL's fixed-point luma with rounding (libImaging/Convert.c, L24).
-            for (let i = 0, j = 0; i < n; i++, j += channels) {
-                target[i] = (data[j] * 19595 + data[j + 1] * 38470 + data[j + 2] * 7471 + 0x8000) >> 16;
-            }
-        }
-        else {
-            for (let i = 0, j = 0; i < n; i++, j += channels) {
-                target[i] = data[j] * 0.299 + data[j + 1] * 0.587 + data[j + 2] * 0.114;
-            }
-        }
-        return 1;
-    }
-    for (let i = 0, j = 0; i < n; i++, j += channels) {
-        target[i] = data[j];
-        target[n + i] = data[j + 1];
-        target[2 * n + i] = data[j + 2];
-    }
-    return 3;
-}
-/** Python's round() on a multiple of 0.5 (round half to even), as torchvision's CenterCrop uses it. */
-function roundHalfEven(x) {
-    const f = Math.floor(x);
-    const diff = x - f;
-    if (diff < 0.5)
-        return f;
-    if (diff > 0.5)
-        return f + 1;
-    return f % 2 === 0 ? f : f + 1;
-}
-/** torchvision CenterCrop offset: round((size - crop) / 2), or -floor((crop - size) / 2) when it pads. */
-function cropOffset(size, crop) {
-    return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
-}
-/**
- * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
- * `offset`. `options` should have passed validatePreprocessOptions (checked again here, cheaply).
- */
-function preprocessInto(image, options, out, offset) {
-    validatePreprocessOptions(options);
-    const { width, height } = image;
-    const pixels = width * height;
-    const gray = options.color === 'gray';
-    planeScratch = grow(planeScratch, pixels * 3);
-    const planeCount = toPlanes(image, gray, planeScratch);
-    let planes = planeScratch;
-    let h = height;
-    let w = width;
-    if (options.resize && (options.resize[0] !== height || options.resize[1] !== width)) {
-        const [rh, rw] = options.resize;
-        resizedScratch = grow(resizedScratch, rh * rw * planeCount);
-        passScratch = grow(passScratch, height * rw);
-        for (let p = 0; p < planeCount; p++) {
-            resizePlane(planeScratch.subarray(p * pixels, (p + 1) * pixels), height, width, resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw), rh, rw, passScratch);
-        }
-        planes = resizedScratch;
-        h = rh;
-        w = rw;
-    }
-    const [outH, outW] = options.centerCrop ?? [h, w];
-    const top = cropOffset(h, outH);
-    const left = cropOffset(w, outW);
-    const channels = options.channels;
-    const planeSize = h * w;
-    const outPixels = outH * outW;
-    if (offset + outPixels * channels > out.length) {
-        throw new Error(`preprocessInto: output has ${out.length} values, needs ${offset + outPixels * channels}`);
-    }
-    const nchw = options.layout === 'NCHW';
-    for (let c = 0; c < channels; c++) {
-        // Which plane feeds output channel c: a single plane feeds every channel (gray, or a gray source
-        // replicated); BGR reads the RGB planes backwards.
-        const plane = planeCount === 1 ? 0 : options.color === 'bgr' ? 2 - c : c;
-        const base = plane * planeSize;
-        const mean = options.mean.length === 1 ? options.mean[0] : options.mean[c];
-        const std = options.std.length === 1 ? options.std[0] : options.std[c];
-        // (v * scale - mean) / std folded into one multiply-add per value.
-        const gain = options.scale / std;
-        const bias = (0 - mean) / std; // also the value of a zero pixel (0 - mean rather than -mean: no -0)
-        // NCHW: channel-major; NHWC and flat: pixel-major with channels interleaved.
-        const stride = nchw ? 1 : channels;
-        let o = nchw ? offset + c * outPixels : offset + c;
-        // Columns inside the image; outside them (a crop larger than the image) a zero pixel, as torchvision
-        // pads before ToTensor/Normalize.
-        const xStart = Math.min(Math.max(-left, 0), outW);
-        const xEnd = Math.max(Math.min(w - left, outW), xStart);
-        for (let y = 0; y < outH; y++) {
-            const sy = y + top;
-            if (sy < 0 || sy >= h) {
-                for (let x = 0; x < outW; x++, o += stride)
-                    out[o] = bias;
-                continue;
-            }
-            const row = base + sy * w + left;
-            let x = 0;
-            for (; x < xStart; x++, o += stride)
-                out[o] = bias;
-            for (; x < xEnd; x++, o += stride)
-                out[o] = planes[row + x] * gain + bias;
-            for (; x < outW; x++, o += stride)
-                out[o] = bias;
-        }
-    }
-}
-/**
- * Feature vectors ([N, D] arrays): only scale, mean and std apply (mean/std of length 1 or D, per
- * feature), written as [D]. Throws InputError when the options ask for image operations.
- */
-function validateFeatureOptions(options, featureLength) {
-    const problems = [];
-    if (options.resize)
-        problems.push('preprocess.resize');
-    if (options.centerCrop)
-        problems.push('preprocess.center-crop');
-    if (options.layout !== 'flat')
-        problems.push(`preprocess.layout (${options.layout})`);
-    if (problems.length > 0) {
-        throw new errors/* InputError */.dz(`the test set holds feature vectors of length ${featureLength}, not images, but the config sets ${problems.join(', ')}`, {
-            where: problems[0].split(' ')[0],
-            hint: 'remove resize and center-crop and set preprocess.layout: flat',
-        });
-    }
-    for (const field of ['mean', 'std']) {
-        const n = options[field].length;
-        if (n !== 1 && n !== featureLength) {
-            throw new errors/* InputError */.dz(`preprocess.${field} has ${n} values; feature vectors need 1 or one per feature (${featureLength})`, { where: `preprocess.${field}` });
-        }
-    }
-    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
-        throw new errors/* InputError */.dz('preprocess.std must be finite and non-zero', { where: 'preprocess.std' });
-    }
-}
-/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
-function preprocessFeaturesInto(values, options, out, offset) {
-    const n = values.length;
-    const { mean, std, scale } = options;
-    const perMean = mean.length > 1;
-    const perStd = std.length > 1;
-    for (let i = 0; i < n; i++) {
-        out[offset + i] = (values[i] * scale - (perMean ? mean[i] : mean[0])) / (perStd ? std[i] : std[0]);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/dataset/batches.ts
-/**
- * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
- * stays bounded by the batch size whatever the size of the test set.
- *
- * Overlap with inference: onnxruntime-node's `session.run` computes synchronously on the main thread
- * (its promise only defers the call), so decoding on the main thread cannot overlap it. The evaluation
- * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
- * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
- */
-
-
-/** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
-function needsSourceSize(options) {
-    return options.resize === null && options.centerCrop === null;
-}
-/**
- * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
- * resize nor center-crop fixes the size (then every image must have sample 0's size).
- */
-function planBatches(testSet, options) {
-    if (testSet.featureLength !== undefined) {
-        validateFeatureOptions(options, testSet.featureLength);
-        return { sampleShape: [testSet.featureLength], reference: null };
-    }
-    validatePreprocessOptions(options);
-    if (!needsSourceSize(options))
-        return { sampleShape: preprocessedShape(options), reference: null };
-    if (testSet.samples.length === 0)
-        throw new errors/* InputError */.dz('the test set is empty: no samples found');
-    const first = testSet.decode(0);
-    return {
-        sampleShape: preprocessedShape(options, first),
-        reference: { id: testSet.samples[0].id, height: first.height, width: first.width },
-    };
-}
-/**
- * The per-sample tensor shape the batches will have, e.g. [3, 224, 224]; decodes the first sample only
- * when neither resize nor center-crop fixes the size. Use it to check the model input before running.
- */
-function testSetSampleShape(testSet, options) {
-    return planBatches(testSet, options).sampleShape;
-}
-function sizeMismatch(id, image, reference) {
-    return new errors/* InputError */.dz(`image is [${image.height}, ${image.width}] ([height, width]) but ${reference.id} is ` +
-        `[${reference.height}, ${reference.width}]; without preprocess.resize every image must have the same size`, {
-        where: id,
-        hint: `set preprocess.resize: [${reference.height}, ${reference.width}] (height, width), or the size the model was trained on`,
-    });
-}
-/**
- * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
- * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike.
- */
-function decodeBatch(testSet, preprocess, indices, plan, 
-/** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
-reuse) {
-    const sampleSize = plan.sampleShape.reduce((a, b) => a * b, 1);
-    const length = indices.length * sampleSize;
-    const data = reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
-    const features = testSet.featureLength !== undefined;
-    for (let k = 0; k < indices.length; k++) {
-        const index = indices[k];
-        const image = testSet.decode(index);
-        if (features) {
-            preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
-            continue;
-        }
-        const { reference } = plan;
-        if (reference && (image.width !== reference.width || image.height !== reference.height)) {
-            throw sizeMismatch(testSet.samples[index].id, image, reference);
-        }
-        preprocessInto(image, preprocess, data, k * sampleSize);
-    }
-    return data;
-}
-function checkBatchSize(batchSize) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new errors/* InputError */.dz(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
-    }
-}
-/**
- * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
- * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
- * is produced. (`batchTestSetInWorkers` decodes in worker threads instead.)
- */
-async function* batchTestSet(testSet, preprocess, batchSize) {
-    checkBatchSize(batchSize);
-    const plan = planBatches(testSet, preprocess);
-    const total = testSet.samples.length;
-    for (let start = 0; start < total; start += batchSize) {
-        const indices = batchIndices(start, Math.min(batchSize, total - start));
-        yield {
-            indices,
-            data: decodeBatch(testSet, preprocess, indices, plan),
-            size: indices.length,
-            sampleShape: plan.sampleShape,
-        };
-    }
-}
-function batchIndices(start, size) {
-    return Array.from({ length: size }, (_, k) => start + k);
-}
-/**
- * Iterates `source` while keeping up to `depth` items in production ahead of the consumer. The next
- * item is requested from a macrotask (setImmediate) after the current one is handed over, so the
- * consumer's synchronous start of work (launching inference) runs before a synchronous producer (the
- * batch decoder) takes the main thread; the two then overlap. Errors surface in order, at the item
- * where they happened; leaving the loop early closes the source.
- */
-async function* prefetch(source, depth = 1) {
-    if (!Number.isInteger(depth) || depth < 1)
-        throw new Error(`prefetch depth must be a positive integer, got ${depth}`);
-    const iterator = Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : source[Symbol.iterator]();
-    const pending = [];
-    let finished = false; // the source said done or threw: request nothing more
-    let closed = false; // the consumer left: request nothing more
-    const request = () => {
-        let result;
-        try {
-            result = Promise.resolve(iterator.next());
-        }
-        catch (error) {
-            result = Promise.reject(error);
-        }
-        result.then((r) => {
-            if (r.done)
-                finished = true;
-        }, () => {
-            finished = true;
-        });
-        pending.push(result);
-    };
-    const refill = () => {
-        while (!finished && !closed && pending.length < depth)
-            request();
-    };
-    let completed = false;
-    try {
-        request();
-        for (;;) {
-            if (pending.length === 0)
-                request();
-            const result = await pending.shift();
-            if (result.done) {
-                completed = true;
-                return;
-            }
-            setImmediate(refill);
-            yield result.value;
-        }
-    }
-    catch (error) {
-        completed = true; // the source failed: nothing to close
-        throw error;
-    }
-    finally {
-        closed = true;
-        if (!completed) {
-            // The consumer stopped early: wait for requests in flight, then let the source clean up.
-            await Promise.allSettled(pending);
-            await iterator.return?.();
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 319:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L3: () => (/* binding */ unknownLabelError),
-/* harmony export */   Qq: () => (/* binding */ formatClassList),
-/* harmony export */   ZQ: () => (/* binding */ classIndex)
-/* harmony export */ });
-/* harmony import */ var fastest_levenshtein__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1916);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/** Maps label names to class indices with messages that name the label, where it came from and the list. */
-
-
-/** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
-function classIndex(classNames) {
-    const index = new Map();
-    classNames.forEach((name, i) => {
-        if (!index.has(name))
-            index.set(name, i);
-    });
-    return index;
-}
-/** Formats the class list for a message, shortened when long. */
-function formatClassList(classNames) {
-    const shown = classNames.slice(0, 20).map((n) => `'${n}'`);
-    const more = classNames.length > 20 ? `, ... (${classNames.length} classes)` : '';
-    return `[${shown.join(', ')}${more}]`;
-}
-/** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
-function unknownLabelError(label, what, classNames, where) {
-    const suggestion = classNames.length > 0 ? (0,fastest_levenshtein__WEBPACK_IMPORTED_MODULE_0__/* .closest */ .kp)(label, classNames) : undefined;
-    const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`, {
-        where,
-        hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
-    });
-}
-
-
-/***/ }),
-
-/***/ 5215:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ decodeImage)
-/* harmony export */ });
-/* harmony import */ var jpeg_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3598);
-/* harmony import */ var jpeg_js__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(jpeg_js__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var pngjs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(359);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/**
- * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
- *
- * What comes out, and why (documented in the README's test-set section):
- * - The format is detected from the magic bytes, never from the file name.
- * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
- *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the
- *   colour under a transparent pixel is kept: the same as PIL's `convert('RGB')` / `convert('L')`, which is
- *   what most training pipelines do before `ToTensor()`.
- * - Sub-8-bit samples are expanded like PIL (1-bit: 0/255, 2-bit: *85, 4-bit: *17). 16-bit samples are
- *   scaled to 8 bits as round(v * 255 / 65535) (pngjs's default rescale). PIL instead keeps the high byte of
- *   16-bit RGB and clips 16-bit gray at 255 in `convert('L')`, so a 16-bit source may differ from a PIL
- *   pipeline by at most one level (RGB); scaling is the faithful reading of the data.
- * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
- *   their colour), so the chunk is left out before pngjs parses the file.
- * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
- */
-
-
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-/**
- * Guards against decompression bombs: jpeg-js refuses images whose decoding would need more than this
- * (it counts the component planes and the output buffer), and more than JPEG_MAX_MEGAPIXELS pixels.
- * 1 GiB admits any photo up to 100 megapixels; classification test images are far smaller.
- */
-const JPEG_MAX_MEMORY_MB = 1024;
-const JPEG_MAX_MEGAPIXELS = 100;
-/** Decodes one image file's bytes. `file` names the file in error messages. */
-function decodeImage(bytes, file) {
-    if (isPng(bytes))
-        return decodePng(bytes, file);
-    if (isJpeg(bytes))
-        return decodeJpeg(bytes, file);
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('not a PNG or JPEG file (unrecognised leading bytes)', {
-        where: file,
-        hint: 'test-set images must be PNG or JPEG; convert or remove this file',
-    });
-}
-function isPng(bytes) {
-    if (bytes.length < PNG_SIGNATURE.length)
-        return false;
-    for (let i = 0; i < PNG_SIGNATURE.length; i++)
-        if (bytes[i] !== PNG_SIGNATURE[i])
-            return false;
-    return true;
-}
-function isJpeg(bytes) {
-    // SOI marker FFD8 followed by the next marker's FF.
-    return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-}
-function readUint32BE(bytes, at) {
-    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-}
-function chunkName(bytes, at) {
-    return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-}
-/**
- * Walks the chunk list once (headers only) to report truncation clearly, and returns the bytes to hand
- * to pngjs: the input itself, or a copy without a gray/RGB tRNS chunk.
- */
-function checkPngChunks(bytes, file) {
-    let at = PNG_SIGNATURE.length;
-    let colorType = -1;
-    let trnsStart = -1;
-    let trnsEnd = -1;
-    let sawIend = false;
-    while (at < bytes.length) {
-        if (at + 8 > bytes.length) {
-            throw truncatedPng(file, `a chunk header at byte ${at} is cut off (file has ${bytes.length} bytes)`);
-        }
-        const length = readUint32BE(bytes, at);
-        const name = chunkName(bytes, at + 4);
-        const end = at + 12 + length;
-        if (end > bytes.length) {
-            throw truncatedPng(file, `chunk ${JSON.stringify(name)} at byte ${at} needs ${length + 12} bytes, only ${bytes.length - at} remain`);
-        }
-        if (name === 'IHDR' && length >= 13)
-            colorType = bytes[at + 8 + 9];
-        if (name === 'tRNS') {
-            trnsStart = at;
-            trnsEnd = end;
-        }
-        at = end;
-        if (name === 'IEND') {
-            sawIend = true;
-            break;
-        }
-    }
-    if (!sawIend)
-        throw truncatedPng(file, 'the file ends before the IEND chunk');
-    // Colour types 0 (gray) and 2 (RGB) use tRNS as a colour key; for palettes (3) it carries the alpha of
-    // each entry, which pngjs turns into alpha only, so it can stay.
-    if (trnsStart >= 0 && (colorType === 0 || colorType === 2)) {
-        const out = new Uint8Array(bytes.length - (trnsEnd - trnsStart));
-        out.set(bytes.subarray(0, trnsStart), 0);
-        out.set(bytes.subarray(trnsEnd), trnsStart);
-        return out;
-    }
-    return bytes;
-}
-function truncatedPng(file, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`truncated PNG: ${detail}`, {
-        where: file,
-        hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
-    });
-}
-function decodePng(bytes, file) {
-    const input = checkPngChunks(bytes, file);
-    let png;
-    try {
-        const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-        png = pngjs__WEBPACK_IMPORTED_MODULE_1__/* .PNG */ .O.sync.read(buffer, { checkCRC: true });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`corrupt PNG: ${detail}`, {
-            where: file,
-            hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
-            cause: error,
-        });
-    }
-    const { width, height } = png;
-    // pngjs always returns 8-bit RGBA (palette expanded, gray replicated, 16-bit rescaled).
-    const rgba = png.data;
-    // `color` is bit 1 of the IHDR colour type: set for RGB (2), palette (3) and RGBA (6).
-    const isGray = !png.color;
-    const pixels = width * height;
-    if (isGray) {
-        const data = new Uint8Array(pixels);
-        for (let i = 0, j = 0; i < pixels; i++, j += 4)
-            data[i] = rgba[j];
-        return { width, height, channels: 1, data };
-    }
-    const data = new Uint8Array(pixels * 3);
-    for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 4, k += 3) {
-        data[k] = rgba[j];
-        data[k + 1] = rgba[j + 1];
-        data[k + 2] = rgba[j + 2];
-    }
-    return { width, height, channels: 3, data };
-}
-/** Number of components in the JPEG frame header (SOFn), or -1 when none is found. */
-function jpegComponentCount(bytes) {
-    let at = 2;
-    while (at + 4 <= bytes.length) {
-        if (bytes[at] !== 0xff)
-            return -1;
-        const marker = bytes[at + 1];
-        if (marker === 0xff) {
-            at++; // fill byte
-            continue;
-        }
-        // Markers without a length: TEM, RSTn.
-        if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-            at += 2;
-            continue;
-        }
-        const length = (bytes[at + 2] << 8) | bytes[at + 3];
-        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). Layout: length(2) precision(1) height(2)
-        // width(2) components(1).
-        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-            return at + 9 < bytes.length ? bytes[at + 9] : -1;
-        }
-        if (marker === 0xda)
-            return -1; // start of scan before any frame header
-        at += 2 + length;
-    }
-    return -1;
-}
-function decodeJpeg(bytes, file) {
-    const components = jpegComponentCount(bytes);
-    let decoded;
-    try {
-        decoded = jpeg_js__WEBPACK_IMPORTED_MODULE_0___default().decode(bytes, {
-            useTArray: true,
-            formatAsRGBA: false,
-            // Strict: a truncated or damaged entropy stream is an error, as in PIL, not a gray smear.
-            tolerantDecoding: false,
-            maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
-            maxResolutionInMP: JPEG_MAX_MEGAPIXELS,
-        });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        if (!hasJpegEnd(bytes)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
-                where: file,
-                hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
-                cause: error,
-            });
-        }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`corrupt or unsupported JPEG: ${detail}`, {
-            where: file,
-            hint: 'the file cannot be decoded; restore it from its source or re-save it as a baseline JPEG or PNG',
-            cause: error,
-        });
-    }
-    const { width, height, data: rgb } = decoded;
-    if (components === 1) {
-        // jpeg-js replicates the single component into R, G and B; keep one.
-        const pixels = width * height;
-        const data = new Uint8Array(pixels);
-        for (let i = 0, j = 0; i < pixels; i++, j += 3)
-            data[i] = rgb[j];
-        return { width, height, channels: 1, data };
-    }
-    return { width, height, channels: 3, data: rgb };
-}
-/** True when the EOI marker FFD9 appears near the end (some writers append a few bytes of padding). */
-function hasJpegEnd(bytes) {
-    const stop = Math.max(1, bytes.length - 1024);
-    for (let i = bytes.length - 1; i >= stop; i--) {
-        if (bytes[i] === 0xd9 && bytes[i - 1] === 0xff)
-            return true;
-    }
-    return false;
-}
-
-
-/***/ }),
-
-/***/ 3346:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OL: () => (/* binding */ runDecodeWorker),
-/* harmony export */   lO: () => (/* binding */ DECODE_WORKER_KIND),
-/* harmony export */   lc: () => (/* binding */ isDecodeWorker)
-/* harmony export */ });
-/* unused harmony export serialiseError */
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _batches_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1829);
-/* harmony import */ var _readImageFolder_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9189);
-/* harmony import */ var _decodeImage_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5215);
-/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6817);
-/* harmony import */ var _openTestSet_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9134);
-/**
- * The decode worker: a worker thread that turns batches of samples into preprocessed float32 arrays,
- * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
- * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
- *
- * File-based test sets send the batch's file paths, so a worker holds nothing per sample; array
- * test sets are opened once in the worker (their data lives in the .npy/.npz files).
- */
-
-
-
-
-
-
-
-const DECODE_WORKER_KIND = 'evalgate-decode-worker';
-/** True inside a thread started as a decode worker (the bundled entries check this first). */
-function isDecodeWorker() {
-    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.kind === DECODE_WORKER_KIND;
-}
-/** Runs the worker loop. */
-function runDecodeWorker() {
-    const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
-    if (!port)
-        throw new Error('runDecodeWorker() must run in a worker thread');
-    const setup = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
-    let arrays;
-    const spare = [];
-    const handle = async (request) => {
-        if ('hash' in request) {
-            const hashes = [];
-            for (const file of request.hash)
-                hashes.push(await (0,_lock_js__WEBPACK_IMPORTED_MODULE_5__/* .hashTestSetFile */ .R8)(file));
-            return { id: request.id, hashes };
-        }
-        let source;
-        let indices;
-        if (request.files) {
-            const files = request.files;
-            const ids = request.ids ?? files;
-            source = {
-                samples: ids.map((id) => ({ id, label: 0, slices: {} })),
-                decode: (k) => (0,_decodeImage_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeImage */ .U)((0,_readImageFolder_js__WEBPACK_IMPORTED_MODULE_3__/* .readImageBytes */ .r)(files[k]), files[k]),
-            };
-            indices = files.map((_, k) => k);
-        }
-        else {
-            arrays ??= openArrays(setup);
-            source = await arrays;
-            indices = request.indices;
-        }
-        if (request.recycle)
-            spare.push(request.recycle);
-        const data = (0,_batches_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeBatch */ .jN)(source, request.preprocess, indices, request.plan, spare.pop());
-        return { id: request.id, data };
-    };
-    // Requests are handled one at a time, in order: the main thread relies on that order.
-    let queue = Promise.resolve();
-    port.on('message', (request) => {
-        queue = queue.then(async () => {
-            let response;
-            try {
-                response = await handle(request);
-            }
-            catch (error) {
-                response = { id: request.id, error: serialiseError(error) };
-            }
-            if ('data' in response)
-                port.postMessage(response, [response.data.buffer]);
-            else
-                port.postMessage(response);
-        });
-    });
-    port.postMessage({ ready: true });
-}
-async function openArrays(setup) {
-    const testSet = await (0,_openTestSet_js__WEBPACK_IMPORTED_MODULE_6__/* .openTestSet */ .$)(setup.testSet);
-    if (testSet.samples.length !== setup.expectedSamples) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' });
-    }
-    return testSet;
-}
-function serialiseError(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EvalgateError */ .ax) {
-        return {
-            known: true,
-            message: error.message,
-            where: error.where,
-            hint: error.hint,
-            exitCode: error.exitCode,
-        };
-    }
-    if (error instanceof Error)
-        return { known: false, message: error.message, stack: error.stack };
-    return { known: false, message: String(error) };
-}
-
-
-/***/ }),
-
-/***/ 6817:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MK: () => (/* binding */ computeDigest),
-/* harmony export */   PK: () => (/* binding */ verifyLock),
-/* harmony export */   R8: () => (/* binding */ hashTestSetFile),
-/* harmony export */   mF: () => (/* binding */ readLock)
-/* harmony export */ });
-/* unused harmony exports LOCK_SCHEMA, LockMismatchError, digestOfEntries, createLock, writeLock */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1945);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5298);
-/**
- * The lock file (`evalgate.lock.json`): sha256 and size of every file of a test set, per-class sample
- * counts, and a root digest that identifies the test set in reports.
- *
- * Root digest = sha256 over one line per file, sorted by path (code-unit order):
- *     `<sha256 hex>  <size in bytes>  <path>\n`
- * written as `sha256:<hex>`. The lines resemble `sha256sum` output, so the digest can be recomputed with
- * shell tools; sizes make a truncated file obvious in a diff of two locks.
- *
- * A run verifies the test set against its lock before anything else and, on a mismatch, names the added,
- * removed and changed files and the lock file used, and stops (LockMismatchError, exit code 2).
- *
- * The lock also records the class list in order: array test sets store labels as class indices, so a
- * reordered class list changes what unchanged files mean (locks written before this field existed
- * are still accepted, and checked by per-class counts only).
- */
-
-
-
-
-
-
-
-const LOCK_SCHEMA = 'evalgate.lock/v1';
-/** Files hashed at once: enough to keep a disk busy, few enough to stay far from file-handle limits. */
-const HASH_CONCURRENCY = 8;
-/** Files listed per kind of change in a mismatch message before "and N more". */
-const LIST_LIMIT = 20;
-/** What to do about a mismatch; names the lock to rewrite when it is known. */
-function lockHint(lockPath) {
-    const out = lockPath ? ` --out ${lockPath}` : '';
-    return `if the change is intended, run \`evalgate lock <test-set>${out}\` and commit the new lock; otherwise restore the files`;
-}
-class LockMismatchError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz {
-    added;
-    removed;
-    changed;
-    lockPath;
-    constructor(added, removed, changed, where, details = {}) {
-        const parts = [];
-        const section = (title, paths) => {
-            if (paths.length === 0)
-                return;
-            const shown = paths.slice(0, LIST_LIMIT).map((p) => `  ${p}`);
-            if (paths.length > LIST_LIMIT)
-                shown.push(`  ... and ${paths.length - LIST_LIMIT} more`);
-            parts.push(`${title} (${paths.length}):\n${shown.join('\n')}`);
-        };
-        section('added', added);
-        section('removed', removed);
-        section('changed', changed);
-        parts.push(...(details.extra ?? []));
-        const lock = details.lockPath ? ` ${details.lockPath}` : '';
-        super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
-            where,
-            hint: details.hint ?? lockHint(details.lockPath),
-        });
-        this.added = added;
-        this.removed = removed;
-        this.changed = changed;
-        this.lockPath = details.lockPath;
-    }
-}
-/** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
-const HASH_CHUNK = 4096;
-async function hashSequentially(files) {
-    const hashes = [];
-    for (const file of files)
-        hashes.push(await hashTestSetFile(file));
-    return hashes;
-}
-/** hashFile with an InputError that names an unreadable test-set file. */
-async function hashTestSetFile(file) {
-    try {
-        return await (0,_artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__/* .hashFile */ .D)(file);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`cannot read test-set file (${error.code ?? error})`, {
-            where: file,
-            cause: error,
-        });
-    }
-}
-/** Hashes every file of the test set, in `files` order, a few at a time. */
-async function hashEntries(testSet) {
-    const base = (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .filesBase */ .jb)(testSet.root);
-    const paths = [...testSet.files].sort(_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF);
-    const entries = new Array(paths.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < paths.length) {
-            const i = next++;
-            const file = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, paths[i]);
-            entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, worker));
-    return entries;
-}
-/** Root digest over entries (sorted here by path), `sha256:<hex>`. */
-function digestOfEntries(entries) {
-    const sorted = [...entries].sort((a, b) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF)(a.path, b.path));
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    for (const e of sorted)
-        hash.update(`${e.sha256}  ${e.size}  ${e.path}\n`, 'utf8');
-    return `sha256:${hash.digest('hex')}`;
-}
-function classCounts(testSet, classNames) {
-    const counts = new Array(classNames.length).fill(0);
-    for (const s of testSet.samples)
-        counts[s.label]++;
-    const out = {};
-    classNames.forEach((name, i) => {
-        out[name] = counts[i];
-    });
-    return out;
-}
-/** Builds the lock of a test set: hashes every file of `testSet.files`. */
-async function createLock(testSet, classNames, toolVersion) {
-    const files = await hashEntries(testSet);
-    const lock = {
-        schema: LOCK_SCHEMA,
-        digest: digestOfEntries(files),
-        format: testSet.format,
-        ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
-        files,
-        classNames: [...classNames],
-        classCounts: classCounts(testSet, classNames),
-        samples: testSet.samples.length,
-        createdBy: `evalgate ${toolVersion}`,
-    };
-    return lock;
-}
-/** Digest of an unlocked test set (`lock: none`): the same value a lock would record. */
-async function computeDigest(testSet) {
-    return digestOfEntries(await hashEntries(testSet));
-}
-/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
-async function writeLock(path, lock) {
-    try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw new InputError(`cannot write the lock file (${code ?? error})`, {
-            where: path,
-            hint: 'choose a writable location with --out <file>',
-            cause: error,
-        });
-    }
-}
-const lockSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
-    schema: zod__WEBPACK_IMPORTED_MODULE_6__/* .literal */ .euz(LOCK_SCHEMA),
-    digest: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().regex(/^sha256:[0-9a-f]{64}$/),
-    format: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(['image-folder', 'manifest', 'arrays']),
-    manifest: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
-    files: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .unknown */ .L5J()),
-    // Absent in locks written before the class order was recorded.
-    classNames: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
-    classCounts: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .number */ .aig().int().min(0)),
-    samples: zod__WEBPACK_IMPORTED_MODULE_6__/* .number */ .aig().int().min(0),
-    createdBy: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
-});
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-function isLockEntry(value) {
-    const entry = value;
-    return (typeof entry === 'object' &&
-        entry !== null &&
-        typeof entry.path === 'string' &&
-        typeof entry.sha256 === 'string' &&
-        SHA256_HEX.test(entry.sha256) &&
-        Number.isInteger(entry.size) &&
-        entry.size >= 0);
-}
-/** Reads and validates a lock file; anything else is an InputError naming the file and the problem. */
-async function readLock(path) {
-    let text;
-    try {
-        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(code === 'ENOENT' ? 'lock file not found' : `cannot read the lock file (${code})`, {
-            where: path,
-            hint: 'run `evalgate lock <test-set>` and commit the lock, or set test-set.lock: none to run unlocked',
-            cause: error,
-        });
-    }
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file: invalid JSON (${error instanceof Error ? error.message : error})`, {
-            where: path,
-            hint: 'regenerate it with `evalgate lock <test-set>`',
-        });
-    }
-    const parsed = lockSchema.safeParse(value);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file (schema ${LOCK_SCHEMA}): ${issue.message}${at}`, {
-            where: path,
-            hint: 'regenerate it with `evalgate lock <test-set>`',
-        });
-    }
-    const badEntry = parsed.data.files.findIndex((entry) => !isLockEntry(entry));
-    if (badEntry >= 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file (schema ${LOCK_SCHEMA}): files.${badEntry} needs path, sha256 (64 hex) and size`, { where: path, hint: 'regenerate it with `evalgate lock <test-set>`' });
-    }
-    const lock = parsed.data;
-    if (digestOfEntries(lock.files) !== lock.digest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('the lock file is inconsistent: its digest does not match its file list (edited by hand?)', {
-            where: path,
-            hint: 'regenerate it with `evalgate lock <test-set>`',
-        });
-    }
-    return lock;
-}
-/**
- * Checks the test set against its lock. Returns the digest when every file matches; otherwise throws
- * LockMismatchError listing added, removed and changed files. With `classNames`, the class list is
- * checked too: for array test sets the labels are indices, so a reordered class list changes the
- * meaning of unchanged files. It must equal the recorded list when the lock has one, and per-class
- * counts must match in any case. `lockPath` (the lock file read) is named in the message.
- */
-async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
-    const where = testSet.root;
-    const base = (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .filesBase */ .jb)(testSet.root);
-    // A merge walk over both sorted path lists finds added and removed files and hashes the common
-    // ones one at a time: no map or entry array of the whole test set (50,000 files) is built. When
-    // nothing differs, the digest is the lock's own (readLock checked it against the lock's entries).
-    const lockedFiles = isSortedByPath(lock.files)
-        ? lock.files
-        : [...lock.files].sort((a, b) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF)(a.path, b.path));
-    const currentFiles = [...testSet.files].sort(_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF);
-    const added = [];
-    const removed = [];
-    const changed = [];
-    // Files in both lists are hashed a chunk at a time (in parallel when a hasher is given).
-    let chunk = [];
-    const checkChunk = async () => {
-        const files = chunk.map((entry) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, entry.path));
-        const hashes = hasher ? await hasher(files) : await hashSequentially(files);
-        chunk.forEach((entry, k) => {
-            if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size)
-                changed.push(entry.path);
-        });
-        chunk = [];
-    };
-    let i = 0;
-    let j = 0;
-    while (i < lockedFiles.length || j < currentFiles.length) {
-        const order = i === lockedFiles.length
-            ? 1
-            : j === currentFiles.length
-                ? -1
-                : (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF)(lockedFiles[i].path, currentFiles[j]);
-        if (order < 0) {
-            removed.push(lockedFiles[i++].path);
-        }
-        else if (order > 0) {
-            added.push(currentFiles[j++]);
-        }
-        else {
-            chunk.push(lockedFiles[i++]);
-            j++;
-            if (chunk.length === HASH_CHUNK)
-                await checkChunk();
-        }
-    }
-    await checkChunk();
-    const extra = [];
-    let hint;
-    if (lock.format !== testSet.format)
-        extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
-    const orderDifference = classNames && lock.classNames && testSet.format === 'arrays'
-        ? firstDifference(lock.classNames, classNames)
-        : null;
-    if (orderDifference) {
-        extra.push(`class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`);
-        hint =
-            `restore the class order of the lock (${listClasses(lock.classNames)}), or, if the labels were ` +
-                `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
-    }
-    else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
-        const counts = classCounts(testSet, classNames);
-        const names = [...new Set([...Object.keys(lock.classCounts), ...Object.keys(counts)])];
-        const differing = names.filter((n) => (lock.classCounts[n] ?? 0) !== (counts[n] ?? 0));
-        if (differing.length > 0) {
-            const shown = differing
-                .slice(0, LIST_LIMIT)
-                .map((n) => `  ${n}: locked ${lock.classCounts[n] ?? 0}, now ${counts[n] ?? 0}`);
-            extra.push(`class counts differ (was the class list changed or reordered?):\n${shown.join('\n')}`);
-        }
-    }
-    if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
-        throw new LockMismatchError(added, removed, changed, where, { extra, lockPath, hint });
-    }
-    return { digest: lock.digest };
-}
-/** Where two class lists first differ, for a person; null when they are equal. */
-function firstDifference(locked, current) {
-    const length = Math.max(locked.length, current.length);
-    for (let k = 0; k < length; k++) {
-        if (locked[k] === current[k])
-            continue;
-        const show = (name) => (name === undefined ? 'nothing' : `'${name}'`);
-        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
-    }
-    return null;
-}
-/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
-function listClasses(names) {
-    if (names.length <= LIST_LIMIT)
-        return names.join(', ');
-    return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
-}
-function isSortedByPath(entries) {
-    for (let k = 1; k < entries.length; k++) {
-        if ((0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF)(entries[k - 1].path, entries[k].path) > 0)
-            return false;
-    }
-    return true;
-}
-
-
-/***/ }),
-
-/***/ 9134:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  $: () => (/* binding */ openTestSet)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs + 1 modules
-var esm = __nccwpck_require__(1776);
-// EXTERNAL MODULE: ./src/dataset/classLabels.ts
-var classLabels = __nccwpck_require__(319);
 ;// CONCATENATED MODULE: ./src/dataset/npy.ts
 /**
  * A small reader for NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -42117,6 +39820,7 @@ var classLabels = __nccwpck_require__(319);
  * strings <U (UTF-32) and |S (bytes) for labels. Fortran order, big-endian and structured or object
  * arrays are refused with a message that says how to re-save the array.
  */
+
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const NUMERIC_DTYPES = new Set(['b1', 'u1', 'i1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f2', 'f4', 'f8']);
@@ -42188,23 +39892,6 @@ function parseNpyHeader(bytes, file) {
     }
     throw npyError(file, `unsupported dtype '${descr}'`, 'use uint8, int8/16/32/64, float16/32/64 or bool data (and integer or string labels)');
 }
-function elementCount(shape) {
-    let n = 1;
-    for (const d of shape)
-        n *= d;
-    return n;
-}
-/** Converts IEEE 754 half-precision bits to a number. */
-function halfToNumber(bits) {
-    const sign = bits & 0x8000 ? -1 : 1;
-    const exponent = (bits >> 10) & 0x1f;
-    const fraction = bits & 0x3ff;
-    if (exponent === 0)
-        return sign * 2 ** -14 * (fraction / 1024);
-    if (exponent === 31)
-        return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-    return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 /**
  * Numeric elements as numbers: uint8 and bool data stay a Uint8Array (pixel values), anything else
  * becomes a Float32Array (int64 values above 2^24 lose precision, as they would in a float32 model
@@ -42248,7 +39935,7 @@ function toPixelValues(bytes, header) {
             break;
         case 'f2':
             for (let i = 0; i < n; i++)
-                out[i] = halfToNumber(view.getUint16(i * 2, true));
+                out[i] = float16BitsToFloat32(view.getUint16(i * 2, true));
             break;
         case 'f4':
             for (let i = 0; i < n; i++)
@@ -42304,6 +39991,8 @@ function decodeUtf32(bytes) {
     return text;
 }
 
+// EXTERNAL MODULE: ./src/dataset/shape.ts
+var shape = __nccwpck_require__(1121);
 ;// CONCATENATED MODULE: ./src/dataset/readArrays.ts
 /**
  * Array test sets: `x` (samples) and `y` (labels) as NumPy arrays, either a folder holding `x.npy` and
@@ -42315,9 +40004,11 @@ function decodeUtf32(bytes) {
  * `preprocess.scale` / `mean` / `std` apply as to images (for float data in [0, 1], set scale: 1).
  * y: integer class indices [N] in 0..classes-1, or class names (numpy '<U' or '|S' strings).
  *
- * Memory: x.npy is read one sample at a time with positional reads, so a folder of arrays streams.
+ * Memory: x.npy is read one sample at a time with positional reads (through one descriptor), so a
+ * folder of arrays streams.
  * An .npz member may be compressed and has to be inflated whole, so an .npz is held in memory.
  */
+
 
 
 
@@ -42402,7 +40093,7 @@ function readArrays(options) {
 }
 /** Checks that the data section holds exactly the elements the shape promises. */
 function checkDataLength(header, available, where) {
-    const needed = elementCount(header.shape) * header.itemSize;
+    const needed = (0,shape/* product */.q)(header.shape) * header.itemSize;
     if (available < needed) {
         throw new errors/* InputError */.dz(`truncated array: shape (${header.shape.join(', ')}) needs ${needed} data bytes, the file has ${available}`, { where, hint: 'the file is incomplete; save it again with numpy.save' });
     }
@@ -42436,35 +40127,60 @@ function openNpyFolder(root) {
     }
     checkDataLength(header, (0,external_node_fs_.statSync)(xPath).size - header.dataOffset, xPath);
     const dataOffset = header.dataOffset;
+    const dataEnd = (0,shape/* product */.q)(header.shape) * header.itemSize;
+    // One descriptor for all the positional reads instead of an open/close per sample. TestSet has no
+    // close(), so the descriptor is opened on the first read and closed after the read that reaches the
+    // end of the data (the last sample: batches read in order), to be opened again if read again; a
+    // run that stops early leaves it to the registry below, which closes it once the test set is
+    // garbage-collected (at worst, one descriptor per opened test set until the process exits).
+    const handle = { fd: null };
     const x = {
         header,
         name: 'x.npy',
         where: xPath,
         read(start, length) {
             const out = new Uint8Array(length);
-            const file = (0,external_node_fs_.openSync)(xPath, 'r');
+            handle.fd ??= (0,external_node_fs_.openSync)(xPath, 'r');
             try {
-                const got = (0,external_node_fs_.readSync)(file, out, 0, length, dataOffset + start);
+                const got = (0,external_node_fs_.readSync)(handle.fd, out, 0, length, dataOffset + start);
                 if (got !== length)
                     throw new errors/* InputError */.dz('x.npy changed while it was being read (short read)', { where: xPath });
             }
             finally {
-                (0,external_node_fs_.closeSync)(file);
+                if (start + length >= dataEnd)
+                    closeHandle(handle);
             }
             return out;
         },
     };
+    openDescriptors.register(x, handle);
     const yAll = (0,external_node_fs_.readFileSync)(yPath);
     const yHeader = parseNpyHeader(yAll, yPath);
     checkDataLength(yHeader, yAll.length - yHeader.dataOffset, yPath);
     return {
         x,
         yHeader,
-        yBytes: new Uint8Array(yAll.buffer, yAll.byteOffset + yHeader.dataOffset, elementCount(yHeader.shape) * yHeader.itemSize),
+        yBytes: new Uint8Array(yAll.buffer, yAll.byteOffset + yHeader.dataOffset, (0,shape/* product */.q)(yHeader.shape) * yHeader.itemSize),
         yWhere: yPath,
         files: ['x.npy', 'y.npy'],
     };
 }
+function closeHandle(handle) {
+    if (handle.fd === null)
+        return;
+    const fd = handle.fd;
+    handle.fd = null;
+    (0,external_node_fs_.closeSync)(fd);
+}
+/** Closes the x.npy descriptor of a test set that was dropped before its last sample was read. */
+const openDescriptors = new FinalizationRegistry((handle) => {
+    try {
+        closeHandle(handle);
+    }
+    catch {
+        // Nothing to report to: the test set is gone, and a failed close only means the fd was invalid.
+    }
+});
 function openNpz(path) {
     if (!path.toLowerCase().endsWith('.npz')) {
         throw new errors/* InputError */.dz('the test-set path is a file but not an .npz archive', {
@@ -42475,7 +40191,7 @@ function openNpz(path) {
     const members = [];
     let entries;
     try {
-        entries = (0,esm/* unzipSync */.AO)((0,external_node_fs_.readFileSync)(path), {
+        entries = unzipSync((0,external_node_fs_.readFileSync)(path), {
             filter: (file) => {
                 members.push(file.name);
                 return file.name === 'x.npy' || file.name === 'y.npy';
@@ -42512,14 +40228,14 @@ function openNpz(path) {
     return {
         x,
         yHeader,
-        yBytes: yAll.subarray(yHeader.dataOffset, yHeader.dataOffset + elementCount(yHeader.shape) * yHeader.itemSize),
+        yBytes: yAll.subarray(yHeader.dataOffset, yHeader.dataOffset + (0,shape/* product */.q)(yHeader.shape) * yHeader.itemSize),
         yWhere: `${path}:y.npy`,
         files: [(0,external_node_path_.basename)(path)],
     };
 }
 
-// EXTERNAL MODULE: ./src/dataset/readImageFolder.ts
-var readImageFolder = __nccwpck_require__(9189);
+// EXTERNAL MODULE: ./src/dataset/readImageFolder.ts + 1 modules
+var readImageFolder = __nccwpck_require__(7234);
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
@@ -44600,10 +42316,6 @@ const parse = function (data, opts = {}) {
 
 
 
-// EXTERNAL MODULE: ./src/dataset/decodeImage.ts
-var decodeImage = __nccwpck_require__(5215);
-// EXTERNAL MODULE: ./src/dataset/testSetPaths.ts
-var testSetPaths = __nccwpck_require__(5298);
 ;// CONCATENATED MODULE: ./src/dataset/readManifest.ts
 /**
  * Manifest test sets: a CSV (header row required) or JSONL file listing `path` and `label` for each
@@ -44614,7 +42326,6 @@ var testSetPaths = __nccwpck_require__(5298);
  * missing files, duplicate paths and labels not in the class list. Samples keep the manifest's order.
  * The manifest itself must sit inside the root, so that the lock covers it.
  */
-
 
 
 
@@ -44701,8 +42412,7 @@ function readManifest(options) {
         samples,
         sliceColumns: parsed.sliceColumns,
         decode(index) {
-            const file = (0,external_node_path_.join)(root, samples[index].id);
-            return (0,decodeImage/* decodeImage */.U)((0,readImageFolder/* readImageBytes */.r)(file), file);
+            return (0,readImageFolder/* decodeImageFile */.m$)((0,external_node_path_.join)(root, samples[index].id));
         },
         sampleFile(index) {
             return (0,external_node_path_.join)(root, samples[index].id);
@@ -44895,7 +42605,7 @@ async function openTestSet(options) {
         testSet = readArrays({ root, classNames: options.classNames });
     }
     else {
-        testSet = (0,readImageFolder/* readImageFolder */.O)({ root, classNames: options.classNames, lockPath: options.lockPath });
+        testSet = (0,readImageFolder/* readImageFolder */.O1)({ root, classNames: options.classNames, lockPath: options.lockPath });
     }
     if (testSet.samples.length === 0) {
         throw new errors/* InputError */.dz('the test set is empty: no samples found', {
@@ -44908,24 +42618,4949 @@ async function openTestSet(options) {
     return testSet;
 }
 
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/dataset/decodeWorker.ts
+var decodeWorker = __nccwpck_require__(3346);
+;// CONCATENATED MODULE: ./src/dataset/parallelBatches.ts
+/**
+ * Batches decoded in worker threads. onnxruntime-node runs a model synchronously on the main thread,
+ * so the only way for decoding to overlap inference is to decode elsewhere: a small pool of decode
+ * workers (decodeWorker.ts) works ahead of the model by up to two batches per worker, and batches
+ * are handed over in test-set order. Memory stays bounded by the batches in flight.
+ *
+ * The pool is started before the lock check: the workers' start-up overlaps the listing, and they
+ * share the hashing of the lock check with the main thread. No sample is decoded until `batches()`
+ * is called, after the check.
+ */
+
+
+
+
+
+
+/**
+ * Starts the pool for a file-based test set (image folder, manifest): workers read the files that
+ * `testSet.sampleFile` names. Array test sets are decoded on the main thread, never here.
+ */
+function startDecodePool(testSet, options) {
+    if (!testSet.sampleFile) {
+        throw new Error(`startDecodePool: a ${testSet.format} test set has no sample files to decode in workers`);
+    }
+    const sampleFile = testSet.sampleFile.bind(testSet);
+    const total = testSet.samples.length;
+    const workerData = { kind: decodeWorker/* DECODE_WORKER_KIND */.lO };
+    const count = Math.max(1, options.count);
+    const workers = [];
+    const pending = new Map();
+    let nextId = 0;
+    let failure = null;
+    let closing = false;
+    const failAll = (error) => {
+        failure ??= error;
+        for (const p of pending.values())
+            p.reject(error);
+        pending.clear();
+    };
+    const ready = [];
+    for (let w = 0; w < count; w++) {
+        const worker = new external_node_worker_threads_.Worker(options.script, { workerData });
+        workers.push(worker);
+        ready.push(handled(new Promise((resolve, reject) => {
+            worker.on('message', (message) => {
+                if ('ready' in message) {
+                    resolve();
+                    return;
+                }
+                const entry = pending.get(message.id);
+                if (!entry)
+                    return;
+                pending.delete(message.id);
+                if ('error' in message)
+                    entry.reject(toError(message.error));
+                else
+                    entry.resolve(message);
+            });
+            worker.on('error', (error) => {
+                const wrapped = new errors/* EvalgateError */.ax(`a decode worker failed: ${error.message}`, errors/* ExitCode */.yU.internal, {
+                    cause: error,
+                });
+                reject(wrapped);
+                failAll(wrapped);
+            });
+            worker.on('exit', (code) => {
+                if (closing)
+                    return;
+                const error = new errors/* EvalgateError */.ax(`a decode worker exited early (code ${code})`, errors/* ExitCode */.yU.internal);
+                reject(error);
+                failAll(error);
+            });
+        })));
+    }
+    /** Sends a request to worker `w`; the answer comes back in order with that worker's others. */
+    const ask = (w, request, transfer = []) => {
+        const id = nextId++;
+        const answer = handled(new Promise((resolve, reject) => {
+            if (failure)
+                reject(failure);
+            else
+                pending.set(id, { resolve, reject });
+        }));
+        if (!failure)
+            workers[w].postMessage(request(id), transfer);
+        return answer;
+    };
+    async function hashFiles(files) {
+        await Promise.all(ready);
+        // Equal shares for each worker and for this thread, which hashes its share while they work.
+        const shares = count + 1;
+        const shareSize = Math.ceil(files.length / shares);
+        const answers = workers.map((_, w) => ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })));
+        const results = await (0,lock/* hashFiles */.yQ)(files.slice(0, shareSize));
+        for (const answer of answers) {
+            const message = await answer;
+            if ('hashes' in message)
+                results.push(...message.hashes);
+        }
+        return results;
+    }
+    async function* batches(preprocess, batchSize) {
+        (0,dataset_batches/* checkBatchSize */.yy)(batchSize);
+        const plan = (0,dataset_batches/* planBatches */.un)(testSet, preprocess);
+        await Promise.all(ready);
+        const batchCount = Math.ceil(total / batchSize);
+        const sampleLength = (0,shape/* product */.q)(plan.sampleShape);
+        const requested = [];
+        // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
+        // a worker to be filled again, so memory stays at the batches in flight however long the run.
+        let handedOut;
+        const request = (k) => {
+            const indices = (0,dataset_batches/* batchIndices */.mc)(k * batchSize, Math.min(batchSize, total - k * batchSize));
+            const files = indices.map((i) => sampleFile(i));
+            const ids = indices.map((i) => testSet.samples[i].id);
+            const recycle = handedOut;
+            handedOut = undefined;
+            // Round-robin: each worker answers its requests in order.
+            requested[k] = ask(k % count, (id) => ({ id, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
+        };
+        const ahead = count * 2;
+        for (let k = 0; k < Math.min(ahead, batchCount); k++)
+            request(k);
+        for (let k = 0; k < batchCount; k++) {
+            const answer = await requested[k];
+            requested[k] = undefined; // the consumer holds the batch now
+            if (k + ahead < batchCount)
+                request(k + ahead);
+            if (!('data' in answer))
+                throw new errors/* EvalgateError */.ax('a decode worker answered a batch with no data', 3);
+            const indices = (0,dataset_batches/* batchIndices */.mc)(k * batchSize, answer.data.length / sampleLength);
+            handedOut = answer.data.buffer;
+            yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
+        }
+    }
+    return {
+        hashFiles,
+        batches,
+        async close() {
+            closing = true;
+            // Anything asked of the pool from now on fails at once instead of waiting for a stopped worker.
+            failAll(new errors/* EvalgateError */.ax('the decode workers were stopped (close() was called)', errors/* ExitCode */.yU.internal));
+            await Promise.all(workers.map((worker) => worker.terminate()));
+        },
+    };
+}
+/**
+ * Marks a promise as handled so that a rejection arriving before anyone awaits it (a worker failing
+ * while earlier batches are still in use) is not an unhandled rejection; awaiting it still throws.
+ */
+function handled(promise) {
+    promise.catch(() => { });
+    return promise;
+}
+/**
+ * Rebuilds a worker's error on this thread. Evalgate errors keep their class (exit code, where, hint);
+ * anything else stays a plain Error, so describeError frames it as an internal error (exit 3), with
+ * the worker's stack as its own for EVALGATE_DEBUG.
+ */
+function toError(error) {
+    if (!error.known) {
+        const rebuilt = new Error(error.message);
+        if (error.stack)
+            rebuilt.stack = error.stack;
+        return rebuilt;
+    }
+    const details = { where: error.where, hint: error.hint };
+    return error.exitCode === errors/* ExitCode */.yU.badInput
+        ? new errors/* InputError */.dz(error.message, details)
+        : new errors/* EvalgateError */.ax(error.message, error.exitCode, details);
+}
+
+;// CONCATENATED MODULE: ./src/metrics/computeMetrics.ts
+/**
+ * All classification metrics from a merged `MetricState` (confusion matrix + counts).
+ *
+ * Every figure matches scikit-learn 1.2.1 (`sklearn/metrics/_classification.py`, `_ranking.py`) to
+ * 1e-12 on the golden files of `scripts/golden/make_metric_goldens.py`. Where scikit-learn substitutes
+ * a number for 0/0 (`zero_division=0`), this module says null instead when there is nothing to
+ * measure: a class with no test samples is not evaluable, so its recall is null and it can never
+ * be shown as passing. Values are never NaN.
+ */
+
+/** Computes every metric of `state`; `classNames[i]` names class index i. */
+function computeMetrics(state, classNames) {
+    const c = state.numClasses;
+    if (classNames.length !== c) {
+        throw new errors/* EvalgateError */.ax(`computeMetrics: ${classNames.length} class names for a state of ${c} classes`, errors/* ExitCode */.yU.internal);
+    }
+    const m = state.confusion;
+    // Row sums = support (true counts), column sums = predicted counts, diagonal = true positives.
+    const support = new Float64Array(c);
+    const predicted = new Float64Array(c);
+    let correct = 0;
+    for (let i = 0; i < c; i++) {
+        const row = i * c;
+        let rowSum = 0;
+        for (let j = 0; j < c; j++) {
+            const v = m[row + j];
+            rowSum += v;
+            predicted[j] += v;
+        }
+        support[i] = rowSum;
+        correct += m[row + i];
+    }
+    const n = state.count;
+    const classes = [];
+    // Macro and weighted averages run over the classes present in the test set (support > 0), i.e.
+    // precision_recall_fscore_support(y, p, labels=<present>, average='macro'|'weighted', zero_division=0).
+    let present = 0;
+    let sumP = 0;
+    let sumR = 0;
+    let sumF = 0;
+    let wSumP = 0;
+    let wSumR = 0;
+    let wSumF = 0;
+    let wTotal = 0;
+    for (let i = 0; i < c; i++) {
+        const tp = m[i * c + i];
+        const s = support[i];
+        const p = predicted[i];
+        // zero_division=0: precision 0 for a present class never predicted; null when the class is
+        // absent and never predicted (nothing at all to say about it).
+        const precision = p > 0 ? tp / p : s > 0 ? 0 : null;
+        const recall = s > 0 ? tp / s : null;
+        // F1 = 2TP / (2TP + FP + FN) = 2TP / (support + predicted): scikit-learn >= 1.3 computes it this
+        // way; 1.2.1's 2PR/(P+R) is the same number up to rounding (and 0 where P = R = 0).
+        const f1 = s + p > 0 ? (2 * tp) / (s + p) : null;
+        classes.push({
+            name: classNames[i],
+            support: s,
+            predicted: p,
+            truePositives: tp,
+            precision,
+            recall,
+            f1,
+            evaluable: s > 0,
+        });
+        if (s > 0) {
+            present++;
+            // For a present class precision, recall and F1 are all numbers (see above).
+            sumP += precision;
+            sumR += recall;
+            sumF += f1;
+            wSumP += s * precision;
+            wSumR += s * recall;
+            wSumF += s * f1;
+            wTotal += s;
+        }
+    }
+    const confusionMatrix = [];
+    for (let i = 0; i < c; i++)
+        confusionMatrix.push(Array.from(m.subarray(i * c, (i + 1) * c)));
+    const hasSamples = n > 0;
+    return {
+        samples: n,
+        accuracy: hasSamples ? correct / n : null,
+        topK: state.topK > 0 ? { k: state.topK, accuracy: hasSamples ? state.topKHits / n : null } : null,
+        macroPrecision: present > 0 ? sumP / present : null,
+        macroRecall: present > 0 ? sumR / present : null,
+        macroF1: present > 0 ? sumF / present : null,
+        weightedPrecision: wTotal > 0 ? wSumP / wTotal : null,
+        weightedRecall: wTotal > 0 ? wSumR / wTotal : null,
+        weightedF1: wTotal > 0 ? wSumF / wTotal : null,
+        // balanced_accuracy_score = mean recall over the classes present in y_true (sklearn drops the
+        // NaN recalls of classes that are only predicted).
+        balancedAccuracy: present > 0 ? sumR / present : null,
+        matthewsCorrelation: hasSamples ? matthews(support, predicted, correct, n) : null,
+        cohenKappa: hasSamples ? cohenKappa(support, predicted, correct, n) : null,
+        classes,
+        confusionMatrix,
+    };
+}
+/**
+ * Multiclass Matthews correlation (Gorodkin 2004) in sklearn's covariance form:
+ *   cov(yt, yp) = c*s - t.p,  cov(yp, yp) = s^2 - p.p,  cov(yt, yt) = s^2 - t.t
+ *   MCC = cov(yt, yp) / sqrt(cov(yt, yt) * cov(yp, yp)),  0 when that product is 0 (as sklearn).
+ * With counts below 2^26 every term before the product is an exact integer in float64, so the
+ * summation order cannot matter; the product and square root are done in sklearn's order.
+ */
+function matthews(support, predicted, correct, n) {
+    let tp = 0;
+    let pp = 0;
+    let tt = 0;
+    for (let i = 0; i < support.length; i++) {
+        tp += support[i] * predicted[i];
+        pp += predicted[i] * predicted[i];
+        tt += support[i] * support[i];
+    }
+    const covYtYp = correct * n - tp;
+    const covYpYp = n * n - pp;
+    const covYtYt = n * n - tt;
+    const product = covYtYt * covYpYp;
+    if (product === 0)
+        return 0;
+    return covYtYp / Math.sqrt(product);
+}
+/**
+ * Cohen's kappa, unweighted (Cohen 1960; sklearn `cohen_kappa_score`):
+ *   kappa = 1 - sum(w * C) / sum(w * E),  E = outer(pred, true) / n,  w = 1 off the diagonal.
+ * sum(w * C) = n - trace and sum(w * E) = (n^2 - sum_i pred_i true_i) / n; both numerators are exact
+ * integers here, so this is sklearn's value with fewer roundings. null where sklearn gives NaN
+ * (0/0: labels and predictions all one class).
+ */
+function cohenKappa(support, predicted, correct, n) {
+    let agreeByChance = 0;
+    for (let i = 0; i < support.length; i++)
+        agreeByChance += predicted[i] * support[i];
+    const expectedDisagreement = (n * n - agreeByChance) / n;
+    const observedDisagreement = n - correct;
+    if (expectedDisagreement === 0)
+        return null;
+    return 1 - observedDisagreement / expectedDisagreement;
+}
+
+;// CONCATENATED MODULE: ./src/metrics/metricState.ts
+/**
+ * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
+ * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
+ * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
+ * (the torchmetrics design: state = sums, merge = add).
+ */
+
+/** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
+function createMetricState(numClasses, topK) {
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+        throw new errors/* EvalgateError */.ax(`a metric state needs at least 1 class, got ${numClasses}`, errors/* ExitCode */.yU.internal);
+    }
+    if (!Number.isInteger(topK) || topK < 0) {
+        throw new errors/* EvalgateError */.ax(`top-k must be an integer >= 0, got ${topK}`, errors/* ExitCode */.yU.internal);
+    }
+    return { numClasses, topK, confusion: new Float64Array(numClasses * numClasses), topKHits: 0, count: 0 };
+}
+/**
+ * Adds the first `size` samples of a scored batch to `state` (in place, for streaming) and returns it.
+ * `labels[i]` is the true class index of sample i.
+ */
+function updateMetricState(state, labels, scored, size) {
+    const { predictions, topKHits } = scored;
+    if (labels.length < size || predictions.length < size || topKHits.length < size) {
+        throw new errors/* EvalgateError */.ax(`updateMetricState: ${size} samples, but ${labels.length} labels and ${predictions.length} predictions`, errors/* ExitCode */.yU.internal);
+    }
+    const c = state.numClasses;
+    const confusion = state.confusion;
+    let hits = 0;
+    for (let i = 0; i < size; i++) {
+        const label = labels[i];
+        const prediction = predictions[i];
+        // `(x | 0) === x` also rejects fractional labels from a plain number[] at no measurable cost.
+        if (!((label | 0) === label && label >= 0 && label < c && prediction >= 0 && prediction < c)) {
+            throw outOfRange(label, prediction, c);
+        }
+        confusion[label * c + prediction] += 1;
+        hits += topKHits[i];
+    }
+    state.topKHits += hits;
+    state.count += size;
+    return state;
+}
+/** Adds one sample (used for slices, where samples of a batch go to different states). */
+function addSample(state, label, prediction, topKHit) {
+    const c = state.numClasses;
+    if (!(Number.isInteger(label) &&
+        Number.isInteger(prediction) &&
+        label >= 0 &&
+        label < c &&
+        prediction >= 0 &&
+        prediction < c)) {
+        throw outOfRange(label, prediction, c);
+    }
+    state.confusion[label * c + prediction] += 1;
+    if (topKHit)
+        state.topKHits += 1;
+    state.count += 1;
+    return state;
+}
+/**
+ * Sum of two states, as a new state (neither input is changed). Merging is associative and
+ * commutative because every field is a count. States of different class counts or top-k settings
+ * describe different evaluations and are refused.
+ */
+function mergeMetricStates(a, b) {
+    if (a.numClasses !== b.numClasses || a.topK !== b.topK) {
+        throw new InputError(`metric states cannot be merged: one has ${a.numClasses} classes (top-${a.topK}), ` +
+            `the other ${b.numClasses} classes (top-${b.topK})`, {
+            where: 'metric state',
+            hint: 'merge only states computed with the same class list and the same top-k setting',
+        });
+    }
+    const merged = createMetricState(a.numClasses, a.topK);
+    const out = merged.confusion;
+    for (let i = 0; i < out.length; i++)
+        out[i] = a.confusion[i] + b.confusion[i];
+    merged.topKHits = a.topKHits + b.topKHits;
+    merged.count = a.count + b.count;
+    return merged;
+}
+/** Plain-JSON form of a state (confusion flattened row-major). */
+function metricStateToJSON(state) {
+    return {
+        numClasses: state.numClasses,
+        topK: state.topK,
+        confusion: Array.from(state.confusion),
+        topKHits: state.topKHits,
+        count: state.count,
+    };
+}
+/**
+ * Reads a stored state back, checking that it is a consistent set of counts: non-negative integers,
+ * C*C confusion cells, a sample count equal to the confusion total, and no more top-k hits than samples.
+ */
+function metricStateFromJSON(value, where = 'metric state') {
+    const fail = (what) => {
+        throw new InputError(`invalid metric state: ${what}`, {
+            where,
+            hint: 'use a state written by metricStateToJSON, unchanged',
+        });
+    };
+    if (typeof value !== 'object' || value === null)
+        fail('expected an object');
+    const v = value;
+    const isCount = (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+    const { numClasses, topK, confusion, topKHits, count } = v;
+    if (!isCount(numClasses) || numClasses < 1)
+        fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);
+    if (!isCount(topK))
+        fail(`topK must be an integer >= 0, got ${String(topK)}`);
+    if (!isCount(topKHits))
+        fail(`topKHits must be an integer >= 0, got ${String(topKHits)}`);
+    if (!isCount(count))
+        fail(`count must be an integer >= 0, got ${String(count)}`);
+    const c = numClasses;
+    if (!Array.isArray(confusion) || confusion.length !== c * c) {
+        fail(`confusion must be an array of ${c}x${c} = ${c * c} counts`);
+    }
+    const state = createMetricState(c, topK);
+    let total = 0;
+    confusion.forEach((cell, i) => {
+        if (!isCount(cell))
+            fail(`confusion[${i}] must be an integer >= 0, got ${String(cell)}`);
+        state.confusion[i] = cell;
+        total += cell;
+    });
+    if (total !== count)
+        fail(`count ${String(count)} differs from the confusion total ${total}`);
+    if (topKHits > count)
+        fail(`topKHits ${String(topKHits)} exceeds count ${String(count)}`);
+    if (topK === 0 && topKHits !== 0)
+        fail(`topKHits must be 0 when topK is 0`);
+    state.topKHits = topKHits;
+    state.count = count;
+    return state;
+}
+function outOfRange(label, prediction, numClasses) {
+    return new errors/* EvalgateError */.ax(`label ${label} / prediction ${prediction} outside the ${numClasses} classes of the metric state`, errors/* ExitCode */.yU.internal);
+}
+
+;// CONCATENATED MODULE: ./src/metrics/scoreBatch.ts
+/**
+ * Turns one batch of class scores into per-sample predictions, confidences and top-k hits.
+ *
+ * Tie rules follow the reference implementations the golden files come from:
+ * - prediction: the FIRST maximum, as `numpy.argmax`;
+ * - top-k: scikit-learn's `top_k_accuracy_score` sorts each row with a stable ascending
+ *   mergesort and reverses it, so among equal scores the HIGHER class index ranks first.
+ *   The true class t is therefore a hit when
+ *   `#{j : s_j > s_t} + #{j > t : s_j == s_t} < k`,
+ *   which is counted here in O(C) per sample, without sorting and without allocating.
+ */
+
+/**
+ * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`. `labels` must be
+ * class indices: they are checked once, where the batch is added to a metric state
+ * (updateMetricState / addSample), not here as well; a label outside the classes only makes its
+ * own top-k hit meaningless until that check refuses it.
+ * `topK` = 0 turns top-k off (every hit is 0); `topK` >= `numClasses` makes every sample a hit,
+ * as in scikit-learn.
+ */
+function scoreBatch(probabilities, size, numClasses, labels, topK) {
+    checkShape(probabilities, size, numClasses, labels, topK);
+    const predictions = new Int32Array(size);
+    const confidences = new Float32Array(size);
+    const topKHits = new Uint8Array(size);
+    const c = numClasses;
+    for (let i = 0; i < size; i++) {
+        const base = i * c;
+        const label = labels[i];
+        let best = probabilities[base];
+        let bestIndex = 0;
+        if (topK > 0) {
+            // One pass computes both the argmax and the rank of the true class. Classes before the label
+            // outrank it with a strictly greater score, classes after it with an equal one too (sklearn's
+            // tie order). The second loop also counts the label itself (v === trueScore), hence rank = -1.
+            const trueScore = probabilities[base + label];
+            let rank = -1;
+            for (let j = 1; j < label; j++) {
+                const v = probabilities[base + j];
+                if (v > best) {
+                    best = v;
+                    bestIndex = j;
+                }
+                if (v > trueScore)
+                    rank++;
+            }
+            if (label > 0 && probabilities[base] > trueScore)
+                rank++;
+            for (let j = label; j < c; j++) {
+                const v = probabilities[base + j];
+                if (v > best) {
+                    best = v;
+                    bestIndex = j;
+                }
+                if (v >= trueScore)
+                    rank++;
+            }
+            topKHits[i] = rank < topK ? 1 : 0;
+        }
+        else {
+            for (let j = 1; j < c; j++) {
+                const v = probabilities[base + j];
+                if (v > best) {
+                    best = v;
+                    bestIndex = j;
+                }
+            }
+        }
+        predictions[i] = bestIndex;
+        confidences[i] = best;
+    }
+    return { predictions, confidences, topKHits };
+}
+function checkShape(probabilities, size, numClasses, labels, topK) {
+    const problems = [];
+    if (!Number.isInteger(numClasses) || numClasses < 1)
+        problems.push(`numClasses ${numClasses} is not >= 1`);
+    if (!Number.isInteger(size) || size < 0)
+        problems.push(`size ${size} is not a count`);
+    if (!Number.isInteger(topK) || topK < 0)
+        problems.push(`topK ${topK} is not >= 0`);
+    if (problems.length === 0 && probabilities.length < size * numClasses) {
+        problems.push(`${probabilities.length} scores for ${size} samples x ${numClasses} classes`);
+    }
+    if (problems.length === 0 && labels.length < size)
+        problems.push(`${labels.length} labels for ${size} samples`);
+    if (problems.length > 0) {
+        throw new errors/* EvalgateError */.ax(`scoreBatch: ${problems.join('; ')}`, errors/* ExitCode */.yU.internal, { where: 'scoreBatch' });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/environment.ts
+/** Where a report was made: OS, CPU, Node and onnxruntime versions, execution provider. */
+
+function describeEnvironment(onnxruntime, executionProvider) {
+    const cpus = external_node_os_default().cpus();
+    return {
+        os: `${external_node_os_default().type()} ${external_node_os_default().release()}`,
+        arch: process.arch,
+        cpu: cpus[0]?.model?.trim() || 'unknown',
+        cpuCount: cpus.length,
+        node: process.version,
+        onnxruntime,
+        executionProvider,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/types.ts
+const REPORT_SCHEMA = 'evalgate.report/v1';
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/runtime/pinnedVersion.ts
+/**
+ * The onnxruntime-node version evalgate is built and tested with, read from evalgate's own
+ * package.json (the one place it is written), so installers and messages never drift from it.
+ */
+
+
+
+const PACKAGE_NAME = 'evalgate';
+const RUNTIME_PACKAGE = 'onnxruntime-node';
+let cached = null;
+/**
+ * Finds evalgate's package.json by walking up from `startDir` (this module's folder by default:
+ * src/runtime in development, dist/ in the bundle) and returns its pinned onnxruntime-node version.
+ */
+function pinnedOnnxRuntimeVersion(startDir) {
+    if (startDir === undefined && cached !== null)
+        return cached;
+    let dir = startDir ?? external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (;;) {
+        const file = external_node_path_default().join(dir, 'package.json');
+        if ((0,external_node_fs_.existsSync)(file)) {
+            const pkg = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+            const version = pkg.dependencies?.[RUNTIME_PACKAGE];
+            if (pkg.name === PACKAGE_NAME && version !== undefined) {
+                if (startDir === undefined)
+                    cached = version;
+                return version;
+            }
+        }
+        const parent = external_node_path_default().dirname(dir);
+        if (parent === dir)
+            break;
+        dir = parent;
+    }
+    throw new Error(`could not find ${PACKAGE_NAME}'s package.json with a ${RUNTIME_PACKAGE} dependency`);
+}
+
+;// CONCATENATED MODULE: ./src/runtime/loadOnnxRuntime.ts
+/**
+ * Finds and loads onnxruntime-node at run time.
+ *
+ * The ncc bundle in dist/ leaves onnxruntime-node out (its native code is ~45 MB per platform), so
+ * the runtime is resolved here from an ordered list of places, first match wins (conventions,
+ * "Shipping the native runtime"): an explicit folder (the `onnxruntime-path` input), then the
+ * project's node_modules. The runner's tool cache, @actions/cache and an install of the pinned
+ * version slot into `defaultRuntimeResolvers` later, in that order.
+ *
+ * The module is loaded with a dynamic `import()` of a computed file URL; the `webpackIgnore`
+ * comment keeps the bundler from trying to resolve it at build time.
+ */
+
+
+
+
+
+
+
+const loadOnnxRuntime_RUNTIME_PACKAGE = 'onnxruntime-node';
+async function loadOnnxRuntime(options = {}) {
+    const resolvers = options.resolvers ?? defaultRuntimeResolvers(options.explicitPath);
+    for (const resolver of resolvers) {
+        const candidate = await resolver.resolve();
+        if (candidate !== null)
+            return loadRuntimePackage(candidate);
+    }
+    throw new errors/* InputError */.dz(`${loadOnnxRuntime_RUNTIME_PACKAGE} was not found (looked in: ${resolvers.map((r) => r.name).join(', ')})`, {
+        where: 'onnxruntime-path',
+        hint: `install it with \`npm install ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`, or set onnxruntime-path to a folder that contains node_modules/${loadOnnxRuntime_RUNTIME_PACKAGE}`,
+    });
+}
+/** The resolvers in the order they are tried. An explicit path, when given, is the only one. */
+function defaultRuntimeResolvers(explicitPath) {
+    if (explicitPath !== undefined && explicitPath !== '')
+        return [explicitPathResolver(explicitPath)];
+    return [nodeModulesResolver()];
+}
+/** The `onnxruntime-path` folder. A path that holds no runtime is an error, never a silent fallback. */
+function explicitPathResolver(explicitPath) {
+    return {
+        name: `onnxruntime-path ${explicitPath}`,
+        async resolve() {
+            const root = external_node_path_default().resolve(explicitPath);
+            const candidates = [
+                root,
+                external_node_path_default().join(root, loadOnnxRuntime_RUNTIME_PACKAGE),
+                external_node_path_default().join(root, 'node_modules', loadOnnxRuntime_RUNTIME_PACKAGE),
+            ];
+            const found = candidates.find(isRuntimePackageDir);
+            if (found === undefined) {
+                throw new errors/* InputError */.dz(`no ${loadOnnxRuntime_RUNTIME_PACKAGE} package found in '${explicitPath}'`, {
+                    where: 'onnxruntime-path',
+                    hint: `point it at a folder that contains node_modules/${loadOnnxRuntime_RUNTIME_PACKAGE} (for example one made by \`npm install --prefix <dir> ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`) or at the package folder itself`,
+                });
+            }
+            return { packageDir: found, source: found };
+        },
+    };
+}
+/** node_modules, resolved the way Node resolves a dependency of this module. */
+function nodeModulesResolver(fromUrl = import.meta.url) {
+    return {
+        name: 'node_modules',
+        async resolve() {
+            try {
+                const manifest = (0,external_node_module_namespaceObject.createRequire)(fromUrl).resolve(`${loadOnnxRuntime_RUNTIME_PACKAGE}/package.json`);
+                const packageDir = external_node_path_default().dirname(manifest);
+                return { packageDir, source: packageDir };
+            }
+            catch {
+                return null;
+            }
+        },
+    };
+}
+function isRuntimePackageDir(dir) {
+    const file = external_node_path_default().join(dir, 'package.json');
+    if (!(0,external_node_fs_.existsSync)(file))
+        return false;
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).name === loadOnnxRuntime_RUNTIME_PACKAGE;
+    }
+    catch {
+        return false;
+    }
+}
+/** Checks that the package has a native binary for this platform, then imports it. */
+async function loadRuntimePackage(candidate) {
+    const { packageDir, source } = candidate;
+    const manifest = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(packageDir, 'package.json'), 'utf8'));
+    const version = manifest.version ?? 'unknown';
+    const napi = manifest.binary?.napi_versions?.[0] ?? 6;
+    const binDir = external_node_path_default().join(packageDir, 'bin', `napi-v${napi}`);
+    const platform = `${process.platform}/${process.arch}`;
+    if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(binDir, process.platform, process.arch, 'onnxruntime_binding.node'))) {
+        const available = listPrebuiltPlatforms(binDir);
+        throw new errors/* InputError */.dz(`${loadOnnxRuntime_RUNTIME_PACKAGE} ${version} in '${packageDir}' has no native binary for ${platform}` +
+            (available.length > 0 ? ` (it has: ${available.join(', ')})` : ''), {
+            where: 'onnxruntime-path',
+            hint: `onnxruntime-node ships prebuilt binaries for Linux, macOS and Windows on x64 and arm64; run on one of those, or set onnxruntime-path to a build of ${loadOnnxRuntime_RUNTIME_PACKAGE} for ${platform}`,
+        });
+    }
+    const entry = external_node_path_default().join(packageDir, manifest.main ?? 'index.js');
+    let namespace;
+    try {
+        namespace = (await import(/* webpackIgnore: true */ (0,external_node_url_.pathToFileURL)(entry).href));
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`could not load ${loadOnnxRuntime_RUNTIME_PACKAGE} ${version} from '${packageDir}': ${error instanceof Error ? error.message : String(error)}`, {
+            where: 'onnxruntime-path',
+            hint: `reinstall it (\`npm ci\`, or \`npm install ${loadOnnxRuntime_RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,
+            cause: error,
+        });
+    }
+    // A CommonJS package: its exports object is the namespace's default.
+    const ort = (namespace.default ?? namespace);
+    if (typeof ort?.InferenceSession?.create !== 'function') {
+        throw new errors/* InputError */.dz(`'${packageDir}' does not export an onnxruntime InferenceSession`, {
+            where: 'onnxruntime-path',
+            hint: `point onnxruntime-path at an installed ${loadOnnxRuntime_RUNTIME_PACKAGE} package`,
+        });
+    }
+    return { ort, version, source };
+}
+function listPrebuiltPlatforms(binDir) {
+    const found = [];
+    if (!(0,external_node_fs_.existsSync)(binDir))
+        return found;
+    for (const os of (0,external_node_fs_.readdirSync)(binDir)) {
+        const osDir = external_node_path_default().join(binDir, os);
+        if (!(0,external_node_fs_.statSync)(osDir).isDirectory())
+            continue;
+        for (const arch of (0,external_node_fs_.readdirSync)(osDir)) {
+            if ((0,external_node_fs_.existsSync)(external_node_path_default().join(osDir, arch, 'onnxruntime_binding.node')))
+                found.push(`${os}/${arch}`);
+        }
+    }
+    return found.sort();
+}
+/** For hints: the pinned version, or words pointing at package.json if it cannot be read. */
+function safePinnedVersion() {
+    try {
+        return pinnedOnnxRuntimeVersion();
+    }
+    catch {
+        return 'the version in package.json';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runtime/outputProbabilities.ts
+/**
+ * Converts raw scores (`size` rows of `numClasses`, sample-major) to probabilities by `kind`:
+ * - logits: softmax, made numerically stable by subtracting the row maximum before exp
+ *   (Goodfellow et al., Deep Learning, section 4.1), summed in float64;
+ * - probabilities: copied as they are;
+ * - log-probabilities: exp (a row's -Infinity is probability 0).
+ */
+function toProbabilities(raw, size, numClasses, kind) {
+    const out = new Float32Array(size * numClasses);
+    if (kind === 'probabilities') {
+        out.set(raw.subarray(0, size * numClasses));
+        return out;
+    }
+    for (let row = 0; row < size; row++) {
+        const start = row * numClasses;
+        if (kind === 'log-probabilities') {
+            for (let c = 0; c < numClasses; c++)
+                out[start + c] = Math.exp(raw[start + c]);
+            continue;
+        }
+        let max = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < numClasses; c++)
+            if (raw[start + c] > max)
+                max = raw[start + c];
+        // exp once per logit: the exponentials go into `out` (float32) and are then divided by their
+        // float64 sum; max - max = 0 gives exp(0) = 1, so the sum is at least 1 and never overflows.
+        let sum = 0;
+        for (let c = 0; c < numClasses; c++) {
+            const e = Math.exp(raw[start + c] - max);
+            out[start + c] = e;
+            sum += e;
+        }
+        for (let c = 0; c < numClasses; c++)
+            out[start + c] /= sum;
+    }
+    return out;
+}
+/**
+ * Batch-local indices of the rows whose raw scores cannot be turned into probabilities: any NaN or
+ * infinity, except that log-probabilities may hold -Infinity (probability 0) as long as the row
+ * has at least one finite value.
+ */
+function findNonFiniteRows(raw, size, numClasses, kind) {
+    const rows = [];
+    for (let row = 0; row < size; row++) {
+        const start = row * numClasses;
+        let bad = false;
+        let finite = 0;
+        for (let c = 0; c < numClasses; c++) {
+            const v = raw[start + c];
+            if (Number.isFinite(v))
+                finite++;
+            else if (!(kind === 'log-probabilities' && v === Number.NEGATIVE_INFINITY))
+                bad = true;
+        }
+        if (bad || finite === 0)
+            rows.push(row);
+    }
+    return rows;
+}
+/**
+ * True when every row looks like a probability distribution: all values in [0, 1] and the row
+ * sums to 1 within `tolerance`. Callers use it on raw scores to warn that `model.outputs: logits`
+ * is probably wrong (softmax over probabilities flattens every confidence).
+ */
+function looksLikeProbabilities(values, size, numClasses, tolerance = 1e-3) {
+    if (size === 0)
+        return false;
+    for (let row = 0; row < size; row++) {
+        const start = row * numClasses;
+        let sum = 0;
+        for (let c = 0; c < numClasses; c++) {
+            const v = values[start + c];
+            if (!(v >= 0 && v <= 1))
+                return false;
+            sum += v;
+        }
+        if (Math.abs(sum - 1) > tolerance)
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
+/** Shapes of model inputs and outputs, as people read them in messages. */
+// One shape product for the whole project (test-set arrays, batches and model tensors).
+
+/**
+ * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
+ * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
+ */
+function describeShape(dims) {
+    const parts = dims.map((d, i) => {
+        if (typeof d === 'number' && d >= 0)
+            return String(d);
+        if (i === 0)
+            return 'N';
+        return typeof d === 'string' && d !== '' ? d : '?';
+    });
+    return `[${parts.join(',')}]`;
+}
+/** Per-sample dims (after the batch axis), with -1 where the model leaves a dimension symbolic. */
+function sampleDims(shape) {
+    return shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
+}
+/** True when `actual` fits `expected` (same rank; equal where `expected` is not -1). */
+function sampleShapeMatches(expected, actual) {
+    if (expected.length !== actual.length)
+        return false;
+    for (let i = 0; i < expected.length; i++) {
+        if (expected[i] !== -1 && expected[i] !== actual[i])
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/runtime/modelSession.ts
+/**
+ * An onnxruntime inference session wrapped for evaluation: picks the model's input and output by
+ * name, checks them against the config, and turns any batch into class probabilities whatever the
+ * model's batch dimension (dynamic, or fixed at 1 or N), element type (float32 or float16) and
+ * output kind (logits, probabilities, log-probabilities).
+ */
+
+
+
+
+
+
+
+/** Element types evalgate can feed and read; anything else is refused with a message. */
+const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
+/**
+ * The model produced NaN or infinite scores. `rows` are batch-local indices of the affected
+ * samples, so the caller can name them by sample id.
+ */
+class NonFiniteOutputError extends errors/* InputError */.dz {
+    rows;
+    constructor(outputName, rows, size) {
+        const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? `, ... (${rows.length - 10} more)` : '');
+        super(`the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${size} sample(s) in the batch (batch rows ${shown})`, {
+            where: 'model',
+            hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
+        });
+        this.rows = rows;
+    }
+}
+async function openModelSession(ort, options) {
+    const { modelPath, numClasses, outputKind } = options;
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+        throw new errors/* InputError */.dz(`the class list must hold at least one class, got ${numClasses}`, {
+            where: 'classes',
+        });
+    }
+    await assertModelFile(modelPath);
+    const session = await createSession(ort, options);
+    try {
+        const inputs = session.inputMetadata.map(toTensorInfo);
+        const outputs = session.outputMetadata.map(toTensorInfo);
+        const input = pickInput(inputs, options.inputName, modelPath);
+        const output = pickOutput(outputs, options.outputName, modelPath);
+        checkOutputClasses(output, numClasses);
+        const fixedBatchSize = typeof input.shape[0] === 'number' && input.shape[0] > 0 ? input.shape[0] : null;
+        const modelSampleShape = sampleDims(input.shape);
+        return new OnnxModelSession(ort, session, {
+            inputs,
+            outputs,
+            input,
+            output,
+            fixedBatchSize,
+            sampleShape: modelSampleShape,
+            numClasses,
+            outputKind,
+        });
+    }
+    catch (error) {
+        await session.release();
+        throw error;
+    }
+}
+async function assertModelFile(modelPath) {
+    const info = await (0,promises_.stat)(modelPath).catch(() => null);
+    if (info === null) {
+        throw new errors/* InputError */.dz(`the model file '${modelPath}' does not exist`, {
+            where: 'model.path',
+            hint: 'check model.path (relative paths resolve against the config file folder)',
+        });
+    }
+    if (!info.isFile()) {
+        throw new errors/* InputError */.dz(`the model path '${modelPath}' is not a file`, {
+            where: 'model.path',
+            hint: 'point model.path at an .onnx file',
+        });
+    }
+}
+async function createSession(ort, options) {
+    const { modelPath, executionProvider } = options;
+    const executionProviders = executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+    try {
+        // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
+        return await ort.InferenceSession.create(modelPath, {
+            executionProviders,
+            ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+            // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
+            // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
+            logSeverityLevel: 4,
+        });
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (executionProvider === 'cuda' && /cuda|provider/i.test(reason)) {
+            throw new errors/* InputError */.dz(`the CUDA execution provider could not be loaded: ${reason}`, {
+                where: 'device',
+                hint: 'GPU inference needs the onnxruntime CUDA provider libraries and a CUDA driver; use device: cpu meanwhile',
+                cause: error,
+            });
+        }
+        if (/protobuf parsing failed|invalid model|model_proto/i.test(reason)) {
+            throw new errors/* InputError */.dz(`'${modelPath}' is not a valid ONNX model (onnxruntime: ${reason})`, {
+                where: 'model.path',
+                hint: 'point model.path at a model exported to ONNX (for example with torch.onnx.export)',
+                cause: error,
+            });
+        }
+        throw new errors/* InputError */.dz(`onnxruntime could not load the model '${modelPath}': ${reason}`, {
+            where: 'model.path',
+            hint: 'a model with external weights needs its .data file next to it; the model opset must be supported by this onnxruntime',
+            cause: error,
+        });
+    }
+}
+function toTensorInfo(meta) {
+    if (!meta.isTensor)
+        return { name: meta.name, isTensor: false, type: null, shape: [] };
+    return { name: meta.name, isTensor: true, type: meta.type, shape: [...meta.shape] };
+}
+function describeValue(info) {
+    return info.isTensor
+        ? `'${info.name}' ${info.type} ${describeShape(info.shape)}`
+        : `'${info.name}' (not a tensor)`;
+}
+function pickInput(inputs, inputName, modelPath) {
+    let input;
+    if (inputName !== undefined) {
+        input = inputs.find((i) => i.name === inputName);
+        if (input === undefined) {
+            throw new errors/* InputError */.dz(`the model has no input named '${inputName}'; its inputs are ${inputs.map(describeValue).join(', ')}`, { where: 'model.input', hint: 'set model.input to one of the names above' });
+        }
+    }
+    else if (inputs.length === 1) {
+        input = inputs[0];
+    }
+    else {
+        throw new errors/* InputError */.dz(`the model '${modelPath}' has ${inputs.length} inputs (${inputs.map(describeValue).join(', ')}); say which one takes the images`, { where: 'model.input', hint: 'set model.input to the name of the image input' });
+    }
+    if (!input.isTensor || input.type === null || !FLOAT_TYPES.has(input.type)) {
+        throw new errors/* InputError */.dz(`the model input ${describeValue(input)} is not a float tensor; evalgate feeds float32 or float16 images`, {
+            where: 'model.input',
+            hint: 'export the model with a float input (preprocessing happens in evalgate)',
+        });
+    }
+    return input;
+}
+function pickOutput(outputs, outputName, modelPath) {
+    const usable = outputs.filter((o) => o.isTensor && o.type !== null && FLOAT_TYPES.has(o.type));
+    const usableNames = usable.map((o) => `'${o.name}'`).join(', ');
+    const useInstead = usable.length > 0
+        ? `set model.output to a float tensor output: ${usableNames}`
+        : 'export the model with a float tensor output of class scores';
+    let output;
+    if (outputName !== undefined) {
+        output = outputs.find((o) => o.name === outputName);
+        if (output === undefined) {
+            throw new errors/* InputError */.dz(`the model has no output named '${outputName}'; its outputs are ${outputs.map(describeValue).join(', ')}`, { where: 'model.output', hint: useInstead });
+        }
+    }
+    else {
+        const nonTensors = outputs.filter((o) => !o.isTensor);
+        if (nonTensors.length > 0) {
+            // scikit-learn exports (skl2onnx) put class probabilities in a ZipMap: a sequence of maps.
+            throw new errors/* InputError */.dz(`the model '${modelPath}' has non-tensor outputs (${nonTensors.map((o) => `'${o.name}'`).join(', ')}, such as a scikit-learn ZipMap) that evalgate cannot read as class scores`, { where: 'model.output', hint: useInstead });
+        }
+        if (outputs.length !== 1) {
+            throw new errors/* InputError */.dz(`the model '${modelPath}' has ${outputs.length} outputs (${outputs.map(describeValue).join(', ')}); say which one holds the class scores`, {
+                where: 'model.output',
+                hint: 'set model.output to its name, and model.outputs to logits, probabilities or log-probabilities',
+            });
+        }
+        output = outputs[0];
+    }
+    if (!output.isTensor) {
+        throw new errors/* InputError */.dz(`the model output '${output.name}' is not a tensor (for example a scikit-learn ZipMap, a sequence of maps) and cannot be read as class scores`, { where: 'model.output', hint: useInstead });
+    }
+    if (output.type === null || !FLOAT_TYPES.has(output.type)) {
+        throw new errors/* InputError */.dz(`the model output ${describeValue(output)} is not a float tensor of class scores`, {
+            where: 'model.output',
+            hint: useInstead,
+        });
+    }
+    return output;
+}
+/** The output must be [N, classes], tolerating trailing 1s ([N, classes, 1, 1] from a conv head). */
+function checkOutputClasses(output, numClasses) {
+    if (output.shape.length === 0)
+        return; // unknown rank: checked on the first batch
+    const perSample = stripTrailingOnes(output.shape.slice(1));
+    if (perSample.length === 1 && typeof perSample[0] === 'number' && perSample[0] > 0) {
+        if (perSample[0] !== numClasses)
+            throw classCountError(output, perSample[0], numClasses);
+        return;
+    }
+    if (perSample.length === 1 || perSample.every((d) => typeof d !== 'number' || d <= 0 || d === 1))
+        return;
+    throw new errors/* InputError */.dz(`the model output '${output.name}' has shape ${describeShape(output.shape)}, not [N, classes]`, { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' });
+}
+function stripTrailingOnes(dims) {
+    let end = dims.length;
+    while (end > 1 && dims[end - 1] === 1)
+        end--;
+    return dims.slice(0, end);
+}
+function classCountError(output, modelClasses, numClasses) {
+    return new errors/* InputError */.dz(`the model output '${output.name}' has ${modelClasses} class scores per sample (shape ${describeShape(output.shape)}) but the config lists ${numClasses} classes`, {
+        where: 'classes',
+        hint: `list exactly one class name per model output, in the model's output order (classes or classes-file)`,
+    });
+}
+class OnnxModelSession {
+    ort;
+    session;
+    inputs;
+    outputs;
+    input;
+    output;
+    fixedBatchSize;
+    sampleShape;
+    numClasses;
+    outputKind;
+    constructor(ort, session, shape) {
+        this.ort = ort;
+        this.session = session;
+        this.inputs = shape.inputs;
+        this.outputs = shape.outputs;
+        this.input = shape.input;
+        this.output = shape.output;
+        this.fixedBatchSize = shape.fixedBatchSize;
+        this.sampleShape = shape.sampleShape;
+        this.numClasses = shape.numClasses;
+        this.outputKind = shape.outputKind;
+    }
+    async run(data, size, sampleShape) {
+        const raw = await this.runRaw(data, size, sampleShape);
+        return toProbabilities(raw, size, this.numClasses, this.outputKind);
+    }
+    async runRaw(data, size, sampleShape) {
+        const numClasses = this.numClasses;
+        if (size === 0)
+            return new Float32Array(0);
+        this.checkSampleShape(sampleShape);
+        const sampleLength = (0,shape/* product */.q)(sampleShape);
+        if (data.length < size * sampleLength) {
+            throw new Error(`batch data holds ${data.length} values, fewer than ${size} samples of ${sampleLength}`);
+        }
+        const raw = new Float32Array(size * numClasses);
+        // A fixed batch dimension is fed exactly that many rows: chunks of it, the last padded with zeros.
+        const chunk = this.fixedBatchSize ?? size;
+        for (let start = 0; start < size; start += chunk) {
+            const count = Math.min(chunk, size - start);
+            const fed = this.fixedBatchSize ?? count;
+            let rows = data.subarray(start * sampleLength, (start + count) * sampleLength);
+            if (fed !== count) {
+                const padded = new Float32Array(fed * sampleLength);
+                padded.set(rows);
+                rows = padded;
+            }
+            await this.infer(rows, fed, sampleShape, raw.subarray(start * numClasses, (start + count) * numClasses));
+        }
+        const bad = findNonFiniteRows(raw, size, numClasses, this.outputKind);
+        if (bad.length > 0)
+            throw new NonFiniteOutputError(this.output.name, bad, size);
+        return raw;
+    }
+    async close() {
+        await this.session.release();
+    }
+    checkSampleShape(sampleShape) {
+        if (this.input.shape.length === 0)
+            return; // the model does not declare its input rank
+        if (sampleShapeMatches(this.sampleShape, sampleShape))
+            return;
+        throw new errors/* InputError */.dz(`the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeShape(['N', ...sampleShape])}`, {
+            where: 'preprocess',
+            hint: 'check preprocess.resize / center-crop, preprocess.color and preprocess.layout against the model input',
+        });
+    }
+    /** One session.run of exactly `fed` rows; writes the scores of the first rows (the real ones) into `into`. */
+    async infer(rows, fed, sampleShape, into) {
+        const dims = [fed, ...sampleShape];
+        const type = this.input.type;
+        let tensor;
+        if (type === 'float16')
+            tensor = new this.ort.Tensor('float16', encodeFloat16(rows), dims);
+        else if (type === 'float64')
+            tensor = new this.ort.Tensor('float64', Float64Array.from(rows), dims);
+        else
+            tensor = new this.ort.Tensor('float32', rows, dims);
+        let results;
+        try {
+            results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
+        }
+        catch (error) {
+            // Usually a shape the model's graph cannot take (its declared input left H and W open).
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new errors/* InputError */.dz(`onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
+                `(the model declares ${describeShape(this.input.shape)}): ${reason}`, {
+                where: 'preprocess',
+                hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
+                cause: error,
+            });
+        }
+        const out = results[this.output.name];
+        try {
+            const perSample = out.dims.length > 0 && out.dims[0] === fed ? (0,shape/* product */.q)(out.dims.slice(1)) : -1;
+            if (perSample !== this.numClasses) {
+                if (perSample > 0 && out.dims.length >= 2) {
+                    throw classCountError({ ...this.output, shape: [...out.dims] }, perSample, this.numClasses);
+                }
+                throw new errors/* InputError */.dz(`the model output '${this.output.name}' has shape [${out.dims.join(',')}] for a batch of ${fed}; expected [${fed},${this.numClasses}]`, { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' });
+            }
+            // Copied before dispose() releases the tensor's data; padded rows fall outside `into`.
+            copyAsFloat32(out, into);
+        }
+        finally {
+            out.dispose();
+        }
+    }
+}
+/** Copies the first `into.length` values of a float tensor into `into` as float32. */
+function copyAsFloat32(tensor, into) {
+    const data = tensor.data;
+    const n = into.length;
+    if (data instanceof Float32Array) {
+        into.set(data.subarray(0, n));
+    }
+    else if (tensor.type === 'float16' && data instanceof Uint16Array) {
+        // float16 arrives as raw bits in a Uint16Array where Node has no Float16Array (before v24).
+        decodeFloat16(data.subarray(0, n), into);
+    }
+    else {
+        const values = data;
+        for (let i = 0; i < n; i++)
+            into[i] = values[i];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** evalgate's version, written into every report. Kept equal to package.json by a test. */
+const TOOL_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/pipeline/evaluateModel.ts
+/**
+ * The evaluation flow, GitHub-free: config -> artifacts -> dataset (locked) -> runtime ->
+ * metrics -> report. Adapters (CLI, action) call this and decide what to do with the report.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Decode workers by default. On the CPU, onnxruntime does the heavy work and decoding one image
+ * costs a fraction of running a model on it, so one worker (two on 8+ cores) keeps ahead and the
+ * model gets the other cores. On a GPU the CPU only decodes, so every core but this one does.
+ */
+function defaultDecodeWorkerCount(device, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    if (device === 'cuda')
+        return Math.max(1, Math.min(8, cores - 1));
+    return cores >= 8 ? 2 : 1;
+}
+/** onnxruntime's CPU threads beside `workers` decode workers: the cores they leave free. */
+function defaultIntraOpThreads(workers, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    return workers > 0 ? Math.max(1, cores - workers) : undefined;
+}
+/** Evaluates the configured model on the configured, lock-verified test set. */
+async function evaluateModel(config, options = {}) {
+    const now = options.now ?? (() => performance.now());
+    const started = now();
+    const warnings = [];
+    const testSetArtifact = await fetchArtifact(config.testSet.source, {
+        label: 'test-set',
+        cacheDir: options.cacheDir,
+        fetch: options.fetch,
+        unpackZip: true,
+    });
+    // The lock is verified before anything else (the model is fetched and run only after it):
+    // numbers from changed data are lies.
+    const lockPath = resolveLockPath(config, testSetArtifact.path);
+    const testSetSource = {
+        root: testSetArtifact.path,
+        manifest: config.testSet.manifest,
+        classNames: config.classes,
+        lockPath,
+    };
+    const testSet = await openTestSet(testSetSource);
+    // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
+    // until the batches are asked for, after it.
+    // Array test sets are in memory already and cheap to "decode": workers would each load a copy.
+    const workerCount = options.decodeWorkers && testSet.sampleFile
+        ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
+        : 0;
+    const pool = options.decodeWorkers && workerCount > 0
+        ? startDecodePool(testSet, { script: options.decodeWorkers.script, count: workerCount })
+        : null;
+    let session = null;
+    try {
+        const { digest, locked } = await checkLock(lockPath, config.testSet.source.kind === 'url' && config.testSet.lock !== null, testSet, config.classes, pool?.hashFiles);
+        // An unlocked test set is shown by testSet.locked in the report; the renderers say what to do.
+        options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
+        const model = await fetchArtifact(config.model.source, {
+            label: 'model',
+            cacheDir: options.cacheDir,
+            fetch: options.fetch,
+        });
+        const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
+        const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
+        session = await openModelSession(runtime.ort, {
+            modelPath: model.path,
+            inputName: config.model.input,
+            outputName: config.model.output,
+            outputKind: config.model.outputKind,
+            numClasses: config.classes.length,
+            executionProvider: config.device,
+            // With decode workers busy on some cores, onnxruntime gets the rest rather than contending.
+            intraOpThreads,
+        });
+        const identity = await describeModel(model.path, config, session);
+        const preprocess = resolvePreprocess(config, session, testSet);
+        const batches = pool
+            ? pool.batches(preprocess, config.batchSize)
+            : (0,dataset_batches/* batchTestSet */.xm)(testSet, preprocess, config.batchSize);
+        const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
+        return buildReport({
+            config,
+            testSet,
+            digest,
+            locked,
+            identity,
+            runtime,
+            preprocess,
+            scored,
+            warnings,
+            threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
+            totalSeconds: (now() - started) / 1000,
+        });
+    }
+    finally {
+        try {
+            await session?.close();
+        }
+        finally {
+            await pool?.close();
+        }
+    }
+}
+/** Runs the model over every batch and accumulates the metric state, slices and per-sample records. */
+async function scoreTestSet(batches, session, testSet, config, warnings, now, onProgress) {
+    const numClasses = config.classes.length;
+    const topK = resolveTopK(config.topK, numClasses);
+    const state = createMetricState(numClasses, topK);
+    const sliceStates = new Map();
+    const total = testSet.samples.length;
+    const records = {
+        labels: new Int32Array(total),
+        predictions: new Int32Array(total),
+        confidences: new Float32Array(total),
+        seen: new Uint8Array(total),
+    };
+    let inferenceMs = 0;
+    let done = 0;
+    let probabilityWarningGiven = false;
+    for await (const batch of batches) {
+        const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
+        const inferenceStart = now();
+        let raw;
+        try {
+            raw = await session.runRaw(batch.data, batch.size, batch.sampleShape);
+        }
+        catch (error) {
+            if (error instanceof NonFiniteOutputError)
+                throw nameNonFiniteSamples(error, batch.indices, testSet);
+            throw error;
+        }
+        inferenceMs += now() - inferenceStart;
+        const probabilities = toProbabilities(raw, batch.size, numClasses, config.model.outputKind);
+        // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
+        if (!probabilityWarningGiven &&
+            config.model.outputKind === 'logits' &&
+            looksLikeProbabilities(raw, batch.size, numClasses)) {
+            probabilityWarningGiven = true;
+            warnings.push(`The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`);
+        }
+        const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
+        updateMetricState(state, labels, scored, batch.size);
+        for (let j = 0; j < batch.size; j++) {
+            const index = batch.indices[j];
+            records.labels[index] = labels[j];
+            records.predictions[index] = scored.predictions[j];
+            records.confidences[index] = scored.confidences[j];
+            records.seen[index] = 1;
+            for (const column of testSet.sliceColumns) {
+                const sliceState = sliceStateFor(sliceStates, column, testSet.samples[index].slices[column] ?? '', numClasses, topK);
+                addSample(sliceState, labels[j], scored.predictions[j], scored.topKHits[j]);
+            }
+        }
+        done += batch.size;
+        onProgress?.(done, total);
+    }
+    if (done !== total || records.seen.includes(0)) {
+        throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
+    }
+    return { state, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
+}
+function sliceStateFor(sliceStates, column, value, numClasses, topK) {
+    let byValue = sliceStates.get(column);
+    if (!byValue) {
+        byValue = new Map();
+        sliceStates.set(column, byValue);
+    }
+    let state = byValue.get(value);
+    if (!state) {
+        state = createMetricState(numClasses, topK);
+        byValue.set(value, state);
+    }
+    return state;
+}
+/** Computes the metrics from the accumulated state and assembles the report document. */
+function buildReport(parts) {
+    const { config, testSet, digest, locked, identity, runtime, preprocess, scored, warnings, threads, totalSeconds, } = parts;
+    const { state, sliceStates, topK } = scored;
+    const total = testSet.samples.length;
+    const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
+    const slices = [];
+    for (const [column, byValue] of sliceStates) {
+        for (const value of [...byValue.keys()].sort()) {
+            const sliceState = byValue.get(value);
+            const { classes: sliceClasses, confusionMatrix: _matrix, ...sliceHeadline } = computeMetrics(sliceState, config.classes);
+            slices.push({
+                column,
+                value,
+                samples: sliceState.count,
+                metrics: sliceHeadline,
+                classes: sliceClasses,
+            });
+        }
+    }
+    for (const c of classes) {
+        if (!c.evaluable) {
+            warnings.push(`Class '${c.name}' has no samples in the test set: its recall is not evaluable.`);
+        }
+    }
+    const support = {};
+    for (const c of classes)
+        support[c.name] = c.support;
+    return {
+        schema: REPORT_SCHEMA,
+        tool: { name: 'evalgate', version: TOOL_VERSION },
+        createdAt: new Date().toISOString(),
+        task: config.task,
+        model: identity,
+        testSet: {
+            digest,
+            locked,
+            format: testSet.format,
+            source: displaySource(config.testSet.source, config.baseDir),
+            size: total,
+            support,
+        },
+        classNames: config.classes,
+        metrics: headline,
+        classes,
+        confusionMatrix,
+        slices,
+        environment: describeEnvironment(runtime.version, config.device),
+        settings: {
+            batchSize: config.batchSize,
+            ...threads,
+            seed: config.seed,
+            topK,
+            preprocess: { ...preprocess },
+        },
+        samples: {
+            ids: testSet.samples.map((s) => s.id),
+            labels: Array.from(scored.labels),
+            predictions: Array.from(scored.predictions),
+            confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
+        },
+        timing: {
+            totalSeconds: round(totalSeconds, 3),
+            inferenceSeconds: round(scored.inferenceSeconds, 3),
+            samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
+        },
+        warnings,
+    };
+}
+/** k for top-k accuracy: as configured, else 5 when there are at least 5 classes, else off (0). */
+function resolveTopK(configured, numClasses) {
+    if (configured !== null)
+        return Math.min(configured, numClasses);
+    return numClasses >= 5 ? 5 : 0;
+}
+/**
+ * The lock to check: the configured one, else the default inside the test set; none for
+ * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
+ */
+function resolveLockPath(config, testSetRoot) {
+    if (config.testSet.lock === null)
+        return undefined;
+    if (config.testSet.lock !== undefined)
+        return config.testSet.lock;
+    return config.testSet.source.kind === 'url' ? undefined : (0,testSetPaths/* defaultLockPath */.ar)(testSetRoot);
+}
+async function checkLock(lockPath, pinned, testSet, classNames, hasher) {
+    if (lockPath === undefined) {
+        // A download pinned by sha256 is as fixed as a locked folder.
+        return { digest: await (0,lock/* computeDigest */.MK)(testSet, hasher), locked: pinned };
+    }
+    const { digest } = await (0,lock/* verifyLock */.PK)(await (0,lock/* readLock */.mF)(lockPath), testSet, classNames, hasher, lockPath);
+    return { digest, locked: true };
+}
+function resolvePreprocess(config, session, testSet) {
+    const layout = config.preprocess.layout;
+    const shape = session.sampleShape;
+    const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
+    let channels;
+    if (testSet.featureLength !== undefined || layout === 'flat') {
+        // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
+        channels = config.preprocess.color === 'gray' ? 1 : 3;
+    }
+    else if (shape.length !== 3) {
+        throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which is not an image layout, but preprocess.layout is ${layout}`, { where: 'preprocess.layout', hint: 'use layout: flat for [N, D] inputs' });
+    }
+    else {
+        const [first, , last] = shape;
+        const modelChannels = layout === 'NCHW' ? first : last;
+        const otherLayout = layout === 'NCHW' ? 'NHWC' : 'NCHW';
+        const otherChannels = layout === 'NCHW' ? last : first;
+        // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
+        // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
+        if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
+            throw new errors/* InputError */.dz(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
+                `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`, { where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` });
+        }
+        channels = modelChannels > 0 ? modelChannels : config.preprocess.color === 'gray' ? 1 : 3;
+    }
+    return { ...config.preprocess, channels };
+}
+function isChannelCount(n) {
+    return n === 1 || n === 3;
+}
+function nameNonFiniteSamples(error, indices, testSet) {
+    const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
+    const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
+    return new errors/* InputError */.dz(`the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+        `(${shown}); evaluation stopped at the first such batch`, {
+        where: 'model',
+        hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
+    });
+}
+async function describeModel(modelPath, config, session) {
+    // onnxruntime loads the whole file anyway; read it once for both its identity and its metadata.
+    const bytes = await (0,promises_.readFile)(modelPath);
+    const info = readOnnxModelInfo(bytes);
+    const sha256 = (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
+    let totalSize = bytes.length;
+    const externalData = [];
+    for (const location of info?.externalDataFiles ?? []) {
+        const file = external_node_path_default().resolve(external_node_path_default().dirname(modelPath), location);
+        const exists = await (0,promises_.stat)(file).then(() => true, () => false);
+        if (!exists)
+            continue;
+        const hashed = await (0,hashFile/* hashFile */.D)(file);
+        externalData.push({ path: location, ...hashed });
+        totalSize += hashed.size;
+    }
+    return {
+        source: displaySource(config.model.source, config.baseDir),
+        sha256,
+        size: totalSize,
+        parameterCount: info?.parameterCount ?? null,
+        externalData,
+        inputs: session.inputs,
+        outputs: session.outputs,
+        input: session.input.name,
+        output: session.output.name,
+        outputKind: config.model.outputKind,
+    };
+}
+function displaySource(source, baseDir) {
+    if (source.kind === 'url')
+        return source.url;
+    const relative = external_node_path_default().relative(baseDir, source.path);
+    return relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? source.path : relative || '.';
+}
+function round(value, digits) {
+    const f = 10 ** digits;
+    return Math.round(value * f) / f;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+/**
+ * Whether two reports may be compared at all. A comparison across different data or a different
+ * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ */
+
+
+
+/**
+ * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
+ * another report schema or tool major version, another test set (root digest), or another class
+ * list (names or order).
+ */
+function assertComparable(baseline, candidate, baselineSource) {
+    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
+    assertSchema(candidate, 'the candidate report', baselineSource);
+    const baselineMajor = majorVersion(baseline.tool?.version);
+    const candidateMajor = majorVersion(candidate.tool?.version);
+    if (baselineMajor !== candidateMajor) {
+        throw new errors/* InputError */.dz(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
+            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
+            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
+}
+/**
+ * Reports read from a file have passed validateReport (report/reportFile.ts), which checks the same;
+ * this is kept as a cheap defence for a Report that reaches here another way (built in memory,
+ * or by a caller of this module that skipped the reader), where a wrong schema would otherwise
+ * surface as a confusing digest or class-list mismatch.
+ */
+function assertSchema(report, what, where) {
+    const schema = report.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors/* InputError */.dz(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
+            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
+    }
+}
+/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
+function majorVersion(version) {
+    const match = /^v?(\d+)\./.exec(version ?? '');
+    return match ? match[1] : null;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compare.ts
+/**
+ * The headline figures of one report, in display order. Top-k is listed only when the report
+ * computed it; its label carries k.
+ *
+ * Balanced accuracy is not listed: it equals macro recall by definition. Both are the mean recall
+ * over the classes present in the test set (scikit-learn's balanced_accuracy_score; macro averages
+ * here are over present classes, see metrics/types.ts), so it would be a second, identical row.
+ * The report keeps `metrics.balancedAccuracy` for readers that look for it by that name.
+ */
+function headlineMetrics(report) {
+    const m = report.metrics;
+    const rows = [
+        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
+    ];
+    if (m.topK !== null) {
+        const { k, accuracy } = m.topK;
+        rows.push({ metric: 'top-k', label: `top-${k} accuracy`, scale: 'rate', value: accuracy, k });
+    }
+    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
+    return rows;
+}
+function difference(candidate, baseline) {
+    return candidate === null || baseline === null ? null : candidate - baseline;
+}
+/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
+function compareReports(baseline, candidate) {
+    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
+    const metrics = headlineMetrics(candidate).map((row) => {
+        const before = baselineByMetric.get(row.metric);
+        // Top-k with another k is another metric: no baseline figure for it.
+        const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
+        return {
+            metric: row.metric,
+            label: row.label,
+            scale: row.scale,
+            baseline: baselineValue,
+            candidate: row.value,
+            delta: difference(row.value, baselineValue),
+        };
+    });
+    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
+    const classes = candidate.classes.map((c) => {
+        const before = baselineClasses.get(c.name);
+        const baselineRecall = before?.recall ?? null;
+        const baselineF1 = before?.f1 ?? null;
+        return {
+            name: c.name,
+            support: c.support,
+            baselineRecall,
+            candidateRecall: c.recall,
+            recallDelta: difference(c.recall, baselineRecall),
+            baselinePrecision: before?.precision ?? null,
+            candidatePrecision: c.precision,
+            baselineF1,
+            candidateF1: c.f1,
+            f1Delta: difference(c.f1, baselineF1),
+        };
+    });
+    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
+}
+/**
+ * Samples whose predicted class differs between the two reports, matched by sample id (never by
+ * position: readers may list files in another order). null unless both reports carry records for
+ * exactly the same set of ids, since a partial pairing would undercount silently.
+ */
+function countChangedPredictions(baseline, candidate) {
+    const before = baseline.samples;
+    const after = candidate.samples;
+    if (!before || !after)
+        return null;
+    const n = after.ids.length;
+    if (n === 0 || before.ids.length !== n)
+        return null;
+    if (before.predictions.length !== n || after.predictions.length !== n)
+        return null;
+    const baselineIndex = new Map();
+    for (let i = 0; i < n; i++)
+        baselineIndex.set(before.ids[i], i);
+    if (baselineIndex.size !== n)
+        return null; // duplicate ids: no one-to-one pairing
+    let changed = 0;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        const j = baselineIndex.get(after.ids[i]);
+        if (j === undefined || seen[j] === 1)
+            return null;
+        seen[j] = 1;
+        if (before.predictions[j] !== after.predictions[i])
+            changed++;
+    }
+    return changed;
+}
+
+;// CONCATENATED MODULE: ./src/compare/messageText.ts
+/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
+/**
+ * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
+ * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
+ * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
+ */
+function formatFraction(value, other) {
+    let digits = 3;
+    if (other !== undefined && Math.abs(value - other) > 1e-12) {
+        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
+            digits++;
+    }
+    return value.toFixed(digits);
+}
+/**
+ * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
+ * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
+ * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
+ * letter mark U+061C), which can make a terminal or a comment show text in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/**
+ * A class name as it goes into a plain-text message: unprintable and bidi-control characters
+ * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
+ * colours or reorder what is shown. Renderers escape the message again for their own format.
+ */
+function printableName(name) {
+    return name.replace(UNPRINTABLE, (c) => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        if (c === '\t')
+            return '\\t';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with an ellipsis when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text; // UTF-16 length >= code points: nothing to cut
+    const points = Array.from(text);
+    if (points.length <= max)
+        return text;
+    return `${points.slice(0, max - 1).join('')}…`;
+}
+/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
+const MESSAGE_NAME_CHARS = 80;
+/** A class name for a message: printable, and cut with an ellipsis when very long. */
+function messageName(name) {
+    return truncate(printableName(name), MESSAGE_NAME_CHARS);
+}
+
+;// CONCATENATED MODULE: ./src/compare/gates.ts
+
+/**
+ * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
+ * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
+ * drop must pass, as the user reads it as equal.
+ */
+const EPSILON = 1e-12;
+function samplesText(n) {
+    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
+}
+/**
+ * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
+ * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
+ * the last place) does not round up: 1/50 gives 0.020, not 0.021.
+ */
+function roundedUp(value) {
+    let digits = 3;
+    while (digits < 6 && value < 10 ** -digits)
+        digits++;
+    const scale = 10 ** digits;
+    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
+}
+/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
+const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
+    'keep this report.json as the baseline for later runs.';
+/** Applies `gates` to `candidate`, against `baseline` when given. */
+function evaluateGates(gates, candidate, baseline) {
+    const notes = [];
+    const results = [];
+    if (baseline === null) {
+        notes.push(FIRST_BASELINE_NOTE);
+    }
+    // Per-class recall.
+    const { maxDrop, onMissingClass } = gates.perClassRecall;
+    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
+    let underpowered = 0;
+    /** Fewest test samples of an evaluable class. */
+    let smallestSupport = Number.POSITIVE_INFINITY;
+    for (const cls of candidate.classes) {
+        const name = messageName(cls.name);
+        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
+            const blocking = onMissingClass === 'fail';
+            // The advice depends on the setting in force: never suggest the value already set.
+            const message = blocking
+                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+                    'gates.per-class-recall.on-missing-class: warn'
+                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+                    'a class without samples fail the run';
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'not-evaluable',
+                baseline: baselineClasses.get(cls.name)?.recall ?? null,
+                candidate: null,
+                threshold: maxDrop,
+                message,
+                blocking,
+            });
+            if (!blocking)
+                notes.push(message);
+            continue;
+        }
+        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
+        // the gate cannot tell a real regression from a single unlucky sample.
+        if (1 / cls.support > maxDrop + EPSILON)
+            underpowered++;
+        smallestSupport = Math.min(smallestSupport, cls.support);
+        const before = baselineClasses.get(cls.name);
+        if (baseline === null || before === undefined || before.recall === null) {
+            const why = baseline === null
+                ? 'no baseline to compare with'
+                : before === undefined
+                    ? 'the baseline has no such class'
+                    : 'the baseline had no test samples of it';
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'skipped',
+                baseline: before?.recall ?? null,
+                candidate: cls.recall,
+                threshold: maxDrop,
+                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+                blocking: false,
+            });
+            continue;
+        }
+        results.push({
+            ...dropResult('per-class-recall', `recall of '${name}'`, before.recall, cls.recall, maxDrop, `, ${samplesText(cls.support)}`),
+            subject: cls.name,
+        });
+    }
+    if (underpowered > 0 && maxDrop <= EPSILON) {
+        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
+        // zero tolerance means instead of quoting a sample count no test set can reach.
+        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
+    }
+    else if (underpowered > 0) {
+        const minimum = Math.ceil(1 / maxDrop - EPSILON);
+        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
+            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
+            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
+    }
+    // Headline gates.
+    const m = candidate.metrics;
+    const b = baseline?.metrics ?? null;
+    if (gates.accuracy?.min !== undefined) {
+        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
+    }
+    if (gates.accuracy?.maxDrop !== undefined) {
+        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
+    }
+    if (gates.macroF1?.min !== undefined) {
+        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
+    }
+    if (gates.macroF1?.maxDrop !== undefined) {
+        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
+    }
+    // Every result is built with `blocking` true exactly when it fails the run (status fail, or
+    // not-evaluable without on-missing-class: warn), so it alone selects the failures.
+    const failing = results.filter((r) => r.blocking);
+    // Class regressions first, largest drop first (stable sort: ties keep class order), then the rest.
+    const regressions = failing.filter(isClassRegression).sort((x, y) => dropOf(y) - dropOf(x));
+    const failures = [...regressions, ...failing.filter((r) => !isClassRegression(r))];
+    return {
+        passed: failures.length === 0,
+        gates: results,
+        failures,
+        notes,
+        comparedWithBaseline: baseline !== null,
+    };
+}
+function minimumGate(gate, label, candidate, baseline, min) {
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: min,
+            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
+            blocking: true,
+        };
+    }
+    const failed = candidate < min - EPSILON;
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: min,
+        message: failed
+            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
+            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
+        blocking: failed,
+    };
+}
+/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
+function maxDropGate(gate, label, candidate, baseline, maxDrop) {
+    if (baseline === undefined || baseline === null) {
+        return {
+            gate,
+            status: 'skipped',
+            baseline: baseline ?? null,
+            candidate,
+            threshold: maxDrop,
+            message: baseline === undefined
+                ? `${label} not compared: no baseline (this run sets the first one)`
+                : `${label} not compared: the baseline has no ${label}`,
+            blocking: false,
+        };
+    }
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: maxDrop,
+            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
+            blocking: true,
+        };
+    }
+    return dropResult(gate, label, baseline, candidate, maxDrop);
+}
+/**
+ * A max-drop result from two defined figures: fails when baseline - candidate > maxDrop. The
+ * message quotes both figures in parentheses, followed by `figuresSuffix` (", 54 samples").
+ */
+function dropResult(gate, label, baseline, candidate, maxDrop, figuresSuffix = '') {
+    const drop = baseline - candidate;
+    const failed = drop > maxDrop + EPSILON;
+    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}${figuresSuffix}`;
+    let message;
+    if (failed) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else if (drop > 0) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else {
+        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
+    }
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: maxDrop,
+        message,
+        blocking: failed,
+    };
+}
+function isClassRegression(result) {
+    return result.gate === 'per-class-recall' && result.status === 'fail';
+}
+/** baseline - candidate of a failed result (both figures are defined for every fail). */
+function dropOf(result) {
+    return (result.baseline ?? 0) - (result.candidate ?? 0);
+}
+
+;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {}
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat()
+  const stringLength = settings.stringLength || defaultStringLength
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = []
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = []
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = []
+  /** @type {Array<number>} */
+  const longestCellByColumn = []
+  let mostCellsPerRow = 0
+  let rowIndex = -1
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = []
+    /** @type {Array<number>} */
+    const sizes = []
+    let columnIndex = -1
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex])
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell)
+        sizes[columnIndex] = size
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size
+        }
+      }
+
+      row.push(cell)
+    }
+
+    cellMatrix[rowIndex] = row
+    sizeMatrix[rowIndex] = sizes
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex])
+    }
+  } else {
+    const code = toAlignment(align)
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1
+  /** @type {Array<string>} */
+  const row = []
+  /** @type {Array<number>} */
+  const sizes = []
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex]
+    let before = ''
+    let after = ''
+
+    if (code === 99 /* `c` */) {
+      before = ':'
+      after = ':'
+    } else if (code === 108 /* `l` */) {
+      before = ':'
+    } else if (code === 114 /* `r` */) {
+      after = ':'
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          )
+
+    const cell = before + '-'.repeat(size) + after
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size
+      }
+
+      sizes[columnIndex] = size
+    }
+
+    row[columnIndex] = cell
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row)
+  sizeMatrix.splice(1, 0, sizes)
+
+  rowIndex = -1
+  /** @type {Array<string>} */
+  const lines = []
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex]
+    const sizes = sizeMatrix[rowIndex]
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow
+    columnIndex = -1
+    /** @type {Array<string>} */
+    const line = []
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || ''
+      let before = ''
+      let after = ''
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
+        const code = alignments[columnIndex]
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size)
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5)
+            after = ' '.repeat(half - 0.5)
+          } else {
+            before = ' '.repeat(half)
+            after = before
+          }
+        } else {
+          after = ' '.repeat(size)
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|')
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ')
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before)
+      }
+
+      line.push(cell)
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after)
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ')
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|')
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    )
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+;// CONCATENATED MODULE: ./src/render/classRows.ts
+/** Changes smaller than this are float noise, not improvements. */
+const classRows_EPSILON = 1e-12;
+const STATUS_RANK = {
+    regressed: 0,
+    'not-evaluable': 1,
+    ok: 2,
+    improved: 2,
+    'not-compared': 2,
+};
+function classRows(candidate, comparison, verdict) {
+    const gateByClass = new Map();
+    for (const gate of verdict.gates) {
+        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
+            gateByClass.set(gate.subject, gate);
+    }
+    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
+    const rows = candidate.classes.map((cls, index) => {
+        const gate = gateByClass.get(cls.name);
+        const delta = deltaByClass.get(cls.name);
+        const recallDelta = delta?.recallDelta ?? null;
+        let status;
+        if (gate?.status === 'fail')
+            status = 'regressed';
+        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
+            status = 'not-evaluable';
+        else if (gate?.status === 'skipped' || recallDelta === null)
+            status = 'not-compared';
+        else if (recallDelta > classRows_EPSILON)
+            status = 'improved';
+        else
+            status = 'ok';
+        return {
+            index,
+            name: cls.name,
+            support: cls.support,
+            status,
+            blocking: gate?.blocking ?? false,
+            baselineRecall: delta?.baselineRecall ?? null,
+            candidateRecall: cls.recall,
+            recallDelta,
+            precision: cls.precision,
+            f1: cls.f1,
+        };
+    });
+    return rows.sort((a, b) => {
+        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+        if (rank !== 0)
+            return rank;
+        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
+            return a.blocking ? -1 : 1;
+        if (comparison !== null) {
+            // Most negative change first; classes without a change at the end.
+            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
+            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        else {
+            // No baseline: weakest classes first.
+            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
+            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        return a.index - b.index;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
+/**
+ * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
+ * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
+ * render as those characters: no tags, no broken table cells, no mentions, references or links.
+ */
+
+/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
+const ZWSP = '\u200b';
+/**
+ * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
+ * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
+ * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
+ * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
+ * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
+        .replace(/@/g, `@${ZWSP}`);
+}
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
+ * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
+ * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
+ * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
+ */
+function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
+    return breakAutolinks(truncate(printableName(text), max)
+        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+}
+/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
+function digestCode(digest, maxHex = 64) {
+    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
+    if (!match)
+        return escapeMarkdown(digest, 80);
+    const hex = match[2];
+    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
+    return `\`${match[1] ?? ''}${shown}\``;
+}
+/** An http(s) URL usable as a markdown link target, or null for anything else. */
+function safeUrl(url) {
+    if (url === undefined)
+        return null;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return null;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return null;
+    // URL.href is already percent-encoded except for characters that end a link destination.
+    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
+/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
+const NONE = '—';
+/**
+ * Whether `value` is a finite number. Every formatter checks this first and shows anything else
+ * as NONE: report fields typed as numbers come from a file that may have been edited, and their
+ * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
+ */
+function isFiniteNumber(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
+/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
+function formatRate(value) {
+    return !isFiniteNumber(value) ? NONE : `${(value * 100).toFixed(1)}%`;
+}
+/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
+function formatCorrelation(value) {
+    return !isFiniteNumber(value) ? NONE : withMinus(value.toFixed(3));
+}
+function formatMetric(value, scale) {
+    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
+}
+function withMinus(text) {
+    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
+}
+/**
+ * A change, signed and with a direction: rates in percentage points with two decimals (the
+ * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
+ * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ */
+function formatChange(delta, scale, arrows = true) {
+    if (!isFiniteNumber(delta))
+        return NONE;
+    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
+    const digits = scale === 'rate' ? 2 : 3;
+    const unit = scale === 'rate' ? ' pp' : '';
+    const text = size.toFixed(digits);
+    const plus = arrows ? '▲ +' : '+';
+    const minus = arrows ? '▼ \u2212' : '-';
+    // Float noise from computing the same ratio two ways is no change.
+    if (Math.abs(delta) < 1e-12)
+        return `0${unit}`;
+    // Nonzero but below display precision: say so instead of printing a misleading 0.
+    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
+    return `${delta > 0 ? plus : minus}${shown}${unit}`;
+}
+/** Bytes in binary units: 187392 -> "183.0 KiB". */
+function formatBytes(bytes) {
+    if (!isFiniteNumber(bytes))
+        return NONE;
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
+ * the integer part only (a fractional count, which no report should hold, keeps its decimals).
+ */
+function formatCount(n) {
+    if (!isFiniteNumber(n))
+        return NONE;
+    const [whole, fraction] = String(n).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/confusionSection.ts
+/**
+ * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
+ * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
+ * comment), so only the classes involved in the most frequent confusions are shown, with a note.
+ */
+
+
+
+/** Largest class count shown as a full matrix. */
+const MAX_MATRIX_CLASSES = 15;
+/** Confused pairs listed (and used to choose the classes of a partial matrix). */
+const MAX_CONFUSED_PAIRS = 10;
+/** Class names in the matrix header are cut to this many characters. */
+const HEADER_NAME_CHARS = 24;
+const ROW_NAME_CHARS = 60;
+/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
+function isSquareMatrix(matrix, n) {
+    if (!matrix || matrix.length !== n)
+        return false;
+    for (let i = 0; i < n; i++)
+        if (!matrix[i] || matrix[i].length !== n)
+            return false;
+    return true;
+}
+/**
+ * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
+ * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
+ */
+function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
+    const counts = new Float64Array(limit);
+    const rows = new Int32Array(limit);
+    const cols = new Int32Array(limit);
+    let size = 0;
+    const n = matrix.length;
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        for (let j = 0; j < n; j++) {
+            const count = row[j];
+            if (i === j || count <= 0)
+                continue;
+            if (size === limit && count <= counts[size - 1])
+                continue;
+            let k = size < limit ? size++ : limit - 1;
+            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
+            while (k > 0 && counts[k - 1] < count) {
+                counts[k] = counts[k - 1];
+                rows[k] = rows[k - 1];
+                cols[k] = cols[k - 1];
+                k--;
+            }
+            counts[k] = count;
+            rows[k] = i;
+            cols[k] = j;
+        }
+    }
+    const pairs = [];
+    for (let k = 0; k < size; k++)
+        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
+    return pairs;
+}
+/**
+ * The folded section, or null when the report has no usable matrix. `focus` lists class indices
+ * to keep in a partial matrix before those of the confused pairs (the regressed classes).
+ */
+function renderConfusionSection(candidate, baseline, focus) {
+    const n = candidate.classNames.length;
+    const matrix = candidate.confusionMatrix;
+    if (n === 0 || !isSquareMatrix(matrix, n))
+        return null;
+    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
+    const pairs = mostConfusedPairs(matrix);
+    let shown;
+    let note = '';
+    if (n <= MAX_MATRIX_CLASSES) {
+        shown = Array.from({ length: n }, (_, i) => i);
+    }
+    else {
+        const chosen = new Set();
+        for (const i of focus) {
+            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
+                break;
+            chosen.add(i);
+        }
+        for (const pair of pairs) {
+            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
+                break;
+            chosen.add(pair.trueClass);
+            chosen.add(pair.predictedClass);
+        }
+        shown = [...chosen].sort((a, b) => a - b);
+        note =
+            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
+                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
+    }
+    const lines = [
+        '<details>',
+        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
+        '',
+    ];
+    if (shown.length > 0) {
+        const header = [
+            'true \\ predicted',
+            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
+        ];
+        const body = shown.map((i) => [
+            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
+            ...shown.map((j) => {
+                const count = matrix[i][j];
+                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
+                if (i === j)
+                    return `**${formatCount(count)}**`;
+                return count === 0 ? '·' : formatCount(count);
+            }),
+        ]);
+        lines.push(note +
+            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
+        lines.push('');
+    }
+    if (pairs.length > 0) {
+        lines.push('Most frequent confusions:', '');
+        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
+        const body = pairs.map((p) => [
+            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
+            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
+            formatCount(p.count),
+            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
+        ]);
+        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
+    }
+    else {
+        lines.push('No sample was misclassified.', '');
+    }
+    lines.push('</details>');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/gateCounts.ts
+
+function isWarningOnly(gate) {
+    return gate.status === 'not-evaluable' && !gate.blocking;
+}
+function countGates(verdict) {
+    let checked = 0;
+    let passed = 0;
+    let notEvaluable = 0;
+    for (const gate of verdict.gates) {
+        if (gate.status === 'skipped')
+            continue;
+        if (isWarningOnly(gate)) {
+            notEvaluable++;
+            continue;
+        }
+        checked++;
+        if (gate.status === 'pass')
+            passed++;
+    }
+    return { checked, passed, failed: verdict.failures.length, notEvaluable };
+}
+/** "1 class not evaluable", "3 classes not evaluable". */
+function notEvaluableText(count) {
+    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
+}
+/** "gate" or "gates" for `count`. */
+function gatesWord(count) {
+    return count === 1 ? 'gate' : 'gates';
+}
+
+;// CONCATENATED MODULE: ./src/render/markdown.ts
+/**
+ * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
+ * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
+ * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
+ * with a note that says what was left out and where to find it.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
+ * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
+ * adapter's own footer.
+ */
+const MAX_COMMENT_CHARS = 65_000;
+/** A folded confusion matrix larger than this is dropped before any per-class row is. */
+const MAX_MATRIX_SECTION_CHARS = 12_000;
+/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
+const MAX_LISTED_FAILURES = 25;
+const MAX_LISTED_NOTES = 10;
+const MAX_LISTED_WARNINGS = 10;
+/** Longest message or warning shown, before escaping. */
+const MAX_MESSAGE_CHARS = 400;
+const CLASS_NAME_CHARS = 80;
+const PATH_CHARS = 120;
+/** Class names quoted in the headline. */
+const HEADLINE_NAMES = 5;
+/**
+ * The hidden first line that identifies evalgate's comment so it can be updated in place.
+ * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
+ * separate comments; it is reduced to characters that cannot end an HTML comment.
+ */
+function commentMarker(key) {
+    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
+    return `<!-- evalgate:comment${scoped} -->`;
+}
+function renderComment(input) {
+    const { candidate, baseline, comparison, verdict } = input;
+    const marker = commentMarker(input.markerKey);
+    const rows = classRows(candidate, comparison, verdict);
+    const compared = baseline !== null && comparison !== null;
+    const top = [
+        marker,
+        renderHeadline(input, rows),
+        renderFailures(verdict.failures),
+        renderNotes(input),
+        renderSummary(candidate, comparison),
+    ]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
+    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
+    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
+    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
+        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
+    }
+    // Separators between the five parts, plus slack for the per-class table's own note.
+    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
+    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
+    if (classes === null) {
+        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
+        matrix = null;
+        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
+    }
+    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
+    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
+}
+/**
+ * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
+ * characters that escape to entities): cut at a line break, close a folded block left open, say so.
+ */
+function hardCut(body) {
+    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
+    const close = '\n\n</details>';
+    const room = MAX_COMMENT_CHARS - note.length - close.length;
+    const cut = body.lastIndexOf('\n', room);
+    const kept = body.slice(0, cut > 0 ? cut : room);
+    const open = kept.split('<details>').length - kept.split('</details>').length;
+    return kept + (open > 0 ? close : '') + note;
+}
+function quoted(names) {
+    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
+    const rest = names.length - shown.length;
+    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
+}
+function renderHeadline(input, rows) {
+    const { verdict, candidate, baseline } = input;
+    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
+    const lines = [];
+    if (verdict.passed) {
+        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
+        if (!verdict.comparedWithBaseline) {
+            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        }
+        else if (unchecked === '') {
+            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
+        }
+        else {
+            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
+                '(no test samples, reported as a warning): it was not checked.');
+        }
+    }
+    else {
+        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+            (unchecked === '' ? '' : `, ${unchecked}`));
+        const reasons = [];
+        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
+        if (regressed.length > 0) {
+            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
+            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
+                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
+        }
+        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
+        if (absent.length > 0) {
+            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
+                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
+        }
+        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
+            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
+        }
+        if (!verdict.comparedWithBaseline) {
+            reasons.push('No baseline report to compare with: this run sets the first baseline.');
+        }
+        lines.push(reasons.join('<br>\n'));
+    }
+    const vs = baseline !== null && verdict.comparedWithBaseline
+        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
+        : '';
+    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
+        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
+    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function renderFailures(failures) {
+    if (failures.length === 0)
+        return '';
+    const items = failures
+        .slice(0, MAX_LISTED_FAILURES)
+        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
+    const rest = failures.length - MAX_LISTED_FAILURES;
+    if (rest > 0)
+        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
+    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
+}
+function renderNotes(input) {
+    const { candidate, verdict, comparison } = input;
+    const items = [];
+    // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
+    if (!candidate.testSet.locked) {
+        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
+            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
+    }
+    // The headline already says that this run sets the first baseline.
+    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+    const listed = notes.slice(0, MAX_LISTED_NOTES);
+    for (const note of listed)
+        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
+    if (notes.length > listed.length) {
+        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
+    }
+    const allWarnings = candidate.warnings;
+    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
+    for (const warning of warnings)
+        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
+    if (allWarnings.length > warnings.length) {
+        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
+    }
+    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
+        const changed = comparison.changedPredictions;
+        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
+            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
+    }
+    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
+}
+function renderSummary(candidate, comparison) {
+    if (comparison === null) {
+        const rows = headlineMetrics(candidate).map((m) => [
+            escapeMarkdown(m.label),
+            formatMetric(m.value, m.scale),
+        ]);
+        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
+    }
+    const rows = comparison.metrics.map((m) => [
+        escapeMarkdown(m.label),
+        formatMetric(m.baseline, m.scale),
+        formatMetric(m.candidate, m.scale),
+        formatChange(m.delta, m.scale),
+    ]);
+    return [
+        '### Summary',
+        '',
+        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
+    ].join('\n');
+}
+const STATUS_TEXT = {
+    regressed: '❌ regressed',
+    'not-evaluable': '⚠️ not evaluable',
+    ok: '✅ ok',
+    improved: '▲ improved',
+    'not-compared': '➖ not compared',
+};
+function statusText(row) {
+    if (row.status === 'not-evaluable' && row.blocking)
+        return '❌ not evaluable';
+    return STATUS_TEXT[row.status];
+}
+/**
+ * The per-class table in priority order, cut to `budget` characters with a note naming what was
+ * left out. null when not even the header and one row fit.
+ */
+function renderClassTable(rows, compared, budget) {
+    const header = compared
+        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
+        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
+    const cells = rows.map((r) => {
+        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
+        const tail = [formatRate(r.precision), formatRate(r.f1)];
+        return compared
+            ? [
+                statusText(r),
+                name,
+                formatCount(r.support),
+                formatRate(r.baselineRecall),
+                formatRate(r.candidateRecall),
+                formatChange(r.recallDelta, 'rate'),
+                ...tail,
+            ]
+            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
+    });
+    const table = markdownTable([header, ...cells], {
+        alignDelimiters: false,
+        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
+    });
+    const lines = table.split('\n');
+    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
+    const full = `${heading}\n\n${table}`;
+    if (full.length <= budget)
+        return full;
+    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
+    let kept = 0;
+    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
+        used += 1 + lines[kept + 2].length;
+        kept++;
+    }
+    if (kept === 0 && rows.length > 0)
+        return null;
+    const left = rows.slice(kept);
+    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
+    const leftOther = left.length - leftRegressed;
+    const parts = [];
+    if (leftRegressed > 0)
+        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
+    if (leftOther > 0) {
+        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
+        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
+    }
+    const note = `_${parts.join(' and ')} — see the full report._`;
+    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
+}
+function identityColumn(report) {
+    const env = report.environment;
+    return [
+        [
+            digestCode(report.model.sha256, 12),
+            formatBytes(report.model.size),
+            ...(typeof report.model.parameterCount === 'number'
+                ? [`${formatCount(report.model.parameterCount)} parameters`]
+                : []),
+            escapeMarkdown(report.model.source, PATH_CHARS),
+        ].join(' · '),
+        digestCode(report.model.sha256),
+        digestCode(report.testSet.digest),
+        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
+            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
+        escapeMarkdown(report.testSet.source, PATH_CHARS),
+        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
+            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
+        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
+    ];
+}
+const IDENTITY_LABELS = [
+    'model',
+    'model sha256',
+    'test set',
+    'samples',
+    'test-set source',
+    'runtime',
+    'evalgate',
+];
+/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
+function renderIdentity(input) {
+    const { candidate, baseline, verdict } = input;
+    const current = identityColumn(candidate);
+    let table;
+    if (baseline !== null && verdict.comparedWithBaseline) {
+        const before = identityColumn(baseline);
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
+        if (input.baselineSource !== undefined) {
+            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
+        }
+        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
+    }
+    else {
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
+        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
+    }
+    return [
+        '<details>',
+        '<summary>Model, test set and environment</summary>',
+        '',
+        table,
+        '',
+        '</details>',
+    ].join('\n');
+}
+function renderFooter(input) {
+    const url = safeUrl(input.runUrl);
+    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
+    const version = escapeMarkdown(input.candidate.tool.version, 40);
+    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
+/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
+
+
+
+
+function judgeReport(input) {
+    const { candidate, baseline } = input;
+    if (baseline)
+        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
+    const comparison = baseline ? compareReports(baseline, candidate) : null;
+    const verdict = evaluateGates(input.gates, candidate, baseline);
+    const comment = renderComment({
+        candidate,
+        baseline,
+        comparison,
+        verdict,
+        title: input.title,
+        baselineSource: input.baselineSource,
+        runUrl: input.runUrl,
+    });
+    return { comparison, verdict, comment };
+}
+
+;// CONCATENATED MODULE: ./src/report/reportFile.ts
+/**
+ * Reading report JSON. It validates every field that comparison, gates and
+ * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
+ * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
+ * a gate silently or crash later.
+ */
+
+
+
+
+/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
+async function readReport(file, role) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`cannot read the ${role} report: ${error.code ?? error}`, {
+            where: file,
+            hint: role === 'baseline'
+                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
+                : undefined,
+        });
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`the ${role} report is not valid JSON: ${error.message}`, {
+            where: file,
+        });
+    }
+    return validateReport(data, file, role);
+}
+const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
+/** Problems named in one message; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 5;
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+/**
+ * A field check with the requirement as its message ("must be ..."); the value found is added
+ * when the message is made. Built on `z.custom` so every field gets one plain-language message.
+ */
+function field(test, requirement) {
+    return schemas/* custom */.IeY(test, { error: requirement });
+}
+const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
+const count = field(isCount, 'must be an integer >= 0');
+const flag = field((v) => typeof v === 'boolean', 'must be true or false');
+const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
+/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
+const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
+function object(shape) {
+    return schemas/* object */.Ikc(shape, { error: 'must be an object' });
+}
+const CLASS_SHAPE = object({
+    name: reportFile_text,
+    support: count,
+    predicted: count,
+    truePositives: count,
+    precision: rateOrNull,
+    recall: rateOrNull,
+    f1: rateOrNull,
+    evaluable: flag,
+});
+/**
+ * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
+ * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
+ * so fields not listed here (slices, settings, timing) are carried as they are.
+ */
+const REPORT_SHAPE = object({
+    tool: object({ version: reportFile_text }),
+    createdAt: reportFile_text,
+    model: object({
+        source: reportFile_text,
+        sha256: reportFile_text,
+        size: count,
+        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
+    }),
+    testSet: object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
+    classNames: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of class names' }),
+    metrics: object({
+        samples: count,
+        accuracy: rateOrNull,
+        topK: schemas/* object */.Ikc({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
+            .nullable(),
+        macroPrecision: rateOrNull,
+        macroRecall: rateOrNull,
+        macroF1: rateOrNull,
+        weightedPrecision: rateOrNull,
+        weightedRecall: rateOrNull,
+        weightedF1: rateOrNull,
+        balancedAccuracy: rateOrNull,
+        matthewsCorrelation: correlationOrNull,
+        cohenKappa: correlationOrNull,
+    }),
+    classes: schemas/* array */.YOg(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
+    environment: object({
+        os: reportFile_text,
+        arch: reportFile_text,
+        cpu: reportFile_text,
+        node: reportFile_text,
+        onnxruntime: reportFile_text,
+        executionProvider: reportFile_text,
+    }),
+    warnings: schemas/* array */.YOg(reportFile_text, { error: 'must be an array of strings' }),
+});
+/** `classes[3].recall`, `testSet.digest`. */
+function fieldPath(pathParts) {
+    let out = '';
+    for (const part of pathParts) {
+        if (typeof part === 'number')
+            out += `[${part}]`;
+        else
+            out += out === '' ? String(part) : `.${String(part)}`;
+    }
+    return out === '' ? 'the document' : out;
+}
+function reportFile_valueAt(data, pathParts) {
+    let value = data;
+    for (const part of pathParts) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
+function reportFile_describeValue(value) {
+    if (value === undefined)
+        return 'nothing (the field is missing)';
+    if (Array.isArray(value))
+        return `an array of ${value.length}`;
+    if (typeof value === 'object' && value !== null)
+        return 'an object';
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+}
+function problem(pathParts, requirement, value) {
+    return `${fieldPath(pathParts)} ${requirement}, got ${reportFile_describeValue(value)}`;
+}
+/**
+ * One entry per class name, in the same order, with figures that agree with each other: a class
+ * with test samples must be evaluable with a recall (else its gate would be skipped silently),
+ * a class without must not be.
+ */
+function checkClasses(report, problems) {
+    const { classNames, classes } = report;
+    const seen = new Set();
+    for (let i = 0; i < classNames.length; i++) {
+        if (seen.has(classNames[i])) {
+            problems.push(`classNames[${i}] repeats the class name ${reportFile_describeValue(classNames[i])}`);
+        }
+        seen.add(classNames[i]);
+    }
+    if (classes.length !== classNames.length) {
+        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
+        return;
+    }
+    for (let i = 0; i < classes.length; i++) {
+        const cls = classes[i];
+        const where = `classes[${i}]`;
+        if (cls.name !== classNames[i]) {
+            problems.push(`${where}.name must equal classNames[${i}] (${reportFile_describeValue(classNames[i])}), got ${reportFile_describeValue(cls.name)}`);
+        }
+        const hasSamples = cls.support > 0;
+        if (cls.evaluable !== hasSamples) {
+            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
+        }
+        if (hasSamples === (cls.recall === null)) {
+            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${reportFile_describeValue(cls.recall)}`);
+        }
+        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
+            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
+        }
+    }
+}
+/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
+function checkConfusionMatrix(report, problems) {
+    const matrix = report.confusionMatrix;
+    const n = report.classNames.length;
+    if (!Array.isArray(matrix) || matrix.length !== n) {
+        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${reportFile_describeValue(matrix)}`);
+        return;
+    }
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        if (!Array.isArray(row) || row.length !== n) {
+            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${reportFile_describeValue(row)}`);
+            return;
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+            const cell = row[j];
+            if (!isCount(cell)) {
+                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${reportFile_describeValue(cell)}`);
+                return;
+            }
+            sum += cell;
+        }
+        const cls = report.classes[i];
+        if (sum !== cls.support || row[i] !== cls.truePositives) {
+            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
+                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
+            return;
+        }
+    }
+}
+/**
+ * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
+ * report may hold 50,000 samples or more, and nothing here copies them.
+ */
+function checkSamples(report, problems) {
+    const samples = report.samples;
+    if (samples === undefined)
+        return;
+    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+        problems.push(`samples must be an object of per-sample columns, got ${reportFile_describeValue(samples)}`);
+        return;
+    }
+    const { ids, labels, predictions, confidences } = samples;
+    const columns = { ids, labels, predictions, confidences };
+    for (const [name, column] of Object.entries(columns)) {
+        if (!Array.isArray(column)) {
+            problems.push(`samples.${name} must be an array, got ${reportFile_describeValue(column)}`);
+            return;
+        }
+    }
+    const n = ids.length;
+    for (const [name, column] of Object.entries(columns)) {
+        if (column.length !== n) {
+            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
+            return;
+        }
+    }
+    const classes = report.classNames.length;
+    const idColumn = ids;
+    const labelColumn = labels;
+    const predictionColumn = predictions;
+    const confidenceColumn = confidences;
+    for (let i = 0; i < n; i++) {
+        const id = idColumn[i];
+        if (typeof id !== 'string') {
+            problems.push(`samples.ids[${i}] must be a string, got ${reportFile_describeValue(id)}`);
+            return;
+        }
+        const label = labelColumn[i];
+        if (!isCount(label) || label >= classes) {
+            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(label)}`);
+            return;
+        }
+        const prediction = predictionColumn[i];
+        if (!isCount(prediction) || prediction >= classes) {
+            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${reportFile_describeValue(prediction)}`);
+            return;
+        }
+        if (!isRate(confidenceColumn[i])) {
+            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${reportFile_describeValue(confidenceColumn[i])}`);
+            return;
+        }
+    }
+}
+/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
+function validateReport(data, file, role) {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new errors/* InputError */.dz(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
+    }
+    const schema = data.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors/* InputError */.dz(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
+    }
+    const problems = [];
+    const parsed = REPORT_SHAPE.safeParse(data);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
+        }
+    }
+    else {
+        // The shape is right: now the checks that relate fields to each other, and the large arrays.
+        const report = data;
+        checkClasses(report, problems);
+        if (problems.length === 0)
+            checkConfusionMatrix(report, problems);
+        checkSamples(report, problems);
+    }
+    if (problems.length > 0) {
+        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+        const rest = problems.length - shown.length;
+        throw new errors/* InputError */.dz(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
+            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
+    }
+    return data;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/loadBaseline.ts
+/** The baseline a run is judged against: read before the evaluation, so a bad one fails in seconds. */
+
+
+
+
+/**
+ * Reads the configured baseline report. None configured: the run sets the first baseline. One
+ * configured but missing is an error, never a silent "first baseline": a typo or a deleted file
+ * must not turn off the per-class gate.
+ */
+async function loadBaseline(config, cwd) {
+    if (!config.baselineReport)
+        return { report: null };
+    const source = external_node_path_default().relative(cwd, config.baselineReport) || config.baselineReport;
+    if (!(0,external_node_fs_.existsSync)(config.baselineReport)) {
+        throw new errors/* InputError */.dz(`the baseline report ${source} does not exist`, {
+            where: config.configFile ?? source,
+            hint: 'fix the path (baseline.report or --baseline); to set the first baseline, run once with ' +
+                `--no-baseline and commit the report.json it writes as ${source}`,
+        });
+    }
+    return { report: await readReport(config.baselineReport, 'baseline'), source };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
+/** The output folder of a run (CLI or action): checked before the work, written after it. */
+
+
+
+
+/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
+function prepareOutputDir(dir) {
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`cannot write the output folder: ${error.code ?? error}`, {
+            where: dir,
+            hint: 'pass --out <folder> with a folder you can write to',
+        });
+    }
+}
+/** Writes one output file; a failure names the file (exit 2), never an internal error. */
+async function writeOutputFile(file, text) {
+    try {
+        await (0,promises_.writeFile)(file, text);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
+            where: file,
+        });
+    }
+}
+/** verdict.json: the gates' results and the comparison, for scripts. */
+function verdictJson(verdict, comparison) {
+    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/runEvaluation.ts
+/**
+ * One evaluation run as both adapters do it: check the output folder, read the baseline, evaluate
+ * (refusing a baseline made on other data before the model runs), judge, and write report.json,
+ * comment.md and verdict.json. The CLI and the action only turn flags or inputs into the config
+ * and the result into their own output.
+ */
+
+
+
+
+
+
+async function runEvaluation(input) {
+    const { config, outDir } = input;
+    prepareOutputDir(outDir);
+    const baseline = await loadBaseline(config, input.cwd);
+    const report = await evaluateModel(config, {
+        ...input.evaluate,
+        // A baseline made on other data is refused before the model runs, not after.
+        onTestSetVerified: (testSet) => {
+            if (baseline.report)
+                assertComparableTestSet(baseline.report, testSet, baseline.source);
+        },
+    });
+    const judgement = judgeReport({
+        candidate: report,
+        baseline: baseline.report,
+        baselineSource: baseline.source,
+        gates: config.gates,
+        title: input.title,
+        runUrl: input.runUrl,
+    });
+    const files = {
+        report: external_node_path_default().join(outDir, 'report.json'),
+        comment: external_node_path_default().join(outDir, 'comment.md'),
+        verdict: external_node_path_default().join(outDir, 'verdict.json'),
+    };
+    await writeOutputFile(files.report, `${JSON.stringify(report, null, 1)}\n`);
+    await writeOutputFile(files.comment, judgement.comment);
+    await writeOutputFile(files.verdict, verdictJson(judgement.verdict, judgement.comparison));
+    return { report, judgement, files };
+}
+
+;// CONCATENATED MODULE: ./src/action/constants.ts
+/** Input and output names, exactly as in action.yml (kebab-case). */
+const Inputs = {
+    config: 'config',
+    model: 'model',
+    testSet: 'test-set',
+    baseline: 'baseline',
+    outputDir: 'output-dir',
+    onnxruntimePath: 'onnxruntime-path',
+    workingDirectory: 'working-directory',
+};
+const Outputs = {
+    verdict: 'verdict',
+    passed: 'passed',
+    reportPath: 'report-path',
+    commentPath: 'comment-path',
+    accuracy: 'accuracy',
+    regressions: 'regressions',
+};
+
+;// CONCATENATED MODULE: ./src/action/run.ts
+/**
+ * The action adapter: inputs -> the same core as the CLI -> outputs, job summary, exit status.
+ * The one try/catch that turns errors into core.setFailed lives here.
+ */
+
+
+
+
+
+
+/** Reads the inputs at run time (never at module load). */
+function getActionInputs() {
+    const optional = (name) => getInput(name) || undefined;
+    return {
+        config: getInput(Inputs.config) || 'evalgate.yml',
+        model: optional(Inputs.model),
+        testSet: optional(Inputs.testSet),
+        baseline: optional(Inputs.baseline),
+        outputDir: getInput(Inputs.outputDir) || 'evalgate-output',
+        onnxruntimePath: optional(Inputs.onnxruntimePath),
+        workingDirectory: getInput(Inputs.workingDirectory) || '.',
+    };
+}
+async function run(options = {}) {
+    try {
+        const inputs = getActionInputs();
+        const cwd = external_node_path_default().resolve(inputs.workingDirectory);
+        const config = loadConfig(external_node_path_default().resolve(cwd, inputs.config), {
+            cwd,
+            model: inputs.model,
+            testSet: inputs.testSet,
+            baseline: inputs.baseline,
+        });
+        const { report, judgement, files } = await runEvaluation({
+            config,
+            cwd,
+            outDir: external_node_path_default().resolve(cwd, inputs.outputDir),
+            runUrl: runUrlFromEnvironment(),
+            evaluate: {
+                onnxruntimePath: inputs.onnxruntimePath,
+                decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
+            },
+        });
+        const { verdict } = judgement;
+        setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
+        setOutput(Outputs.passed, String(verdict.passed));
+        setOutput(Outputs.reportPath, files.report);
+        setOutput(Outputs.commentPath, files.comment);
+        setOutput(Outputs.accuracy, String(report.metrics.accuracy ?? ''));
+        setOutput(Outputs.regressions, JSON.stringify(verdict.failures.map((f) => ({ gate: f.gate, subject: f.subject, message: f.message }))));
+        try {
+            await summary.addRaw(judgement.comment).write();
+        }
+        catch (error) {
+            // The summary is a convenience: the verdict, the outputs and the files stand without it.
+            warning(`evalgate: could not write the job summary: ${error.message}`);
+        }
+        for (const failure of verdict.failures)
+            error(failure.message, { title: `evalgate: ${failure.gate}` });
+        if (!verdict.passed) {
+            setFailed(`evalgate: ${verdict.failures.length} gate(s) failed`);
+        }
+    }
+    catch (error) {
+        setOutput(Outputs.verdict, 'error');
+        setFailed((0,errors/* describeError */.Uc)(error));
+    }
+}
+/** Link to this workflow run, from the variables every GitHub runner sets; undefined elsewhere. */
+function runUrlFromEnvironment() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+    return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
+}
+
 
 /***/ }),
 
-/***/ 9189:
+/***/ 1945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ readImageFolder),
-/* harmony export */   r: () => (/* binding */ readImageBytes)
+/* harmony export */   D: () => (/* binding */ hashFile)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _classLabels_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(319);
-/* harmony import */ var _decodeImage_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5215);
-/* harmony import */ var _testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5298);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/** sha256 of files: test sets (many small files) and models (a few large ones). */
+
+
+/**
+ * Files up to this size are read with one synchronous call. A test set is thousands of small
+ * images, and an asynchronous open/stat/read/close costs about 0.13 ms a file in thread-pool
+ * round trips against 0.016 ms synchronously (5,000 32x32 PNGs: 667 ms vs 78 ms); the lock check
+ * runs before anything else, so there is nothing for the blocking read to hold up. Larger files
+ * stream, so memory stays bounded.
+ */
+const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+/** Hex sha256 and byte size of a file; never holds more than 4 MiB of it in memory. */
+async function hashFile(file) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    const whole = readSmallFile(file);
+    if (whole)
+        return { sha256: hash.update(whole).digest('hex'), size: whole.length };
+    let size = 0;
+    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(file, { highWaterMark: 1 << 20 })) {
+        hash.update(chunk);
+        size += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), size };
+}
+/** The whole file when it is at most WHOLE_FILE_LIMIT bytes (one open, fstat, read, close), else null. */
+function readSmallFile(file) {
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(file, 'r');
+    try {
+        const { size } = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.fstatSync)(fd);
+        if (size > WHOLE_FILE_LIMIT)
+            return null;
+        const buffer = Buffer.allocUnsafe(size);
+        let offset = 0;
+        while (offset < size) {
+            const read = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readSync)(fd, buffer, offset, size - offset, offset);
+            if (read === 0)
+                break; // the file shrank while being read: hash what is there
+            offset += read;
+        }
+        return offset === size ? buffer : buffer.subarray(0, offset);
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(fd);
+    }
+}
+
+
+/***/ }),
+
+/***/ 1829:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mc: () => (/* binding */ batchIndices),
+  xm: () => (/* binding */ batchTestSet),
+  yy: () => (/* binding */ checkBatchSize),
+  jN: () => (/* binding */ decodeBatch),
+  un: () => (/* binding */ planBatches)
+});
+
+// UNUSED EXPORTS: testSetSampleShape
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/dataset/resizeBilinear.ts
+/**
+ * Separable antialiased bilinear resize of one float plane, computed exactly as PIL's
+ * `Image.resize(size, Image.BILINEAR)` on a mode 'F' image (libImaging/Resample.c: `precompute_coeffs`,
+ * `ImagingResampleHorizontal_32bpc`, `ImagingResampleVertical_32bpc`), which is also what torchvision's
+ * `Resize(antialias=True)` computes on tensors.
+ *
+ * The triangle filter's support is widened by the downscale factor (support = max(in/out, 1)), so a
+ * downscale averages every input pixel it covers instead of sampling two (no aliasing). Weights are
+ * doubles, sums are doubles, and the horizontal pass is stored as float32 before the vertical pass, as
+ * PIL does; the result matches PIL's float output to float32 rounding.
+ */
+/** PIL's bilinear (triangle) filter, support 1. */
+function triangle(x) {
+    const a = x < 0 ? -x : x;
+    return a < 1 ? 1 - a : 0;
+}
+const coefficientCache = new Map();
+const CACHE_LIMIT = 64;
+/** PIL `precompute_coeffs` for resizing `inSize` samples to `outSize` over the whole input. */
+function coefficients(inSize, outSize) {
+    const key = `${inSize}>${outSize}`;
+    const cached = coefficientCache.get(key);
+    if (cached)
+        return cached;
+    const scale = inSize / outSize;
+    const filterScale = Math.max(scale, 1);
+    const support = 1 * filterScale;
+    const taps = Math.ceil(support) * 2 + 1;
+    const first = new Int32Array(outSize);
+    const count = new Int32Array(outSize);
+    const weights = new Float64Array(outSize * taps);
+    const inverse = 1 / filterScale;
+    for (let i = 0; i < outSize; i++) {
+        const center = (i + 0.5) * scale;
+        // C casts truncate toward zero; the clamp to 0 makes the sign case irrelevant.
+        let lo = Math.trunc(center - support + 0.5);
+        if (lo < 0)
+            lo = 0;
+        let hi = Math.trunc(center + support + 0.5);
+        if (hi > inSize)
+            hi = inSize;
+        const n = hi - lo;
+        let sum = 0;
+        const base = i * taps;
+        for (let k = 0; k < n; k++) {
+            const w = triangle((k + lo - center + 0.5) * inverse);
+            weights[base + k] = w;
+            sum += w;
+        }
+        if (sum !== 0)
+            for (let k = 0; k < n; k++)
+                weights[base + k] /= sum;
+        first[i] = lo;
+        count[i] = n;
+    }
+    const result = { first, count, weights, taps };
+    if (coefficientCache.size >= CACHE_LIMIT)
+        coefficientCache.clear();
+    coefficientCache.set(key, result);
+    return result;
+}
+let rowAccumulator = new Float64Array(0);
+/**
+ * Resizes `src` (inH x inW, row-major) into `dst` (outH x outW) using `tmp` (at least inH * outW) for the
+ * horizontal pass. A dimension whose size does not change is copied, as in PIL.
+ */
+function resizePlane(src, inH, inW, dst, outH, outW, tmp) {
+    // Horizontal pass: src (inH x inW) -> tmp (inH x outW).
+    let horizontal = src;
+    if (outW !== inW) {
+        const { first, count, weights, taps } = coefficients(inW, outW);
+        for (let y = 0; y < inH; y++) {
+            const row = y * inW;
+            const outRow = y * outW;
+            for (let x = 0; x < outW; x++) {
+                const lo = row + first[x];
+                const n = count[x];
+                const wBase = x * taps;
+                let sum = 0;
+                for (let k = 0; k < n; k++)
+                    sum += src[lo + k] * weights[wBase + k];
+                tmp[outRow + x] = sum;
+            }
+        }
+        horizontal = tmp;
+    }
+    // Vertical pass: horizontal (inH x outW) -> dst (outH x outW), accumulating a whole row in doubles.
+    if (outH === inH) {
+        if (horizontal !== dst)
+            dst.set(horizontal.subarray(0, outH * outW));
+        return;
+    }
+    const { first, count, weights, taps } = coefficients(inH, outH);
+    if (rowAccumulator.length < outW)
+        rowAccumulator = new Float64Array(outW);
+    const acc = rowAccumulator;
+    for (let y = 0; y < outH; y++) {
+        acc.fill(0, 0, outW);
+        const lo = first[y];
+        const n = count[y];
+        const wBase = y * taps;
+        for (let k = 0; k < n; k++) {
+            const w = weights[wBase + k];
+            const row = (lo + k) * outW;
+            for (let x = 0; x < outW; x++)
+                acc[x] += horizontal[row + x] * w;
+        }
+        const outRow = y * outW;
+        for (let x = 0; x < outW; x++)
+            dst[outRow + x] = acc[x];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dataset/preprocess.ts
+/**
+ * Turns one decoded image into the model's input values, in the order a PIL/torchvision training
+ * pipeline applies them:
+ *
+ *   colour conversion  -> resize [h, w]             -> centre crop [h, w]  -> x * scale -> (x - mean[c]) / std[c]
+ *   (PIL convert)         (PIL BILINEAR, antialiased)   (torchvision)           (ToTensor)   (Normalize)
+ *
+ * and writes the result in the requested layout: NCHW ([C, H, W] per sample), NHWC ([H, W, C]) or flat
+ * ([H * W * C], pixel-major, channels interleaved: numpy's `images.reshape(n, -1)` of HWC images).
+ *
+ * Colour: `gray` from a colour image uses ITU-R 601-2 luma exactly as PIL's `convert('L')` computes it on
+ * 8-bit data: L = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16, i.e. R * 299/1000 + G * 587/1000 +
+ * B * 114/1000 rounded (libImaging/Convert.c); float array data uses the unrounded weights. `bgr` swaps
+ * the channel order. A gray image with `rgb`/`bgr` is replicated into three channels (PIL
+ * `convert('RGB')`), and `gray` with a 3-channel model replicates the gray channel. Alpha never reaches
+ * the model. Pixels outside the image after a crop larger than the image are 0, as torchvision pads.
+ */
+
+
+/** Output height and width after resize and crop, for a source of the given size. */
+function outputSize(options, source) {
+    if (options.centerCrop)
+        return options.centerCrop;
+    if (options.resize)
+        return options.resize;
+    if (!source)
+        throw new Error('preprocessedShape needs the image size when neither resize nor crop is set');
+    return [source.height, source.width];
+}
+/**
+ * Per-sample tensor shape: [C, H, W] (NCHW), [H, W, C] (NHWC) or [C * H * W] (flat). `source` (the
+ * decoded image size) is needed only when neither `resize` nor `centerCrop` fixes the size.
+ */
+function preprocessedShape(options, source) {
+    const [h, w] = outputSize(options, source);
+    const c = options.channels;
+    if (options.layout === 'NCHW')
+        return [c, h, w];
+    if (options.layout === 'NHWC')
+        return [h, w, c];
+    return [c * h * w];
+}
+/** Checks the options that do not depend on the image; throws InputError naming the config field. */
+function validatePreprocessOptions(options) {
+    const { channels, color } = options;
+    if (channels !== 1 && channels !== 3) {
+        throw new errors/* InputError */.dz(`the model expects ${channels} channels; evalgate feeds images with 1 or 3 channels`, {
+            where: 'model input',
+            hint: 'export the model with a 1-channel (gray) or 3-channel (RGB/BGR) image input',
+        });
+    }
+    if (channels === 1 && color !== 'gray') {
+        throw new errors/* InputError */.dz(`the model expects 1 channel but preprocess.color is '${color}'`, {
+            where: 'preprocess.color',
+            hint: 'set preprocess.color: gray',
+        });
+    }
+    for (const field of ['mean', 'std']) {
+        const values = options[field];
+        if (values.length !== 1 && values.length !== channels) {
+            throw new errors/* InputError */.dz(`preprocess.${field} has ${values.length} values; it needs 1 or one per channel (${channels})`, { where: `preprocess.${field}`, hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}` });
+        }
+    }
+    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
+        throw new errors/* InputError */.dz('preprocess.std must be finite and non-zero', {
+            where: 'preprocess.std',
+            hint: 'use 1 for no scaling',
+        });
+    }
+    for (const field of ['resize', 'centerCrop']) {
+        const size = options[field];
+        if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
+            throw new errors/* InputError */.dz(`preprocess.${field} must be two positive integers [height, width]`, {
+                where: `preprocess.${field === 'centerCrop' ? 'center-crop' : 'resize'}`,
+            });
+        }
+    }
+}
+// Scratch planes reused across calls (preprocessing is synchronous, so one set suffices): the decoded
+// image as float planes, the resized planes and the horizontal-pass buffer.
+let planeScratch = new Float32Array(0);
+let resizedScratch = new Float32Array(0);
+let passScratch = new Float32Array(0);
+function grow(buffer, length) {
+    return buffer.length >= length ? buffer : new Float32Array(Math.max(length, buffer.length * 2));
+}
+/**
+ * Writes the float planes (planar, `planes` of them) of `image` after colour conversion into `target`.
+ * Returns the number of planes: 1 (gray or a gray source kept for replication) or 3 (RGB order).
+ */
+function toPlanes(image, gray, target) {
+    const { data, channels } = image;
+    const n = image.width * image.height;
+    if (channels === 1) {
+        for (let i = 0; i < n; i++)
+            target[i] = data[i];
+        return 1;
+    }
+    if (gray) {
+        if (data instanceof Uint8Array) {
+            // PIL's fixed-point luma with rounding (libImaging/Convert.c, L24).
+            for (let i = 0, j = 0; i < n; i++, j += channels) {
+                target[i] = (data[j] * 19595 + data[j + 1] * 38470 + data[j + 2] * 7471 + 0x8000) >> 16;
+            }
+        }
+        else {
+            for (let i = 0, j = 0; i < n; i++, j += channels) {
+                target[i] = data[j] * 0.299 + data[j + 1] * 0.587 + data[j + 2] * 0.114;
+            }
+        }
+        return 1;
+    }
+    for (let i = 0, j = 0; i < n; i++, j += channels) {
+        target[i] = data[j];
+        target[n + i] = data[j + 1];
+        target[2 * n + i] = data[j + 2];
+    }
+    return 3;
+}
+/** Python's round() on a multiple of 0.5 (round half to even), as torchvision's CenterCrop uses it. */
+function roundHalfEven(x) {
+    const f = Math.floor(x);
+    const diff = x - f;
+    if (diff < 0.5)
+        return f;
+    if (diff > 0.5)
+        return f + 1;
+    return f % 2 === 0 ? f : f + 1;
+}
+/** torchvision CenterCrop offset: round((size - crop) / 2), or -floor((crop - size) / 2) when it pads. */
+function cropOffset(size, crop) {
+    return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
+}
+/**
+ * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
+ * `offset`. `options` must have passed validatePreprocessOptions: this runs once per image, so it
+ * does not check them again (planBatches validates once per run, before the first image).
+ */
+function preprocessInto(image, options, out, offset) {
+    const { width, height } = image;
+    const pixels = width * height;
+    const gray = options.color === 'gray';
+    planeScratch = grow(planeScratch, pixels * 3);
+    const planeCount = toPlanes(image, gray, planeScratch);
+    let planes = planeScratch;
+    let h = height;
+    let w = width;
+    if (options.resize && (options.resize[0] !== height || options.resize[1] !== width)) {
+        const [rh, rw] = options.resize;
+        resizedScratch = grow(resizedScratch, rh * rw * planeCount);
+        passScratch = grow(passScratch, height * rw);
+        for (let p = 0; p < planeCount; p++) {
+            resizePlane(planeScratch.subarray(p * pixels, (p + 1) * pixels), height, width, resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw), rh, rw, passScratch);
+        }
+        planes = resizedScratch;
+        h = rh;
+        w = rw;
+    }
+    const [outH, outW] = options.centerCrop ?? [h, w];
+    const top = cropOffset(h, outH);
+    const left = cropOffset(w, outW);
+    const channels = options.channels;
+    const planeSize = h * w;
+    const outPixels = outH * outW;
+    if (offset + outPixels * channels > out.length) {
+        throw new Error(`preprocessInto: output has ${out.length} values, needs ${offset + outPixels * channels}`);
+    }
+    const nchw = options.layout === 'NCHW';
+    for (let c = 0; c < channels; c++) {
+        // Which plane feeds output channel c: a single plane feeds every channel (gray, or a gray source
+        // replicated); BGR reads the RGB planes backwards.
+        const plane = planeCount === 1 ? 0 : options.color === 'bgr' ? 2 - c : c;
+        const base = plane * planeSize;
+        const mean = options.mean.length === 1 ? options.mean[0] : options.mean[c];
+        const std = options.std.length === 1 ? options.std[0] : options.std[c];
+        // (v * scale - mean) / std folded into one multiply-add per value.
+        const gain = options.scale / std;
+        const bias = (0 - mean) / std; // also the value of a zero pixel (0 - mean rather than -mean: no -0)
+        // NCHW: channel-major; NHWC and flat: pixel-major with channels interleaved.
+        const stride = nchw ? 1 : channels;
+        let o = nchw ? offset + c * outPixels : offset + c;
+        // Columns inside the image; outside them (a crop larger than the image) a zero pixel, as torchvision
+        // pads before ToTensor/Normalize.
+        const xStart = Math.min(Math.max(-left, 0), outW);
+        const xEnd = Math.max(Math.min(w - left, outW), xStart);
+        for (let y = 0; y < outH; y++) {
+            const sy = y + top;
+            if (sy < 0 || sy >= h) {
+                for (let x = 0; x < outW; x++, o += stride)
+                    out[o] = bias;
+                continue;
+            }
+            const row = base + sy * w + left;
+            let x = 0;
+            for (; x < xStart; x++, o += stride)
+                out[o] = bias;
+            for (; x < xEnd; x++, o += stride)
+                out[o] = planes[row + x] * gain + bias;
+            for (; x < outW; x++, o += stride)
+                out[o] = bias;
+        }
+    }
+}
+/**
+ * Feature vectors ([N, D] arrays): only scale, mean and std apply (mean/std of length 1 or D, per
+ * feature), written as [D]. Throws InputError when the options ask for image operations.
+ */
+function validateFeatureOptions(options, featureLength) {
+    const problems = [];
+    if (options.resize)
+        problems.push('preprocess.resize');
+    if (options.centerCrop)
+        problems.push('preprocess.center-crop');
+    if (options.layout !== 'flat')
+        problems.push(`preprocess.layout (${options.layout})`);
+    if (problems.length > 0) {
+        throw new errors/* InputError */.dz(`the test set holds feature vectors of length ${featureLength}, not images, but the config sets ${problems.join(', ')}`, {
+            where: problems[0].split(' ')[0],
+            hint: 'remove resize and center-crop and set preprocess.layout: flat',
+        });
+    }
+    for (const field of ['mean', 'std']) {
+        const n = options[field].length;
+        if (n !== 1 && n !== featureLength) {
+            throw new errors/* InputError */.dz(`preprocess.${field} has ${n} values; feature vectors need 1 or one per feature (${featureLength})`, { where: `preprocess.${field}` });
+        }
+    }
+    if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
+        throw new errors/* InputError */.dz('preprocess.std must be finite and non-zero', { where: 'preprocess.std' });
+    }
+}
+/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
+function preprocessFeaturesInto(values, options, out, offset) {
+    const n = values.length;
+    const { mean, std, scale } = options;
+    const perMean = mean.length > 1;
+    const perStd = std.length > 1;
+    for (let i = 0; i < n; i++) {
+        out[offset + i] = (values[i] * scale - (perMean ? mean[i] : mean[0])) / (perStd ? std[i] : std[0]);
+    }
+}
+
+// EXTERNAL MODULE: ./src/dataset/shape.ts
+var shape = __nccwpck_require__(1121);
+;// CONCATENATED MODULE: ./src/dataset/batches.ts
+/**
+ * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
+ * stays bounded by the batch size whatever the size of the test set.
+ *
+ * Overlap with inference: onnxruntime-node's `session.run` computes synchronously on the main thread
+ * (its promise only defers the call), so decoding on the main thread cannot overlap it. The evaluation
+ * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
+ * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
+ */
+
+
+
+/** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
+function needsSourceSize(options) {
+    return options.resize === null && options.centerCrop === null;
+}
+/**
+ * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
+ * resize nor center-crop fixes the size (then every image must have sample 0's size).
+ */
+function planBatches(testSet, options) {
+    if (testSet.featureLength !== undefined) {
+        validateFeatureOptions(options, testSet.featureLength);
+        return { sampleShape: [testSet.featureLength], reference: null };
+    }
+    validatePreprocessOptions(options);
+    if (!needsSourceSize(options))
+        return { sampleShape: preprocessedShape(options), reference: null };
+    if (testSet.samples.length === 0)
+        throw new errors/* InputError */.dz('the test set is empty: no samples found');
+    const first = testSet.decode(0);
+    return {
+        sampleShape: preprocessedShape(options, first),
+        reference: { id: testSet.samples[0].id, height: first.height, width: first.width },
+    };
+}
+/**
+ * The per-sample tensor shape the batches will have, e.g. [3, 224, 224]; decodes the first sample only
+ * when neither resize nor center-crop fixes the size. Use it to check the model input before running.
+ */
+function testSetSampleShape(testSet, options) {
+    return planBatches(testSet, options).sampleShape;
+}
+function sizeMismatch(id, image, reference) {
+    return new errors/* InputError */.dz(`image is [${image.height}, ${image.width}] ([height, width]) but ${reference.id} is ` +
+        `[${reference.height}, ${reference.width}]; without preprocess.resize every image must have the same size`, {
+        where: id,
+        hint: `set preprocess.resize: [${reference.height}, ${reference.width}] (height, width), or the size the model was trained on`,
+    });
+}
+/**
+ * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
+ * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike. `plan` must
+ * come from planBatches with the same `preprocess`: that is where the options are validated, once,
+ * so the per-image preprocessing does not check them again.
+ */
+function decodeBatch(testSet, preprocess, indices, plan, 
+/** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
+reuse) {
+    const sampleSize = (0,shape/* product */.q)(plan.sampleShape);
+    const length = indices.length * sampleSize;
+    const data = reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
+    const features = testSet.featureLength !== undefined;
+    for (let k = 0; k < indices.length; k++) {
+        const index = indices[k];
+        const image = testSet.decode(index);
+        if (features) {
+            preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
+            continue;
+        }
+        const { reference } = plan;
+        if (reference && (image.width !== reference.width || image.height !== reference.height)) {
+            throw sizeMismatch(testSet.samples[index].id, image, reference);
+        }
+        preprocessInto(image, preprocess, data, k * sampleSize);
+    }
+    return data;
+}
+function checkBatchSize(batchSize) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+        throw new errors/* InputError */.dz(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
+    }
+}
+/**
+ * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
+ * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
+ * is produced. (`startDecodePool` in parallelBatches.ts decodes in worker threads instead.)
+ */
+async function* batchTestSet(testSet, preprocess, batchSize) {
+    checkBatchSize(batchSize);
+    const plan = planBatches(testSet, preprocess);
+    const total = testSet.samples.length;
+    for (let start = 0; start < total; start += batchSize) {
+        const indices = batchIndices(start, Math.min(batchSize, total - start));
+        yield {
+            indices,
+            data: decodeBatch(testSet, preprocess, indices, plan),
+            size: indices.length,
+            sampleShape: plan.sampleShape,
+        };
+    }
+}
+function batchIndices(start, size) {
+    return Array.from({ length: size }, (_, k) => start + k);
+}
+
+
+/***/ }),
+
+/***/ 319:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L3: () => (/* binding */ unknownLabelError),
+/* harmony export */   Qq: () => (/* binding */ formatClassList),
+/* harmony export */   ZQ: () => (/* binding */ classIndex)
+/* harmony export */ });
+/* harmony import */ var fastest_levenshtein__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/** Maps label names to class indices with messages that name the label, where it came from and the list. */
+
+
+/** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
+function classIndex(classNames) {
+    const index = new Map();
+    classNames.forEach((name, i) => {
+        if (!index.has(name))
+            index.set(name, i);
+    });
+    return index;
+}
+/** Formats the class list for a message, shortened when long. */
+function formatClassList(classNames) {
+    const shown = classNames.slice(0, 20).map((n) => `'${n}'`);
+    const more = classNames.length > 20 ? `, ... (${classNames.length} classes)` : '';
+    return `[${shown.join(', ')}${more}]`;
+}
+/** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
+function unknownLabelError(label, what, classNames, where) {
+    const suggestion = classNames.length > 0 ? (0,fastest_levenshtein__WEBPACK_IMPORTED_MODULE_0__/* .closest */ .kp)(label, classNames) : undefined;
+    const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`, {
+        where,
+        hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
+    });
+}
+
+
+/***/ }),
+
+/***/ 3346:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OL: () => (/* binding */ runDecodeWorker),
+/* harmony export */   lO: () => (/* binding */ DECODE_WORKER_KIND),
+/* harmony export */   lc: () => (/* binding */ isDecodeWorker)
+/* harmony export */ });
+/* unused harmony export serialiseError */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _batches_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1829);
+/* harmony import */ var _readImageFolder_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7234);
+/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6817);
+/**
+ * The decode worker: a worker thread that turns batches of samples into preprocessed float32 arrays,
+ * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
+ * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
+ *
+ * Requests carry the batch's file paths, so a worker holds nothing per sample. Only file-based test
+ * sets (image folder, manifest) are decoded here: array test sets are decoded on the main thread.
+ */
+
+
+
+
+
+const DECODE_WORKER_KIND = 'evalgate-decode-worker';
+/** True inside a thread started as a decode worker (the bundled entries check this first). */
+function isDecodeWorker() {
+    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.kind === DECODE_WORKER_KIND;
+}
+/** Runs the worker loop. */
+function runDecodeWorker() {
+    const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
+    if (!port)
+        throw new Error('runDecodeWorker() must run in a worker thread');
+    const spare = [];
+    const handle = async (request) => {
+        if ('hash' in request)
+            return { id: request.id, hashes: await (0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .hashFiles */ .yQ)(request.hash) };
+        const { files, ids } = request;
+        const source = {
+            samples: ids.map((id) => ({ id, label: 0, slices: {} })),
+            decode: (k) => (0,_readImageFolder_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeImageFile */ .m$)(files[k]),
+        };
+        const indices = files.map((_, k) => k);
+        if (request.recycle)
+            spare.push(request.recycle);
+        const data = (0,_batches_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeBatch */ .jN)(source, request.preprocess, indices, request.plan, spare.pop());
+        return { id: request.id, data };
+    };
+    // Requests are handled one at a time, in order: the main thread relies on that order.
+    let queue = Promise.resolve();
+    port.on('message', (request) => {
+        queue = queue.then(async () => {
+            let response;
+            try {
+                response = await handle(request);
+            }
+            catch (error) {
+                response = { id: request.id, error: serialiseError(error) };
+            }
+            if ('data' in response)
+                port.postMessage(response, [response.data.buffer]);
+            else
+                port.postMessage(response);
+        });
+    });
+    port.postMessage({ ready: true });
+}
+function serialiseError(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .EvalgateError */ .ax) {
+        return {
+            known: true,
+            message: error.message,
+            where: error.where,
+            hint: error.hint,
+            exitCode: error.exitCode,
+        };
+    }
+    if (error instanceof Error)
+        return { known: false, message: error.message, stack: error.stack };
+    return { known: false, message: String(error) };
+}
+
+
+/***/ }),
+
+/***/ 6817:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MK: () => (/* binding */ computeDigest),
+/* harmony export */   PK: () => (/* binding */ verifyLock),
+/* harmony export */   mF: () => (/* binding */ readLock),
+/* harmony export */   yQ: () => (/* binding */ hashFiles)
+/* harmony export */ });
+/* unused harmony exports LOCK_SCHEMA, LockMismatchError, hashTestSetFile, digestOfEntries, createLock, writeLock */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1945);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8816);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _classLabels_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(319);
+/* harmony import */ var _testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5298);
+/**
+ * The lock file (`evalgate.lock.json`): sha256 and size of every file of a test set, per-class sample
+ * counts, and a root digest that identifies the test set in reports.
+ *
+ * Root digest = sha256 over one line per file, sorted by path (code-unit order):
+ *     `<sha256 hex>  <size in bytes>  <path>\n`
+ * written as `sha256:<hex>`. The lines resemble `sha256sum` output, so the digest can be recomputed with
+ * shell tools; sizes make a truncated file obvious in a diff of two locks.
+ *
+ * A run verifies the test set against its lock before anything else and, on a mismatch, names the added,
+ * removed and changed files and the lock file used, and stops (LockMismatchError, exit code 2).
+ *
+ * The lock also records the class list in order: array test sets store labels as class indices, so a
+ * reordered class list changes what unchanged files mean (locks written before this field existed
+ * are still accepted, and checked by per-class counts only).
+ */
+
+
+
+
+
+
+
+
+const LOCK_SCHEMA = 'evalgate.lock/v1';
+/** Files listed per kind of change in a mismatch message before "and N more". */
+const LIST_LIMIT = 20;
+/** What to do about a mismatch; names the lock to rewrite when it is known. */
+function lockHint(lockPath) {
+    const out = lockPath ? ` --out ${lockPath}` : '';
+    return `if the change is intended, run \`evalgate lock <test-set>${out}\` and commit the new lock; otherwise restore the files`;
+}
+class LockMismatchError extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz {
+    added;
+    removed;
+    changed;
+    lockPath;
+    constructor(added, removed, changed, where, details = {}) {
+        const parts = [];
+        const section = (title, paths) => {
+            if (paths.length === 0)
+                return;
+            const shown = paths.slice(0, LIST_LIMIT).map((p) => `  ${p}`);
+            if (paths.length > LIST_LIMIT)
+                shown.push(`  ... and ${paths.length - LIST_LIMIT} more`);
+            parts.push(`${title} (${paths.length}):\n${shown.join('\n')}`);
+        };
+        section('added', added);
+        section('removed', removed);
+        section('changed', changed);
+        parts.push(...(details.extra ?? []));
+        const lock = details.lockPath ? ` ${details.lockPath}` : '';
+        super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
+            where,
+            hint: details.hint ?? lockHint(details.lockPath),
+        });
+        this.added = added;
+        this.removed = removed;
+        this.changed = changed;
+        this.lockPath = details.lockPath;
+    }
+}
+/** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
+const HASH_CHUNK = 4096;
+/**
+ * Hashes files one after the other, in order. Sequential on purpose: hashFile reads files up to
+ * 4 MiB synchronously, so running several at once on one thread would gain nothing; parallelism
+ * comes from the decode pool's workers (a FileHasher), which each call this on their share.
+ */
+async function hashFiles(files) {
+    const hashes = [];
+    for (const file of files)
+        hashes.push(await hashTestSetFile(file));
+    return hashes;
+}
+/** hashFile with an InputError that names an unreadable test-set file. */
+async function hashTestSetFile(file) {
+    try {
+        return await (0,_artifacts_hashFile_js__WEBPACK_IMPORTED_MODULE_3__/* .hashFile */ .D)(file);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`cannot read test-set file (${error.code ?? error})`, {
+            where: file,
+            cause: error,
+        });
+    }
+}
+/**
+ * Hashes every file of the test set, in `files` order (already sorted by code unit: the TestSet
+ * contract, which every reader keeps), a chunk at a time through `hasher`.
+ */
+async function hashEntries(testSet, hasher = hashFiles) {
+    const base = (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .filesBase */ .jb)(testSet.root);
+    const paths = testSet.files;
+    const entries = [];
+    for (let start = 0; start < paths.length; start += HASH_CHUNK) {
+        const chunk = paths.slice(start, start + HASH_CHUNK);
+        const hashes = await hasher(chunk.map((path) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, path)));
+        chunk.forEach((path, k) => {
+            entries.push({ path, sha256: hashes[k].sha256, size: hashes[k].size });
+        });
+    }
+    return entries;
+}
+/** Root digest over entries (sorted here by path), `sha256:<hex>`. */
+function digestOfEntries(entries) {
+    const sorted = [...entries].sort((a, b) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCodeUnits */ .UF)(a.path, b.path));
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for (const e of sorted)
+        hash.update(`${e.sha256}  ${e.size}  ${e.path}\n`, 'utf8');
+    return `sha256:${hash.digest('hex')}`;
+}
+function classCounts(testSet, classNames) {
+    const counts = new Array(classNames.length).fill(0);
+    for (const s of testSet.samples)
+        counts[s.label]++;
+    const out = {};
+    classNames.forEach((name, i) => {
+        out[name] = counts[i];
+    });
+    return out;
+}
+/** Builds the lock of a test set: hashes every file of `testSet.files` (through `hasher` when given). */
+async function createLock(testSet, classNames, toolVersion, hasher) {
+    const files = await hashEntries(testSet, hasher);
+    const lock = {
+        schema: LOCK_SCHEMA,
+        digest: digestOfEntries(files),
+        format: testSet.format,
+        ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
+        files,
+        classNames: [...classNames],
+        classCounts: classCounts(testSet, classNames),
+        samples: testSet.samples.length,
+        createdBy: `evalgate ${toolVersion}`,
+    };
+    return lock;
+}
+/** Digest of an unlocked test set (`lock: none`): the same value a lock would record. */
+async function computeDigest(testSet, hasher) {
+    return digestOfEntries(await hashEntries(testSet, hasher));
+}
+/** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
+async function writeLock(path, lock) {
+    try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new InputError(`cannot write the lock file (${code ?? error})`, {
+            where: path,
+            hint: 'choose a writable location with --out <file>',
+            cause: error,
+        });
+    }
+}
+const lockSchema = zod__WEBPACK_IMPORTED_MODULE_7__/* .object */ .Ikc({
+    schema: zod__WEBPACK_IMPORTED_MODULE_7__/* .literal */ .euz(LOCK_SCHEMA),
+    digest: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().regex(/^sha256:[0-9a-f]{64}$/),
+    format: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(['image-folder', 'manifest', 'arrays']),
+    manifest: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    // Entries are checked by isLockEntry below: zod would copy 50,000 of them to validate them.
+    files: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .unknown */ .L5J()),
+    // Absent in locks written before the class order was recorded.
+    classNames: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    classCounts: zod__WEBPACK_IMPORTED_MODULE_7__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_7__/* .number */ .aig().int().min(0)),
+    samples: zod__WEBPACK_IMPORTED_MODULE_7__/* .number */ .aig().int().min(0),
+    createdBy: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP(),
+});
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+function isLockEntry(value) {
+    const entry = value;
+    return (typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.path === 'string' &&
+        typeof entry.sha256 === 'string' &&
+        SHA256_HEX.test(entry.sha256) &&
+        Number.isInteger(entry.size) &&
+        entry.size >= 0);
+}
+/** Reads and validates a lock file; anything else is an InputError naming the file and the problem. */
+async function readLock(path) {
+    let text;
+    try {
+        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(code === 'ENOENT' ? 'lock file not found' : `cannot read the lock file (${code})`, {
+            where: path,
+            hint: 'run `evalgate lock <test-set>` and commit the lock, or set test-set.lock: none to run unlocked',
+            cause: error,
+        });
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file: invalid JSON (${error instanceof Error ? error.message : error})`, {
+            where: path,
+            hint: 'regenerate it with `evalgate lock <test-set>`',
+        });
+    }
+    const parsed = lockSchema.safeParse(value);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file (schema ${LOCK_SCHEMA}): ${issue.message}${at}`, {
+            where: path,
+            hint: 'regenerate it with `evalgate lock <test-set>`',
+        });
+    }
+    const badEntry = parsed.data.files.findIndex((entry) => !isLockEntry(entry));
+    if (badEntry >= 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`not an evalgate lock file (schema ${LOCK_SCHEMA}): files.${badEntry} needs path, sha256 (64 hex) and size`, { where: path, hint: 'regenerate it with `evalgate lock <test-set>`' });
+    }
+    const lock = parsed.data;
+    if (digestOfEntries(lock.files) !== lock.digest) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('the lock file is inconsistent: its digest does not match its file list (edited by hand?)', {
+            where: path,
+            hint: 'regenerate it with `evalgate lock <test-set>`',
+        });
+    }
+    return lock;
+}
+/**
+ * Checks the test set against its lock. Returns the digest when every file matches; otherwise throws
+ * LockMismatchError listing added, removed and changed files. With `classNames`, the class list is
+ * checked too: for array test sets the labels are indices, so a reordered class list changes the
+ * meaning of unchanged files. It must equal the recorded list when the lock has one, and per-class
+ * counts must match in any case. `lockPath` (the lock file read) is named in the message.
+ */
+async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
+    const where = testSet.root;
+    const base = (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .filesBase */ .jb)(testSet.root);
+    // A merge walk over both sorted path lists finds added and removed files and hashes the common
+    // ones one at a time: no map or entry array of the whole test set (50,000 files) is built. When
+    // nothing differs, the digest is the lock's own (readLock checked it against the lock's entries).
+    const lockedFiles = isSortedByPath(lock.files)
+        ? lock.files
+        : [...lock.files].sort((a, b) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCodeUnits */ .UF)(a.path, b.path));
+    const currentFiles = testSet.files; // sorted by code unit (TestSet contract)
+    const added = [];
+    const removed = [];
+    const changed = [];
+    // Files in both lists are hashed a chunk at a time (in parallel when a hasher is given).
+    let chunk = [];
+    const checkChunk = async () => {
+        const files = chunk.map((entry) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(base, entry.path));
+        const hashes = await (hasher ?? hashFiles)(files);
+        chunk.forEach((entry, k) => {
+            if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size)
+                changed.push(entry.path);
+        });
+        chunk = [];
+    };
+    let i = 0;
+    let j = 0;
+    while (i < lockedFiles.length || j < currentFiles.length) {
+        const order = i === lockedFiles.length
+            ? 1
+            : j === currentFiles.length
+                ? -1
+                : (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCodeUnits */ .UF)(lockedFiles[i].path, currentFiles[j]);
+        if (order < 0) {
+            removed.push(lockedFiles[i++].path);
+        }
+        else if (order > 0) {
+            added.push(currentFiles[j++]);
+        }
+        else {
+            chunk.push(lockedFiles[i++]);
+            j++;
+            if (chunk.length === HASH_CHUNK)
+                await checkChunk();
+        }
+    }
+    await checkChunk();
+    const extra = [];
+    let hint;
+    if (lock.format !== testSet.format)
+        extra.push(`format: the lock is for a ${lock.format} test set, this is ${testSet.format}`);
+    const orderDifference = classNames && lock.classNames && testSet.format === 'arrays'
+        ? firstDifference(lock.classNames, classNames)
+        : null;
+    if (orderDifference) {
+        extra.push(`class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`);
+        hint =
+            `restore the class order of the lock (${(0,_classLabels_js__WEBPACK_IMPORTED_MODULE_5__/* .formatClassList */ .Qq)(lock.classNames)}), or, if the labels were ` +
+                `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
+    }
+    else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
+        const counts = classCounts(testSet, classNames);
+        const names = [...new Set([...Object.keys(lock.classCounts), ...Object.keys(counts)])];
+        const differing = names.filter((n) => (lock.classCounts[n] ?? 0) !== (counts[n] ?? 0));
+        if (differing.length > 0) {
+            const shown = differing
+                .slice(0, LIST_LIMIT)
+                .map((n) => `  ${n}: locked ${lock.classCounts[n] ?? 0}, now ${counts[n] ?? 0}`);
+            extra.push(`class counts differ (was the class list changed or reordered?):\n${shown.join('\n')}`);
+        }
+    }
+    if (added.length > 0 || removed.length > 0 || changed.length > 0 || extra.length > 0) {
+        throw new LockMismatchError(added, removed, changed, where, { extra, lockPath, hint });
+    }
+    return { digest: lock.digest };
+}
+/** Where two class lists first differ, for a person; null when they are equal. */
+function firstDifference(locked, current) {
+    const length = Math.max(locked.length, current.length);
+    for (let k = 0; k < length; k++) {
+        if (locked[k] === current[k])
+            continue;
+        const show = (name) => (name === undefined ? 'nothing' : `'${name}'`);
+        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${(0,_classLabels_js__WEBPACK_IMPORTED_MODULE_5__/* .formatClassList */ .Qq)(locked)}; now: ${(0,_classLabels_js__WEBPACK_IMPORTED_MODULE_5__/* .formatClassList */ .Qq)(current)})`;
+    }
+    return null;
+}
+function isSortedByPath(entries) {
+    for (let k = 1; k < entries.length; k++) {
+        if ((0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCodeUnits */ .UF)(entries[k - 1].path, entries[k].path) > 0)
+            return false;
+    }
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 7234:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m$: () => (/* binding */ decodeImageFile),
+  O1: () => (/* binding */ readImageFolder)
+});
+
+// UNUSED EXPORTS: readImageBytes
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/dataset/classLabels.ts
+var classLabels = __nccwpck_require__(319);
+// EXTERNAL MODULE: ./node_modules/jpeg-js/index.js
+var jpeg_js = __nccwpck_require__(3598);
+var jpeg_js_default = /*#__PURE__*/__nccwpck_require__.n(jpeg_js);
+// EXTERNAL MODULE: ./node_modules/pngjs/lib/png.js
+var lib_png = __nccwpck_require__(359);
+;// CONCATENATED MODULE: ./src/dataset/decodeImage.ts
+/**
+ * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
+ *
+ * What comes out, and why (documented in the README's test-set section):
+ * - The format is detected from the magic bytes, never from the file name.
+ * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
+ *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the
+ *   colour under a transparent pixel is kept: the same as PIL's `convert('RGB')` / `convert('L')`, which is
+ *   what most training pipelines do before `ToTensor()`.
+ * - Sub-8-bit samples are expanded like PIL (1-bit: 0/255, 2-bit: *85, 4-bit: *17). 16-bit samples are
+ *   scaled to 8 bits as round(v * 255 / 65535) (pngjs's default rescale). PIL instead keeps the high byte of
+ *   16-bit RGB and clips 16-bit gray at 255 in `convert('L')`, so a 16-bit source may differ from a PIL
+ *   pipeline by at most one level (RGB); scaling is the faithful reading of the data.
+ * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
+ *   their colour), so the chunk is left out before pngjs parses the file.
+ * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
+ */
+
+
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/**
+ * Guards against decompression bombs: jpeg-js refuses images whose decoding would need more than this
+ * (it counts the component planes and the output buffer), and more than JPEG_MAX_MEGAPIXELS pixels.
+ * 1 GiB admits any photo up to 100 megapixels; classification test images are far smaller.
+ */
+const JPEG_MAX_MEMORY_MB = 1024;
+const JPEG_MAX_MEGAPIXELS = 100;
+/** Decodes one image file's bytes. `file` names the file in error messages. */
+function decodeImage(bytes, file) {
+    if (isPng(bytes))
+        return decodePng(bytes, file);
+    if (isJpeg(bytes))
+        return decodeJpeg(bytes, file);
+    throw new errors/* InputError */.dz('not a PNG or JPEG file (unrecognised leading bytes)', {
+        where: file,
+        hint: 'test-set images must be PNG or JPEG; convert or remove this file',
+    });
+}
+function isPng(bytes) {
+    if (bytes.length < PNG_SIGNATURE.length)
+        return false;
+    for (let i = 0; i < PNG_SIGNATURE.length; i++)
+        if (bytes[i] !== PNG_SIGNATURE[i])
+            return false;
+    return true;
+}
+function isJpeg(bytes) {
+    // SOI marker FFD8 followed by the next marker's FF.
+    return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+function readUint32BE(bytes, at) {
+    return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+}
+function chunkName(bytes, at) {
+    return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+}
+/**
+ * Walks the chunk list once (headers only) to report truncation clearly, and returns the bytes to hand
+ * to pngjs: the input itself, or a copy without a gray/RGB tRNS chunk.
+ */
+function checkPngChunks(bytes, file) {
+    let at = PNG_SIGNATURE.length;
+    let colorType = -1;
+    let trnsStart = -1;
+    let trnsEnd = -1;
+    let sawIend = false;
+    while (at < bytes.length) {
+        if (at + 8 > bytes.length) {
+            throw truncatedPng(file, `a chunk header at byte ${at} is cut off (file has ${bytes.length} bytes)`);
+        }
+        const length = readUint32BE(bytes, at);
+        const name = chunkName(bytes, at + 4);
+        const end = at + 12 + length;
+        if (end > bytes.length) {
+            throw truncatedPng(file, `chunk ${JSON.stringify(name)} at byte ${at} needs ${length + 12} bytes, only ${bytes.length - at} remain`);
+        }
+        if (name === 'IHDR' && length >= 13)
+            colorType = bytes[at + 8 + 9];
+        if (name === 'tRNS') {
+            trnsStart = at;
+            trnsEnd = end;
+        }
+        at = end;
+        if (name === 'IEND') {
+            sawIend = true;
+            break;
+        }
+    }
+    if (!sawIend)
+        throw truncatedPng(file, 'the file ends before the IEND chunk');
+    // Colour types 0 (gray) and 2 (RGB) use tRNS as a colour key; for palettes (3) it carries the alpha of
+    // each entry, which pngjs turns into alpha only, so it can stay.
+    if (trnsStart >= 0 && (colorType === 0 || colorType === 2)) {
+        const out = new Uint8Array(bytes.length - (trnsEnd - trnsStart));
+        out.set(bytes.subarray(0, trnsStart), 0);
+        out.set(bytes.subarray(trnsEnd), trnsStart);
+        return out;
+    }
+    return bytes;
+}
+function truncatedPng(file, detail) {
+    return new errors/* InputError */.dz(`truncated PNG: ${detail}`, {
+        where: file,
+        hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
+    });
+}
+function decodePng(bytes, file) {
+    const input = checkPngChunks(bytes, file);
+    let png;
+    try {
+        const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+        png = lib_png/* PNG */.O.sync.read(buffer, { checkCRC: true });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new errors/* InputError */.dz(`corrupt PNG: ${detail}`, {
+            where: file,
+            hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
+            cause: error,
+        });
+    }
+    const { width, height } = png;
+    // pngjs always returns 8-bit RGBA (palette expanded, gray replicated, 16-bit rescaled).
+    const rgba = png.data;
+    // `color` is bit 1 of the IHDR colour type: set for RGB (2), palette (3) and RGBA (6).
+    const isGray = !png.color;
+    const pixels = width * height;
+    if (isGray) {
+        const data = new Uint8Array(pixels);
+        for (let i = 0, j = 0; i < pixels; i++, j += 4)
+            data[i] = rgba[j];
+        return { width, height, channels: 1, data };
+    }
+    const data = new Uint8Array(pixels * 3);
+    for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 4, k += 3) {
+        data[k] = rgba[j];
+        data[k + 1] = rgba[j + 1];
+        data[k + 2] = rgba[j + 2];
+    }
+    return { width, height, channels: 3, data };
+}
+/** Number of components in the JPEG frame header (SOFn), or -1 when none is found. */
+function jpegComponentCount(bytes) {
+    let at = 2;
+    while (at + 4 <= bytes.length) {
+        if (bytes[at] !== 0xff)
+            return -1;
+        const marker = bytes[at + 1];
+        if (marker === 0xff) {
+            at++; // fill byte
+            continue;
+        }
+        // Markers without a length: TEM, RSTn.
+        if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+            at += 2;
+            continue;
+        }
+        const length = (bytes[at + 2] << 8) | bytes[at + 3];
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). Layout: length(2) precision(1) height(2)
+        // width(2) components(1).
+        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+            return at + 9 < bytes.length ? bytes[at + 9] : -1;
+        }
+        if (marker === 0xda)
+            return -1; // start of scan before any frame header
+        at += 2 + length;
+    }
+    return -1;
+}
+function decodeJpeg(bytes, file) {
+    const components = jpegComponentCount(bytes);
+    let decoded;
+    try {
+        decoded = jpeg_js_default().decode(bytes, {
+            useTArray: true,
+            formatAsRGBA: false,
+            // Strict: a truncated or damaged entropy stream is an error, as in PIL, not a gray smear.
+            tolerantDecoding: false,
+            maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
+            maxResolutionInMP: JPEG_MAX_MEGAPIXELS,
+        });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        if (!hasJpegEnd(bytes)) {
+            throw new errors/* InputError */.dz(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
+                where: file,
+                hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
+                cause: error,
+            });
+        }
+        throw new errors/* InputError */.dz(`corrupt or unsupported JPEG: ${detail}`, {
+            where: file,
+            hint: 'the file cannot be decoded; restore it from its source or re-save it as a baseline JPEG or PNG',
+            cause: error,
+        });
+    }
+    const { width, height, data: rgb } = decoded;
+    if (components === 1) {
+        // jpeg-js replicates the single component into R, G and B; keep one.
+        const pixels = width * height;
+        const data = new Uint8Array(pixels);
+        for (let i = 0, j = 0; i < pixels; i++, j += 3)
+            data[i] = rgb[j];
+        return { width, height, channels: 1, data };
+    }
+    return { width, height, channels: 3, data: rgb };
+}
+/** True when the EOI marker FFD9 appears near the end (some writers append a few bytes of padding). */
+function hasJpegEnd(bytes) {
+    const stop = Math.max(1, bytes.length - 1024);
+    for (let i = bytes.length - 1; i >= stop; i--) {
+        if (bytes[i] === 0xd9 && bytes[i - 1] === 0xff)
+            return true;
+    }
+    return false;
+}
+
+// EXTERNAL MODULE: ./src/dataset/testSetPaths.ts
+var testSetPaths = __nccwpck_require__(5298);
+;// CONCATENATED MODULE: ./src/dataset/readImageFolder.ts
 /**
  * Image-folder test sets: one sub-folder per class, the folder name being the class name (the layout of
  * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
@@ -44958,7 +47593,7 @@ function isDirectory(entry, path) {
     if (!entry.isSymbolicLink())
         return entry.isDirectory();
     try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path).isDirectory();
+        return (0,external_node_fs_.statSync)(path).isDirectory();
     }
     catch (error) {
         throw fileSystemError(error, path);
@@ -44967,7 +47602,7 @@ function isDirectory(entry, path) {
 /** Lists a folder; a file-system error becomes an InputError naming it. */
 function listFolder(folder) {
     try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(folder, { withFileTypes: true });
+        return (0,external_node_fs_.readdirSync)(folder, { withFileTypes: true });
     }
     catch (error) {
         throw fileSystemError(error, folder);
@@ -44976,7 +47611,7 @@ function listFolder(folder) {
 /** The canonical path of a folder, to recognise it when a link leads back to it. */
 function realFolder(folder) {
     try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(folder);
+        return (0,external_node_fs_.realpathSync)(folder);
     }
     catch (error) {
         throw fileSystemError(error, folder);
@@ -44995,23 +47630,23 @@ function fileSystemError(error, path) {
                     `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
                     'check that the test set is a readable folder',
                 ];
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(message, { where: path, hint, cause: error });
+    return new errors/* InputError */.dz(message, { where: path, hint, cause: error });
 }
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES = Object.freeze({});
 function readImageFolder(options) {
-    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(options.root);
-    const lockPath = options.lockPath ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(options.lockPath) : undefined;
-    const labels = (0,_classLabels_js__WEBPACK_IMPORTED_MODULE_3__/* .classIndex */ .ZQ)(options.classNames);
+    const root = (0,external_node_path_.resolve)(options.root);
+    const lockPath = options.lockPath ? (0,external_node_path_.resolve)(options.lockPath) : undefined;
+    const labels = (0,classLabels/* classIndex */.ZQ)(options.classNames);
     const samples = [];
-    const skip = (name, abs) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .isHiddenName */ .sg)(name) || name === _testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .LOCK_FILE_NAME */ .rx || abs === lockPath;
+    const skip = (name, abs) => (0,testSetPaths/* isHiddenName */.sg)(name) || name === testSetPaths/* LOCK_FILE_NAME */.rx || abs === lockPath;
     // Canonical paths of the folders from the root down to the one being listed: a link that resolves
     // to one of them would make the walk go round forever (`cat/loop -> ..`).
     const ancestors = new Set([realFolder(root)]);
     const walk = (folder, relative, label) => {
         const real = realFolder(folder);
         if (ancestors.has(real)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('symbolic link loop: this link leads back to a folder that contains it', {
+            throw new errors/* InputError */.dz('symbolic link loop: this link leads back to a folder that contains it', {
                 where: folder,
                 hint: `remove the link (it resolves to ${real}); a test set must be a tree`,
             });
@@ -45019,18 +47654,18 @@ function readImageFolder(options) {
         ancestors.add(real);
         for (const entry of listFolder(folder)) {
             const name = entry.name;
-            const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(folder, name);
+            const abs = (0,external_node_path_.join)(folder, name);
             if (skip(name, abs))
                 continue;
             const id = `${relative}/${name}`;
             if (isDirectory(entry, abs)) {
                 walk(abs, id, label);
             }
-            else if ((0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .isImageFileName */ .HU)(name)) {
+            else if ((0,testSetPaths/* isImageFileName */.HU)(name)) {
                 samples.push({ id, label, slices: NO_SLICES });
             }
             else {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('not a PNG or JPEG file inside a class folder', {
+                throw new errors/* InputError */.dz('not a PNG or JPEG file inside a class folder', {
                     where: abs,
                     hint: 'remove the file or move it out of the test set (hidden files, starting with ".", are ignored)',
                 });
@@ -45040,24 +47675,24 @@ function readImageFolder(options) {
     };
     for (const entry of listFolder(root)) {
         const name = entry.name;
-        const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, name);
+        const abs = (0,external_node_path_.join)(root, name);
         if (skip(name, abs))
             continue;
         if (isDirectory(entry, abs)) {
             const label = labels.get(name);
             if (label === undefined)
-                throw (0,_classLabels_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownLabelError */ .L3)(name, `folder ${name}/`, options.classNames, abs);
+                throw (0,classLabels/* unknownLabelError */.L3)(name, `folder ${name}/`, options.classNames, abs);
             walk(abs, name, label);
         }
-        else if ((0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .isImageFileName */ .HU)(name)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('image directly in the test-set folder has no class', {
+        else if ((0,testSetPaths/* isImageFileName */.HU)(name)) {
+            throw new errors/* InputError */.dz('image directly in the test-set folder has no class', {
                 where: abs,
                 hint: 'put every image in a sub-folder named after its class (for example cat/001.png)',
             });
         }
         // Other top-level files (README.md, labels.txt) are documentation, not samples.
     }
-    samples.sort((a, b) => (0,_testSetPaths_js__WEBPACK_IMPORTED_MODULE_5__/* .compareCodeUnits */ .UF)(a.id, b.id));
+    samples.sort((a, b) => (0,testSetPaths/* compareCodeUnits */.UF)(a.id, b.id));
     const files = samples.map((s) => s.id);
     return {
         format: 'image-folder',
@@ -45066,27 +47701,47 @@ function readImageFolder(options) {
         samples,
         sliceColumns: [],
         decode(index) {
-            const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, samples[index].id);
-            return (0,_decodeImage_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeImage */ .U)(readImageBytes(file), file);
+            return decodeImageFile((0,external_node_path_.join)(root, samples[index].id));
         },
         sampleFile(index) {
-            return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, samples[index].id);
+            return (0,external_node_path_.join)(root, samples[index].id);
         },
     };
+}
+/** Reads and decodes one image file; errors name the file (used by every file-based reader and the decode workers). */
+function decodeImageFile(file) {
+    return decodeImage(readImageBytes(file), file);
 }
 /** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */
 function readImageBytes(file) {
     try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file);
+        return (0,external_node_fs_.readFileSync)(file);
     }
     catch (error) {
         const code = error.code;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`, {
+        throw new errors/* InputError */.dz(code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`, {
             where: file,
             hint: 'the test set changed while evalgate was reading it, or the file is not readable',
             cause: error,
         });
     }
+}
+
+
+/***/ }),
+
+/***/ 1121:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ product)
+/* harmony export */ });
+/** The number of elements of a tensor or array shape (the product of its dims; 1 for a scalar). */
+function product(dims) {
+    let n = 1;
+    for (const d of dims)
+        n *= d;
+    return n;
 }
 
 
@@ -45206,7 +47861,7 @@ function exitCodeOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1139);
+/* harmony import */ var _action_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2757);
 /* harmony import */ var _dataset_decodeWorker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3346);
 /** Action entry: everything happens in run(). The same file is the decode workers' script. */
 
@@ -54029,2734 +56684,6 @@ function replaceNode(key, path, node) {
 
 exports.visit = visit;
 exports.visitAsync = visitAsync;
-
-
-/***/ }),
-
-/***/ 1776:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  AO: () => (/* binding */ unzipSync)
-});
-
-// UNUSED EXPORTS: AsyncCompress, AsyncDecompress, AsyncDeflate, AsyncGunzip, AsyncGzip, AsyncInflate, AsyncUnzipInflate, AsyncUnzlib, AsyncZipDeflate, AsyncZlib, Compress, DecodeUTF8, Decompress, Deflate, EncodeUTF8, FlateErrorCode, Gunzip, Gzip, Inflate, Unzip, UnzipInflate, UnzipPassThrough, Unzlib, Zip, ZipDeflate, ZipPassThrough, Zlib, compress, compressSync, decompress, decompressSync, deflate, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateSync, strFromU8, strToU8, unzip, unzlib, unzlibSync, zip, zipSync, zlib, zlibSync
-
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
-
-var esm_require = (0,external_module_namespaceObject.createRequire)('/');
-// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
-// https://tools.ietf.org/html/rfc1951
-// You may also wish to take a look at the guide I made about this program:
-// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
-// Some of the following code is similar to that of UZIP.js:
-// https://github.com/photopea/UZIP.js
-// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
-// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
-// is better for memory in most engines (I *think*).
-var _a;
-// Mediocre shim
-var Worker;
-var isMarkedAsUntransferable;
-var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
-try {
-    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
-}
-catch (e) {
-}
-var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
-    var done = false;
-    var w = new Worker(c + workerAdd, { eval: true })
-        .on('error', function (e) { return cb(e, null); })
-        .on('message', function (m) { return cb(null, m); })
-        .on('exit', function (c) {
-        if (c && !done)
-            cb(new Error('exited with code ' + c), null);
-    });
-    if (isMarkedAsUntransferable)
-        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
-    w.postMessage(msg, transfer);
-    w.terminate = function () {
-        done = true;
-        return Worker.prototype.terminate.call(w);
-    };
-    return w;
-} : function (_, __, ___, ____, cb) {
-    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
-    var NOP = function () { };
-    return {
-        terminate: NOP,
-        postMessage: NOP
-    };
-}));
-
-// aliases for shorter compressed code (most minifers don't do this)
-var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
-// fixed length extra bits
-var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
-// fixed distance extra bits
-var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
-// code length index map
-var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-// get base, reverse index map from extra bits
-var freb = function (eb, start) {
-    var b = new u16(31);
-    for (var i = 0; i < 31; ++i) {
-        b[i] = start += 1 << eb[i - 1];
-    }
-    // numbers here are at max 18 bits
-    var r = new i32(b[30]);
-    for (var i = 1; i < 30; ++i) {
-        for (var j = b[i]; j < b[i + 1]; ++j) {
-            r[j] = ((j - b[i]) << 5) | i;
-        }
-    }
-    return { b: b, r: r };
-};
-var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
-// we can ignore the fact that the other numbers are wrong; they never happen anyway
-fl[28] = 258, revfl[258] = 28;
-var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
-// map of value to reverse (assuming 16 bits)
-var rev = new u16(32768);
-for (var i = 0; i < 32768; ++i) {
-    // reverse table algorithm from SO
-    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
-    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
-    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
-    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
-}
-// create huffman tree from u8 "map": index -> code length for code index
-// mb (max bits) must be at most 15
-// TODO: optimize/split up?
-var hMap = (function (cd, mb, r) {
-    var s = cd.length;
-    // index
-    var i = 0;
-    // u16 "map": index -> # of codes with bit length = index
-    var l = new u16(mb);
-    // length of cd must be 288 (total # of codes)
-    for (; i < s; ++i) {
-        if (cd[i])
-            ++l[cd[i] - 1];
-    }
-    // u16 "map": index -> minimum code for bit length = index
-    var le = new u16(mb);
-    for (i = 1; i < mb; ++i) {
-        le[i] = (le[i - 1] + l[i - 1]) << 1;
-    }
-    var co;
-    if (r) {
-        // u16 "map": index -> number of actual bits, symbol for code
-        co = new u16(1 << mb);
-        // bits to remove for reverser
-        var rvb = 15 - mb;
-        for (i = 0; i < s; ++i) {
-            // ignore 0 lengths
-            if (cd[i]) {
-                // num encoding both symbol and bits read
-                var sv = (i << 4) | cd[i];
-                // free bits
-                var r_1 = mb - cd[i];
-                // start value
-                var v = le[cd[i] - 1]++ << r_1;
-                // m is end value
-                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
-                    // every 16 bit value starting with the code yields the same result
-                    co[rev[v] >> rvb] = sv;
-                }
-            }
-        }
-    }
-    else {
-        co = new u16(s);
-        for (i = 0; i < s; ++i) {
-            if (cd[i]) {
-                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
-            }
-        }
-    }
-    return co;
-});
-// fixed length tree
-var flt = new u8(288);
-for (var i = 0; i < 144; ++i)
-    flt[i] = 8;
-for (var i = 144; i < 256; ++i)
-    flt[i] = 9;
-for (var i = 256; i < 280; ++i)
-    flt[i] = 7;
-for (var i = 280; i < 288; ++i)
-    flt[i] = 8;
-// fixed distance tree
-var fdt = new u8(32);
-for (var i = 0; i < 32; ++i)
-    fdt[i] = 5;
-// fixed length map
-var flm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(flt, 9, 0))), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
-// fixed distance map
-var fdm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(fdt, 5, 0))), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
-// find max of array
-var max = function (a) {
-    var m = a[0];
-    for (var i = 1; i < a.length; ++i) {
-        if (a[i] > m)
-            m = a[i];
-    }
-    return m;
-};
-// read d, starting at bit p and mask with m
-var bits = function (d, p, m) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
-};
-// read d, starting at bit p continuing for at least 16 bits
-var bits16 = function (d, p) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
-};
-// get end of byte
-var shft = function (p) { return ((p + 7) / 8) | 0; };
-// typed array slice - allows garbage collector to free original reference,
-// while being more compatible than .slice
-var slc = function (v, s, e) {
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    // can't use .constructor in case user-supplied
-    return new u8(v.subarray(s, e));
-};
-/**
- * Codes for errors generated within this library
- */
-var FlateErrorCode = {
-    UnexpectedEOF: 0,
-    InvalidBlockType: 1,
-    InvalidLengthLiteral: 2,
-    InvalidDistance: 3,
-    StreamFinished: 4,
-    NoStreamHandler: 5,
-    InvalidHeader: 6,
-    NoCallback: 7,
-    InvalidUTF8: 8,
-    ExtraFieldTooLong: 9,
-    InvalidDate: 10,
-    FilenameTooLong: 11,
-    StreamFinishing: 12,
-    InvalidZipData: 13,
-    UnknownCompressionMethod: 14
-};
-// error codes
-var ec = [
-    'unexpected EOF',
-    'invalid block type',
-    'invalid length/literal',
-    'invalid distance',
-    'stream finished',
-    'no stream handler',
-    , // determined by compression function
-    'no callback',
-    'invalid UTF-8 data',
-    'extra field too long',
-    'date not in range 1980-2099',
-    'filename too long',
-    'stream finishing',
-    'invalid zip data'
-    // determined by unknown compression method
-];
-;
-var err = function (ind, msg, nt) {
-    var e = new Error(msg || ec[ind]);
-    e.code = ind;
-    if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-    if (!nt)
-        throw e;
-    return e;
-};
-// expands raw DEFLATE data
-var inflt = function (dat, st, buf, dict) {
-    // source length       dict length
-    var sl = dat.length, dl = dict ? dict.length : 0;
-    if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-    var noBuf = !buf;
-    // have to estimate size
-    var resize = noBuf || st.i != 2;
-    // no state
-    var noSt = st.i;
-    // Assumes roughly 33% compression ratio average
-    if (noBuf)
-        buf = new u8(sl * 3);
-    // ensure buffer can fit at least l elements
-    var cbuf = function (l) {
-        var bl = buf.length;
-        // need to increase size to fit
-        if (l > bl) {
-            // Double or set to necessary, whichever is greater
-            var nbuf = new u8(Math.max(bl * 2, l));
-            nbuf.set(buf);
-            buf = nbuf;
-        }
-    };
-    //  last chunk         bitpos           bytes
-    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-    // total bits
-    var tbts = sl * 8;
-    do {
-        if (!lm) {
-            // BFINAL - this is only 1 when last chunk is next
-            final = bits(dat, pos, 1);
-            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
-            var type = bits(dat, pos + 1, 3);
-            pos += 3;
-            if (!type) {
-                // go to end of byte boundary
-                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
-                if (t > sl) {
-                    if (noSt)
-                        err(0);
-                    break;
-                }
-                // ensure size
-                if (resize)
-                    cbuf(bt + l);
-                // Copy over uncompressed data
-                buf.set(dat.subarray(s, t), bt);
-                // Get new bitpos, update byte count
-                st.b = bt += l, st.p = pos = t * 8, st.f = final;
-                continue;
-            }
-            else if (type == 1)
-                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-            else if (type == 2) {
-                //  literal                            lengths
-                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-                var tl = hLit + bits(dat, pos + 5, 31) + 1;
-                pos += 14;
-                // length+distance tree
-                var ldt = new u8(tl);
-                // code length tree
-                var clt = new u8(19);
-                for (var i = 0; i < hcLen; ++i) {
-                    // use index map to get real code
-                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
-                }
-                pos += hcLen * 3;
-                // code lengths bits
-                var clb = max(clt), clbmsk = (1 << clb) - 1;
-                // code lengths map
-                var clm = hMap(clt, clb, 1);
-                for (var i = 0; i < tl;) {
-                    var r = clm[bits(dat, pos, clbmsk)];
-                    // bits read
-                    pos += r & 15;
-                    // symbol
-                    var s = r >> 4;
-                    // code length to copy
-                    if (s < 16) {
-                        ldt[i++] = s;
-                    }
-                    else {
-                        //  copy   count
-                        var c = 0, n = 0;
-                        if (s == 16)
-                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
-                        else if (s == 17)
-                            n = 3 + bits(dat, pos, 7), pos += 3;
-                        else if (s == 18)
-                            n = 11 + bits(dat, pos, 127), pos += 7;
-                        while (n--)
-                            ldt[i++] = c;
-                    }
-                }
-                //    length tree                 distance tree
-                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-                // max length bits
-                lbt = max(lt);
-                // max dist bits
-                dbt = max(dt);
-                lm = hMap(lt, lbt, 1);
-                dm = hMap(dt, dbt, 1);
-            }
-            else
-                err(1);
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
-            }
-        }
-        // Make sure the buffer can hold this + the largest possible addition
-        // Maximum chunk size (practically, theoretically infinite) is 2^17
-        if (resize)
-            cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (;; lpos = pos) {
-            // bits read, code
-            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
-            pos += c & 15;
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
-            }
-            if (!c)
-                err(2);
-            if (sym < 256)
-                buf[bt++] = sym;
-            else if (sym == 256) {
-                lpos = pos, lm = null;
-                break;
-            }
-            else {
-                var add = sym - 254;
-                // no extra bits needed if less
-                if (sym > 264) {
-                    // index
-                    var i = sym - 257, b = fleb[i];
-                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
-                    pos += b;
-                }
-                // dist
-                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-                if (!d)
-                    err(3);
-                pos += d & 15;
-                var dt = fd[dsym];
-                if (dsym > 3) {
-                    var b = fdeb[dsym];
-                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-                }
-                if (pos > tbts) {
-                    if (noSt)
-                        err(0);
-                    break;
-                }
-                if (resize)
-                    cbuf(bt + 131072);
-                var end = bt + add;
-                if (bt < dt) {
-                    var shift = dl - dt, dend = Math.min(dt, end);
-                    if (shift + bt < 0)
-                        err(3);
-                    for (; bt < dend; ++bt)
-                        buf[bt] = dict[shift + bt];
-                }
-                for (; bt < end; ++bt)
-                    buf[bt] = buf[bt - dt];
-            }
-        }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-    } while (!final);
-    // don't reallocate for streams or user buffers
-    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-};
-// starting at p, write the minimum number of bits that can hold v to d
-var wbits = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-};
-// starting at p, write the minimum number of bits (>8) that can hold v to d
-var wbits16 = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-    d[o + 2] |= v >> 16;
-};
-// creates code lengths from a frequency table
-var hTree = function (d, mb) {
-    // Need extra info to make a tree
-    var t = [];
-    for (var i = 0; i < d.length; ++i) {
-        if (d[i])
-            t.push({ s: i, f: d[i] });
-    }
-    var s = t.length;
-    var t2 = t.slice();
-    if (!s)
-        return { t: et, l: 0 };
-    if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
-    }
-    t.sort(function (a, b) { return a.f - b.f; });
-    // after i2 reaches last ind, will be stopped
-    // freq must be greater than largest possible number of symbols
-    t.push({ s: -1, f: 25001 });
-    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
-    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
-    // efficient algorithm from UZIP.js
-    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
-    // symbols that combined have high freq, will start processing i2 (high-freq,
-    // non-composite) symbols instead
-    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
-    while (i1 != s - 1) {
-        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
-        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
-        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
-    }
-    var maxSym = t2[0].s;
-    for (var i = 1; i < s; ++i) {
-        if (t2[i].s > maxSym)
-            maxSym = t2[i].s;
-    }
-    // code lengths
-    var tr = new u16(maxSym + 1);
-    // max bits in tree
-    var mbt = ln(t[i1 - 1], tr, 0);
-    if (mbt > mb) {
-        // more algorithms from UZIP.js
-        // TODO: find out how this code works (debt)
-        //  ind    debt
-        var i = 0, dt = 0;
-        //    left            cost
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
-        for (; i < s; ++i) {
-            var i2_1 = t2[i].s;
-            if (tr[i2_1] > mb) {
-                dt += cst - (1 << (mbt - tr[i2_1]));
-                tr[i2_1] = mb;
-            }
-            else
-                break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-            var i2_2 = t2[i].s;
-            if (tr[i2_2] < mb)
-                dt -= 1 << (mb - tr[i2_2]++ - 1);
-            else
-                ++i;
-        }
-        for (; i >= 0 && dt; --i) {
-            var i2_3 = t2[i].s;
-            if (tr[i2_3] == mb) {
-                --tr[i2_3];
-                ++dt;
-            }
-        }
-        mbt = mb;
-    }
-    return { t: new u8(tr), l: mbt };
-};
-// get the max length and assign length codes
-var ln = function (n, l, d) {
-    return n.s == -1
-        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
-        : (l[n.s] = d);
-};
-// length codes generation
-var lc = function (c) {
-    var s = c.length;
-    // Note that the semicolon was intentional
-    while (s && !c[--s])
-        ;
-    var cl = new u16(++s);
-    //  ind      num         streak
-    var cli = 0, cln = c[0], cls = 1;
-    var w = function (v) { cl[cli++] = v; };
-    for (var i = 1; i <= s; ++i) {
-        if (c[i] == cln && i != s)
-            ++cls;
-        else {
-            if (!cln && cls > 2) {
-                for (; cls > 138; cls -= 138)
-                    w(32754);
-                if (cls > 2) {
-                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
-                    cls = 0;
-                }
-            }
-            else if (cls > 3) {
-                w(cln), --cls;
-                for (; cls > 6; cls -= 6)
-                    w(8304);
-                if (cls > 2)
-                    w(((cls - 3) << 5) | 8208), cls = 0;
-            }
-            while (cls--)
-                w(cln);
-            cls = 1;
-            cln = c[i];
-        }
-    }
-    return { c: cl.subarray(0, cli), n: s };
-};
-// calculate the length of output from tree, code lengths
-var clen = function (cf, cl) {
-    var l = 0;
-    for (var i = 0; i < cl.length; ++i)
-        l += cf[i] * cl[i];
-    return l;
-};
-// writes a fixed block
-// returns the new bit pos
-var wfblk = function (out, pos, dat) {
-    // no need to write 00 as type: TypedArray defaults to 0
-    var s = dat.length;
-    var o = shft(pos + 2);
-    out[o] = s & 255;
-    out[o + 1] = s >> 8;
-    out[o + 2] = out[o] ^ 255;
-    out[o + 3] = out[o + 1] ^ 255;
-    for (var i = 0; i < s; ++i)
-        out[o + i + 4] = dat[i];
-    return (o + 4 + s) * 8;
-};
-// writes a block
-var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-    wbits(out, p++, final);
-    ++lf[256];
-    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
-    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
-    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-    var lcfreq = new u16(19);
-    for (var i = 0; i < lclt.length; ++i)
-        ++lcfreq[lclt[i] & 31];
-    for (var i = 0; i < lcdt.length; ++i)
-        ++lcfreq[lcdt[i] & 31];
-    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-    var nlcc = 19;
-    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-    var flen = (bl + 5) << 3;
-    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-    var lm, ll, dm, dl;
-    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-    if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i = 0; i < nlcc; ++i)
-            wbits(out, p + 3 * i, lct[clim[i]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-            var clct = lcts[it];
-            for (var i = 0; i < clct.length; ++i) {
-                var len = clct[i] & 31;
-                wbits(out, p, llm[len]), p += lct[len];
-                if (len > 15)
-                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
-            }
-        }
-    }
-    else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-    }
-    for (var i = 0; i < li; ++i) {
-        var sym = syms[i];
-        if (sym > 255) {
-            var len = (sym >> 18) & 31;
-            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-            if (len > 7)
-                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
-            var dst = sym & 31;
-            wbits16(out, p, dm[dst]), p += dl[dst];
-            if (dst > 3)
-                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
-        }
-        else {
-            wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-    }
-    wbits16(out, p, lm[256]);
-    return p + ll[256];
-};
-// deflate options (nice << 13) | chain
-var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-// empty
-var et = /*#__PURE__*/ new u8(0);
-// compresses data into a raw DEFLATE buffer
-var dflt = function (dat, lvl, plvl, pre, post, st) {
-    var s = st.z || dat.length;
-    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
-    // writing to this writes to the output buffer
-    var w = o.subarray(pre, o.length - post);
-    var lst = st.l;
-    var pos = (st.r || 0) & 7;
-    if (lvl) {
-        if (pos)
-            w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n = opt >> 13, c = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        //    prev 2-byte val map    curr 2-byte val map
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
-        // 24576 is an arbitrary number of maximum symbols per block
-        // 424 buffer for last block
-        var syms = new i32(25000);
-        // length/literal freq   distance freq
-        var lf = new u16(288), df = new u16(32);
-        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
-        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i + 2 < s; ++i) {
-            // hash value
-            var hv = hsh(i);
-            // index mod 32768    previous index mod
-            var imod = i & 32767, pimod = head[hv];
-            prev[imod] = pimod;
-            head[hv] = imod;
-            // We always should modify head and prev, but only add symbols if
-            // this data is not yet processed ("wait" for wait index)
-            if (wi <= i) {
-                // bytes remaining
-                var rem = s - i;
-                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
-                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
-                    li = lc_1 = eb = 0, bs = i;
-                    for (var j = 0; j < 286; ++j)
-                        lf[j] = 0;
-                    for (var j = 0; j < 30; ++j)
-                        df[j] = 0;
-                }
-                //  len    dist   chain
-                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
-                if (rem > 2 && hv == hsh(i - dif)) {
-                    var maxn = Math.min(n, rem) - 1;
-                    var maxd = Math.min(32767, i);
-                    // max possible length
-                    // not capped at dif because decompressors implement "rolling" index population
-                    var ml = Math.min(258, rem);
-                    while (dif <= maxd && --ch_1 && imod != pimod) {
-                        if (dat[i + l] == dat[i + l - dif]) {
-                            var nl = 0;
-                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
-                                ;
-                            if (nl > l) {
-                                l = nl, d = dif;
-                                // break out early when we reach "nice" (we are satisfied enough)
-                                if (nl > maxn)
-                                    break;
-                                // now, find the rarest 2-byte sequence within this
-                                // length of literals and search for that instead.
-                                // Much faster than just using the start
-                                var mmd = Math.min(dif, nl - 2);
-                                var md = 0;
-                                for (var j = 0; j < mmd; ++j) {
-                                    var ti = i - dif + j & 32767;
-                                    var pti = prev[ti];
-                                    var cd = ti - pti & 32767;
-                                    if (cd > md)
-                                        md = cd, pimod = ti;
-                                }
-                            }
-                        }
-                        // check the previous match
-                        imod = pimod, pimod = prev[imod];
-                        dif += imod - pimod & 32767;
-                    }
-                }
-                // d will be nonzero only when a match was found
-                if (d) {
-                    // store both dist and len data in one int32
-                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
-                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
-                    var lin = revfl[l] & 31, din = revfd[d] & 31;
-                    eb += fleb[lin] + fdeb[din];
-                    ++lf[257 + lin];
-                    ++df[din];
-                    wi = i + l;
-                    ++lc_1;
-                }
-                else {
-                    syms[li++] = dat[i];
-                    ++lf[dat[i]];
-                }
-            }
-        }
-        for (i = Math.max(i, wi); i < s; ++i) {
-            syms[li++] = dat[i];
-            ++lf[dat[i]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
-        if (!lst) {
-            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
-            // shft(pos) now 1 less if pos & 7 != 0
-            pos -= 7;
-            st.h = head, st.p = prev, st.i = i, st.w = wi;
-        }
-    }
-    else {
-        for (var i = st.w || 0; i < s + lst; i += 65535) {
-            // end
-            var e = i + 65535;
-            if (e >= s) {
-                // write final block
-                w[(pos / 8) | 0] = lst;
-                e = s;
-            }
-            pos = wfblk(w, pos + 1, dat.subarray(i, e));
-        }
-        st.i = s;
-    }
-    return slc(o, 0, pre + shft(pos) + post);
-};
-// CRC32 table
-var crct = /*#__PURE__*/ (/* unused pure expression or super */ null && ((function () {
-    var t = new Int32Array(256);
-    for (var i = 0; i < 256; ++i) {
-        var c = i, k = 9;
-        while (--k)
-            c = ((c & 1) && -306674912) ^ (c >>> 1);
-        t[i] = c;
-    }
-    return t;
-})()));
-// CRC32
-var crc = function () {
-    var c = -1;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var cr = c;
-            for (var i = 0; i < d.length; ++i)
-                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
-            c = cr;
-        },
-        d: function () { return ~c; }
-    };
-};
-// Adler32
-var adler = function () {
-    var a = 1, b = 0;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var n = a, m = b;
-            var l = d.length | 0;
-            for (var i = 0; i != l;) {
-                var e = Math.min(i + 2655, l);
-                for (; i < e; ++i)
-                    m += n += d[i];
-                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
-            }
-            a = n, b = m;
-        },
-        d: function () {
-            a %= 65521, b %= 65521;
-            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
-        }
-    };
-};
-;
-// deflate with opts
-var dopt = function (dat, opt, pre, post, st) {
-    if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-            var dict = opt.dictionary.subarray(-32768);
-            var newDat = new u8(dict.length + dat.length);
-            newDat.set(dict);
-            newDat.set(dat, dict.length);
-            dat = newDat;
-            st.w = dict.length;
-        }
-    }
-    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
-};
-// Walmart object spread
-var mrg = function (a, b) {
-    var o = {};
-    for (var k in a)
-        o[k] = a[k];
-    for (var k in b)
-        o[k] = b[k];
-    return o;
-};
-// worker clone
-// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
-// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
-// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
-// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
-// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
-// This took me three weeks to figure out how to do.
-var wcln = function (fn, fnStr, td) {
-    var dt = fn();
-    var st = fn.toString();
-    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
-    for (var i = 0; i < dt.length; ++i) {
-        var v = dt[i], k = ks[i];
-        if (typeof v == 'function') {
-            fnStr += ';' + k + '=';
-            var st_1 = v.toString();
-            if (v.prototype) {
-                // for global objects
-                if (st_1.indexOf('[native code]') != -1) {
-                    var spInd = st_1.indexOf(' ', 8) + 1;
-                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
-                }
-                else {
-                    fnStr += st_1;
-                    for (var t in v.prototype)
-                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
-                }
-            }
-            else
-                fnStr += st_1;
-        }
-        else
-            td[k] = v;
-    }
-    return fnStr;
-};
-var ch = (/* unused pure expression or super */ null && ([]));
-// clone bufs
-var cbfs = function (v) {
-    var tl = [];
-    for (var k in v) {
-        if (v[k].buffer) {
-            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
-        }
-    }
-    return tl;
-};
-// use a worker to execute code
-var wrkr = function (fns, init, id, cb) {
-    if (!ch[id]) {
-        var fnStr = '', td_1 = {}, m = fns.length - 1;
-        for (var i = 0; i < m; ++i)
-            fnStr = wcln(fns[i], fnStr, td_1);
-        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
-    }
-    var td = mrg({}, ch[id].e);
-    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
-};
-// base async inflate fn
-var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
-var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
-// gzip extra
-var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
-// gunzip extra
-var guze = function () { return [gzs, gzl]; };
-// zlib extra
-var zle = function () { return [zlh, wbytes, adler]; };
-// unzlib extra
-var zule = function () { return [zls]; };
-// post buf
-var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
-// get opts
-var gopt = function (o) { return o && {
-    out: o.size && new u8(o.size),
-    dictionary: o.dictionary
-}; };
-// async helper
-var cbify = function (dat, opts, fns, init, id, cb) {
-    var w = wrkr(fns, init, id, function (err, dat) {
-        w.terminate();
-        cb(err, dat);
-    });
-    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
-    return function () { w.terminate(); };
-};
-// auto stream
-var astrm = function (strm) {
-    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
-    return function (ev) {
-        if (ev.data[0]) {
-            strm.push(ev.data[0], ev.data[1]);
-            postMessage([ev.data[0].length]);
-        }
-        else
-            strm.flush(ev.data[1]);
-    };
-};
-// async stream attach
-var astrmify = function (fns, strm, opts, init, id, flush, ext) {
-    var t;
-    var w = wrkr(fns, init, id, function (err, dat) {
-        if (err)
-            w.terminate(), strm.ondata.call(strm, err);
-        else if (!Array.isArray(dat))
-            ext(dat);
-        else if (dat.length == 1) {
-            strm.queuedSize -= dat[0];
-            if (strm.ondrain)
-                strm.ondrain(dat[0]);
-        }
-        else {
-            if (dat[1])
-                w.terminate();
-            strm.ondata.call(strm, err, dat[0], dat[1]);
-        }
-    });
-    w.postMessage(opts);
-    strm.queuedSize = 0;
-    strm.push = function (d, f) {
-        if (!strm.ondata)
-            err(5);
-        if (t)
-            strm.ondata(err(4, 0, 1), null, !!f);
-        strm.queuedSize += d.length;
-        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
-        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
-    };
-    strm.terminate = function () { w.terminate(); };
-    if (flush) {
-        strm.flush = function (sync) { w.postMessage([0, sync]); };
-    }
-};
-// read 2 bytes
-var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
-// read 4 bytes
-var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
-// read 8 bytes
-var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
-// write bytes
-var wbytes = function (d, b, v) {
-    for (; v; ++b)
-        d[b] = v, v >>>= 8;
-};
-// gzip header
-var gzh = function (c, o) {
-    var fn = o.filename;
-    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
-    if (o.mtime != 0)
-        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
-    if (fn) {
-        c[3] = 8;
-        for (var i = 0; i <= fn.length; ++i)
-            c[i + 10] = fn.charCodeAt(i);
-    }
-};
-// gzip footer: -8 to -4 = CRC, -4 to -0 is length
-// gzip start
-var gzs = function (d) {
-    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
-        err(6, 'invalid gzip data');
-    var flg = d[3];
-    var st = 10;
-    if (flg & 4)
-        st += (d[10] | d[11] << 8) + 2;
-    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
-        ;
-    return st + (flg & 2);
-};
-// gzip length
-var gzl = function (d) {
-    var l = d.length;
-    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
-};
-// gzip header length
-var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
-// zlib header
-var zlh = function (c, o) {
-    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
-    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
-    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
-    if (o.dictionary) {
-        var h = adler();
-        h.p(o.dictionary);
-        wbytes(c, 2, h.d());
-    }
-};
-// zlib start
-var zls = function (d, dict) {
-    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
-        err(6, 'invalid zlib data');
-    if ((d[1] >> 5 & 1) == +!dict)
-        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
-    return (d[1] >> 3 & 4) + 2;
-};
-function StrmOpt(opts, cb) {
-    if (typeof opts == 'function')
-        cb = opts, opts = {};
-    this.ondata = cb;
-    return opts;
-}
-/**
- * Streaming DEFLATE compression
- */
-var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Deflate(opts, cb) {
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
-        // 98304 = 32768 (lookback) + 65536 (common chunk size)
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-            var dict = this.o.dictionary.subarray(-32768);
-            this.b.set(dict, 32768 - dict.length);
-            this.s.i = 32768 - dict.length;
-        }
-    }
-    Deflate.prototype.p = function (c, f) {
-        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Deflate.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-            if (endLen > 2 * this.b.length - 32768) {
-                var newBuf = new u8(endLen & -32768);
-                newBuf.set(this.b.subarray(0, this.s.z));
-                this.b = newBuf;
-            }
-            var split = this.b.length - this.s.z;
-            this.b.set(chunk.subarray(0, split), this.s.z);
-            this.s.z = this.b.length;
-            this.p(this.b, false);
-            this.b.set(this.b.subarray(-32768));
-            this.b.set(chunk.subarray(split), 32768);
-            this.s.z = chunk.length - split + 32768;
-            this.s.i = 32766, this.s.w = 32768;
-        }
-        else {
-            this.b.set(chunk, this.s.z);
-            this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-            this.p(this.b, final || false);
-            this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-            // cleanup unneeded buffers/state to reduce memory usage
-            this.s = this.o = {};
-            this.b = et;
-        }
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * deflated output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible. A separate DEFLATE stream may be concatenated
-     *             with the current output after a sync flush.
-     */
-    Deflate.prototype.flush = function (sync) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
-        // but the deterministic trailer (00 00 FF FF) is useful in some situations
-        if (sync) {
-            var c = new u8(6);
-            c[0] = this.s.r >> 3;
-            // write empty, non-final type-0 block
-            var ep = wfblk(c, this.s.r, et);
-            this.s.r = 0;
-            this.ondata(c.subarray(0, ep >> 3), false);
-        }
-    };
-    return Deflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE compression
- */
-var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDeflate(opts, cb) {
-        astrmify([
-            bDflt,
-            function () { return [astrm, Deflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Deflate(ev.data);
-            onmessage = astrm(strm);
-        }, 6, 1);
-    }
-    return AsyncDeflate;
-}())));
-
-function deflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
-}
-/**
- * Compresses data with DEFLATE without any wrapper
- * @param data The data to compress
- * @param opts The compression options
- * @returns The deflated version of the data
- */
-function deflateSync(data, opts) {
-    return dopt(data, opts || {}, 0, 0);
-}
-/**
- * Streaming DEFLATE decompression
- */
-var Inflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Inflate(opts, cb) {
-        // no StrmOpt here to avoid adding to workerizer
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
-        this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new u8(32768);
-        this.p = new u8(0);
-        if (dict)
-            this.o.set(dict);
-    }
-    Inflate.prototype.e = function (c) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        if (!this.p.length)
-            this.p = c;
-        else if (c.length) {
-            var n = new u8(this.p.length + c.length);
-            n.set(this.p), n.set(c, this.p.length), this.p = n;
-        }
-    };
-    Inflate.prototype.c = function (final) {
-        this.s.i = +(this.d = final || false);
-        var bts = this.s.b;
-        var dt = inflt(this.p, this.s, this.o);
-        this.ondata(slc(dt, bts, this.s.b), this.d);
-        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
-    };
-    /**
-     * Pushes a chunk to be inflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the final chunk
-     */
-    Inflate.prototype.push = function (chunk, final) {
-        this.e(chunk), this.c(final);
-    };
-    return Inflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE decompression
- */
-var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncInflate(opts, cb) {
-        astrmify([
-            bInflt,
-            function () { return [astrm, Inflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Inflate(ev.data);
-            onmessage = astrm(strm);
-        }, 7, 0);
-    }
-    return AsyncInflate;
-}())));
-
-function inflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt
-    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
-}
-function inflateSync(data, opts) {
-    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
-/**
- * Streaming GZIP compression
- */
-var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gzip(opts, cb) {
-        this.c = crc();
-        this.l = 0;
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gzip.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        this.l += chunk.length;
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Gzip.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
-        if (this.v)
-            gzh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * GZIPped output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Gzip.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Gzip;
-}())));
-
-/**
- * Asynchronous streaming GZIP compression
- */
-var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGzip(opts, cb) {
-        astrmify([
-            bDflt,
-            gze,
-            function () { return [astrm, Deflate, Gzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gzip(ev.data);
-            onmessage = astrm(strm);
-        }, 8, 1);
-    }
-    return AsyncGzip;
-}())));
-
-function gzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        gze,
-        function () { return [gzipSync]; }
-    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
-}
-/**
- * Compresses data with GZIP
- * @param data The data to compress
- * @param opts The compression options
- * @returns The gzipped version of the data
- */
-function gzipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var c = crc(), l = data.length;
-    c.p(data);
-    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
-    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
-}
-/**
- * Streaming single or multi-member GZIP decompression
- */
-var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gunzip(opts, cb) {
-        this.v = 1;
-        this.r = 0;
-        Inflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GUNZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gunzip.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        this.r += chunk.length;
-        if (this.v) {
-            var p = this.p.subarray(this.v - 1);
-            var s = p.length > 3 ? gzs(p) : 4;
-            if (s > p.length) {
-                if (!final)
-                    return;
-            }
-            else if (this.v > 1 && this.onmember) {
-                this.onmember(this.r - p.length);
-            }
-            this.p = p.subarray(s), this.v = 0;
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, 0);
-        // process concatenated GZIP
-        if (this.s.f && !this.s.l) {
-            this.v = shft(this.s.p) + 9;
-            this.s = { i: 0 };
-            this.o = new u8(0);
-            this.push(new u8(0), final);
-        }
-        else if (final) {
-            Inflate.prototype.c.call(this, final);
-        }
-    };
-    return Gunzip;
-}())));
-
-/**
- * Asynchronous streaming single or multi-member GZIP decompression
- */
-var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGunzip(opts, cb) {
-        var _this = this;
-        astrmify([
-            bInflt,
-            guze,
-            function () { return [astrm, Inflate, Gunzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gunzip(ev.data);
-            strm.onmember = function (offset) { return postMessage(offset); };
-            onmessage = astrm(strm);
-        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
-    }
-    return AsyncGunzip;
-}())));
-
-function gunzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        guze,
-        function () { return [gunzipSync]; }
-    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
-}
-function gunzipSync(data, opts) {
-    var st = gzs(data);
-    if (st + 8 > data.length)
-        err(6, 'invalid gzip data');
-    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
-}
-/**
- * Streaming Zlib compression
- */
-var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Zlib(opts, cb) {
-        this.c = adler();
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be zlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Zlib.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Zlib.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
-        if (this.v)
-            zlh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 4, this.c.d());
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * zlibbed output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Zlib.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Zlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib compression
- */
-var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncZlib(opts, cb) {
-        astrmify([
-            bDflt,
-            zle,
-            function () { return [astrm, Deflate, Zlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Zlib(ev.data);
-            onmessage = astrm(strm);
-        }, 10, 1);
-    }
-    return AsyncZlib;
-}())));
-
-function zlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        zle,
-        function () { return [zlibSync]; }
-    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
-}
-/**
- * Compress data with Zlib
- * @param data The data to compress
- * @param opts The compression options
- * @returns The zlib-compressed version of the data
- */
-function zlibSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var a = adler();
-    a.p(data);
-    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
-    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
-}
-/**
- * Streaming Zlib decompression
- */
-var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Unzlib(opts, cb) {
-        Inflate.call(this, opts, cb);
-        this.v = opts && opts.dictionary ? 2 : 1;
-    }
-    /**
-     * Pushes a chunk to be unzlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzlib.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        if (this.v) {
-            if (this.p.length < 6 && !final)
-                return;
-            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
-        }
-        if (final) {
-            if (this.p.length < 4)
-                err(6, 'invalid zlib data');
-            this.p = this.p.subarray(0, -4);
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, final);
-    };
-    return Unzlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib decompression
- */
-var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncUnzlib(opts, cb) {
-        astrmify([
-            bInflt,
-            zule,
-            function () { return [astrm, Inflate, Unzlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Unzlib(ev.data);
-            onmessage = astrm(strm);
-        }, 11, 0);
-    }
-    return AsyncUnzlib;
-}())));
-
-function unzlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        zule,
-        function () { return [unzlibSync]; }
-    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
-}
-function unzlibSync(data, opts) {
-    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// Default algorithm for compression (used because having a known output size allows faster decompression)
-
-
-/**
- * Streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Decompress(opts, cb) {
-        this.o = StrmOpt.call(this, opts, cb) || {};
-        this.G = Gunzip;
-        this.I = Inflate;
-        this.Z = Unzlib;
-    }
-    // init substream
-    // overriden by AsyncDecompress
-    Decompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (dat, final) {
-            _this.ondata(dat, final);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Decompress.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (!this.s) {
-            if (this.p && this.p.length) {
-                var n = new u8(this.p.length + chunk.length);
-                n.set(this.p), n.set(chunk, this.p.length);
-            }
-            else
-                this.p = chunk;
-            if (this.p.length > 2) {
-                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
-                    ? new this.G(this.o)
-                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
-                        ? new this.I(this.o)
-                        : new this.Z(this.o);
-                this.i();
-                this.s.push(this.p, final);
-                this.p = null;
-            }
-        }
-        else
-            this.s.push(chunk, final);
-    };
-    return Decompress;
-}())));
-
-/**
- * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDecompress(opts, cb) {
-        Decompress.call(this, opts, cb);
-        this.queuedSize = 0;
-        this.G = AsyncGunzip;
-        this.I = AsyncInflate;
-        this.Z = AsyncUnzlib;
-    }
-    AsyncDecompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        };
-        this.s.ondrain = function (size) {
-            _this.queuedSize -= size;
-            if (_this.ondrain)
-                _this.ondrain(size);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncDecompress.prototype.push = function (chunk, final) {
-        this.queuedSize += chunk.length;
-        Decompress.prototype.push.call(this, chunk, final);
-    };
-    return AsyncDecompress;
-}())));
-
-function decompress(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzip(data, opts, cb)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflate(data, opts, cb)
-            : unzlib(data, opts, cb);
-}
-/**
- * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
- * @param data The data to decompress
- * @param opts The decompression options
- * @returns The decompressed version of the data
- */
-function decompressSync(data, opts) {
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzipSync(data, opts)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflateSync(data, opts)
-            : unzlibSync(data, opts);
-}
-// flatten a directory structure
-var fltn = function (d, p, t, o) {
-    for (var k in d) {
-        var val = d[k], n = p + k, op = o;
-        if (Array.isArray(val))
-            op = mrg(o, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-            t[n] = [val, op];
-        else {
-            t[n += '/'] = [new u8(0), op];
-            fltn(val, n, t, o);
-        }
-    }
-};
-// text encoder
-var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
-// text decoder
-var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
-// text decoder stream
-var tds = 0;
-try {
-    td.decode(et, { stream: true });
-    tds = 1;
-}
-catch (e) { }
-// decode UTF8
-var dutf8 = function (d) {
-    for (var r = '', i = 0;;) {
-        var c = d[i++];
-        var eb = (c > 127) + (c > 223) + (c > 239);
-        if (i + eb > d.length)
-            return { s: r, r: slc(d, i - 1) };
-        if (!eb)
-            r += String.fromCharCode(c);
-        else if (eb == 3) {
-            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
-                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
-        }
-        else if (eb & 1)
-            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
-        else
-            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
-    }
-};
-/**
- * Streaming UTF-8 decoding
- */
-var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is decoded
-     */
-    function DecodeUTF8(cb) {
-        this.ondata = cb;
-        if (tds)
-            this.t = new TextDecoder();
-        else
-            this.p = et;
-    }
-    /**
-     * Pushes a chunk to be decoded from UTF-8 binary
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    DecodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        final = !!final;
-        if (this.t) {
-            this.ondata(this.t.decode(chunk, { stream: true }), final);
-            if (final) {
-                if (this.t.decode().length)
-                    err(8);
-                this.t = null;
-            }
-            return;
-        }
-        if (!this.p)
-            err(4);
-        var dat = new u8(this.p.length + chunk.length);
-        dat.set(this.p);
-        dat.set(chunk, this.p.length);
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (final) {
-            if (r.length)
-                err(8);
-            this.p = null;
-        }
-        else
-            this.p = r;
-        this.ondata(s, final);
-    };
-    return DecodeUTF8;
-}())));
-
-/**
- * Streaming UTF-8 encoding
- */
-var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is encoded
-     */
-    function EncodeUTF8(cb) {
-        this.ondata = cb;
-    }
-    /**
-     * Pushes a chunk to be encoded to UTF-8
-     * @param chunk The string data to push
-     * @param final Whether this is the last chunk
-     */
-    EncodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        this.ondata(strToU8(chunk), this.d = final || false);
-    };
-    return EncodeUTF8;
-}())));
-
-/**
- * Converts a string into a Uint8Array for use with compression/decompression methods
- * @param str The string to encode
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless decoding a binary string.
- * @returns The string encoded in UTF-8/Latin-1 binary
- */
-function strToU8(str, latin1) {
-    if (latin1) {
-        var ar_1 = new u8(str.length);
-        for (var i = 0; i < str.length; ++i)
-            ar_1[i] = str.charCodeAt(i);
-        return ar_1;
-    }
-    if (te)
-        return te.encode(str);
-    var l = str.length;
-    var ar = new u8(str.length + (str.length >> 1));
-    var ai = 0;
-    var w = function (v) { ar[ai++] = v; };
-    for (var i = 0; i < l; ++i) {
-        if (ai + 5 > ar.length) {
-            var n = new u8(ai + 8 + ((l - i) << 1));
-            n.set(ar);
-            ar = n;
-        }
-        var c = str.charCodeAt(i);
-        if (c < 128 || latin1)
-            w(c);
-        else if (c < 2048)
-            w(192 | (c >> 6)), w(128 | (c & 63));
-        else if (c > 55295 && c < 57344)
-            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
-                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-        else
-            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-    }
-    return slc(ar, 0, ai);
-}
-/**
- * Converts a Uint8Array to a string
- * @param dat The data to decode to string
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless encoding to binary string.
- * @returns The original UTF-8/Latin-1 string
- */
-function strFromU8(dat, latin1) {
-    if (latin1) {
-        var r = '';
-        for (var i = 0; i < dat.length; i += 16384)
-            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
-        return r;
-    }
-    else if (td) {
-        return td.decode(dat);
-    }
-    else {
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (r.length)
-            err(8);
-        return s;
-    }
-}
-;
-// deflate bit flag
-var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
-// skip local zip header
-var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
-// read zip header
-var zh = function (d, b, z) {
-    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
-    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-};
-// read zip64 header sizes
-var z64hs = function (d, b, l, z, sc, su, off) {
-    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-    var nf = nsc + nsu + noff;
-    if (z && nf) {
-        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-            if (b2(d, b) == 1) {
-                return [
-                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-                    nsu ? b8(d, b + 4) : su,
-                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-                    1
-                ];
-            }
-        }
-        // z == 2 for unknown whether or not zip64
-        if (z < 2)
-            err(13);
-    }
-    return [sc, su, off, 0];
-};
-// extra field length
-var exfl = function (ex) {
-    var le = 0;
-    if (ex) {
-        for (var k in ex) {
-            var l = ex[k].length;
-            if (l > 65535)
-                err(9);
-            le += l + 4;
-        }
-    }
-    return le;
-};
-// write zip header
-var wzh = function (d, b, f, fn, u, c, ce, co) {
-    var fl = fn.length, ex = f.extra, col = co && co.length;
-    var exl = exfl(ex);
-    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
-    if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-    d[b] = 20, b += 2; // spec compliance? what's that?
-    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
-    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-    if (y < 0 || y > 119)
-        err(10);
-    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
-    if (c != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
-        wbytes(d, b + 8, f.size);
-    }
-    wbytes(d, b + 12, fl);
-    wbytes(d, b + 14, exl), b += 16;
-    if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-    }
-    d.set(fn, b);
-    b += fl;
-    if (exl) {
-        for (var k in ex) {
-            var exf = ex[k], l = exf.length;
-            wbytes(d, b, +k);
-            wbytes(d, b + 2, l);
-            d.set(exf, b + 4), b += 4 + l;
-        }
-    }
-    if (col)
-        d.set(co, b), b += col;
-    return b;
-};
-// write zip footer (end of central directory)
-var wzf = function (o, b, c, d, e) {
-    wbytes(o, b, 0x6054B50); // skip disk
-    wbytes(o, b + 8, c);
-    wbytes(o, b + 10, c);
-    wbytes(o, b + 12, d);
-    wbytes(o, b + 16, e);
-};
-/**
- * A pass-through stream to keep data uncompressed in a ZIP archive.
- */
-var ZipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a pass-through stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     */
-    function ZipPassThrough(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-    }
-    /**
-     * Processes a chunk and pushes to the output stream. You can override this
-     * method in a subclass for custom behavior, but by default this passes
-     * the data through. You must call this.ondata(err, chunk, final) at some
-     * point in this method.
-     * @param chunk The chunk to process
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.process = function (chunk, final) {
-        this.ondata(null, chunk, final);
-    };
-    /**
-     * Pushes a chunk to be added. If you are subclassing this with a custom
-     * compression algorithm, note that you must push data from the source
-     * file only, pre-compression.
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-            this.crc = this.c.d();
-        // we shouldn't really do this cast, but properly handling ArrayBufferLike
-        // makes the API unergonomic with Buffer
-        this.process(chunk, final || false);
-    };
-    return ZipPassThrough;
-}())));
-
-// I don't extend because TypeScript extension adds 1kB of runtime bloat
-/**
- * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
- * for better performance
- */
-var ZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function ZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-    }
-    ZipDeflate.prototype.process = function (chunk, final) {
-        try {
-            this.d.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return ZipDeflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE compression for ZIP archives
- */
-var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function AsyncZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new AsyncDeflate(opts, function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-        this.terminate = this.d.terminate;
-    }
-    AsyncZipDeflate.prototype.process = function (chunk, final) {
-        this.d.push(chunk, final);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return AsyncZipDeflate;
-}())));
-
-// TODO: Better tree shaking
-/**
- * A zippable archive to which files can incrementally be added
- */
-var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates an empty ZIP archive to which files can be added
-     * @param cb The callback to call whenever data for the generated ZIP archive
-     *           is available
-     */
-    function Zip(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-    }
-    /**
-     * Adds a file to the ZIP archive
-     * @param file The file stream to add
-     */
-    Zip.prototype.add = function (file) {
-        var _this = this;
-        if (!this.ondata)
-            err(5);
-        // finishing or finished
-        if (this.d & 2)
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-            var f = strToU8(file.filename), fl_1 = f.length;
-            var com = file.comment, o = com && strToU8(com);
-            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
-            var hl_1 = fl_1 + exfl(file.extra) + 30;
-            if (fl_1 > 65535)
-                this.ondata(err(11, 0, 1), null, false);
-            var header = new u8(hl_1);
-            wzh(header, 0, file, f, u, -1);
-            var chks_1 = [header];
-            var pAll_1 = function () {
-                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-                    var chk = chks_2[_i];
-                    _this.ondata(null, chk, false);
-                }
-                chks_1 = [];
-            };
-            var tr_1 = this.d;
-            this.d = 0;
-            var ind_1 = this.u.length;
-            var uf_1 = mrg(file, {
-                f: f,
-                u: u,
-                o: o,
-                t: function () {
-                    if (file.terminate)
-                        file.terminate();
-                },
-                r: function () {
-                    pAll_1();
-                    if (tr_1) {
-                        var nxt = _this.u[ind_1 + 1];
-                        if (nxt)
-                            nxt.r();
-                        else
-                            _this.d = 1;
-                    }
-                    tr_1 = 1;
-                }
-            });
-            var cl_1 = 0;
-            file.ondata = function (err, dat, final) {
-                if (err) {
-                    _this.ondata(err, dat, final);
-                    _this.terminate();
-                }
-                else {
-                    cl_1 += dat.length;
-                    chks_1.push(dat);
-                    if (final) {
-                        var dd = new u8(16);
-                        wbytes(dd, 0, 0x8074B50);
-                        wbytes(dd, 4, file.crc);
-                        wbytes(dd, 8, cl_1);
-                        wbytes(dd, 12, file.size);
-                        chks_1.push(dd);
-                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
-                        if (tr_1)
-                            uf_1.r();
-                        tr_1 = 1;
-                    }
-                    else if (tr_1)
-                        pAll_1();
-                }
-            };
-            this.u.push(uf_1);
-        }
-    };
-    /**
-     * Ends the process of adding files and prepares to emit the final chunks.
-     * This *must* be called after adding all desired files for the resulting
-     * ZIP file to work properly.
-     */
-    Zip.prototype.end = function () {
-        var _this = this;
-        if (this.d & 2) {
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-            return;
-        }
-        if (this.d)
-            this.e();
-        else
-            this.u.push({
-                r: function () {
-                    if (!(_this.d & 1))
-                        return;
-                    _this.u.splice(-1, 1);
-                    _this.e();
-                },
-                t: function () { }
-            });
-        this.d = 3;
-    };
-    Zip.prototype.e = function () {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
-            var f = _c[_b];
-            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-    };
-    /**
-     * A method to terminate any internal workers used by the stream. Subsequent
-     * calls to add() will fail.
-     */
-    Zip.prototype.terminate = function () {
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            f.t();
-        }
-        this.d = 2;
-    };
-    return Zip;
-}())));
-
-function zip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var r = {};
-    fltn(data, '', r, opts);
-    var k = Object.keys(r);
-    var lft = k.length, o = 0, tot = 0;
-    var slft = lft, files = new Array(lft);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var cbf = function () {
-        var out = new u8(tot + 22), oe = o, cdl = tot - o;
-        tot = 0;
-        for (var i = 0; i < slft; ++i) {
-            var f = files[i];
-            try {
-                var l = f.c.length;
-                wzh(out, tot, f, f.f, f.u, l);
-                var badd = 30 + f.f.length + exfl(f.extra);
-                var loc = tot + badd;
-                out.set(f.c, loc);
-                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
-            }
-            catch (e) {
-                return cbd(e, null);
-            }
-        }
-        wzf(out, o, files.length, cdl, oe);
-        cbd(null, out);
-    };
-    if (!lft)
-        cbf();
-    var _loop_1 = function (i) {
-        var fn = k[i];
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var c = crc(), size = file.length;
-        c.p(file);
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        var compression = p.level == 0 ? 0 : 8;
-        var cbl = function (e, d) {
-            if (e) {
-                tAll();
-                cbd(e, null);
-            }
-            else {
-                var l = d.length;
-                files[i] = mrg(p, {
-                    size: size,
-                    crc: c.d(),
-                    c: d,
-                    f: f,
-                    m: m,
-                    u: s != fn.length || (m && (com.length != ms)),
-                    compression: compression
-                });
-                o += 30 + s + exl + l;
-                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-                if (!--lft)
-                    cbf();
-            }
-        };
-        if (s > 65535)
-            cbl(err(11, 0, 1), null);
-        if (!compression)
-            cbl(null, file);
-        else if (size < 160000) {
-            try {
-                cbl(null, deflateSync(file, p));
-            }
-            catch (e) {
-                cbl(e, null);
-            }
-        }
-        else
-            term.push(deflate(file, p, cbl));
-    };
-    // Cannot use lft because it can decrease
-    for (var i = 0; i < slft; ++i) {
-        _loop_1(i);
-    }
-    return tAll;
-}
-/**
- * Synchronously creates a ZIP file. Prefer using `zip` for better performance
- * with more than one file.
- * @param data The directory structure for the ZIP archive
- * @param opts The main options, merged with per-file options
- * @returns The generated ZIP archive
- */
-function zipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var r = {};
-    var files = [];
-    fltn(data, '', r, opts);
-    var o = 0;
-    var tot = 0;
-    for (var fn in r) {
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var compression = p.level == 0 ? 0 : 8;
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        if (s > 65535)
-            err(11);
-        var d = compression ? deflateSync(file, p) : file, l = d.length;
-        var c = crc();
-        c.p(file);
-        files.push(mrg(p, {
-            size: file.length,
-            crc: c.d(),
-            c: d,
-            f: f,
-            m: m,
-            u: s != fn.length || (m && (com.length != ms)),
-            o: o,
-            compression: compression
-        }));
-        o += 30 + s + exl + l;
-        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-    }
-    var out = new u8(tot + 22), oe = o, cdl = tot - o;
-    for (var i = 0; i < files.length; ++i) {
-        var f = files[i];
-        wzh(out, f.o, f, f.f, f.u, f.c.length);
-        var badd = 30 + f.f.length + exfl(f.extra);
-        out.set(f.c, f.o + badd);
-        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
-    }
-    wzf(out, o, files.length, cdl, oe);
-    return out;
-}
-/**
- * Streaming pass-through decompression for ZIP archives
- */
-var UnzipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function UnzipPassThrough() {
-    }
-    UnzipPassThrough.prototype.push = function (chunk, final) {
-        // same as ZipPassThrough: cast to retain Buffer ergonomics
-        this.ondata(null, chunk, final);
-    };
-    UnzipPassThrough.compression = 0;
-    return UnzipPassThrough;
-}())));
-
-/**
- * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
- * better performance.
- */
-var UnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function UnzipInflate() {
-        var _this = this;
-        this.i = new Inflate(function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-    }
-    UnzipInflate.prototype.push = function (chunk, final) {
-        try {
-            this.i.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    UnzipInflate.compression = 8;
-    return UnzipInflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE decompression for ZIP archives
- */
-var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function AsyncUnzipInflate(_, sz) {
-        var _this = this;
-        if (sz < 320000) {
-            this.i = new Inflate(function (dat, final) {
-                _this.ondata(null, dat, final);
-            });
-        }
-        else {
-            this.i = new AsyncInflate(function (err, dat, final) {
-                _this.ondata(err, dat, final);
-            });
-            this.terminate = this.i.terminate;
-        }
-    }
-    AsyncUnzipInflate.prototype.push = function (chunk, final) {
-        if (this.i.terminate)
-            chunk = slc(chunk, 0);
-        this.i.push(chunk, final);
-    };
-    AsyncUnzipInflate.compression = 8;
-    return AsyncUnzipInflate;
-}())));
-
-/**
- * A ZIP archive decompression stream that emits files as they are discovered
- */
-var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a ZIP decompression stream
-     * @param cb The callback to call whenever a file in the ZIP archive is found
-     */
-    function Unzip(cb) {
-        this.onfile = cb;
-        this.k = [];
-        this.o = {
-            0: UnzipPassThrough
-        };
-        this.p = et;
-    }
-    /**
-     * Pushes a chunk to be unzipped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzip.prototype.push = function (chunk, final) {
-        var _this = this;
-        if (!this.onfile)
-            err(5);
-        if (!this.p)
-            err(4);
-        if (this.c > 0) {
-            var len = Math.min(this.c, chunk.length);
-            var toAdd = chunk.subarray(0, len);
-            this.c -= len;
-            if (this.d)
-                this.d.push(toAdd, !this.c);
-            else
-                this.k[0].push(toAdd);
-            chunk = chunk.subarray(len);
-            if (chunk.length)
-                return this.push(chunk, final);
-        }
-        else {
-            var f = 0, i = 0, is = void 0, buf = void 0;
-            if (!this.p.length)
-                buf = chunk;
-            else if (!chunk.length)
-                buf = this.p;
-            else {
-                buf = new u8(this.p.length + chunk.length);
-                buf.set(this.p), buf.set(chunk, this.p.length);
-            }
-            var l = buf.length, oc = this.c, add = oc && this.d;
-            var _loop_2 = function () {
-                var sig = b4(buf, i);
-                if (sig == 0x4034B50) {
-                    f = 1, is = i;
-                    this_1.d = null;
-                    this_1.c = 0;
-                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
-                    if (l > i + 30 + fnl + es) {
-                        var chks_3 = [];
-                        this_1.k.unshift(chks_3);
-                        f = 2;
-                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
-                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
-                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
-                        if (dd)
-                            sc_1 = -1 - z64;
-                        i += es;
-                        this_1.c = sc_1;
-                        var d_1;
-                        var file_1 = {
-                            name: fn_1,
-                            compression: cmp_1,
-                            start: function () {
-                                if (!file_1.ondata)
-                                    err(5);
-                                if (!sc_1)
-                                    file_1.ondata(null, et, true);
-                                else {
-                                    var ctr = _this.o[cmp_1];
-                                    if (!ctr)
-                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
-                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
-                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
-                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
-                                        var dat = chks_4[_i];
-                                        d_1.push(dat, false);
-                                    }
-                                    if (_this.k[0] == chks_3 && _this.c)
-                                        _this.d = d_1;
-                                    else
-                                        d_1.push(et, true);
-                                }
-                            },
-                            terminate: function () {
-                                if (d_1 && d_1.terminate)
-                                    d_1.terminate();
-                            }
-                        };
-                        if (sc_1 >= 0)
-                            file_1.size = sc_1, file_1.originalSize = su_1;
-                        this_1.onfile(file_1);
-                    }
-                    return "break";
-                }
-                else if (oc) {
-                    if (sig == 0x8074B50) {
-                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                    else if (sig == 0x2014B50) {
-                        is = i -= 4, f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                }
-            };
-            var this_1 = this;
-            for (; i < l - 4; ++i) {
-                var state_1 = _loop_2();
-                if (state_1 === "break")
-                    break;
-            }
-            this.p = et;
-            if (oc < 0) {
-                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
-                if (add)
-                    add.push(dat, !!f);
-                else
-                    this.k[+(f == 2)].push(dat);
-            }
-            if (f & 2)
-                return this.push(buf.subarray(i), final);
-            this.p = buf.subarray(i);
-        }
-        if (final) {
-            if (this.c)
-                err(13);
-            this.p = null;
-        }
-    };
-    /**
-     * Registers a decoder with the stream, allowing for files compressed with
-     * the compression type provided to be expanded correctly
-     * @param decoder The decoder constructor
-     */
-    Unzip.prototype.register = function (decoder) {
-        this.o[decoder.compression] = decoder;
-    };
-    return Unzip;
-}())));
-
-var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
-function unzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var files = {};
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558) {
-            cbd(err(13, 0, 1), null);
-            return tAll;
-        }
-    }
-    ;
-    var lft = b2(data, e + 8);
-    if (lft) {
-        var c = lft;
-        var o = b4(data, e + 16);
-        var z = b4(data, e - 20) == 0x7064B50;
-        if (z) {
-            var ze = b4(data, e - 12);
-            z = b4(data, ze) == 0x6064B50;
-            if (z) {
-                c = lft = b4(data, ze + 32);
-                o = b4(data, ze + 48);
-            }
-        }
-        var fltr = opts && opts.filter;
-        var _loop_3 = function (i) {
-            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-            o = no;
-            var cbl = function (e, d) {
-                if (e) {
-                    tAll();
-                    cbd(e, null);
-                }
-                else {
-                    if (d)
-                        files[fn] = d;
-                    if (!--lft)
-                        cbd(null, files);
-                }
-            };
-            if (!fltr || fltr({
-                name: fn,
-                size: sc,
-                originalSize: su,
-                compression: c_1
-            })) {
-                if (!c_1)
-                    cbl(null, slc(data, b, b + sc));
-                else if (c_1 == 8) {
-                    var infl = data.subarray(b, b + sc);
-                    // Synchronously decompress under 512KB, or barely-compressed data
-                    if (su < 524288 || sc > 0.8 * su) {
-                        try {
-                            cbl(null, inflateSync(infl, { out: new u8(su) }));
-                        }
-                        catch (e) {
-                            cbl(e, null);
-                        }
-                    }
-                    else
-                        term.push(inflate(infl, { size: su }, cbl));
-                }
-                else
-                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
-            }
-            else
-                cbl(null, null);
-        };
-        for (var i = 0; i < c; ++i) {
-            _loop_3(i);
-        }
-    }
-    else
-        cbd(null, {});
-    return tAll;
-}
-/**
- * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
- * performance with more than one file.
- * @param data The raw compressed ZIP file
- * @param opts The ZIP extraction options
- * @returns The decompressed files
- */
-function unzipSync(data, opts) {
-    var files = {};
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558)
-            err(13);
-    }
-    ;
-    var c = b2(data, e + 8);
-    if (!c)
-        return {};
-    var o = b4(data, e + 16);
-    var z = b4(data, e - 20) == 0x7064B50;
-    if (z) {
-        var ze = b4(data, e - 12);
-        z = b4(data, ze) == 0x6064B50;
-        if (z) {
-            c = b4(data, ze + 32);
-            o = b4(data, ze + 48);
-        }
-    }
-    var fltr = opts && opts.filter;
-    for (var i = 0; i < c; ++i) {
-        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-        o = no;
-        if (!fltr || fltr({
-            name: fn,
-            size: sc,
-            originalSize: su,
-            compression: c_2
-        })) {
-            if (!c_2)
-                files[fn] = slc(data, b, b + sc);
-            else if (c_2 == 8)
-                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-            else
-                err(14, 'unknown compression type ' + c_2);
-        }
-    }
-    return files;
-}
 
 
 /***/ }),

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { copyExample, exampleDir, runCli } from './helpers.js';
+import { copyExample, exampleDir, runCli, writeConfig } from './helpers.js';
 
 describe('evalgate lock', () => {
   it('reproduces the committed lock of the example test set byte for byte in its digest', async () => {
@@ -86,5 +86,25 @@ describe('evalgate (top level)', () => {
     const result = await runCli(['rnu'], exampleDir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("did you mean 'evalgate run'");
+  });
+});
+
+describe('evalgate lock --config with a missing test set', () => {
+  it('says the test set is missing (exit 2), not an internal error', async () => {
+    const dir = copyExample();
+    writeConfig(dir, (t) =>
+      t.replace('path: test-set\n  lock: test-set/evalgate.lock.json', 'path: missing-set'),
+    );
+    const result = await runCli(['lock', '--config', 'evalgate.yml'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing-set: test set not found/);
+  });
+});
+
+describe('flags that name a URL', () => {
+  it('refuses a URL passed as --model, asking for the config with its sha256', async () => {
+    const result = await runCli(['run', '--model', 'https://example.test/m.onnx'], copyExample());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'https://example.test/m.onnx' is a URL; a flag takes a local path");
   });
 });

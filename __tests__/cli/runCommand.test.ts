@@ -87,7 +87,7 @@ describe('evalgate run on the bundled example', () => {
     expect(result.code).toBe(0);
     const report = readJson<Report>(path.join(dir, 'out', 'report.json'));
     expect(report.testSet.locked).toBe(false);
-    expect(report.warnings.join(' ')).toMatch(/unlocked/);
+    expect(result.stdout).toMatch(/not locked/i);
     expect(report.slices.map((s) => `${s.column}=${s.value}`)).toEqual(['writer=even', 'writer=odd']);
     expect(report.slices[0].samples + report.slices[1].samples).toBe(report.testSet.size);
   });

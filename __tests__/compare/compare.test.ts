@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareReports, countChangedPredictions } from '../../src/compare/compare.js';
+import { compareReports, countChangedPredictions, headlineMetrics } from '../../src/compare/compare.js';
 import type { Report } from '../../src/report/types.js';
 import { DIGITS, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
 
@@ -18,7 +18,6 @@ describe('compareReports', () => {
       'top-k',
       'macro-f1',
       'macro-recall',
-      'balanced-accuracy',
       'weighted-f1',
       'mcc',
       'cohen-kappa',
@@ -27,6 +26,25 @@ describe('compareReports', () => {
       expect(m.delta).toBeCloseTo(m.candidate! - m.baseline!, 15);
     }
     expect(comparison.metrics.find((m) => m.metric === 'top-k')!.label).toBe('top-5 accuracy');
+  });
+
+  it('gives each metric its scale: correlations for MCC and kappa, rates for the rest', () => {
+    const scales = Object.fromEntries(comparison.metrics.map((m) => [m.metric, m.scale]));
+    expect(scales).toEqual({
+      accuracy: 'rate',
+      'top-k': 'rate',
+      'macro-f1': 'rate',
+      'macro-recall': 'rate',
+      'weighted-f1': 'rate',
+      mcc: 'correlation',
+      'cohen-kappa': 'correlation',
+    });
+  });
+
+  it('leaves balanced accuracy out of the rows, as it equals macro recall, while the report keeps it', () => {
+    expect(candidate.metrics.balancedAccuracy).not.toBeNull();
+    expect(headlineMetrics(candidate).map((m) => m.metric)).not.toContain('balanced-accuracy');
+    expect(comparison.metrics.map((m) => m.label)).not.toContain('balanced accuracy');
   });
 
   it('gives per-class recall and F1 deltas matched by class name', () => {
@@ -53,6 +71,12 @@ describe('compareReports', () => {
     expect(topK.baseline).toBeNull();
     expect(topK.delta).toBeNull();
     expect(topK.candidate).not.toBeNull();
+  });
+
+  it('compares top-k when both reports used the same k', () => {
+    const topK = comparison.metrics.find((m) => m.metric === 'top-k')!;
+    expect(topK.baseline).toBe(baseline.metrics.topK!.accuracy);
+    expect(topK.delta).toBeCloseTo(candidate.metrics.topK!.accuracy! - baseline.metrics.topK!.accuracy!, 15);
   });
 
   it('counts predictions that changed, pairing samples by id', () => {

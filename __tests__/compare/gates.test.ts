@@ -74,6 +74,27 @@ describe('evaluateGates with a baseline', () => {
     expect(verdict.gates.map((g) => g.subject ?? g.gate)).toEqual(['cat', 'dog', 'truck', 'accuracy.min']);
   });
 
+  it('marks a result blocking exactly when it fails the run, whatever its kind', () => {
+    // cat regresses, dog passes, truck has no samples; accuracy.min fails, macro-f1.min passes.
+    const before = threeClass([50, 50, 50]);
+    const after = threeClass([50, 50, 0], [20, 0, 0]);
+    for (const onMissingClass of ['fail', 'warn'] as const) {
+      const gates: GatesConfig = {
+        perClassRecall: { maxDrop: 0.02, onMissingClass },
+        accuracy: { min: 0.99, maxDrop: 0.5 },
+        macroF1: { min: 0 },
+      };
+      for (const verdict of [evaluateGates(gates, after, before), evaluateGates(gates, after, null)]) {
+        for (const result of verdict.gates) {
+          const failsRun =
+            result.status === 'fail' || (result.status === 'not-evaluable' && onMissingClass === 'fail');
+          expect(result.blocking, `${result.gate} ${result.subject ?? ''}`).toBe(failsRun);
+        }
+        expect(new Set(verdict.failures)).toEqual(new Set(verdict.gates.filter((g) => g.blocking)));
+      }
+    }
+  });
+
   it('fails accuracy.max-drop and macro-f1.max-drop with both figures and the threshold', () => {
     const gates: GatesConfig = { ...DEFAULT_GATES, accuracy: { maxDrop: 0.01 }, macroF1: { maxDrop: 0.01 } };
     const verdict = evaluateGates(gates, candidate, baseline);

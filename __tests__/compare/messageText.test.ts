@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageName, printableName } from '../../src/compare/messageText.js';
+import { MESSAGE_NAME_CHARS, messageName, printableName, truncate } from '../../src/compare/messageText.js';
 
 describe('printableName', () => {
   it('writes control characters as visible escapes', () => {
@@ -19,5 +19,24 @@ describe('printableName', () => {
 
   it('leaves ordinary text, accents and right-to-left letters as they are', () => {
     expect(printableName('café 猫 قطة')).toBe('café 猫 قطة');
+  });
+});
+
+describe('truncate', () => {
+  it('cuts to at most max code points with an ellipsis, never splitting a surrogate pair', () => {
+    expect(truncate('abcdefgh', 5)).toBe('abcd…');
+    expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');
+    // Four emoji are 8 UTF-16 units but 4 code points: within a limit of 4, nothing is cut.
+    expect(truncate('😀😀😀😀', 4)).toBe('😀😀😀😀');
+    expect(truncate('abc', 3)).toBe('abc');
+  });
+});
+
+describe('messageName', () => {
+  it('cuts a very long class name to MESSAGE_NAME_CHARS code points after escaping', () => {
+    const shown = messageName(`${'猫'.repeat(200)}`);
+    expect(Array.from(shown)).toHaveLength(MESSAGE_NAME_CHARS);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(messageName('a\nb')).toBe('a\\nb');
   });
 });

@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { batchTestSet, prefetch, testSetSampleShape } from '../../src/dataset/batches.js';
+import { batchTestSet, testSetSampleShape } from '../../src/dataset/batches.js';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
 import { preprocessedShape, preprocessInto } from '../../src/dataset/preprocess.js';
 import type { Batch, PreprocessOptions } from '../../src/dataset/types.js';
@@ -13,8 +13,6 @@ async function collect(batches: AsyncIterable<Batch>): Promise<Batch[]> {
   for await (const b of batches) out.push(b);
   return out;
 }
-
-const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('batchTestSet', () => {
   const options: PreprocessOptions = identityOptions({
@@ -93,75 +91,5 @@ describe('batchTestSet', () => {
   it('refuses a batch size that is not a positive integer', async () => {
     const testSet = await openTestSet({ root: join(TESTSETS, 'folder'), classNames: CLASSES });
     await expect(collect(batchTestSet(testSet, options, 0))).rejects.toThrow(InputError);
-  });
-});
-
-describe('prefetch', () => {
-  /** A synchronous-per-item producer, like batchTestSet, that counts how far it has run. */
-  function counting(n: number, failAt = -1) {
-    const state = { produced: 0, closed: false };
-    async function* items() {
-      try {
-        for (let i = 0; i < n; i++) {
-          if (i === failAt) throw new Error(`item ${i} failed`);
-          state.produced++;
-          yield i;
-        }
-      } finally {
-        state.closed = true;
-      }
-    }
-    return { state, items: items() };
-  }
-
-  it('yields every item in order', async () => {
-    const { items } = counting(5);
-    const out: number[] = [];
-    for await (const v of prefetch(items)) out.push(v);
-    expect(out).toEqual([0, 1, 2, 3, 4]);
-    const syncOut: number[] = [];
-    for await (const v of prefetch([7, 8, 9], 2)) syncOut.push(v);
-    expect(syncOut).toEqual([7, 8, 9]);
-  });
-
-  it('produces the next item while the consumer awaits, but not before the consumer has started', async () => {
-    const { state, items } = counting(5);
-    const it = prefetch(items)[Symbol.asyncIterator]();
-    expect((await it.next()).value).toBe(0);
-    // The consumer's synchronous start of work happens here, before the producer runs again.
-    expect(state.produced).toBe(1);
-    await nextMacrotask();
-    expect(state.produced).toBe(2); // item 1 was made while the consumer awaited
-    await it.return(undefined);
-  });
-
-  it('keeps up to depth items in production', async () => {
-    const { state, items } = counting(10);
-    const it = prefetch(items, 3)[Symbol.asyncIterator]();
-    await it.next();
-    await nextMacrotask();
-    await nextMacrotask();
-    expect(state.produced).toBe(4);
-    await it.return(undefined);
-  });
-
-  it('surfaces a producer error at the item where it happened', async () => {
-    const { items } = counting(5, 2);
-    const out: number[] = [];
-    await expect(
-      (async () => {
-        for await (const v of prefetch(items)) out.push(v);
-      })(),
-    ).rejects.toThrow('item 2 failed');
-    expect(out).toEqual([0, 1]);
-  });
-
-  it('closes the source when the consumer stops early', async () => {
-    const { state, items } = counting(100);
-    for await (const v of prefetch(items)) {
-      if (v === 1) break;
-    }
-    expect(state.closed).toBe(true);
-    expect(state.produced).toBeLessThan(5);
   });
 });

@@ -30,7 +30,7 @@ afterEach(async () => {
 
 async function pool(source: OpenTestSetOptions, script: URL = BUNDLE) {
   const testSet = await openTestSet(source);
-  const started = startDecodePool(testSet, source, { script, count: 2 });
+  const started = startDecodePool(testSet, { script, count: 2 });
   pools.push(started);
   return { testSet, pool: started };
 }
@@ -55,13 +55,17 @@ describe('decode worker pool', () => {
     expect(await collect(decodePool.batches(OPTIONS, 3))).toEqual(expected);
   });
 
-  it('decodes array test sets in the workers, which open the arrays themselves', async () => {
-    const source = { root: join(TESTSETS, 'arrays.npz'), classNames: CLASSES };
-    const { testSet, pool: decodePool } = await pool(source);
-    const options = identityOptions();
-    const expected = await collect(batchTestSet(testSet, options, 5));
-    expect(expected.length).toBeGreaterThan(1);
-    expect(await collect(decodePool.batches(options, 5))).toEqual(expected);
+  it('refuses, as an internal error, a test set without sample files (arrays decode on the main thread)', async () => {
+    const arrays = await openTestSet({ root: join(TESTSETS, 'arrays.npz'), classNames: CLASSES });
+    let error: unknown;
+    try {
+      pools.push(startDecodePool(arrays, { script: BUNDLE, count: 2 }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(EvalgateError);
+    expect((error as Error).message).toMatch(/arrays test set has no sample files/);
   });
 
   it('reports a corrupt PNG decoded in a worker as an input error naming the file', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -44,6 +44,32 @@ describe('array test sets', () => {
       expect(Array.from(a.data)).toEqual(Array.from(f.data));
     }
   });
+
+  // Linux only: /proc/self/fd lists this process's descriptors (test files run in separate forks).
+  it.runIf(existsSync('/proc/self/fd'))(
+    'keeps x.npy open while samples are read, closes it after the last one, and reopens it when read again',
+    async () => {
+      const root = arrayFolder(X2, npyBytes('<i8', [2], int64Bytes([0, 1])));
+      const xPath = join(root, 'x.npy');
+      const openOnX = () =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === xPath;
+          } catch {
+            return false; // the descriptor readdir itself used, closed by now
+          }
+        }).length;
+      const testSet = await openTestSet({ root, classNames: CLASSES });
+      expect(openOnX()).toBe(0);
+      expect(Array.from(testSet.decode(0).data)).toEqual([1, 2, 3, 4]);
+      expect(openOnX()).toBe(1);
+      expect(Array.from(testSet.decode(1).data)).toEqual([5, 6, 7, 8]);
+      expect(openOnX()).toBe(0);
+      expect(Array.from(testSet.decode(0).data)).toEqual([1, 2, 3, 4]);
+      expect(Array.from(testSet.decode(1).data)).toEqual([5, 6, 7, 8]);
+      expect(openOnX()).toBe(0);
+    },
+  );
 
   it('reads a compressed .npz with float data as float32 pixel values', async () => {
     const testSet = await openTestSet({ root: join(TESTSETS, 'arrays.npz'), classNames: CLASSES });

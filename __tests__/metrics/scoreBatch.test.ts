@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import { seededRandom } from './goldenCases.js';
 
@@ -73,9 +74,16 @@ describe('scoreBatch', () => {
     expect(Array.from(scored.topKHits)).toEqual([1, 0]);
   });
 
-  it('refuses a label outside the classes and a buffer too short for the batch', () => {
-    expect(() => scoreBatch(Float32Array.from([0.5, 0.5]), 1, 2, [2], 1)).toThrow(/label 2 of sample 0/);
-    expect(() => scoreBatch(Float32Array.from([0.5, 0.5]), 1, 2, [-1], 1)).toThrow(/outside the 2 classes/);
+  it('leaves a label outside the classes to the metric state, which refuses it', () => {
+    for (const label of [2, -1, 0.5]) {
+      const scored = scoreBatch(Float32Array.from([0.5, 0.5]), 1, 2, [label], 1);
+      expect(() => updateMetricState(createMetricState(2, 1), [label], scored, 1)).toThrow(
+        new RegExp(`label ${label} / prediction 0 outside the 2 classes`),
+      );
+    }
+  });
+
+  it('refuses a buffer too short for the batch', () => {
     expect(() => scoreBatch(Float32Array.from([0.5, 0.5, 0.1]), 2, 2, [0, 1], 1)).toThrow(
       /3 scores for 2 samples/,
     );

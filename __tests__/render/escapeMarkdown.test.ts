@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestCode, escapeMarkdown, safeUrl, truncate } from '../../src/render/escapeMarkdown.js';
+import { digestCode, escapeMarkdown, safeUrl } from '../../src/render/escapeMarkdown.js';
 
 describe('escapeMarkdown', () => {
   it('turns HTML specials into entities so tags render as text', () => {
@@ -46,7 +46,7 @@ describe('escapeMarkdown', () => {
 
   it('cuts long text before escaping, with an ellipsis, without splitting characters', () => {
     expect(escapeMarkdown('abcdefgh', 5)).toBe('abcd…');
-    expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');
+    expect(escapeMarkdown('😀😀😀😀', 3)).toBe('😀😀…');
     expect(escapeMarkdown('<<<<<<', 3)).toBe('&lt;&lt;…');
   });
 });

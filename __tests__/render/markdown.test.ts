@@ -211,18 +211,19 @@ describe('renderComment', () => {
     expect(body).toContain('- ⚠️ outputs look like probabilities');
   });
 
-  it("states an unlocked test set once, leaving out the report's own warning about it", () => {
+  it('states an unlocked test set once, from testSet.locked, and lists report warnings as they are', () => {
     const unlocked = {
       ...candidate,
       testSet: { ...candidate.testSet, locked: false },
-      warnings: [
-        'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
-        'outputs look like probabilities',
-      ],
+      warnings: ['outputs look like probabilities', 'class list read from labels.txt; lock: none was set'],
     };
     const notes = render(baseline, unlocked).split('### Notes')[1]!.split('###')[0]!;
-    expect(notes.match(/lock: none/g)).toHaveLength(1);
+    expect(notes.match(/The test set is not locked/g)).toHaveLength(1);
     expect(notes).toContain('- ⚠️ outputs look like probabilities');
+    // No filtering: a warning that happens to mention the lock is shown too.
+    expect(notes).toContain('- ⚠️ class list read from labels.txt; lock: none was set');
+    const locked = render(baseline, { ...candidate, warnings: [] });
+    expect(locked).not.toContain('not locked');
   });
 
   it('shows a number field holding text as a dash, never as raw HTML', () => {

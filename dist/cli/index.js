@@ -13776,10 +13776,10 @@ function cropOffset(size, crop) {
 }
 /**
  * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
- * `offset`. `options` should have passed validatePreprocessOptions (checked again here, cheaply).
+ * `offset`. `options` must have passed validatePreprocessOptions: this runs once per image, so it
+ * does not check them again (planBatches validates once per run, before the first image).
  */
 function preprocessInto(image, options, out, offset) {
-    validatePreprocessOptions(options);
     const { width, height } = image;
     const pixels = width * height;
     const gray = options.color === 'gray';
@@ -13883,6 +13883,15 @@ function preprocessFeaturesInto(values, options, out, offset) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/dataset/shape.ts
+/** The number of elements of a tensor or array shape (the product of its dims; 1 for a scalar). */
+function product(dims) {
+    let n = 1;
+    for (const d of dims)
+        n *= d;
+    return n;
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/batches.ts
 /**
  * Streams a test set as batches of preprocessed float32 values, one batch decoded at a time, so memory
@@ -13893,6 +13902,7 @@ function preprocessFeaturesInto(values, options, out, offset) {
  * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
  * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
  */
+
 
 
 /** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
@@ -13935,12 +13945,14 @@ function sizeMismatch(id, image, reference) {
 }
 /**
  * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
- * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike.
+ * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike. `plan` must
+ * come from planBatches with the same `preprocess`: that is where the options are validated, once,
+ * so the per-image preprocessing does not check them again.
  */
 function decodeBatch(testSet, preprocess, indices, plan, 
 /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
 reuse) {
-    const sampleSize = plan.sampleShape.reduce((a, b) => a * b, 1);
+    const sampleSize = product(plan.sampleShape);
     const length = indices.length * sampleSize;
     const data = reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
     const features = testSet.featureLength !== undefined;
@@ -13967,7 +13979,7 @@ function checkBatchSize(batchSize) {
 /**
  * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
  * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
- * is produced. (`batchTestSetInWorkers` decodes in worker threads instead.)
+ * is produced. (`startDecodePool` in parallelBatches.ts decodes in worker threads instead.)
  */
 async function* batchTestSet(testSet, preprocess, batchSize) {
     checkBatchSize(batchSize);
@@ -13985,70 +13997,6 @@ async function* batchTestSet(testSet, preprocess, batchSize) {
 }
 function batchIndices(start, size) {
     return Array.from({ length: size }, (_, k) => start + k);
-}
-/**
- * Iterates `source` while keeping up to `depth` items in production ahead of the consumer. The next
- * item is requested from a macrotask (setImmediate) after the current one is handed over, so the
- * consumer's synchronous start of work (launching inference) runs before a synchronous producer (the
- * batch decoder) takes the main thread; the two then overlap. Errors surface in order, at the item
- * where they happened; leaving the loop early closes the source.
- */
-async function* prefetch(source, depth = 1) {
-    if (!Number.isInteger(depth) || depth < 1)
-        throw new Error(`prefetch depth must be a positive integer, got ${depth}`);
-    const iterator = Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : source[Symbol.iterator]();
-    const pending = [];
-    let finished = false; // the source said done or threw: request nothing more
-    let closed = false; // the consumer left: request nothing more
-    const request = () => {
-        let result;
-        try {
-            result = Promise.resolve(iterator.next());
-        }
-        catch (error) {
-            result = Promise.reject(error);
-        }
-        result.then((r) => {
-            if (r.done)
-                finished = true;
-        }, () => {
-            finished = true;
-        });
-        pending.push(result);
-    };
-    const refill = () => {
-        while (!finished && !closed && pending.length < depth)
-            request();
-    };
-    let completed = false;
-    try {
-        request();
-        for (;;) {
-            if (pending.length === 0)
-                request();
-            const result = await pending.shift();
-            if (result.done) {
-                completed = true;
-                return;
-            }
-            setImmediate(refill);
-            yield result.value;
-        }
-    }
-    catch (error) {
-        completed = true; // the source failed: nothing to close
-        throw error;
-    }
-    finally {
-        closed = true;
-        if (!completed) {
-            // The consumer stopped early: wait for requests in flight, then let the source clean up.
-            await Promise.allSettled(pending);
-            await iterator.return?.();
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -14487,13 +14435,16 @@ function readImageFolder(options) {
         samples,
         sliceColumns: [],
         decode(index) {
-            const file = (0,external_node_path_namespaceObject.join)(root, samples[index].id);
-            return decodeImage(readImageBytes(file), file);
+            return decodeImageFile((0,external_node_path_namespaceObject.join)(root, samples[index].id));
         },
         sampleFile(index) {
             return (0,external_node_path_namespaceObject.join)(root, samples[index].id);
         },
     };
+}
+/** Reads and decodes one image file; errors name the file (used by every file-based reader and the decode workers). */
+function decodeImageFile(file) {
+    return decodeImage(readImageBytes(file), file);
 }
 /** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */
 function readImageBytes(file) {
@@ -24120,9 +24071,8 @@ function preprocess(fn, schema) {
 
 
 
+
 const LOCK_SCHEMA = 'evalgate.lock/v1';
-/** Files hashed at once: enough to keep a disk busy, few enough to stay far from file-handle limits. */
-const HASH_CONCURRENCY = 8;
 /** Files listed per kind of change in a mismatch message before "and N more". */
 const LIST_LIMIT = 20;
 /** What to do about a mismatch; names the lock to rewrite when it is known. */
@@ -24162,7 +24112,12 @@ class LockMismatchError extends errors_InputError {
 }
 /** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
 const HASH_CHUNK = 4096;
-async function hashSequentially(files) {
+/**
+ * Hashes files one after the other, in order. Sequential on purpose: hashFile reads files up to
+ * 4 MiB synchronously, so running several at once on one thread would gain nothing; parallelism
+ * comes from the decode pool's workers (a FileHasher), which each call this on their share.
+ */
+async function lock_hashFiles(files) {
     const hashes = [];
     for (const file of files)
         hashes.push(await hashTestSetFile(file));
@@ -24180,20 +24135,21 @@ async function hashTestSetFile(file) {
         });
     }
 }
-/** Hashes every file of the test set, in `files` order, a few at a time. */
-async function hashEntries(testSet) {
+/**
+ * Hashes every file of the test set, in `files` order (already sorted by code unit: the TestSet
+ * contract, which every reader keeps), a chunk at a time through `hasher`.
+ */
+async function hashEntries(testSet, hasher = lock_hashFiles) {
     const base = filesBase(testSet.root);
-    const paths = [...testSet.files].sort(compareCodeUnits);
-    const entries = new Array(paths.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < paths.length) {
-            const i = next++;
-            const file = (0,external_node_path_namespaceObject.join)(base, paths[i]);
-            entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, worker));
+    const paths = testSet.files;
+    const entries = [];
+    for (let start = 0; start < paths.length; start += HASH_CHUNK) {
+        const chunk = paths.slice(start, start + HASH_CHUNK);
+        const hashes = await hasher(chunk.map((path) => (0,external_node_path_namespaceObject.join)(base, path)));
+        chunk.forEach((path, k) => {
+            entries.push({ path, sha256: hashes[k].sha256, size: hashes[k].size });
+        });
+    }
     return entries;
 }
 /** Root digest over entries (sorted here by path), `sha256:<hex>`. */
@@ -24214,9 +24170,9 @@ function classCounts(testSet, classNames) {
     });
     return out;
 }
-/** Builds the lock of a test set: hashes every file of `testSet.files`. */
-async function createLock(testSet, classNames, toolVersion) {
-    const files = await hashEntries(testSet);
+/** Builds the lock of a test set: hashes every file of `testSet.files` (through `hasher` when given). */
+async function createLock(testSet, classNames, toolVersion, hasher) {
+    const files = await hashEntries(testSet, hasher);
     const lock = {
         schema: LOCK_SCHEMA,
         digest: digestOfEntries(files),
@@ -24231,8 +24187,8 @@ async function createLock(testSet, classNames, toolVersion) {
     return lock;
 }
 /** Digest of an unlocked test set (`lock: none`): the same value a lock would record. */
-async function computeDigest(testSet) {
-    return digestOfEntries(await hashEntries(testSet));
+async function computeDigest(testSet, hasher) {
+    return digestOfEntries(await hashEntries(testSet, hasher));
 }
 /** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
 async function writeLock(path, lock) {
@@ -24335,7 +24291,7 @@ async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
     const lockedFiles = isSortedByPath(lock.files)
         ? lock.files
         : [...lock.files].sort((a, b) => compareCodeUnits(a.path, b.path));
-    const currentFiles = [...testSet.files].sort(compareCodeUnits);
+    const currentFiles = testSet.files; // sorted by code unit (TestSet contract)
     const added = [];
     const removed = [];
     const changed = [];
@@ -24343,7 +24299,7 @@ async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
     let chunk = [];
     const checkChunk = async () => {
         const files = chunk.map((entry) => (0,external_node_path_namespaceObject.join)(base, entry.path));
-        const hashes = hasher ? await hasher(files) : await hashSequentially(files);
+        const hashes = await (hasher ?? lock_hashFiles)(files);
         chunk.forEach((entry, k) => {
             if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size)
                 changed.push(entry.path);
@@ -24382,7 +24338,7 @@ async function verifyLock(lock, testSet, classNames, hasher, lockPath) {
     if (orderDifference) {
         extra.push(`class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`);
         hint =
-            `restore the class order of the lock (${listClasses(lock.classNames)}), or, if the labels were ` +
+            `restore the class order of the lock (${formatClassList(lock.classNames)}), or, if the labels were ` +
                 `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
     }
     else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
@@ -24408,15 +24364,9 @@ function firstDifference(locked, current) {
         if (locked[k] === current[k])
             continue;
         const show = (name) => (name === undefined ? 'nothing' : `'${name}'`);
-        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
+        return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${formatClassList(locked)}; now: ${formatClassList(current)})`;
     }
     return null;
-}
-/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
-function listClasses(names) {
-    if (names.length <= LIST_LIMIT)
-        return names.join(', ');
-    return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
 }
 function isSortedByPath(entries) {
     for (let k = 1; k < entries.length; k++) {
@@ -24424,6 +24374,2751 @@ function isSortedByPath(entries) {
             return false;
     }
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/dataset/decodeWorker.ts
+/**
+ * The decode worker: a worker thread that turns batches of samples into preprocessed float32 arrays,
+ * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
+ * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
+ *
+ * Requests carry the batch's file paths, so a worker holds nothing per sample. Only file-based test
+ * sets (image folder, manifest) are decoded here: array test sets are decoded on the main thread.
+ */
+
+
+
+
+
+const DECODE_WORKER_KIND = 'evalgate-decode-worker';
+/** True inside a thread started as a decode worker (the bundled entries check this first). */
+function isDecodeWorker() {
+    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.kind === DECODE_WORKER_KIND;
+}
+/** Runs the worker loop. */
+function runDecodeWorker() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    if (!port)
+        throw new Error('runDecodeWorker() must run in a worker thread');
+    const spare = [];
+    const handle = async (request) => {
+        if ('hash' in request)
+            return { id: request.id, hashes: await lock_hashFiles(request.hash) };
+        const { files, ids } = request;
+        const source = {
+            samples: ids.map((id) => ({ id, label: 0, slices: {} })),
+            decode: (k) => decodeImageFile(files[k]),
+        };
+        const indices = files.map((_, k) => k);
+        if (request.recycle)
+            spare.push(request.recycle);
+        const data = decodeBatch(source, request.preprocess, indices, request.plan, spare.pop());
+        return { id: request.id, data };
+    };
+    // Requests are handled one at a time, in order: the main thread relies on that order.
+    let queue = Promise.resolve();
+    port.on('message', (request) => {
+        queue = queue.then(async () => {
+            let response;
+            try {
+                response = await handle(request);
+            }
+            catch (error) {
+                response = { id: request.id, error: serialiseError(error) };
+            }
+            if ('data' in response)
+                port.postMessage(response, [response.data.buffer]);
+            else
+                port.postMessage(response);
+        });
+    });
+    port.postMessage({ ready: true });
+}
+function serialiseError(error) {
+    if (error instanceof EvalgateError) {
+        return {
+            known: true,
+            message: error.message,
+            where: error.where,
+            hint: error.hint,
+            exitCode: error.exitCode,
+        };
+    }
+    if (error instanceof Error)
+        return { known: false, message: error.message, stack: error.stack };
+    return { known: false, message: String(error) };
+}
+
+;// CONCATENATED MODULE: ./src/config/suggest.ts
+/** "Did you mean" suggestions for misspelt config keys and enum values. */
+
+/**
+ * The nearest candidate to `word`, or undefined when nothing is close enough to be a plausible
+ * typo (more than a third of the word, at least 2 edits, would be a guess, not a suggestion).
+ */
+function nearest(word, candidates) {
+    const normalised = word.toLowerCase().replace(/[_\s]/g, '-');
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) {
+        const d = (0,mod/* distance */.Io)(normalised, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    const allowed = Math.max(2, Math.ceil(word.length / 3));
+    return bestDistance <= allowed ? best : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** evalgate's version, written into every report. Kept equal to package.json by a test. */
+const TOOL_VERSION = '0.1.0';
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config/schema.ts
+/**
+ * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
+ * for misspelt keys, and yields `schema/evalgate.schema.json` for editor completion
+ * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
+ * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
+ */
+
+const sha256Hex = schemas_string()
+    .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
+const positiveInt = schemas_number().int().positive();
+/** Largest batch-size accepted (config and --batch-size alike). */
+const MAX_BATCH_SIZE = 65536;
+const size2d = union([positiveInt, tuple([positiveInt, positiveInt])])
+    .describe('Pixels: one number for a square, or [height, width].');
+const perChannel = union([schemas_number(), array(schemas_number()).min(1).max(4)])
+    .describe('One value for every channel, or one per channel.');
+const fraction = schemas_number().min(0).max(1);
+const modelSchema = strictObject({
+    path: schemas_string().min(1).optional().describe('ONNX file, relative to this config file.'),
+    url: schemas_string().min(1).optional().describe('https URL of the ONNX file; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url (or path, to pin it).'),
+    input: schemas_string().min(1).optional().describe('Model input to feed, when the model has several.'),
+    output: schemas_string().min(1).optional().describe('Model output to read, when the model has several.'),
+    outputs: schemas_enum(['logits', 'probabilities', 'log-probabilities'])
+        .default('logits')
+        .describe('What the output holds: softmax is applied to logits, exp to log-probabilities.'),
+})
+    .describe('The model under evaluation.');
+const testSetSchema = strictObject({
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Folder (or .npz file) of the test set, relative to this file.'),
+    url: schemas_string().min(1).optional().describe('https URL of a .zip or .npz test set; requires sha256.'),
+    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url.'),
+    manifest: schemas_string()
+        .min(1)
+        .optional()
+        .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
+    lock: schemas_string()
+        .min(1)
+        .optional()
+        .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
+})
+    .describe('The locked test set.');
+const preprocessSchema = strictObject({
+    resize: size2d.optional(),
+    'center-crop': size2d.optional(),
+    color: schemas_enum(['gray', 'rgb', 'bgr']).default('rgb'),
+    scale: schemas_number()
+        .positive()
+        .default(1 / 255)
+        .describe('Multiplies 0..255 pixel values.'),
+    mean: perChannel.default(0),
+    std: perChannel.default(1),
+    layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
+})
+    .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
+const gatesSchema = strictObject({
+    'per-class-recall': strictObject({
+        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
+        'on-missing-class': schemas_enum(['fail', 'warn'])
+            .default('fail')
+            .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
+    })
+        .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
+    accuracy: strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+    'macro-f1': strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+})
+    .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
+const configSchema = strictObject({
+    $schema: schemas_string().optional(),
+    version: literal(1).describe('Config format version.'),
+    task: literal('image-classification').default('image-classification'),
+    model: modelSchema,
+    classes: array(schemas_string().min(1)).min(1).optional().describe('Class names in model-output order.'),
+    'classes-file': schemas_string().min(1).optional().describe('Text file with one class name per line.'),
+    'test-set': testSetSchema,
+    preprocess: preprocessSchema.default({
+        color: 'rgb',
+        scale: 1 / 255,
+        mean: 0,
+        std: 1,
+        layout: 'NCHW',
+    }),
+    baseline: strictObject({ report: schemas_string().min(1).optional().describe('Baseline report JSON.') })
+        .optional(),
+    gates: gatesSchema.default({
+        'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
+    }),
+    'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
+    'top-k': positiveInt
+        .optional()
+        .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
+    seed: schemas_number().int().min(0).default(0),
+    device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
+})
+    .describe('evalgate configuration (evalgate.yml).');
+/** JSON Schema for editors (written to schema/evalgate.schema.json). */
+function configJsonSchema() {
+    return {
+        ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+        title: 'evalgate.yml',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/loadConfig.ts
+/**
+ * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
+ * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
+ */
+
+
+
+
+
+
+/** Loads, validates and resolves a config file. */
+function loadConfig(configFile, overrides = {}) {
+    const absolute = external_node_path_default().resolve(configFile);
+    // Messages name the file as the user would type it: relative to where they are.
+    const displayName = external_node_path_default().relative(process.cwd(), absolute) || absolute;
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
+            where: displayName,
+            hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
+        });
+    }
+    const { config, locate } = parseConfig(text, displayName);
+    return resolveConfig(config, external_node_path_default().dirname(absolute), absolute, overrides, locate);
+}
+/** Parses and validates config text; errors cite `file:line` and the key path. */
+function parseConfigText(text, displayName) {
+    return parseConfig(text, displayName).config;
+}
+function parseConfig(text, displayName) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const first = doc.errors[0];
+        const pos = lineCounter.linePos(first.pos[0]);
+        throw new errors_InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+            where: `${displayName}:${pos.line}:${pos.col}`,
+            hint: 'check indentation and quoting around that line',
+        });
+    }
+    const data = doc.toJS();
+    if (data === null || data === undefined) {
+        throw new errors_InputError('the config file is empty', {
+            where: displayName,
+            hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+        });
+    }
+    if (typeof data !== 'object' || Array.isArray(data)) {
+        throw new errors_InputError('the config must be a YAML mapping of keys to values', { where: displayName });
+    }
+    const locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+    const parsed = configSchema.safeParse(data);
+    if (parsed.success)
+        return { config: parsed.data, locate };
+    const messages = collapseArrayIssues(parsed.error.issues).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+    const [first, ...rest] = messages;
+    throw new errors_InputError(rest.length === 0
+        ? first.message
+        : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
+}
+/** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
+function collapseArrayIssues(issues) {
+    const seen = new Set();
+    return issues.filter((issue) => {
+        const shape = `${issue.code}|${issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.')}`;
+        if (seen.has(shape))
+            return false;
+        seen.add(shape);
+        return true;
+    });
+}
+function describeIssue(issue, doc, lineCounter, displayName) {
+    const keyPath = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+        const key = issue.keys[0];
+        const fullKey = [...keyPath, key].join('.');
+        const known = knownKeysAt(keyPath);
+        const suggestion = nearest(key, known);
+        return {
+            where: `${displayName}:${lineOfKey(doc, lineCounter, keyPath, key)}`,
+            message: `unknown key '${fullKey}'` +
+                (suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : '') +
+                (issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''),
+            hint: `valid keys ${keyPath.length ? `under '${keyPath.join('.')}' ` : ''}are: ${known.join(', ')}`,
+        };
+    }
+    const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+    const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+    const given = valueAt(doc, keyPath);
+    const description = schemaAt(keyPath)?.description;
+    if (given === undefined) {
+        return { where, message: `${field} is required`, hint: description };
+    }
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+        const values = issue.values.map((v) => JSON.stringify(v));
+        // `version: '1'`: the right value written as text; say so rather than "did you mean '1'".
+        const sameText = issue.values.find((v) => typeof v !== 'string' && String(v) === String(given));
+        if (sameText !== undefined) {
+            return {
+                where,
+                message: `${field} must be ${JSON.stringify(sameText)} (a number), not the text ${JSON.stringify(given)}`,
+            };
+        }
+        const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
+        return {
+            where,
+            message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+        };
+    }
+    if (issue.code === 'invalid_type') {
+        const known = knownKeysAt(keyPath);
+        if (issue.expected === 'object' && known.length > 0) {
+            return {
+                where,
+                message: `${field} must be a mapping with the keys ${known.join(', ')}, got ${JSON.stringify(given)}`,
+                hint: `for example:  ${keyPath.at(-1)}: { ${known[0]}: ... }`,
+            };
+        }
+        if (issue.expected === 'string' && typeof given === 'number') {
+            const list = keyPath.length > 1 && /^\d+$/.test(keyPath.at(-1)) ? `'${keyPath.slice(0, -1).join('.')}'` : field;
+            return {
+                where,
+                message: `${list} must hold text, got the number ${given}`,
+                hint: `quote names that look like numbers, e.g. ['0', '1', '2']`,
+            };
+        }
+    }
+    const reason = issue.code === 'invalid_union' && description
+        ? description
+        : issue.message.replace(/^Invalid input: /, '');
+    return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
+}
+/** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
+function knownKeysAt(keyPath) {
+    const node = schemaAt(keyPath);
+    return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+/** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function schemaAt(keyPath) {
+    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+    let node = unwrap(configSchema);
+    for (const key of keyPath) {
+        if (/^\d+$/.test(key) && node?.element)
+            node = unwrap(node.element);
+        else
+            node = unwrap(node?.shape?.[key]);
+    }
+    return node;
+}
+// biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
+function unwrap(node) {
+    let current = node;
+    while (current && typeof current.unwrap === 'function' && !current.shape && !current.element) {
+        current = current.unwrap();
+    }
+    return current;
+}
+function valueAt(doc, keyPath) {
+    const node = doc.getIn(keyPath, true);
+    if (node === undefined)
+        return undefined;
+    return (0,dist/* isScalar */.jn)(node) ? node.value : doc.getIn(keyPath);
+}
+function lineOfPath(doc, lineCounter, keyPath) {
+    for (let depth = keyPath.length; depth >= 0; depth--) {
+        // biome-ignore lint/suspicious/noExplicitAny: yaml nodes carry an optional range
+        const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
+        if (node?.range)
+            return lineCounter.linePos(node.range[0]).line;
+    }
+    return 1;
+}
+function lineOfKey(doc, lineCounter, parentPath, key) {
+    const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+    if ((0,dist/* isMap */.jh)(parent)) {
+        for (const pair of parent.items) {
+            // biome-ignore lint/suspicious/noExplicitAny: pair keys are yaml nodes with ranges
+            const keyNode = pair.key;
+            if ((0,dist/* isScalar */.jn)(keyNode) && String(keyNode.value) === key && keyNode.range) {
+                return lineCounter.linePos(keyNode.range[0]).line;
+            }
+        }
+    }
+    return lineOfPath(doc, lineCounter, parentPath);
+}
+/** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
+function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
+    const fallback = configFile ?? 'flags';
+    const at = locate ?? (() => fallback);
+    const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
+    // Flags are paths as typed: relative to where the command ran, not to the config file.
+    const cwd = overrides.cwd ?? process.cwd();
+    const modelSource = overrides.model
+        ? sourceFromFlag(overrides.model, cwd)
+        : artifactSource(raw.model, 'model', at, fromBase);
+    const testSetSource = overrides.testSet
+        ? sourceFromFlag(overrides.testSet, cwd)
+        : artifactSource(raw['test-set'], 'test-set', at, fromBase);
+    const classes = readClasses(raw, at, fromBase);
+    const lockSetting = raw['test-set'].lock;
+    // A test set given by flag brings its own lock (the default inside it): the configured lock
+    // belongs to the configured test set. `lock: none` stays none.
+    const lock = lockSetting === 'none'
+        ? null
+        : lockSetting === undefined || overrides.testSet
+            ? undefined
+            : fromBase(lockSetting);
+    const pre = raw.preprocess;
+    const baselineSetting = overrides.baseline !== undefined
+        ? overrides.baseline === null
+            ? null
+            : external_node_path_default().resolve(cwd, overrides.baseline)
+        : raw.baseline?.report
+            ? fromBase(raw.baseline.report)
+            : null;
+    return {
+        configFile,
+        baseDir,
+        task: raw.task,
+        model: {
+            source: modelSource,
+            input: raw.model.input,
+            output: raw.model.output,
+            outputKind: raw.model.outputs,
+        },
+        classes,
+        testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
+        preprocess: {
+            resize: toSize(pre.resize),
+            centerCrop: toSize(pre['center-crop']),
+            color: pre.color,
+            scale: pre.scale,
+            mean: toList(pre.mean),
+            std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
+            layout: pre.layout,
+        },
+        baselineReport: baselineSetting,
+        gates: {
+            perClassRecall: {
+                maxDrop: raw.gates['per-class-recall']['max-drop'],
+                onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
+            },
+            accuracy: raw.gates.accuracy
+                ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
+                : undefined,
+            macroF1: raw.gates['macro-f1']
+                ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
+                : undefined,
+        },
+        batchSize: overrides.batchSize ?? raw['batch-size'],
+        topK: raw['top-k'] ?? null,
+        seed: raw.seed,
+        device: overrides.device ?? raw.device,
+    };
+}
+function artifactSource(section, name, at, fromBase) {
+    if (section.path && section.url) {
+        throw new errors_InputError(`'${name}' has both path and url; give one`, { where: at([name]) });
+    }
+    const where = at([name, 'url']);
+    if (section.url) {
+        if (!/^https:\/\//i.test(section.url)) {
+            throw new errors_InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
+                where,
+                hint: 'plain http can be tampered with in transit; serve the file over https',
+            });
+        }
+        if (!section.sha256) {
+            throw new errors_InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
+                where,
+                hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
+            });
+        }
+        return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
+    }
+    if (!section.path) {
+        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
+    }
+    return {
+        kind: 'path',
+        path: fromBase(section.path),
+        sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
+    };
+}
+function sourceFromFlag(value, cwd) {
+    if (/^[a-z]+:\/\//i.test(value)) {
+        throw new errors_InputError(`'${value}' is a URL; a flag takes a local path`, {
+            where: value,
+            hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
+        });
+    }
+    return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
+}
+function readClasses(raw, at, fromBase) {
+    if (raw.classes && raw['classes-file']) {
+        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, {
+            where: at(['classes-file']),
+        });
+    }
+    let classes;
+    if (raw.classes) {
+        classes = raw.classes;
+    }
+    else if (raw['classes-file']) {
+        const file = fromBase(raw['classes-file']);
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        }
+        catch {
+            throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
+        }
+        classes = text
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line.length > 0);
+        if (classes.length === 0)
+            throw new errors_InputError('the classes file lists no class', { where: file });
+    }
+    else {
+        throw new errors_InputError(`'classes' is required: the class names in the order of the model's outputs`, {
+            where: at([]),
+            hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
+        });
+    }
+    const seen = new Set();
+    for (const name of classes) {
+        if (seen.has(name)) {
+            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, {
+                where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
+            });
+        }
+        seen.add(name);
+    }
+    return classes;
+}
+function toSize(value) {
+    if (value === undefined)
+        return null;
+    return typeof value === 'number' ? [value, value] : value;
+}
+function toList(value) {
+    return typeof value === 'number' ? [value] : value;
+}
+function checkStd(std, where) {
+    if (std.some((s) => s === 0)) {
+        throw new errors_InputError("'preprocess.std' must not contain 0 (it divides)", { where });
+    }
+    return std;
+}
+function normaliseDigest(digest) {
+    return digest.replace(/^sha256:/, '').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/report/types.ts
+const REPORT_SCHEMA = 'evalgate.report/v1';
+
+;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
+/**
+ * The data half of comparability, checkable before a run: the baseline must have been made on the
+ * same locked test set (root digest) with the same class list (names and order).
+ */
+
+/** How many differing class names a message lists before summarising the rest. */
+const MAX_NAMED_CLASSES = 5;
+const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
+    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
+function assertComparableTestSet(baseline, testSet, baselineSource) {
+    if (baseline.testSet.digest !== testSet.digest) {
+        throw new errors_InputError(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
+            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
+            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
+    if (classProblem !== null) {
+        throw new errors_InputError(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
+            'per-class results are only comparable when both runs use the same classes in the same order', {
+            where: baselineSource,
+            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
+        });
+    }
+}
+/**
+ * Names what differs between two class lists, or returns null when they are identical:
+ * classes only in the baseline, classes only in the candidate, and otherwise the first position
+ * where the order differs.
+ */
+function describeClassListDifference(baseline, candidate) {
+    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
+        return null;
+    const inCandidate = new Set(candidate);
+    const inBaseline = new Set(baseline);
+    const missing = baseline.filter((name) => !inCandidate.has(name));
+    const added = candidate.filter((name) => !inBaseline.has(name));
+    const parts = [];
+    if (missing.length > 0)
+        parts.push(`${namedList(missing)} only in the baseline`);
+    if (added.length > 0)
+        parts.push(`${namedList(added)} only in this run`);
+    if (parts.length > 0) {
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
+    }
+    if (baseline.length !== candidate.length) {
+        // Same names, different counts: one side lists a class twice.
+        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
+    }
+    const first = baseline.findIndex((name, i) => name !== candidate[i]);
+    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
+        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
+}
+function namedList(names) {
+    const shown = names
+        .slice(0, MAX_NAMED_CLASSES)
+        .map((name) => JSON.stringify(name))
+        .join(', ');
+    const rest = names.length - MAX_NAMED_CLASSES;
+    const noun = names.length === 1 ? 'class' : 'classes';
+    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compatibility.ts
+/**
+ * Whether two reports may be compared at all. A comparison across different data or a different
+ * class list produces numbers that look meaningful and are not, so it is refused with the reason.
+ */
+
+
+
+/**
+ * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
+ * another report schema or tool major version, another test set (root digest), or another class
+ * list (names or order).
+ */
+function assertComparable(baseline, candidate, baselineSource) {
+    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
+    assertSchema(candidate, 'the candidate report', baselineSource);
+    const baselineMajor = majorVersion(baseline.tool?.version);
+    const candidateMajor = majorVersion(candidate.tool?.version);
+    if (baselineMajor !== candidateMajor) {
+        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
+            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
+            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
+    }
+    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
+}
+/**
+ * Reports read from a file have passed validateReport (report/reportFile.ts), which checks the same;
+ * this is kept as a cheap defence for a Report that reaches here another way (built in memory,
+ * or by a caller of this module that skipped the reader), where a wrong schema would otherwise
+ * surface as a confusing digest or class-list mismatch.
+ */
+function assertSchema(report, what, where) {
+    const schema = report.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
+            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
+    }
+}
+/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
+function majorVersion(version) {
+    const match = /^v?(\d+)\./.exec(version ?? '');
+    return match ? match[1] : null;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compare.ts
+/**
+ * The headline figures of one report, in display order. Top-k is listed only when the report
+ * computed it; its label carries k.
+ *
+ * Balanced accuracy is not listed: it equals macro recall by definition. Both are the mean recall
+ * over the classes present in the test set (scikit-learn's balanced_accuracy_score; macro averages
+ * here are over present classes, see metrics/types.ts), so it would be a second, identical row.
+ * The report keeps `metrics.balancedAccuracy` for readers that look for it by that name.
+ */
+function headlineMetrics(report) {
+    const m = report.metrics;
+    const rows = [
+        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
+    ];
+    if (m.topK !== null) {
+        const { k, accuracy } = m.topK;
+        rows.push({ metric: 'top-k', label: `top-${k} accuracy`, scale: 'rate', value: accuracy, k });
+    }
+    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
+    return rows;
+}
+function difference(candidate, baseline) {
+    return candidate === null || baseline === null ? null : candidate - baseline;
+}
+/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
+function compareReports(baseline, candidate) {
+    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
+    const metrics = headlineMetrics(candidate).map((row) => {
+        const before = baselineByMetric.get(row.metric);
+        // Top-k with another k is another metric: no baseline figure for it.
+        const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
+        return {
+            metric: row.metric,
+            label: row.label,
+            scale: row.scale,
+            baseline: baselineValue,
+            candidate: row.value,
+            delta: difference(row.value, baselineValue),
+        };
+    });
+    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
+    const classes = candidate.classes.map((c) => {
+        const before = baselineClasses.get(c.name);
+        const baselineRecall = before?.recall ?? null;
+        const baselineF1 = before?.f1 ?? null;
+        return {
+            name: c.name,
+            support: c.support,
+            baselineRecall,
+            candidateRecall: c.recall,
+            recallDelta: difference(c.recall, baselineRecall),
+            baselinePrecision: before?.precision ?? null,
+            candidatePrecision: c.precision,
+            baselineF1,
+            candidateF1: c.f1,
+            f1Delta: difference(c.f1, baselineF1),
+        };
+    });
+    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
+}
+/**
+ * Samples whose predicted class differs between the two reports, matched by sample id (never by
+ * position: readers may list files in another order). null unless both reports carry records for
+ * exactly the same set of ids, since a partial pairing would undercount silently.
+ */
+function countChangedPredictions(baseline, candidate) {
+    const before = baseline.samples;
+    const after = candidate.samples;
+    if (!before || !after)
+        return null;
+    const n = after.ids.length;
+    if (n === 0 || before.ids.length !== n)
+        return null;
+    if (before.predictions.length !== n || after.predictions.length !== n)
+        return null;
+    const baselineIndex = new Map();
+    for (let i = 0; i < n; i++)
+        baselineIndex.set(before.ids[i], i);
+    if (baselineIndex.size !== n)
+        return null; // duplicate ids: no one-to-one pairing
+    let changed = 0;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        const j = baselineIndex.get(after.ids[i]);
+        if (j === undefined || seen[j] === 1)
+            return null;
+        seen[j] = 1;
+        if (before.predictions[j] !== after.predictions[i])
+            changed++;
+    }
+    return changed;
+}
+
+;// CONCATENATED MODULE: ./src/compare/messageText.ts
+/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
+/**
+ * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
+ * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
+ * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
+ */
+function formatFraction(value, other) {
+    let digits = 3;
+    if (other !== undefined && Math.abs(value - other) > 1e-12) {
+        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
+            digits++;
+    }
+    return value.toFixed(digits);
+}
+/**
+ * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
+ * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
+ * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
+ * letter mark U+061C), which can make a terminal or a comment show text in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/**
+ * A class name as it goes into a plain-text message: unprintable and bidi-control characters
+ * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
+ * colours or reorder what is shown. Renderers escape the message again for their own format.
+ */
+function printableName(name) {
+    return name.replace(UNPRINTABLE, (c) => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        if (c === '\t')
+            return '\\t';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with an ellipsis when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text; // UTF-16 length >= code points: nothing to cut
+    const points = Array.from(text);
+    if (points.length <= max)
+        return text;
+    return `${points.slice(0, max - 1).join('')}…`;
+}
+/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
+const MESSAGE_NAME_CHARS = 80;
+/** A class name for a message: printable, and cut with an ellipsis when very long. */
+function messageName(name) {
+    return truncate(printableName(name), MESSAGE_NAME_CHARS);
+}
+
+;// CONCATENATED MODULE: ./src/compare/gates.ts
+
+/**
+ * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
+ * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
+ * drop must pass, as the user reads it as equal.
+ */
+const EPSILON = 1e-12;
+function samplesText(n) {
+    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
+}
+/**
+ * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
+ * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
+ * the last place) does not round up: 1/50 gives 0.020, not 0.021.
+ */
+function roundedUp(value) {
+    let digits = 3;
+    while (digits < 6 && value < 10 ** -digits)
+        digits++;
+    const scale = 10 ** digits;
+    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
+}
+/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
+const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
+    'keep this report.json as the baseline for later runs.';
+/** Applies `gates` to `candidate`, against `baseline` when given. */
+function evaluateGates(gates, candidate, baseline) {
+    const notes = [];
+    const results = [];
+    if (baseline === null) {
+        notes.push(FIRST_BASELINE_NOTE);
+    }
+    // Per-class recall.
+    const { maxDrop, onMissingClass } = gates.perClassRecall;
+    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
+    let underpowered = 0;
+    /** Fewest test samples of an evaluable class. */
+    let smallestSupport = Number.POSITIVE_INFINITY;
+    for (const cls of candidate.classes) {
+        const name = messageName(cls.name);
+        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
+            const blocking = onMissingClass === 'fail';
+            // The advice depends on the setting in force: never suggest the value already set.
+            const message = blocking
+                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+                    'gates.per-class-recall.on-missing-class: warn'
+                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+                    'a class without samples fail the run';
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'not-evaluable',
+                baseline: baselineClasses.get(cls.name)?.recall ?? null,
+                candidate: null,
+                threshold: maxDrop,
+                message,
+                blocking,
+            });
+            if (!blocking)
+                notes.push(message);
+            continue;
+        }
+        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
+        // the gate cannot tell a real regression from a single unlucky sample.
+        if (1 / cls.support > maxDrop + EPSILON)
+            underpowered++;
+        smallestSupport = Math.min(smallestSupport, cls.support);
+        const before = baselineClasses.get(cls.name);
+        if (baseline === null || before === undefined || before.recall === null) {
+            const why = baseline === null
+                ? 'no baseline to compare with'
+                : before === undefined
+                    ? 'the baseline has no such class'
+                    : 'the baseline had no test samples of it';
+            results.push({
+                gate: 'per-class-recall',
+                subject: cls.name,
+                status: 'skipped',
+                baseline: before?.recall ?? null,
+                candidate: cls.recall,
+                threshold: maxDrop,
+                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+                blocking: false,
+            });
+            continue;
+        }
+        results.push({
+            ...dropResult('per-class-recall', `recall of '${name}'`, before.recall, cls.recall, maxDrop, `, ${samplesText(cls.support)}`),
+            subject: cls.name,
+        });
+    }
+    if (underpowered > 0 && maxDrop <= EPSILON) {
+        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
+        // zero tolerance means instead of quoting a sample count no test set can reach.
+        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
+    }
+    else if (underpowered > 0) {
+        const minimum = Math.ceil(1 / maxDrop - EPSILON);
+        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
+            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
+            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
+    }
+    // Headline gates.
+    const m = candidate.metrics;
+    const b = baseline?.metrics ?? null;
+    if (gates.accuracy?.min !== undefined) {
+        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
+    }
+    if (gates.accuracy?.maxDrop !== undefined) {
+        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
+    }
+    if (gates.macroF1?.min !== undefined) {
+        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
+    }
+    if (gates.macroF1?.maxDrop !== undefined) {
+        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
+    }
+    // Every result is built with `blocking` true exactly when it fails the run (status fail, or
+    // not-evaluable without on-missing-class: warn), so it alone selects the failures.
+    const failing = results.filter((r) => r.blocking);
+    // Class regressions first, largest drop first (stable sort: ties keep class order), then the rest.
+    const regressions = failing.filter(isClassRegression).sort((x, y) => dropOf(y) - dropOf(x));
+    const failures = [...regressions, ...failing.filter((r) => !isClassRegression(r))];
+    return {
+        passed: failures.length === 0,
+        gates: results,
+        failures,
+        notes,
+        comparedWithBaseline: baseline !== null,
+    };
+}
+function minimumGate(gate, label, candidate, baseline, min) {
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: min,
+            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
+            blocking: true,
+        };
+    }
+    const failed = candidate < min - EPSILON;
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: min,
+        message: failed
+            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
+            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
+        blocking: failed,
+    };
+}
+/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
+function maxDropGate(gate, label, candidate, baseline, maxDrop) {
+    if (baseline === undefined || baseline === null) {
+        return {
+            gate,
+            status: 'skipped',
+            baseline: baseline ?? null,
+            candidate,
+            threshold: maxDrop,
+            message: baseline === undefined
+                ? `${label} not compared: no baseline (this run sets the first one)`
+                : `${label} not compared: the baseline has no ${label}`,
+            blocking: false,
+        };
+    }
+    if (candidate === null) {
+        return {
+            gate,
+            status: 'not-evaluable',
+            baseline,
+            candidate,
+            threshold: maxDrop,
+            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
+            blocking: true,
+        };
+    }
+    return dropResult(gate, label, baseline, candidate, maxDrop);
+}
+/**
+ * A max-drop result from two defined figures: fails when baseline - candidate > maxDrop. The
+ * message quotes both figures in parentheses, followed by `figuresSuffix` (", 54 samples").
+ */
+function dropResult(gate, label, baseline, candidate, maxDrop, figuresSuffix = '') {
+    const drop = baseline - candidate;
+    const failed = drop > maxDrop + EPSILON;
+    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}${figuresSuffix}`;
+    let message;
+    if (failed) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else if (drop > 0) {
+        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
+    }
+    else {
+        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
+    }
+    return {
+        gate,
+        status: failed ? 'fail' : 'pass',
+        baseline,
+        candidate,
+        threshold: maxDrop,
+        message,
+        blocking: failed,
+    };
+}
+function isClassRegression(result) {
+    return result.gate === 'per-class-recall' && result.status === 'fail';
+}
+/** baseline - candidate of a failed result (both figures are defined for every fail). */
+function dropOf(result) {
+    return (result.baseline ?? 0) - (result.candidate ?? 0);
+}
+
+;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {}
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat()
+  const stringLength = settings.stringLength || defaultStringLength
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = []
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = []
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = []
+  /** @type {Array<number>} */
+  const longestCellByColumn = []
+  let mostCellsPerRow = 0
+  let rowIndex = -1
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = []
+    /** @type {Array<number>} */
+    const sizes = []
+    let columnIndex = -1
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex])
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell)
+        sizes[columnIndex] = size
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size
+        }
+      }
+
+      row.push(cell)
+    }
+
+    cellMatrix[rowIndex] = row
+    sizeMatrix[rowIndex] = sizes
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex])
+    }
+  } else {
+    const code = toAlignment(align)
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1
+  /** @type {Array<string>} */
+  const row = []
+  /** @type {Array<number>} */
+  const sizes = []
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex]
+    let before = ''
+    let after = ''
+
+    if (code === 99 /* `c` */) {
+      before = ':'
+      after = ':'
+    } else if (code === 108 /* `l` */) {
+      before = ':'
+    } else if (code === 114 /* `r` */) {
+      after = ':'
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          )
+
+    const cell = before + '-'.repeat(size) + after
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size
+      }
+
+      sizes[columnIndex] = size
+    }
+
+    row[columnIndex] = cell
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row)
+  sizeMatrix.splice(1, 0, sizes)
+
+  rowIndex = -1
+  /** @type {Array<string>} */
+  const lines = []
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex]
+    const sizes = sizeMatrix[rowIndex]
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow
+    columnIndex = -1
+    /** @type {Array<string>} */
+    const line = []
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || ''
+      let before = ''
+      let after = ''
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
+        const code = alignments[columnIndex]
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size)
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5)
+            after = ' '.repeat(half - 0.5)
+          } else {
+            before = ' '.repeat(half)
+            after = before
+          }
+        } else {
+          after = ' '.repeat(size)
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|')
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ')
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before)
+      }
+
+      line.push(cell)
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after)
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ')
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|')
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    )
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+;// CONCATENATED MODULE: ./src/render/classRows.ts
+/** Changes smaller than this are float noise, not improvements. */
+const classRows_EPSILON = 1e-12;
+const STATUS_RANK = {
+    regressed: 0,
+    'not-evaluable': 1,
+    ok: 2,
+    improved: 2,
+    'not-compared': 2,
+};
+function classRows(candidate, comparison, verdict) {
+    const gateByClass = new Map();
+    for (const gate of verdict.gates) {
+        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
+            gateByClass.set(gate.subject, gate);
+    }
+    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
+    const rows = candidate.classes.map((cls, index) => {
+        const gate = gateByClass.get(cls.name);
+        const delta = deltaByClass.get(cls.name);
+        const recallDelta = delta?.recallDelta ?? null;
+        let status;
+        if (gate?.status === 'fail')
+            status = 'regressed';
+        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
+            status = 'not-evaluable';
+        else if (gate?.status === 'skipped' || recallDelta === null)
+            status = 'not-compared';
+        else if (recallDelta > classRows_EPSILON)
+            status = 'improved';
+        else
+            status = 'ok';
+        return {
+            index,
+            name: cls.name,
+            support: cls.support,
+            status,
+            blocking: gate?.blocking ?? false,
+            baselineRecall: delta?.baselineRecall ?? null,
+            candidateRecall: cls.recall,
+            recallDelta,
+            precision: cls.precision,
+            f1: cls.f1,
+        };
+    });
+    return rows.sort((a, b) => {
+        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+        if (rank !== 0)
+            return rank;
+        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
+            return a.blocking ? -1 : 1;
+        if (comparison !== null) {
+            // Most negative change first; classes without a change at the end.
+            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
+            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        else {
+            // No baseline: weakest classes first.
+            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
+            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
+            if (x !== y)
+                return x < y ? -1 : 1;
+        }
+        return a.index - b.index;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
+/**
+ * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
+ * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
+ * render as those characters: no tags, no broken table cells, no mentions, references or links.
+ */
+
+/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
+const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
+const ZWSP = '\u200b';
+/**
+ * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
+ * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
+ * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
+ * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
+ * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
+        .replace(/@/g, `@${ZWSP}`);
+}
+/**
+ * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
+ * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
+ * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
+ * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
+ */
+function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
+    return breakAutolinks(truncate(printableName(text), max)
+        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+}
+/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
+function digestCode(digest, maxHex = 64) {
+    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
+    if (!match)
+        return escapeMarkdown(digest, 80);
+    const hex = match[2];
+    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
+    return `\`${match[1] ?? ''}${shown}\``;
+}
+/** An http(s) URL usable as a markdown link target, or null for anything else. */
+function safeUrl(url) {
+    if (url === undefined)
+        return null;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return null;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return null;
+    // URL.href is already percent-encoded except for characters that end a link destination.
+    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
+/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
+const formatNumbers_NONE = '—';
+/**
+ * Whether `value` is a finite number. Every formatter checks this first and shows anything else
+ * as NONE: report fields typed as numbers come from a file that may have been edited, and their
+ * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
+ */
+function isFiniteNumber(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
+/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
+function formatRate(value) {
+    return !isFiniteNumber(value) ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
+}
+/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
+function formatCorrelation(value) {
+    return !isFiniteNumber(value) ? formatNumbers_NONE : withMinus(value.toFixed(3));
+}
+function formatMetric(value, scale) {
+    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
+}
+function withMinus(text) {
+    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
+}
+/**
+ * A change, signed and with a direction: rates in percentage points with two decimals (the
+ * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
+ * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ */
+function formatChange(delta, scale, arrows = true) {
+    if (!isFiniteNumber(delta))
+        return formatNumbers_NONE;
+    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
+    const digits = scale === 'rate' ? 2 : 3;
+    const unit = scale === 'rate' ? ' pp' : '';
+    const text = size.toFixed(digits);
+    const plus = arrows ? '▲ +' : '+';
+    const minus = arrows ? '▼ \u2212' : '-';
+    // Float noise from computing the same ratio two ways is no change.
+    if (Math.abs(delta) < 1e-12)
+        return `0${unit}`;
+    // Nonzero but below display precision: say so instead of printing a misleading 0.
+    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
+    return `${delta > 0 ? plus : minus}${shown}${unit}`;
+}
+/** Bytes in binary units: 187392 -> "183.0 KiB". */
+function formatBytes(bytes) {
+    if (!isFiniteNumber(bytes))
+        return formatNumbers_NONE;
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
+ * the integer part only (a fractional count, which no report should hold, keeps its decimals).
+ */
+function formatCount(n) {
+    if (!isFiniteNumber(n))
+        return formatNumbers_NONE;
+    const [whole, fraction] = String(n).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/confusionSection.ts
+/**
+ * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
+ * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
+ * comment), so only the classes involved in the most frequent confusions are shown, with a note.
+ */
+
+
+
+/** Largest class count shown as a full matrix. */
+const MAX_MATRIX_CLASSES = 15;
+/** Confused pairs listed (and used to choose the classes of a partial matrix). */
+const MAX_CONFUSED_PAIRS = 10;
+/** Class names in the matrix header are cut to this many characters. */
+const HEADER_NAME_CHARS = 24;
+const ROW_NAME_CHARS = 60;
+/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
+function isSquareMatrix(matrix, n) {
+    if (!matrix || matrix.length !== n)
+        return false;
+    for (let i = 0; i < n; i++)
+        if (!matrix[i] || matrix[i].length !== n)
+            return false;
+    return true;
+}
+/**
+ * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
+ * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
+ */
+function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
+    const counts = new Float64Array(limit);
+    const rows = new Int32Array(limit);
+    const cols = new Int32Array(limit);
+    let size = 0;
+    const n = matrix.length;
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        for (let j = 0; j < n; j++) {
+            const count = row[j];
+            if (i === j || count <= 0)
+                continue;
+            if (size === limit && count <= counts[size - 1])
+                continue;
+            let k = size < limit ? size++ : limit - 1;
+            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
+            while (k > 0 && counts[k - 1] < count) {
+                counts[k] = counts[k - 1];
+                rows[k] = rows[k - 1];
+                cols[k] = cols[k - 1];
+                k--;
+            }
+            counts[k] = count;
+            rows[k] = i;
+            cols[k] = j;
+        }
+    }
+    const pairs = [];
+    for (let k = 0; k < size; k++)
+        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
+    return pairs;
+}
+/**
+ * The folded section, or null when the report has no usable matrix. `focus` lists class indices
+ * to keep in a partial matrix before those of the confused pairs (the regressed classes).
+ */
+function renderConfusionSection(candidate, baseline, focus) {
+    const n = candidate.classNames.length;
+    const matrix = candidate.confusionMatrix;
+    if (n === 0 || !isSquareMatrix(matrix, n))
+        return null;
+    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
+    const pairs = mostConfusedPairs(matrix);
+    let shown;
+    let note = '';
+    if (n <= MAX_MATRIX_CLASSES) {
+        shown = Array.from({ length: n }, (_, i) => i);
+    }
+    else {
+        const chosen = new Set();
+        for (const i of focus) {
+            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
+                break;
+            chosen.add(i);
+        }
+        for (const pair of pairs) {
+            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
+                break;
+            chosen.add(pair.trueClass);
+            chosen.add(pair.predictedClass);
+        }
+        shown = [...chosen].sort((a, b) => a - b);
+        note =
+            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
+                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
+    }
+    const lines = [
+        '<details>',
+        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
+        '',
+    ];
+    if (shown.length > 0) {
+        const header = [
+            'true \\ predicted',
+            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
+        ];
+        const body = shown.map((i) => [
+            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
+            ...shown.map((j) => {
+                const count = matrix[i][j];
+                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
+                if (i === j)
+                    return `**${formatCount(count)}**`;
+                return count === 0 ? '·' : formatCount(count);
+            }),
+        ]);
+        lines.push(note +
+            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
+        lines.push('');
+    }
+    if (pairs.length > 0) {
+        lines.push('Most frequent confusions:', '');
+        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
+        const body = pairs.map((p) => [
+            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
+            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
+            formatCount(p.count),
+            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
+        ]);
+        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
+    }
+    else {
+        lines.push('No sample was misclassified.', '');
+    }
+    lines.push('</details>');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/gateCounts.ts
+
+function isWarningOnly(gate) {
+    return gate.status === 'not-evaluable' && !gate.blocking;
+}
+function countGates(verdict) {
+    let checked = 0;
+    let passed = 0;
+    let notEvaluable = 0;
+    for (const gate of verdict.gates) {
+        if (gate.status === 'skipped')
+            continue;
+        if (isWarningOnly(gate)) {
+            notEvaluable++;
+            continue;
+        }
+        checked++;
+        if (gate.status === 'pass')
+            passed++;
+    }
+    return { checked, passed, failed: verdict.failures.length, notEvaluable };
+}
+/** "1 class not evaluable", "3 classes not evaluable". */
+function notEvaluableText(count) {
+    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
+}
+/** "gate" or "gates" for `count`. */
+function gatesWord(count) {
+    return count === 1 ? 'gate' : 'gates';
+}
+
+;// CONCATENATED MODULE: ./src/render/markdown.ts
+/**
+ * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
+ * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
+ * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
+ * with a note that says what was left out and where to find it.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
+ * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
+ * adapter's own footer.
+ */
+const MAX_COMMENT_CHARS = 65_000;
+/** A folded confusion matrix larger than this is dropped before any per-class row is. */
+const MAX_MATRIX_SECTION_CHARS = 12_000;
+/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
+const MAX_LISTED_FAILURES = 25;
+const MAX_LISTED_NOTES = 10;
+const MAX_LISTED_WARNINGS = 10;
+/** Longest message or warning shown, before escaping. */
+const MAX_MESSAGE_CHARS = 400;
+const CLASS_NAME_CHARS = 80;
+const PATH_CHARS = 120;
+/** Class names quoted in the headline. */
+const HEADLINE_NAMES = 5;
+/**
+ * The hidden first line that identifies evalgate's comment so it can be updated in place.
+ * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
+ * separate comments; it is reduced to characters that cannot end an HTML comment.
+ */
+function commentMarker(key) {
+    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
+    return `<!-- evalgate:comment${scoped} -->`;
+}
+function renderComment(input) {
+    const { candidate, baseline, comparison, verdict } = input;
+    const marker = commentMarker(input.markerKey);
+    const rows = classRows(candidate, comparison, verdict);
+    const compared = baseline !== null && comparison !== null;
+    const top = [
+        marker,
+        renderHeadline(input, rows),
+        renderFailures(verdict.failures),
+        renderNotes(input),
+        renderSummary(candidate, comparison),
+    ]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
+    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
+    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
+    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
+        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
+    }
+    // Separators between the five parts, plus slack for the per-class table's own note.
+    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
+    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
+    if (classes === null) {
+        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
+        matrix = null;
+        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
+    }
+    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
+    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
+}
+/**
+ * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
+ * characters that escape to entities): cut at a line break, close a folded block left open, say so.
+ */
+function hardCut(body) {
+    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
+    const close = '\n\n</details>';
+    const room = MAX_COMMENT_CHARS - note.length - close.length;
+    const cut = body.lastIndexOf('\n', room);
+    const kept = body.slice(0, cut > 0 ? cut : room);
+    const open = kept.split('<details>').length - kept.split('</details>').length;
+    return kept + (open > 0 ? close : '') + note;
+}
+function quoted(names) {
+    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
+    const rest = names.length - shown.length;
+    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
+}
+function renderHeadline(input, rows) {
+    const { verdict, candidate, baseline } = input;
+    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
+    const lines = [];
+    if (verdict.passed) {
+        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
+        if (!verdict.comparedWithBaseline) {
+            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
+        }
+        else if (unchecked === '') {
+            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
+        }
+        else {
+            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
+                '(no test samples, reported as a warning): it was not checked.');
+        }
+    }
+    else {
+        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+            (unchecked === '' ? '' : `, ${unchecked}`));
+        const reasons = [];
+        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
+        if (regressed.length > 0) {
+            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
+            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
+                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
+        }
+        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
+        if (absent.length > 0) {
+            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
+                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
+        }
+        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
+            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
+        }
+        if (!verdict.comparedWithBaseline) {
+            reasons.push('No baseline report to compare with: this run sets the first baseline.');
+        }
+        lines.push(reasons.join('<br>\n'));
+    }
+    const vs = baseline !== null && verdict.comparedWithBaseline
+        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
+        : '';
+    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
+        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
+    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function renderFailures(failures) {
+    if (failures.length === 0)
+        return '';
+    const items = failures
+        .slice(0, MAX_LISTED_FAILURES)
+        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
+    const rest = failures.length - MAX_LISTED_FAILURES;
+    if (rest > 0)
+        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
+    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
+}
+function renderNotes(input) {
+    const { candidate, verdict, comparison } = input;
+    const items = [];
+    // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
+    if (!candidate.testSet.locked) {
+        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
+            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
+    }
+    // The headline already says that this run sets the first baseline.
+    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+    const listed = notes.slice(0, MAX_LISTED_NOTES);
+    for (const note of listed)
+        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
+    if (notes.length > listed.length) {
+        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
+    }
+    const allWarnings = candidate.warnings;
+    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
+    for (const warning of warnings)
+        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
+    if (allWarnings.length > warnings.length) {
+        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
+    }
+    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
+        const changed = comparison.changedPredictions;
+        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
+            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
+    }
+    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
+}
+function renderSummary(candidate, comparison) {
+    if (comparison === null) {
+        const rows = headlineMetrics(candidate).map((m) => [
+            escapeMarkdown(m.label),
+            formatMetric(m.value, m.scale),
+        ]);
+        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
+    }
+    const rows = comparison.metrics.map((m) => [
+        escapeMarkdown(m.label),
+        formatMetric(m.baseline, m.scale),
+        formatMetric(m.candidate, m.scale),
+        formatChange(m.delta, m.scale),
+    ]);
+    return [
+        '### Summary',
+        '',
+        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
+    ].join('\n');
+}
+const STATUS_TEXT = {
+    regressed: '❌ regressed',
+    'not-evaluable': '⚠️ not evaluable',
+    ok: '✅ ok',
+    improved: '▲ improved',
+    'not-compared': '➖ not compared',
+};
+function statusText(row) {
+    if (row.status === 'not-evaluable' && row.blocking)
+        return '❌ not evaluable';
+    return STATUS_TEXT[row.status];
+}
+/**
+ * The per-class table in priority order, cut to `budget` characters with a note naming what was
+ * left out. null when not even the header and one row fit.
+ */
+function renderClassTable(rows, compared, budget) {
+    const header = compared
+        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
+        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
+    const cells = rows.map((r) => {
+        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
+        const tail = [formatRate(r.precision), formatRate(r.f1)];
+        return compared
+            ? [
+                statusText(r),
+                name,
+                formatCount(r.support),
+                formatRate(r.baselineRecall),
+                formatRate(r.candidateRecall),
+                formatChange(r.recallDelta, 'rate'),
+                ...tail,
+            ]
+            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
+    });
+    const table = markdownTable([header, ...cells], {
+        alignDelimiters: false,
+        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
+    });
+    const lines = table.split('\n');
+    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
+    const full = `${heading}\n\n${table}`;
+    if (full.length <= budget)
+        return full;
+    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
+    let kept = 0;
+    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
+        used += 1 + lines[kept + 2].length;
+        kept++;
+    }
+    if (kept === 0 && rows.length > 0)
+        return null;
+    const left = rows.slice(kept);
+    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
+    const leftOther = left.length - leftRegressed;
+    const parts = [];
+    if (leftRegressed > 0)
+        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
+    if (leftOther > 0) {
+        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
+        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
+    }
+    const note = `_${parts.join(' and ')} — see the full report._`;
+    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
+}
+function identityColumn(report) {
+    const env = report.environment;
+    return [
+        [
+            digestCode(report.model.sha256, 12),
+            formatBytes(report.model.size),
+            ...(typeof report.model.parameterCount === 'number'
+                ? [`${formatCount(report.model.parameterCount)} parameters`]
+                : []),
+            escapeMarkdown(report.model.source, PATH_CHARS),
+        ].join(' · '),
+        digestCode(report.model.sha256),
+        digestCode(report.testSet.digest),
+        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
+            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
+        escapeMarkdown(report.testSet.source, PATH_CHARS),
+        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
+            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
+        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
+    ];
+}
+const IDENTITY_LABELS = [
+    'model',
+    'model sha256',
+    'test set',
+    'samples',
+    'test-set source',
+    'runtime',
+    'evalgate',
+];
+/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
+function renderIdentity(input) {
+    const { candidate, baseline, verdict } = input;
+    const current = identityColumn(candidate);
+    let table;
+    if (baseline !== null && verdict.comparedWithBaseline) {
+        const before = identityColumn(baseline);
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
+        if (input.baselineSource !== undefined) {
+            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
+        }
+        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
+    }
+    else {
+        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
+        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
+    }
+    return [
+        '<details>',
+        '<summary>Model, test set and environment</summary>',
+        '',
+        table,
+        '',
+        '</details>',
+    ].join('\n');
+}
+function renderFooter(input) {
+    const url = safeUrl(input.runUrl);
+    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
+    const version = escapeMarkdown(input.candidate.tool.version, 40);
+    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
+/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
+
+
+
+
+function judgeReport(input) {
+    const { candidate, baseline } = input;
+    if (baseline)
+        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
+    const comparison = baseline ? compareReports(baseline, candidate) : null;
+    const verdict = evaluateGates(input.gates, candidate, baseline);
+    const comment = renderComment({
+        candidate,
+        baseline,
+        comparison,
+        verdict,
+        title: input.title,
+        baselineSource: input.baselineSource,
+        runUrl: input.runUrl,
+    });
+    return { comparison, verdict, comment };
+}
+
+;// CONCATENATED MODULE: ./src/render/verdictText.ts
+/**
+ * The verdict as plain text for a terminal or a log: headline, failed gates, notes, the top
+ * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
+ * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
+ */
+
+
+
+
+
+
+const verdictText_MAX_LISTED_FAILURES = 20;
+const MAX_TABLE_ROWS = 10;
+const MAX_NAME_CHARS = 40;
+function renderVerdictText(verdict, candidate, comparison) {
+    const lines = [];
+    const counts = countGates(verdict);
+    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
+    const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
+    if (verdict.passed) {
+        if (!verdict.comparedWithBaseline) {
+            lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
+        }
+        else if (unchecked === '') {
+            lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
+        }
+        else {
+            lines.push(`evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
+                `${unchecked} (warning)`);
+        }
+    }
+    else {
+        lines.push(`evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
+            `${gatesWord(counts.checked)} failed${unchecked}`);
+    }
+    for (const failure of verdict.failures.slice(0, verdictText_MAX_LISTED_FAILURES)) {
+        lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
+    }
+    if (verdict.failures.length > verdictText_MAX_LISTED_FAILURES) {
+        lines.push(`  ... and ${formatCount(verdict.failures.length - verdictText_MAX_LISTED_FAILURES)} more (see the report)`);
+    }
+    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+    for (const note of notes.slice(0, verdictText_MAX_LISTED_FAILURES))
+        lines.push(`  note: ${printableName(note)}`);
+    // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
+    if (!candidate.testSet.locked) {
+        lines.push('  warning: the test set is not locked (lock: none): nothing guarantees it is the data the baseline used; ' +
+            'run `evalgate lock` and commit the lock file');
+    }
+    for (const warning of candidate.warnings)
+        lines.push(`  warning: ${printableName(warning)}`);
+    const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
+    if (regressed.length > 0) {
+        lines.push('', 'Top regressions:');
+        const table = [
+            ['class', 'support', 'baseline', 'candidate', 'change'],
+            ...regressed
+                .slice(0, MAX_TABLE_ROWS)
+                .map((r) => [
+                truncate(printableName(r.name), MAX_NAME_CHARS),
+                formatCount(r.support),
+                formatRate(r.baselineRecall),
+                formatRate(r.candidateRecall),
+                formatChange(r.recallDelta, 'rate', false),
+            ]),
+        ];
+        lines.push(...alignColumns(table).map((line) => `  ${line}`));
+        if (regressed.length > MAX_TABLE_ROWS) {
+            lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
+        }
+    }
+    lines.push('');
+    if (comparison !== null) {
+        for (const m of comparison.metrics) {
+            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.candidate, m.scale)} (baseline ${formatMetric(m.baseline, m.scale)}, ` +
+                `${formatChange(m.delta, m.scale, false)})`);
+        }
+        if (comparison.changedPredictions !== null) {
+            lines.push(`  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`);
+        }
+    }
+    else {
+        for (const m of headlineMetrics(candidate)) {
+            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** Left-aligns the first column and right-aligns the others (numbers). */
+function alignColumns(rows) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => Array.from(row[c]).length)));
+    return rows.map((row) => row
+        .map((cell, c) => {
+        const pad = ' '.repeat(widths[c] - Array.from(cell).length);
+        return c === 0 ? cell + pad : pad + cell;
+    })
+        .join('  ')
+        .trimEnd());
+}
+
+;// CONCATENATED MODULE: ./src/report/reportFile.ts
+/**
+ * Reading report JSON. It validates every field that comparison, gates and
+ * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
+ * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
+ * a gate silently or crash later.
+ */
+
+
+
+
+/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
+async function readReport(file, role) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot read the ${role} report: ${error.code ?? error}`, {
+            where: file,
+            hint: role === 'baseline'
+                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
+                : undefined,
+        });
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_InputError(`the ${role} report is not valid JSON: ${error.message}`, {
+            where: file,
+        });
+    }
+    return validateReport(data, file, role);
+}
+const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
+/** Problems named in one message; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 5;
+function isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+/**
+ * A field check with the requirement as its message ("must be ..."); the value found is added
+ * when the message is made. Built on `z.custom` so every field gets one plain-language message.
+ */
+function field(test, requirement) {
+    return custom(test, { error: requirement });
+}
+const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
+const count = field(isCount, 'must be an integer >= 0');
+const flag = field((v) => typeof v === 'boolean', 'must be true or false');
+const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
+/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
+const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
+function reportFile_object(shape) {
+    return object(shape, { error: 'must be an object' });
+}
+const CLASS_SHAPE = reportFile_object({
+    name: reportFile_text,
+    support: count,
+    predicted: count,
+    truePositives: count,
+    precision: rateOrNull,
+    recall: rateOrNull,
+    f1: rateOrNull,
+    evaluable: flag,
+});
+/**
+ * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
+ * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
+ * so fields not listed here (slices, settings, timing) are carried as they are.
+ */
+const REPORT_SHAPE = reportFile_object({
+    tool: reportFile_object({ version: reportFile_text }),
+    createdAt: reportFile_text,
+    model: reportFile_object({
+        source: reportFile_text,
+        sha256: reportFile_text,
+        size: count,
+        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
+    }),
+    testSet: reportFile_object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
+    classNames: array(reportFile_text, { error: 'must be an array of class names' }),
+    metrics: reportFile_object({
+        samples: count,
+        accuracy: rateOrNull,
+        topK: object({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
+            .nullable(),
+        macroPrecision: rateOrNull,
+        macroRecall: rateOrNull,
+        macroF1: rateOrNull,
+        weightedPrecision: rateOrNull,
+        weightedRecall: rateOrNull,
+        weightedF1: rateOrNull,
+        balancedAccuracy: rateOrNull,
+        matthewsCorrelation: correlationOrNull,
+        cohenKappa: correlationOrNull,
+    }),
+    classes: array(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
+    environment: reportFile_object({
+        os: reportFile_text,
+        arch: reportFile_text,
+        cpu: reportFile_text,
+        node: reportFile_text,
+        onnxruntime: reportFile_text,
+        executionProvider: reportFile_text,
+    }),
+    warnings: array(reportFile_text, { error: 'must be an array of strings' }),
+});
+/** `classes[3].recall`, `testSet.digest`. */
+function fieldPath(pathParts) {
+    let out = '';
+    for (const part of pathParts) {
+        if (typeof part === 'number')
+            out += `[${part}]`;
+        else
+            out += out === '' ? String(part) : `.${String(part)}`;
+    }
+    return out === '' ? 'the document' : out;
+}
+function reportFile_valueAt(data, pathParts) {
+    let value = data;
+    for (const part of pathParts) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing (the field is missing)';
+    if (Array.isArray(value))
+        return `an array of ${value.length}`;
+    if (typeof value === 'object' && value !== null)
+        return 'an object';
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+}
+function problem(pathParts, requirement, value) {
+    return `${fieldPath(pathParts)} ${requirement}, got ${describeValue(value)}`;
+}
+/**
+ * One entry per class name, in the same order, with figures that agree with each other: a class
+ * with test samples must be evaluable with a recall (else its gate would be skipped silently),
+ * a class without must not be.
+ */
+function checkClasses(report, problems) {
+    const { classNames, classes } = report;
+    const seen = new Set();
+    for (let i = 0; i < classNames.length; i++) {
+        if (seen.has(classNames[i])) {
+            problems.push(`classNames[${i}] repeats the class name ${describeValue(classNames[i])}`);
+        }
+        seen.add(classNames[i]);
+    }
+    if (classes.length !== classNames.length) {
+        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
+        return;
+    }
+    for (let i = 0; i < classes.length; i++) {
+        const cls = classes[i];
+        const where = `classes[${i}]`;
+        if (cls.name !== classNames[i]) {
+            problems.push(`${where}.name must equal classNames[${i}] (${describeValue(classNames[i])}), got ${describeValue(cls.name)}`);
+        }
+        const hasSamples = cls.support > 0;
+        if (cls.evaluable !== hasSamples) {
+            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
+        }
+        if (hasSamples === (cls.recall === null)) {
+            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${describeValue(cls.recall)}`);
+        }
+        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
+            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
+        }
+    }
+}
+/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
+function checkConfusionMatrix(report, problems) {
+    const matrix = report.confusionMatrix;
+    const n = report.classNames.length;
+    if (!Array.isArray(matrix) || matrix.length !== n) {
+        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${describeValue(matrix)}`);
+        return;
+    }
+    for (let i = 0; i < n; i++) {
+        const row = matrix[i];
+        if (!Array.isArray(row) || row.length !== n) {
+            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${describeValue(row)}`);
+            return;
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+            const cell = row[j];
+            if (!isCount(cell)) {
+                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${describeValue(cell)}`);
+                return;
+            }
+            sum += cell;
+        }
+        const cls = report.classes[i];
+        if (sum !== cls.support || row[i] !== cls.truePositives) {
+            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
+                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
+            return;
+        }
+    }
+}
+/**
+ * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
+ * report may hold 50,000 samples or more, and nothing here copies them.
+ */
+function checkSamples(report, problems) {
+    const samples = report.samples;
+    if (samples === undefined)
+        return;
+    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+        problems.push(`samples must be an object of per-sample columns, got ${describeValue(samples)}`);
+        return;
+    }
+    const { ids, labels, predictions, confidences } = samples;
+    const columns = { ids, labels, predictions, confidences };
+    for (const [name, column] of Object.entries(columns)) {
+        if (!Array.isArray(column)) {
+            problems.push(`samples.${name} must be an array, got ${describeValue(column)}`);
+            return;
+        }
+    }
+    const n = ids.length;
+    for (const [name, column] of Object.entries(columns)) {
+        if (column.length !== n) {
+            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
+            return;
+        }
+    }
+    const classes = report.classNames.length;
+    const idColumn = ids;
+    const labelColumn = labels;
+    const predictionColumn = predictions;
+    const confidenceColumn = confidences;
+    for (let i = 0; i < n; i++) {
+        const id = idColumn[i];
+        if (typeof id !== 'string') {
+            problems.push(`samples.ids[${i}] must be a string, got ${describeValue(id)}`);
+            return;
+        }
+        const label = labelColumn[i];
+        if (!isCount(label) || label >= classes) {
+            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(label)}`);
+            return;
+        }
+        const prediction = predictionColumn[i];
+        if (!isCount(prediction) || prediction >= classes) {
+            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(prediction)}`);
+            return;
+        }
+        if (!isRate(confidenceColumn[i])) {
+            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${describeValue(confidenceColumn[i])}`);
+            return;
+        }
+    }
+}
+/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
+function validateReport(data, file, role) {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
+    }
+    const schema = data.schema;
+    if (schema !== REPORT_SCHEMA) {
+        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
+    }
+    const problems = [];
+    const parsed = REPORT_SHAPE.safeParse(data);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
+        }
+    }
+    else {
+        // The shape is right: now the checks that relate fields to each other, and the large arrays.
+        const report = data;
+        checkClasses(report, problems);
+        if (problems.length === 0)
+            checkConfusionMatrix(report, problems);
+        checkSamples(report, problems);
+    }
+    if (problems.length > 0) {
+        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+        const rest = problems.length - shown.length;
+        throw new errors_InputError(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
+            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
+    }
+    return data;
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
+
+
+
+function parseCommandArgs(command, argv, options, allowPositionals) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals, strict: true });
+    }
+    catch (error) {
+        const message = error.message;
+        const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
+        const suggestion = unknown ? nearest(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;
+        throw new errors_InputError(unknown
+            ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
+            : `${message.split('\n')[0]}`, { hint: `see: evalgate ${command} --help` });
+    }
+}
+function parsePositiveInt(value, flag, max) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0 || n > max) {
+        throw new errors_InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
+    }
+    return n;
+}
+function parseFraction(value, flag) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+        throw new errors_InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
+/** The output folder of a run (CLI or action): checked before the work, written after it. */
+
+
+
+
+/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
+function prepareOutputDir(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot write the output folder: ${error.code ?? error}`, {
+            where: dir,
+            hint: 'pass --out <folder> with a folder you can write to',
+        });
+    }
+}
+/** Writes one output file; a failure names the file (exit 2), never an internal error. */
+async function writeOutputFile(file, text) {
+    try {
+        await (0,promises_namespaceObject.writeFile)(file, text);
+    }
+    catch (error) {
+        throw new errors_InputError(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
+            where: file,
+        });
+    }
+}
+/** verdict.json: the gates' results and the comparison, for scripts. */
+function verdictJson(verdict, comparison) {
+    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/compareCommand.ts
+/** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
+
+
+
+
+
+
+
+
+const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
+
+Applies the gates to two reports made on the same locked test set and prints the verdict.
+
+Options:
+  --config <file>            take the gates from this config
+  --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
+  --out <dir>                also write comment.md and verdict.json into this folder
+  -h, --help                 show this help
+
+Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
+async function compareCommand(argv, context) {
+    const { values, positionals } = parseCommandArgs('compare', argv, {
+        config: { type: 'string' },
+        'max-recall-drop': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+    }, true);
+    if (values.help) {
+        context.stdout(COMPARE_HELP);
+        return ExitCode.passed;
+    }
+    if (positionals.length !== 2) {
+        throw new errors_InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
+            hint: 'see: evalgate compare --help',
+        });
+    }
+    const [baselinePath, candidatePath] = positionals.map((p) => external_node_path_default().resolve(context.cwd, p));
+    const gates = values.config
+        ? loadConfig(external_node_path_default().resolve(context.cwd, values.config)).gates
+        : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+    const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
+    if (maxDrop !== undefined)
+        gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
+    const outDir = values.out ? external_node_path_default().resolve(context.cwd, values.out) : null;
+    if (outDir)
+        prepareOutputDir(outDir);
+    const baseline = await readReport(baselinePath, 'baseline');
+    const candidate = await readReport(candidatePath, 'candidate');
+    const judgement = judgeReport({
+        candidate,
+        baseline,
+        baselineSource: positionals[0],
+        gates,
+    });
+    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
+    if (outDir) {
+        await writeOutputFile(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
+        await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
+    }
+    return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -27140,6 +29835,87 @@ function unzipSync(data, opts) {
     return files;
 }
 
+;// CONCATENATED MODULE: ./src/runtime/float16.ts
+/**
+ * IEEE 754 binary16 ("half") <-> float32 conversion, for models whose inputs or outputs are float16.
+ *
+ * onnxruntime-node hands float16 tensors over as raw bits in a Uint16Array (Node has no Float16Array
+ * before v24), so we encode and decode the bits ourselves. Encoding rounds to nearest, ties to even,
+ * like numpy's `astype(np.float16)` and the hardware conversion (IEEE 754-2019, section 4.3.1);
+ * overflow gives infinity and NaN stays NaN.
+ */
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+/** The binary16 bit pattern nearest to `value` (ties to even). */
+function float32ToFloat16Bits(value) {
+    f32[0] = value;
+    const x = u32[0];
+    const sign = (x >>> 16) & 0x8000;
+    const exponent = (x >>> 23) & 0xff;
+    const mantissa = x & 0x7fffff;
+    if (exponent === 0xff) {
+        // Infinity keeps a zero mantissa; NaN becomes a quiet NaN with its top payload bits.
+        return mantissa === 0 ? sign | 0x7c00 : sign | 0x7e00 | (mantissa >>> 13);
+    }
+    // Re-bias the exponent: float32 bias 127, float16 bias 15.
+    const halfExponent = exponent - 112;
+    if (halfExponent >= 0x1f)
+        return sign | 0x7c00; // 2^16 and above: infinity
+    if (halfExponent <= 0) {
+        // Subnormal half (or zero): value = m * 2^-24 with m = full mantissa >> shift.
+        const shift = 14 - halfExponent;
+        if (shift > 24)
+            return sign; // below half the smallest subnormal: rounds to zero
+        const full = mantissa | 0x800000;
+        let m = full >>> shift;
+        const rest = full & ((1 << shift) - 1);
+        const halfway = 1 << (shift - 1);
+        if (rest > halfway || (rest === halfway && (m & 1) === 1))
+            m++; // m may carry into the normal range
+        return sign | m;
+    }
+    let half = sign | (halfExponent << 10) | (mantissa >>> 13);
+    const rest = mantissa & 0x1fff;
+    // A carry out of the mantissa increments the exponent, and from 0x7bff reaches infinity (0x7c00).
+    if (rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1))
+        half++;
+    return half;
+}
+/** The value of a binary16 bit pattern. */
+function float16BitsToFloat32(bits) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >>> 10) & 0x1f;
+    const mantissa = bits & 0x3ff;
+    if (exponent === 0)
+        return sign * mantissa * 2 ** -24;
+    if (exponent === 0x1f)
+        return mantissa === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
+    return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+let decodeTable = null;
+/** All 65536 half values, built once (256 KiB) so decoding a tensor is one lookup per element. */
+function table() {
+    if (decodeTable === null) {
+        decodeTable = new Float32Array(65536);
+        for (let bits = 0; bits < 65536; bits++)
+            decodeTable[bits] = float16BitsToFloat32(bits);
+    }
+    return decodeTable;
+}
+/** Encodes float32 values as binary16 bits. */
+function encodeFloat16(values, out = new Uint16Array(values.length)) {
+    for (let i = 0; i < values.length; i++)
+        out[i] = float32ToFloat16Bits(values[i]);
+    return out;
+}
+/** Decodes binary16 bits to float32 values. */
+function decodeFloat16(bits, out = new Float32Array(bits.length)) {
+    const lookup = table();
+    for (let i = 0; i < bits.length; i++)
+        out[i] = lookup[bits[i]];
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/npy.ts
 /**
  * A small reader for NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -27151,6 +29927,7 @@ function unzipSync(data, opts) {
  * strings <U (UTF-32) and |S (bytes) for labels. Fortran order, big-endian and structured or object
  * arrays are refused with a message that says how to re-save the array.
  */
+
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const NUMERIC_DTYPES = new Set(['b1', 'u1', 'i1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f2', 'f4', 'f8']);
@@ -27222,23 +29999,6 @@ function parseNpyHeader(bytes, file) {
     }
     throw npyError(file, `unsupported dtype '${descr}'`, 'use uint8, int8/16/32/64, float16/32/64 or bool data (and integer or string labels)');
 }
-function elementCount(shape) {
-    let n = 1;
-    for (const d of shape)
-        n *= d;
-    return n;
-}
-/** Converts IEEE 754 half-precision bits to a number. */
-function halfToNumber(bits) {
-    const sign = bits & 0x8000 ? -1 : 1;
-    const exponent = (bits >> 10) & 0x1f;
-    const fraction = bits & 0x3ff;
-    if (exponent === 0)
-        return sign * 2 ** -14 * (fraction / 1024);
-    if (exponent === 31)
-        return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-    return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 /**
  * Numeric elements as numbers: uint8 and bool data stay a Uint8Array (pixel values), anything else
  * becomes a Float32Array (int64 values above 2^24 lose precision, as they would in a float32 model
@@ -27282,7 +30042,7 @@ function toPixelValues(bytes, header) {
             break;
         case 'f2':
             for (let i = 0; i < n; i++)
-                out[i] = halfToNumber(view.getUint16(i * 2, true));
+                out[i] = float16BitsToFloat32(view.getUint16(i * 2, true));
             break;
         case 'f4':
             for (let i = 0; i < n; i++)
@@ -27349,9 +30109,11 @@ function decodeUtf32(bytes) {
  * `preprocess.scale` / `mean` / `std` apply as to images (for float data in [0, 1], set scale: 1).
  * y: integer class indices [N] in 0..classes-1, or class names (numpy '<U' or '|S' strings).
  *
- * Memory: x.npy is read one sample at a time with positional reads, so a folder of arrays streams.
+ * Memory: x.npy is read one sample at a time with positional reads (through one descriptor), so a
+ * folder of arrays streams.
  * An .npz member may be compressed and has to be inflated whole, so an .npz is held in memory.
  */
+
 
 
 
@@ -27436,7 +30198,7 @@ function readArrays(options) {
 }
 /** Checks that the data section holds exactly the elements the shape promises. */
 function checkDataLength(header, available, where) {
-    const needed = elementCount(header.shape) * header.itemSize;
+    const needed = product(header.shape) * header.itemSize;
     if (available < needed) {
         throw new errors_InputError(`truncated array: shape (${header.shape.join(', ')}) needs ${needed} data bytes, the file has ${available}`, { where, hint: 'the file is incomplete; save it again with numpy.save' });
     }
@@ -27470,35 +30232,60 @@ function openNpyFolder(root) {
     }
     checkDataLength(header, (0,external_node_fs_namespaceObject.statSync)(xPath).size - header.dataOffset, xPath);
     const dataOffset = header.dataOffset;
+    const dataEnd = product(header.shape) * header.itemSize;
+    // One descriptor for all the positional reads instead of an open/close per sample. TestSet has no
+    // close(), so the descriptor is opened on the first read and closed after the read that reaches the
+    // end of the data (the last sample: batches read in order), to be opened again if read again; a
+    // run that stops early leaves it to the registry below, which closes it once the test set is
+    // garbage-collected (at worst, one descriptor per opened test set until the process exits).
+    const handle = { fd: null };
     const x = {
         header,
         name: 'x.npy',
         where: xPath,
         read(start, length) {
             const out = new Uint8Array(length);
-            const file = (0,external_node_fs_namespaceObject.openSync)(xPath, 'r');
+            handle.fd ??= (0,external_node_fs_namespaceObject.openSync)(xPath, 'r');
             try {
-                const got = (0,external_node_fs_namespaceObject.readSync)(file, out, 0, length, dataOffset + start);
+                const got = (0,external_node_fs_namespaceObject.readSync)(handle.fd, out, 0, length, dataOffset + start);
                 if (got !== length)
                     throw new errors_InputError('x.npy changed while it was being read (short read)', { where: xPath });
             }
             finally {
-                (0,external_node_fs_namespaceObject.closeSync)(file);
+                if (start + length >= dataEnd)
+                    closeHandle(handle);
             }
             return out;
         },
     };
+    openDescriptors.register(x, handle);
     const yAll = (0,external_node_fs_namespaceObject.readFileSync)(yPath);
     const yHeader = parseNpyHeader(yAll, yPath);
     checkDataLength(yHeader, yAll.length - yHeader.dataOffset, yPath);
     return {
         x,
         yHeader,
-        yBytes: new Uint8Array(yAll.buffer, yAll.byteOffset + yHeader.dataOffset, elementCount(yHeader.shape) * yHeader.itemSize),
+        yBytes: new Uint8Array(yAll.buffer, yAll.byteOffset + yHeader.dataOffset, product(yHeader.shape) * yHeader.itemSize),
         yWhere: yPath,
         files: ['x.npy', 'y.npy'],
     };
 }
+function closeHandle(handle) {
+    if (handle.fd === null)
+        return;
+    const fd = handle.fd;
+    handle.fd = null;
+    (0,external_node_fs_namespaceObject.closeSync)(fd);
+}
+/** Closes the x.npy descriptor of a test set that was dropped before its last sample was read. */
+const openDescriptors = new FinalizationRegistry((handle) => {
+    try {
+        closeHandle(handle);
+    }
+    catch {
+        // Nothing to report to: the test set is gone, and a failed close only means the fd was invalid.
+    }
+});
 function openNpz(path) {
     if (!path.toLowerCase().endsWith('.npz')) {
         throw new errors_InputError('the test-set path is a file but not an .npz archive', {
@@ -27546,7 +30333,7 @@ function openNpz(path) {
     return {
         x,
         yHeader,
-        yBytes: yAll.subarray(yHeader.dataOffset, yHeader.dataOffset + elementCount(yHeader.shape) * yHeader.itemSize),
+        yBytes: yAll.subarray(yHeader.dataOffset, yHeader.dataOffset + product(yHeader.shape) * yHeader.itemSize),
         yWhere: `${path}:y.npy`,
         files: [(0,external_node_path_namespaceObject.basename)(path)],
     };
@@ -29649,7 +32436,6 @@ const sync_parse = function (data, opts = {}) {
 
 
 
-
 function isInside(parent, child) {
     const rel = (0,external_node_path_namespaceObject.relative)(parent, child);
     return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
@@ -29729,8 +32515,7 @@ function readManifest(options) {
         samples,
         sliceColumns: parsed.sliceColumns,
         decode(index) {
-            const file = (0,external_node_path_namespaceObject.join)(root, samples[index].id);
-            return decodeImage(readImageBytes(file), file);
+            return decodeImageFile((0,external_node_path_namespaceObject.join)(root, samples[index].id));
         },
         sampleFile(index) {
             return (0,external_node_path_namespaceObject.join)(root, samples[index].id);
@@ -29936,2798 +32721,6 @@ async function openTestSet(options) {
     return testSet;
 }
 
-;// CONCATENATED MODULE: ./src/dataset/decodeWorker.ts
-/**
- * The decode worker: a worker thread that turns batches of samples into preprocessed float32 arrays,
- * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
- * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
- *
- * File-based test sets send the batch's file paths, so a worker holds nothing per sample; array
- * test sets are opened once in the worker (their data lives in the .npy/.npz files).
- */
-
-
-
-
-
-
-
-const DECODE_WORKER_KIND = 'evalgate-decode-worker';
-/** True inside a thread started as a decode worker (the bundled entries check this first). */
-function isDecodeWorker() {
-    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.kind === DECODE_WORKER_KIND;
-}
-/** Runs the worker loop. */
-function runDecodeWorker() {
-    const port = external_node_worker_threads_namespaceObject.parentPort;
-    if (!port)
-        throw new Error('runDecodeWorker() must run in a worker thread');
-    const setup = external_node_worker_threads_namespaceObject.workerData;
-    let arrays;
-    const spare = [];
-    const handle = async (request) => {
-        if ('hash' in request) {
-            const hashes = [];
-            for (const file of request.hash)
-                hashes.push(await hashTestSetFile(file));
-            return { id: request.id, hashes };
-        }
-        let source;
-        let indices;
-        if (request.files) {
-            const files = request.files;
-            const ids = request.ids ?? files;
-            source = {
-                samples: ids.map((id) => ({ id, label: 0, slices: {} })),
-                decode: (k) => decodeImage(readImageBytes(files[k]), files[k]),
-            };
-            indices = files.map((_, k) => k);
-        }
-        else {
-            arrays ??= openArrays(setup);
-            source = await arrays;
-            indices = request.indices;
-        }
-        if (request.recycle)
-            spare.push(request.recycle);
-        const data = decodeBatch(source, request.preprocess, indices, request.plan, spare.pop());
-        return { id: request.id, data };
-    };
-    // Requests are handled one at a time, in order: the main thread relies on that order.
-    let queue = Promise.resolve();
-    port.on('message', (request) => {
-        queue = queue.then(async () => {
-            let response;
-            try {
-                response = await handle(request);
-            }
-            catch (error) {
-                response = { id: request.id, error: serialiseError(error) };
-            }
-            if ('data' in response)
-                port.postMessage(response, [response.data.buffer]);
-            else
-                port.postMessage(response);
-        });
-    });
-    port.postMessage({ ready: true });
-}
-async function openArrays(setup) {
-    const testSet = await openTestSet(setup.testSet);
-    if (testSet.samples.length !== setup.expectedSamples) {
-        throw new errors_InputError(`the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`, { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' });
-    }
-    return testSet;
-}
-function serialiseError(error) {
-    if (error instanceof EvalgateError) {
-        return {
-            known: true,
-            message: error.message,
-            where: error.where,
-            hint: error.hint,
-            exitCode: error.exitCode,
-        };
-    }
-    if (error instanceof Error)
-        return { known: false, message: error.message, stack: error.stack };
-    return { known: false, message: String(error) };
-}
-
-;// CONCATENATED MODULE: ./src/config/suggest.ts
-/** "Did you mean" suggestions for misspelt config keys and enum values. */
-
-/**
- * The nearest candidate to `word`, or undefined when nothing is close enough to be a plausible
- * typo (more than a third of the word, at least 2 edits, would be a guess, not a suggestion).
- */
-function nearest(word, candidates) {
-    const normalised = word.toLowerCase().replace(/[_\s]/g, '-');
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-        const d = (0,mod/* distance */.Io)(normalised, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    const allowed = Math.max(2, Math.ceil(word.length / 3));
-    return bestDistance <= allowed ? best : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** evalgate's version, written into every report. Kept equal to package.json by a test. */
-const TOOL_VERSION = '0.1.0';
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/config/schema.ts
-/**
- * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
- * for misspelt keys, and yields `schema/evalgate.schema.json` for editor completion
- * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
- * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
- */
-
-const sha256Hex = schemas_string()
-    .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
-const positiveInt = schemas_number().int().positive();
-/** Largest batch-size accepted (config and --batch-size alike). */
-const MAX_BATCH_SIZE = 65536;
-const size2d = union([positiveInt, tuple([positiveInt, positiveInt])])
-    .describe('Pixels: one number for a square, or [height, width].');
-const perChannel = union([schemas_number(), array(schemas_number()).min(1).max(4)])
-    .describe('One value for every channel, or one per channel.');
-const fraction = schemas_number().min(0).max(1);
-const modelSchema = strictObject({
-    path: schemas_string().min(1).optional().describe('ONNX file, relative to this config file.'),
-    url: schemas_string().min(1).optional().describe('https URL of the ONNX file; requires sha256.'),
-    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url (or path, to pin it).'),
-    input: schemas_string().min(1).optional().describe('Model input to feed, when the model has several.'),
-    output: schemas_string().min(1).optional().describe('Model output to read, when the model has several.'),
-    outputs: schemas_enum(['logits', 'probabilities', 'log-probabilities'])
-        .default('logits')
-        .describe('What the output holds: softmax is applied to logits, exp to log-probabilities.'),
-})
-    .describe('The model under evaluation.');
-const testSetSchema = strictObject({
-    path: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Folder (or .npz file) of the test set, relative to this file.'),
-    url: schemas_string().min(1).optional().describe('https URL of a .zip or .npz test set; requires sha256.'),
-    sha256: sha256Hex.optional().describe('Expected sha256 of the file at url.'),
-    manifest: schemas_string()
-        .min(1)
-        .optional()
-        .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
-    lock: schemas_string()
-        .min(1)
-        .optional()
-        .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
-})
-    .describe('The locked test set.');
-const preprocessSchema = strictObject({
-    resize: size2d.optional(),
-    'center-crop': size2d.optional(),
-    color: schemas_enum(['gray', 'rgb', 'bgr']).default('rgb'),
-    scale: schemas_number()
-        .positive()
-        .default(1 / 255)
-        .describe('Multiplies 0..255 pixel values.'),
-    mean: perChannel.default(0),
-    std: perChannel.default(1),
-    layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
-})
-    .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
-const gatesSchema = strictObject({
-    'per-class-recall': strictObject({
-        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
-        'on-missing-class': schemas_enum(['fail', 'warn'])
-            .default('fail')
-            .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
-    })
-        .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
-    accuracy: strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
-    'macro-f1': strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
-})
-    .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
-const configSchema = strictObject({
-    $schema: schemas_string().optional(),
-    version: literal(1).describe('Config format version.'),
-    task: literal('image-classification').default('image-classification'),
-    model: modelSchema,
-    classes: array(schemas_string().min(1)).min(1).optional().describe('Class names in model-output order.'),
-    'classes-file': schemas_string().min(1).optional().describe('Text file with one class name per line.'),
-    'test-set': testSetSchema,
-    preprocess: preprocessSchema.default({
-        color: 'rgb',
-        scale: 1 / 255,
-        mean: 0,
-        std: 1,
-        layout: 'NCHW',
-    }),
-    baseline: strictObject({ report: schemas_string().min(1).optional().describe('Baseline report JSON.') })
-        .optional(),
-    gates: gatesSchema.default({
-        'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
-    }),
-    'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
-    'top-k': positiveInt
-        .optional()
-        .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
-    seed: schemas_number().int().min(0).default(0),
-    device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
-})
-    .describe('evalgate configuration (evalgate.yml).');
-/** JSON Schema for editors (written to schema/evalgate.schema.json). */
-function configJsonSchema() {
-    return {
-        ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
-        title: 'evalgate.yml',
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config/loadConfig.ts
-/**
- * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
- * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
- */
-
-
-
-
-
-
-/** Loads, validates and resolves a config file. */
-function loadConfig(configFile, overrides = {}) {
-    const absolute = external_node_path_default().resolve(configFile);
-    // Messages name the file as the user would type it: relative to where they are.
-    const displayName = external_node_path_default().relative(process.cwd(), absolute) || absolute;
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
-            where: displayName,
-            hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
-        });
-    }
-    const { config, locate } = parseConfig(text, displayName);
-    return resolveConfig(config, external_node_path_default().dirname(absolute), absolute, overrides, locate);
-}
-/** Parses and validates config text; errors cite `file:line` and the key path. */
-function parseConfigText(text, displayName) {
-    return parseConfig(text, displayName).config;
-}
-function parseConfig(text, displayName) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const first = doc.errors[0];
-        const pos = lineCounter.linePos(first.pos[0]);
-        throw new errors_InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
-            where: `${displayName}:${pos.line}:${pos.col}`,
-            hint: 'check indentation and quoting around that line',
-        });
-    }
-    const data = doc.toJS();
-    if (data === null || data === undefined) {
-        throw new errors_InputError('the config file is empty', {
-            where: displayName,
-            hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
-        });
-    }
-    if (typeof data !== 'object' || Array.isArray(data)) {
-        throw new errors_InputError('the config must be a YAML mapping of keys to values', { where: displayName });
-    }
-    const locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
-    const parsed = configSchema.safeParse(data);
-    if (parsed.success)
-        return { config: parsed.data, locate };
-    const messages = collapseArrayIssues(parsed.error.issues).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
-    const [first, ...rest] = messages;
-    throw new errors_InputError(rest.length === 0
-        ? first.message
-        : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { where: first.where, hint: first.hint });
-}
-/** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
-function collapseArrayIssues(issues) {
-    const seen = new Set();
-    return issues.filter((issue) => {
-        const shape = `${issue.code}|${issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.')}`;
-        if (seen.has(shape))
-            return false;
-        seen.add(shape);
-        return true;
-    });
-}
-function describeIssue(issue, doc, lineCounter, displayName) {
-    const keyPath = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-        const key = issue.keys[0];
-        const fullKey = [...keyPath, key].join('.');
-        const known = knownKeysAt(keyPath);
-        const suggestion = nearest(key, known);
-        return {
-            where: `${displayName}:${lineOfKey(doc, lineCounter, keyPath, key)}`,
-            message: `unknown key '${fullKey}'` +
-                (suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : '') +
-                (issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''),
-            hint: `valid keys ${keyPath.length ? `under '${keyPath.join('.')}' ` : ''}are: ${known.join(', ')}`,
-        };
-    }
-    const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
-    const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
-    const given = valueAt(doc, keyPath);
-    const description = schemaAt(keyPath)?.description;
-    if (given === undefined) {
-        return { where, message: `${field} is required`, hint: description };
-    }
-    if (issue.code === 'invalid_value' && 'values' in issue) {
-        const values = issue.values.map((v) => JSON.stringify(v));
-        // `version: '1'`: the right value written as text; say so rather than "did you mean '1'".
-        const sameText = issue.values.find((v) => typeof v !== 'string' && String(v) === String(given));
-        if (sameText !== undefined) {
-            return {
-                where,
-                message: `${field} must be ${JSON.stringify(sameText)} (a number), not the text ${JSON.stringify(given)}`,
-            };
-        }
-        const suggestion = typeof given === 'string' ? nearest(given, issue.values.map(String)) : undefined;
-        return {
-            where,
-            message: `${field} must be one of ${values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
-        };
-    }
-    if (issue.code === 'invalid_type') {
-        const known = knownKeysAt(keyPath);
-        if (issue.expected === 'object' && known.length > 0) {
-            return {
-                where,
-                message: `${field} must be a mapping with the keys ${known.join(', ')}, got ${JSON.stringify(given)}`,
-                hint: `for example:  ${keyPath.at(-1)}: { ${known[0]}: ... }`,
-            };
-        }
-        if (issue.expected === 'string' && typeof given === 'number') {
-            const list = keyPath.length > 1 && /^\d+$/.test(keyPath.at(-1)) ? `'${keyPath.slice(0, -1).join('.')}'` : field;
-            return {
-                where,
-                message: `${list} must hold text, got the number ${given}`,
-                hint: `quote names that look like numbers, e.g. ['0', '1', '2']`,
-            };
-        }
-    }
-    const reason = issue.code === 'invalid_union' && description
-        ? description
-        : issue.message.replace(/^Invalid input: /, '');
-    return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
-}
-/** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
-function knownKeysAt(keyPath) {
-    const node = schemaAt(keyPath);
-    return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
-}
-/** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
-// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-function schemaAt(keyPath) {
-    // biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
-    let node = unwrap(configSchema);
-    for (const key of keyPath) {
-        if (/^\d+$/.test(key) && node?.element)
-            node = unwrap(node.element);
-        else
-            node = unwrap(node?.shape?.[key]);
-    }
-    return node;
-}
-// biome-ignore lint/suspicious/noExplicitAny: zod wrapper types differ; all expose unwrap()
-function unwrap(node) {
-    let current = node;
-    while (current && typeof current.unwrap === 'function' && !current.shape && !current.element) {
-        current = current.unwrap();
-    }
-    return current;
-}
-function valueAt(doc, keyPath) {
-    const node = doc.getIn(keyPath, true);
-    if (node === undefined)
-        return undefined;
-    return (0,dist/* isScalar */.jn)(node) ? node.value : doc.getIn(keyPath);
-}
-function lineOfPath(doc, lineCounter, keyPath) {
-    for (let depth = keyPath.length; depth >= 0; depth--) {
-        // biome-ignore lint/suspicious/noExplicitAny: yaml nodes carry an optional range
-        const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
-        if (node?.range)
-            return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-}
-function lineOfKey(doc, lineCounter, parentPath, key) {
-    const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
-    if ((0,dist/* isMap */.jh)(parent)) {
-        for (const pair of parent.items) {
-            // biome-ignore lint/suspicious/noExplicitAny: pair keys are yaml nodes with ranges
-            const keyNode = pair.key;
-            if ((0,dist/* isScalar */.jn)(keyNode) && String(keyNode.value) === key && keyNode.range) {
-                return lineCounter.linePos(keyNode.range[0]).line;
-            }
-        }
-    }
-    return lineOfPath(doc, lineCounter, parentPath);
-}
-/** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
-function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
-    const fallback = configFile ?? 'flags';
-    const at = locate ?? (() => fallback);
-    const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
-    const cwd = process.cwd();
-    const modelSource = overrides.model
-        ? sourceFromFlag(overrides.model, cwd)
-        : artifactSource(raw.model, 'model', at, fromBase);
-    const testSetSource = overrides.testSet
-        ? sourceFromFlag(overrides.testSet, cwd)
-        : artifactSource(raw['test-set'], 'test-set', at, fromBase);
-    const classes = readClasses(raw, at, fromBase);
-    const lockSetting = raw['test-set'].lock;
-    // A test set given by flag brings its own lock (the default inside it): the configured lock
-    // belongs to the configured test set. `lock: none` stays none.
-    const lock = lockSetting === 'none'
-        ? null
-        : lockSetting === undefined || overrides.testSet
-            ? undefined
-            : fromBase(lockSetting);
-    const pre = raw.preprocess;
-    const baselineSetting = overrides.baseline !== undefined
-        ? overrides.baseline === null
-            ? null
-            : external_node_path_default().resolve(cwd, overrides.baseline)
-        : raw.baseline?.report
-            ? fromBase(raw.baseline.report)
-            : null;
-    return {
-        configFile,
-        baseDir,
-        task: raw.task,
-        model: {
-            source: modelSource,
-            input: raw.model.input,
-            output: raw.model.output,
-            outputKind: raw.model.outputs,
-        },
-        classes,
-        testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
-        preprocess: {
-            resize: toSize(pre.resize),
-            centerCrop: toSize(pre['center-crop']),
-            color: pre.color,
-            scale: pre.scale,
-            mean: toList(pre.mean),
-            std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
-            layout: pre.layout,
-        },
-        baselineReport: baselineSetting,
-        gates: {
-            perClassRecall: {
-                maxDrop: raw.gates['per-class-recall']['max-drop'],
-                onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
-            },
-            accuracy: raw.gates.accuracy
-                ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
-                : undefined,
-            macroF1: raw.gates['macro-f1']
-                ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
-                : undefined,
-        },
-        batchSize: overrides.batchSize ?? raw['batch-size'],
-        topK: raw['top-k'] ?? null,
-        seed: raw.seed,
-        device: overrides.device ?? raw.device,
-    };
-}
-function artifactSource(section, name, at, fromBase) {
-    if (section.path && section.url) {
-        throw new errors_InputError(`'${name}' has both path and url; give one`, { where: at([name]) });
-    }
-    const where = at([name, 'url']);
-    if (section.url) {
-        if (!/^https:\/\//i.test(section.url)) {
-            throw new errors_InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
-                where,
-                hint: 'plain http can be tampered with in transit; serve the file over https',
-            });
-        }
-        if (!section.sha256) {
-            throw new errors_InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
-                where,
-                hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
-            });
-        }
-        return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
-    }
-    if (!section.path) {
-        throw new errors_InputError(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
-    }
-    return {
-        kind: 'path',
-        path: fromBase(section.path),
-        sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
-    };
-}
-function sourceFromFlag(value, cwd) {
-    if (/^[a-z]+:\/\//i.test(value)) {
-        throw new errors_InputError(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
-            where: value,
-        });
-    }
-    return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
-}
-function readClasses(raw, at, fromBase) {
-    if (raw.classes && raw['classes-file']) {
-        throw new errors_InputError(`give either 'classes' or 'classes-file', not both`, {
-            where: at(['classes-file']),
-        });
-    }
-    let classes;
-    if (raw.classes) {
-        classes = raw.classes;
-    }
-    else if (raw['classes-file']) {
-        const file = fromBase(raw['classes-file']);
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-        }
-        catch {
-            throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
-        }
-        classes = text
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line.length > 0);
-        if (classes.length === 0)
-            throw new errors_InputError('the classes file lists no class', { where: file });
-    }
-    else {
-        throw new errors_InputError(`'classes' is required: the class names in the order of the model's outputs`, {
-            where: at([]),
-            hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
-        });
-    }
-    const seen = new Set();
-    for (const name of classes) {
-        if (seen.has(name)) {
-            throw new errors_InputError(`class '${name}' is listed twice in 'classes'`, {
-                where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
-            });
-        }
-        seen.add(name);
-    }
-    return classes;
-}
-function toSize(value) {
-    if (value === undefined)
-        return null;
-    return typeof value === 'number' ? [value, value] : value;
-}
-function toList(value) {
-    return typeof value === 'number' ? [value] : value;
-}
-function checkStd(std, where) {
-    if (std.some((s) => s === 0)) {
-        throw new errors_InputError("'preprocess.std' must not contain 0 (it divides)", { where });
-    }
-    return std;
-}
-function normaliseDigest(digest) {
-    return digest.replace(/^sha256:/, '').toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/report/types.ts
-const REPORT_SCHEMA = 'evalgate.report/v1';
-
-;// CONCATENATED MODULE: ./src/compare/testSetCompatibility.ts
-/**
- * The data half of comparability, checkable before a run: the baseline must have been made on the
- * same locked test set (root digest) with the same class list (names and order).
- */
-
-/** How many differing class names a message lists before summarising the rest. */
-const MAX_NAMED_CLASSES = 5;
-const HOW_TO_REPLACE_BASELINE = 'if the test set or class list changed on purpose, make a new baseline: run `evalgate run --no-baseline --out <dir>` ' +
-    'with the model you ship and use <dir>/report.json as the baseline (baseline.report or --baseline)';
-function assertComparableTestSet(baseline, testSet, baselineSource) {
-    if (baseline.testSet.digest !== testSet.digest) {
-        throw new errors_InputError(`baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
-            `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
-            'reports are only comparable on the same locked data', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
-    }
-    const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
-    if (classProblem !== null) {
-        throw new errors_InputError(`baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
-            'per-class results are only comparable when both runs use the same classes in the same order', {
-            where: baselineSource,
-            hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
-        });
-    }
-}
-/**
- * Names what differs between two class lists, or returns null when they are identical:
- * classes only in the baseline, classes only in the candidate, and otherwise the first position
- * where the order differs.
- */
-function describeClassListDifference(baseline, candidate) {
-    if (baseline.length === candidate.length && baseline.every((name, i) => name === candidate[i]))
-        return null;
-    const inCandidate = new Set(candidate);
-    const inBaseline = new Set(baseline);
-    const missing = baseline.filter((name) => !inCandidate.has(name));
-    const added = candidate.filter((name) => !inBaseline.has(name));
-    const parts = [];
-    if (missing.length > 0)
-        parts.push(`${namedList(missing)} only in the baseline`);
-    if (added.length > 0)
-        parts.push(`${namedList(added)} only in this run`);
-    if (parts.length > 0) {
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run; ${parts.join('; ')}`;
-    }
-    if (baseline.length !== candidate.length) {
-        // Same names, different counts: one side lists a class twice.
-        return `${baseline.length} classes in the baseline, ${candidate.length} in this run (a class is listed twice)`;
-    }
-    const first = baseline.findIndex((name, i) => name !== candidate[i]);
-    return (`the same ${baseline.length} classes in another order: position ${first} is ` +
-        `${JSON.stringify(baseline[first])} in the baseline but ${JSON.stringify(candidate[first])} in this run`);
-}
-function namedList(names) {
-    const shown = names
-        .slice(0, MAX_NAMED_CLASSES)
-        .map((name) => JSON.stringify(name))
-        .join(', ');
-    const rest = names.length - MAX_NAMED_CLASSES;
-    const noun = names.length === 1 ? 'class' : 'classes';
-    return rest > 0 ? `${noun} ${shown} and ${rest} more` : `${noun} ${shown}`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/compatibility.ts
-/**
- * Whether two reports may be compared at all. A comparison across different data or a different
- * class list produces numbers that look meaningful and are not, so it is refused with the reason.
- */
-
-
-
-/**
- * Throws InputError (where = `baselineSource`) when `baseline` and `candidate` cannot be compared:
- * another report schema or tool major version, another test set (root digest), or another class
- * list (names or order).
- */
-function assertComparable(baseline, candidate, baselineSource) {
-    assertSchema(baseline, `baseline ${baselineSource}`, baselineSource);
-    assertSchema(candidate, 'the candidate report', baselineSource);
-    const baselineMajor = majorVersion(baseline.tool?.version);
-    const candidateMajor = majorVersion(candidate.tool?.version);
-    if (baselineMajor !== candidateMajor) {
-        throw new errors_InputError(`baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
-            `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
-            'are not comparable', { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE });
-    }
-    assertComparableTestSet(baseline, { digest: candidate.testSet.digest, size: candidate.testSet.size, classNames: candidate.classNames }, baselineSource);
-}
-function assertSchema(report, what, where) {
-    const schema = report.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
-            'this version can read', { where, hint: HOW_TO_REPLACE_BASELINE });
-    }
-}
-/** Major part of a semver string (`0.1.0` -> `0`); null when missing or malformed. */
-function majorVersion(version) {
-    const match = /^v?(\d+)\./.exec(version ?? '');
-    return match ? match[1] : null;
-}
-
-;// CONCATENATED MODULE: ./src/compare/compare.ts
-/**
- * The headline figures of one report, in display order. Top-k is listed only when the report
- * computed it; its label carries k.
- */
-function headlineMetrics(report) {
-    const m = report.metrics;
-    const rows = [
-        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
-    ];
-    if (m.topK !== null) {
-        rows.push({ metric: 'top-k', label: `top-${m.topK.k} accuracy`, scale: 'rate', value: m.topK.accuracy });
-    }
-    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'balanced-accuracy', label: 'balanced accuracy', scale: 'rate', value: m.balancedAccuracy }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
-    return rows;
-}
-/** Scale of a MetricDelta.metric key (correlations are shown as plain numbers, rates as %). */
-function metricScale(metric) {
-    return metric === 'mcc' || metric === 'cohen-kappa' ? 'correlation' : 'rate';
-}
-function difference(candidate, baseline) {
-    return candidate === null || baseline === null ? null : candidate - baseline;
-}
-/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
-function compareReports(baseline, candidate) {
-    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
-    const metrics = headlineMetrics(candidate).map((row) => {
-        const before = baselineByMetric.get(row.metric);
-        // Top-k with another k is another metric: no baseline figure for it.
-        const baselineValue = before !== undefined && before.label === row.label ? before.value : null;
-        return {
-            metric: row.metric,
-            label: row.label,
-            baseline: baselineValue,
-            candidate: row.value,
-            delta: difference(row.value, baselineValue),
-        };
-    });
-    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
-    const classes = candidate.classes.map((c) => {
-        const before = baselineClasses.get(c.name);
-        const baselineRecall = before?.recall ?? null;
-        const baselineF1 = before?.f1 ?? null;
-        return {
-            name: c.name,
-            support: c.support,
-            baselineRecall,
-            candidateRecall: c.recall,
-            recallDelta: difference(c.recall, baselineRecall),
-            baselinePrecision: before?.precision ?? null,
-            candidatePrecision: c.precision,
-            baselineF1,
-            candidateF1: c.f1,
-            f1Delta: difference(c.f1, baselineF1),
-        };
-    });
-    return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
-}
-/**
- * Samples whose predicted class differs between the two reports, matched by sample id (never by
- * position: readers may list files in another order). null unless both reports carry records for
- * exactly the same set of ids, since a partial pairing would undercount silently.
- */
-function countChangedPredictions(baseline, candidate) {
-    const before = baseline.samples;
-    const after = candidate.samples;
-    if (!before || !after)
-        return null;
-    const n = after.ids.length;
-    if (n === 0 || before.ids.length !== n)
-        return null;
-    if (before.predictions.length !== n || after.predictions.length !== n)
-        return null;
-    const baselineIndex = new Map();
-    for (let i = 0; i < n; i++)
-        baselineIndex.set(before.ids[i], i);
-    if (baselineIndex.size !== n)
-        return null; // duplicate ids: no one-to-one pairing
-    let changed = 0;
-    const seen = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-        const j = baselineIndex.get(after.ids[i]);
-        if (j === undefined || seen[j] === 1)
-            return null;
-        seen[j] = 1;
-        if (before.predictions[j] !== after.predictions[i])
-            changed++;
-    }
-    return changed;
-}
-
-;// CONCATENATED MODULE: ./src/compare/messageText.ts
-/** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
-/**
- * Formats a fraction with 3 decimals, adding decimals (up to 6) until it differs visibly from
- * `other`, so that "dropped by 0.0201, more than the allowed 0.0200" never reads "0.020 ... 0.020".
- * Values within float noise (1e-12) of `other` count as equal and keep 3 decimals.
- */
-function formatFraction(value, other) {
-    let digits = 3;
-    if (other !== undefined && Math.abs(value - other) > 1e-12) {
-        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
-            digits++;
-    }
-    return value.toFixed(digits);
-}
-/**
- * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
- * Unicode line and paragraph separators, and the bidirectional formatting characters (LRM/RLM
- * U+200E-200F, the embeddings and overrides U+202A-202E, the isolates U+2066-2069, and the Arabic
- * letter mark U+061C), which can make a terminal or a comment show text in another order than
- * it is stored ("Trojan Source", CVE-2021-42574).
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-/**
- * A class name as it goes into a plain-text message: unprintable and bidi-control characters
- * are written as JSON escapes (`\n`, `\u202e`) so a hostile name cannot forge lines or
- * colours or reorder what is shown. Renderers escape the message again for their own format.
- */
-function printableName(name) {
-    return name.replace(UNPRINTABLE, (c) => {
-        if (c === '\n')
-            return '\\n';
-        if (c === '\r')
-            return '\\r';
-        if (c === '\t')
-            return '\\t';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-/** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
-const MESSAGE_NAME_CHARS = 80;
-/** A class name for a message: printable, and cut with an ellipsis when very long. */
-function messageName(name) {
-    const printable = printableName(name);
-    if (printable.length <= MESSAGE_NAME_CHARS)
-        return printable;
-    const points = Array.from(printable);
-    return points.length <= MESSAGE_NAME_CHARS
-        ? printable
-        : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/gates.ts
-
-/**
- * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
- * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
- * drop must pass, as the user reads it as equal.
- */
-const EPSILON = 1e-12;
-function samplesText(n) {
-    return `${n} ${n === 1 ? 'sample' : 'samples'}`;
-}
-/**
- * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
- * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
- * the last place) does not round up: 1/50 gives 0.020, not 0.021.
- */
-function roundedUp(value) {
-    let digits = 3;
-    while (digits < 6 && value < 10 ** -digits)
-        digits++;
-    const scale = 10 ** digits;
-    return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
-}
-/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
-const FIRST_BASELINE_NOTE = 'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
-    'keep this report.json as the baseline for later runs.';
-/** Applies `gates` to `candidate`, against `baseline` when given. */
-function evaluateGates(gates, candidate, baseline) {
-    const notes = [];
-    const results = [];
-    /** Drop size of each per-class failure, for ordering the failures. */
-    const dropOf = new Map();
-    if (baseline === null) {
-        notes.push(FIRST_BASELINE_NOTE);
-    }
-    // Per-class recall.
-    const { maxDrop, onMissingClass } = gates.perClassRecall;
-    const baselineClasses = new Map((baseline?.classes ?? []).map((c) => [c.name, c]));
-    let underpowered = 0;
-    /** Fewest test samples of an evaluable class. */
-    let smallestSupport = Number.POSITIVE_INFINITY;
-    for (const cls of candidate.classes) {
-        const name = messageName(cls.name);
-        if (!cls.evaluable || cls.recall === null || cls.support === 0) {
-            const blocking = onMissingClass === 'fail';
-            // The advice depends on the setting in force: never suggest the value already set.
-            const message = blocking
-                ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-                    'gates.per-class-recall.on-missing-class: warn'
-                : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
-                    '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
-                    'a class without samples fail the run';
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'not-evaluable',
-                baseline: baselineClasses.get(cls.name)?.recall ?? null,
-                candidate: null,
-                threshold: maxDrop,
-                message,
-                blocking,
-            });
-            if (!blocking)
-                notes.push(message);
-            continue;
-        }
-        // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
-        // the gate cannot tell a real regression from a single unlucky sample.
-        if (1 / cls.support > maxDrop + EPSILON)
-            underpowered++;
-        smallestSupport = Math.min(smallestSupport, cls.support);
-        const before = baselineClasses.get(cls.name);
-        if (baseline === null || before === undefined || before.recall === null) {
-            const why = baseline === null
-                ? 'no baseline to compare with'
-                : before === undefined
-                    ? 'the baseline has no such class'
-                    : 'the baseline had no test samples of it';
-            results.push({
-                gate: 'per-class-recall',
-                subject: cls.name,
-                status: 'skipped',
-                baseline: before?.recall ?? null,
-                candidate: cls.recall,
-                threshold: maxDrop,
-                message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
-                blocking: false,
-            });
-            continue;
-        }
-        const drop = before.recall - cls.recall;
-        const failed = drop > maxDrop + EPSILON;
-        const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
-        let message;
-        if (failed) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else if (drop > 0) {
-            message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-        }
-        else {
-            const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
-            message = `recall of '${name}' ${change} (${figures})`;
-        }
-        const result = {
-            gate: 'per-class-recall',
-            subject: cls.name,
-            status: failed ? 'fail' : 'pass',
-            baseline: before.recall,
-            candidate: cls.recall,
-            threshold: maxDrop,
-            message,
-            blocking: failed,
-        };
-        results.push(result);
-        if (failed)
-            dropOf.set(result, drop);
-    }
-    if (underpowered > 0 && maxDrop <= EPSILON) {
-        // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
-        // zero tolerance means instead of quoting a sample count no test set can reach.
-        notes.push('per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
-            'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
-            `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`);
-    }
-    else if (underpowered > 0) {
-        const minimum = Math.ceil(1 / maxDrop - EPSILON);
-        notes.push(`${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
-            `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
-            'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful');
-    }
-    // Headline gates.
-    const m = candidate.metrics;
-    const b = baseline?.metrics ?? null;
-    if (gates.accuracy?.min !== undefined) {
-        results.push(minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min));
-    }
-    if (gates.accuracy?.maxDrop !== undefined) {
-        results.push(maxDropGate('accuracy.max-drop', 'accuracy', m.accuracy, b ? b.accuracy : undefined, gates.accuracy.maxDrop));
-    }
-    if (gates.macroF1?.min !== undefined) {
-        results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
-    }
-    if (gates.macroF1?.maxDrop !== undefined) {
-        results.push(maxDropGate('macro-f1.max-drop', 'macro F1', m.macroF1, b ? b.macroF1 : undefined, gates.macroF1.maxDrop));
-    }
-    const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
-    const regressions = blockingResults
-        .filter((r) => dropOf.has(r))
-        .sort((x, y) => dropOf.get(y) - dropOf.get(x));
-    const others = blockingResults.filter((r) => !dropOf.has(r));
-    const failures = [...regressions, ...others];
-    return {
-        passed: failures.length === 0,
-        gates: results,
-        failures,
-        notes,
-        comparedWithBaseline: baseline !== null,
-    };
-}
-function minimumGate(gate, label, candidate, baseline, min) {
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: min,
-            message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
-            blocking: true,
-        };
-    }
-    const failed = candidate < min - EPSILON;
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: min,
-        message: failed
-            ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
-            : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
-        blocking: failed,
-    };
-}
-/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
-function maxDropGate(gate, label, candidate, baseline, maxDrop) {
-    if (baseline === undefined || baseline === null) {
-        return {
-            gate,
-            status: 'skipped',
-            baseline: baseline ?? null,
-            candidate,
-            threshold: maxDrop,
-            message: baseline === undefined
-                ? `${label} not compared: no baseline (this run sets the first one)`
-                : `${label} not compared: the baseline has no ${label}`,
-            blocking: false,
-        };
-    }
-    if (candidate === null) {
-        return {
-            gate,
-            status: 'not-evaluable',
-            baseline,
-            candidate,
-            threshold: maxDrop,
-            message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
-            blocking: true,
-        };
-    }
-    const drop = baseline - candidate;
-    const failed = drop > maxDrop + EPSILON;
-    const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
-    let message;
-    if (failed) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else if (drop > 0) {
-        message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-    }
-    else {
-        message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
-    }
-    return {
-        gate,
-        status: failed ? 'fail' : 'pass',
-        baseline,
-        candidate,
-        threshold: maxDrop,
-        message,
-        blocking: failed,
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {}
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat()
-  const stringLength = settings.stringLength || defaultStringLength
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = []
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = []
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = []
-  /** @type {Array<number>} */
-  const longestCellByColumn = []
-  let mostCellsPerRow = 0
-  let rowIndex = -1
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = []
-    /** @type {Array<number>} */
-    const sizes = []
-    let columnIndex = -1
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex])
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell)
-        sizes[columnIndex] = size
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size
-        }
-      }
-
-      row.push(cell)
-    }
-
-    cellMatrix[rowIndex] = row
-    sizeMatrix[rowIndex] = sizes
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex])
-    }
-  } else {
-    const code = toAlignment(align)
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1
-  /** @type {Array<string>} */
-  const row = []
-  /** @type {Array<number>} */
-  const sizes = []
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex]
-    let before = ''
-    let after = ''
-
-    if (code === 99 /* `c` */) {
-      before = ':'
-      after = ':'
-    } else if (code === 108 /* `l` */) {
-      before = ':'
-    } else if (code === 114 /* `r` */) {
-      after = ':'
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          )
-
-    const cell = before + '-'.repeat(size) + after
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size
-      }
-
-      sizes[columnIndex] = size
-    }
-
-    row[columnIndex] = cell
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row)
-  sizeMatrix.splice(1, 0, sizes)
-
-  rowIndex = -1
-  /** @type {Array<string>} */
-  const lines = []
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex]
-    const sizes = sizeMatrix[rowIndex]
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow
-    columnIndex = -1
-    /** @type {Array<string>} */
-    const line = []
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || ''
-      let before = ''
-      let after = ''
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
-        const code = alignments[columnIndex]
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size)
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5)
-            after = ' '.repeat(half - 0.5)
-          } else {
-            before = ' '.repeat(half)
-            after = before
-          }
-        } else {
-          after = ' '.repeat(size)
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|')
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ')
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before)
-      }
-
-      line.push(cell)
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after)
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ')
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|')
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    )
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-;// CONCATENATED MODULE: ./src/render/classRows.ts
-/** Changes smaller than this are float noise, not improvements. */
-const classRows_EPSILON = 1e-12;
-const STATUS_RANK = {
-    regressed: 0,
-    'not-evaluable': 1,
-    ok: 2,
-    improved: 2,
-    'not-compared': 2,
-};
-function classRows(candidate, comparison, verdict) {
-    const gateByClass = new Map();
-    for (const gate of verdict.gates) {
-        if (gate.gate === 'per-class-recall' && gate.subject !== undefined)
-            gateByClass.set(gate.subject, gate);
-    }
-    const deltaByClass = new Map((comparison?.classes ?? []).map((c) => [c.name, c]));
-    const rows = candidate.classes.map((cls, index) => {
-        const gate = gateByClass.get(cls.name);
-        const delta = deltaByClass.get(cls.name);
-        const recallDelta = delta?.recallDelta ?? null;
-        let status;
-        if (gate?.status === 'fail')
-            status = 'regressed';
-        else if (gate?.status === 'not-evaluable' || !cls.evaluable || cls.recall === null)
-            status = 'not-evaluable';
-        else if (gate?.status === 'skipped' || recallDelta === null)
-            status = 'not-compared';
-        else if (recallDelta > classRows_EPSILON)
-            status = 'improved';
-        else
-            status = 'ok';
-        return {
-            index,
-            name: cls.name,
-            support: cls.support,
-            status,
-            blocking: gate?.blocking ?? false,
-            baselineRecall: delta?.baselineRecall ?? null,
-            candidateRecall: cls.recall,
-            recallDelta,
-            precision: cls.precision,
-            f1: cls.f1,
-        };
-    });
-    return rows.sort((a, b) => {
-        const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
-        if (rank !== 0)
-            return rank;
-        if (a.status === 'not-evaluable' && a.blocking !== b.blocking)
-            return a.blocking ? -1 : 1;
-        if (comparison !== null) {
-            // Most negative change first; classes without a change at the end.
-            const x = a.recallDelta ?? Number.POSITIVE_INFINITY;
-            const y = b.recallDelta ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        else {
-            // No baseline: weakest classes first.
-            const x = a.candidateRecall ?? Number.POSITIVE_INFINITY;
-            const y = b.candidateRecall ?? Number.POSITIVE_INFINITY;
-            if (x !== y)
-                return x < y ? -1 : 1;
-        }
-        return a.index - b.index;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/render/escapeMarkdown.ts
-/**
- * Escaping of untrusted text (class names, file names, messages that quote them) for GitHub
- * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
- * render as those characters: no tags, no broken table cells, no mentions, references or links.
- */
-
-/** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    const points = Array.from(text);
-    if (points.length <= max)
-        return text;
-    return `${points.slice(0, max - 1).join('')}…`;
-}
-/** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
-const ZWSP = '\u200b';
-/**
- * GitHub turns some plain text into links after rendering markdown, so backslash escapes do not
- * stop it: URLs with a scheme (`https://`, any `scheme://`) and `www.` (GFM autolink extension,
- * spec section 6.9), `#123`, `org/repo#123` and `GH-123` (issue and pull-request references),
- * and `@user` mentions. A zero-width space inside each pattern breaks it while the text reads
- * the same: after the `:` of `://`, after `www`, after `#` or `GH-` before digits, after `@`.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
-        .replace(/#(?=\d)/g, `#${ZWSP}`)
-        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`)
-        .replace(/@/g, `@${ZWSP}`);
-}
-/**
- * `text` as inert inline markdown, safe inside a table cell: control and bidirectional-override
- * characters become visible escapes (`\n`, `\u202e`), HTML specials become entities, markdown
- * punctuation is backslash-escaped, and mentions, references and autolinks are broken by a
- * zero-width space (see `breakAutolinks`). Cut to `max` code points first.
- */
-function escapeMarkdown(text, max = Number.POSITIVE_INFINITY) {
-    return breakAutolinks(truncate(printableName(text), max)
-        .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c])
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
-}
-/** A hex digest (optionally `sha256:`-prefixed) as a code span; anything else as escaped text. */
-function digestCode(digest, maxHex = 64) {
-    const match = /^(sha256:)?([0-9a-f]+)$/i.exec(digest);
-    if (!match)
-        return escapeMarkdown(digest, 80);
-    const hex = match[2];
-    const shown = hex.length > maxHex ? `${hex.slice(0, maxHex)}…` : hex;
-    return `\`${match[1] ?? ''}${shown}\``;
-}
-/** An http(s) URL usable as a markdown link target, or null for anything else. */
-function safeUrl(url) {
-    if (url === undefined)
-        return null;
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return null;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return null;
-    // URL.href is already percent-encoded except for characters that end a link destination.
-    return parsed.href.replace(/[()<> "'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
-/** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
-const formatNumbers_NONE = '—';
-/**
- * Whether `value` is a finite number. Every formatter checks this first and shows anything else
- * as NONE: report fields typed as numbers come from a file that may have been edited, and their
- * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
- */
-function isFiniteNumber(value) {
-    return typeof value === 'number' && Number.isFinite(value);
-}
-/** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
-function formatRate(value) {
-    return !isFiniteNumber(value) ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
-}
-/** A correlation in [-1, 1] with three decimals, with a true minus sign. */
-function formatCorrelation(value) {
-    return !isFiniteNumber(value) ? formatNumbers_NONE : withMinus(value.toFixed(3));
-}
-function formatMetric(value, scale) {
-    return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
-}
-function withMinus(text) {
-    return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
-}
-/**
- * A change, signed and with a direction: rates in percentage points with two decimals (the
- * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
- * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
- */
-function formatChange(delta, scale, arrows = true) {
-    if (!isFiniteNumber(delta))
-        return formatNumbers_NONE;
-    const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
-    const digits = scale === 'rate' ? 2 : 3;
-    const unit = scale === 'rate' ? ' pp' : '';
-    const text = size.toFixed(digits);
-    const plus = arrows ? '▲ +' : '+';
-    const minus = arrows ? '▼ \u2212' : '-';
-    // Float noise from computing the same ratio two ways is no change.
-    if (Math.abs(delta) < 1e-12)
-        return `0${unit}`;
-    // Nonzero but below display precision: say so instead of printing a misleading 0.
-    const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
-    return `${delta > 0 ? plus : minus}${shown}${unit}`;
-}
-/** Bytes in binary units: 187392 -> "183.0 KiB". */
-function formatBytes(bytes) {
-    if (!isFiniteNumber(bytes))
-        return formatNumbers_NONE;
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-/**
- * Integer with thousands separators, locale-independent: 10000 -> "10,000". Separators go into
- * the integer part only (a fractional count, which no report should hold, keeps its decimals).
- */
-function formatCount(n) {
-    if (!isFiniteNumber(n))
-        return formatNumbers_NONE;
-    const [whole, fraction] = String(n).split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-;// CONCATENATED MODULE: ./src/render/confusionSection.ts
-/**
- * The confusion matrix for the comment, folded in a `<details>` block: rows = true class,
- * columns = predicted class. With many classes a full matrix is unreadable (and too large for a
- * comment), so only the classes involved in the most frequent confusions are shown, with a note.
- */
-
-
-
-/** Largest class count shown as a full matrix. */
-const MAX_MATRIX_CLASSES = 15;
-/** Confused pairs listed (and used to choose the classes of a partial matrix). */
-const MAX_CONFUSED_PAIRS = 10;
-/** Class names in the matrix header are cut to this many characters. */
-const HEADER_NAME_CHARS = 24;
-const ROW_NAME_CHARS = 60;
-/** True when `matrix` is n x n (a report that omitted or mangled it is shown without one). */
-function isSquareMatrix(matrix, n) {
-    if (!matrix || matrix.length !== n)
-        return false;
-    for (let i = 0; i < n; i++)
-        if (!matrix[i] || matrix[i].length !== n)
-            return false;
-    return true;
-}
-/**
- * The `limit` largest off-diagonal cells, largest first (ties: lower true class, then lower
- * predicted class). One pass with a small sorted buffer: O(n^2) reads, O(limit) memory.
- */
-function mostConfusedPairs(matrix, limit = MAX_CONFUSED_PAIRS) {
-    const counts = new Float64Array(limit);
-    const rows = new Int32Array(limit);
-    const cols = new Int32Array(limit);
-    let size = 0;
-    const n = matrix.length;
-    for (let i = 0; i < n; i++) {
-        const row = matrix[i];
-        for (let j = 0; j < n; j++) {
-            const count = row[j];
-            if (i === j || count <= 0)
-                continue;
-            if (size === limit && count <= counts[size - 1])
-                continue;
-            let k = size < limit ? size++ : limit - 1;
-            // Scanning in (i, j) order keeps earlier cells ahead of later equal ones.
-            while (k > 0 && counts[k - 1] < count) {
-                counts[k] = counts[k - 1];
-                rows[k] = rows[k - 1];
-                cols[k] = cols[k - 1];
-                k--;
-            }
-            counts[k] = count;
-            rows[k] = i;
-            cols[k] = j;
-        }
-    }
-    const pairs = [];
-    for (let k = 0; k < size; k++)
-        pairs.push({ trueClass: rows[k], predictedClass: cols[k], count: counts[k] });
-    return pairs;
-}
-/**
- * The folded section, or null when the report has no usable matrix. `focus` lists class indices
- * to keep in a partial matrix before those of the confused pairs (the regressed classes).
- */
-function renderConfusionSection(candidate, baseline, focus) {
-    const n = candidate.classNames.length;
-    const matrix = candidate.confusionMatrix;
-    if (n === 0 || !isSquareMatrix(matrix, n))
-        return null;
-    const baselineMatrix = baseline !== null && isSquareMatrix(baseline.confusionMatrix, n) ? baseline.confusionMatrix : null;
-    const pairs = mostConfusedPairs(matrix);
-    let shown;
-    let note = '';
-    if (n <= MAX_MATRIX_CLASSES) {
-        shown = Array.from({ length: n }, (_, i) => i);
-    }
-    else {
-        const chosen = new Set();
-        for (const i of focus) {
-            if (chosen.size >= Math.ceil(MAX_MATRIX_CLASSES / 2))
-                break;
-            chosen.add(i);
-        }
-        for (const pair of pairs) {
-            if (chosen.size + 2 > MAX_MATRIX_CLASSES)
-                break;
-            chosen.add(pair.trueClass);
-            chosen.add(pair.predictedClass);
-        }
-        shown = [...chosen].sort((a, b) => a - b);
-        note =
-            `Showing ${shown.length} of ${formatCount(n)} classes: the regressed ones and those in the ` +
-                `${pairs.length} most frequent confusions. The full matrix is in the report (confusionMatrix).\n\n`;
-    }
-    const lines = [
-        '<details>',
-        '<summary>Confusion matrix (rows = true class, columns = predicted class)</summary>',
-        '',
-    ];
-    if (shown.length > 0) {
-        const header = [
-            'true \\ predicted',
-            ...shown.map((j) => escapeMarkdown(candidate.classNames[j], HEADER_NAME_CHARS)),
-        ];
-        const body = shown.map((i) => [
-            escapeMarkdown(candidate.classNames[i], ROW_NAME_CHARS),
-            ...shown.map((j) => {
-                const count = matrix[i][j];
-                // Zeros as a dot keep the eye on the errors; the diagonal in bold.
-                if (i === j)
-                    return `**${formatCount(count)}**`;
-                return count === 0 ? '·' : formatCount(count);
-            }),
-        ]);
-        lines.push(note +
-            markdownTable([header, ...body], { alignDelimiters: false, align: ['l', ...shown.map(() => 'r')] }));
-        lines.push('');
-    }
-    if (pairs.length > 0) {
-        lines.push('Most frequent confusions:', '');
-        const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
-        const body = pairs.map((p) => [
-            escapeMarkdown(candidate.classNames[p.trueClass], ROW_NAME_CHARS),
-            escapeMarkdown(candidate.classNames[p.predictedClass], ROW_NAME_CHARS),
-            formatCount(p.count),
-            ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass][p.predictedClass])] : []),
-        ]);
-        lines.push(markdownTable([header, ...body], { alignDelimiters: false, align: ['l', 'l', 'r', 'r'] }), '');
-    }
-    else {
-        lines.push('No sample was misclassified.', '');
-    }
-    lines.push('</details>');
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/gateCounts.ts
-
-function isWarningOnly(gate) {
-    return gate.status === 'not-evaluable' && !gate.blocking;
-}
-function countGates(verdict) {
-    let checked = 0;
-    let passed = 0;
-    let notEvaluable = 0;
-    for (const gate of verdict.gates) {
-        if (gate.status === 'skipped')
-            continue;
-        if (isWarningOnly(gate)) {
-            notEvaluable++;
-            continue;
-        }
-        checked++;
-        if (gate.status === 'pass')
-            passed++;
-    }
-    return { checked, passed, failed: verdict.failures.length, notEvaluable };
-}
-/** "1 class not evaluable", "3 classes not evaluable". */
-function notEvaluableText(count) {
-    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'} not evaluable`;
-}
-/** "gate" or "gates" for `count`. */
-function gatesWord(count) {
-    return count === 1 ? 'gate' : 'gates';
-}
-
-;// CONCATENATED MODULE: ./src/render/reportWarnings.ts
-/** The pipeline's unlocked-test-set warning: it mentions `lock: none` or says "unlocked". */
-const UNLOCKED_WARNING = /\block: none\b|\bunlocked\b|\bnot locked\b/i;
-function warningsToShow(report) {
-    if (report.testSet.locked)
-        return report.warnings;
-    return report.warnings.filter((warning) => !UNLOCKED_WARNING.test(warning));
-}
-
-;// CONCATENATED MODULE: ./src/render/markdown.ts
-/**
- * The pull-request comment: verdict, failed gates, summary, per-class table, confusion matrix and
- * the identity of what was evaluated, as GitHub-flavoured markdown. The core renders; the action
- * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
- * with a note that says what was left out and where to find it.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
- * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
- * adapter's own footer.
- */
-const MAX_COMMENT_CHARS = 65_000;
-/** A folded confusion matrix larger than this is dropped before any per-class row is. */
-const MAX_MATRIX_SECTION_CHARS = 12_000;
-/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
-const MAX_LISTED_FAILURES = 25;
-const MAX_LISTED_NOTES = 10;
-const MAX_LISTED_WARNINGS = 10;
-/** Longest message or warning shown, before escaping. */
-const MAX_MESSAGE_CHARS = 400;
-const CLASS_NAME_CHARS = 80;
-const PATH_CHARS = 120;
-/** Class names quoted in the headline. */
-const HEADLINE_NAMES = 5;
-/**
- * The hidden first line that identifies evalgate's comment so it can be updated in place.
- * `key` scopes it (e.g. workflow + config) so several evalgate jobs on one pull request keep
- * separate comments; it is reduced to characters that cannot end an HTML comment.
- */
-function commentMarker(key) {
-    const scoped = key === undefined || key === '' ? '' : ` key=${key.replace(/[^A-Za-z0-9._:/@+=-]/g, '_')}`;
-    return `<!-- evalgate:comment${scoped} -->`;
-}
-function renderComment(input) {
-    const { candidate, baseline, comparison, verdict } = input;
-    const marker = commentMarker(input.markerKey);
-    const rows = classRows(candidate, comparison, verdict);
-    const compared = baseline !== null && comparison !== null;
-    const top = [
-        marker,
-        renderHeadline(input, rows),
-        renderFailures(verdict.failures),
-        renderNotes(input),
-        renderSummary(candidate, comparison),
-    ]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
-    const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
-    let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
-    if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
-        matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
-    }
-    // Separators between the five parts, plus slack for the per-class table's own note.
-    const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
-    let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
-    if (classes === null) {
-        // Not even the header fits (a huge failure list or warnings): the matrix goes first.
-        matrix = null;
-        classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
-    }
-    const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
-    return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
-}
-/**
- * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
- * characters that escape to entities): cut at a line break, close a folded block left open, say so.
- */
-function hardCut(body) {
-    const note = '\n\n_This comment was cut to fit GitHub’s size limit; see the full report._\n';
-    const close = '\n\n</details>';
-    const room = MAX_COMMENT_CHARS - note.length - close.length;
-    const cut = body.lastIndexOf('\n', room);
-    const kept = body.slice(0, cut > 0 ? cut : room);
-    const open = kept.split('<details>').length - kept.split('</details>').length;
-    return kept + (open > 0 ? close : '') + note;
-}
-function quoted(names) {
-    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
-    const rest = names.length - shown.length;
-    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
-function renderHeadline(input, rows) {
-    const { verdict, candidate, baseline } = input;
-    const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-    const counts = countGates(verdict);
-    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
-    const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
-    const lines = [];
-    if (verdict.passed) {
-        lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
-        if (!verdict.comparedWithBaseline) {
-            lines.push('No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.');
-        }
-        else if (unchecked === '') {
-            lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
-        }
-        else {
-            lines.push(`${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
-                '(no test samples, reported as a warning): it was not checked.');
-        }
-    }
-    else {
-        lines.push(`## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
-            (unchecked === '' ? '' : `, ${unchecked}`));
-        const reasons = [];
-        const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
-        if (regressed.length > 0) {
-            const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
-            reasons.push(`Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
-                `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`);
-        }
-        const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
-        if (absent.length > 0) {
-            reasons.push(`${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-                `${quoted(absent.map((f) => f.subject ?? ''))}.`);
-        }
-        for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
-            reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
-        }
-        if (!verdict.comparedWithBaseline) {
-            reasons.push('No baseline report to compare with: this run sets the first baseline.');
-        }
-        lines.push(reasons.join('<br>\n'));
-    }
-    const vs = baseline !== null && verdict.comparedWithBaseline
-        ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
-        : '';
-    lines.push(`Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
-        `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
-    return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
-}
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function renderFailures(failures) {
-    if (failures.length === 0)
-        return '';
-    const items = failures
-        .slice(0, MAX_LISTED_FAILURES)
-        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
-    const rest = failures.length - MAX_LISTED_FAILURES;
-    if (rest > 0)
-        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
-    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
-}
-function renderNotes(input) {
-    const { candidate, verdict, comparison } = input;
-    const items = [];
-    if (!candidate.testSet.locked) {
-        items.push('- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
-            'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.');
-    }
-    // The headline already says that this run sets the first baseline.
-    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-    const listed = notes.slice(0, MAX_LISTED_NOTES);
-    for (const note of listed)
-        items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
-    if (notes.length > listed.length) {
-        items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
-    }
-    // The unlocked test set is stated above; the report's own warning about it is not repeated.
-    const allWarnings = warningsToShow(candidate);
-    const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
-    for (const warning of warnings)
-        items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
-    if (allWarnings.length > warnings.length) {
-        items.push(`- ⚠️ … and ${formatCount(allWarnings.length - warnings.length)} more warnings in the full report`);
-    }
-    if (comparison !== null && comparison.changedPredictions !== null && candidate.testSet.size > 0) {
-        const changed = comparison.changedPredictions;
-        items.push(`- 🔁 ${formatCount(changed)} of ${formatCount(candidate.testSet.size)} predictions changed ` +
-            `(${formatRate(changed / candidate.testSet.size)}) compared with the baseline, sample by sample.`);
-    }
-    return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
-}
-function renderSummary(candidate, comparison) {
-    if (comparison === null) {
-        const rows = headlineMetrics(candidate).map((m) => [
-            escapeMarkdown(m.label),
-            formatMetric(m.value, m.scale),
-        ]);
-        return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join('\n');
-    }
-    const rows = comparison.metrics.map((m) => {
-        const scale = metricScale(m.metric);
-        return [
-            escapeMarkdown(m.label),
-            formatMetric(m.baseline, scale),
-            formatMetric(m.candidate, scale),
-            formatChange(m.delta, scale),
-        ];
-    });
-    return [
-        '### Summary',
-        '',
-        markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
-    ].join('\n');
-}
-const STATUS_TEXT = {
-    regressed: '❌ regressed',
-    'not-evaluable': '⚠️ not evaluable',
-    ok: '✅ ok',
-    improved: '▲ improved',
-    'not-compared': '➖ not compared',
-};
-function statusText(row) {
-    if (row.status === 'not-evaluable' && row.blocking)
-        return '❌ not evaluable';
-    return STATUS_TEXT[row.status];
-}
-/**
- * The per-class table in priority order, cut to `budget` characters with a note naming what was
- * left out. null when not even the header and one row fit.
- */
-function renderClassTable(rows, compared, budget) {
-    const header = compared
-        ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
-        : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
-    const cells = rows.map((r) => {
-        const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-        const tail = [formatRate(r.precision), formatRate(r.f1)];
-        return compared
-            ? [
-                statusText(r),
-                name,
-                formatCount(r.support),
-                formatRate(r.baselineRecall),
-                formatRate(r.candidateRecall),
-                formatChange(r.recallDelta, 'rate'),
-                ...tail,
-            ]
-            : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
-    });
-    const table = markdownTable([header, ...cells], {
-        alignDelimiters: false,
-        align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
-    });
-    const lines = table.split('\n');
-    const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
-    const full = `${heading}\n\n${table}`;
-    if (full.length <= budget)
-        return full;
-    let used = heading.length + 2 + lines[0].length + 1 + lines[1].length;
-    let kept = 0;
-    while (kept < rows.length && used + 1 + lines[kept + 2].length <= budget) {
-        used += 1 + lines[kept + 2].length;
-        kept++;
-    }
-    if (kept === 0 && rows.length > 0)
-        return null;
-    const left = rows.slice(kept);
-    const leftRegressed = left.filter((r) => r.status === 'regressed').length;
-    const leftOther = left.length - leftRegressed;
-    const parts = [];
-    if (leftRegressed > 0)
-        parts.push(`${formatCount(leftRegressed)} more regressed classes`);
-    if (leftOther > 0) {
-        const allWithin = compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
-        parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
-    }
-    const note = `_${parts.join(' and ')} — see the full report._`;
-    return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
-}
-function identityColumn(report) {
-    const env = report.environment;
-    return [
-        [
-            digestCode(report.model.sha256, 12),
-            formatBytes(report.model.size),
-            ...(typeof report.model.parameterCount === 'number'
-                ? [`${formatCount(report.model.parameterCount)} parameters`]
-                : []),
-            escapeMarkdown(report.model.source, PATH_CHARS),
-        ].join(' · '),
-        digestCode(report.model.sha256),
-        digestCode(report.testSet.digest),
-        `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
-            (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
-        escapeMarkdown(report.testSet.source, PATH_CHARS),
-        `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
-            `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
-        `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
-    ];
-}
-const IDENTITY_LABELS = [
-    'model',
-    'model sha256',
-    'test set',
-    'samples',
-    'test-set source',
-    'runtime',
-    'evalgate',
-];
-/** Full digests, sizes and environment of both runs, folded: the headline already names the short ones. */
-function renderIdentity(input) {
-    const { candidate, baseline, verdict } = input;
-    const current = identityColumn(candidate);
-    let table;
-    if (baseline !== null && verdict.comparedWithBaseline) {
-        const before = identityColumn(baseline);
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i], before[i]]);
-        if (input.baselineSource !== undefined) {
-            rows.push(['baseline report', '', escapeMarkdown(input.baselineSource, PATH_CHARS)]);
-        }
-        table = markdownTable([['', 'candidate', 'baseline'], ...rows], { alignDelimiters: false });
-    }
-    else {
-        const rows = IDENTITY_LABELS.map((label, i) => [label, current[i]]);
-        table = markdownTable([['', 'this run'], ...rows], { alignDelimiters: false });
-    }
-    return [
-        '<details>',
-        '<summary>Model, test set and environment</summary>',
-        '',
-        table,
-        '',
-        '</details>',
-    ].join('\n');
-}
-function renderFooter(input) {
-    const url = safeUrl(input.runUrl);
-    const where = url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
-    const version = escapeMarkdown(truncate(input.candidate.tool.version, 40));
-    return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/judgeReport.ts
-/** Report -> verdict: compare with the baseline (when there is one), apply the gates, render. */
-
-
-
-
-function judgeReport(input) {
-    const { candidate, baseline } = input;
-    if (baseline)
-        assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
-    const comparison = baseline ? compareReports(baseline, candidate) : null;
-    const verdict = evaluateGates(input.gates, candidate, baseline);
-    const comment = renderComment({
-        candidate,
-        baseline,
-        comparison,
-        verdict,
-        title: input.title,
-        baselineSource: input.baselineSource,
-        runUrl: input.runUrl,
-    });
-    return { comparison, verdict, comment };
-}
-
-;// CONCATENATED MODULE: ./src/render/verdictText.ts
-/**
- * The verdict as plain text for a terminal or a log: headline, failed gates, notes, the top
- * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
- * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
- */
-
-
-
-
-
-
-
-
-const verdictText_MAX_LISTED_FAILURES = 20;
-const MAX_TABLE_ROWS = 10;
-const MAX_NAME_CHARS = 40;
-function renderVerdictText(verdict, candidate, comparison) {
-    const lines = [];
-    const counts = countGates(verdict);
-    // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
-    const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
-    if (verdict.passed) {
-        if (!verdict.comparedWithBaseline) {
-            lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
-        }
-        else if (unchecked === '') {
-            lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
-        }
-        else {
-            lines.push(`evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
-                `${unchecked} (warning)`);
-        }
-    }
-    else {
-        lines.push(`evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
-            `${gatesWord(counts.checked)} failed${unchecked}`);
-    }
-    for (const failure of verdict.failures.slice(0, verdictText_MAX_LISTED_FAILURES)) {
-        lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
-    }
-    if (verdict.failures.length > verdictText_MAX_LISTED_FAILURES) {
-        lines.push(`  ... and ${formatCount(verdict.failures.length - verdictText_MAX_LISTED_FAILURES)} more (see the report)`);
-    }
-    const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-    for (const note of notes.slice(0, verdictText_MAX_LISTED_FAILURES))
-        lines.push(`  note: ${printableName(note)}`);
-    // Said once: this line from testSet.locked, and not the report's own warning about the same thing.
-    if (!candidate.testSet.locked) {
-        lines.push('  warning: the test set is not locked (lock: none): nothing guarantees it is the data the baseline used; ' +
-            'run `evalgate lock` and commit the lock file');
-    }
-    for (const warning of warningsToShow(candidate))
-        lines.push(`  warning: ${printableName(warning)}`);
-    const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
-    if (regressed.length > 0) {
-        lines.push('', 'Top regressions:');
-        const table = [
-            ['class', 'support', 'baseline', 'candidate', 'change'],
-            ...regressed
-                .slice(0, MAX_TABLE_ROWS)
-                .map((r) => [
-                truncate(printableName(r.name), MAX_NAME_CHARS),
-                formatCount(r.support),
-                formatRate(r.baselineRecall),
-                formatRate(r.candidateRecall),
-                formatChange(r.recallDelta, 'rate', false),
-            ]),
-        ];
-        lines.push(...alignColumns(table).map((line) => `  ${line}`));
-        if (regressed.length > MAX_TABLE_ROWS) {
-            lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
-        }
-    }
-    lines.push('');
-    if (comparison !== null) {
-        for (const m of comparison.metrics) {
-            const scale = metricScale(m.metric);
-            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
-                `${formatChange(m.delta, scale, false)})`);
-        }
-        if (comparison.changedPredictions !== null) {
-            lines.push(`  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`);
-        }
-    }
-    else {
-        for (const m of headlineMetrics(candidate)) {
-            lines.push(`  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`);
-        }
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** Left-aligns the first column and right-aligns the others (numbers). */
-function alignColumns(rows) {
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => Array.from(row[c]).length)));
-    return rows.map((row) => row
-        .map((cell, c) => {
-        const pad = ' '.repeat(widths[c] - Array.from(cell).length);
-        return c === 0 ? cell + pad : pad + cell;
-    })
-        .join('  ')
-        .trimEnd());
-}
-
-;// CONCATENATED MODULE: ./src/report/reportFile.ts
-/**
- * Reading report JSON. It validates every field that comparison, gates and
- * rendering rely on, and fails closed: a damaged or hand-edited baseline whose class list, recalls
- * or identity are wrong must stop the run with a message naming the field (exit 2), never disable
- * a gate silently or crash later.
- */
-
-
-
-
-/** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
-async function readReport(file, role) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot read the ${role} report: ${error.code ?? error}`, {
-            where: file,
-            hint: role === 'baseline'
-                ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
-                : undefined,
-        });
-    }
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_InputError(`the ${role} report is not valid JSON: ${error.message}`, {
-            where: file,
-        });
-    }
-    return validateReport(data, file, role);
-}
-const REGENERATE = 'the file may be truncated or hand-edited; regenerate it with `evalgate run` (for a baseline: on the model you ship)';
-/** Problems named in one message; the rest are counted. */
-const MAX_LISTED_PROBLEMS = 5;
-function isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-function isRate(value) {
-    return typeof value === 'number' && value >= 0 && value <= 1;
-}
-/**
- * A field check with the requirement as its message ("must be ..."); the value found is added
- * when the message is made. Built on `z.custom` so every field gets one plain-language message.
- */
-function field(test, requirement) {
-    return custom(test, { error: requirement });
-}
-const reportFile_text = field((v) => typeof v === 'string', 'must be a string');
-const count = field(isCount, 'must be an integer >= 0');
-const flag = field((v) => typeof v === 'boolean', 'must be true or false');
-const rateOrNull = field((v) => v === null || isRate(v), 'must be a number between 0 and 1 or null');
-/** MCC and Cohen's kappa lie in [-1, 1] (kappa's lower bound is -1 for any confusion matrix). */
-const correlationOrNull = field((v) => v === null || (typeof v === 'number' && v >= -1 && v <= 1), 'must be a number between -1 and 1 or null');
-function reportFile_object(shape) {
-    return object(shape, { error: 'must be an object' });
-}
-const CLASS_SHAPE = reportFile_object({
-    name: reportFile_text,
-    support: count,
-    predicted: count,
-    truePositives: count,
-    precision: rateOrNull,
-    recall: rateOrNull,
-    f1: rateOrNull,
-    evaluable: flag,
-});
-/**
- * What readers rely on, except the large arrays (confusionMatrix, samples), which are checked with
- * plain loops below. Only used to check: the parsed copy is discarded and the original returned,
- * so fields not listed here (slices, settings, timing) are carried as they are.
- */
-const REPORT_SHAPE = reportFile_object({
-    tool: reportFile_object({ version: reportFile_text }),
-    createdAt: reportFile_text,
-    model: reportFile_object({
-        source: reportFile_text,
-        sha256: reportFile_text,
-        size: count,
-        parameterCount: field((v) => v === null || isCount(v), 'must be an integer >= 0 or null'),
-    }),
-    testSet: reportFile_object({ digest: reportFile_text, locked: flag, source: reportFile_text, size: count }),
-    classNames: array(reportFile_text, { error: 'must be an array of class names' }),
-    metrics: reportFile_object({
-        samples: count,
-        accuracy: rateOrNull,
-        topK: object({ k: field((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull }, { error: 'must be null or an object with k and accuracy' })
-            .nullable(),
-        macroPrecision: rateOrNull,
-        macroRecall: rateOrNull,
-        macroF1: rateOrNull,
-        weightedPrecision: rateOrNull,
-        weightedRecall: rateOrNull,
-        weightedF1: rateOrNull,
-        balancedAccuracy: rateOrNull,
-        matthewsCorrelation: correlationOrNull,
-        cohenKappa: correlationOrNull,
-    }),
-    classes: array(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
-    environment: reportFile_object({
-        os: reportFile_text,
-        arch: reportFile_text,
-        cpu: reportFile_text,
-        node: reportFile_text,
-        onnxruntime: reportFile_text,
-        executionProvider: reportFile_text,
-    }),
-    warnings: array(reportFile_text, { error: 'must be an array of strings' }),
-});
-/** `classes[3].recall`, `testSet.digest`. */
-function fieldPath(pathParts) {
-    let out = '';
-    for (const part of pathParts) {
-        if (typeof part === 'number')
-            out += `[${part}]`;
-        else
-            out += out === '' ? String(part) : `.${String(part)}`;
-    }
-    return out === '' ? 'the document' : out;
-}
-function reportFile_valueAt(data, pathParts) {
-    let value = data;
-    for (const part of pathParts) {
-        if (value === null || typeof value !== 'object')
-            return undefined;
-        value = value[part];
-    }
-    return value;
-}
-/** The value found, short: `"x"`, `-1`, `null`, `an array`. */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing (the field is missing)';
-    if (Array.isArray(value))
-        return `an array of ${value.length}`;
-    if (typeof value === 'object' && value !== null)
-        return 'an object';
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
-}
-function problem(pathParts, requirement, value) {
-    return `${fieldPath(pathParts)} ${requirement}, got ${describeValue(value)}`;
-}
-/**
- * One entry per class name, in the same order, with figures that agree with each other: a class
- * with test samples must be evaluable with a recall (else its gate would be skipped silently),
- * a class without must not be.
- */
-function checkClasses(report, problems) {
-    const { classNames, classes } = report;
-    const seen = new Set();
-    for (let i = 0; i < classNames.length; i++) {
-        if (seen.has(classNames[i])) {
-            problems.push(`classNames[${i}] repeats the class name ${describeValue(classNames[i])}`);
-        }
-        seen.add(classNames[i]);
-    }
-    if (classes.length !== classNames.length) {
-        problems.push(`classes must have one entry per entry of classNames (${classNames.length}), got ${classes.length}`);
-        return;
-    }
-    for (let i = 0; i < classes.length; i++) {
-        const cls = classes[i];
-        const where = `classes[${i}]`;
-        if (cls.name !== classNames[i]) {
-            problems.push(`${where}.name must equal classNames[${i}] (${describeValue(classNames[i])}), got ${describeValue(cls.name)}`);
-        }
-        const hasSamples = cls.support > 0;
-        if (cls.evaluable !== hasSamples) {
-            problems.push(`${where}.evaluable must be ${hasSamples} for a class with support ${cls.support}, got ${cls.evaluable}`);
-        }
-        if (hasSamples === (cls.recall === null)) {
-            problems.push(`${where}.recall must be ${hasSamples ? 'a number' : 'null'} for a class with support ${cls.support}, got ${describeValue(cls.recall)}`);
-        }
-        if (cls.truePositives > cls.support || cls.truePositives > cls.predicted) {
-            problems.push(`${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`);
-        }
-    }
-}
-/** C x C counts whose rows sum to each class's support and whose diagonal is its true positives. */
-function checkConfusionMatrix(report, problems) {
-    const matrix = report.confusionMatrix;
-    const n = report.classNames.length;
-    if (!Array.isArray(matrix) || matrix.length !== n) {
-        problems.push(`confusionMatrix must be an array of ${n} rows (one per class), got ${describeValue(matrix)}`);
-        return;
-    }
-    for (let i = 0; i < n; i++) {
-        const row = matrix[i];
-        if (!Array.isArray(row) || row.length !== n) {
-            problems.push(`confusionMatrix[${i}] must be an array of ${n} counts, got ${describeValue(row)}`);
-            return;
-        }
-        let sum = 0;
-        for (let j = 0; j < n; j++) {
-            const cell = row[j];
-            if (!isCount(cell)) {
-                problems.push(`confusionMatrix[${i}][${j}] must be an integer >= 0, got ${describeValue(cell)}`);
-                return;
-            }
-            sum += cell;
-        }
-        const cls = report.classes[i];
-        if (sum !== cls.support || row[i] !== cls.truePositives) {
-            problems.push(`confusionMatrix[${i}] must sum to classes[${i}].support (${cls.support}) with ` +
-                `classes[${i}].truePositives (${cls.truePositives}) on the diagonal, got sum ${sum} and ${row[i]}`);
-            return;
-        }
-    }
-}
-/**
- * Per-sample records, when present: four columns of equal length. Checked with plain loops: a
- * report may hold 50,000 samples or more, and nothing here copies them.
- */
-function checkSamples(report, problems) {
-    const samples = report.samples;
-    if (samples === undefined)
-        return;
-    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
-        problems.push(`samples must be an object of per-sample columns, got ${describeValue(samples)}`);
-        return;
-    }
-    const { ids, labels, predictions, confidences } = samples;
-    const columns = { ids, labels, predictions, confidences };
-    for (const [name, column] of Object.entries(columns)) {
-        if (!Array.isArray(column)) {
-            problems.push(`samples.${name} must be an array, got ${describeValue(column)}`);
-            return;
-        }
-    }
-    const n = ids.length;
-    for (const [name, column] of Object.entries(columns)) {
-        if (column.length !== n) {
-            problems.push(`samples.${name} must have one entry per sample id (${n}), got ${column.length}`);
-            return;
-        }
-    }
-    const classes = report.classNames.length;
-    const idColumn = ids;
-    const labelColumn = labels;
-    const predictionColumn = predictions;
-    const confidenceColumn = confidences;
-    for (let i = 0; i < n; i++) {
-        const id = idColumn[i];
-        if (typeof id !== 'string') {
-            problems.push(`samples.ids[${i}] must be a string, got ${describeValue(id)}`);
-            return;
-        }
-        const label = labelColumn[i];
-        if (!isCount(label) || label >= classes) {
-            problems.push(`samples.labels[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(label)}`);
-            return;
-        }
-        const prediction = predictionColumn[i];
-        if (!isCount(prediction) || prediction >= classes) {
-            problems.push(`samples.predictions[${i}] must be a class index from 0 to ${classes - 1}, got ${describeValue(prediction)}`);
-            return;
-        }
-        if (!isRate(confidenceColumn[i])) {
-            problems.push(`samples.confidences[${i}] must be a number between 0 and 1, got ${describeValue(confidenceColumn[i])}`);
-            return;
-        }
-    }
-}
-/** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
-function validateReport(data, file, role) {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        throw new errors_InputError(`the ${role} report is not a JSON object`, { where: file, hint: REGENERATE });
-    }
-    const schema = data.schema;
-    if (schema !== REPORT_SCHEMA) {
-        throw new errors_InputError(`the ${role} report has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"`, { where: file, hint: 'pass a report.json written by `evalgate run`' });
-    }
-    const problems = [];
-    const parsed = REPORT_SHAPE.safeParse(data);
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            problems.push(problem(issue.path, issue.message, reportFile_valueAt(data, issue.path)));
-        }
-    }
-    else {
-        // The shape is right: now the checks that relate fields to each other, and the large arrays.
-        const report = data;
-        checkClasses(report, problems);
-        if (problems.length === 0)
-            checkConfusionMatrix(report, problems);
-        checkSamples(report, problems);
-    }
-    if (problems.length > 0) {
-        const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
-        const rest = problems.length - shown.length;
-        throw new errors_InputError(`the ${role} report is damaged or was edited by hand: ${shown.join('; ')}` +
-            (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : ''), { where: file, hint: REGENERATE });
-    }
-    return data;
-}
-
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
-
-
-
-function parseCommandArgs(command, argv, options, allowPositionals) {
-    try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals, strict: true });
-    }
-    catch (error) {
-        const message = error.message;
-        const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
-        const suggestion = unknown ? nearest(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;
-        throw new errors_InputError(unknown
-            ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
-            : `${message.split('\n')[0]}`, { hint: `see: evalgate ${command} --help` });
-    }
-}
-function parsePositiveInt(value, flag, max) {
-    if (value === undefined)
-        return undefined;
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0 || n > max) {
-        throw new errors_InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
-    }
-    return n;
-}
-function parseFraction(value, flag) {
-    if (value === undefined)
-        return undefined;
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-        throw new errors_InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
-    }
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/outputFiles.ts
-/** The output folder of a run (CLI or action): checked before the work, written after it. */
-
-
-
-
-/** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
-function prepareOutputDir(dir) {
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot write the output folder: ${error.code ?? error}`, {
-            where: dir,
-            hint: 'pass --out <folder> with a folder you can write to',
-        });
-    }
-}
-/** Writes one output file; a failure names the file (exit 2), never an internal error. */
-async function writeOutputFile(file, text) {
-    try {
-        await (0,promises_namespaceObject.writeFile)(file, text);
-    }
-    catch (error) {
-        throw new errors_InputError(`cannot write ${external_node_path_default().basename(file)}: ${error.code ?? error}`, {
-            where: file,
-        });
-    }
-}
-/** verdict.json: the gates' results and the comparison, for scripts. */
-function verdictJson(verdict, comparison) {
-    return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/cli/commands/compareCommand.ts
-/** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
-
-
-
-
-
-
-
-
-const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
-
-Applies the gates to two reports made on the same locked test set and prints the verdict.
-
-Options:
-  --config <file>            take the gates from this config
-  --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
-  --out <dir>                also write comment.md and verdict.json into this folder
-  -h, --help                 show this help
-
-Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
-async function compareCommand(argv, context) {
-    const { values, positionals } = parseCommandArgs('compare', argv, {
-        config: { type: 'string' },
-        'max-recall-drop': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-    }, true);
-    if (values.help) {
-        context.stdout(COMPARE_HELP);
-        return ExitCode.passed;
-    }
-    if (positionals.length !== 2) {
-        throw new errors_InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
-            hint: 'see: evalgate compare --help',
-        });
-    }
-    const [baselinePath, candidatePath] = positionals.map((p) => external_node_path_default().resolve(context.cwd, p));
-    const gates = values.config
-        ? loadConfig(external_node_path_default().resolve(context.cwd, values.config)).gates
-        : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
-    const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
-    if (maxDrop !== undefined)
-        gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
-    const outDir = values.out ? external_node_path_default().resolve(context.cwd, values.out) : null;
-    if (outDir)
-        prepareOutputDir(outDir);
-    const baseline = await readReport(baselinePath, 'baseline');
-    const candidate = await readReport(candidatePath, 'candidate');
-    const judgement = judgeReport({
-        candidate,
-        baseline,
-        baselineSource: positionals[0],
-        gates,
-    });
-    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
-    if (outDir) {
-        await writeOutputFile(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
-        await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
-    }
-    return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/commands/lockCommand.ts
 /** `evalgate lock`: hash every file of a test set and write its lock file. */
 
@@ -32776,7 +32769,8 @@ async function lockCommand(argv, context) {
     let lockPath = values.out ? external_node_path_default().resolve(context.cwd, values.out) : undefined;
     if (values.config) {
         const config = loadConfig(external_node_path_default().resolve(context.cwd, values.config), {
-            testSet: positionals[0] === undefined ? undefined : external_node_path_default().resolve(context.cwd, positionals[0]),
+            cwd: context.cwd,
+            testSet: positionals[0],
         });
         if (config.testSet.source.kind !== 'path') {
             throw new errors_InputError('evalgate lock needs a local test set; download and unpack it first', {
@@ -32784,6 +32778,7 @@ async function lockCommand(argv, context) {
             });
         }
         root = config.testSet.source.path;
+        checkTestSetPath(root);
         manifest ??= config.testSet.manifest;
         classNames = values.classes ? splitClasses(values.classes) : config.classes;
         if (!lockPath && config.testSet.lock)
@@ -33209,9 +33204,18 @@ function readVarint(bytes, offset) {
 
 
 
-function startDecodePool(testSet, source, options) {
+
+/**
+ * Starts the pool for a file-based test set (image folder, manifest): workers read the files that
+ * `testSet.sampleFile` names. Array test sets are decoded on the main thread, never here.
+ */
+function startDecodePool(testSet, options) {
+    if (!testSet.sampleFile) {
+        throw new Error(`startDecodePool: a ${testSet.format} test set has no sample files to decode in workers`);
+    }
+    const sampleFile = testSet.sampleFile.bind(testSet);
     const total = testSet.samples.length;
-    const workerData = { kind: DECODE_WORKER_KIND, testSet: source, expectedSamples: total };
+    const workerData = { kind: DECODE_WORKER_KIND };
     const count = Math.max(1, options.count);
     const workers = [];
     const pending = new Map();
@@ -33278,10 +33282,7 @@ function startDecodePool(testSet, source, options) {
         const shares = count + 1;
         const shareSize = Math.ceil(files.length / shares);
         const answers = workers.map((_, w) => ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })));
-        const own = [];
-        for (const file of files.slice(0, shareSize))
-            own.push(await hashTestSetFile(file));
-        const results = own;
+        const results = await lock_hashFiles(files.slice(0, shareSize));
         for (const answer of answers) {
             const message = await answer;
             if ('hashes' in message)
@@ -33294,19 +33295,19 @@ function startDecodePool(testSet, source, options) {
         const plan = planBatches(testSet, preprocess);
         await Promise.all(ready);
         const batchCount = Math.ceil(total / batchSize);
-        const sampleLength = plan.sampleShape.reduce((a, b) => a * b, 1);
+        const sampleLength = product(plan.sampleShape);
         const requested = [];
         // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
         // a worker to be filled again, so memory stays at the batches in flight however long the run.
         let handedOut;
         const request = (k) => {
             const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
-            const files = testSet.sampleFile ? indices.map((i) => testSet.sampleFile(i)) : undefined;
-            const ids = files ? indices.map((i) => testSet.samples[i].id) : undefined;
+            const files = indices.map((i) => sampleFile(i));
+            const ids = indices.map((i) => testSet.samples[i].id);
             const recycle = handedOut;
             handedOut = undefined;
             // Round-robin: each worker answers its requests in order.
-            requested[k] = ask(k % count, (id) => ({ id, indices, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
+            requested[k] = ask(k % count, (id) => ({ id, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
         };
         const ahead = count * 2;
         for (let k = 0; k < Math.min(ahead, batchCount); k++)
@@ -33659,7 +33660,10 @@ function outOfRange(label, prediction, numClasses) {
  */
 
 /**
- * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`.
+ * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`. `labels` must be
+ * class indices: they are checked once, where the batch is added to a metric state
+ * (updateMetricState / addSample), not here as well; a label outside the classes only makes its
+ * own top-k hit meaningless until that check refuses it.
  * `topK` = 0 turns top-k off (every hit is 0); `topK` >= `numClasses` makes every sample a hit,
  * as in scikit-learn.
  */
@@ -33672,9 +33676,6 @@ function scoreBatch(probabilities, size, numClasses, labels, topK) {
     for (let i = 0; i < size; i++) {
         const base = i * c;
         const label = labels[i];
-        if (!(label >= 0 && label < c && Number.isInteger(label))) {
-            throw new EvalgateError(`label ${label} of sample ${i} is outside the ${c} classes`, ExitCode.internal, { where: 'scoreBatch' });
-        }
         let best = probabilities[base];
         let bestIndex = 0;
         if (topK > 0) {
@@ -33946,87 +33947,6 @@ function safePinnedVersion() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runtime/float16.ts
-/**
- * IEEE 754 binary16 ("half") <-> float32 conversion, for models whose inputs or outputs are float16.
- *
- * onnxruntime-node hands float16 tensors over as raw bits in a Uint16Array (Node has no Float16Array
- * before v24), so we encode and decode the bits ourselves. Encoding rounds to nearest, ties to even,
- * like numpy's `astype(np.float16)` and the hardware conversion (IEEE 754-2019, section 4.3.1);
- * overflow gives infinity and NaN stays NaN.
- */
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** The binary16 bit pattern nearest to `value` (ties to even). */
-function float32ToFloat16Bits(value) {
-    f32[0] = value;
-    const x = u32[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exponent = (x >>> 23) & 0xff;
-    const mantissa = x & 0x7fffff;
-    if (exponent === 0xff) {
-        // Infinity keeps a zero mantissa; NaN becomes a quiet NaN with its top payload bits.
-        return mantissa === 0 ? sign | 0x7c00 : sign | 0x7e00 | (mantissa >>> 13);
-    }
-    // Re-bias the exponent: float32 bias 127, float16 bias 15.
-    const halfExponent = exponent - 112;
-    if (halfExponent >= 0x1f)
-        return sign | 0x7c00; // 2^16 and above: infinity
-    if (halfExponent <= 0) {
-        // Subnormal half (or zero): value = m * 2^-24 with m = full mantissa >> shift.
-        const shift = 14 - halfExponent;
-        if (shift > 24)
-            return sign; // below half the smallest subnormal: rounds to zero
-        const full = mantissa | 0x800000;
-        let m = full >>> shift;
-        const rest = full & ((1 << shift) - 1);
-        const halfway = 1 << (shift - 1);
-        if (rest > halfway || (rest === halfway && (m & 1) === 1))
-            m++; // m may carry into the normal range
-        return sign | m;
-    }
-    let half = sign | (halfExponent << 10) | (mantissa >>> 13);
-    const rest = mantissa & 0x1fff;
-    // A carry out of the mantissa increments the exponent, and from 0x7bff reaches infinity (0x7c00).
-    if (rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1))
-        half++;
-    return half;
-}
-/** The value of a binary16 bit pattern. */
-function float16BitsToFloat32(bits) {
-    const sign = bits & 0x8000 ? -1 : 1;
-    const exponent = (bits >>> 10) & 0x1f;
-    const mantissa = bits & 0x3ff;
-    if (exponent === 0)
-        return sign * mantissa * 2 ** -24;
-    if (exponent === 0x1f)
-        return mantissa === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
-    return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-let decodeTable = null;
-/** All 65536 half values, built once (256 KiB) so decoding a tensor is one lookup per element. */
-function table() {
-    if (decodeTable === null) {
-        decodeTable = new Float32Array(65536);
-        for (let bits = 0; bits < 65536; bits++)
-            decodeTable[bits] = float16BitsToFloat32(bits);
-    }
-    return decodeTable;
-}
-/** Encodes float32 values as binary16 bits. */
-function encodeFloat16(values, out = new Uint16Array(values.length)) {
-    for (let i = 0; i < values.length; i++)
-        out[i] = float32ToFloat16Bits(values[i]);
-    return out;
-}
-/** Decodes binary16 bits to float32 values. */
-function decodeFloat16(bits, out = new Float32Array(bits.length)) {
-    const lookup = table();
-    for (let i = 0; i < bits.length; i++)
-        out[i] = lookup[bits[i]];
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/runtime/outputProbabilities.ts
 /**
  * Converts raw scores (`size` rows of `numClasses`, sample-major) to probabilities by `kind`:
@@ -34052,11 +33972,16 @@ function toProbabilities(raw, size, numClasses, kind) {
         for (let c = 0; c < numClasses; c++)
             if (raw[start + c] > max)
                 max = raw[start + c];
+        // exp once per logit: the exponentials go into `out` (float32) and are then divided by their
+        // float64 sum; max - max = 0 gives exp(0) = 1, so the sum is at least 1 and never overflows.
         let sum = 0;
+        for (let c = 0; c < numClasses; c++) {
+            const e = Math.exp(raw[start + c] - max);
+            out[start + c] = e;
+            sum += e;
+        }
         for (let c = 0; c < numClasses; c++)
-            sum += Math.exp(raw[start + c] - max);
-        for (let c = 0; c < numClasses; c++)
-            out[start + c] = Math.exp(raw[start + c] - max) / sum;
+            out[start + c] /= sum;
     }
     return out;
 }
@@ -34108,6 +34033,8 @@ function looksLikeProbabilities(values, size, numClasses, tolerance = 1e-3) {
 
 ;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
 /** Shapes of model inputs and outputs, as people read them in messages. */
+// One shape product for the whole project (test-set arrays, batches and model tensors).
+
 /**
  * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
  * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
@@ -34135,12 +34062,6 @@ function sampleShapeMatches(expected, actual) {
             return false;
     }
     return true;
-}
-function product(dims) {
-    let n = 1;
-    for (const d of dims)
-        n *= d;
-    return n;
 }
 
 ;// CONCATENATED MODULE: ./src/runtime/modelSession.ts
@@ -34507,6 +34428,7 @@ function copyAsFloat32(tensor, into) {
 
 
 
+
 /**
  * Decode workers by default. On the CPU, onnxruntime does the heavy work and decoding one image
  * costs a fraction of running a model on it, so one worker (two on 8+ cores) keeps ahead and the
@@ -34526,18 +34448,14 @@ async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
     const started = now();
     const warnings = [];
-    const model = await fetchArtifact(config.model.source, {
-        label: 'model',
-        cacheDir: options.cacheDir,
-        fetch: options.fetch,
-    });
     const testSetArtifact = await fetchArtifact(config.testSet.source, {
         label: 'test-set',
         cacheDir: options.cacheDir,
         fetch: options.fetch,
         unpackZip: true,
     });
-    // The lock is verified before anything is decoded or run: numbers from changed data are lies.
+    // The lock is verified before anything else (the model is fetched and run only after it):
+    // numbers from changed data are lies.
     const lockPath = resolveLockPath(config, testSetArtifact.path);
     const testSetSource = {
         root: testSetArtifact.path,
@@ -34553,15 +34471,18 @@ async function evaluateModel(config, options = {}) {
         ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
         : 0;
     const pool = options.decodeWorkers && workerCount > 0
-        ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
+        ? startDecodePool(testSet, { script: options.decodeWorkers.script, count: workerCount })
         : null;
     let session = null;
     try {
         const { digest, locked } = await checkLock(lockPath, config.testSet.source.kind === 'url' && config.testSet.lock !== null, testSet, config.classes, pool?.hashFiles);
-        if (!locked) {
-            warnings.push('The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.');
-        }
+        // An unlocked test set is shown by testSet.locked in the report; the renderers say what to do.
         options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
+        const model = await fetchArtifact(config.model.source, {
+            label: 'model',
+            cacheDir: options.cacheDir,
+            fetch: options.fetch,
+        });
         const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
         const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
         session = await openModelSession(runtime.ort, {
@@ -34578,7 +34499,7 @@ async function evaluateModel(config, options = {}) {
         const preprocess = resolvePreprocess(config, session, testSet);
         const batches = pool
             ? pool.batches(preprocess, config.batchSize)
-            : prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1);
+            : batchTestSet(testSet, preprocess, config.batchSize);
         const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
         return buildReport({
             config,
@@ -34763,7 +34684,7 @@ function resolveLockPath(config, testSetRoot) {
 async function checkLock(lockPath, pinned, testSet, classNames, hasher) {
     if (lockPath === undefined) {
         // A download pinned by sha256 is as fixed as a locked folder.
-        return { digest: await computeDigest(testSet), locked: pinned };
+        return { digest: await computeDigest(testSet, hasher), locked: pinned };
     }
     const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher, lockPath);
     return { digest, locked: true };
@@ -34808,10 +34729,11 @@ function nameNonFiniteSamples(error, indices, testSet) {
     });
 }
 async function describeModel(modelPath, config, session) {
+    // onnxruntime loads the whole file anyway; read it once for both its identity and its metadata.
     const bytes = await (0,promises_namespaceObject.readFile)(modelPath);
     const info = readOnnxModelInfo(bytes);
-    const { sha256, size } = await hashFile(modelPath);
-    let totalSize = size;
+    const sha256 = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex');
+    let totalSize = bytes.length;
     const externalData = [];
     for (const location of info?.externalDataFiles ?? []) {
         const file = external_node_path_default().resolve(external_node_path_default().dirname(modelPath), location);
@@ -34871,6 +34793,50 @@ async function loadBaseline(config, cwd) {
     return { report: await readReport(config.baselineReport, 'baseline'), source };
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/runEvaluation.ts
+/**
+ * One evaluation run as both adapters do it: check the output folder, read the baseline, evaluate
+ * (refusing a baseline made on other data before the model runs), judge, and write report.json,
+ * comment.md and verdict.json. The CLI and the action only turn flags or inputs into the config
+ * and the result into their own output.
+ */
+
+
+
+
+
+
+async function runEvaluation(input) {
+    const { config, outDir } = input;
+    prepareOutputDir(outDir);
+    const baseline = await loadBaseline(config, input.cwd);
+    const report = await evaluateModel(config, {
+        ...input.evaluate,
+        // A baseline made on other data is refused before the model runs, not after.
+        onTestSetVerified: (testSet) => {
+            if (baseline.report)
+                assertComparableTestSet(baseline.report, testSet, baseline.source);
+        },
+    });
+    const judgement = judgeReport({
+        candidate: report,
+        baseline: baseline.report,
+        baselineSource: baseline.source,
+        gates: config.gates,
+        title: input.title,
+        runUrl: input.runUrl,
+    });
+    const files = {
+        report: external_node_path_default().join(outDir, 'report.json'),
+        comment: external_node_path_default().join(outDir, 'comment.md'),
+        verdict: external_node_path_default().join(outDir, 'verdict.json'),
+    };
+    await writeOutputFile(files.report, `${JSON.stringify(report, null, 1)}\n`);
+    await writeOutputFile(files.comment, judgement.comment);
+    await writeOutputFile(files.verdict, verdictJson(judgement.verdict, judgement.comparison));
+    return { report, judgement, files };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
 function createProgress(label, stream = process.stderr) {
     if (!stream.isTTY)
@@ -34896,10 +34862,6 @@ function createProgress(label, stream = process.stderr) {
 
 ;// CONCATENATED MODULE: ./src/cli/commands/runCommand.ts
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
-
-
-
-
 
 
 
@@ -34953,49 +34915,36 @@ async function runCommand(argv, context) {
         throw new errors_InputError(`--device must be 'cpu' or 'cuda', got '${device}'`);
     }
     const configFile = external_node_path_default().resolve(context.cwd, values.config ?? 'evalgate.yml');
-    const fromCwd = (value) => value === undefined ? undefined : external_node_path_default().resolve(context.cwd, value);
     const config = loadConfig(configFile, {
-        model: fromCwd(values.model),
-        testSet: fromCwd(values['test-set']),
-        baseline: values['no-baseline'] ? null : fromCwd(values.baseline),
+        cwd: context.cwd,
+        model: values.model,
+        testSet: values['test-set'],
+        baseline: values['no-baseline'] ? null : values.baseline,
         batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
         device: device,
     });
-    const outDir = external_node_path_default().resolve(context.cwd, values.out ?? 'evalgate-output');
-    prepareOutputDir(outDir);
-    const baseline = await loadBaseline(config, context.cwd);
     const progress = createProgress('evaluating', context.stderrStream);
-    let report;
+    let result;
     try {
-        report = await evaluateModel(config, {
-            onnxruntimePath: values['onnxruntime-path'],
-            decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
-            onProgress: (done, total) => progress.update(done, total),
-            // A baseline made on other data is refused before the model runs, not after.
-            onTestSetVerified: (testSet) => {
-                if (baseline.report)
-                    assertComparableTestSet(baseline.report, testSet, baseline.source);
+        result = await runEvaluation({
+            config,
+            cwd: context.cwd,
+            outDir: external_node_path_default().resolve(context.cwd, values.out ?? 'evalgate-output'),
+            title: values.title,
+            evaluate: {
+                onnxruntimePath: values['onnxruntime-path'],
+                decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
+                onProgress: (done, total) => progress.update(done, total),
             },
         });
     }
     finally {
         progress.done();
     }
-    const judgement = judgeReport({
-        candidate: report,
-        baseline: baseline.report,
-        baselineSource: baseline.source,
-        gates: config.gates,
-        title: values.title,
-    });
-    const reportPath = external_node_path_default().join(outDir, 'report.json');
-    const commentPath = external_node_path_default().join(outDir, 'comment.md');
-    await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
-    await writeOutputFile(commentPath, judgement.comment);
-    await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
+    const { report, judgement, files } = result;
     context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
-    context.stdout(`report:  ${external_node_path_default().relative(context.cwd, reportPath) || reportPath}`);
-    context.stdout(`comment: ${external_node_path_default().relative(context.cwd, commentPath) || commentPath}`);
+    context.stdout(`report:  ${external_node_path_default().relative(context.cwd, files.report) || files.report}`);
+    context.stdout(`comment: ${external_node_path_default().relative(context.cwd, files.comment) || files.comment}`);
     return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
 }
 

@@ -5,12 +5,8 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { loadConfig } from '../config/loadConfig.js';
+import { runEvaluation } from '../pipeline/runEvaluation.js';
 import { describeError } from '../errors.js';
-import { evaluateModel } from '../pipeline/evaluateModel.js';
-import { judgeReport } from '../pipeline/judgeReport.js';
-import { loadBaseline } from '../pipeline/loadBaseline.js';
-import { assertComparableTestSet } from '../compare/testSetCompatibility.js';
-import { prepareOutputDir, writeOutputFile } from '../pipeline/outputFiles.js';
 import { Inputs, Outputs } from './constants.js';
 
 export interface ActionInputs {
@@ -47,37 +43,27 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const inputs = getActionInputs();
     const cwd = path.resolve(inputs.workingDirectory);
     const config = loadConfig(path.resolve(cwd, inputs.config), {
-      model: inputs.model && path.resolve(cwd, inputs.model),
-      testSet: inputs.testSet && path.resolve(cwd, inputs.testSet),
-      baseline: inputs.baseline && path.resolve(cwd, inputs.baseline),
+      cwd,
+      model: inputs.model,
+      testSet: inputs.testSet,
+      baseline: inputs.baseline,
     });
-    const outDir = path.resolve(cwd, inputs.outputDir);
-    prepareOutputDir(outDir);
-    const baseline = await loadBaseline(config, cwd);
-    const report = await evaluateModel(config, {
-      onnxruntimePath: inputs.onnxruntimePath,
-      decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
-      onTestSetVerified: (testSet) => {
-        if (baseline.report) assertComparableTestSet(baseline.report, testSet, baseline.source!);
+    const { report, judgement, files } = await runEvaluation({
+      config,
+      cwd,
+      outDir: path.resolve(cwd, inputs.outputDir),
+      runUrl: runUrlFromEnvironment(),
+      evaluate: {
+        onnxruntimePath: inputs.onnxruntimePath,
+        decodeWorkers: options.decodeWorkerScript ? { script: options.decodeWorkerScript } : undefined,
       },
     });
-    const judgement = judgeReport({
-      candidate: report,
-      baseline: baseline.report,
-      baselineSource: baseline.source,
-      gates: config.gates,
-    });
-
-    const reportPath = path.join(outDir, 'report.json');
-    const commentPath = path.join(outDir, 'comment.md');
-    await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
-    await writeOutputFile(commentPath, judgement.comment);
 
     const { verdict } = judgement;
     core.setOutput(Outputs.verdict, verdict.passed ? 'pass' : 'fail');
     core.setOutput(Outputs.passed, String(verdict.passed));
-    core.setOutput(Outputs.reportPath, reportPath);
-    core.setOutput(Outputs.commentPath, commentPath);
+    core.setOutput(Outputs.reportPath, files.report);
+    core.setOutput(Outputs.commentPath, files.comment);
     core.setOutput(Outputs.accuracy, String(report.metrics.accuracy ?? ''));
     core.setOutput(
       Outputs.regressions,
@@ -98,4 +84,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput(Outputs.verdict, 'error');
     core.setFailed(describeError(error));
   }
+}
+
+/** Link to this workflow run, from the variables every GitHub runner sets; undefined elsewhere. */
+function runUrlFromEnvironment(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
 }

@@ -5,10 +5,7 @@
  */
 import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
-import type { ClassDelta, Comparison, MetricDelta } from './types.js';
-
-/** How a headline figure is read and shown: a rate in [0, 1] (shown as %) or a correlation in [-1, 1]. */
-export type MetricScale = 'rate' | 'correlation';
+import type { ClassDelta, Comparison, MetricDelta, MetricScale } from './types.js';
 
 export interface HeadlineMetric {
   /** Stable key, also used by MetricDelta.metric. */
@@ -16,11 +13,18 @@ export interface HeadlineMetric {
   label: string;
   scale: MetricScale;
   value: number | null;
+  /** For 'top-k': the k it was computed with (figures with different k are different metrics). */
+  k?: number;
 }
 
 /**
  * The headline figures of one report, in display order. Top-k is listed only when the report
  * computed it; its label carries k.
+ *
+ * Balanced accuracy is not listed: it equals macro recall by definition. Both are the mean recall
+ * over the classes present in the test set (scikit-learn's balanced_accuracy_score; macro averages
+ * here are over present classes, see metrics/types.ts), so it would be a second, identical row.
+ * The report keeps `metrics.balancedAccuracy` for readers that look for it by that name.
  */
 export function headlineMetrics(report: Report): HeadlineMetric[] {
   const m = report.metrics;
@@ -28,22 +32,17 @@ export function headlineMetrics(report: Report): HeadlineMetric[] {
     { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
   ];
   if (m.topK !== null) {
-    rows.push({ metric: 'top-k', label: `top-${m.topK.k} accuracy`, scale: 'rate', value: m.topK.accuracy });
+    const { k, accuracy } = m.topK;
+    rows.push({ metric: 'top-k', label: `top-${k} accuracy`, scale: 'rate', value: accuracy, k });
   }
   rows.push(
     { metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 },
     { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall },
-    { metric: 'balanced-accuracy', label: 'balanced accuracy', scale: 'rate', value: m.balancedAccuracy },
     { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 },
     { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation },
     { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa },
   );
   return rows;
-}
-
-/** Scale of a MetricDelta.metric key (correlations are shown as plain numbers, rates as %). */
-export function metricScale(metric: string): MetricScale {
-  return metric === 'mcc' || metric === 'cohen-kappa' ? 'correlation' : 'rate';
 }
 
 function difference(candidate: number | null, baseline: number | null): number | null {
@@ -56,10 +55,11 @@ export function compareReports(baseline: Report, candidate: Report): Comparison 
   const metrics: MetricDelta[] = headlineMetrics(candidate).map((row) => {
     const before = baselineByMetric.get(row.metric);
     // Top-k with another k is another metric: no baseline figure for it.
-    const baselineValue = before !== undefined && before.label === row.label ? before.value : null;
+    const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
     return {
       metric: row.metric,
       label: row.label,
+      scale: row.scale,
       baseline: baselineValue,
       candidate: row.value,
       delta: difference(row.value, baselineValue),

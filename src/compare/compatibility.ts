@@ -33,6 +33,12 @@ export function assertComparable(baseline: Report, candidate: Report, baselineSo
   );
 }
 
+/**
+ * Reports read from a file have passed validateReport (report/reportFile.ts), which checks the same;
+ * this is kept as a cheap defence for a Report that reaches here another way (built in memory,
+ * or by a caller of this module that skipped the reader), where a wrong schema would otherwise
+ * surface as a confusing digest or class-list mismatch.
+ */
 function assertSchema(report: Report, what: string, where: string): void {
   const schema: unknown = (report as { schema?: unknown }).schema;
   if (schema !== REPORT_SCHEMA) {

@@ -45,8 +45,6 @@ export const FIRST_BASELINE_NOTE =
 export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: Report | null): Verdict {
   const notes: string[] = [];
   const results: GateResult[] = [];
-  /** Drop size of each per-class failure, for ordering the failures. */
-  const dropOf = new Map<GateResult, number>();
 
   if (baseline === null) {
     notes.push(FIRST_BASELINE_NOTE);
@@ -108,30 +106,17 @@ export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: R
       continue;
     }
 
-    const drop = before.recall - cls.recall;
-    const failed = drop > maxDrop + EPSILON;
-    const figures = `${formatFraction(before.recall)} -> ${formatFraction(cls.recall)}, ${samplesText(cls.support)}`;
-    let message: string;
-    if (failed) {
-      message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-    } else if (drop > 0) {
-      message = `recall of '${name}' dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-    } else {
-      const change = drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`;
-      message = `recall of '${name}' ${change} (${figures})`;
-    }
-    const result: GateResult = {
-      gate: 'per-class-recall',
+    results.push({
+      ...dropResult(
+        'per-class-recall',
+        `recall of '${name}'`,
+        before.recall,
+        cls.recall,
+        maxDrop,
+        `, ${samplesText(cls.support)}`,
+      ),
       subject: cls.name,
-      status: failed ? 'fail' : 'pass',
-      baseline: before.recall,
-      candidate: cls.recall,
-      threshold: maxDrop,
-      message,
-      blocking: failed,
-    };
-    results.push(result);
-    if (failed) dropOf.set(result, drop);
+    });
   }
   if (underpowered > 0 && maxDrop <= EPSILON) {
     // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
@@ -184,12 +169,12 @@ export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: R
     );
   }
 
-  const blockingResults = results.filter((r) => r.blocking && r.status !== 'pass' && r.status !== 'skipped');
-  const regressions = blockingResults
-    .filter((r) => dropOf.has(r))
-    .sort((x, y) => dropOf.get(y)! - dropOf.get(x)!);
-  const others = blockingResults.filter((r) => !dropOf.has(r));
-  const failures = [...regressions, ...others];
+  // Every result is built with `blocking` true exactly when it fails the run (status fail, or
+  // not-evaluable without on-missing-class: warn), so it alone selects the failures.
+  const failing = results.filter((r) => r.blocking);
+  // Class regressions first, largest drop first (stable sort: ties keep class order), then the rest.
+  const regressions = failing.filter(isClassRegression).sort((x, y) => dropOf(y) - dropOf(x));
+  const failures = [...regressions, ...failing.filter((r) => !isClassRegression(r))];
 
   return {
     passed: failures.length === 0,
@@ -265,9 +250,24 @@ function maxDropGate(
       blocking: true,
     };
   }
+  return dropResult(gate, label, baseline, candidate, maxDrop);
+}
+
+/**
+ * A max-drop result from two defined figures: fails when baseline - candidate > maxDrop. The
+ * message quotes both figures in parentheses, followed by `figuresSuffix` (", 54 samples").
+ */
+function dropResult(
+  gate: string,
+  label: string,
+  baseline: number,
+  candidate: number,
+  maxDrop: number,
+  figuresSuffix = '',
+): GateResult {
   const drop = baseline - candidate;
   const failed = drop > maxDrop + EPSILON;
-  const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}`;
+  const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}${figuresSuffix}`;
   let message: string;
   if (failed) {
     message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
@@ -285,4 +285,13 @@ function maxDropGate(
     message,
     blocking: failed,
   };
+}
+
+function isClassRegression(result: GateResult): boolean {
+  return result.gate === 'per-class-recall' && result.status === 'fail';
+}
+
+/** baseline - candidate of a failed result (both figures are defined for every fail). */
+function dropOf(result: GateResult): number {
+  return (result.baseline ?? 0) - (result.candidate ?? 0);
 }

@@ -36,15 +36,18 @@ export function printableName(name: string): string {
   });
 }
 
+/** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text; // UTF-16 length >= code points: nothing to cut
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  return `${points.slice(0, max - 1).join('')}…`;
+}
+
 /** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
 export const MESSAGE_NAME_CHARS = 80;
 
 /** A class name for a message: printable, and cut with an ellipsis when very long. */
 export function messageName(name: string): string {
-  const printable = printableName(name);
-  if (printable.length <= MESSAGE_NAME_CHARS) return printable;
-  const points = Array.from(printable);
-  return points.length <= MESSAGE_NAME_CHARS
-    ? printable
-    : `${points.slice(0, MESSAGE_NAME_CHARS - 1).join('')}…`;
+  return truncate(printableName(name), MESSAGE_NAME_CHARS);
 }

@@ -12,10 +12,15 @@ export interface GatesConfig {
   macroF1?: { maxDrop?: number; min?: number };
 }
 
+/** How a headline figure is read and shown: a rate in [0, 1] (shown as %) or a correlation in [-1, 1]. */
+export type MetricScale = 'rate' | 'correlation';
+
 /** One metric side by side. */
 export interface MetricDelta {
+  /** Stable key: 'accuracy', 'top-k' (k is in the label), 'macro-f1', 'mcc', ... */
   metric: string;
   label: string;
+  scale: MetricScale;
   baseline: number | null;
   candidate: number | null;
   /** candidate - baseline; null when either side is undefined. */
@@ -57,7 +62,10 @@ export interface GateResult {
   threshold: number;
   /** One sentence, with the numbers: "recall of 'cat' dropped 0.071 (0.933 -> 0.862), more than 0.020". */
   message: string;
-  /** Whether a non-pass result fails the run (not-evaluable classes may only warn). */
+  /**
+   * Whether this result fails the run: true exactly for status fail, and for not-evaluable when
+   * that is not only a warning (on-missing-class: warn makes it false); never for pass or skipped.
+   */
   blocking: boolean;
 }
 

@@ -228,7 +228,8 @@ export function resolveConfig(
   const fallback = configFile ?? 'flags';
   const at: Locate = locate ?? (() => fallback);
   const fromBase = (p: string) => path.resolve(baseDir, p);
-  const cwd = process.cwd();
+  // Flags are paths as typed: relative to where the command ran, not to the config file.
+  const cwd = overrides.cwd ?? process.cwd();
 
   const modelSource: ArtifactSource = overrides.model
     ? sourceFromFlag(overrides.model, cwd)
@@ -336,8 +337,9 @@ function artifactSource(
 
 function sourceFromFlag(value: string, cwd: string): ArtifactSource {
   if (/^[a-z]+:\/\//i.test(value)) {
-    throw new InputError(`a URL flag needs its sha256; put url and sha256 in the config file instead`, {
+    throw new InputError(`'${value}' is a URL; a flag takes a local path`, {
       where: value,
+      hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
     });
   }
   return { kind: 'path', path: path.resolve(cwd, value) };

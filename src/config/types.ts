@@ -41,8 +41,10 @@ export interface EvalConfig {
   device: ExecutionProvider;
 }
 
-/** Flags that override the config file (CLI flags, action inputs). */
+/** Flags that override the config file (CLI flags, action inputs), as the user typed them. */
 export interface ConfigOverrides {
+  /** Folder that relative flag paths start from (default: the process's working folder). */
+  cwd?: string;
   model?: string;
   testSet?: string;
   baseline?: string | null;

@@ -15,6 +15,7 @@ import {
   validateFeatureOptions,
   validatePreprocessOptions,
 } from './preprocess.js';
+import { product } from './shape.js';
 import type { Batch, DecodedImage, PreprocessOptions, TestSet } from './types.js';
 
 /** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
@@ -78,7 +79,9 @@ function sizeMismatch(id: string, image: DecodedImage, reference: SizeReference)
 
 /**
  * Decodes and preprocesses the samples at `indices` into one sample-major float32 array of
- * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike.
+ * `plan.sampleShape` per sample. Used on the main thread and in decode workers alike. `plan` must
+ * come from planBatches with the same `preprocess`: that is where the options are validated, once,
+ * so the per-image preprocessing does not check them again.
  */
 export function decodeBatch(
   testSet: BatchSource,
@@ -88,7 +91,7 @@ export function decodeBatch(
   /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
   reuse?: ArrayBuffer,
 ): Float32Array {
-  const sampleSize = plan.sampleShape.reduce((a, b) => a * b, 1);
+  const sampleSize = product(plan.sampleShape);
   const length = indices.length * sampleSize;
   const data =
     reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
@@ -118,7 +121,7 @@ export function checkBatchSize(batchSize: number): void {
 /**
  * Yields batches of `batchSize` samples in test-set order (the last one may be smaller), decoded on
  * this thread. Each batch owns a fresh `data` array, so a consumer may keep batch i while batch i + 1
- * is produced. (`batchTestSetInWorkers` decodes in worker threads instead.)
+ * is produced. (`startDecodePool` in parallelBatches.ts decodes in worker threads instead.)
  */
 export async function* batchTestSet(
   testSet: TestSet,
@@ -141,69 +144,4 @@ export async function* batchTestSet(
 
 export function batchIndices(start: number, size: number): number[] {
   return Array.from({ length: size }, (_, k) => start + k);
-}
-
-/**
- * Iterates `source` while keeping up to `depth` items in production ahead of the consumer. The next
- * item is requested from a macrotask (setImmediate) after the current one is handed over, so the
- * consumer's synchronous start of work (launching inference) runs before a synchronous producer (the
- * batch decoder) takes the main thread; the two then overlap. Errors surface in order, at the item
- * where they happened; leaving the loop early closes the source.
- */
-export async function* prefetch<T>(source: AsyncIterable<T> | Iterable<T>, depth = 1): AsyncGenerator<T> {
-  if (!Number.isInteger(depth) || depth < 1)
-    throw new Error(`prefetch depth must be a positive integer, got ${depth}`);
-  const iterator: AsyncIterator<T> | Iterator<T> =
-    Symbol.asyncIterator in source
-      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : (source as Iterable<T>)[Symbol.iterator]();
-  const pending: Promise<IteratorResult<T>>[] = [];
-  let finished = false; // the source said done or threw: request nothing more
-  let closed = false; // the consumer left: request nothing more
-
-  const request = () => {
-    let result: Promise<IteratorResult<T>>;
-    try {
-      result = Promise.resolve(iterator.next());
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    result.then(
-      (r) => {
-        if (r.done) finished = true;
-      },
-      () => {
-        finished = true;
-      },
-    );
-    pending.push(result);
-  };
-  const refill = () => {
-    while (!finished && !closed && pending.length < depth) request();
-  };
-
-  let completed = false;
-  try {
-    request();
-    for (;;) {
-      if (pending.length === 0) request();
-      const result = await pending.shift()!;
-      if (result.done) {
-        completed = true;
-        return;
-      }
-      setImmediate(refill);
-      yield result.value;
-    }
-  } catch (error) {
-    completed = true; // the source failed: nothing to close
-    throw error;
-  } finally {
-    closed = true;
-    if (!completed) {
-      // The consumer stopped early: wait for requests in flight, then let the source clean up.
-      await Promise.allSettled(pending);
-      await iterator.return?.();
-    }
-  }
 }

@@ -3,38 +3,30 @@
  * so that decoding runs while the main thread is blocked in onnxruntime's synchronous `run`; it also
  * hashes files for the lock check. It speaks a small message protocol with parallelBatches.ts.
  *
- * File-based test sets send the batch's file paths, so a worker holds nothing per sample; array
- * test sets are opened once in the worker (their data lives in the .npy/.npz files).
+ * Requests carry the batch's file paths, so a worker holds nothing per sample. Only file-based test
+ * sets (image folder, manifest) are decoded here: array test sets are decoded on the main thread.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { EvalgateError, InputError } from '../errors.js';
+import { EvalgateError } from '../errors.js';
 import { type BatchPlan, type BatchSource, decodeBatch } from './batches.js';
-import { readImageBytes } from './readImageFolder.js';
-import { decodeImage } from './decodeImage.js';
-import { hashTestSetFile } from './lock.js';
-import { type OpenTestSetOptions, openTestSet } from './openTestSet.js';
-import type { PreprocessOptions, TestSet } from './types.js';
+import { decodeImageFile } from './readImageFolder.js';
+import { hashFiles } from './lock.js';
+import type { PreprocessOptions } from './types.js';
 
 export const DECODE_WORKER_KIND = 'evalgate-decode-worker';
 
 export interface DecodeWorkerData {
   kind: typeof DECODE_WORKER_KIND;
-  /** How to open the test set, for formats without sample files (arrays). */
-  testSet: OpenTestSetOptions;
-  /** Samples the main thread listed; a worker that lists another number refuses to work. */
-  expectedSamples: number;
 }
 
 /** Main thread -> worker. */
 export type DecodeRequest =
   | {
       id: number;
-      /** Positions in the test set. */
-      indices: number[];
-      /** The samples' image files (file-based formats); absent for arrays. */
-      files?: string[];
-      /** Sample ids, for messages, when files are given. */
-      ids?: string[];
+      /** The batch's image files, in batch order. */
+      files: string[];
+      /** The samples' ids, for messages (size mismatches). */
+      ids: string[];
       /** Decided on the main thread after the lock check and the model's metadata. */
       preprocess: PreprocessOptions;
       plan: BatchPlan;
@@ -68,31 +60,16 @@ export function isDecodeWorker(): boolean {
 export function runDecodeWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('runDecodeWorker() must run in a worker thread');
-  const setup = workerData as DecodeWorkerData;
-  let arrays: Promise<TestSet> | undefined;
   const spare: ArrayBuffer[] = [];
 
   const handle = async (request: DecodeRequest): Promise<DecodeResponse> => {
-    if ('hash' in request) {
-      const hashes = [];
-      for (const file of request.hash) hashes.push(await hashTestSetFile(file));
-      return { id: request.id, hashes };
-    }
-    let source: BatchSource;
-    let indices: number[];
-    if (request.files) {
-      const files = request.files;
-      const ids = request.ids ?? files;
-      source = {
-        samples: ids.map((id) => ({ id, label: 0, slices: {} })),
-        decode: (k) => decodeImage(readImageBytes(files[k]), files[k]),
-      };
-      indices = files.map((_, k) => k);
-    } else {
-      arrays ??= openArrays(setup);
-      source = await arrays;
-      indices = request.indices;
-    }
+    if ('hash' in request) return { id: request.id, hashes: await hashFiles(request.hash) };
+    const { files, ids } = request;
+    const source: BatchSource = {
+      samples: ids.map((id) => ({ id, label: 0, slices: {} })),
+      decode: (k) => decodeImageFile(files[k]),
+    };
+    const indices = files.map((_, k) => k);
     if (request.recycle) spare.push(request.recycle);
     const data = decodeBatch(source, request.preprocess, indices, request.plan, spare.pop());
     return { id: request.id, data };
@@ -113,17 +90,6 @@ export function runDecodeWorker(): void {
     });
   });
   port.postMessage({ ready: true } satisfies DecodeResponse);
-}
-
-async function openArrays(setup: DecodeWorkerData): Promise<TestSet> {
-  const testSet = await openTestSet(setup.testSet);
-  if (testSet.samples.length !== setup.expectedSamples) {
-    throw new InputError(
-      `the test set changed while it was being read (${setup.expectedSamples} samples, then ${testSet.samples.length})`,
-      { where: setup.testSet.root, hint: 'do not modify the test set while evalgate runs' },
-    );
-  }
-  return testSet;
 }
 
 export function serialiseError(error: unknown): SerialisedError {

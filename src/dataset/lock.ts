@@ -20,13 +20,11 @@ import { dirname, join } from 'node:path';
 import { hashFile } from '../artifacts/hashFile.js';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { formatClassList } from './classLabels.js';
 import { compareCodeUnits, filesBase } from './testSetPaths.js';
 import type { LockEntry, LockFile, TestSet } from './types.js';
 
 export const LOCK_SCHEMA = 'evalgate.lock/v1';
-
-/** Files hashed at once: enough to keep a disk busy, few enough to stay far from file-handle limits. */
-const HASH_CONCURRENCY = 8;
 
 /** Files listed per kind of change in a mismatch message before "and N more". */
 const LIST_LIMIT = 20;
@@ -82,20 +80,27 @@ export class LockMismatchError extends InputError {
   }
 }
 
+export type FileHash = { sha256: string; size: number };
+
 /** Hashes absolute paths, in order; the decode pool provides a parallel one. */
-export type FileHasher = (files: string[]) => Promise<Array<{ sha256: string; size: number }>>;
+export type FileHasher = (files: string[]) => Promise<FileHash[]>;
 
 /** Files hashed per step of the lock check: bounds memory, and lets a parallel hasher share them out. */
 const HASH_CHUNK = 4096;
 
-async function hashSequentially(files: string[]): Promise<Array<{ sha256: string; size: number }>> {
-  const hashes = [];
+/**
+ * Hashes files one after the other, in order. Sequential on purpose: hashFile reads files up to
+ * 4 MiB synchronously, so running several at once on one thread would gain nothing; parallelism
+ * comes from the decode pool's workers (a FileHasher), which each call this on their share.
+ */
+export async function hashFiles(files: string[]): Promise<FileHash[]> {
+  const hashes: FileHash[] = [];
   for (const file of files) hashes.push(await hashTestSetFile(file));
   return hashes;
 }
 
 /** hashFile with an InputError that names an unreadable test-set file. */
-export async function hashTestSetFile(file: string): Promise<{ sha256: string; size: number }> {
+export async function hashTestSetFile(file: string): Promise<FileHash> {
   try {
     return await hashFile(file);
   } catch (error) {
@@ -106,20 +111,21 @@ export async function hashTestSetFile(file: string): Promise<{ sha256: string; s
   }
 }
 
-/** Hashes every file of the test set, in `files` order, a few at a time. */
-async function hashEntries(testSet: TestSet): Promise<LockEntry[]> {
+/**
+ * Hashes every file of the test set, in `files` order (already sorted by code unit: the TestSet
+ * contract, which every reader keeps), a chunk at a time through `hasher`.
+ */
+async function hashEntries(testSet: TestSet, hasher: FileHasher = hashFiles): Promise<LockEntry[]> {
   const base = filesBase(testSet.root);
-  const paths = [...testSet.files].sort(compareCodeUnits);
-  const entries: LockEntry[] = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i = next++;
-      const file = join(base, paths[i]);
-      entries[i] = { path: paths[i], ...(await hashTestSetFile(file)) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, worker));
+  const paths = testSet.files;
+  const entries: LockEntry[] = [];
+  for (let start = 0; start < paths.length; start += HASH_CHUNK) {
+    const chunk = paths.slice(start, start + HASH_CHUNK);
+    const hashes = await hasher(chunk.map((path) => join(base, path)));
+    chunk.forEach((path, k) => {
+      entries.push({ path, sha256: hashes[k].sha256, size: hashes[k].size });
+    });
+  }
   return entries;
 }
 
@@ -141,13 +147,14 @@ function classCounts(testSet: TestSet, classNames: string[]): Record<string, num
   return out;
 }
 
-/** Builds the lock of a test set: hashes every file of `testSet.files`. */
+/** Builds the lock of a test set: hashes every file of `testSet.files` (through `hasher` when given). */
 export async function createLock(
   testSet: TestSet,
   classNames: string[],
   toolVersion: string,
+  hasher?: FileHasher,
 ): Promise<LockFile> {
-  const files = await hashEntries(testSet);
+  const files = await hashEntries(testSet, hasher);
   const lock: LockFile = {
     schema: LOCK_SCHEMA,
     digest: digestOfEntries(files),
@@ -163,8 +170,8 @@ export async function createLock(
 }
 
 /** Digest of an unlocked test set (`lock: none`): the same value a lock would record. */
-export async function computeDigest(testSet: TestSet): Promise<string> {
-  return digestOfEntries(await hashEntries(testSet));
+export async function computeDigest(testSet: TestSet, hasher?: FileHasher): Promise<string> {
+  return digestOfEntries(await hashEntries(testSet, hasher));
 }
 
 /** Writes the lock as stable, diff-friendly JSON (2-space indent, trailing newline), creating its folder. */
@@ -287,7 +294,7 @@ export async function verifyLock(
   const lockedFiles = isSortedByPath(lock.files)
     ? lock.files
     : [...lock.files].sort((a, b) => compareCodeUnits(a.path, b.path));
-  const currentFiles = [...testSet.files].sort(compareCodeUnits);
+  const currentFiles = testSet.files; // sorted by code unit (TestSet contract)
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
@@ -295,7 +302,7 @@ export async function verifyLock(
   let chunk: LockEntry[] = [];
   const checkChunk = async () => {
     const files = chunk.map((entry) => join(base, entry.path));
-    const hashes = hasher ? await hasher(files) : await hashSequentially(files);
+    const hashes = await (hasher ?? hashFiles)(files);
     chunk.forEach((entry, k) => {
       if (hashes[k].sha256 !== entry.sha256 || hashes[k].size !== entry.size) changed.push(entry.path);
     });
@@ -335,7 +342,7 @@ export async function verifyLock(
       `class list: the labels of an array test set are class indices, and the class list differs from the locked one: ${orderDifference}`,
     );
     hint =
-      `restore the class order of the lock (${listClasses(lock.classNames!)}), or, if the labels were ` +
+      `restore the class order of the lock (${formatClassList(lock.classNames!)}), or, if the labels were ` +
       `rewritten for the new order, run \`evalgate lock <test-set>${lockPath ? ` --out ${lockPath}` : ''}\` and commit the new lock`;
   } else if (classNames && added.length === 0 && removed.length === 0 && changed.length === 0) {
     const counts = classCounts(testSet, classNames);
@@ -360,15 +367,9 @@ function firstDifference(locked: string[], current: string[]): string | null {
   for (let k = 0; k < length; k++) {
     if (locked[k] === current[k]) continue;
     const show = (name: string | undefined) => (name === undefined ? 'nothing' : `'${name}'`);
-    return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${listClasses(locked)}; now: ${listClasses(current)})`;
+    return `class ${k} is ${show(locked[k])} in the lock but ${show(current[k])} now (locked order: ${formatClassList(locked)}; now: ${formatClassList(current)})`;
   }
   return null;
-}
-
-/** A class list for a message: in full up to LIST_LIMIT names (ImageNet has 1,000), else its start. */
-function listClasses(names: string[]): string {
-  if (names.length <= LIST_LIMIT) return names.join(', ');
-  return `${names.slice(0, LIST_LIMIT).join(', ')}, ... (${names.length} classes)`;
 }
 
 function isSortedByPath(entries: LockEntry[]): boolean {

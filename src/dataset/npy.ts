@@ -9,6 +9,7 @@
  * arrays are refused with a message that says how to re-save the array.
  */
 import { InputError } from '../errors.js';
+import { float16BitsToFloat32 } from '../runtime/float16.js';
 
 export type NpyKind = 'b' | 'u' | 'i' | 'f' | 'U' | 'S';
 
@@ -119,22 +120,6 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   );
 }
 
-export function elementCount(shape: number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Converts IEEE 754 half-precision bits to a number. */
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
-
 /**
  * Numeric elements as numbers: uint8 and bool data stay a Uint8Array (pixel values), anything else
  * becomes a Float32Array (int64 values above 2^24 lose precision, as they would in a float32 model
@@ -169,7 +154,7 @@ export function toPixelValues(bytes: Uint8Array, header: NpyHeader): Uint8Array 
       for (let i = 0; i < n; i++) out[i] = Number(view.getBigUint64(i * 8, true));
       break;
     case 'f2':
-      for (let i = 0; i < n; i++) out[i] = halfToNumber(view.getUint16(i * 2, true));
+      for (let i = 0; i < n; i++) out[i] = float16BitsToFloat32(view.getUint16(i * 2, true));
       break;
     case 'f4':
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);

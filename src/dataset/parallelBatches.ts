@@ -18,8 +18,8 @@ import {
   type DecodeWorkerData,
   type SerialisedError,
 } from './decodeWorker.js';
-import { hashTestSetFile } from './lock.js';
-import type { OpenTestSetOptions } from './openTestSet.js';
+import { type FileHash, hashFiles as hashFilesHere } from './lock.js';
+import { product } from './shape.js';
 import type { Batch, PreprocessOptions, TestSet } from './types.js';
 
 export interface DecodeWorkerOptions {
@@ -29,7 +29,7 @@ export interface DecodeWorkerOptions {
   count: number;
 }
 
-export type FileHash = { sha256: string; size: number };
+export type { FileHash } from './lock.js';
 
 export interface DecodePool {
   /** Hashes files (absolute paths), shared between the workers and this thread; results in order. */
@@ -46,13 +46,17 @@ export interface DecodePool {
 type Answer = Exclude<DecodeResponse, { ready: true } | { error: unknown }>;
 type Pending = { resolve: (answer: Answer) => void; reject: (error: Error) => void };
 
-export function startDecodePool(
-  testSet: TestSet,
-  source: OpenTestSetOptions,
-  options: DecodeWorkerOptions,
-): DecodePool {
+/**
+ * Starts the pool for a file-based test set (image folder, manifest): workers read the files that
+ * `testSet.sampleFile` names. Array test sets are decoded on the main thread, never here.
+ */
+export function startDecodePool(testSet: TestSet, options: DecodeWorkerOptions): DecodePool {
+  if (!testSet.sampleFile) {
+    throw new Error(`startDecodePool: a ${testSet.format} test set has no sample files to decode in workers`);
+  }
+  const sampleFile: (index: number) => string = testSet.sampleFile.bind(testSet);
   const total = testSet.samples.length;
-  const workerData: DecodeWorkerData = { kind: DECODE_WORKER_KIND, testSet: source, expectedSamples: total };
+  const workerData: DecodeWorkerData = { kind: DECODE_WORKER_KIND };
   const count = Math.max(1, options.count);
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
@@ -126,9 +130,7 @@ export function startDecodePool(
     const answers = workers.map((_, w) =>
       ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })),
     );
-    const own: FileHash[] = [];
-    for (const file of files.slice(0, shareSize)) own.push(await hashTestSetFile(file));
-    const results = own;
+    const results = await hashFilesHere(files.slice(0, shareSize));
     for (const answer of answers) {
       const message = await answer;
       if ('hashes' in message) results.push(...message.hashes);
@@ -141,21 +143,21 @@ export function startDecodePool(
     const plan = planBatches(testSet, preprocess);
     await Promise.all(ready);
     const batchCount = Math.ceil(total / batchSize);
-    const sampleLength = plan.sampleShape.reduce((a, b) => a * b, 1);
+    const sampleLength = product(plan.sampleShape);
     const requested: Array<Promise<Answer> | undefined> = [];
     // The batch handed out last: once the consumer asks for the next one, its buffer goes back to
     // a worker to be filled again, so memory stays at the batches in flight however long the run.
     let handedOut: ArrayBuffer | undefined;
     const request = (k: number) => {
       const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
-      const files = testSet.sampleFile ? indices.map((i) => testSet.sampleFile!(i)) : undefined;
-      const ids = files ? indices.map((i) => testSet.samples[i].id) : undefined;
+      const files = indices.map((i) => sampleFile(i));
+      const ids = indices.map((i) => testSet.samples[i].id);
       const recycle = handedOut;
       handedOut = undefined;
       // Round-robin: each worker answers its requests in order.
       requested[k] = ask(
         k % count,
-        (id) => ({ id, indices, files, ids, preprocess, plan, recycle }),
+        (id) => ({ id, files, ids, preprocess, plan, recycle }),
         recycle ? [recycle] : [],
       );
     };

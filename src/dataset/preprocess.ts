@@ -146,7 +146,8 @@ function cropOffset(size: number, crop: number): number {
 
 /**
  * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
- * `offset`. `options` should have passed validatePreprocessOptions (checked again here, cheaply).
+ * `offset`. `options` must have passed validatePreprocessOptions: this runs once per image, so it
+ * does not check them again (planBatches validates once per run, before the first image).
  */
 export function preprocessInto(
   image: DecodedImage,
@@ -154,7 +155,6 @@ export function preprocessInto(
   out: Float32Array,
   offset: number,
 ): void {
-  validatePreprocessOptions(options);
   const { width, height } = image;
   const pixels = width * height;
   const gray = options.color === 'gray';

@@ -8,7 +8,8 @@
  * `preprocess.scale` / `mean` / `std` apply as to images (for float data in [0, 1], set scale: 1).
  * y: integer class indices [N] in 0..classes-1, or class names (numpy '<U' or '|S' strings).
  *
- * Memory: x.npy is read one sample at a time with positional reads, so a folder of arrays streams.
+ * Memory: x.npy is read one sample at a time with positional reads (through one descriptor), so a
+ * folder of arrays streams.
  * An .npz member may be compressed and has to be inflated whole, so an .npz is held in memory.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
@@ -16,14 +17,8 @@ import { basename, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { InputError } from '../errors.js';
 import { classIndex, formatClassList, unknownLabelError } from './classLabels.js';
-import {
-  elementCount,
-  type NpyHeader,
-  npyHeaderLength,
-  parseNpyHeader,
-  toLabelValues,
-  toPixelValues,
-} from './npy.js';
+import { type NpyHeader, npyHeaderLength, parseNpyHeader, toLabelValues, toPixelValues } from './npy.js';
+import { product } from './shape.js';
 import type { DecodedImage, TestSet, TestSetSample } from './types.js';
 
 export interface ReadArraysOptions {
@@ -125,7 +120,7 @@ export function readArrays(options: ReadArraysOptions): TestSet {
 
 /** Checks that the data section holds exactly the elements the shape promises. */
 function checkDataLength(header: NpyHeader, available: number, where: string): void {
-  const needed = elementCount(header.shape) * header.itemSize;
+  const needed = product(header.shape) * header.itemSize;
   if (available < needed) {
     throw new InputError(
       `truncated array: shape (${header.shape.join(', ')}) needs ${needed} data bytes, the file has ${available}`,
@@ -161,23 +156,31 @@ function openNpyFolder(root: string) {
   }
   checkDataLength(header, statSync(xPath).size - header.dataOffset, xPath);
   const dataOffset = header.dataOffset;
+  const dataEnd = product(header.shape) * header.itemSize;
+  // One descriptor for all the positional reads instead of an open/close per sample. TestSet has no
+  // close(), so the descriptor is opened on the first read and closed after the read that reaches the
+  // end of the data (the last sample: batches read in order), to be opened again if read again; a
+  // run that stops early leaves it to the registry below, which closes it once the test set is
+  // garbage-collected (at worst, one descriptor per opened test set until the process exits).
+  const handle: { fd: number | null } = { fd: null };
   const x: XSource = {
     header,
     name: 'x.npy',
     where: xPath,
     read(start, length) {
       const out = new Uint8Array(length);
-      const file = openSync(xPath, 'r');
+      handle.fd ??= openSync(xPath, 'r');
       try {
-        const got = readSync(file, out, 0, length, dataOffset + start);
+        const got = readSync(handle.fd, out, 0, length, dataOffset + start);
         if (got !== length)
           throw new InputError('x.npy changed while it was being read (short read)', { where: xPath });
       } finally {
-        closeSync(file);
+        if (start + length >= dataEnd) closeHandle(handle);
       }
       return out;
     },
   };
+  openDescriptors.register(x, handle);
   const yAll = readFileSync(yPath);
   const yHeader = parseNpyHeader(yAll, yPath);
   checkDataLength(yHeader, yAll.length - yHeader.dataOffset, yPath);
@@ -187,12 +190,28 @@ function openNpyFolder(root: string) {
     yBytes: new Uint8Array(
       yAll.buffer,
       yAll.byteOffset + yHeader.dataOffset,
-      elementCount(yHeader.shape) * yHeader.itemSize,
+      product(yHeader.shape) * yHeader.itemSize,
     ),
     yWhere: yPath,
     files: ['x.npy', 'y.npy'],
   };
 }
+
+function closeHandle(handle: { fd: number | null }): void {
+  if (handle.fd === null) return;
+  const fd = handle.fd;
+  handle.fd = null;
+  closeSync(fd);
+}
+
+/** Closes the x.npy descriptor of a test set that was dropped before its last sample was read. */
+const openDescriptors = new FinalizationRegistry<{ fd: number | null }>((handle) => {
+  try {
+    closeHandle(handle);
+  } catch {
+    // Nothing to report to: the test set is gone, and a failed close only means the fd was invalid.
+  }
+});
 
 function openNpz(path: string) {
   if (!path.toLowerCase().endsWith('.npz')) {
@@ -243,10 +262,7 @@ function openNpz(path: string) {
   return {
     x,
     yHeader,
-    yBytes: yAll.subarray(
-      yHeader.dataOffset,
-      yHeader.dataOffset + elementCount(yHeader.shape) * yHeader.itemSize,
-    ),
+    yBytes: yAll.subarray(yHeader.dataOffset, yHeader.dataOffset + product(yHeader.shape) * yHeader.itemSize),
     yWhere: `${path}:y.npy`,
     files: [basename(path)],
   };

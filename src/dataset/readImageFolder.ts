@@ -150,13 +150,17 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
     samples,
     sliceColumns: [],
     decode(index: number): DecodedImage {
-      const file = join(root, samples[index].id);
-      return decodeImage(readImageBytes(file), file);
+      return decodeImageFile(join(root, samples[index].id));
     },
     sampleFile(index: number): string {
       return join(root, samples[index].id);
     },
   };
+}
+
+/** Reads and decodes one image file; errors name the file (used by every file-based reader and the decode workers). */
+export function decodeImageFile(file: string): DecodedImage {
+  return decodeImage(readImageBytes(file), file);
 }
 
 /** Reads an image file; a file that vanished or cannot be read is an InputError naming it. */

@@ -12,8 +12,7 @@ import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:p
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
-import { decodeImage } from './decodeImage.js';
-import { readImageBytes } from './readImageFolder.js';
+import { decodeImageFile } from './readImageFolder.js';
 import { compareCodeUnits, LOCK_FILE_NAME } from './testSetPaths.js';
 import type { DecodedImage, TestSet, TestSetSample } from './types.js';
 
@@ -113,8 +112,7 @@ export function readManifest(options: ReadManifestOptions): TestSet {
     samples,
     sliceColumns: parsed.sliceColumns,
     decode(index: number): DecodedImage {
-      const file = join(root, samples[index].id);
-      return decodeImage(readImageBytes(file), file);
+      return decodeImageFile(join(root, samples[index].id));
     },
     sampleFile(index: number): string {
       return join(root, samples[index].id);

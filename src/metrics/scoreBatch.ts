@@ -14,7 +14,10 @@ import { EvalgateError, ExitCode } from '../errors.js';
 import type { ScoredBatch } from './types.js';
 
 /**
- * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`.
+ * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`. `labels` must be
+ * class indices: they are checked once, where the batch is added to a metric state
+ * (updateMetricState / addSample), not here as well; a label outside the classes only makes its
+ * own top-k hit meaningless until that check refuses it.
  * `topK` = 0 turns top-k off (every hit is 0); `topK` >= `numClasses` makes every sample a hit,
  * as in scikit-learn.
  */
@@ -34,13 +37,6 @@ export function scoreBatch(
   for (let i = 0; i < size; i++) {
     const base = i * c;
     const label = labels[i];
-    if (!(label >= 0 && label < c && Number.isInteger(label))) {
-      throw new EvalgateError(
-        `label ${label} of sample ${i} is outside the ${c} classes`,
-        ExitCode.internal,
-        { where: 'scoreBatch' },
-      );
-    }
     let best = probabilities[base];
     let bestIndex = 0;
     if (topK > 0) {

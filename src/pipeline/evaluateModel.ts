@@ -2,6 +2,7 @@
  * The evaluation flow, GitHub-free: config -> artifacts -> dataset (locked) -> runtime ->
  * metrics -> report. Adapters (CLI, action) call this and decide what to do with the report.
  */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { fetchArtifact, type FetchLike } from '../artifacts/fetchArtifact.js';
 import { hashFile } from '../artifacts/hashFile.js';
 import { readOnnxModelInfo } from '../artifacts/onnxModelInfo.js';
 import type { EvalConfig } from '../config/types.js';
-import { batchTestSet, prefetch } from '../dataset/batches.js';
+import { batchTestSet } from '../dataset/batches.js';
 import { computeDigest, type FileHasher, readLock, verifyLock } from '../dataset/lock.js';
 import { openTestSet } from '../dataset/openTestSet.js';
 import { startDecodePool } from '../dataset/parallelBatches.js';
@@ -89,11 +90,6 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   const started = now();
   const warnings: string[] = [];
 
-  const model = await fetchArtifact(config.model.source, {
-    label: 'model',
-    cacheDir: options.cacheDir,
-    fetch: options.fetch,
-  });
   const testSetArtifact = await fetchArtifact(config.testSet.source, {
     label: 'test-set',
     cacheDir: options.cacheDir,
@@ -101,7 +97,8 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     unpackZip: true,
   });
 
-  // The lock is verified before anything is decoded or run: numbers from changed data are lies.
+  // The lock is verified before anything else (the model is fetched and run only after it):
+  // numbers from changed data are lies.
   const lockPath = resolveLockPath(config, testSetArtifact.path);
   const testSetSource = {
     root: testSetArtifact.path,
@@ -119,7 +116,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       : 0;
   const pool =
     options.decodeWorkers && workerCount > 0
-      ? startDecodePool(testSet, testSetSource, { script: options.decodeWorkers.script, count: workerCount })
+      ? startDecodePool(testSet, { script: options.decodeWorkers.script, count: workerCount })
       : null;
   let session: ModelSession | null = null;
   try {
@@ -130,12 +127,14 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       config.classes,
       pool?.hashFiles,
     );
-    if (!locked) {
-      warnings.push(
-        'The test set is unlocked (lock: none): nothing guarantees that it is the data the baseline used. Run `evalgate lock` and commit the lock file.',
-      );
-    }
+    // An unlocked test set is shown by testSet.locked in the report; the renderers say what to do.
     options.onTestSetVerified?.({ digest, size: testSet.samples.length, classNames: config.classes });
+
+    const model = await fetchArtifact(config.model.source, {
+      label: 'model',
+      cacheDir: options.cacheDir,
+      fetch: options.fetch,
+    });
 
     const intraOpThreads = options.intraOpThreads ?? defaultIntraOpThreads(workerCount);
     const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
@@ -153,7 +152,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     const preprocess = resolvePreprocess(config, session, testSet);
     const batches = pool
       ? pool.batches(preprocess, config.batchSize)
-      : prefetch(batchTestSet(testSet, preprocess, config.batchSize), 1);
+      : batchTestSet(testSet, preprocess, config.batchSize);
     const scored = await scoreTestSet(batches, session, testSet, config, warnings, now, options.onProgress);
     return buildReport({
       config,
@@ -407,7 +406,7 @@ async function checkLock(
 ): Promise<{ digest: string; locked: boolean }> {
   if (lockPath === undefined) {
     // A download pinned by sha256 is as fixed as a locked folder.
-    return { digest: await computeDigest(testSet), locked: pinned };
+    return { digest: await computeDigest(testSet, hasher), locked: pinned };
   }
   const { digest } = await verifyLock(await readLock(lockPath), testSet, classNames, hasher, lockPath);
   return { digest, locked: true };
@@ -467,10 +466,11 @@ async function describeModel(
   config: EvalConfig,
   session: ModelSession,
 ): Promise<ModelIdentity> {
+  // onnxruntime loads the whole file anyway; read it once for both its identity and its metadata.
   const bytes = await readFile(modelPath);
   const info = readOnnxModelInfo(bytes);
-  const { sha256, size } = await hashFile(modelPath);
-  let totalSize = size;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  let totalSize = bytes.length;
   const externalData: Array<{ path: string; sha256: string; size: number }> = [];
   for (const location of info?.externalDataFiles ?? []) {
     const file = path.resolve(path.dirname(modelPath), location);

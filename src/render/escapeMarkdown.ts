@@ -3,20 +3,12 @@
  * markdown, which also renders inline HTML. A class named `<script>`, `a|b` or `@org/team` must
  * render as those characters: no tags, no broken table cells, no mentions, references or links.
  */
-import { printableName } from '../compare/messageText.js';
+import { printableName, truncate } from '../compare/messageText.js';
 
 /** Markdown punctuation that can start emphasis, code, links, tables or escapes (CommonMark 2.4). */
 const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-
-/** Cuts `text` to at most `max` code points, ending with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return `${points.slice(0, max - 1).join('')}…`;
-}
 
 /** Zero-width space: invisible, and ends the token GitHub would otherwise turn into a link. */
 const ZWSP = '\u200b';

@@ -1,5 +1,5 @@
 /** Number formatting shared by the markdown and terminal renderers. */
-import type { MetricScale } from '../compare/compare.js';
+import type { MetricScale } from '../compare/types.js';
 
 /** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 export const NONE = '—';

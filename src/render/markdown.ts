@@ -5,16 +5,15 @@
  * with a note that says what was left out and where to find it.
  */
 import { markdownTable } from 'markdown-table';
-import { headlineMetrics, metricScale } from '../compare/compare.js';
+import { headlineMetrics } from '../compare/compare.js';
 import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
 import type { Comparison, GateResult, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 import { type ClassRow, classRows } from './classRows.js';
 import { renderConfusionSection } from './confusionSection.js';
-import { digestCode, escapeMarkdown, safeUrl, truncate } from './escapeMarkdown.js';
+import { digestCode, escapeMarkdown, safeUrl } from './escapeMarkdown.js';
 import { formatBytes, formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
 import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
-import { warningsToShow } from './reportWarnings.js';
 
 /**
  * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
@@ -199,6 +198,7 @@ function renderFailures(failures: GateResult[]): string {
 function renderNotes(input: CommentInput): string {
   const { candidate, verdict, comparison } = input;
   const items: string[] = [];
+  // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
   if (!candidate.testSet.locked) {
     items.push(
       '- ⚠️ **The test set is not locked** (`lock: none`): its files were hashed but not checked against a lock, ' +
@@ -212,8 +212,7 @@ function renderNotes(input: CommentInput): string {
   if (notes.length > listed.length) {
     items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
   }
-  // The unlocked test set is stated above; the report's own warning about it is not repeated.
-  const allWarnings = warningsToShow(candidate);
+  const allWarnings = candidate.warnings;
   const warnings = allWarnings.slice(0, MAX_LISTED_WARNINGS);
   for (const warning of warnings) items.push(`- ⚠️ ${escapeMarkdown(warning, MAX_MESSAGE_CHARS)}`);
   if (allWarnings.length > warnings.length) {
@@ -241,15 +240,12 @@ function renderSummary(candidate: Report, comparison: Comparison | null): string
       '\n',
     );
   }
-  const rows = comparison.metrics.map((m) => {
-    const scale = metricScale(m.metric);
-    return [
-      escapeMarkdown(m.label),
-      formatMetric(m.baseline, scale),
-      formatMetric(m.candidate, scale),
-      formatChange(m.delta, scale),
-    ];
-  });
+  const rows = comparison.metrics.map((m) => [
+    escapeMarkdown(m.label),
+    formatMetric(m.baseline, m.scale),
+    formatMetric(m.candidate, m.scale),
+    formatChange(m.delta, m.scale),
+  ]);
   return [
     '### Summary',
     '',
@@ -385,6 +381,6 @@ function renderFooter(input: CommentInput): string {
   const url = safeUrl(input.runUrl);
   const where =
     url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
-  const version = escapeMarkdown(truncate(input.candidate.tool.version, 40));
+  const version = escapeMarkdown(input.candidate.tool.version, 40);
   return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
 }

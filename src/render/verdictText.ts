@@ -3,16 +3,14 @@
  * regressions as a small aligned table and the headline figures. No markdown, no colour codes;
  * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
  */
-import { headlineMetrics, metricScale } from '../compare/compare.js';
+import { headlineMetrics } from '../compare/compare.js';
 import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
-import { printableName } from '../compare/messageText.js';
+import { printableName, truncate } from '../compare/messageText.js';
 import type { Comparison, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 import { classRows } from './classRows.js';
-import { truncate } from './escapeMarkdown.js';
 import { formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
 import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
-import { warningsToShow } from './reportWarnings.js';
 
 const MAX_LISTED_FAILURES = 20;
 const MAX_TABLE_ROWS = 10;
@@ -55,14 +53,14 @@ export function renderVerdictText(
   }
   const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
   for (const note of notes.slice(0, MAX_LISTED_FAILURES)) lines.push(`  note: ${printableName(note)}`);
-  // Said once: this line from testSet.locked, and not the report's own warning about the same thing.
+  // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
   if (!candidate.testSet.locked) {
     lines.push(
       '  warning: the test set is not locked (lock: none): nothing guarantees it is the data the baseline used; ' +
         'run `evalgate lock` and commit the lock file',
     );
   }
-  for (const warning of warningsToShow(candidate)) lines.push(`  warning: ${printableName(warning)}`);
+  for (const warning of candidate.warnings) lines.push(`  warning: ${printableName(warning)}`);
 
   const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
   if (regressed.length > 0) {
@@ -88,10 +86,9 @@ export function renderVerdictText(
   lines.push('');
   if (comparison !== null) {
     for (const m of comparison.metrics) {
-      const scale = metricScale(m.metric);
       lines.push(
-        `  ${printableName(m.label)}: ${formatMetric(m.candidate, scale)} (baseline ${formatMetric(m.baseline, scale)}, ` +
-          `${formatChange(m.delta, scale, false)})`,
+        `  ${printableName(m.label)}: ${formatMetric(m.candidate, m.scale)} (baseline ${formatMetric(m.baseline, m.scale)}, ` +
+          `${formatChange(m.delta, m.scale, false)})`,
       );
     }
     if (comparison.changedPredictions !== null) {

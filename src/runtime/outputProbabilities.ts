@@ -27,9 +27,15 @@ export function toProbabilities(
     }
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < numClasses; c++) if (raw[start + c] > max) max = raw[start + c];
+    // exp once per logit: the exponentials go into `out` (float32) and are then divided by their
+    // float64 sum; max - max = 0 gives exp(0) = 1, so the sum is at least 1 and never overflows.
     let sum = 0;
-    for (let c = 0; c < numClasses; c++) sum += Math.exp(raw[start + c] - max);
-    for (let c = 0; c < numClasses; c++) out[start + c] = Math.exp(raw[start + c] - max) / sum;
+    for (let c = 0; c < numClasses; c++) {
+      const e = Math.exp(raw[start + c] - max);
+      out[start + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < numClasses; c++) out[start + c] /= sum;
   }
   return out;
 }

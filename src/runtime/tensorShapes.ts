@@ -1,5 +1,8 @@
 /** Shapes of model inputs and outputs, as people read them in messages. */
 
+// One shape product for the whole project (test-set arrays, batches and model tensors).
+export { product } from '../dataset/shape.js';
+
 /**
  * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
  * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
@@ -25,10 +28,4 @@ export function sampleShapeMatches(expected: readonly number[], actual: readonly
     if (expected[i] !== -1 && expected[i] !== actual[i]) return false;
   }
   return true;
-}
-
-export function product(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
 }

@@ -56,7 +56,8 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
   let lockPath: string | undefined = values.out ? path.resolve(context.cwd, values.out) : undefined;
   if (values.config) {
     const config = loadConfig(path.resolve(context.cwd, values.config), {
-      testSet: positionals[0] === undefined ? undefined : path.resolve(context.cwd, positionals[0]),
+      cwd: context.cwd,
+      testSet: positionals[0],
     });
     if (config.testSet.source.kind !== 'path') {
       throw new InputError('evalgate lock needs a local test set; download and unpack it first', {
@@ -64,6 +65,7 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
       });
     }
     root = config.testSet.source.path;
+    checkTestSetPath(root);
     manifest ??= config.testSet.manifest;
     classNames = values.classes ? splitClasses(values.classes) : config.classes;
     if (!lockPath && config.testSet.lock) lockPath = config.testSet.lock;

@@ -1,15 +1,10 @@
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
 import path from 'node:path';
 import { loadConfig } from '../../config/loadConfig.js';
+import { type RunEvaluationResult, runEvaluation } from '../../pipeline/runEvaluation.js';
 import type { ExecutionProvider } from '../../runtime/types.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { evaluateModel } from '../../pipeline/evaluateModel.js';
-import { judgeReport } from '../../pipeline/judgeReport.js';
-import { loadBaseline } from '../../pipeline/loadBaseline.js';
-import { assertComparableTestSet } from '../../compare/testSetCompatibility.js';
-import { prepareOutputDir, verdictJson, writeOutputFile } from '../../pipeline/outputFiles.js';
 import { renderVerdictText } from '../../render/verdictText.js';
-import type { Report } from '../../report/types.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { MAX_BATCH_SIZE } from '../../config/schema.js';
 import { createProgress } from '../progress.js';
@@ -66,54 +61,35 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     throw new InputError(`--device must be 'cpu' or 'cuda', got '${device}'`);
   }
   const configFile = path.resolve(context.cwd, values.config ?? 'evalgate.yml');
-  const fromCwd = (value: string | undefined) =>
-    value === undefined ? undefined : path.resolve(context.cwd, value);
   const config = loadConfig(configFile, {
-    model: fromCwd(values.model),
-    testSet: fromCwd(values['test-set']),
-    baseline: values['no-baseline'] ? null : fromCwd(values.baseline),
+    cwd: context.cwd,
+    model: values.model,
+    testSet: values['test-set'],
+    baseline: values['no-baseline'] ? null : values.baseline,
     batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
     device: device as ExecutionProvider | undefined,
   });
 
-  const outDir = path.resolve(context.cwd, values.out ?? 'evalgate-output');
-  prepareOutputDir(outDir);
-  const baseline = await loadBaseline(config, context.cwd);
-
   const progress = createProgress('evaluating', context.stderrStream);
-  let report: Report;
+  let result: RunEvaluationResult;
   try {
-    report = await evaluateModel(config, {
-      onnxruntimePath: values['onnxruntime-path'],
-      decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
-      onProgress: (done, total) => progress.update(done, total),
-      // A baseline made on other data is refused before the model runs, not after.
-      onTestSetVerified: (testSet) => {
-        if (baseline.report) assertComparableTestSet(baseline.report, testSet, baseline.source!);
+    result = await runEvaluation({
+      config,
+      cwd: context.cwd,
+      outDir: path.resolve(context.cwd, values.out ?? 'evalgate-output'),
+      title: values.title,
+      evaluate: {
+        onnxruntimePath: values['onnxruntime-path'],
+        decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
+        onProgress: (done, total) => progress.update(done, total),
       },
     });
   } finally {
     progress.done();
   }
-  const judgement = judgeReport({
-    candidate: report,
-    baseline: baseline.report,
-    baselineSource: baseline.source,
-    gates: config.gates,
-    title: values.title,
-  });
-
-  const reportPath = path.join(outDir, 'report.json');
-  const commentPath = path.join(outDir, 'comment.md');
-  await writeOutputFile(reportPath, `${JSON.stringify(report, null, 1)}\n`);
-  await writeOutputFile(commentPath, judgement.comment);
-  await writeOutputFile(
-    path.join(outDir, 'verdict.json'),
-    verdictJson(judgement.verdict, judgement.comparison),
-  );
-
+  const { report, judgement, files } = result;
   context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
-  context.stdout(`report:  ${path.relative(context.cwd, reportPath) || reportPath}`);
-  context.stdout(`comment: ${path.relative(context.cwd, commentPath) || commentPath}`);
+  context.stdout(`report:  ${path.relative(context.cwd, files.report) || files.report}`);
+  context.stdout(`comment: ${path.relative(context.cwd, files.comment) || files.comment}`);
   return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
 }
