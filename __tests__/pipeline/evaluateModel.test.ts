@@ -8,12 +8,7 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { InputError } from '../../src/errors.js';
-import {
-  defaultDecodeWorkerCount,
-  defaultIntraOpThreads,
-  evaluateModel,
-  resolveTopK,
-} from '../../src/pipeline/evaluateModel.js';
+import { defaultDecodeWorkerCount, evaluateModel, resolveTopK } from '../../src/pipeline/evaluateModel.js';
 import type { Report } from '../../src/report/types.js';
 import { copyExample, exampleDir, writeConfig } from '../cli/helpers.js';
 
@@ -86,20 +81,15 @@ describe('evaluateModel', () => {
 });
 
 describe('defaults', () => {
-  it('decodes with one worker on small CPU machines, two from 8 cores, and all spare cores on a GPU', () => {
+  it('decodes with one worker per four CPU cores (1 to 4), and with all spare cores on a GPU', () => {
     expect(defaultDecodeWorkerCount('cpu', 2)).toBe(1);
     expect(defaultDecodeWorkerCount('cpu', 4)).toBe(1);
-    expect(defaultDecodeWorkerCount('cpu', 16)).toBe(2);
+    expect(defaultDecodeWorkerCount('cpu', 8)).toBe(2);
+    expect(defaultDecodeWorkerCount('cpu', 16)).toBe(4);
+    expect(defaultDecodeWorkerCount('cpu', 64)).toBe(4);
     expect(defaultDecodeWorkerCount('cuda', 16)).toBe(8);
     expect(defaultDecodeWorkerCount('cuda', 4)).toBe(3);
     expect(defaultDecodeWorkerCount('cuda', 1)).toBe(1);
-  });
-
-  it('gives onnxruntime the cores the decode workers leave, and its own default without workers', () => {
-    expect(defaultIntraOpThreads(1, 2)).toBe(1);
-    expect(defaultIntraOpThreads(2, 16)).toBe(14);
-    expect(defaultIntraOpThreads(4, 2)).toBe(1);
-    expect(defaultIntraOpThreads(0, 16)).toBeUndefined();
   });
 
   it('uses top-5 from 5 classes on, caps a configured k at the class count, and is off below 5', () => {

@@ -1,9 +1,10 @@
 // One measured pass in a fresh process (so that peak memory belongs to this pass alone).
-// Usage: node scripts/bench/pipeline-child.mjs <config> <full|decode|infer> [intra-op threads]
+// Usage: node scripts/bench/pipeline-child.mjs <config> <full|decode|infer> [nospin]
 //   full    evalgate's whole evaluation (lock check, decode workers, inference, metrics, report)
 //   decode  decoding + preprocessing alone, on one thread
-//   infer   inference alone on batches decoded beforehand (outside the timer)
-// Prints one JSON line: { mode, samples, seconds, peakRssMiB, decodeWorkers, intraOpThreads }.
+//   infer   inference alone on batches decoded beforehand (outside the timer); with `nospin`,
+//           onnxruntime's idle threads sleep, as in a full run with decode workers
+// Prints one JSON line: { mode, samples, seconds, peakRssMiB, ... }.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../lib/config/loadConfig.js';
 import { batchTestSet } from '../../lib/dataset/batches.js';
@@ -12,10 +13,9 @@ import { evaluateModel } from '../../lib/pipeline/evaluateModel.js';
 import { loadOnnxRuntime } from '../../lib/runtime/loadOnnxRuntime.js';
 import { openModelSession } from '../../lib/runtime/modelSession.js';
 
-const [configFile, mode, threadsArg] = process.argv.slice(2);
+const [configFile, mode, spinArg] = process.argv.slice(2);
 const config = loadConfig(configFile);
 const preprocess = { ...config.preprocess, channels: 1 };
-const intraOpThreads = threadsArg ? Number(threadsArg) : undefined;
 let samples = 0;
 let seconds = 0;
 let settings = {};
@@ -45,7 +45,7 @@ if (mode === 'full') {
       outputKind: 'logits',
       numClasses: config.classes.length,
       executionProvider: 'cpu',
-      intraOpThreads,
+      allowSpinning: spinArg !== 'nospin',
     });
     const start = performance.now();
     for (const batch of batches) {
@@ -53,7 +53,7 @@ if (mode === 'full') {
       samples += batch.size;
     }
     seconds = (performance.now() - start) / 1000;
-    settings = { intraOpThreads: intraOpThreads ?? null };
+    settings = { allowSpinning: spinArg !== 'nospin' };
     await session.close();
   }
 }

@@ -44,6 +44,9 @@ export interface DecodePool {
 }
 
 type Answer = Exclude<DecodeResponse, { ready: true } | { error: unknown }>;
+/** Files per hashing chunk: small enough to balance the threads, large enough to amortise a message. */
+const HASH_CHUNK_FILES = 256;
+
 type Pending = { resolve: (answer: Answer) => void; reject: (error: Error) => void };
 
 /**
@@ -122,19 +125,42 @@ export function startDecodePool(testSet: TestSet, options: DecodeWorkerOptions):
     return answer;
   };
 
+  /**
+   * Hashes `files` with a shared queue of small chunks: each worker takes a chunk at a time and this
+   * thread hashes chunks between turns of the event loop, so a worker still starting up, or a slow
+   * one, holds up no more than one chunk.
+   */
   async function hashFiles(files: string[]): Promise<FileHash[]> {
-    await Promise.all(ready);
-    // Equal shares for each worker and for this thread, which hashes its share while they work.
-    const shares = count + 1;
-    const shareSize = Math.ceil(files.length / shares);
-    const answers = workers.map((_, w) =>
-      ask(w, (id) => ({ id, hash: files.slice((w + 1) * shareSize, (w + 2) * shareSize) })),
-    );
-    const results = await hashFilesHere(files.slice(0, shareSize));
-    for (const answer of answers) {
-      const message = await answer;
-      if ('hashes' in message) results.push(...message.hashes);
-    }
+    if (failure) throw failure; // a stopped or failed pool does no more work, even on this thread
+    const results: FileHash[] = new Array(files.length);
+    let next = 0;
+    const take = (): [number, number] | null => {
+      if (next >= files.length) return null;
+      const start = next;
+      next = Math.min(files.length, next + HASH_CHUNK_FILES);
+      return [start, next];
+    };
+    const store = (start: number, hashes: FileHash[]) => {
+      for (let k = 0; k < hashes.length; k++) results[start + k] = hashes[k];
+    };
+    const byWorker = async (w: number) => {
+      for (let range = take(); range; range = take()) {
+        const [start, end] = range;
+        const answer = await ask(w, (id) => ({ id, hash: files.slice(start, end) }));
+        if (!('hashes' in answer))
+          throw new EvalgateError('a decode worker answered a hash request with no hashes', 3);
+        store(start, answer.hashes);
+      }
+    };
+    const here = async () => {
+      for (let range = take(); range; range = take()) {
+        const [start, end] = range;
+        store(start, await hashFilesHere(files.slice(start, end)));
+        // Let the workers' answers in, so that they get their next chunk without waiting.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all([here(), ...workers.map((_, w) => byWorker(w))]);
     return results;
   }
 

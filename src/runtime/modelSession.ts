@@ -97,6 +97,11 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
     return await ort.InferenceSession.create(modelPath, {
       executionProviders,
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      // Spinning threads burn the cores that decode workers need between operators; sleeping ones
+      // give them back (measured: 7.4 s instead of 8.3 s for a 50,000-image run on 2 cores).
+      ...(options.allowSpinning === false
+        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
+        : {}),
       // 4 = fatal only: evalgate reports onnxruntime's errors itself, with what to do about them;
       // its own log lines (warnings about unused initializers, coloured error dumps) would only confuse.
       logSeverityLevel: 4,

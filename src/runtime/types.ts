@@ -35,6 +35,8 @@ export interface OpenModelOptions {
   executionProvider: ExecutionProvider;
   /** Threads for one operator on the CPU; onnxruntime's default (all cores) when absent. */
   intraOpThreads?: number;
+  /** false: onnxruntime's idle threads sleep instead of spinning (other threads need the cores). */
+  allowSpinning?: boolean;
 }
 
 export interface ModelSession {
