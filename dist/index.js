@@ -36231,7 +36231,11 @@ const configSchema = schemas/* strictObject */.rej({
     'top-k': positiveInt
         .optional()
         .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
-    seed: schemas/* number */.aig().int().min(0).default(0),
+    seed: schemas/* number */.aig()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('Seed for randomised evaluation (stress perturbations); recorded in the report.'),
     device: schemas/* enum */.k5n(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
 })
     .describe('evalgate configuration (evalgate.yml).');

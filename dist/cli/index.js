@@ -24572,7 +24572,11 @@ const configSchema = strictObject({
     'top-k': positiveInt
         .optional()
         .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
-    seed: schemas_number().int().min(0).default(0),
+    seed: schemas_number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('Seed for randomised evaluation (stress perturbations); recorded in the report.'),
     device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
 })
     .describe('evalgate configuration (evalgate.yml).');

@@ -116,7 +116,12 @@ export const configSchema = z
     'top-k': positiveInt
       .optional()
       .describe('k for top-k accuracy; default 5 when there are at least 5 classes.'),
-    seed: z.number().int().min(0).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Seed for randomised evaluation (stress perturbations); recorded in the report.'),
     device: z.enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
   })
   .describe('evalgate configuration (evalgate.yml).');
