@@ -47362,7 +47362,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   O1: () => (/* binding */ readImageFolder)
 });
 
-// UNUSED EXPORTS: readImageBytes
+// UNUSED EXPORTS: classFolderNames, readImageBytes
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -47670,6 +47670,16 @@ function fileSystemError(error, path) {
                     'check that the test set is a readable folder',
                 ];
     return new errors/* InputError */.dz(message, { where: path, hint, cause: error });
+}
+/**
+ * Names of the class folders at the root (hidden entries skipped, links followed), sorted as
+ * torchvision's ImageFolder sorts them; `evalgate lock` uses this when no class list is given.
+ */
+function classFolderNames(root) {
+    return listFolder(root)
+        .filter((entry) => !isHiddenName(entry.name) && isDirectory(entry, join(root, entry.name)))
+        .map((entry) => entry.name)
+        .sort(compareCodeUnits);
 }
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES = Object.freeze({});

@@ -14366,6 +14366,16 @@ function fileSystemError(error, path) {
                 ];
     return new errors_InputError(message, { where: path, hint, cause: error });
 }
+/**
+ * Names of the class folders at the root (hidden entries skipped, links followed), sorted as
+ * torchvision's ImageFolder sorts them; `evalgate lock` uses this when no class list is given.
+ */
+function classFolderNames(root) {
+    return listFolder(root)
+        .filter((entry) => !isHiddenName(entry.name) && isDirectory(entry, (0,external_node_path_namespaceObject.join)(root, entry.name)))
+        .map((entry) => entry.name)
+        .sort(compareCodeUnits);
+}
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES = Object.freeze({});
 function readImageFolder(options) {
@@ -32736,6 +32746,7 @@ async function openTestSet(options) {
 
 
 
+
 const LOCK_HELP = `Usage: evalgate lock [<test-set>] [options]
 
 Writes the lock file of a test set: the sha256 and size of every file, the per-class counts and
@@ -32844,41 +32855,14 @@ function inferClassesFromFolders(root, manifest) {
             where: root,
         });
     }
-    let entries;
-    try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)(root, { withFileTypes: true });
-    }
-    catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'test set not found' : `cannot list the test set (${code})`, {
-            where: root,
-            cause: error,
-        });
-    }
-    const folders = entries
-        .filter((entry) => !entry.name.startsWith('.') && isFolder(entry, external_node_path_default().join(root, entry.name)))
-        .map((entry) => entry.name);
+    const folders = classFolderNames(root);
     if (folders.length === 0) {
         throw new errors_InputError('no class folders found: an image-folder test set has one sub-folder per class', {
             where: root,
             hint: 'for arrays or a manifest, pass --classes a,b,c',
         });
     }
-    return folders.sort();
-}
-/** A folder, or a link to one; a broken link is an error naming it (the reader would refuse it too). */
-function isFolder(entry, entryPath) {
-    if (!entry.isSymbolicLink())
-        return entry.isDirectory();
-    try {
-        return (0,external_node_fs_namespaceObject.statSync)(entryPath).isDirectory();
-    }
-    catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT'
-            ? 'broken symbolic link: its target does not exist'
-            : `cannot follow the symbolic link (${code})`, { where: entryPath, hint: 'remove the link or restore what it points to', cause: error });
-    }
+    return folders;
 }
 
 ;// CONCATENATED MODULE: external "node:os"

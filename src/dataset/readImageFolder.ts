@@ -79,6 +79,17 @@ function fileSystemError(error: unknown, path: string): InputError {
   return new InputError(message, { where: path, hint, cause: error });
 }
 
+/**
+ * Names of the class folders at the root (hidden entries skipped, links followed), sorted as
+ * torchvision's ImageFolder sorts them; `evalgate lock` uses this when no class list is given.
+ */
+export function classFolderNames(root: string): string[] {
+  return listFolder(root)
+    .filter((entry) => !isHiddenName(entry.name) && isDirectory(entry, join(root, entry.name)))
+    .map((entry) => entry.name)
+    .sort(compareCodeUnits);
+}
+
 /** Image-folder samples have no slices; one shared frozen object keeps 50,000 samples light. */
 const NO_SLICES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 

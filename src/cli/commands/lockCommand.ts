@@ -1,9 +1,10 @@
 /** `evalgate lock`: hash every file of a test set and write its lock file. */
-import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/loadConfig.js';
 import { createLock, writeLock } from '../../dataset/lock.js';
 import { openTestSet } from '../../dataset/openTestSet.js';
+import { classFolderNames } from '../../dataset/readImageFolder.js';
 import { defaultLockPath } from '../../dataset/testSetPaths.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
@@ -132,40 +133,12 @@ function inferClassesFromFolders(root: string, manifest: string | undefined): st
       },
     );
   }
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'test set not found' : `cannot list the test set (${code})`, {
-      where: root,
-      cause: error,
-    });
-  }
-  const folders = entries
-    .filter((entry) => !entry.name.startsWith('.') && isFolder(entry, path.join(root, entry.name)))
-    .map((entry) => entry.name);
+  const folders = classFolderNames(root);
   if (folders.length === 0) {
     throw new InputError('no class folders found: an image-folder test set has one sub-folder per class', {
       where: root,
       hint: 'for arrays or a manifest, pass --classes a,b,c',
     });
   }
-  return folders.sort();
-}
-
-/** A folder, or a link to one; a broken link is an error naming it (the reader would refuse it too). */
-function isFolder(entry: Dirent, entryPath: string): boolean {
-  if (!entry.isSymbolicLink()) return entry.isDirectory();
-  try {
-    return statSync(entryPath).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT'
-        ? 'broken symbolic link: its target does not exist'
-        : `cannot follow the symbolic link (${code})`,
-      { where: entryPath, hint: 'remove the link or restore what it points to', cause: error },
-    );
-  }
+  return folders;
 }
