@@ -34490,7 +34490,7 @@ async function evaluateModel(config, options = {}) {
     const workerCount = options.decodeWorkers && testSet.sampleFile
         ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
         : 0;
-    const pool = options.decodeWorkers && workerCount > 0
+    const pool = options.decodeWorkers && workerCount > 0 // the first test narrows the type; the second decides
         ? startDecodePool(testSet, { script: options.decodeWorkers.script, count: workerCount })
         : null;
     let session = null;
@@ -34503,7 +34503,6 @@ async function evaluateModel(config, options = {}) {
             cacheDir: options.cacheDir,
             fetch: options.fetch,
         });
-        const intraOpThreads = options.intraOpThreads;
         const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
         session = await openModelSession(runtime.ort, {
             modelPath: model.path,
@@ -34512,7 +34511,7 @@ async function evaluateModel(config, options = {}) {
             outputKind: config.model.outputKind,
             numClasses: config.classes.length,
             executionProvider: config.device,
-            intraOpThreads,
+            intraOpThreads: options.intraOpThreads,
             // With decode workers busy, onnxruntime keeps every core but its idle threads sleep rather
             // than spin, so the workers get CPU between operators. (Giving it only the cores the
             // workers leave was slower: 8.3 s instead of 7.4 s for 50,000 images on 2 cores.)
@@ -34534,7 +34533,7 @@ async function evaluateModel(config, options = {}) {
             preprocess,
             scored,
             warnings,
-            threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
+            threads: { decodeWorkers: workerCount, intraOpThreads: options.intraOpThreads ?? null },
             totalSeconds: (now() - started) / 1000,
         });
     }
@@ -34620,7 +34619,7 @@ function sliceStateFor(sliceStates, column, value, numClasses, topK) {
 }
 /** Computes the metrics from the accumulated state and assembles the report document. */
 function buildReport(parts) {
-    const { config, testSet, digest, locked, identity, runtime, preprocess, scored, warnings, threads, totalSeconds, } = parts;
+    const { config, testSet, scored, warnings } = parts;
     const { state, sliceStates, topK } = scored;
     const total = testSet.samples.length;
     const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
@@ -34651,10 +34650,10 @@ function buildReport(parts) {
         tool: { name: 'evalgate', version: TOOL_VERSION },
         createdAt: new Date().toISOString(),
         task: config.task,
-        model: identity,
+        model: parts.identity,
         testSet: {
-            digest,
-            locked,
+            digest: parts.digest,
+            locked: parts.locked,
             format: testSet.format,
             source: displaySource(config.testSet.source, config.baseDir),
             size: total,
@@ -34665,13 +34664,13 @@ function buildReport(parts) {
         classes,
         confusionMatrix,
         slices,
-        environment: describeEnvironment(runtime.version, config.device),
+        environment: describeEnvironment(parts.runtime.version, config.device),
         settings: {
             batchSize: config.batchSize,
-            ...threads,
+            ...parts.threads,
             seed: config.seed,
             topK,
-            preprocess: { ...preprocess },
+            preprocess: { ...parts.preprocess },
         },
         samples: {
             ids: testSet.samples.map((s) => s.id),
@@ -34680,9 +34679,9 @@ function buildReport(parts) {
             confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
         },
         timing: {
-            totalSeconds: round(totalSeconds, 3),
+            totalSeconds: round(parts.totalSeconds, 3),
             inferenceSeconds: round(scored.inferenceSeconds, 3),
-            samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
+            samplesPerSecond: round(total / Math.max(parts.totalSeconds, 1e-9), 1),
         },
         warnings,
     };

@@ -112,7 +112,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       ? (options.decodeWorkers.count ?? defaultDecodeWorkerCount(config.device))
       : 0;
   const pool =
-    options.decodeWorkers && workerCount > 0
+    options.decodeWorkers && workerCount > 0 // the first test narrows the type; the second decides
       ? startDecodePool(testSet, { script: options.decodeWorkers.script, count: workerCount })
       : null;
   let session: ModelSession | null = null;
@@ -133,7 +133,6 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       fetch: options.fetch,
     });
 
-    const intraOpThreads = options.intraOpThreads;
     const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
     session = await openModelSession(runtime.ort, {
       modelPath: model.path,
@@ -142,7 +141,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       outputKind: config.model.outputKind,
       numClasses: config.classes.length,
       executionProvider: config.device,
-      intraOpThreads,
+      intraOpThreads: options.intraOpThreads,
       // With decode workers busy, onnxruntime keeps every core but its idle threads sleep rather
       // than spin, so the workers get CPU between operators. (Giving it only the cores the
       // workers leave was slower: 8.3 s instead of 7.4 s for 50,000 images on 2 cores.)
@@ -164,7 +163,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       preprocess,
       scored,
       warnings,
-      threads: { decodeWorkers: workerCount, intraOpThreads: intraOpThreads ?? null },
+      threads: { decodeWorkers: workerCount, intraOpThreads: options.intraOpThreads ?? null },
       totalSeconds: (now() - started) / 1000,
     });
   } finally {
@@ -297,19 +296,7 @@ interface ReportParts {
 
 /** Computes the metrics from the accumulated state and assembles the report document. */
 function buildReport(parts: ReportParts): Report {
-  const {
-    config,
-    testSet,
-    digest,
-    locked,
-    identity,
-    runtime,
-    preprocess,
-    scored,
-    warnings,
-    threads,
-    totalSeconds,
-  } = parts;
+  const { config, testSet, scored, warnings } = parts;
   const { state, sliceStates, topK } = scored;
   const total = testSet.samples.length;
   const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
@@ -344,10 +331,10 @@ function buildReport(parts: ReportParts): Report {
     tool: { name: 'evalgate', version: TOOL_VERSION },
     createdAt: new Date().toISOString(),
     task: config.task,
-    model: identity,
+    model: parts.identity,
     testSet: {
-      digest,
-      locked,
+      digest: parts.digest,
+      locked: parts.locked,
       format: testSet.format,
       source: displaySource(config.testSet.source, config.baseDir),
       size: total,
@@ -358,13 +345,13 @@ function buildReport(parts: ReportParts): Report {
     classes,
     confusionMatrix,
     slices,
-    environment: describeEnvironment(runtime.version, config.device),
+    environment: describeEnvironment(parts.runtime.version, config.device),
     settings: {
       batchSize: config.batchSize,
-      ...threads,
+      ...parts.threads,
       seed: config.seed,
       topK,
-      preprocess: { ...preprocess },
+      preprocess: { ...parts.preprocess },
     },
     samples: {
       ids: testSet.samples.map((s) => s.id),
@@ -373,9 +360,9 @@ function buildReport(parts: ReportParts): Report {
       confidences: Array.from(scored.confidences, (c) => Math.round(c * 1e6) / 1e6),
     },
     timing: {
-      totalSeconds: round(totalSeconds, 3),
+      totalSeconds: round(parts.totalSeconds, 3),
       inferenceSeconds: round(scored.inferenceSeconds, 3),
-      samplesPerSecond: round(total / Math.max(totalSeconds, 1e-9), 1),
+      samplesPerSecond: round(total / Math.max(parts.totalSeconds, 1e-9), 1),
     },
     warnings,
   };
