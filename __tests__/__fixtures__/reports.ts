@@ -8,6 +8,13 @@
  * - MCC: (c*s - sum p_k t_k) / sqrt((s^2 - sum p_k^2)(s^2 - sum t_k^2)) (sklearn matthews_corrcoef);
  * - Cohen's kappa: (p_o - p_e) / (1 - p_e), p_e = sum p_k t_k / s^2 (sklearn cohen_kappa_score).
  */
+import {
+  calibrationStateToJSON,
+  computeCalibration,
+  createCalibrationState,
+  updateCalibrationState,
+} from '../../src/metrics/calibration.js';
+import { computeCost } from '../../src/metrics/costs.js';
 import type { ClassMetrics } from '../../src/metrics/types.js';
 import { REPORT_SCHEMA, type Report } from '../../src/report/types.js';
 
@@ -305,4 +312,97 @@ export function manyClassReport(
     modelSha256: digestOf(options.seed ?? 'many-model').slice(7),
     withSamples: false,
   });
+}
+
+/** One class of a `discordantPair`: its samples and how the two models disagree on them. */
+export interface DiscordantClass {
+  /** Test samples of the class. */
+  n: number;
+  /** Samples the baseline gets wrong (default 0). */
+  baselineWrong?: number;
+  /** b: samples the baseline gets right and the candidate wrong. */
+  broken?: number;
+  /** c: samples the baseline gets wrong and the candidate right. */
+  fixed?: number;
+}
+
+/**
+ * A baseline and a candidate report on the same samples with exactly the given per-class McNemar
+ * counts: for class k, the first `baselineWrong` samples are wrong in the baseline (predicted as
+ * the next class), the candidate fixes the first `fixed` of them and breaks the first `broken` of
+ * the others. Per-sample records, class tables and confusion matrices all agree.
+ */
+export function discordantPair(
+  classNames: string[],
+  classes: DiscordantClass[],
+  spec: Partial<ReportSpec> = {},
+): { baseline: Report; candidate: Report } {
+  const k = classNames.length;
+  const labels: number[] = [];
+  const before: number[] = [];
+  const after: number[] = [];
+  classes.forEach((cls, label) => {
+    const wrong = cls.baselineWrong ?? 0;
+    const next = (label + 1) % k;
+    for (let i = 0; i < cls.n; i++) {
+      const baselineRight = i >= wrong;
+      const candidateRight = baselineRight ? i - wrong >= (cls.broken ?? 0) : i < (cls.fixed ?? 0);
+      labels.push(label);
+      before.push(baselineRight ? label : next);
+      after.push(candidateRight ? label : next);
+    }
+  });
+  return {
+    baseline: reportFromSamples(classNames, labels, before, { ...spec, modelSha256: digestOf('pair-base').slice(7) }),
+    candidate: reportFromSamples(classNames, labels, after, { ...spec, modelSha256: digestOf('pair-cand').slice(7) }),
+  };
+}
+
+/** A report whose per-sample records are exactly `labels`/`predictions` (ids `sample-00000`, ...). */
+export function reportFromSamples(
+  classNames: string[],
+  labels: number[],
+  predictions: number[],
+  spec: Partial<ReportSpec> = {},
+): Report {
+  const k = classNames.length;
+  const matrix = classNames.map(() => new Array<number>(k).fill(0));
+  for (let i = 0; i < labels.length; i++) matrix[labels[i]!]![predictions[i]!]!++;
+  const report = makeReport({ ...spec, classNames, matrix, withSamples: false });
+  report.samples = {
+    ids: labels.map((_, i) => `sample-${String(i).padStart(5, '0')}`),
+    labels: [...labels],
+    predictions: [...predictions],
+    confidences: labels.map((label, i) =>
+      predictions[i] === label ? 0.97 - (i % 7) * 0.03 : 0.41 + (i % 5) * 0.05,
+    ),
+  };
+  return report;
+}
+
+/**
+ * `report` with `calibration` computed from its per-sample records, as the engine would: each
+ * sample's probability row puts its confidence on the predicted class and spreads the rest evenly.
+ */
+export function withCalibration(report: Report, confidences?: number[]): Report {
+  const k = report.classNames.length;
+  const { labels, predictions } = report.samples;
+  const conf = confidences ?? report.samples.confidences;
+  const rows = new Float64Array(labels.length * k);
+  for (let i = 0; i < labels.length; i++) {
+    const rest = (1 - conf[i]!) / (k - 1);
+    if (rest >= conf[i]!) throw new Error(`confidence ${conf[i]} is not the largest probability of ${k} classes`);
+    for (let j = 0; j < k; j++) rows[i * k + j] = j === predictions[i] ? conf[i]! : rest;
+  }
+  const state = updateCalibrationState(createCalibrationState(k), rows, labels, labels.length);
+  return {
+    ...report,
+    samples: { ...report.samples, confidences: [...conf] },
+    calibration: { ...computeCalibration(state), state: calibrationStateToJSON(state) },
+  };
+}
+
+/** `report` with `cost` under `matrix` (rows = true class), from its confusion matrix. */
+export function withCost(report: Report, matrix: number[][], unit?: string): Report {
+  return { ...report, cost: computeCost({ matrix, unit }, report.confusionMatrix, report.settings.confidence ?? 0.95) };
 }

@@ -1,13 +1,29 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveLayout, type FetchLike, fetchArtifact } from '../../src/artifacts/fetchArtifact.js';
+import {
+  type ArtifactLog,
+  archiveLayout,
+  artifactCacheKey,
+  type FetchLike,
+  fetchArtifact,
+} from '../../src/artifacts/fetchArtifact.js';
+import type { RemoteCache } from '../../src/cache/remoteCache.js';
 import { InputError } from '../../src/errors.js';
+import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 
 const modelBytes = Buffer.from('pretend onnx bytes, served over real HTTP');
 const modelDigest = createHash('sha256').update(modelBytes).digest('hex');
@@ -228,5 +244,153 @@ describe('fetchArtifact', () => {
         sha256: undefined,
       },
     );
+  });
+});
+
+/** A log that keeps what it is told. */
+function recordingLog(): ArtifactLog & { infos: string[]; warnings: string[] } {
+  const infos: string[] = [];
+  const warnings: string[] = [];
+  return { infos, warnings, info: (m) => infos.push(m), warning: (m) => warnings.push(m) };
+}
+
+describe('fetchArtifact with a cache that outlives the job (@actions/cache)', () => {
+  const modelSource = {
+    kind: 'url' as const,
+    url: 'https://models.example.test/model.onnx',
+    sha256: modelDigest,
+  };
+  const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+  it('saves a verified download by its sha256 and serves the next job (empty disk) without a request', async () => {
+    const cacheDir = tmp('evalgate-cache-');
+    const remoteCache = directoryRemoteCache(tmp('evalgate-remote-'));
+    const log = recordingLog();
+    const before = requests.length;
+    const first = await fetchArtifact(modelSource, {
+      label: 'model',
+      cacheDir,
+      fetch: localFetch,
+      remoteCache,
+      log,
+    });
+    expect(first.fromCache).toBe(false);
+    expect(requests.length - before).toBe(1);
+    expect(remoteCache.keys()).toEqual([artifactCacheKey(modelDigest)]);
+    expect(artifactCacheKey(modelDigest)).toBe(`evalgate-artifact-${modelDigest}`);
+
+    // A new job on a new runner: the same cache folder path, nothing in it.
+    rmSync(cacheDir, { recursive: true, force: true });
+    const second = await fetchArtifact(modelSource, {
+      label: 'model',
+      cacheDir,
+      fetch: localFetch,
+      remoteCache,
+      log,
+    });
+    expect(requests.length - before).toBe(1);
+    expect(second).toEqual({ path: first.path, sha256: modelDigest, fromCache: true });
+    expect(readFileSync(second.path)).toEqual(modelBytes);
+    expect(log.infos.join('\n')).toContain('restored from the Actions cache');
+    expect(log.warnings).toEqual([]);
+  });
+
+  it('restores and unpacks a zipped test set without downloading it', async () => {
+    const cacheDir = tmp('evalgate-cache-');
+    const remoteCache = directoryRemoteCache(tmp('evalgate-remote-'));
+    const source = { kind: 'url' as const, url: 'https://models.example.test/test.zip', sha256: zipDigest };
+    const options = {
+      label: 'test-set',
+      cacheDir,
+      fetch: localFetch,
+      unpackZip: true,
+      remoteCache,
+      log: recordingLog(),
+    };
+    await fetchArtifact(source, options);
+    rmSync(cacheDir, { recursive: true, force: true });
+    const before = requests.length;
+    const restored = await fetchArtifact(source, options);
+    expect(requests.length).toBe(before);
+    expect(restored.fromCache).toBe(true);
+    expect(readFileSync(path.join(restored.path, 'cat/a.png'))).toEqual(Buffer.from([1, 2, 3]));
+  });
+
+  it('does not ask the remote cache when the file is on disk already', async () => {
+    const cacheDir = tmp('evalgate-cache-');
+    const remoteCache = directoryRemoteCache(tmp('evalgate-remote-'));
+    await fetchArtifact(modelSource, { label: 'model', cacheDir, fetch: localFetch, remoteCache });
+    const calls = remoteCache.calls.length;
+    await fetchArtifact(modelSource, { label: 'model', cacheDir, fetch: localFetch, remoteCache });
+    expect(remoteCache.calls.length).toBe(calls);
+  });
+
+  it('downloads again, with a warning, when the restored file does not match its sha256', async () => {
+    const cacheDir = tmp('evalgate-cache-');
+    const file = path.join(cacheDir, 'sha256', modelDigest, 'model.onnx');
+    // An entry under the right key but with other bytes (a poisoned or corrupt cache entry).
+    const poisoned: RemoteCache = {
+      async restore(paths) {
+        mkdirSync(path.dirname(paths[0]), { recursive: true });
+        writeFileSync(paths[0], 'not the model');
+        return artifactCacheKey(modelDigest);
+      },
+      async save() {},
+    };
+    const log = recordingLog();
+    const before = requests.length;
+    const fetched = await fetchArtifact(modelSource, {
+      label: 'model',
+      cacheDir,
+      fetch: localFetch,
+      remoteCache: poisoned,
+      log,
+    });
+    expect(requests.length - before).toBe(1);
+    expect(fetched).toMatchObject({ path: file, fromCache: false });
+    expect(readFileSync(file)).toEqual(modelBytes);
+    expect(log.warnings).toEqual([
+      `the model restored from the Actions cache (evalgate-artifact-${modelDigest}) does not match its sha256; downloading it`,
+    ]);
+  });
+
+  it('turns a failing restore or save into warnings and still returns the verified download', async () => {
+    const cacheDir = tmp('evalgate-cache-');
+    const broken: RemoteCache = {
+      restore: async () => {
+        throw new Error('cache service unavailable');
+      },
+      save: async () => {
+        throw new Error('quota exceeded');
+      },
+    };
+    const log = recordingLog();
+    const fetched = await fetchArtifact(modelSource, {
+      label: 'model',
+      cacheDir,
+      fetch: localFetch,
+      remoteCache: broken,
+      log,
+    });
+    expect(fetched.fromCache).toBe(false);
+    expect(existsSync(fetched.path)).toBe(true);
+    expect(log.warnings).toEqual([
+      `could not restore the model from the Actions cache (evalgate-artifact-${modelDigest}): cache service unavailable`,
+      `could not save the model to the Actions cache (evalgate-artifact-${modelDigest}): quota exceeded`,
+    ]);
+  });
+
+  it('never saves a download that failed its sha256 check', async () => {
+    const remoteCache = directoryRemoteCache(tmp('evalgate-remote-'));
+    const source = { ...modelSource, sha256: 'e'.repeat(64) };
+    await expect(
+      fetchArtifact(source, {
+        label: 'model',
+        cacheDir: tmp('evalgate-cache-'),
+        fetch: localFetch,
+        remoteCache,
+      }),
+    ).rejects.toThrow(/does not match its sha256/);
+    expect(remoteCache.keys()).toEqual([]);
   });
 });

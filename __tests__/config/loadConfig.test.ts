@@ -37,7 +37,21 @@ describe('loadConfig', () => {
     expect(config.model.outputKind).toBe('logits');
     expect(config.preprocess).toMatchObject({ color: 'rgb', layout: 'NCHW', mean: [0], std: [1] });
     expect(config.preprocess.scale).toBeCloseTo(1 / 255, 15);
-    expect(config.gates.perClassRecall).toEqual({ maxDrop: 0.02, onMissingClass: 'fail' });
+    expect(config.gates.perClassRecall).toEqual({
+      maxDrop: 0.02,
+      onMissingClass: 'fail',
+      significance: true,
+      onUnproven: 'warn',
+    });
+    expect(config.statistics).toEqual({
+      confidence: 0.95,
+      alpha: 0.05,
+      correction: 'holm',
+      power: 0.8,
+      minClassSamples: 30,
+    });
+    expect(config.costs).toBeNull();
+    expect(config.baselineModel).toBeNull();
     expect(config.gates.accuracy).toBeUndefined();
     expect(config.topK).toBeNull();
     expect(config.device).toBe('cpu');
@@ -147,7 +161,9 @@ describe('loadConfig', () => {
 
   it('explains a section written as a plain value, listing its keys', () => {
     const error = errorOf(() => parseConfigText(`${minimal}baseline: baseline.json\n`, 'x.yml'));
-    expect(error.message).toBe(`'baseline' must be a mapping with the keys report, got "baseline.json"`);
+    expect(error.message).toBe(
+      `'baseline' must be a mapping with the keys report, model, got "baseline.json"`,
+    );
     expect(error.hint).toBe('for example:  baseline: { report: ... }');
     expect(error.where).toBe('x.yml:5');
   });
@@ -214,6 +230,71 @@ describe('loadConfig', () => {
   it('says which file is missing when the config cannot be read', () => {
     const error = errorOf(() => loadConfig('/nonexistent/evalgate.yml'));
     expect(error.where).toBe(path.relative(process.cwd(), '/nonexistent/evalgate.yml'));
+  });
+});
+
+describe('loadConfig: statistics, evidence, costs', () => {
+  it('resolves statistics and each gate’s evidence settings', () => {
+    const config = loadConfig(
+      writeConfig(`${minimal}statistics: { confidence: 0.9, alpha: 0.1, correction: benjamini-hochberg, power: 0.9, min-class-samples: 50 }
+gates:
+  per-class-recall: { max-drop: 0.05, significance: off }
+  accuracy: { min: 0.9, max-drop: 0.01, alpha: 0.01, on-unproven: fail }
+  macro-f1: { max-drop: 0.02 }
+  ece: { max: 0.05, max-increase: 0.01 }
+`),
+    );
+    expect(config.statistics).toEqual({
+      confidence: 0.9,
+      alpha: 0.1,
+      correction: 'benjamini-hochberg',
+      power: 0.9,
+      minClassSamples: 50,
+    });
+    expect(config.gates.perClassRecall).toMatchObject({
+      maxDrop: 0.05,
+      significance: false,
+      onUnproven: 'warn',
+    });
+    expect(config.gates.accuracy).toEqual({
+      min: 0.9,
+      maxDrop: 0.01,
+      significance: true,
+      alpha: 0.01,
+      onUnproven: 'fail',
+    });
+    expect(config.gates.macroF1).toMatchObject({ maxDrop: 0.02, significance: true, onUnproven: 'warn' });
+    expect(config.gates.ece).toMatchObject({ max: 0.05, maxIncrease: 0.01, significance: true });
+  });
+
+  it('refuses a power below 0.5, where the sample size formulas stop making sense', () => {
+    const error = errorOf(() => parseConfigText(`${minimal}statistics: { power: 0.3 }\n`, 'x.yml'));
+    expect(error.message).toContain("'statistics.power'");
+  });
+
+  it('reads a cost matrix over the class list, and refuses a cost gate without one', () => {
+    const config = loadConfig(
+      writeConfig(
+        `${minimal}costs: { matrix: [[0, 1], [10, 0]], unit: USD }\ngates: { cost: { max-increase: 0.1 } }\n`,
+      ),
+    );
+    expect(config.costs).toEqual({
+      matrix: [
+        [0, 1],
+        [10, 0],
+      ],
+      unit: 'USD',
+    });
+    expect(config.gates.cost).toMatchObject({ maxIncrease: 0.1, significance: true });
+    const missing = errorOf(() => loadConfig(writeConfig(`${minimal}gates: { cost: { max: 1 } }\n`)));
+    expect(missing.message).toBe('gates.cost needs a cost matrix, and costs.matrix is not set');
+    expect(missing.where).toMatch(/evalgate\.yml:5$/);
+    const wrong = errorOf(() =>
+      loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1, 1], [1, 0, 1]] }\n`)),
+    );
+    expect(wrong.message).toBe("costs.matrix row 1 (true class 'cat') has 3 columns for 2 classes");
+    const rows = errorOf(() => loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1]] }\n`)));
+    expect(rows.message).toBe('costs.matrix has 1 row for 2 classes');
   });
 });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
   formatChange,
+  formatChangeInterval,
   formatCount,
+  formatPValue,
+  formatRateInterval,
   formatMetric,
   formatRate,
 } from '../../src/render/formatNumbers.js';
@@ -56,5 +59,23 @@ describe('number formatting', () => {
   it('groups only the integer part of a count', () => {
     expect(formatCount(1234.5678)).toBe('1,234.5678');
     expect(formatCount(-1234567)).toBe('-1,234,567');
+  });
+
+  it('shows intervals with true minus signs, and enough decimals for a narrow one', () => {
+    expect(formatRateInterval({ low: 0.8491, high: 0.9812 })).toBe('84.9–98.1%');
+    expect(formatChangeInterval({ low: -0.297, high: -0.064 })).toBe('−29.7 to −6.4 pp');
+    expect(formatChangeInterval({ low: -0.00021, high: 0.00002 })).toBe('−0.021 to 0.002 pp');
+    expect(formatChangeInterval({ low: -0.0004, high: 0.0004 }, 'plain')).toBe('−0.00040 to 0.00040');
+    expect(formatChangeInterval({ low: -0.0001, high: 0.5 })).toBe('0.0 to 50.0 pp');
+    expect(formatRateInterval(null)).toBe('—');
+    expect(formatChangeInterval({ low: Number.NaN, high: 1 })).toBe('—');
+  });
+
+  it('shows p-values with three decimals and tiny ones as below 0.001', () => {
+    expect(formatPValue(0.0390625)).toBe('0.039');
+    expect(formatPValue(1)).toBe('1.000');
+    expect(formatPValue(0.0004)).toBe('<0.001');
+    expect(formatPValue(null)).toBe('—');
+    expect(formatPValue('<b>' as unknown as number)).toBe('—');
   });
 });

@@ -4,9 +4,22 @@ import { evaluateGates } from '../../src/compare/gates.js';
 import type { GatesConfig } from '../../src/compare/types.js';
 import type { Report } from '../../src/report/types.js';
 import { MAX_COMMENT_CHARS, commentMarker, renderComment } from '../../src/render/markdown.js';
-import { digitsPair, makeReport, manyClassReport, matrixFrom } from '../__fixtures__/reports.js';
+import { MAX_POWER_ROWS } from '../../src/render/powerSection.js';
+import {
+  digitsPair,
+  discordantPair,
+  makeReport,
+  manyClassReport,
+  matrixFrom,
+  withCalibration,
+  withCost,
+} from '../__fixtures__/reports.js';
 
-const GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+const ON = { significance: true, onUnproven: 'warn' } as const;
+const OFF = { significance: false, onUnproven: 'warn' } as const;
+const GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', ...ON } };
+/** Plain thresholds: every drop beyond the tolerance is a regression, whatever the sample size. */
+const PLAIN: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', ...OFF } };
 
 function render(baseline: Report | null, candidate: Report, gates: GatesConfig = GATES, extra = {}): string {
   const comparison = baseline === null ? null : compareReports(baseline, candidate);
@@ -81,13 +94,14 @@ describe('renderComment', () => {
   });
 
   it('headlines a failure with the number of failed gates and the regressed class', () => {
-    const body = render(baseline, candidate, { ...GATES, accuracy: { min: 0.5 } });
+    const body = render(baseline, candidate, { ...GATES, accuracy: { min: 0.5, ...ON } });
     const headline = body.split('\n').find((l) => l.startsWith('## '))!;
     expect(headline).toBe('## ❌ evalgate: failed, 1 of 11 gates failed');
-    expect(body).toContain("Recall dropped by more than 2.0 pp for 1 class: '8'.");
+    expect(body).toContain("Recall dropped significantly by more than 2.0 pp for 1 class: '8'.");
     const failed = body.slice(body.indexOf('### Failed gates (1)'));
     expect(failed).toContain(
-      "- ❌ **per-class-recall**: recall of '8' dropped by 0.389 (0.944 -&gt; 0.556, 54 samples), more than the allowed 0.020",
+      "- ❌ **per-class-recall**: recall of '8' dropped by 0.389 (0.944 -&gt; 0.556, 54 samples; 95% CI of the change " +
+        '−0.52 to −0.25; paired exact p &lt; 0.001 after Holm), more than the allowed 0.020',
     );
   });
 
@@ -107,14 +121,26 @@ describe('renderComment', () => {
 
   it('shows baseline, candidate and signed change for each headline metric', () => {
     const table = tableAfter(render(baseline, candidate), '### Summary');
-    expect(cells(table[0]!)).toEqual(['metric', 'baseline', 'candidate', 'change']);
+    expect(cells(table[0]!)).toEqual(['metric', 'baseline', 'candidate', 'change', '95% CI of change', 'p']);
     const accuracy = table.map(cells).find((row) => row[0] === 'accuracy')!;
-    // 528/540 -> 507/540: 97.78% -> 93.89%, a drop of 3.89 points.
-    expect(accuracy).toEqual(['accuracy', '97.8%', '93.9%', '▼ −3.89 pp']);
+    // 528/540 -> 507/540: 97.78% -> 93.89%, a drop of 3.89 points, with Wilson intervals, the
+    // Newcombe interval of the paired difference and McNemar's p (b = 21, c = 0).
+    expect(accuracy).toEqual([
+      'accuracy',
+      '97.8% (96.2–98.7%)',
+      '93.9% (91.5–95.6%)',
+      '▼ −3.89 pp',
+      '−5.9 to −2.3 pp',
+      '&lt;0.001',
+    ]);
     const mcc = table.map(cells).find((row) => row[0] === 'Matthews correlation')!;
     expect(mcc[3]).toMatch(/^▼ −0\.\d{3}$/);
     const better = tableAfter(render(candidate, baseline), '### Summary').map(cells);
     expect(better.find((row) => row[0] === 'accuracy')![3]).toBe('▲ +3.89 pp');
+    expect(render(baseline, candidate)).toContain(
+      '_Intervals at 95%; compared sample by sample on 540 paired samples (exact McNemar tests, Newcombe ' +
+        'intervals); per-class p-values adjusted by Holm across 10 classes._',
+    );
   });
 
   it('lists the regressed class first in the per-class table and marks it', () => {
@@ -125,25 +151,38 @@ describe('renderComment', () => {
       'support',
       'recall (baseline)',
       'recall (candidate)',
+      '95% CI',
       'change',
+      '95% CI of change',
+      'p (Holm)',
       'precision',
       'F1',
     ]);
     const rows = table.slice(2).map(cells);
     expect(rows).toHaveLength(10);
-    expect(rows[0]!.slice(0, 6)).toEqual(['❌ regressed', '8', '54', '94.4%', '55.6%', '▼ −38.89 pp']);
-    expect(rows.slice(1).every((row) => row[0] === '✅ ok')).toBe(true);
+    expect(rows[0]!.slice(0, 9)).toEqual([
+      '❌ regressed',
+      '8',
+      '54',
+      '94.4%',
+      '55.6%',
+      '42.4–68.0%',
+      '▼ −38.89 pp',
+      '−51.9 to −24.7 pp',
+      '&lt;0.001',
+    ]);
+    expect(rows.slice(1).every((row) => row[0] === '✅ within tolerance')).toBe(true);
   });
 
   it('marks improved classes and classes without test samples', () => {
     const names = ['cat', 'dog', 'truck'];
     const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], [[[1, 5]], [], []]) });
     const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], [[], [], []]) });
-    const body = render(before, after, { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } });
+    const body = render(before, after, { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn', ...OFF } });
     const rows = tableAfter(body, '### Per-class results').slice(2).map(cells);
     expect(rows.map((r) => [r[0], r[1]])).toEqual([
       ['⚠️ not evaluable', 'truck'],
-      ['✅ ok', 'dog'],
+      ['✅ within tolerance', 'dog'],
       ['▲ improved', 'cat'],
     ]);
     expect(body).toContain("class 'truck' has no test samples");
@@ -156,7 +195,7 @@ describe('renderComment', () => {
     const names = ['cat', 'dog', 'truck'];
     const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], []) });
     const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], []) });
-    const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } };
+    const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn', ...OFF } };
     const body = render(before, after, warn);
     expect(body).not.toContain('All 3 gates passed');
     expect(body).toContain(
@@ -242,12 +281,14 @@ describe('renderComment', () => {
     const body = render(null, baseline);
     expect(body).toContain('## ✅ evalgate: passed (first baseline)');
     expect(body).toContain('this run sets the first baseline');
-    expect(cells(tableAfter(body, '### Summary')[0]!)).toEqual(['metric', 'value']);
+    expect(cells(tableAfter(body, '### Summary')[0]!)).toEqual(['metric', 'value', '95% CI']);
+    expect(tableAfter(body, '### Summary').map(cells)[2]).toEqual(['accuracy', '97.8%', '96.2–98.7%']);
     expect(cells(tableAfter(body, '### Per-class results')[0]!)).toEqual([
       'status',
       'class',
       'support',
       'recall',
+      '95% CI',
       'precision',
       'F1',
     ]);
@@ -360,7 +401,7 @@ describe('renderComment size', () => {
   function large(n: number, regressedClasses: number[], names?: (i: number) => string) {
     const baseline = manyClassReport(n, { names, seed: 'base' });
     const candidate = manyClassReport(n, { names, regressed: regressedClasses, seed: 'cand' });
-    return render(baseline, candidate);
+    return render(baseline, candidate, PLAIN);
   }
 
   function regressedNames(body: string): string[] {
@@ -433,9 +474,131 @@ describe('renderComment size', () => {
       ...manyClassReport(200, { names, regressed: regressedAll, seed: 'cand' }),
       warnings: Array.from({ length: 10 }, () => '&'.repeat(2000)),
     };
-    const body = render(baseline, candidate);
+    const body = render(baseline, candidate, PLAIN);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body.split('<details>').length).toBe(body.split('</details>').length);
     expect(body).not.toMatch(/<(?!!--|details>|\/details>|summary>|\/summary>|br>|sub>|\/sub>)/);
   });
+});
+
+describe('renderComment evidence', () => {
+  const NAMES = ['cat', 'dog', 'truck'];
+  // cat: 3 of 100 broken (a drop of 3 points, p = 0.75 after Holm): a possible regression.
+  const possible = discordantPair(NAMES, [{ n: 100, broken: 3 }, { n: 100 }, { n: 100 }]);
+
+  it('lists possible regressions apart from failures and says the run passed with them', () => {
+    const body = render(possible.baseline, possible.candidate);
+    expect(body).toContain('## ⚠️ evalgate: passed, 1 possible regression\n');
+    expect(body).toContain(
+      '2 gates passed against the baseline; 1 possible regression beyond the tolerance without significant ' +
+        'evidence (a warning, listed below).',
+    );
+    expect(body).not.toContain('Failed gates');
+    const section = body.slice(body.indexOf('### Possible regressions (1)'));
+    expect(section).toContain('_Beyond the tolerance, but not statistically significant at α = 0.05');
+    expect(section).toContain(
+      "- ⚠️ **per-class-recall**: recall of 'cat' dropped by 0.030 (1.000 -&gt; 0.970, 100 samples; 95% CI of the change",
+    );
+    const rows = tableAfter(body, '### Per-class results').slice(2).map(cells);
+    expect(rows[0]!.slice(0, 2)).toEqual(['⚠️ possible regression', 'cat']);
+    expect(rows[0]![8]).toBe('0.750');
+  });
+
+  it('fails on a possible regression under on-unproven: fail, and says why', () => {
+    const gates: GatesConfig = { perClassRecall: { ...GATES.perClassRecall, onUnproven: 'fail' } };
+    const body = render(possible.baseline, possible.candidate, gates);
+    expect(body).toContain('## ❌ evalgate: failed, 1 of 3 gates failed');
+    expect(body).toContain(
+      "Recall dropped by more than 2.0 pp, without significant evidence (on-unproven: fail), for 1 class: 'cat'.",
+    );
+    expect(tableAfter(body, '### Per-class results').slice(2).map(cells)[0]![0]).toBe(
+      '❌ possible regression',
+    );
+  });
+
+  it('says in the notes and under the summary when the samples could not be paired', () => {
+    const unpaired = {
+      ...possible.baseline,
+      samples: { ids: [], labels: [], predictions: [], confidences: [] },
+    };
+    const body = render(unpaired, possible.candidate);
+    expect(body).toContain(
+      '- ℹ️ Compared without pairing samples: the baseline report carries no per-sample records. The tests are unpaired',
+    );
+    expect(body).toContain(
+      'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)',
+    );
+    expect(body).not.toContain('predictions changed');
+  });
+
+  it('folds the power table, most samples missing first, with a one-line note', () => {
+    const { baseline, candidate } = digitsPair();
+    const body = render(baseline, candidate);
+    expect(body).toMatch(/- ℹ️ 10 of 10 classes cannot reliably detect a recall drop of 0\.020 \(max-drop\)/);
+    const block = detailsBlock(body, 'Statistical power of the per-class gate');
+    expect(block).toContain(
+      '<summary>Statistical power of the per-class gate: 10 of 10 classes cannot detect a drop of 2.0 pp</summary>',
+    );
+    const rows = tableAfter(block, '| class |').map(cells);
+    expect(rows[0]).toEqual([
+      'class',
+      'support',
+      'smallest detectable drop',
+      'samples needed',
+      'more needed',
+      'flag',
+    ]);
+    expect(rows).toHaveLength(12);
+    const more = rows.slice(2).map((r) => Number(r[4]!.replace(/,/g, '')));
+    expect([...more].sort((a, b) => b - a)).toEqual(more);
+  });
+
+  it('shows the calibration section and the expected cost when the reports carry them', () => {
+    const matrix = [
+      [0, 1, 1],
+      [1, 0, 1],
+      [10, 10, 0],
+    ];
+    const baseline = withCost(withCalibration(possible.baseline), matrix, 'USD');
+    const candidate = withCost(withCalibration(possible.candidate), matrix, 'USD');
+    const gates: GatesConfig = { ...GATES, cost: { maxIncrease: 0.5, ...ON } };
+    const body = render(baseline, candidate, gates);
+    expect(body).toContain('<summary>Calibration: ECE');
+    const cost = tableAfter(body, '### Summary')
+      .map(cells)
+      .find((row) => row[0] === 'expected cost per sample (USD)')!;
+    expect(cost.slice(0, 4)).toEqual([
+      'expected cost per sample (USD)',
+      '0.000',
+      expect.stringMatching(/^0\.010 \(/),
+      '▲ +0.010',
+    ]);
+    expect(cost[5]).toMatch(/^0\.\d{3}$/);
+  });
+});
+
+describe('renderComment size with significance on', () => {
+  it.each([1_000, 10_000])(
+    'stays under the limit with %i classes of 3 samples, all of them underpowered',
+    (n) => {
+      const regressed = [3, 97, 420, 777, 998];
+      const baseline = manyClassReport(n, { seed: 'base' });
+      const candidate = manyClassReport(n, { regressed, seed: 'cand' });
+      const body = render(baseline, candidate);
+      expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+      // 3 samples per class, no per-sample records: 3/3 -> 1/3 is not significant (Fisher p = 0.4).
+      expect(body).toContain(`## ⚠️ evalgate: passed, 5 possible regressions`);
+      expect(body).toContain('### Possible regressions (5)');
+      const power = detailsBlock(body, 'Statistical power of the per-class gate');
+      expect(power).toContain(`of ${n.toLocaleString('en-US')} classes cannot detect a drop of 2.0 pp`);
+      expect(power).toContain(
+        `_… and ${(n - MAX_POWER_ROWS).toLocaleString('en-US')} more classes in verdict.json._`,
+      );
+      const listed = tableAfter(body, '### Per-class results')
+        .map(cells)
+        .filter((row) => row[0] === '⚠️ possible regression')
+        .map((row) => row[1]);
+      expect(listed.sort()).toEqual(regressed.map((i) => `class-${i}`).sort());
+    },
+  );
 });

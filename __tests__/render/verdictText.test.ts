@@ -3,9 +3,11 @@ import { compareReports } from '../../src/compare/compare.js';
 import { evaluateGates } from '../../src/compare/gates.js';
 import type { GatesConfig } from '../../src/compare/types.js';
 import { renderVerdictText } from '../../src/render/verdictText.js';
-import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
+import { digitsPair, discordantPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
 
-const GATES: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+const GATES: GatesConfig = {
+  perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', significance: true, onUnproven: 'warn' },
+};
 
 describe('renderVerdictText', () => {
   const { baseline, candidate, improved } = digitsPair();
@@ -19,7 +21,8 @@ describe('renderVerdictText', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('evalgate: FAILED - 1 of 10 gates failed');
     expect(lines[1]).toBe(
-      "  x per-class-recall: recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples), more than the allowed 0.020",
+      "  x per-class-recall: recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples; 95% CI of the change " +
+        '−0.52 to −0.25; paired exact p < 0.001 after Holm), more than the allowed 0.020',
     );
     const table = lines.indexOf('Top regressions:');
     expect(lines[table + 1]!.split(/\s+/).filter(Boolean)).toEqual([
@@ -28,6 +31,7 @@ describe('renderVerdictText', () => {
       'baseline',
       'candidate',
       'change',
+      'p',
     ]);
     expect(lines[table + 2]!.split(/\s+/).filter(Boolean)).toEqual([
       '8',
@@ -36,10 +40,12 @@ describe('renderVerdictText', () => {
       '55.6%',
       '-38.89',
       'pp',
+      '<0.001',
     ]);
     expect(text).toContain('  accuracy: 93.9% (baseline 97.8%, -3.89 pp)');
     expect(text).toContain('  predictions changed: 22 of 540');
-    expect(text).not.toMatch(/[|*`#<]/);
+    // Plain text: no markdown, no HTML tags (a bare '<' as in "p < 0.001" is text).
+    expect(text).not.toMatch(/[|*`#]|<[a-z/!]/i);
   });
 
   it('prints a pass and a first-baseline run', () => {
@@ -71,7 +77,9 @@ describe('renderVerdictText', () => {
     const names = ['cat', 'dog', 'truck'];
     const before = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 50], []) });
     const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], []) });
-    const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn' } };
+    const warn: GatesConfig = {
+      perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn', significance: false, onUnproven: 'warn' },
+    };
     const text = renderVerdictText(evaluateGates(warn, after, before), after, compareReports(before, after));
     expect(text.split('\n')[0]).toBe(
       'evalgate: PASSED - 2 gates passed against the baseline, 1 class not evaluable (warning)',
@@ -114,5 +122,24 @@ describe('renderVerdictText', () => {
     const text = renderVerdictText(evaluateGates(GATES, after, before), after, compareReports(before, after));
     expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
     expect(text).toContain('safe\\u202egnp.exe');
+  });
+
+  it('lists possible regressions as warnings and counts them in the headline', () => {
+    const { baseline: before, candidate: after } = discordantPair(
+      ['cat', 'dog', 'truck'],
+      [{ n: 100, broken: 3 }, { n: 100 }, { n: 100 }],
+    );
+    const lines = renderVerdictText(
+      evaluateGates(GATES, after, before),
+      after,
+      compareReports(before, after),
+    ).split('\n');
+    expect(lines[0]).toBe(
+      'evalgate: PASSED - 2 gates passed against the baseline, 1 possible regression (warning)',
+    );
+    expect(lines[1]).toMatch(
+      /^ {2}! per-class-recall: recall of 'cat' dropped by 0\.030 .* but not significant at α = 0\.05: a possible regression$/,
+    );
+    expect(lines).not.toContain('Top regressions:');
   });
 });

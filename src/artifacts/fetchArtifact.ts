@@ -3,6 +3,11 @@
  * a sha256 is given); https URLs are downloaded once, verified against their sha256 and cached on
  * disk by digest, so a second run downloads nothing. Zip test sets are unpacked into the cache.
  *
+ * On a hosted runner the disk is new for every job, so a URL artifact is also kept in a cache that
+ * outlives the job (`remoteCache`, @actions/cache in the action) under `evalgate-artifact-<sha256>`:
+ * restored (and verified) before any download, saved after a verified one. The sha256 is the key,
+ * so an entry can only ever hold those bytes; a failed restore or save is a warning, never an error.
+ *
  * Unpacking takes archives as people make them: `zip -r test.zip test/` puts everything under one
  * top-level folder, which is stripped; macOS adds `__MACOSX/` resource forks and `.DS_Store` files,
  * which are skipped (see archiveLayout).
@@ -15,6 +20,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { unzipSync } from 'fflate';
+import type { RemoteCache } from '../cache/remoteCache.js';
 import type { ArtifactSource } from '../config/types.js';
 import { isHiddenName, isImageFileName } from '../dataset/testSetPaths.js';
 import { InputError } from '../errors.js';
@@ -51,6 +57,25 @@ export interface FetchOptions {
   label: string;
   /** Unpack .zip archives into a folder (test sets). */
   unpackZip?: boolean;
+  /** A cache that outlives the job (@actions/cache): URL artifacts are restored from it before downloading. */
+  remoteCache?: RemoteCache;
+  /** Notes on cache use, and warnings when it fails; default: warnings on standard error. */
+  log?: ArtifactLog;
+}
+
+export interface ArtifactLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+const stderrWarnings: ArtifactLog = {
+  info: () => {},
+  warning: (message) => process.stderr.write(`evalgate: warning: ${message}\n`),
+};
+
+/** The @actions/cache key of a downloaded artifact: its content, whatever URL it came from. */
+export function artifactCacheKey(sha256: string): string {
+  return `evalgate-artifact-${sha256}`;
 }
 
 export interface FetchedArtifact {
@@ -77,7 +102,12 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
   const unpacked = path.join(entryDir, 'unpacked-v2');
   const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
 
-  if (existsSync(file) && (await hashFile(file)).sha256 === source.sha256) {
+  const log = options.log ?? stderrWarnings;
+  const cached =
+    (existsSync(file) && (await hashFile(file)).sha256 === source.sha256) ||
+    (options.remoteCache !== undefined &&
+      (await restoreFromRemoteCache(options.remoteCache, file, source.sha256, options.label, log)));
+  if (cached) {
     if (wantsUnpack && !existsSync(`${unpacked}.complete`)) await unpackZip(file, unpacked);
     return { path: wantsUnpack ? unpacked : file, sha256: source.sha256, fromCache: true };
   }
@@ -127,8 +157,51 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
     );
   }
   await rename(partial, file);
+  if (options.remoteCache !== undefined) {
+    const key = artifactCacheKey(actual);
+    try {
+      await options.remoteCache.save([file], key);
+    } catch (error) {
+      log.warning(`could not save the ${options.label} to the Actions cache (${key}): ${describe(error)}`);
+    }
+  }
   if (wantsUnpack) await unpackZip(file, unpacked);
   return { path: wantsUnpack ? unpacked : file, sha256: actual, fromCache: false };
+}
+
+/**
+ * Restores `file` from the remote cache and checks its sha256; true when it is there and right.
+ * The path restored is the one saved (the cache keys entries by path too), so both use `file`.
+ */
+async function restoreFromRemoteCache(
+  remoteCache: RemoteCache,
+  file: string,
+  sha256: string,
+  label: string,
+  log: ArtifactLog,
+): Promise<boolean> {
+  const key = artifactCacheKey(sha256);
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    if ((await remoteCache.restore([file], key)) === undefined) return false;
+  } catch (error) {
+    log.warning(`could not restore the ${label} from the Actions cache (${key}): ${describe(error)}`);
+    return false;
+  }
+  if (!existsSync(file)) return false;
+  if ((await hashFile(file)).sha256 !== sha256) {
+    log.warning(
+      `the ${label} restored from the Actions cache (${key}) does not match its sha256; downloading it`,
+    );
+    await rm(file, { force: true });
+    return false;
+  }
+  log.info(`the ${label} was restored from the Actions cache (${key}); nothing downloaded`);
+  return true;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function checkLocal(file: string, sha256: string | undefined, label: string): Promise<FetchedArtifact> {

@@ -1,11 +1,26 @@
 /**
  * Side-by-side figures of a baseline report and a candidate report: headline metric deltas,
- * per-class deltas, and how many samples changed prediction (paired by sample id).
- * Call `assertComparable` first; this function only lines the figures up.
+ * per-class deltas with their intervals and tests, and how many samples changed prediction
+ * (paired by sample id). Call `assertComparable` first; this function lines the figures up and
+ * computes the evidence; the gates decide what it means.
  */
 import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
-import type { ClassDelta, Comparison, MetricDelta, MetricScale } from './types.js';
+import { wilsonInterval } from '../stats/proportionIntervals.js';
+import { changedPredictions, type PairingAttempt, pairSamples } from './pairing.js';
+import { pairedProportionTest, pairedTables, unpairedProportionTest } from './proportionTests.js';
+import type {
+  ClassDelta,
+  Comparison,
+  Interval,
+  MetricDelta,
+  MetricScale,
+  Pairing,
+  ProportionTest,
+} from './types.js';
+
+/** Confidence level used when none is configured. */
+export const DEFAULT_CONFIDENCE = 0.95;
 
 export interface HeadlineMetric {
   /** Stable key, also used by MetricDelta.metric. */
@@ -49,8 +64,46 @@ function difference(candidate: number | null, baseline: number | null): number |
   return candidate === null || baseline === null ? null : candidate - baseline;
 }
 
+/**
+ * Correct predictions and samples of a report, from its per-class table (the confusion matrix's
+ * diagonal and row sums), so accuracy tests use exact counts rather than a rounded ratio.
+ */
+export function accuracyCounts(report: Report): { correct: number; samples: number } {
+  let correct = 0;
+  let samples = 0;
+  for (const c of report.classes) {
+    correct += c.truePositives;
+    samples += c.support;
+  }
+  return { correct, samples };
+}
+
+/** Wilson interval of a class's recall (TP of support) at `confidence`; null without samples. */
+export function recallInterval(cls: ClassMetrics | undefined, confidence: number): Interval | null {
+  if (cls === undefined || !(cls.support > 0)) return null;
+  return wilsonInterval(cls.truePositives, cls.support, confidence);
+}
+
+/** Wilson interval of a report's accuracy at `confidence`; null without samples. */
+export function accuracyInterval(report: Report, confidence: number): Interval | null {
+  const { correct, samples } = accuracyCounts(report);
+  return samples > 0 ? wilsonInterval(correct, samples, confidence) : null;
+}
+
+export interface CompareOptions {
+  /** Level of every interval (statistics.confidence); default 0.95. */
+  confidence?: number;
+  /** The pairing already attempted by `pairSamples` (attempted here when absent). */
+  pairing?: PairingAttempt;
+}
+
 /** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
-export function compareReports(baseline: Report, candidate: Report): Comparison {
+export function compareReports(
+  baseline: Report,
+  candidate: Report,
+  options: CompareOptions = {},
+): Comparison {
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
   const metrics: MetricDelta[] = headlineMetrics(candidate).map((row) => {
     const before = baselineByMetric.get(row.metric);
@@ -66,17 +119,46 @@ export function compareReports(baseline: Report, candidate: Report): Comparison 
     };
   });
 
+  const attempt = options.pairing ?? pairSamples(baseline, candidate);
+  const tables = 'paired' in attempt ? pairedTables(attempt.paired, candidate.classes.length) : null;
+  let pairing: Pairing;
+  if ('paired' in attempt) {
+    pairing = {
+      paired: true,
+      samples: attempt.paired.n,
+      changedPredictions: changedPredictions(attempt.paired),
+    };
+  } else {
+    pairing = { paired: false, reason: attempt.reason };
+  }
+
   const baselineClasses = new Map<string, ClassMetrics>(baseline.classes.map((c) => [c.name, c]));
-  const classes: ClassDelta[] = candidate.classes.map((c) => {
+  const classes: ClassDelta[] = candidate.classes.map((c, index) => {
     const before = baselineClasses.get(c.name);
     const baselineRecall = before?.recall ?? null;
     const baselineF1 = before?.f1 ?? null;
+    let recallTest: ProportionTest | null = null;
+    if (before !== undefined && before.support > 0 && c.support > 0) {
+      recallTest =
+        tables !== null
+          ? pairedProportionTest(tables.byClass[index]!, confidence, 'paired-exact-recall')
+          : unpairedProportionTest(
+              before.truePositives,
+              before.support,
+              c.truePositives,
+              c.support,
+              confidence,
+            );
+    }
     return {
       name: c.name,
       support: c.support,
       baselineRecall,
       candidateRecall: c.recall,
       recallDelta: difference(c.recall, baselineRecall),
+      baselineRecallInterval: recallInterval(before, confidence),
+      candidateRecallInterval: recallInterval(c, confidence),
+      recallTest,
       baselinePrecision: before?.precision ?? null,
       candidatePrecision: c.precision,
       baselineF1,
@@ -85,33 +167,34 @@ export function compareReports(baseline: Report, candidate: Report): Comparison 
     };
   });
 
-  return { metrics, classes, changedPredictions: countChangedPredictions(baseline, candidate) };
+  const b = accuracyCounts(baseline);
+  const a = accuracyCounts(candidate);
+  let accuracyTest: ProportionTest | null = null;
+  if (b.samples > 0 && a.samples > 0) {
+    accuracyTest =
+      tables !== null
+        ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
+        : unpairedProportionTest(b.correct, b.samples, a.correct, a.samples, confidence);
+  }
+
+  return {
+    metrics,
+    classes,
+    changedPredictions: pairing.paired ? pairing.changedPredictions : null,
+    pairing,
+    confidence,
+    accuracyTest,
+    baselineAccuracyInterval: accuracyInterval(baseline, confidence),
+    candidateAccuracyInterval: accuracyInterval(candidate, confidence),
+  };
 }
 
 /**
  * Samples whose predicted class differs between the two reports, matched by sample id (never by
- * position: readers may list files in another order). null unless both reports carry records for
- * exactly the same set of ids, since a partial pairing would undercount silently.
+ * position: readers may list files in another order). null unless the two reports can be paired
+ * (see `pairSamples`), since a partial pairing would undercount silently.
  */
 export function countChangedPredictions(baseline: Report, candidate: Report): number | null {
-  const before = baseline.samples;
-  const after = candidate.samples;
-  if (!before || !after) return null;
-  const n = after.ids.length;
-  if (n === 0 || before.ids.length !== n) return null;
-  if (before.predictions.length !== n || after.predictions.length !== n) return null;
-
-  const baselineIndex = new Map<string, number>();
-  for (let i = 0; i < n; i++) baselineIndex.set(before.ids[i]!, i);
-  if (baselineIndex.size !== n) return null; // duplicate ids: no one-to-one pairing
-
-  let changed = 0;
-  const seen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = baselineIndex.get(after.ids[i]!);
-    if (j === undefined || seen[j] === 1) return null;
-    seen[j] = 1;
-    if (before.predictions[j] !== after.predictions[i]) changed++;
-  }
-  return changed;
+  const attempt = pairSamples(baseline, candidate);
+  return 'paired' in attempt ? changedPredictions(attempt.paired) : null;
 }

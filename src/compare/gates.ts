@@ -4,25 +4,27 @@
  *
  * Semantics, one per gate and always with a direction (prior-art.md: confusing threshold
  * semantics are a common complaint):
- * - `max-drop` d: the figure "may not drop by more than" d, absolute: fail when baseline - candidate > d.
- *   A drop of exactly d passes.
- * - `min` m: the figure may not be below m: fail when candidate < m. Exactly m passes.
+ * - `max-drop` d / `max-increase` d: the figure "may not drop (rise) by more than" d, absolute.
+ * - `min` m / `max` m: the figure may not be below m (above m).
+ * Each gate separates tolerance from evidence (findings.ts): a breach fails the run when it is
+ * statistically significant, and is a possible regression (a warning, or a failure with
+ * `on-unproven: fail`) when it is not; `significance: off` is the plain threshold check, where a
+ * breach of exactly the threshold passes and anything beyond fails.
  */
+import { defaultStatistics } from '../config/defaults.js';
 import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
-import { formatFraction, messageName } from './messageText.js';
-import type { GateResult, GatesConfig, Verdict } from './types.js';
-
-/**
- * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is
- * "exactly" the threshold (0.02 = 1/50) can come out as 0.020000000000000018 in float64; such a
- * drop must pass, as the user reads it as equal.
- */
-const EPSILON = 1e-12;
-
-function samplesText(n: number): string {
-  return `${n} ${n === 1 ? 'sample' : 'samples'}`;
-}
+import { eceGates } from './calibrationGate.js';
+import { compareReports } from './compare.js';
+import { costGates } from './costGate.js';
+import { EPSILON } from './findings.js';
+import type { GateContext } from './gateContext.js';
+import { accuracyGates, macroF1Gates } from './headlineGates.js';
+import { type PairingAttempt, pairSamples } from './pairing.js';
+import { perClassRecallGate } from './recallGate.js';
+import { powerNotes, recallPower } from './recallPower.js';
+import { pairedTables } from './proportionTests.js';
+import type { Comparison, GateResult, GatesConfig, StatisticsConfig, Verdict } from './types.js';
 
 /**
  * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
@@ -41,257 +43,158 @@ export const FIRST_BASELINE_NOTE =
   'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
   'keep this report.json as the baseline for later runs.';
 
+export interface GateOptions {
+  /** `statistics` of evalgate.yml; default: the schema's defaults. */
+  statistics?: StatisticsConfig;
+  /** The comparison already made by `compareReports` (computed here when absent). */
+  comparison?: Comparison | null;
+  /** The pairing already attempted by `pairSamples` (attempted here when absent). */
+  pairing?: PairingAttempt | null;
+}
+
 /** Applies `gates` to `candidate`, against `baseline` when given. */
-export function evaluateGates(gates: GatesConfig, candidate: Report, baseline: Report | null): Verdict {
+export function evaluateGates(
+  gates: GatesConfig,
+  candidate: Report,
+  baseline: Report | null,
+  options: GateOptions = {},
+): Verdict {
+  const statistics = options.statistics ?? defaultStatistics();
+  const pairing = baseline === null ? null : (options.pairing ?? pairSamples(baseline, candidate));
+  const comparison =
+    baseline === null
+      ? null
+      : (options.comparison ??
+        compareReports(baseline, candidate, {
+          confidence: statistics.confidence,
+          pairing: pairing ?? undefined,
+        }));
+  const context: GateContext = {
+    gates,
+    statistics,
+    candidate,
+    baseline,
+    comparison,
+    pairing,
+    seed: Number.isInteger(candidate.settings?.seed) ? candidate.settings.seed : 0,
+  };
+
   const notes: string[] = [];
-  const results: GateResult[] = [];
-
-  if (baseline === null) {
-    notes.push(FIRST_BASELINE_NOTE);
-  }
-
-  // Per-class recall.
-  const { maxDrop, onMissingClass } = gates.perClassRecall;
-  const baselineClasses = new Map<string, ClassMetrics>((baseline?.classes ?? []).map((c) => [c.name, c]));
-  let underpowered = 0;
-  /** Fewest test samples of an evaluable class. */
-  let smallestSupport = Number.POSITIVE_INFINITY;
-  for (const cls of candidate.classes) {
-    const name = messageName(cls.name);
-    if (!cls.evaluable || cls.recall === null || cls.support === 0) {
-      const blocking = onMissingClass === 'fail';
-      // The advice depends on the setting in force: never suggest the value already set.
-      const message = blocking
-        ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-          'gates.per-class-recall.on-missing-class: warn'
-        : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
-          '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
-          'a class without samples fail the run';
-      results.push({
-        gate: 'per-class-recall',
-        subject: cls.name,
-        status: 'not-evaluable',
-        baseline: baselineClasses.get(cls.name)?.recall ?? null,
-        candidate: null,
-        threshold: maxDrop,
-        message,
-        blocking,
-      });
-      if (!blocking) notes.push(message);
-      continue;
-    }
-    // One misclassified sample moves recall by 1/support; when that exceeds the allowed drop,
-    // the gate cannot tell a real regression from a single unlucky sample.
-    if (1 / cls.support > maxDrop + EPSILON) underpowered++;
-    smallestSupport = Math.min(smallestSupport, cls.support);
-
-    const before = baselineClasses.get(cls.name);
-    if (baseline === null || before === undefined || before.recall === null) {
-      const why =
-        baseline === null
-          ? 'no baseline to compare with'
-          : before === undefined
-            ? 'the baseline has no such class'
-            : 'the baseline had no test samples of it';
-      results.push({
-        gate: 'per-class-recall',
-        subject: cls.name,
-        status: 'skipped',
-        baseline: before?.recall ?? null,
-        candidate: cls.recall,
-        threshold: maxDrop,
-        message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
-        blocking: false,
-      });
-      continue;
-    }
-
-    results.push({
-      ...dropResult(
-        'per-class-recall',
-        `recall of '${name}'`,
-        before.recall,
-        cls.recall,
-        maxDrop,
-        `, ${samplesText(cls.support)}`,
-      ),
-      subject: cls.name,
-    });
-  }
-  if (underpowered > 0 && maxDrop <= EPSILON) {
-    // With no drop allowed every class is "underpowered" and 1 / maxDrop is infinite: say what a
-    // zero tolerance means instead of quoting a sample count no test set can reach.
+  if (baseline === null) notes.push(FIRST_BASELINE_NOTE);
+  if (comparison !== null && !comparison.pairing.paired) {
     notes.push(
-      'per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
-        'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
-        `${roundedUp(1 / smallestSupport)} (1/${smallestSupport}, the smallest class's test samples)`,
-    );
-  } else if (underpowered > 0) {
-    const minimum = Math.ceil(1 / maxDrop - EPSILON);
-    notes.push(
-      `${underpowered} of ${candidate.classes.length} classes have fewer than ${minimum} test samples: one ` +
-        `misclassified sample moves their recall by more than the allowed drop of ${formatFraction(maxDrop)}, ` +
-        'so the per-class gate cannot tell a regression from noise for them; add samples to make it meaningful',
+      `Compared without pairing samples: ${comparison.pairing.reason}. The tests are unpaired (Fisher's exact ` +
+        'test, Newcombe hybrid score intervals), which are less powerful than a sample-by-sample comparison; ' +
+        'reports made by `evalgate run` on the same locked test set pair.',
     );
   }
 
-  // Headline gates.
-  const m = candidate.metrics;
-  const b = baseline?.metrics ?? null;
-  if (gates.accuracy?.min !== undefined) {
-    results.push(
-      minimumGate('accuracy.min', 'accuracy', m.accuracy, b?.accuracy ?? null, gates.accuracy.min),
-    );
-  }
-  if (gates.accuracy?.maxDrop !== undefined) {
-    results.push(
-      maxDropGate(
-        'accuracy.max-drop',
-        'accuracy',
-        m.accuracy,
-        b ? b.accuracy : undefined,
-        gates.accuracy.maxDrop,
-      ),
-    );
-  }
-  if (gates.macroF1?.min !== undefined) {
-    results.push(minimumGate('macro-f1.min', 'macro F1', m.macroF1, b?.macroF1 ?? null, gates.macroF1.min));
-  }
-  if (gates.macroF1?.maxDrop !== undefined) {
-    results.push(
-      maxDropGate(
-        'macro-f1.max-drop',
-        'macro F1',
-        m.macroF1,
-        b ? b.macroF1 : undefined,
-        gates.macroF1.maxDrop,
-      ),
-    );
-  }
+  const recall = perClassRecallGate({
+    gate: gates.perClassRecall,
+    statistics,
+    candidate,
+    baseline,
+    comparison,
+  });
+  notes.push(...recall.notes);
+  const results: GateResult[] = [
+    ...recall.results,
+    ...accuracyGates(context),
+    ...macroF1Gates(context),
+    ...eceGates(context),
+    ...costGates(context),
+  ];
 
-  // Every result is built with `blocking` true exactly when it fails the run (status fail, or
-  // not-evaluable without on-missing-class: warn), so it alone selects the failures.
+  const power = perClassPower(context, recall.tested);
+  if (power !== null) {
+    notes.push(...powerNotes(power, statistics, gates.perClassRecall, familySize(context, recall.tested)));
+  }
+  const zeroTolerance = zeroToleranceNote(gates.perClassRecall, candidate);
+  if (zeroTolerance !== null) notes.push(zeroTolerance);
+
+  // Every result is built with `blocking` true exactly when it fails the run, so it alone selects
+  // the failures. Class regressions first (proven, then possible ones under on-unproven: fail),
+  // largest drop first (stable sort: ties keep class order), then the rest in gate order.
   const failing = results.filter((r) => r.blocking);
-  // Class regressions first, largest drop first (stable sort: ties keep class order), then the rest.
-  const regressions = failing.filter(isClassRegression).sort((x, y) => dropOf(y) - dropOf(x));
-  const failures = [...regressions, ...failing.filter((r) => !isClassRegression(r))];
+  const classRegressions = failing
+    .filter((r) => isClassRegression(r))
+    .sort((x, y) => rank(x) - rank(y) || dropOf(y) - dropOf(x));
+  const failures = [...classRegressions, ...failing.filter((r) => !isClassRegression(r))];
+  const warned = results.filter((r) => r.status === 'warn');
+  const warnings = [
+    ...warned.filter(isClassFinding).sort((x, y) => dropOf(y) - dropOf(x)),
+    ...warned.filter((r) => !isClassFinding(r)),
+  ];
 
   return {
     passed: failures.length === 0,
     gates: results,
     failures,
+    warnings,
     notes,
     comparedWithBaseline: baseline !== null,
+    statistics: {
+      confidence: statistics.confidence,
+      correction: statistics.correction,
+      pairing: comparison?.pairing ?? null,
+      power,
+    },
   };
 }
 
-function minimumGate(
-  gate: string,
-  label: string,
-  candidate: number | null,
-  baseline: number | null,
-  min: number,
-): GateResult {
-  if (candidate === null) {
-    return {
-      gate,
-      status: 'not-evaluable',
-      baseline,
-      candidate,
-      threshold: min,
-      message: `${label} is undefined for this run (no test samples), so it cannot be checked against the minimum ${formatFraction(min)}`,
-      blocking: true,
-    };
-  }
-  const failed = candidate < min - EPSILON;
-  return {
-    gate,
-    status: failed ? 'fail' : 'pass',
-    baseline,
-    candidate,
-    threshold: min,
-    message: failed
-      ? `${label} is ${formatFraction(candidate, min)}, below the required minimum ${formatFraction(min, candidate)}`
-      : `${label} is ${formatFraction(candidate, min)}, at least the required minimum ${formatFraction(min, candidate)}`,
-    blocking: failed,
-  };
+/** Classes in the correction's family: those tested, or (without a baseline) those that would be. */
+function familySize(context: GateContext, tested: number): number {
+  if (context.baseline !== null) return tested;
+  return context.candidate.classes.filter((c) => c.evaluable && c.support > 0).length;
 }
 
-/** `baseline` undefined = no baseline report; null = the baseline report has no such figure. */
-function maxDropGate(
-  gate: string,
-  label: string,
-  candidate: number | null,
-  baseline: number | null | undefined,
-  maxDrop: number,
-): GateResult {
-  if (baseline === undefined || baseline === null) {
-    return {
-      gate,
-      status: 'skipped',
-      baseline: baseline ?? null,
-      candidate,
-      threshold: maxDrop,
-      message:
-        baseline === undefined
-          ? `${label} not compared: no baseline (this run sets the first one)`
-          : `${label} not compared: the baseline has no ${label}`,
-      blocking: false,
-    };
-  }
-  if (candidate === null) {
-    return {
-      gate,
-      status: 'not-evaluable',
-      baseline,
-      candidate,
-      threshold: maxDrop,
-      message: `${label} is undefined for this run (no test samples), so its drop from ${formatFraction(baseline)} cannot be checked`,
-      blocking: true,
-    };
-  }
-  return dropResult(gate, label, baseline, candidate, maxDrop);
+function perClassPower(context: GateContext, tested: number) {
+  const { candidate, baseline, pairing, gates, statistics } = context;
+  const paired = pairing !== null && 'paired' in pairing ? pairing.paired : null;
+  // Without a baseline the next comparison will pair (reports carry per-sample records).
+  const design = baseline === null || paired !== null ? 'paired' : 'unpaired';
+  return recallPower({
+    gate: gates.perClassRecall,
+    statistics,
+    candidateClasses: candidate.classes,
+    baselineClasses:
+      baseline === null ? null : new Map<string, ClassMetrics>(baseline.classes.map((c) => [c.name, c])),
+    design,
+    overall: paired === null ? null : pairedTables(paired, candidate.classes.length).overall,
+    family: familySize(context, tested),
+  });
 }
 
 /**
- * A max-drop result from two defined figures: fails when baseline - candidate > maxDrop. The
- * message quotes both figures in parentheses, followed by `figuresSuffix` (", 54 samples").
+ * With significance off and no drop allowed, one more misclassified sample in any class fails:
+ * say what that means instead of quoting a sample count no test set can reach.
  */
-function dropResult(
-  gate: string,
-  label: string,
-  baseline: number,
-  candidate: number,
-  maxDrop: number,
-  figuresSuffix = '',
-): GateResult {
-  const drop = baseline - candidate;
-  const failed = drop > maxDrop + EPSILON;
-  const figures = `${formatFraction(baseline)} -> ${formatFraction(candidate)}${figuresSuffix}`;
-  let message: string;
-  if (failed) {
-    message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), more than the allowed ${formatFraction(maxDrop, drop)}`;
-  } else if (drop > 0) {
-    message = `${label} dropped by ${formatFraction(drop, maxDrop)} (${figures}), within the allowed ${formatFraction(maxDrop, drop)}`;
-  } else {
-    message = `${label} ${drop === 0 ? 'unchanged' : `rose by ${formatFraction(-drop)}`} (${figures})`;
-  }
-  return {
-    gate,
-    status: failed ? 'fail' : 'pass',
-    baseline,
-    candidate,
-    threshold: maxDrop,
-    message,
-    blocking: failed,
-  };
+function zeroToleranceNote(gate: GatesConfig['perClassRecall'], candidate: Report): string | null {
+  if (gate.significance || gate.maxDrop > EPSILON) return null;
+  const supports = candidate.classes.filter((c) => c.evaluable && c.support > 0).map((c) => c.support);
+  if (supports.length === 0) return null;
+  const smallest = Math.min(...supports);
+  return (
+    'per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
+    'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
+    `${roundedUp(1 / smallest)} (1/${smallest}, the smallest class's test samples)`
+  );
+}
+
+function isClassFinding(result: GateResult): boolean {
+  return result.gate === 'per-class-recall' && result.finding !== undefined;
 }
 
 function isClassRegression(result: GateResult): boolean {
-  return result.gate === 'per-class-recall' && result.status === 'fail';
+  return isClassFinding(result) && result.status === 'fail';
 }
 
-/** baseline - candidate of a failed result (both figures are defined for every fail). */
+/** Proven regressions before possible ones. */
+function rank(result: GateResult): number {
+  return result.finding === 'regressed' ? 0 : 1;
+}
+
+/** baseline − candidate of a result with both figures. */
 function dropOf(result: GateResult): number {
   return (result.baseline ?? 0) - (result.candidate ?? 0);
 }

@@ -1,4 +1,7 @@
 /** Contracts of the compare stage: baseline comparison, gates and the verdict. */
+import type { Interval, PairedCounts } from '../stats/types.js';
+
+export type { Interval, PairedCounts } from '../stats/types.js';
 
 /** The user's gates, resolved (mirrors `gates` in evalgate.yml). Absent keys are off. */
 export interface GatesConfig {
@@ -7,9 +10,42 @@ export interface GatesConfig {
     maxDrop: number;
     /** What a class with no test samples does to the verdict: fail closed (default) or warn. */
     onMissingClass: 'fail' | 'warn';
-  };
-  accuracy?: { min?: number; maxDrop?: number };
-  macroF1?: { maxDrop?: number; min?: number };
+  } & GateEvidence;
+  accuracy?: { min?: number; maxDrop?: number } & GateEvidence;
+  macroF1?: { maxDrop?: number; min?: number } & GateEvidence;
+  /** Expected calibration error (15 equal-width bins). */
+  ece?: { max?: number; maxIncrease?: number } & GateEvidence;
+  /** Expected cost per sample under `costs.matrix`. */
+  cost?: { max?: number; maxIncrease?: number } & GateEvidence;
+}
+
+/** How a gate weighs evidence (see README "How verdicts are reached"). */
+export interface GateEvidence {
+  /** false = plain threshold behaviour (`significance: off`). */
+  significance: boolean;
+  /** Significance level; undefined = `StatisticsConfig.alpha`. */
+  alpha?: number;
+  /** A breach of the tolerance without enough evidence: a warning, or a failure. */
+  onUnproven: 'warn' | 'fail';
+}
+
+/** `statistics` in evalgate.yml, resolved. */
+export interface StatisticsConfig {
+  /** Level of every reported interval (0.95). */
+  confidence: number;
+  /** Default significance level of the gates (0.05). */
+  alpha: number;
+  correction: 'holm' | 'benjamini-hochberg' | 'none';
+  /** Power for minimum-detectable-drop warnings (0.8). */
+  power: number;
+  /** Classes with fewer test samples are flagged. */
+  minClassSamples: number;
+}
+
+/** `costs` in evalgate.yml, resolved: matrix[true][predicted], class-list order. */
+export interface CostsConfig {
+  matrix: number[][];
+  unit?: string;
 }
 
 /** How a headline figure is read and shown: a rate in [0, 1] (shown as %) or a correlation in [-1, 1]. */
@@ -27,12 +63,53 @@ export interface MetricDelta {
   delta: number | null;
 }
 
+/**
+ * The test behind a difference of two proportions (accuracy, or one class's recall), with the raw
+ * p-value: corrections across classes are applied by the gate, which knows the family tested.
+ */
+export interface ProportionTest {
+  /**
+   * 'mcnemar-exact': paired, all samples (accuracy); 'paired-exact-recall': the same exact test on
+   * the discordant pairs among one class's samples; 'fisher-exact': unpaired fallback.
+   */
+  test: 'mcnemar-exact' | 'paired-exact-recall' | 'fisher-exact';
+  /** Two-sided p-value of H0 "no change", before any multiple-comparison correction. */
+  pValue: number;
+  /** Interval of candidate − baseline at `StatisticsConfig.confidence` (Newcombe); null when n = 0. */
+  interval: Interval | null;
+  /** Paired: the 2x2 table. Unpaired: each side's successes and trials. */
+  counts: PairedCounts | UnpairedCounts;
+}
+
+/** Successes and trials of each side, for an unpaired comparison of two proportions. */
+export interface UnpairedCounts {
+  baselineSuccesses: number;
+  baselineTrials: number;
+  candidateSuccesses: number;
+  candidateTrials: number;
+}
+
+/**
+ * Whether the two reports could be compared sample by sample. Pairing needs per-sample records
+ * in both reports with exactly the same set of ids (and the same true label for each id) and
+ * counts that agree with each report's own per-class table; otherwise the comparison is unpaired
+ * and `reason` says why, in a sentence a reader can act on.
+ */
+export type Pairing =
+  | { paired: true; samples: number; changedPredictions: number }
+  | { paired: false; reason: string };
+
 export interface ClassDelta {
   name: string;
   support: number;
   baselineRecall: number | null;
   candidateRecall: number | null;
   recallDelta: number | null;
+  /** Wilson intervals of each side's recall at the configured confidence (null without samples). */
+  baselineRecallInterval: Interval | null;
+  candidateRecallInterval: Interval | null;
+  /** The test of the recall change; null when either side has no samples of the class. */
+  recallTest: ProportionTest | null;
   baselinePrecision: number | null;
   candidatePrecision: number | null;
   baselineF1: number | null;
@@ -45,9 +122,46 @@ export interface Comparison {
   classes: ClassDelta[];
   /** Samples whose prediction changed, when both reports carry matching per-sample records. */
   changedPredictions: number | null;
+  /** Sample-by-sample, or unpaired with the reason. */
+  pairing: Pairing;
+  /** Level of every interval in this comparison. */
+  confidence: number;
+  /** The test of the accuracy change; null when either report has no samples. */
+  accuracyTest: ProportionTest | null;
+  /** Wilson intervals of each side's accuracy. */
+  baselineAccuracyInterval: Interval | null;
+  candidateAccuracyInterval: Interval | null;
 }
 
-export type GateStatus = 'pass' | 'fail' | 'not-evaluable' | 'skipped';
+/**
+ * - pass: within tolerance, improved, or a bound respected;
+ * - warn: a possible regression (beyond the tolerance without enough evidence) under
+ *   `on-unproven: warn`; it does not fail the run;
+ * - fail: fails the run: a proven regression, or a possible one under `on-unproven: fail`
+ *   (then `finding` says 'possible-regression');
+ * - not-evaluable: the figure does not exist (no test samples); blocking unless configured to warn;
+ * - skipped: nothing to compare with (no baseline, or the baseline lacks the figure).
+ */
+export type GateStatus = 'pass' | 'warn' | 'fail' | 'not-evaluable' | 'skipped';
+
+/** What a gate concluded about a change (or a bound), separating tolerance from evidence. */
+export type Finding = 'regressed' | 'possible-regression' | 'within-tolerance' | 'improved';
+
+/**
+ * Name of the test behind a result: the proportion tests above, 'binomial-exact' (one-sided, a rate
+ * against a fixed minimum), 'paired-bootstrap' (macro F1, ECE changes), 'bootstrap' (macro F1 or ECE
+ * against a fixed bound), 'paired-t' and 'welch-t' (cost),
+ * 't-test' (one-sample, cost against a fixed maximum), or 'threshold' (no test: point estimate only).
+ */
+export type GateTest =
+  | ProportionTest['test']
+  | 'binomial-exact'
+  | 'paired-bootstrap'
+  | 'bootstrap'
+  | 'paired-t'
+  | 'welch-t'
+  | 't-test'
+  | 'threshold';
 
 export interface GateResult {
   /** Config key of the gate: 'per-class-recall', 'accuracy.min', 'accuracy.max-drop', 'macro-f1.max-drop', ... */
@@ -58,25 +172,91 @@ export interface GateResult {
   /** Figures behind the result, for the message and the tables. */
   baseline: number | null;
   candidate: number | null;
-  /** The threshold the gate applied (max drop or min). */
+  /** The threshold the gate applied (max drop, max increase, min or max). */
   threshold: number;
-  /** One sentence, with the numbers: "recall of 'cat' dropped 0.071 (0.933 -> 0.862), more than 0.020". */
+  /**
+   * One sentence, with the numbers: "recall of '8' dropped by 0.173 (0.962 -> 0.788, 52 samples;
+   * 95% CI of the change −0.29 to −0.07; paired exact p = 0.039 after Holm), more than the allowed 0.020".
+   */
   message: string;
   /**
    * Whether this result fails the run: true exactly for status fail, and for not-evaluable when
-   * that is not only a warning (on-missing-class: warn makes it false); never for pass or skipped.
+   * that is not only a warning (on-missing-class: warn makes it false); never for pass, warn or skipped.
    */
   blocking: boolean;
+  /** Set for pass, warn and fail. */
+  finding?: Finding;
+  /** p-value the finding rests on, after the multiple-comparison correction; null when no test was made. */
+  pValue?: number | null;
+  /**
+   * Difference interval (candidate − baseline) for change gates; for bound gates (min, max) the
+   * interval of the candidate's figure. null when none could be computed.
+   */
+  interval?: Interval | null;
+  test?: GateTest;
+  /** Significance level applied (undefined with `significance: off`). */
+  alpha?: number;
+}
+
+/**
+ * The smallest recall drop a class's test samples can detect (per-class gate), and what it would
+ * take to detect the gate's tolerance. Reported for every class whose test cannot see the
+ * tolerance, or that has fewer samples than `statistics.min-class-samples`.
+ */
+export interface ClassPower {
+  name: string;
+  support: number;
+  /** Smallest drop detectable at `PowerSummary.alpha` with `PowerSummary.power`; null when none is. */
+  minimumDetectableDrop: number | null;
+  /** Samples of this class needed to detect a drop of the tolerance; null when no number is enough. */
+  samplesNeeded: number | null;
+  /** samplesNeeded − support (0 when enough); null as above. */
+  moreSamples: number | null;
+  /** The detectable drop is larger than the tolerance. */
+  underpowered: boolean;
+  /** Fewer test samples than `statistics.min-class-samples`. */
+  small: boolean;
+}
+
+export interface PowerSummary {
+  /** The per-class gate's tolerance (max-drop). */
+  tolerance: number;
+  /**
+   * Significance level a single regressed class must reach: the gate's α divided by the number
+   * of classes tested under Holm or Benjamini–Hochberg (their threshold for the smallest p-value),
+   * the gate's α without correction.
+   */
+  alpha: number;
+  power: number;
+  design: 'paired' | 'unpaired';
+  minClassSamples: number;
+  /** Classes checked for power (evaluable ones). */
+  classesChecked: number;
+  /** Only the classes that are underpowered or small, most samples missing first. */
+  classes: ClassPower[];
 }
 
 export interface Verdict {
   passed: boolean;
   /** Every gate evaluated, in a stable order. */
   gates: GateResult[];
-  /** The gates that failed the run (status fail, or not-evaluable and blocking). */
+  /** The gates that failed the run (blocking results), proven regressions first. */
   failures: GateResult[];
-  /** Non-blocking findings worth showing (not-evaluable classes with warn, no baseline, ...). */
+  /** Possible regressions that only warn (status warn), largest first. */
+  warnings: GateResult[];
+  /** Non-blocking findings worth showing (not-evaluable classes with warn, no baseline, unpaired fallback, ...). */
   notes: string[];
   /** false when no baseline was available: this run sets the first one. */
   comparedWithBaseline: boolean;
+  /** How the evidence was weighed, for renderers and verdict.json. */
+  statistics: VerdictStatistics;
+}
+
+export interface VerdictStatistics {
+  confidence: number;
+  correction: StatisticsConfig['correction'];
+  /** Sample-by-sample or not; null without a baseline. */
+  pairing: Pairing | null;
+  /** Power of the per-class gate; null when it has no evaluable class. */
+  power: PowerSummary | null;
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
+import type { CostsConfig, GateEvidence, GatesConfig } from '../compare/types.js';
 import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 
 /** Loads, validates and resolves a config file. */
@@ -281,23 +282,87 @@ export function resolveConfig(
       layout: pre.layout,
     },
     baselineReport: baselineSetting,
-    gates: {
-      perClassRecall: {
-        maxDrop: raw.gates['per-class-recall']['max-drop'],
-        onMissingClass: raw.gates['per-class-recall']['on-missing-class'],
-      },
-      accuracy: raw.gates.accuracy
-        ? { min: raw.gates.accuracy.min, maxDrop: raw.gates.accuracy['max-drop'] }
-        : undefined,
-      macroF1: raw.gates['macro-f1']
-        ? { min: raw.gates['macro-f1'].min, maxDrop: raw.gates['macro-f1']['max-drop'] }
-        : undefined,
+    baselineModel: raw.baseline?.model ? fromBase(raw.baseline.model) : null,
+    gates: resolveGates(raw.gates),
+    statistics: {
+      confidence: raw.statistics.confidence,
+      alpha: raw.statistics.alpha,
+      correction: raw.statistics.correction,
+      power: raw.statistics.power,
+      minClassSamples: raw.statistics['min-class-samples'],
     },
+    costs: checkCostGate(raw, classes, at),
     batchSize: overrides.batchSize ?? raw['batch-size'],
     topK: raw['top-k'] ?? null,
     seed: raw.seed,
     device: overrides.device ?? raw.device,
   };
+}
+
+type RawEvidence = { significance: 'on' | 'off'; alpha?: number; 'on-unproven': 'warn' | 'fail' };
+
+function evidence(raw: RawEvidence): GateEvidence {
+  return { significance: raw.significance === 'on', alpha: raw.alpha, onUnproven: raw['on-unproven'] };
+}
+
+function resolveGates(raw: RawConfig['gates']): GatesConfig {
+  const recall = raw['per-class-recall'];
+  return {
+    perClassRecall: {
+      maxDrop: recall['max-drop'],
+      onMissingClass: recall['on-missing-class'],
+      ...evidence(recall),
+    },
+    accuracy: raw.accuracy
+      ? { min: raw.accuracy.min, maxDrop: raw.accuracy['max-drop'], ...evidence(raw.accuracy) }
+      : undefined,
+    macroF1: raw['macro-f1']
+      ? { min: raw['macro-f1'].min, maxDrop: raw['macro-f1']['max-drop'], ...evidence(raw['macro-f1']) }
+      : undefined,
+    ece: raw.ece
+      ? { max: raw.ece.max, maxIncrease: raw.ece['max-increase'], ...evidence(raw.ece) }
+      : undefined,
+    cost: raw.cost
+      ? { max: raw.cost.max, maxIncrease: raw.cost['max-increase'], ...evidence(raw.cost) }
+      : undefined,
+  };
+}
+
+/** The cost matrix, checked; a cost gate without one cannot be applied and is refused. */
+function checkCostGate(raw: RawConfig, classes: string[], at: Locate): CostsConfig | null {
+  if (raw.gates.cost !== undefined && raw.costs === undefined) {
+    throw new InputError('gates.cost needs a cost matrix, and costs.matrix is not set', {
+      where: at(['gates', 'cost']),
+      hint: 'add costs: { matrix: [[...], ...] } (rows = true class, columns = predicted class), or remove gates.cost',
+    });
+  }
+  return raw.costs ? checkCosts(raw.costs, classes, at) : null;
+}
+
+/** The cost matrix must be square over the class list: one row and one column per class. */
+function checkCosts(raw: NonNullable<RawConfig['costs']>, classes: string[], at: Locate): CostsConfig {
+  const n = classes.length;
+  if (raw.matrix.length !== n) {
+    throw new InputError(
+      `costs.matrix has ${raw.matrix.length} ${raw.matrix.length === 1 ? 'row' : 'rows'} for ${n} classes`,
+      {
+        where: at(['costs', 'matrix']),
+        hint: 'give one row per true class, in class-list order (rows = true class, columns = predicted class)',
+      },
+    );
+  }
+  raw.matrix.forEach((row, i) => {
+    if (row.length !== n) {
+      throw new InputError(
+        `costs.matrix row ${i + 1} (true class '${classes[i]}') has ${row.length} columns for ${n} classes`,
+        {
+          where: at(['costs', 'matrix', String(i)]),
+          hint: 'give one column per predicted class, in class-list order',
+        },
+      );
+    }
+  });
+  return { matrix: raw.matrix.map((row) => [...row]), unit: raw.unit };
 }
 
 function artifactSource(

@@ -74,6 +74,33 @@ export const preprocessSchema = z
   })
   .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
 
+/** Evidence settings shared by the gates that compare with a baseline (see README "How verdicts are reached"). */
+const evidenceOptions = {
+  significance: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'on: a drop beyond the tolerance fails only when it is statistically significant; off: plain threshold.',
+    ),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe('Significance level of this gate (default statistics.alpha).'),
+  'on-unproven': z
+    .enum(['warn', 'fail'])
+    .default('warn')
+    .describe('A drop beyond the tolerance without enough evidence: warn (default) or fail the run.'),
+};
+
+const boundGate = (what: string) =>
+  z.strictObject({
+    min: fraction.optional().describe(`Lowest ${what} allowed.`),
+    'max-drop': fraction.optional().describe(`Largest drop of ${what} from the baseline allowed (absolute).`),
+    ...evidenceOptions,
+  });
+
 export const gatesSchema = z
   .strictObject({
     'per-class-recall': z
@@ -83,12 +110,68 @@ export const gatesSchema = z
           .enum(['fail', 'warn'])
           .default('fail')
           .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
+        ...evidenceOptions,
       })
-      .default({ 'max-drop': 0.02, 'on-missing-class': 'fail' }),
-    accuracy: z.strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
-    'macro-f1': z.strictObject({ min: fraction.optional(), 'max-drop': fraction.optional() }).optional(),
+      .default({ 'max-drop': 0.02, 'on-missing-class': 'fail', significance: 'on', 'on-unproven': 'warn' }),
+    accuracy: boundGate('accuracy').optional(),
+    'macro-f1': boundGate('macro F1').optional(),
+    ece: z
+      .strictObject({
+        max: fraction.optional().describe('Largest expected calibration error allowed (15 bins).'),
+        'max-increase': fraction.optional().describe('Largest increase of ECE over the baseline allowed.'),
+        ...evidenceOptions,
+      })
+      .optional(),
+    cost: z
+      .strictObject({
+        max: z
+          .number()
+          .min(0)
+          .optional()
+          .describe('Largest expected cost per sample allowed (needs costs.matrix).'),
+        'max-increase': z
+          .number()
+          .min(0)
+          .optional()
+          .describe('Largest increase of the expected cost per sample over the baseline allowed.'),
+        ...evidenceOptions,
+      })
+      .optional(),
   })
   .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
+
+export const statisticsSchema = z
+  .strictObject({
+    confidence: z.number().gt(0).lt(1).default(0.95).describe('Level of every reported interval.'),
+    alpha: z.number().gt(0).lt(1).default(0.05).describe('Default significance level of the gates.'),
+    correction: z
+      .enum(['holm', 'benjamini-hochberg', 'none'])
+      .default('holm')
+      .describe('Multiple-comparison correction across classes for the per-class gate.'),
+    power: z
+      .number()
+      .min(0.5)
+      .lt(1)
+      .default(0.8)
+      .describe('Power used for "smallest detectable drop" warnings (0.5 to below 1; usually 0.8 or 0.9).'),
+    'min-class-samples': z
+      .number()
+      .int()
+      .min(0)
+      .default(30)
+      .describe('Classes with fewer test samples are flagged as too small to judge.'),
+  })
+  .describe('How intervals and tests are computed.');
+
+export const costsSchema = z
+  .strictObject({
+    matrix: z
+      .array(z.array(z.number().min(0)).min(1))
+      .min(1)
+      .describe('Cost of each outcome: rows = true class, columns = predicted class, in class-list order.'),
+    unit: z.string().min(1).max(20).optional().describe('Unit shown with costs, e.g. USD.'),
+  })
+  .describe('Optional cost matrix: the expected cost per sample is reported and can be gated.');
 
 export const configSchema = z
   .strictObject({
@@ -107,11 +190,31 @@ export const configSchema = z
       layout: 'NCHW',
     }),
     baseline: z
-      .strictObject({ report: z.string().min(1).optional().describe('Baseline report JSON.') })
+      .strictObject({
+        report: z.string().min(1).optional().describe('Baseline report JSON.'),
+        model: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The baseline model (the base branch's), evaluated side by side in the same run."),
+      })
       .optional(),
     gates: gatesSchema.default({
-      'per-class-recall': { 'max-drop': 0.02, 'on-missing-class': 'fail' },
+      'per-class-recall': {
+        'max-drop': 0.02,
+        'on-missing-class': 'fail',
+        significance: 'on',
+        'on-unproven': 'warn',
+      },
     }),
+    statistics: statisticsSchema.default({
+      confidence: 0.95,
+      alpha: 0.05,
+      correction: 'holm',
+      power: 0.8,
+      'min-class-samples': 30,
+    }),
+    costs: costsSchema.optional(),
     'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt
       .optional()

@@ -1,5 +1,5 @@
 /** The resolved configuration: every path absolute, every default applied. */
-import type { GatesConfig } from '../compare/types.js';
+import type { CostsConfig, GatesConfig, StatisticsConfig } from '../compare/types.js';
 import type { PreprocessOptions } from '../dataset/types.js';
 import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
 
@@ -33,7 +33,12 @@ export interface EvalConfig {
   preprocess: Omit<PreprocessOptions, 'channels'>;
   /** Absolute path of the baseline report, or null for none. */
   baselineReport: string | null;
+  /** Absolute path of the baseline model evaluated side by side (`baseline.model`), or null. */
+  baselineModel: string | null;
   gates: GatesConfig;
+  statistics: StatisticsConfig;
+  /** null when no cost matrix is configured. */
+  costs: CostsConfig | null;
   batchSize: number;
   /** null = default (5 when there are at least 5 classes, else off). */
   topK: number | null;

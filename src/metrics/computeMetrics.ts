@@ -9,10 +9,15 @@
  */
 
 import { EvalgateError, ExitCode } from '../errors.js';
+import { wilsonInterval } from '../stats/proportionIntervals.js';
 import type { ClassMetrics, MetricState, Metrics } from './types.js';
 
-/** Computes every metric of `state`; `classNames[i]` names class index i. */
-export function computeMetrics(state: MetricState, classNames: string[]): Metrics {
+/**
+ * Computes every metric of `state`; `classNames[i]` names class index i. Accuracy, per-class
+ * recall and per-class precision get Wilson score intervals at `confidence` (reference.md §8;
+ * statsmodels proportion_confint(method='wilson')), null where the proportion has no denominator.
+ */
+export function computeMetrics(state: MetricState, classNames: string[], confidence = 0.95): Metrics {
   const c = state.numClasses;
   if (classNames.length !== c) {
     throw new EvalgateError(
@@ -69,6 +74,8 @@ export function computeMetrics(state: MetricState, classNames: string[]): Metric
       recall,
       f1,
       evaluable: s > 0,
+      recallInterval: wilsonInterval(tp, s, confidence),
+      precisionInterval: wilsonInterval(tp, p, confidence),
     });
     if (s > 0) {
       present++;
@@ -90,6 +97,7 @@ export function computeMetrics(state: MetricState, classNames: string[]): Metric
   return {
     samples: n,
     accuracy: hasSamples ? correct / n : null,
+    accuracyInterval: wilsonInterval(correct, n, confidence),
     topK: state.topK > 0 ? { k: state.topK, accuracy: hasSamples ? state.topKHits / n : null } : null,
     macroPrecision: present > 0 ? sumP / present : null,
     macroRecall: present > 0 ? sumR / present : null,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fetchArtifact, type FetchLike } from '../artifacts/fetchArtifact.js';
 import { hashFile } from '../artifacts/hashFile.js';
 import { readOnnxModelInfo } from '../artifacts/onnxModelInfo.js';
+import type { RemoteCache } from '../cache/remoteCache.js';
 import type { EvalConfig } from '../config/types.js';
 import { batchTestSet } from '../dataset/batches.js';
 import { computeDigest, type FileHasher, readLock, verifyLock } from '../dataset/lock.js';
@@ -17,13 +18,20 @@ import { startDecodePool } from '../dataset/parallelBatches.js';
 import { defaultLockPath } from '../dataset/testSetPaths.js';
 import type { Batch, PreprocessOptions, TestSet } from '../dataset/types.js';
 import { InputError } from '../errors.js';
+import {
+  calibrationStateToJSON,
+  computeCalibration,
+  createCalibrationState,
+  updateCalibrationState,
+} from '../metrics/calibration.js';
 import { computeMetrics } from '../metrics/computeMetrics.js';
+import { computeCost } from '../metrics/costs.js';
 import { addSample, createMetricState, updateMetricState } from '../metrics/metricState.js';
 import { scoreBatch } from '../metrics/scoreBatch.js';
-import type { MetricState } from '../metrics/types.js';
+import type { CalibrationState, MetricState } from '../metrics/types.js';
 import { describeEnvironment } from '../report/environment.js';
 import { type ModelIdentity, REPORT_SCHEMA, type Report, type SliceReport } from '../report/types.js';
-import { loadOnnxRuntime } from '../runtime/loadOnnxRuntime.js';
+import { type ResolveOnnxRuntimeOptions, resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import {
   looksLikeProbabilities,
   NonFiniteOutputError,
@@ -34,10 +42,16 @@ import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface EvaluateOptions {
-  /** A runtime already loaded (tests, or an adapter that resolved it); loaded from node_modules otherwise. */
+  /** A runtime already loaded (tests, or an adapter that resolved it); resolved by resolveOnnxRuntime otherwise. */
   runtime?: LoadedRuntime;
   /** Folder holding onnxruntime-node, for air-gapped runners. */
   onnxruntimePath?: string;
+  /** A cache that outlives the job (@actions/cache): URL artifacts by sha256, and the installed runtime. */
+  remoteCache?: RemoteCache;
+  /** Clients and settings for resolving onnxruntime-node beyond node_modules (tool cache, npm, log). */
+  runtimeResolution?: Omit<ResolveOnnxRuntimeOptions, 'explicitPath' | 'device' | 'remoteCache'>;
+  /** Notes and warnings from caching (a failed cache save is a warning, never an error). */
+  log?: { info(message: string): void; warning(message: string): void };
   cacheDir?: string;
   fetch?: FetchLike;
   /** Called after each batch with samples done and total; for progress display. */
@@ -92,6 +106,8 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     cacheDir: options.cacheDir,
     fetch: options.fetch,
     unpackZip: true,
+    remoteCache: options.remoteCache,
+    log: options.log,
   });
 
   // The lock is verified before anything else (the model is fetched and run only after it):
@@ -131,9 +147,19 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       label: 'model',
       cacheDir: options.cacheDir,
       fetch: options.fetch,
+      remoteCache: options.remoteCache,
+      log: options.log,
     });
 
-    const runtime = options.runtime ?? (await loadOnnxRuntime({ explicitPath: options.onnxruntimePath }));
+    const runtime =
+      options.runtime ??
+      (await resolveOnnxRuntime({
+        ...options.runtimeResolution,
+        log: options.runtimeResolution?.log ?? options.log,
+        explicitPath: options.onnxruntimePath,
+        device: config.device,
+        remoteCache: options.remoteCache,
+      }));
     session = await openModelSession(runtime.ort, {
       modelPath: model.path,
       inputName: config.model.input,
@@ -177,6 +203,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
 
 interface ScoredTestSet {
   state: MetricState;
+  calibration: CalibrationState;
   sliceStates: Map<string, Map<string, MetricState>>;
   topK: number;
   labels: Int32Array;
@@ -198,6 +225,7 @@ async function scoreTestSet(
   const numClasses = config.classes.length;
   const topK = resolveTopK(config.topK, numClasses);
   const state = createMetricState(numClasses, topK);
+  const calibration = createCalibrationState(numClasses);
   const sliceStates = new Map<string, Map<string, MetricState>>();
   const total = testSet.samples.length;
   const records = {
@@ -234,6 +262,7 @@ async function scoreTestSet(
     }
     const scored = scoreBatch(probabilities, batch.size, numClasses, labels, topK);
     updateMetricState(state, labels, scored, batch.size);
+    updateCalibrationState(calibration, probabilities, labels, batch.size);
     for (let j = 0; j < batch.size; j++) {
       const index = batch.indices[j];
       records.labels[index] = labels[j];
@@ -257,7 +286,7 @@ async function scoreTestSet(
   if (done !== total || records.seen.includes(0)) {
     throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
   }
-  return { state, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
+  return { state, calibration, sliceStates, topK, ...records, inferenceSeconds: inferenceMs / 1000 };
 }
 
 function sliceStateFor(
@@ -299,7 +328,8 @@ function buildReport(parts: ReportParts): Report {
   const { config, testSet, scored, warnings } = parts;
   const { state, sliceStates, topK } = scored;
   const total = testSet.samples.length;
-  const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes);
+  const confidence = config.statistics.confidence;
+  const { classes, confusionMatrix, ...headline } = computeMetrics(state, config.classes, confidence);
   const slices: SliceReport[] = [];
   for (const [column, byValue] of sliceStates) {
     for (const value of [...byValue.keys()].sort()) {
@@ -308,7 +338,7 @@ function buildReport(parts: ReportParts): Report {
         classes: sliceClasses,
         confusionMatrix: _matrix,
         ...sliceHeadline
-      } = computeMetrics(sliceState, config.classes);
+      } = computeMetrics(sliceState, config.classes, confidence);
       slices.push({
         column,
         value,
@@ -345,12 +375,18 @@ function buildReport(parts: ReportParts): Report {
     classes,
     confusionMatrix,
     slices,
+    calibration: {
+      ...computeCalibration(scored.calibration),
+      state: calibrationStateToJSON(scored.calibration),
+    },
+    ...(config.costs ? { cost: computeCost(config.costs, confusionMatrix, confidence) } : {}),
     environment: describeEnvironment(parts.runtime.version, config.device),
     settings: {
       batchSize: config.batchSize,
       ...parts.threads,
       seed: config.seed,
       topK,
+      confidence,
       preprocess: { ...parts.preprocess },
     },
     samples: {

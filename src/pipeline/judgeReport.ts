@@ -2,7 +2,9 @@
 import { assertComparable } from '../compare/compatibility.js';
 import { compareReports } from '../compare/compare.js';
 import { evaluateGates } from '../compare/gates.js';
-import type { Comparison, GatesConfig, Verdict } from '../compare/types.js';
+import { pairSamples } from '../compare/pairing.js';
+import type { Comparison, GatesConfig, StatisticsConfig, Verdict } from '../compare/types.js';
+import { defaultStatistics } from '../config/defaults.js';
 import { renderComment } from '../render/markdown.js';
 import type { Report } from '../report/types.js';
 
@@ -19,15 +21,28 @@ export interface JudgeInput {
   /** Where the baseline came from, for messages and the comment. */
   baselineSource?: string;
   gates: GatesConfig;
+  /** `statistics` of evalgate.yml (confidence, α, correction, power); default: the schema's defaults. */
+  statistics?: StatisticsConfig;
   title?: string;
   runUrl?: string;
+  /** Scopes the comment's hidden marker (see `commentMarker`). */
+  markerKey?: string;
+  /** Notes from earlier stages (how the baseline was found, ...), listed before the verdict's own. */
+  notes?: string[];
 }
 
 export function judgeReport(input: JudgeInput): Judgement {
   const { candidate, baseline } = input;
+  const statistics = input.statistics ?? defaultStatistics();
   if (baseline) assertComparable(baseline, candidate, input.baselineSource ?? 'baseline');
-  const comparison = baseline ? compareReports(baseline, candidate) : null;
-  const verdict = evaluateGates(input.gates, candidate, baseline);
+  // Pair once: the comparison and the gates' bootstrap and cost tests use the same pairing.
+  const pairing = baseline ? pairSamples(baseline, candidate) : null;
+  const comparison =
+    baseline && pairing
+      ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
+      : null;
+  const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
+  const verdict: Verdict = { ...gated, notes: [...(input.notes ?? []), ...gated.notes] };
   const comment = renderComment({
     candidate,
     baseline,
@@ -36,6 +51,7 @@ export function judgeReport(input: JudgeInput): Judgement {
     title: input.title,
     baselineSource: input.baselineSource,
     runUrl: input.runUrl,
+    markerKey: input.markerKey,
   });
   return { comparison, verdict, comment };
 }

@@ -1,32 +1,35 @@
-/** The baseline a run is judged against: read before the evaluation, so a bad one fails in seconds. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { EvalConfig } from '../config/types.js';
+/** The baseline report a run is judged against: read before the evaluation, so a bad one fails in seconds. */
+import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { readReport } from '../report/reportFile.js';
+import { validateReport } from '../report/reportFile.js';
 import type { Report } from '../report/types.js';
-
-export interface LoadedBaseline {
-  report: Report | null;
-  /** The baseline's path as shown to people (relative to `cwd`). */
-  source?: string;
-}
+import type { BaselinePlan } from './baselineSources.js';
 
 /**
- * Reads the configured baseline report. None configured: the run sets the first baseline. One
- * configured but missing is an error, never a silent "first baseline": a typo or a deleted file
- * must not turn off the per-class gate.
+ * Reads and validates the report of a `report` plan; null for the other kinds. Messages name the
+ * file as people know it (`plan.name`: a repository path, a cache entry), not a temporary copy.
  */
-export async function loadBaseline(config: EvalConfig, cwd: string): Promise<LoadedBaseline> {
-  if (!config.baselineReport) return { report: null };
-  const source = path.relative(cwd, config.baselineReport) || config.baselineReport;
-  if (!existsSync(config.baselineReport)) {
-    throw new InputError(`the baseline report ${source} does not exist`, {
-      where: config.configFile ?? source,
-      hint:
-        'fix the path (baseline.report or --baseline); to set the first baseline, run once with ' +
-        `--no-baseline and commit the report.json it writes as ${source}`,
+export async function loadBaselineReport(plan: BaselinePlan): Promise<Report | null> {
+  if (plan.kind !== 'report') return null;
+  let text: string;
+  try {
+    text = await readFile(plan.file, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `cannot read the baseline report: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        where: plan.name,
+      },
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`the baseline report is not valid JSON: ${(error as Error).message}`, {
+      where: plan.name,
+      hint: 'regenerate it with `evalgate run` on the model you ship',
     });
   }
-  return { report: await readReport(config.baselineReport, 'baseline'), source };
+  return validateReport(data, plan.name, 'baseline');
 }

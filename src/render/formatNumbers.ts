@@ -74,3 +74,36 @@ export function formatCount(n: number): string {
   const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
+
+/** A rate interval in percent with one decimal: {0.849, 0.981} -> "84.9–98.1%". */
+export function formatRateInterval(interval: { low: number; high: number } | null | undefined): string {
+  if (!interval || !isFiniteNumber(interval.low) || !isFiniteNumber(interval.high)) return NONE;
+  return `${(interval.low * 100).toFixed(1)}–${(interval.high * 100).toFixed(1)}%`;
+}
+
+/**
+ * A change interval: rates in percentage points with one decimal ("−30.2 to −5.8 pp"), other
+ * figures with three decimals; true minus signs.
+ */
+export function formatChangeInterval(
+  interval: { low: number; high: number } | null | undefined,
+  scale: MetricScale | 'plain' = 'rate',
+): string {
+  if (!interval || !isFiniteNumber(interval.low) || !isFiniteNumber(interval.high)) return NONE;
+  // More decimals for a narrow interval, so that it never reads "0.0 to 0.0" (at most 3 in pp, 5 plain).
+  const unit = scale === 'rate' ? 100 : 1;
+  const width = Math.abs(interval.high - interval.low) * unit;
+  let digits = scale === 'rate' ? 1 : 3;
+  while (digits < (scale === 'rate' ? 3 : 5) && width > 0 && width < 10 ** (1 - digits)) digits++;
+  const show = (v: number) => {
+    const text = (v * unit).toFixed(digits);
+    return Number(text) === 0 ? text.replace('-', '') : withMinus(text);
+  };
+  return `${show(interval.low)} to ${show(interval.high)}${scale === 'rate' ? ' pp' : ''}`;
+}
+
+/** A p-value: "0.039", "<0.001"; NONE when there is none. */
+export function formatPValue(p: number | null | undefined): string {
+  if (!isFiniteNumber(p)) return NONE;
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}

@@ -11,6 +11,8 @@ export interface GateCounts {
   checked: number;
   passed: number;
   failed: number;
+  /** Possible regressions that only warn (status warn). */
+  warned: number;
   /** Per-class gates that could not be evaluated and only warn (on-missing-class: warn). */
   notEvaluable: number;
 }
@@ -23,6 +25,7 @@ export function countGates(verdict: Verdict): GateCounts {
   let checked = 0;
   let passed = 0;
   let notEvaluable = 0;
+  let warned = 0;
   for (const gate of verdict.gates) {
     if (gate.status === 'skipped') continue;
     if (isWarningOnly(gate)) {
@@ -31,8 +34,9 @@ export function countGates(verdict: Verdict): GateCounts {
     }
     checked++;
     if (gate.status === 'pass') passed++;
+    if (gate.status === 'warn') warned++;
   }
-  return { checked, passed, failed: verdict.failures.length, notEvaluable };
+  return { checked, passed, failed: verdict.failures.length, warned, notEvaluable };
 }
 
 /** "1 class not evaluable", "3 classes not evaluable". */
@@ -43,4 +47,9 @@ export function notEvaluableText(count: number): string {
 /** "gate" or "gates" for `count`. */
 export function gatesWord(count: number): string {
   return count === 1 ? 'gate' : 'gates';
+}
+
+/** "1 possible regression", "3 possible regressions". */
+export function possibleRegressionsText(count: number): string {
+  return `${formatCount(count)} possible ${count === 1 ? 'regression' : 'regressions'}`;
 }

@@ -5,15 +5,19 @@
  * with a note that says what was left out and where to find it.
  */
 import { markdownTable } from 'markdown-table';
-import { headlineMetrics } from '../compare/compare.js';
+import { alphaText } from '../compare/evidenceText.js';
 import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
 import type { Comparison, GateResult, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
+import { renderCalibrationSection } from './calibrationSection.js';
 import { type ClassRow, classRows } from './classRows.js';
+import { renderClassTable } from './classTable.js';
 import { renderConfusionSection } from './confusionSection.js';
 import { digestCode, escapeMarkdown, safeUrl } from './escapeMarkdown.js';
-import { formatBytes, formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
-import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
+import { formatBytes, formatCount, formatRate } from './formatNumbers.js';
+import { countGates, gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
+import { renderPowerSection } from './powerSection.js';
+import { renderSummary } from './summarySection.js';
 
 /**
  * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
@@ -26,11 +30,12 @@ export const MAX_COMMENT_CHARS = 65_000;
 const MAX_MATRIX_SECTION_CHARS = 12_000;
 /** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
 const MAX_LISTED_FAILURES = 25;
+/** Possible regressions listed one by one, likewise. */
+const MAX_LISTED_POSSIBLE = 25;
 const MAX_LISTED_NOTES = 10;
 const MAX_LISTED_WARNINGS = 10;
 /** Longest message or warning shown, before escaping. */
 const MAX_MESSAGE_CHARS = 400;
-const CLASS_NAME_CHARS = 80;
 const PATH_CHARS = 120;
 /** Class names quoted in the headline. */
 const HEADLINE_NAMES = 5;
@@ -70,31 +75,55 @@ export function renderComment(input: CommentInput): string {
     marker,
     renderHeadline(input, rows),
     renderFailures(verdict.failures),
+    renderWarnings(verdict.warnings ?? []),
     renderNotes(input),
-    renderSummary(candidate, comparison),
+    renderSummary(candidate, compared ? baseline : null, comparison, verdict),
   ]
     .filter((part) => part !== '')
     .join('\n\n');
   const bottom = [renderIdentity(input), renderFooter(input)].join('\n\n');
 
-  const focus = rows.filter((r) => r.status === 'regressed').map((r) => r.index);
+  const focus = rows
+    .filter((r) => r.status === 'regressed' || r.status === 'possible-regression')
+    .map((r) => r.index);
   let matrix = renderConfusionSection(candidate, compared ? baseline : null, focus);
   if (matrix !== null && matrix.length > MAX_MATRIX_SECTION_CHARS) {
     matrix = '_The confusion matrix is too large for a comment; it is in the full report._';
   }
+  // Folded sections after the per-class table, in display order; when the table's header does not
+  // fit they are dropped in DROP_ORDER (the largest and least urgent first).
+  const sections: Record<Section, string> = {
+    power: renderPowerSection(verdict.statistics),
+    calibration: renderCalibrationSection(candidate, compared ? baseline : null),
+    matrix: matrix ?? '',
+  };
 
-  // Separators between the five parts, plus slack for the per-class table's own note.
-  const reserved = top.length + bottom.length + (matrix?.length ?? 0) + 8 + 400;
-  let classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - reserved);
-  if (classes === null) {
-    // Not even the header fits (a huge failure list or warnings): the matrix goes first.
-    matrix = null;
-    classes = renderClassTable(rows, compared, MAX_COMMENT_CHARS - (top.length + bottom.length + 408)) ?? '';
+  const tableOptions = {
+    compared,
+    confidence: verdict.statistics?.confidence ?? comparison?.confidence ?? 0.95,
+    correction: verdict.statistics?.correction ?? 'holm',
+  } as const;
+  let classes: string | null = null;
+  for (;;) {
+    const extras = SECTION_ORDER.reduce((sum, key) => sum + sections[key].length + 2, 0);
+    // Separators between the parts, plus slack for the per-class table's own note.
+    const reserved = top.length + bottom.length + extras + 8 + 400;
+    classes = renderClassTable(rows, tableOptions, MAX_COMMENT_CHARS - reserved);
+    if (classes !== null) break;
+    const next = DROP_ORDER.find((key) => sections[key] !== '');
+    if (next === undefined) break;
+    sections[next] = '';
   }
 
-  const body = [top, classes, matrix ?? '', bottom].filter((part) => part !== '').join('\n\n');
+  const body = [top, classes ?? '', ...SECTION_ORDER.map((key) => sections[key]), bottom]
+    .filter((part) => part !== '')
+    .join('\n\n');
   return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
 }
+
+type Section = 'power' | 'calibration' | 'matrix';
+const SECTION_ORDER: Section[] = ['power', 'calibration', 'matrix'];
+const DROP_ORDER: Section[] = ['matrix', 'power', 'calibration'];
 
 /**
  * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
@@ -125,18 +154,29 @@ function renderHeadline(input: CommentInput, rows: ClassRow[]): string {
   const lines: string[] = [];
 
   if (verdict.passed) {
-    lines.push(`## ✅ ${title}: passed${verdict.comparedWithBaseline ? '' : ' (first baseline)'}`);
+    const mark = counts.warned > 0 ? '⚠️' : '✅';
+    const extra = !verdict.comparedWithBaseline
+      ? ' (first baseline)'
+      : counts.warned > 0
+        ? `, ${possibleRegressionsText(counts.warned)}`
+        : '';
+    lines.push(`## ${mark} ${title}: passed${extra}`);
     if (!verdict.comparedWithBaseline) {
       lines.push(
         'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.',
       );
-    } else if (unchecked === '') {
+    } else if (unchecked === '' && counts.warned === 0) {
       lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
     } else {
-      lines.push(
-        `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline; ${unchecked} ` +
-          '(no test samples, reported as a warning): it was not checked.',
-      );
+      let text = `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline`;
+      if (counts.warned > 0) {
+        text +=
+          `; ${possibleRegressionsText(counts.warned)} beyond the tolerance without significant evidence ` +
+          `(${counts.warned === 1 ? 'a warning' : 'warnings'}, listed below)`;
+      }
+      if (unchecked !== '')
+        text += `; ${unchecked} (no test samples, reported as a warning): it was not checked`;
+      lines.push(`${text}.`);
     }
   } else {
     lines.push(
@@ -144,12 +184,21 @@ function renderHeadline(input: CommentInput, rows: ClassRow[]): string {
         (unchecked === '' ? '' : `, ${unchecked}`),
     );
     const reasons: string[] = [];
+    const recallFailure = verdict.failures.find((f) => f.gate === 'per-class-recall' && f.status === 'fail');
+    const tolerance = formatRate(recallFailure?.threshold ?? 0).replace('%', ' pp');
     const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
     if (regressed.length > 0) {
-      const maxDrop = verdict.failures.find((f) => f.gate === 'per-class-recall')?.threshold ?? 0;
+      const how = recallFailure?.alpha === undefined ? '' : 'significantly ';
       reasons.push(
-        `Recall dropped by more than ${formatRate(maxDrop).replace('%', ' pp')} for ${formatCount(regressed.length)} ` +
+        `Recall dropped ${how}by more than ${tolerance} for ${formatCount(regressed.length)} ` +
           `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`,
+      );
+    }
+    const unproven = rows.filter((r) => r.status === 'possible-regression' && r.blocking).map((r) => r.name);
+    if (unproven.length > 0) {
+      reasons.push(
+        `Recall dropped by more than ${tolerance}, without significant evidence (on-unproven: fail), for ` +
+          `${formatCount(unproven.length)} ${unproven.length === 1 ? 'class' : 'classes'}: ${quoted(unproven)}.`,
       );
     }
     const absent = verdict.failures.filter(
@@ -195,6 +244,25 @@ function renderFailures(failures: GateResult[]): string {
   return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
 }
 
+function renderWarnings(warnings: GateResult[]): string {
+  if (warnings.length === 0) return '';
+  const alpha = warnings.find((w) => w.alpha !== undefined)?.alpha;
+  const items = warnings
+    .slice(0, MAX_LISTED_POSSIBLE)
+    .map((w) => `- ⚠️ **${w.gate}**: ${escapeMarkdown(w.message, MAX_MESSAGE_CHARS)}`);
+  const rest = warnings.length - MAX_LISTED_POSSIBLE;
+  if (rest > 0) items.push(`- … and ${formatCount(rest)} more possible regressions, all in the full report`);
+  return [
+    `### Possible regressions (${formatCount(warnings.length)})`,
+    '',
+    `_Beyond the tolerance, but not statistically significant${alpha === undefined ? '' : ` at α = ${alphaText(alpha)}`}: ` +
+      'the test set is too small to tell them from noise. They do not fail the run (on-unproven: warn); more ' +
+      'test samples would settle them._',
+    '',
+    ...items,
+  ].join('\n');
+}
+
 function renderNotes(input: CommentInput): string {
   const { candidate, verdict, comparison } = input;
   const items: string[] = [];
@@ -228,95 +296,6 @@ function renderNotes(input: CommentInput): string {
     );
   }
   return items.length === 0 ? '' : ['### Notes', '', ...items].join('\n');
-}
-
-function renderSummary(candidate: Report, comparison: Comparison | null): string {
-  if (comparison === null) {
-    const rows = headlineMetrics(candidate).map((m) => [
-      escapeMarkdown(m.label),
-      formatMetric(m.value, m.scale),
-    ]);
-    return ['### Summary', '', markdownTable([['metric', 'value'], ...rows], { align: ['l', 'r'] })].join(
-      '\n',
-    );
-  }
-  const rows = comparison.metrics.map((m) => [
-    escapeMarkdown(m.label),
-    formatMetric(m.baseline, m.scale),
-    formatMetric(m.candidate, m.scale),
-    formatChange(m.delta, m.scale),
-  ]);
-  return [
-    '### Summary',
-    '',
-    markdownTable([['metric', 'baseline', 'candidate', 'change'], ...rows], { align: ['l', 'r', 'r', 'r'] }),
-  ].join('\n');
-}
-
-const STATUS_TEXT: Record<ClassRow['status'], string> = {
-  regressed: '❌ regressed',
-  'not-evaluable': '⚠️ not evaluable',
-  ok: '✅ ok',
-  improved: '▲ improved',
-  'not-compared': '➖ not compared',
-};
-
-function statusText(row: ClassRow): string {
-  if (row.status === 'not-evaluable' && row.blocking) return '❌ not evaluable';
-  return STATUS_TEXT[row.status];
-}
-
-/**
- * The per-class table in priority order, cut to `budget` characters with a note naming what was
- * left out. null when not even the header and one row fit.
- */
-function renderClassTable(rows: ClassRow[], compared: boolean, budget: number): string | null {
-  const header = compared
-    ? ['status', 'class', 'support', 'recall (baseline)', 'recall (candidate)', 'change', 'precision', 'F1']
-    : ['status', 'class', 'support', 'recall', 'precision', 'F1'];
-  const cells = rows.map((r) => {
-    const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-    const tail = [formatRate(r.precision), formatRate(r.f1)];
-    return compared
-      ? [
-          statusText(r),
-          name,
-          formatCount(r.support),
-          formatRate(r.baselineRecall),
-          formatRate(r.candidateRecall),
-          formatChange(r.recallDelta, 'rate'),
-          ...tail,
-        ]
-      : [statusText(r), name, formatCount(r.support), formatRate(r.candidateRecall), ...tail];
-  });
-  const table = markdownTable([header, ...cells], {
-    alignDelimiters: false,
-    align: compared ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] : ['l', 'l', 'r', 'r', 'r', 'r'],
-  });
-  const lines = table.split('\n');
-  const heading = `### Per-class results (${formatCount(rows.length)} ${rows.length === 1 ? 'class' : 'classes'})`;
-  const full = `${heading}\n\n${table}`;
-  if (full.length <= budget) return full;
-
-  let used = heading.length + 2 + lines[0]!.length + 1 + lines[1]!.length;
-  let kept = 0;
-  while (kept < rows.length && used + 1 + lines[kept + 2]!.length <= budget) {
-    used += 1 + lines[kept + 2]!.length;
-    kept++;
-  }
-  if (kept === 0 && rows.length > 0) return null;
-  const left = rows.slice(kept);
-  const leftRegressed = left.filter((r) => r.status === 'regressed').length;
-  const leftOther = left.length - leftRegressed;
-  const parts: string[] = [];
-  if (leftRegressed > 0) parts.push(`${formatCount(leftRegressed)} more regressed classes`);
-  if (leftOther > 0) {
-    const allWithin =
-      compared && left.every((r) => r.status === 'regressed' || r.status === 'ok' || r.status === 'improved');
-    parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
-  }
-  const note = `_${parts.join(' and ')} — see the full report._`;
-  return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
 }
 
 function identityColumn(report: Report): string[] {

@@ -9,8 +9,8 @@ import { printableName, truncate } from '../compare/messageText.js';
 import type { Comparison, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 import { classRows } from './classRows.js';
-import { formatChange, formatCount, formatMetric, formatRate } from './formatNumbers.js';
-import { countGates, gatesWord, notEvaluableText } from './gateCounts.js';
+import { formatChange, formatCount, formatMetric, formatPValue, formatRate } from './formatNumbers.js';
+import { countGates, gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
 
 const MAX_LISTED_FAILURES = 20;
 const MAX_TABLE_ROWS = 10;
@@ -28,12 +28,13 @@ export function renderVerdictText(
   if (verdict.passed) {
     if (!verdict.comparedWithBaseline) {
       lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
-    } else if (unchecked === '') {
+    } else if (unchecked === '' && counts.warned === 0) {
       lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
     } else {
+      const warned = counts.warned > 0 ? `, ${possibleRegressionsText(counts.warned)}` : '';
       lines.push(
         `evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
-          `${unchecked} (warning)`,
+          `${warned}${unchecked} (warning)`,
       );
     }
   } else {
@@ -51,6 +52,15 @@ export function renderVerdictText(
       `  ... and ${formatCount(verdict.failures.length - MAX_LISTED_FAILURES)} more (see the report)`,
     );
   }
+  const warnings = verdict.warnings ?? [];
+  for (const warning of warnings.slice(0, MAX_LISTED_FAILURES)) {
+    lines.push(`  ! ${warning.gate}: ${printableName(warning.message)}`);
+  }
+  if (warnings.length > MAX_LISTED_FAILURES) {
+    lines.push(
+      `  ... and ${formatCount(warnings.length - MAX_LISTED_FAILURES)} more possible regressions (see the report)`,
+    );
+  }
   const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
   for (const note of notes.slice(0, MAX_LISTED_FAILURES)) lines.push(`  note: ${printableName(note)}`);
   // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
@@ -66,7 +76,7 @@ export function renderVerdictText(
   if (regressed.length > 0) {
     lines.push('', 'Top regressions:');
     const table = [
-      ['class', 'support', 'baseline', 'candidate', 'change'],
+      ['class', 'support', 'baseline', 'candidate', 'change', 'p'],
       ...regressed
         .slice(0, MAX_TABLE_ROWS)
         .map((r) => [
@@ -75,6 +85,7 @@ export function renderVerdictText(
           formatRate(r.baselineRecall),
           formatRate(r.candidateRecall),
           formatChange(r.recallDelta, 'rate', false),
+          formatPValue(r.pValue),
         ]),
     ];
     lines.push(...alignColumns(table).map((line) => `  ${line}`));

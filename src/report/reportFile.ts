@@ -7,6 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import {
+  calibrationStateFromJSON,
+  calibrationStateProblem,
+  computeCalibration,
+} from '../metrics/calibration.js';
+import type { CalibrationMetrics, CalibrationStateJSON } from '../metrics/types.js';
+import type { Interval } from '../stats/types.js';
 import { REPORT_SCHEMA, type Report } from './types.js';
 
 /** Reads a report; `role` names it in messages ('baseline', 'candidate'). */
@@ -76,6 +83,18 @@ function object<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object(shape, { error: 'must be an object' });
 }
 
+function isInterval(value: unknown): value is Interval {
+  if (value === null || typeof value !== 'object') return false;
+  const { low, high } = value as Record<string, unknown>;
+  return isRate(low) && isRate(high) && low <= high;
+}
+
+/** A Wilson interval: optional (older reports have none), else null or bounds 0 <= low <= high <= 1. */
+const intervalField = field<Interval | null>(
+  (v) => v === null || isInterval(v),
+  'must be null or an interval {low, high} with 0 <= low <= high <= 1',
+).optional();
+
 const CLASS_SHAPE = object({
   name: text,
   support: count,
@@ -85,6 +104,8 @@ const CLASS_SHAPE = object({
   recall: rateOrNull,
   f1: rateOrNull,
   evaluable: flag,
+  recallInterval: intervalField,
+  precisionInterval: intervalField,
 });
 
 /**
@@ -106,6 +127,7 @@ const REPORT_SHAPE = object({
   metrics: object({
     samples: count,
     accuracy: rateOrNull,
+    accuracyInterval: intervalField,
     topK: z
       .object(
         { k: field<number>((v) => isCount(v) && v >= 1, 'must be an integer >= 1'), accuracy: rateOrNull },
@@ -123,6 +145,12 @@ const REPORT_SHAPE = object({
     cohenKappa: correlationOrNull,
   }),
   classes: z.array(CLASS_SHAPE, { error: 'must be an array with one entry per class' }),
+  settings: object({
+    confidence: field<number>(
+      (v) => typeof v === 'number' && v > 0 && v < 1,
+      'must be a number between 0 and 1 (exclusive)',
+    ).optional(),
+  }).optional(),
   environment: object({
     os: text,
     arch: text,
@@ -209,7 +237,29 @@ function checkClasses(report: Report, problems: string[]): void {
       problems.push(
         `${where}.truePositives must be at most support (${cls.support}) and predicted (${cls.predicted}), got ${cls.truePositives}`,
       );
+      continue;
     }
+    // The gates read recall and precision; they must be the ratios of the counts beside them, or a
+    // hand-edited figure would be judged while the counts (and the paired tests) say otherwise.
+    checkRatio(problems, `${where}.recall`, cls.recall, cls.truePositives, cls.support);
+    checkRatio(problems, `${where}.precision`, cls.precision, cls.truePositives, cls.predicted);
+  }
+}
+
+/** `value` must equal `numerator / denominator` (to float rounding) when the denominator is positive. */
+function checkRatio(
+  problems: string[],
+  where: string,
+  value: number | null,
+  numerator: number,
+  denominator: number,
+): void {
+  if (denominator <= 0 || value === null) return;
+  const expected = numerator / denominator;
+  if (Math.abs(value - expected) > 1e-9) {
+    problems.push(
+      `${where} must equal ${numerator}/${denominator} = ${expected} (the counts beside it), got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -310,6 +360,168 @@ function checkSamples(report: Report, problems: string[]): void {
     }
   }
 }
+/**
+ * Wilson intervals, when present, must belong to their proportion: null exactly when it has no
+ * denominator (no samples; a class without support; a class never predicted), else holding the
+ * point estimate (a Wilson interval always contains p̂).
+ */
+function checkIntervals(report: Report, problems: string[]): void {
+  const check = (where: string, interval: Interval | null | undefined, k: number, n: number) => {
+    if (interval === undefined) return;
+    if (n === 0) {
+      if (interval !== null)
+        problems.push(`${where} must be null when there is nothing to measure (0 samples), got an object`);
+      return;
+    }
+    const p = k / n;
+    if (interval === null || interval.low > p + 1e-12 || interval.high < p - 1e-12) {
+      problems.push(
+        `${where} must be an interval containing ${p} (${k} of ${n}), got ${interval === null ? 'null' : `[${interval.low}, ${interval.high}]`}`,
+      );
+    }
+  };
+  let correct = 0;
+  report.classes.forEach((cls, i) => {
+    correct += cls.truePositives;
+    check(`classes[${i}].recallInterval`, cls.recallInterval, cls.truePositives, cls.support);
+    check(`classes[${i}].precisionInterval`, cls.precisionInterval, cls.truePositives, cls.predicted);
+  });
+  check('metrics.accuracyInterval', report.metrics.accuracyInterval, correct, report.metrics.samples);
+}
+
+const CALIBRATION_FIGURES = ['ece', 'mce', 'adaptiveEce', 'brier', 'nll'] as const;
+
+/**
+ * `calibration`, when present: a valid state over this report's classes and samples (as many
+ * correct as the confusion matrix's diagonal), and figures equal to the ones its state gives: the
+ * ECE gate reads `calibration.ece`, so a hand-edited figure must not pass.
+ */
+function checkCalibration(report: Report, problems: string[]): void {
+  const calibration: unknown = (report as { calibration?: unknown }).calibration;
+  if (calibration === undefined) return;
+  if (calibration === null || typeof calibration !== 'object' || Array.isArray(calibration)) {
+    problems.push(`calibration must be an object, got ${describeValue(calibration)}`);
+    return;
+  }
+  const stateValue = (calibration as { state?: unknown }).state;
+  const stateProblem = calibrationStateProblem(stateValue);
+  if (stateProblem !== null) {
+    problems.push(`calibration.state${stateProblem === 'must be an object' ? ' ' : '.'}${stateProblem}`);
+    return;
+  }
+  const stored = stateValue as CalibrationStateJSON;
+  const correct = report.classes.reduce((sum, cls) => sum + cls.truePositives, 0);
+  const storedCorrect = stored.bins.correct.reduce((sum, x) => sum + x, 0);
+  if (stored.numClasses !== report.classNames.length) {
+    problems.push(
+      `calibration.state.numClasses must equal the number of classes (${report.classNames.length}), got ${stored.numClasses}`,
+    );
+  } else if (stored.count !== report.metrics.samples) {
+    problems.push(
+      `calibration.state.count must equal metrics.samples (${report.metrics.samples}), got ${stored.count}`,
+    );
+  } else if (storedCorrect !== correct) {
+    problems.push(
+      `calibration.state.bins.correct must total the correct predictions of the confusion matrix (${correct}), got ${storedCorrect}`,
+    );
+  }
+  if (problems.length > 0) return;
+  const expected = computeCalibration(calibrationStateFromJSON(stored));
+  const figures = calibration as Partial<Record<keyof CalibrationMetrics, unknown>>;
+  for (const name of CALIBRATION_FIGURES) {
+    const want = expected[name];
+    const got = figures[name];
+    const ok =
+      want === null
+        ? got === null
+        : typeof got === 'number' && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+    if (!ok) {
+      problems.push(
+        `calibration.${name} must be ${want === null ? 'null' : want} as its state gives, got ${describeValue(got)}`,
+      );
+    }
+  }
+}
+
+/**
+ * `cost`, when present: a C x C matrix of finite numbers, and sums, mean and interval that agree
+ * with that matrix and the confusion matrix (the cost gate reads `cost.expected`).
+ */
+function checkCost(report: Report, problems: string[]): void {
+  const cost: unknown = (report as { cost?: unknown }).cost;
+  if (cost === undefined) return;
+  if (cost === null || typeof cost !== 'object' || Array.isArray(cost)) {
+    problems.push(`cost must be an object, got ${describeValue(cost)}`);
+    return;
+  }
+  const { unit, matrix, expected, interval, sum, sumOfSquares, samples } = cost as Record<string, unknown>;
+  const c = report.classNames.length;
+  if (unit !== undefined && typeof unit !== 'string') {
+    problems.push(`cost.unit must be a string, got ${describeValue(unit)}`);
+  }
+  const square =
+    Array.isArray(matrix) &&
+    matrix.length === c &&
+    matrix.every(
+      (row: unknown) =>
+        Array.isArray(row) &&
+        row.length === c &&
+        row.every((x: unknown) => typeof x === 'number' && Number.isFinite(x)),
+    );
+  if (!square) {
+    problems.push(
+      `cost.matrix must be ${c}x${c} finite numbers (rows = true class), got ${describeValue(matrix)}`,
+    );
+    return;
+  }
+  const costs = matrix as number[][];
+  let wantSum = 0;
+  let wantSquares = 0;
+  for (let i = 0; i < c; i++) {
+    for (let j = 0; j < c; j++) {
+      const n = report.confusionMatrix[i][j];
+      wantSum += n * costs[i][j];
+      wantSquares += n * costs[i][j] * costs[i][j];
+    }
+  }
+  const near = (got: unknown, want: number) =>
+    typeof got === 'number' && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+  if (samples !== report.metrics.samples) {
+    problems.push(
+      `cost.samples must equal metrics.samples (${report.metrics.samples}), got ${describeValue(samples)}`,
+    );
+    return;
+  }
+  if (!near(sum, wantSum)) {
+    problems.push(
+      `cost.sum must be ${wantSum} (the confusion matrix times cost.matrix), got ${describeValue(sum)}`,
+    );
+  }
+  if (!near(sumOfSquares, wantSquares)) {
+    problems.push(`cost.sumOfSquares must be ${wantSquares}, got ${describeValue(sumOfSquares)}`);
+  }
+  const mean = report.metrics.samples > 0 ? wantSum / report.metrics.samples : null;
+  if (mean === null ? expected !== null : !near(expected, mean)) {
+    problems.push(`cost.expected must be ${mean} (cost.sum / cost.samples), got ${describeValue(expected)}`);
+  }
+  if (interval !== null) {
+    const { low, high } = (interval ?? {}) as Record<string, unknown>;
+    const valid =
+      typeof low === 'number' &&
+      typeof high === 'number' &&
+      Number.isFinite(low) &&
+      Number.isFinite(high) &&
+      mean !== null &&
+      low <= mean + 1e-9 * Math.max(1, Math.abs(mean)) &&
+      high >= mean - 1e-9 * Math.max(1, Math.abs(mean));
+    if (!valid) {
+      problems.push(
+        `cost.interval must be null or an interval {low, high} containing cost.expected, got ${describeValue(interval)}`,
+      );
+    }
+  }
+}
+
 /** Checks the fields that comparison and rendering rely on; anything else is carried as it is. */
 export function validateReport(data: unknown, file: string, role: string): Report {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -333,6 +545,9 @@ export function validateReport(data: unknown, file: string, role: string): Repor
     const report = data as Report;
     checkClasses(report, problems);
     if (problems.length === 0) checkConfusionMatrix(report, problems);
+    if (problems.length === 0) checkIntervals(report, problems);
+    if (problems.length === 0) checkCalibration(report, problems);
+    if (problems.length === 0) checkCost(report, problems);
     checkSamples(report, problems);
   }
   if (problems.length > 0) {

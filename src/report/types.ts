@@ -1,6 +1,6 @@
 /** The report document (`evalgate.report/v1`): the run's result and the baseline format. */
 import type { TestSetFormat } from '../dataset/types.js';
-import type { ClassMetrics, Metrics } from '../metrics/types.js';
+import type { CalibrationReport, ClassMetrics, CostSummary, Metrics } from '../metrics/types.js';
 import type { ExecutionProvider, OutputKind, TensorInfo } from '../runtime/types.js';
 
 export const REPORT_SCHEMA = 'evalgate.report/v1';
@@ -22,6 +22,13 @@ export interface Report {
   confusionMatrix: number[][];
   /** Metrics per value of each manifest slice column. */
   slices: SliceReport[];
+  /**
+   * Calibration of the top-1 confidence (ECE, MCE, adaptive ECE, Brier, NLL) with the mergeable
+   * state it was computed from. Absent in reports written before evalgate computed it.
+   */
+  calibration?: CalibrationReport;
+  /** Expected misclassification cost; present only when `costs.matrix` is configured. */
+  cost?: CostSummary;
   environment: Environment;
   settings: RunSettings;
   /** Compact per-sample records, columnar, for sample-by-sample comparison by a later run. */
@@ -88,6 +95,8 @@ export interface RunSettings {
   intraOpThreads: number | null;
   seed: number;
   topK: number;
+  /** Level of every interval in the report (`statistics.confidence`); absent in older reports. */
+  confidence?: number;
   preprocess: Record<string, unknown>;
 }
 

@@ -2,10 +2,11 @@
  * Finds and loads onnxruntime-node at run time.
  *
  * The ncc bundle in dist/ leaves onnxruntime-node out (its native code is ~45 MB per platform), so
- * the runtime is resolved here from an ordered list of places, first match wins (conventions,
- * "Shipping the native runtime"): an explicit folder (the `onnxruntime-path` input), then the
- * project's node_modules. The runner's tool cache, @actions/cache and an install of the pinned
- * version slot into `defaultRuntimeResolvers` later, in that order.
+ * the runtime is resolved at run time from an ordered list of places, first match wins (conventions,
+ * "Shipping the native runtime"). This module holds the loading and the two local places: an
+ * explicit folder (the `onnxruntime-path` input) and the project's node_modules. The full chain,
+ * with the runner's tool cache, @actions/cache and an install of the pinned version after them, is
+ * `resolveOnnxRuntime` (resolveOnnxRuntime.ts).
  *
  * The module is loaded with a dynamic `import()` of a computed file URL; the `webpackIgnore`
  * comment keeps the bundler from trying to resolve it at build time.
@@ -16,16 +17,23 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
-import type { LoadedRuntime, OrtModule } from './types.js';
+import type { RuntimeLog } from './runtimeClients.js';
+import {
+  CUDA_INSTALL_FLAG,
+  missingCudaProviderFiles,
+  RUNTIME_PACKAGE,
+  readRuntimeManifest,
+} from './runtimePlatform.js';
+import type { LoadedRuntime, OrtModule, RuntimeOrigin } from './types.js';
 
 export { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
-
-const RUNTIME_PACKAGE = 'onnxruntime-node';
 
 /** A folder holding the onnxruntime-node package, and where it came from (for messages and the report). */
 export interface RuntimeCandidate {
   packageDir: string;
   source: string;
+  /** Which resolver found it. */
+  via?: RuntimeOrigin;
 }
 
 /** One place to look for onnxruntime-node; null when it is not there. */
@@ -37,7 +45,7 @@ export interface RuntimeResolver {
 export interface LoadOnnxRuntimeOptions {
   /** A folder containing node_modules/onnxruntime-node, a node_modules folder, or the package folder itself. */
   explicitPath?: string;
-  /** Replaces the default resolvers (tests). */
+  /** Replaces the local resolvers (resolveOnnxRuntime passes its full chain; tests pass their own). */
   resolvers?: RuntimeResolver[];
 }
 
@@ -56,14 +64,22 @@ export async function loadOnnxRuntime(options: LoadOnnxRuntimeOptions = {}): Pro
   );
 }
 
-/** The resolvers in the order they are tried. An explicit path, when given, is the only one. */
+/** The local resolvers: an explicit path, when given, is the only one; else node_modules. */
 export function defaultRuntimeResolvers(explicitPath?: string): RuntimeResolver[] {
   if (explicitPath !== undefined && explicitPath !== '') return [explicitPathResolver(explicitPath)];
   return [nodeModulesResolver()];
 }
 
-/** The `onnxruntime-path` folder. A path that holds no runtime is an error, never a silent fallback. */
-export function explicitPathResolver(explicitPath: string): RuntimeResolver {
+/**
+ * The `onnxruntime-path` folder. A path that holds no runtime is an error, never a silent fallback;
+ * so is one without the CUDA provider when `cuda` asks for it (`platform`/`arch`: this machine's).
+ */
+export function explicitPathResolver(
+  explicitPath: string,
+  cuda = false,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): RuntimeResolver {
   return {
     name: `onnxruntime-path ${explicitPath}`,
     async resolve() {
@@ -80,48 +96,64 @@ export function explicitPathResolver(explicitPath: string): RuntimeResolver {
           hint: `point it at a folder that contains node_modules/${RUNTIME_PACKAGE} (for example one made by \`npm install --prefix <dir> ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`) or at the package folder itself`,
         });
       }
-      return { packageDir: found, source: found };
+      const missing = cuda ? missingCudaProviderFiles(found, platform, arch) : [];
+      if (missing.length > 0) {
+        throw new InputError(
+          `device is cuda, but the ${RUNTIME_PACKAGE} in '${explicitPath}' has no CUDA provider (missing ${missing.join(', ')})`,
+          {
+            where: 'onnxruntime-path',
+            hint: `add it with \`node ${path.join(found, 'script', 'install.js')} ${CUDA_INSTALL_FLAG}\` (or install it with the environment variable ONNXRUNTIME_NODE_INSTALL=1), or use device: cpu`,
+          },
+        );
+      }
+      return { packageDir: found, source: found, via: 'onnxruntime-path' };
     },
   };
 }
 
-/** node_modules, resolved the way Node resolves a dependency of this module. */
-export function nodeModulesResolver(fromUrl: string = import.meta.url): RuntimeResolver {
+/**
+ * node_modules, resolved the way Node resolves a dependency of the module at `fromUrl` (this one by
+ * default). A copy without the CUDA provider is passed over when `cuda` asks for it, so that the
+ * later resolvers can supply one.
+ */
+export function nodeModulesResolver(
+  fromUrl: string = import.meta.url,
+  cuda = false,
+  log?: RuntimeLog,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): RuntimeResolver {
   return {
     name: 'node_modules',
     async resolve() {
+      let packageDir: string;
       try {
-        const manifest = createRequire(fromUrl).resolve(`${RUNTIME_PACKAGE}/package.json`);
-        const packageDir = path.dirname(manifest);
-        return { packageDir, source: packageDir };
+        packageDir = path.dirname(createRequire(fromUrl).resolve(`${RUNTIME_PACKAGE}/package.json`));
       } catch {
         return null;
       }
+      const missing = cuda ? missingCudaProviderFiles(packageDir, platform, arch) : [];
+      if (missing.length > 0) {
+        log?.info(`${packageDir} has no CUDA provider (missing ${missing.join(', ')}); looking further`);
+        return null;
+      }
+      return { packageDir, source: packageDir, via: 'node_modules' };
     },
   };
 }
 
-interface RuntimeManifest {
-  name?: string;
-  version?: string;
-  main?: string;
-  binary?: { napi_versions?: number[] };
-}
-
 function isRuntimePackageDir(dir: string): boolean {
-  const file = path.join(dir, 'package.json');
-  if (!existsSync(file)) return false;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as RuntimeManifest).name === RUNTIME_PACKAGE;
-  } catch {
-    return false;
-  }
+  return readRuntimeManifest(dir) !== null;
 }
 
 /** Checks that the package has a native binary for this platform, then imports it. */
 export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<LoadedRuntime> {
-  const { packageDir, source } = candidate;
-  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as RuntimeManifest;
+  const { packageDir, source, via } = candidate;
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+    version?: string;
+    main?: string;
+    binary?: { napi_versions?: number[] };
+  };
   const version = manifest.version ?? 'unknown';
   const napi = manifest.binary?.napi_versions?.[0] ?? 6;
   const binDir = path.join(packageDir, 'bin', `napi-v${napi}`);
@@ -159,7 +191,7 @@ export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<L
       hint: `point onnxruntime-path at an installed ${RUNTIME_PACKAGE} package`,
     });
   }
-  return { ort, version, source };
+  return { ort, version, source, ...(via ? { via } : {}) };
 }
 
 function listPrebuiltPlatforms(binDir: string): string[] {

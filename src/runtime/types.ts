@@ -6,11 +6,21 @@ export type OrtModule = typeof Ort;
 export type OutputKind = 'logits' | 'probabilities' | 'log-probabilities';
 export type ExecutionProvider = 'cpu' | 'cuda';
 
+/** Which place the runtime was resolved from, in the order they are tried. */
+export type RuntimeOrigin =
+  | 'onnxruntime-path'
+  | 'node_modules'
+  | 'tool-cache'
+  | 'actions-cache'
+  | 'npm-install';
+
 export interface LoadedRuntime {
   ort: OrtModule;
   version: string;
   /** Where the module was found, for the report and for error messages. */
   source: string;
+  /** Which resolver found it (absent for runtimes made by hand, e.g. in tests). */
+  via?: RuntimeOrigin;
 }
 
 /** Metadata of one model input or output, as the model declares it. */

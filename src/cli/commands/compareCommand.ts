@@ -1,4 +1,5 @@
 /** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
+import { defaultGates } from '../../config/defaults.js';
 import path from 'node:path';
 import type { GatesConfig } from '../../compare/types.js';
 import { loadConfig } from '../../config/loadConfig.js';
@@ -44,9 +45,8 @@ export async function compareCommand(argv: string[], context: CommandContext): P
     });
   }
   const [baselinePath, candidatePath] = positionals.map((p) => path.resolve(context.cwd, p));
-  const gates: GatesConfig = values.config
-    ? loadConfig(path.resolve(context.cwd, values.config)).gates
-    : { perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail' } };
+  const config = values.config ? loadConfig(path.resolve(context.cwd, values.config)) : null;
+  const gates: GatesConfig = config?.gates ?? defaultGates();
   const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
   if (maxDrop !== undefined) gates.perClassRecall = { ...gates.perClassRecall, maxDrop };
 
@@ -59,6 +59,7 @@ export async function compareCommand(argv: string[], context: CommandContext): P
     baseline,
     baselineSource: positionals[0],
     gates,
+    statistics: config?.statistics,
   });
   context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
   if (outDir) {

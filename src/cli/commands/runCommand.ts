@@ -1,6 +1,7 @@
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
 import path from 'node:path';
 import { loadConfig } from '../../config/loadConfig.js';
+import { noBaseline, reportBaseline } from '../../pipeline/baselineSources.js';
 import { type RunEvaluationResult, runEvaluation } from '../../pipeline/runEvaluation.js';
 import type { ExecutionProvider } from '../../runtime/types.js';
 import { ExitCode, InputError } from '../../errors.js';
@@ -13,12 +14,14 @@ import type { CommandContext } from './context.js';
 export const RUN_HELP = `Usage: evalgate run [options]
 
 Evaluates the model on the locked test set, compares the result with the baseline report and
-applies the gates. Writes report.json and comment.md into the output folder.
+applies the gates. Writes report.json and comment.md into the output folder. With baseline.model
+in the config, the baseline model is evaluated in the same run, on the same test set, and the
+candidate is judged against it (unless --baseline or --no-baseline is given).
 
 Options:
   --config <file>            config file (default: evalgate.yml)
   --baseline <report.json>   baseline report (overrides baseline.report in the config)
-  --no-baseline              ignore any configured baseline (sets the first baseline)
+  --no-baseline              ignore any configured baseline, report or model (sets the first baseline)
   --out <dir>                output folder (default: evalgate-output)
   --model <file>             model to evaluate (overrides model.path)
   --test-set <path>          test set folder or .npz (overrides test-set.path)
@@ -78,6 +81,12 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
       cwd: context.cwd,
       outDir: path.resolve(context.cwd, values.out ?? 'evalgate-output'),
       title: values.title,
+      // --baseline and --no-baseline win over baseline.model; otherwise the config decides.
+      baseline: values['no-baseline']
+        ? noBaseline()
+        : values.baseline && config.baselineReport
+          ? reportBaseline(config.baselineReport, context.cwd, config)
+          : undefined,
       evaluate: {
         onnxruntimePath: values['onnxruntime-path'],
         decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGates } from '../../src/compare/gates.js';
+import type { GatesConfig, StatisticsConfig } from '../../src/compare/types.js';
+import { pairSamples } from '../../src/compare/pairing.js';
+import { pairedTables } from '../../src/compare/proportionTests.js';
+import { defaultStatistics } from '../../src/config/defaults.js';
+import { minimumDetectableDrop, samplesForDrop } from '../../src/stats/index.js';
+import { digitsPair, discordantPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
+
+const GATES: GatesConfig = {
+  perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', significance: true, onUnproven: 'warn' },
+};
+
+function stats(overrides: Partial<StatisticsConfig> = {}): StatisticsConfig {
+  return { ...defaultStatistics(), ...overrides };
+}
+
+describe('power warnings of the per-class gate', () => {
+  const { baseline, improved } = digitsPair();
+
+  it('gives each class that cannot see the tolerance its smallest detectable drop and the samples it lacks', () => {
+    const verdict = evaluateGates(GATES, improved, baseline);
+    const power = verdict.statistics.power!;
+    // Holm across 10 tested classes: a single regression must reach 0.05 / 10.
+    expect(power).toMatchObject({
+      tolerance: 0.02,
+      alpha: 0.005,
+      power: 0.8,
+      design: 'paired',
+      classesChecked: 10,
+    });
+    expect(power.classes).toHaveLength(10);
+    // Churn: the share of all samples the candidate fixes (c / n over the whole test set).
+    const attempt = pairSamples(baseline, improved);
+    if (!('paired' in attempt)) throw new Error(attempt.reason);
+    const churn = pairedTables(attempt.paired, 10).overall.candidateOnly / 540;
+    expect(churn).toBeGreaterThan(0);
+    for (const cls of power.classes) {
+      const baselineRate = baseline.classes.find((c) => c.name === cls.name)!.recall!;
+      const options = { baselineRate, alpha: 0.005, power: 0.8, design: 'paired' as const, churn };
+      expect(cls.minimumDetectableDrop).toBeCloseTo(minimumDetectableDrop({ ...options, n: 54 })!, 12);
+      const needed = samplesForDrop({ ...options, drop: 0.02 })!;
+      expect(cls).toMatchObject({
+        support: 54,
+        samplesNeeded: needed,
+        moreSamples: needed - 54,
+        underpowered: true,
+      });
+    }
+    // Most samples missing first.
+    const more = power.classes.map((c) => c.moreSamples!);
+    expect([...more].sort((a, b) => b - a)).toEqual(more);
+    const note = verdict.notes.find((n) => n.startsWith('10 of 10 classes cannot reliably detect'))!;
+    expect(note).toMatch(
+      /^10 of 10 classes cannot reliably detect a recall drop of 0\.020 \(max-drop\): at α = 0\.005 \(0\.05 after Holm across 10 classes\) with 80% power, they detect drops of 0\.\d{3} to 0\.\d{3} at best; 0\.020 needs [\d,]+ to [\d,]+ more samples per class\. Drops beyond the tolerance there show as possible regressions unless large\.$/,
+    );
+  });
+
+  it('uses the gate’s α without division when there is no correction, and the unpaired design without pairing', () => {
+    const unpaired = { ...baseline, samples: { ids: [], labels: [], predictions: [], confidences: [] } };
+    const verdict = evaluateGates(GATES, improved, unpaired, { statistics: stats({ correction: 'none' }) });
+    const power = verdict.statistics.power!;
+    expect(power).toMatchObject({ alpha: 0.05, design: 'unpaired' });
+    const zero = power.classes.find((c) => c.name === '0')!;
+    expect(zero.minimumDetectableDrop).toBeCloseTo(
+      minimumDetectableDrop({ n: 54, baselineRate: 1, alpha: 0.05, power: 0.8, design: 'unpaired' })!,
+      12,
+    );
+    expect(verdict.notes.some((n) => n.includes('at α = 0.05 with 80% power'))).toBe(true);
+  });
+
+  it('warns about no class whose test samples can see the tolerance', () => {
+    // 2,000 samples per class and a tolerance of 10 points: detectable.
+    const { baseline: before, candidate: after } = discordantPair(
+      ['a', 'b', 'c'],
+      [
+        { n: 2000, baselineWrong: 100 },
+        { n: 2000, baselineWrong: 100 },
+        { n: 2000, baselineWrong: 100 },
+      ],
+    );
+    const gates: GatesConfig = { perClassRecall: { ...GATES.perClassRecall, maxDrop: 0.1 } };
+    const verdict = evaluateGates(gates, after, before);
+    expect(verdict.statistics.power!.classes).toEqual([]);
+    expect(verdict.notes.some((n) => n.includes('cannot reliably detect'))).toBe(false);
+  });
+
+  it('flags classes with fewer samples than statistics.min-class-samples by name', () => {
+    const names = ['big', 'small', 'tiny'];
+    const report = makeReport({ classNames: names, matrix: matrixFrom([500, 20, 5], []) });
+    const verdict = evaluateGates(GATES, report, report, { statistics: stats({ minClassSamples: 30 }) });
+    const flagged = verdict.statistics.power!.classes.filter((c) => c.small).map((c) => c.name);
+    expect(flagged).toEqual(['tiny', 'small']);
+    expect(verdict.notes).toContain(
+      "2 of 3 classes have fewer than 30 test samples (statistics.min-class-samples): 'tiny', 'small'; their " +
+        'recall is too uncertain to judge, add samples.',
+    );
+  });
+
+  it('still sizes the test set on a first run, for the comparisons to come', () => {
+    const verdict = evaluateGates(GATES, baseline, null);
+    expect(verdict.statistics.power).toMatchObject({ design: 'paired', alpha: 0.005, classesChecked: 10 });
+    expect(verdict.statistics.power!.classes.every((c) => c.underpowered)).toBe(true);
+  });
+});

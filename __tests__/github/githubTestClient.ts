@@ -1,0 +1,20 @@
+import { createGitHubClient, type GitHubClient } from '../../src/github/client.js';
+import type { FakeGitHub } from '../__fixtures__/fakeGitHub.js';
+
+/** A client against the fake server with 1 ms retry delays, collecting its warnings. */
+export function testClient(fake: FakeGitHub, options: { retries?: number } = {}) {
+  const warnings: string[] = [];
+  const client: GitHubClient = createGitHubClient({
+    token: fake.token,
+    baseUrl: fake.url,
+    minRetryDelayMs: 1,
+    retries: options.retries,
+    log: { warn: (message) => warnings.push(message) },
+  });
+  return { client, warnings };
+}
+
+export const OWNER = 'acme';
+export const REPO = 'vision';
+export const HEAD_SHA = 'a'.repeat(40);
+export const BASE_SHA = 'b'.repeat(40);

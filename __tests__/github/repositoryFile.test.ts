@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeRepositoryPath, readFileAtCommit } from '../../src/github/repositoryFile.js';
+import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
+import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from './githubTestClient.js';
+
+let fake: FakeGitHub;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('readFileAtCommit', () => {
+  it('reads the file as it is at the given commit, not at another', async () => {
+    fake.setFile(BASE_SHA, 'baselines/report.json', '{"base":true}');
+    fake.setFile(HEAD_SHA, 'baselines/report.json', '{"base":false}');
+    const { client } = testClient(fake);
+    const content = await readFileAtCommit(client, {
+      owner: OWNER,
+      repo: REPO,
+      path: 'baselines/report.json',
+      ref: BASE_SHA,
+    });
+    expect(content?.toString('utf8')).toBe('{"base":true}');
+    const [request] = fake.requests;
+    expect(request.query).toEqual({ ref: BASE_SHA });
+    expect(request.headers['accept']).toBe('application/vnd.github.raw+json');
+    expect(request.rawPath).toBe(`/repos/${OWNER}/${REPO}/contents/baselines/report.json`);
+  });
+
+  it('returns binary content byte for byte even when served with a utf-8 charset', async () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256));
+    fake.setFile(BASE_SHA, 'models/model.onnx', bytes);
+    const { client } = testClient(fake);
+    const content = await readFileAtCommit(client, {
+      owner: OWNER,
+      repo: REPO,
+      path: 'models/model.onnx',
+      ref: BASE_SHA,
+    });
+    expect(content?.equals(bytes)).toBe(true);
+  });
+
+  it('reads files larger than the 1 MB JSON limit through the raw media type', async () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+    fake.setFile(BASE_SHA, 'big.bin', bytes);
+    const { client } = testClient(fake);
+    const content = await readFileAtCommit(client, {
+      owner: OWNER,
+      repo: REPO,
+      path: 'big.bin',
+      ref: BASE_SHA,
+    });
+    expect(content?.length).toBe(bytes.length);
+  });
+
+  it('returns null for a file missing at that commit', async () => {
+    fake.setFile(HEAD_SHA, 'new.json', '{}');
+    const { client } = testClient(fake);
+    expect(
+      await readFileAtCommit(client, { owner: OWNER, repo: REPO, path: 'new.json', ref: BASE_SHA }),
+    ).toBeNull();
+  });
+
+  it('encodes spaces, # and unicode in the path and keeps the slashes', async () => {
+    const path = 'eval data/résultats #1/report ✓.json';
+    fake.setFile(BASE_SHA, path, 'ok');
+    const { client } = testClient(fake);
+    const content = await readFileAtCommit(client, { owner: OWNER, repo: REPO, path, ref: BASE_SHA });
+    expect(content?.toString()).toBe('ok');
+    expect(fake.requests[0].rawPath).toBe(
+      `/repos/${OWNER}/${REPO}/contents/eval%20data/r%C3%A9sultats%20%231/report%20%E2%9C%93.json`,
+    );
+  });
+
+  it('surfaces errors other than 404', async () => {
+    fake.setFile(BASE_SHA, 'a.json', '{}');
+    fake.failNext('GET', '/contents/a.json', 403);
+    const { client } = testClient(fake);
+    await expect(
+      readFileAtCommit(client, { owner: OWNER, repo: REPO, path: 'a.json', ref: BASE_SHA }),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+});
+
+describe('encodeRepositoryPath', () => {
+  it('drops ./ and leading slashes and refuses ..', () => {
+    expect(encodeRepositoryPath('./a/b.json')).toBe('a/b.json');
+    expect(encodeRepositoryPath('/a//b.json')).toBe('a/b.json');
+    expect(() => encodeRepositoryPath('../secret')).toThrow('leaves the repository');
+    expect(() => encodeRepositoryPath('./')).toThrow('is not a file path');
+  });
+});

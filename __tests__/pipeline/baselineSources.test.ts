@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import {
+  BASELINE_CACHE_FOLDER,
+  baselineCacheKey,
+  baselineCachePrefix,
+  baselineFromConfig,
+  restoreCachedBaseline,
+  saveCachedBaseline,
+} from '../../src/pipeline/baselineSources.js';
+import { copyExample, writeConfig } from '../cli/helpers.js';
+import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
+
+function inScratchFolder<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+  const before = process.cwd();
+  process.chdir(dir);
+  return fn(dir).finally(() => process.chdir(before));
+}
+
+const SHA_A = 'a'.repeat(40);
+const SHA_B = 'b'.repeat(40);
+
+describe('baseline cache keys', () => {
+  it('are evalgate-baseline-<scope>-<branch>-<sha>, restorable by the branch prefix', () => {
+    expect(baselineCacheKey('evalgate.yml', 'main', SHA_A)).toBe(
+      `evalgate-baseline-evalgate.yml-main-${SHA_A}`,
+    );
+    expect(baselineCachePrefix('evalgate.yml', 'main')).toBe('evalgate-baseline-evalgate.yml-main-');
+    // Commas are not allowed in cache keys; other odd characters are replaced too.
+    expect(baselineCacheKey('a,b c', 'feat/x', SHA_A)).toBe(`evalgate-baseline-a_b_c-feat/x-${SHA_A}`);
+  });
+});
+
+describe('restoreCachedBaseline / saveCachedBaseline', () => {
+  it('round-trips a report, prefers the newest entry of the base branch and leaves the working folder clean', () =>
+    inScratchFolder(async (dir) => {
+      const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-')));
+      const report = path.join(dir, 'report.json');
+      writeFileSync(report, '{"first": true}');
+      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A });
+      writeFileSync(report, '{"second": true}');
+      const key = await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_B });
+      expect(key).toBe(baselineCacheKey('s', 'main', SHA_B));
+      expect(existsSync(path.join(dir, BASELINE_CACHE_FOLDER))).toBe(false);
+
+      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main' });
+      expect(plan.kind).toBe('report');
+      if (plan.kind === 'none') throw new Error('unreachable');
+      expect(readFileSync(plan.file, 'utf8')).toBe('{"second": true}');
+      expect(plan.id).toBe(`cache:${key}`);
+      expect(plan.description).toBe('the baseline saved in the Actions cache by the run on main at bbbbbbb');
+      expect(existsSync(path.join(dir, BASELINE_CACHE_FOLDER))).toBe(false);
+
+      // The exact base commit wins over the newest entry.
+      const exact = await restoreCachedBaseline(cache, { scope: 's', branch: 'main', sha: SHA_A });
+      if (exact.kind === 'none') throw new Error('unreachable');
+      expect(readFileSync(exact.file, 'utf8')).toBe('{"first": true}');
+    }));
+
+  it('keeps scopes apart and falls back to the default branch, saying which branch it came from', () =>
+    inScratchFolder(async (dir) => {
+      const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-')));
+      const report = path.join(dir, 'report.json');
+      writeFileSync(report, '{}');
+      await saveCachedBaseline(cache, report, { scope: 'other', branch: 'release', sha: SHA_A });
+      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A });
+      const plan = await restoreCachedBaseline(cache, {
+        scope: 's',
+        branch: 'release',
+        fallbackBranch: 'main',
+      });
+      expect(plan.kind).toBe('report');
+      if (plan.kind === 'none') throw new Error('unreachable');
+      expect(plan.description).toContain('run on main at aaaaaaa');
+    }));
+
+  it('is a first baseline, with a note that says how to save one, when the cache holds none', () =>
+    inScratchFolder(async () => {
+      const plan = await restoreCachedBaseline(
+        directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-'))),
+        { scope: 's', branch: 'main' },
+      );
+      expect(plan.kind).toBe('none');
+      expect(plan.notes.join(' ')).toMatch(
+        /No baseline in the Actions cache for branch 'main'.*update-baseline: true/,
+      );
+    }));
+});
+
+describe('baselineFromConfig', () => {
+  it('prefers baseline.model over baseline.report, and is none when neither is configured', () => {
+    const dir = copyExample();
+    writeConfig(dir, (t) => t.replace('report: baseline.json', 'report: baseline.json\n  model: model.onnx'));
+    const both = baselineFromConfig(loadConfig(path.join(dir, 'evalgate.yml'), { cwd: dir }), dir);
+    expect(both.kind).toBe('model');
+    const none = baselineFromConfig(
+      loadConfig(path.join(dir, 'evalgate.yml'), { cwd: dir, baseline: null }),
+      dir,
+    );
+    expect(none.kind).toBe('model'); // --no-baseline drops only the report; the CLI passes a none plan itself
+    const plain = copyExample();
+    writeConfig(plain, (t) => t.replace(/baseline:\n {2}report: baseline.json\n/, ''));
+    expect(baselineFromConfig(loadConfig(path.join(plain, 'evalgate.yml'), { cwd: plain }), plain).kind).toBe(
+      'none',
+    );
+  });
+});

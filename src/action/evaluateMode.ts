@@ -1,0 +1,232 @@
+/**
+ * `mode: evaluate`: inputs -> config -> baseline plan -> the GitHub-free pipeline -> the pull
+ * request's comment, the cached baseline, outputs, summary, annotations and the step's status.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RemoteCache } from '../cache/remoteCache.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { EvalgateError, ExitCode, InputError } from '../errors.js';
+import type { GitHubClient } from '../github/client.js';
+import { describeGitHubError, isPermissionError } from '../github/errors.js';
+import { type PullRequestContext, pullRequestFromEvent } from '../github/pullRequestContext.js';
+import { readFileAtCommit } from '../github/repositoryFile.js';
+import { saveCachedBaseline } from '../pipeline/baselineSources.js';
+import { runEvaluation } from '../pipeline/runEvaluation.js';
+import { commentMarker } from '../render/markdown.js';
+import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
+import type { ToolCache } from '../runtime/runtimeClients.js';
+import { lookUpAcceptance } from './acceptance.js';
+import { type ReadFileAtCommit, resolveActionBaseline } from './actionBaseline.js';
+import type { ActionConfig } from './actionConfig.js';
+import { bodyWithAcceptance, finishRun } from './actionOutcome.js';
+import { Inputs, ResultFiles } from './constants.js';
+import { type ActionLog, postVerdictComment } from './postComment.js';
+import { pullRequestRecordJson } from './resultFiles.js';
+import { defaultCommentKey, type RunContext } from './runContext.js';
+
+export interface EvaluateDependencies {
+  github: GitHubClient | null;
+  cache: RemoteCache | undefined;
+  toolCache: ToolCache | undefined;
+  decodeWorkerScript?: URL;
+  log: ActionLog;
+}
+
+export async function evaluateMode(
+  inputs: ActionConfig,
+  context: RunContext,
+  deps: EvaluateDependencies,
+): Promise<void> {
+  const { github, log } = deps;
+  const cwd = path.resolve(inputs.workingDirectory);
+  const config = loadConfig(path.resolve(cwd, inputs.config), {
+    cwd,
+    model: inputs.model,
+    testSet: inputs.testSet,
+    baseline: inputs.baseline,
+    device: inputs.device,
+  });
+  const pullRequest = pullRequestFromEvent(context.eventName, context.payload);
+  const commentKey = inputs.commentKey || defaultCommentKey(context);
+
+  const baseline = await resolveActionBaseline({
+    choice: inputs.baselineSource,
+    config,
+    cwd,
+    context,
+    pullRequest,
+    readFileAtCommit: github && pullRequest ? baseCommitReader(github, pullRequest) : null,
+    cache: deps.cache,
+    cacheScope: cacheScope(inputs, config.configFile, context.workspace),
+    warning: log.warning,
+  });
+  log.info(`evalgate: baseline: ${baseline.kind === 'none' ? 'none' : baseline.description}`);
+
+  const runtime = await resolveOnnxRuntime({
+    explicitPath: inputs.onnxruntimePath,
+    device: config.device,
+    toolCache: deps.toolCache,
+    remoteCache: deps.cache,
+    log: { info: log.info, warning: log.warning },
+  });
+  const outDir = path.resolve(cwd, inputs.outputDir);
+  const result = await runEvaluation({
+    config,
+    cwd,
+    outDir,
+    baseline,
+    runUrl: context.runUrl ?? undefined,
+    markerKey: commentKey,
+    evaluate: {
+      runtime,
+      decodeWorkers: deps.decodeWorkerScript ? { script: deps.decodeWorkerScript } : undefined,
+    },
+  });
+  const { verdict } = result.judgement;
+
+  if (pullRequest !== null) {
+    // For the fork-safe two-stage pattern: the publish job learns from this file where the result goes.
+    await writeFile(
+      path.join(outDir, ResultFiles.pullRequest),
+      pullRequestRecordJson({
+        number: pullRequest.number,
+        headSha: pullRequest.headSha,
+        baseSha: pullRequest.baseSha,
+        repository: `${pullRequest.owner}/${pullRequest.repo}`,
+        commentKey,
+        baselineSource: baseline.id,
+      }),
+    );
+  }
+
+  const acceptance =
+    !verdict.passed && inputs.acceptLabel !== '' && pullRequest !== null && github !== null
+      ? await lookUpAcceptance(github, pullRequest, inputs.acceptLabel, log.warning)
+      : null;
+
+  const commentId = await maybeComment(inputs, pullRequest, github, log, {
+    marker: commentMarker(commentKey),
+    body: bodyWithAcceptance(result.judgement.comment, acceptance, verdict.failures.length),
+  });
+
+  if (inputs.updateBaseline)
+    await updateBaseline(inputs, context, deps, pullRequest, config.configFile, result.files.report);
+
+  await finishRun({
+    passed: verdict.passed,
+    failures: verdict.failures,
+    warnings: verdict.warnings ?? [],
+    body: result.judgement.comment,
+    reportPath: result.files.report,
+    commentPath: result.files.comment,
+    accuracy: result.report.metrics.accuracy ?? null,
+    commentId,
+    baselineSource: baseline.id,
+    acceptance,
+  });
+}
+
+/**
+ * Reads files at the base commit. Failing to is never a silent fallback to the head's copy: the
+ * run stops with a message that says why (missing permission, or an API outage after retries).
+ */
+function baseCommitReader(github: GitHubClient, pullRequest: PullRequestContext): ReadFileAtCommit {
+  return async (repositoryPath, sha) => {
+    try {
+      return await readFileAtCommit(github, {
+        owner: pullRequest.owner,
+        repo: pullRequest.repo,
+        path: repositoryPath,
+        ref: sha,
+      });
+    } catch (error) {
+      const what = `cannot read ${repositoryPath} at the base commit ${sha.slice(0, 7)}: ${describeGitHubError(error)}`;
+      if (isPermissionError(error)) {
+        throw new InputError(what, {
+          where: Inputs.githubToken,
+          hint: 'give the job permissions: contents: read (private repositories need it for the base commit)',
+        });
+      }
+      throw new EvalgateError(`${what}; re-run the job`, ExitCode.internal, { cause: error });
+    }
+  };
+}
+
+async function maybeComment(
+  inputs: ActionConfig,
+  pullRequest: PullRequestContext | null,
+  github: GitHubClient | null,
+  log: ActionLog,
+  comment: { marker: string; body: string },
+): Promise<number | null> {
+  if (!inputs.comment || pullRequest === null) return null;
+  if (github === null) {
+    log.warning(
+      `evalgate: no comment posted: the input '${Inputs.githubToken}' is empty. The job summary has the verdict.`,
+    );
+    return null;
+  }
+  return postVerdictComment(github, pullRequest, comment.marker, comment.body, log);
+}
+
+/**
+ * The cache scope of baselines: `comment-key` when set, else the config file's path in the
+ * repository, so the push workflow that saves and the pull-request workflow that restores agree
+ * without sharing a workflow or job name.
+ */
+export function cacheScope(
+  inputs: Pick<ActionConfig, 'commentKey'>,
+  configFile: string | null,
+  workspace: string,
+): string {
+  if (inputs.commentKey !== '') return inputs.commentKey;
+  if (configFile === null) return 'evalgate';
+  const relative = path.relative(workspace, configFile);
+  return (relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(configFile) : relative)
+    .split(path.sep)
+    .join('/');
+}
+
+/**
+ * `update-baseline: true` saves report.json as the baseline of the default branch, on runs of the
+ * default branch only: a pull request or a feature branch must never replace the baseline others
+ * are judged by. Failing to save is a warning.
+ */
+async function updateBaseline(
+  inputs: ActionConfig,
+  context: RunContext,
+  deps: EvaluateDependencies,
+  pullRequest: PullRequestContext | null,
+  configFile: string | null,
+  reportFile: string,
+): Promise<void> {
+  const { log } = deps;
+  const skip = (why: string) => log.notice(`evalgate: update-baseline skipped: ${why}.`);
+  if (pullRequest !== null)
+    return skip('pull requests never replace the baseline; the run on push to the base branch does');
+  if (context.defaultBranch === null) {
+    return skip(
+      `the ${context.eventName || 'current'} event payload does not name the default branch (use a push event)`,
+    );
+  }
+  if (context.ref !== `refs/heads/${context.defaultBranch}`) {
+    return skip(
+      `this run is on ${context.ref ?? 'an unknown ref'}, not the default branch ${context.defaultBranch}`,
+    );
+  }
+  if (deps.cache === undefined) return skip('the Actions cache service is not available on this runner');
+  if (context.sha === null) return skip('GITHUB_SHA is not set');
+  try {
+    const key = await saveCachedBaseline(deps.cache, reportFile, {
+      scope: cacheScope(inputs, configFile, context.workspace),
+      branch: context.defaultBranch,
+      sha: context.sha,
+    });
+    log.info(
+      `evalgate: saved this run's report as the baseline of ${context.defaultBranch} (cache key ${key}).`,
+    );
+  } catch (error) {
+    log.warning(`evalgate: could not save the baseline to the Actions cache: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The ECE gates (15 equal-width bins; the report's `calibration.ece`).
+ * - ece.max: bootstrap of the candidate's ECE against the maximum (one-sided);
+ * - ece.max-increase: paired bootstrap of the ECE difference on the per-sample confidences and
+ *   correctness; threshold only without pairing. A baseline without calibration (made before
+ *   evalgate computed it) skips the gate with a message; a candidate without it cannot be checked.
+ */
+import { bootstrapBound, bootstrapChange, eceStatistic, hasConfidences } from './bootstrapTests.js';
+import { type GateContext, unpairedReason } from './gateContext.js';
+import { boundGate, changeGate } from './gateResults.js';
+import { selfPaired } from './pairing.js';
+import { samplesText } from './recallGate.js';
+import type { GateResult } from './types.js';
+
+const NO_CALIBRATION =
+  'the candidate report has no calibration figures (it was made by an evalgate without them); re-run the ' +
+  'evaluation with this version';
+
+export function eceGates(context: GateContext): GateResult[] {
+  const gate = context.gates.ece;
+  if (gate === undefined) return [];
+  const { candidate, baseline, statistics } = context;
+  const results: GateResult[] = [];
+  const calibration = candidate.calibration;
+  if (calibration === undefined) {
+    const bounds: Array<[string, number | undefined]> = [
+      ['ece.max', gate.max],
+      ['ece.max-increase', gate.maxIncrease],
+    ];
+    for (const [name, threshold] of bounds) {
+      if (threshold === undefined) continue;
+      results.push({
+        gate: name,
+        status: 'not-evaluable',
+        baseline: baseline?.calibration?.ece ?? null,
+        candidate: null,
+        threshold,
+        message: `ECE cannot be checked: ${NO_CALIBRATION}`,
+        blocking: true,
+      });
+    }
+    return results;
+  }
+
+  const settings = { seed: context.seed, confidence: statistics.confidence };
+  const common = { label: 'ECE', evidence: gate, statistics, candidate: calibration.ece };
+  if (gate.max !== undefined) {
+    const own = gate.significance ? selfPaired(candidate) : null;
+    const usable = own !== null && own.n > 0 && hasConfidences(own);
+    results.push(
+      boundGate({
+        ...common,
+        gate: 'ece.max',
+        kind: 'max',
+        bound: gate.max,
+        baseline: baseline?.calibration?.ece ?? null,
+        test: usable ? bootstrapBound(own.n, eceStatistic(own), 'max', gate.max, settings) : null,
+        noTestReason: 'the report carries no per-sample confidences',
+        figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
+      }),
+    );
+  }
+  if (gate.maxIncrease !== undefined) {
+    const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+    const usable = gate.significance && paired !== null && hasConfidences(paired);
+    results.push(
+      changeGate({
+        ...common,
+        gate: 'ece.max-increase',
+        direction: 'increase',
+        tolerance: gate.maxIncrease,
+        baseline: baseline === null ? undefined : (baseline.calibration?.ece ?? null),
+        baselineMissingReason:
+          baseline?.calibration === undefined
+            ? 'the baseline report has no calibration figures (made before evalgate computed them); ' +
+              'regenerate the baseline to compare ECE'
+            : 'the baseline has no ECE (no test samples)',
+        test:
+          usable && paired !== null
+            ? bootstrapChange(paired.n, eceStatistic(paired), 'increase', settings)
+            : null,
+        noTestReason:
+          paired === null ? unpairedReason(context) : 'the per-sample records carry no confidences',
+      }),
+    );
+  }
+  return results;
+}

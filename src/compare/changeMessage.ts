@@ -1,0 +1,55 @@
+/**
+ * The one sentence of a change gate (max-drop, max-increase), with the numbers: both figures, the
+ * evidence when the gate weighs it, and what the gate concluded. With significance off the text is
+ * exactly the plain threshold message: "accuracy dropped by 0.039 (0.978 -> 0.939), more than the
+ * allowed 0.010".
+ */
+import { EPSILON } from './findings.js';
+import { alphaText } from './evidenceText.js';
+import { formatFraction } from './messageText.js';
+import type { Finding } from './types.js';
+
+export interface ChangeMessageInput {
+  /** "recall of 'cat'", "accuracy", "ECE". */
+  label: string;
+  baseline: number;
+  candidate: number;
+  /** 'drop': lower is worse (recall, accuracy); 'increase': higher is worse (ECE, cost). */
+  direction: 'drop' | 'increase';
+  tolerance: number;
+  finding: Finding;
+  /** Appended to the figures: ", 54 samples". */
+  figuresSuffix?: string;
+  /** Evidence text ("95% CI of the change ...; paired exact p = ..."), or '' with significance off. */
+  evidence: string;
+  /** Whether the gate weighed evidence; off gives the plain threshold wording. */
+  significance: boolean;
+  alpha: number;
+  /** Formats a figure, optionally with enough decimals to differ from `other`. */
+  format?: (value: number, other?: number) => string;
+}
+
+export function changeMessage(input: ChangeMessageInput): string {
+  const format = input.format ?? formatFraction;
+  const { label, baseline, candidate, tolerance, finding, direction } = input;
+  const worsening = direction === 'drop' ? baseline - candidate : candidate - baseline;
+  const evidence = input.evidence === '' ? '' : `; ${input.evidence}`;
+  const figures = `${format(baseline)} -> ${format(candidate)}${input.figuresSuffix ?? ''}${evidence}`;
+  const worse = direction === 'drop' ? 'dropped by' : 'rose by';
+  const better = direction === 'drop' ? 'rose by' : 'fell by';
+  const allowed = direction === 'drop' ? 'the allowed' : 'the allowed increase of';
+
+  if (worsening > tolerance + EPSILON) {
+    const base = `${label} ${worse} ${format(worsening, tolerance)} (${figures}), more than ${allowed} ${format(tolerance, worsening)}`;
+    if (finding === 'possible-regression') {
+      return `${base}, but not significant at α = ${alphaText(input.alpha)}: a possible regression`;
+    }
+    return base;
+  }
+  if (worsening > EPSILON || (worsening > 0 && !input.significance)) {
+    return `${label} ${worse} ${format(worsening, tolerance)} (${figures}), within ${allowed} ${format(tolerance, worsening)}`;
+  }
+  if (worsening === 0 || Math.abs(worsening) <= EPSILON) return `${label} unchanged (${figures})`;
+  const rose = `${label} ${better} ${format(-worsening)} (${figures})`;
+  return finding === 'improved' && input.significance ? `${rose}, a significant improvement` : rose;
+}

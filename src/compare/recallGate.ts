@@ -1,0 +1,147 @@
+/**
+ * The per-class recall gate: one result per class of the candidate. Each class compared with the
+ * baseline gets the test of its recall change (paired exact test on its discordant pairs, or Fisher
+ * when unpaired), the p-values are corrected across the classes tested (Holm by default), and the
+ * finding separates tolerance (max-drop) from evidence (see findings.ts).
+ */
+import type { ClassMetrics } from '../metrics/types.js';
+import type { Report } from '../report/types.js';
+import { adjustPValues } from '../stats/multipleTesting.js';
+import { changeMessage } from './changeMessage.js';
+import { evidenceText } from './evidenceText.js';
+import { changeFinding, statusOf } from './findings.js';
+import { formatFraction, messageName } from './messageText.js';
+import type { ClassDelta, Comparison, GateResult, GatesConfig, StatisticsConfig } from './types.js';
+
+export function samplesText(n: number): string {
+  return `${n} ${n === 1 ? 'sample' : 'samples'}`;
+}
+
+export interface RecallGateInput {
+  gate: GatesConfig['perClassRecall'];
+  statistics: StatisticsConfig;
+  candidate: Report;
+  baseline: Report | null;
+  comparison: Comparison | null;
+}
+
+export interface RecallGateOutput {
+  results: GateResult[];
+  /** Messages of not-evaluable classes that only warn. */
+  notes: string[];
+  /** Classes whose recall change was tested (the family the correction ran over). */
+  tested: number;
+}
+
+export function perClassRecallGate(input: RecallGateInput): RecallGateOutput {
+  const { gate, statistics, candidate, baseline, comparison } = input;
+  const { maxDrop, onMissingClass } = gate;
+  const alpha = gate.alpha ?? statistics.alpha;
+  const baselineClasses = new Map<string, ClassMetrics>((baseline?.classes ?? []).map((c) => [c.name, c]));
+  const deltas = new Map<string, ClassDelta>((comparison?.classes ?? []).map((c) => [c.name, c]));
+  const notes: string[] = [];
+  const results: GateResult[] = [];
+  /** Results of tested classes, waiting for their corrected p-values. */
+  const pending: Array<{ at: number; cls: ClassMetrics; before: number; delta: ClassDelta }> = [];
+
+  for (const cls of candidate.classes) {
+    const name = messageName(cls.name);
+    if (!cls.evaluable || cls.recall === null || cls.support === 0) {
+      const blocking = onMissingClass === 'fail';
+      // The advice depends on the setting in force: never suggest the value already set.
+      const message = blocking
+        ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+          'gates.per-class-recall.on-missing-class: warn'
+        : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+          '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+          'a class without samples fail the run';
+      results.push({
+        gate: 'per-class-recall',
+        subject: cls.name,
+        status: 'not-evaluable',
+        baseline: baselineClasses.get(cls.name)?.recall ?? null,
+        candidate: null,
+        threshold: maxDrop,
+        message,
+        blocking,
+      });
+      if (!blocking) notes.push(message);
+      continue;
+    }
+
+    const before = baselineClasses.get(cls.name);
+    const delta = deltas.get(cls.name);
+    if (baseline === null || before === undefined || before.recall === null || delta === undefined) {
+      const why =
+        baseline === null
+          ? 'no baseline to compare with'
+          : before === undefined
+            ? 'the baseline has no such class'
+            : 'the baseline had no test samples of it';
+      results.push({
+        gate: 'per-class-recall',
+        subject: cls.name,
+        status: 'skipped',
+        baseline: before?.recall ?? null,
+        candidate: cls.recall,
+        threshold: maxDrop,
+        message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+        blocking: false,
+      });
+      continue;
+    }
+    pending.push({ at: results.length, cls, before: before.recall, delta });
+    results.push(null as unknown as GateResult); // filled below, keeping class order
+  }
+
+  // The family: every class tested, whatever its direction (the correction must not depend on
+  // which classes happened to drop).
+  const raw = pending.map((p) => p.delta.recallTest?.pValue ?? 1);
+  const adjusted = adjustPValues(raw, statistics.correction);
+  const correction = pending.length > 1 ? statistics.correction : 'none';
+  pending.forEach(({ at, cls, before, delta }, i) => {
+    const test = delta.recallTest;
+    const pValue = test === null ? null : adjusted[i]!;
+    const finding = changeFinding(before - cls.recall!, maxDrop, {
+      significance: gate.significance,
+      pValue,
+      alpha,
+    });
+    const evidence = gate.significance
+      ? evidenceText({
+          interval: test?.interval,
+          confidence: comparison!.confidence,
+          test: test?.test,
+          pValue,
+          correction,
+        })
+      : '';
+    results[at] = {
+      gate: 'per-class-recall',
+      subject: cls.name,
+      ...statusOf(finding, gate.onUnproven),
+      baseline: before,
+      candidate: cls.recall,
+      threshold: maxDrop,
+      message: changeMessage({
+        label: `recall of '${messageName(cls.name)}'`,
+        baseline: before,
+        candidate: cls.recall!,
+        direction: 'drop',
+        tolerance: maxDrop,
+        finding,
+        figuresSuffix: `, ${samplesText(cls.support)}`,
+        evidence,
+        significance: gate.significance,
+        alpha,
+      }),
+      finding,
+      pValue,
+      interval: test?.interval ?? null,
+      test: test?.test ?? 'threshold',
+      ...(gate.significance ? { alpha } : {}),
+    };
+  });
+
+  return { results, notes, tested: pending.length };
+}

@@ -1,0 +1,213 @@
+/**
+ * The one place an authenticated GitHub REST client is made: @actions/github's Octokit (REST
+ * methods + pagination, proxy-aware fetch) with octokit's retry and throttling plugins.
+ *
+ * - Server errors (5xx, and network failures, which octokit reports as 500) are retried with
+ *   quadratic backoff: the nth retry waits n² × the base delay (1 s), `retries` times (default 3).
+ * - Rate limits are left to the throttling plugin, which honours GitHub's own wait:
+ *   primary limits (x-ratelimit-remaining: 0) wait until x-ratelimit-reset and retry up to
+ *   `PRIMARY_RATE_LIMIT_RETRIES` times; secondary limits ("You have exceeded a secondary rate
+ *   limit", 403 or 429) wait `retry-after` and retry once. A wait longer than
+ *   `MAX_RATE_LIMIT_WAIT_S` is not taken: the call fails, and callers degrade (a comment that
+ *   cannot be posted never changes the verdict).
+ *   See https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+ * - Every retry is reported through `log.warn`, so a slow job says why.
+ *
+ * Tests shrink every wait with `minRetryDelayMs` or the environment variable
+ * `EVALGATE_GITHUB_RETRY_DELAY_MS` (for tests only: it also drops the throttling plugin's
+ * one-write-per-second pacing, which GitHub asks of real clients).
+ */
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { InputError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface GitHubLog {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface GitHubClientOptions {
+  /** A GITHUB_TOKEN or personal access token. Never logged. */
+  token: string;
+  /** REST API root; defaults to GITHUB_API_URL (set on every runner, GHES included), else api.github.com. */
+  baseUrl?: string;
+  userAgent?: string;
+  /** Retries of a server error (5xx or network failure); default 3. */
+  retries?: number;
+  /**
+   * Base delay in milliseconds (default 1000): the nth retry of a server error waits n² times
+   * this, and rate-limit waits given by GitHub in seconds are scaled by this / 1000. Tests set
+   * it to 1 (or set EVALGATE_GITHUB_RETRY_DELAY_MS); below 1000 the one-write-per-second pacing
+   * is dropped too.
+   */
+  minRetryDelayMs?: number;
+  log?: GitHubLog;
+}
+
+/** Environment variable, for tests only, that overrides the base retry delay (milliseconds). */
+export const RETRY_DELAY_ENV = 'EVALGATE_GITHUB_RETRY_DELAY_MS';
+export const DEFAULT_RETRIES = 3;
+/** Retries after a primary rate limit (the quota is back after x-ratelimit-reset). */
+export const PRIMARY_RATE_LIMIT_RETRIES = 2;
+/** Retries after a secondary rate limit: one, as GitHub asks clients not to hammer. */
+export const SECONDARY_RATE_LIMIT_RETRIES = 1;
+/** Longest rate-limit wait taken, in seconds; beyond it the call fails and the caller degrades. */
+export const MAX_RATE_LIMIT_WAIT_S = 120;
+/**
+ * Statuses never retried by the retry plugin: client errors that a retry cannot fix, and 429,
+ * which the throttling plugin handles with GitHub's own retry-after (the retry plugin would
+ * otherwise retry it on its own schedule first).
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const { token } = options;
+  if (token.trim() === '') {
+    throw new InputError('the GitHub token is empty', {
+      where: 'github-token',
+      hint: "leave the input out to use the workflow's GITHUB_TOKEN (the input's default)",
+    });
+  }
+  const log: GitHubLog = options.log ?? { warn: (message) => console.warn(message) };
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delayMs = options.minRetryDelayMs ?? delayFromEnvironment() ?? 1000;
+  const baseUrl = options.baseUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com';
+  const fastForTests = delayMs < 1000;
+
+  // Innermost plugin: sees every attempt's error before the retry plugin decides, so each
+  // retry of a server error is logged once, with the wait the retry plugin will take.
+  const logRetries = (octokit: { hook: HookLike }) => {
+    octokit.hook.error('request', (error: unknown, requestOptions: RequestOptionsLike) => {
+      const status = statusOf(error);
+      const attempt = requestOptions.request?.retryCount ?? 0;
+      if (status !== undefined && status >= 400 && !DO_NOT_RETRY.includes(status) && attempt < retries) {
+        const waitMs = (attempt + 1) ** 2 * delayMs;
+        log.warn(
+          `GitHub API ${requestOptions.method} ${pathOf(requestOptions)} answered HTTP ${status}; ` +
+            `retry ${attempt + 1} of ${retries} in ${formatWait(waitMs)}`,
+        );
+      }
+      throw error;
+    });
+  };
+
+  const rateLimitHandler =
+    (kind: 'primary' | 'secondary', maxRetries: number) =>
+    (
+      retryAfterS: number,
+      requestOptions: { method?: string; url?: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      const where = `GitHub API ${requestOptions.method ?? 'request'} ${pathOf(requestOptions)}`;
+      if (retryCount >= maxRetries) {
+        log.warn(`${where}: ${kind} rate limit still exceeded after ${retryCount} retries; giving up`);
+        return false;
+      }
+      if (retryAfterS > MAX_RATE_LIMIT_WAIT_S) {
+        log.warn(
+          `${where}: ${kind} rate limit exceeded; GitHub asks to wait ${retryAfterS} s, ` +
+            `longer than evalgate waits (${MAX_RATE_LIMIT_WAIT_S} s); giving up`,
+        );
+        return false;
+      }
+      log.warn(
+        `${where}: ${kind} rate limit exceeded; retry ${retryCount + 1} of ${maxRetries} ` +
+          `in ${formatWait(retryAfterS * delayMs)}`,
+      );
+      return true;
+    };
+
+  return getOctokit(
+    token,
+    {
+      baseUrl,
+      userAgent: options.userAgent ?? `evalgate/${TOOL_VERSION}`,
+      log: {
+        debug: (message: string) => log.debug?.(message),
+        info: (message: string) => log.debug?.(message),
+        warn: (message: string) => log.warn(message),
+        error: (message: string) => log.warn(message),
+      },
+      retry: { retries, retryAfterBaseValue: delayMs, doNotRetry: DO_NOT_RETRY },
+      throttle: {
+        retryAfterBaseValue: delayMs,
+        onRateLimit: rateLimitHandler('primary', PRIMARY_RATE_LIMIT_RETRIES),
+        onSecondaryRateLimit: rateLimitHandler('secondary', SECONDARY_RATE_LIMIT_RETRIES),
+        ...(fastForTests ? { write: unpacedGroup, notifications: unpacedGroup } : {}),
+      },
+    },
+    logRetries as never,
+    retry,
+    throttling,
+  );
+}
+
+function delayFromEnvironment(): number | undefined {
+  const raw = process.env[RETRY_DELAY_ENV];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InputError(`${RETRY_DELAY_ENV} must be a number of milliseconds >= 0, got '${raw}'`, {
+      where: RETRY_DELAY_ENV,
+      hint: 'this variable is for tests only; unset it',
+    });
+  }
+  return value;
+}
+
+/**
+ * Stands in for the throttling plugin's write limiter (a Bottleneck group pacing writes one per
+ * second) when tests shrink the delays: it runs each job at once.
+ */
+const unpacedGroup = {
+  key: () => ({
+    schedule: (...args: unknown[]) => {
+      // schedule([jobOptions,] fn, ...fnArgs)
+      const start = typeof args[0] === 'function' ? 0 : 1;
+      const fn = args[start] as (...fnArgs: unknown[]) => unknown;
+      return Promise.resolve(fn(...args.slice(start + 1)));
+    },
+  }),
+} as never;
+
+interface HookLike {
+  error(name: 'request', hook: (error: unknown, options: RequestOptionsLike) => unknown): void;
+}
+
+interface RequestOptionsLike {
+  method: string;
+  url?: string;
+  request?: { retryCount?: number };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * The URL path of a request, its route template filled in from the request's parameters
+ * (`/repos/{owner}/{repo}/pulls/{pull_number}` -> `/repos/acme/vision/pulls/3`); never the
+ * query, never credentials.
+ */
+function pathOf(requestOptions: { url?: string }): string {
+  const parameters = requestOptions as Record<string, unknown>;
+  const url = (requestOptions.url ?? '').replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = parameters[name];
+    return typeof value === 'string' || typeof value === 'number' ? encodeURIComponent(String(value)) : whole;
+  });
+  try {
+    return new URL(url, 'http://github.invalid').pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+function formatWait(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,189 @@
+/**
+ * One comment per pull request (and marker), updated in place on every push: the "sticky"
+ * comment. A comment is ours when its body STARTS with the hidden marker (see
+ * render/markdown.ts `commentMarker`); a comment that merely quotes the marker mid-text is left
+ * alone.
+ *
+ * Races: two runs on one pull request (a quick second push, a re-run) may both find no comment
+ * and both create one. Whoever sees more than one keeps the OLDEST (lowest id) and deletes the
+ * rest, tolerating a 404 when the other run already deleted it, so the pull request ends with one.
+ * Every run lists again right after creating, so the later of two creators always cleans up.
+ */
+import type { GitHubClient } from './client.js';
+import { isNotFoundError } from './errors.js';
+
+/** GitHub's limit on an issue comment body, in characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface StickyCommentRequest {
+  owner: string;
+  repo: string;
+  /** Pull request (or issue) number. */
+  issueNumber: number;
+  /** Hidden first line that identifies the comment, e.g. commentMarker(key). */
+  marker: string;
+  /** Full body; the marker is put in front when the body does not start with it. */
+  body: string;
+  /**
+   * The commit this run evaluated. When given, the pull request's current head is read first and
+   * nothing is posted if it moved on: the run for the newer commit will post.
+   */
+  expectedHeadSha?: string;
+}
+
+export type StickyCommentOutcome = 'created' | 'updated' | 'unchanged' | 'skipped-stale-head';
+
+export interface StickyCommentResult {
+  outcome: StickyCommentOutcome;
+  /** The comment that now carries the verdict; null when skipped. */
+  commentId: number | null;
+  url: string | null;
+  /** Ids of duplicate marker comments deleted (left by racing runs), ours included if we lost. */
+  removedDuplicates: number[];
+  /** The head sha found when the outcome is skipped-stale-head. */
+  currentHeadSha?: string;
+  /** True when the body had to be cut to GitHub's limit. */
+  truncated?: boolean;
+}
+
+interface CommentLike {
+  id: number;
+  body?: string | null;
+  html_url: string;
+}
+
+export async function upsertStickyComment(
+  client: GitHubClient,
+  request: StickyCommentRequest,
+): Promise<StickyCommentResult> {
+  const { owner, repo, issueNumber, marker } = request;
+  if (marker.trim() === '') throw new Error('upsertStickyComment: the marker is empty');
+
+  if (request.expectedHeadSha !== undefined) {
+    const { data: pull } = await client.rest.pulls.get({ owner, repo, pull_number: issueNumber });
+    if (pull.head.sha.toLowerCase() !== request.expectedHeadSha.toLowerCase()) {
+      return {
+        outcome: 'skipped-stale-head',
+        commentId: null,
+        url: null,
+        removedDuplicates: [],
+        currentHeadSha: pull.head.sha,
+      };
+    }
+  }
+
+  const { body, truncated } = fitCommentBody(withMarker(request.body, marker));
+  const extra = truncated ? { truncated } : {};
+  const list = () => listMarkerComments(client, owner, repo, issueNumber, marker);
+
+  const existing = await list();
+  if (existing.length > 0) {
+    const [keep, ...duplicates] = existing;
+    let outcome: StickyCommentOutcome = 'unchanged';
+    let url = keep.html_url;
+    if (keep.body !== body) {
+      const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: keep.id, body });
+      outcome = 'updated';
+      url = data.html_url;
+    }
+    const removedDuplicates = await deleteComments(client, owner, repo, duplicates);
+    return { outcome, commentId: keep.id, url, removedDuplicates, ...extra };
+  }
+
+  const { data: created } = await client.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body,
+  });
+  // A racing run may have created its comment between our list and our create.
+  const after = await list();
+  const oldest = after[0];
+  if (oldest === undefined || oldest.id >= created.id) {
+    const others = after.filter((comment) => comment.id !== created.id);
+    const removedDuplicates = await deleteComments(client, owner, repo, others);
+    return { outcome: 'created', commentId: created.id, url: created.html_url, removedDuplicates, ...extra };
+  }
+  // An older marker comment exists: it stays (it may be linked to already), carrying our body.
+  let url = oldest.html_url;
+  if (oldest.body !== body) {
+    const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body });
+    url = data.html_url;
+  }
+  const others = after.filter((comment) => comment.id !== oldest.id);
+  if (!others.some((comment) => comment.id === created.id)) others.push(created);
+  const removedDuplicates = await deleteComments(client, owner, repo, others);
+  return { outcome: 'updated', commentId: oldest.id, url, removedDuplicates, ...extra };
+}
+
+/** Does this comment body belong to the marker? It must start with it (leading blanks allowed). */
+export function isMarkerComment(body: string | null | undefined, marker: string): boolean {
+  return typeof body === 'string' && body.trimStart().startsWith(marker);
+}
+
+/** All of the issue's comments that carry the marker, oldest (lowest id) first. */
+async function listMarkerComments(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  marker: string,
+): Promise<CommentLike[]> {
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  return comments.filter((comment) => isMarkerComment(comment.body, marker)).sort((a, b) => a.id - b.id);
+}
+
+/** Deletes each comment; one already gone (a racing run deleted it) counts as removed. */
+async function deleteComments(
+  client: GitHubClient,
+  owner: string,
+  repo: string,
+  comments: readonly CommentLike[],
+): Promise<number[]> {
+  const removed: number[] = [];
+  for (const comment of comments) {
+    try {
+      await client.rest.issues.deleteComment({ owner, repo, comment_id: comment.id });
+    } catch (error) {
+      if (!isNotFoundError(error)) throw error;
+    }
+    removed.push(comment.id);
+  }
+  return removed;
+}
+
+function withMarker(body: string, marker: string): string {
+  return isMarkerComment(body, marker) ? body : `${marker}\n${body}`;
+}
+
+const CUT_NOTE =
+  "\n\n---\n_evalgate: this comment was cut at GitHub's 65,536-character limit; the full report is in " +
+  'the job summary and the report file._\n';
+
+/**
+ * Keeps a body within GitHub's limit. The renderer stays under 65,000 characters by design, so
+ * this only guards other callers: it cuts at the last line break that fits, closes a folded
+ * `<details>` block left open, and says so. Length is counted in UTF-16 code units, never less
+ * than GitHub's count of characters.
+ */
+export function fitCommentBody(body: string): { body: string; truncated: boolean } {
+  if (body.length <= GITHUB_COMMENT_LIMIT) return { body, truncated: false };
+  const closing = '\n</details>';
+  const room = GITHUB_COMMENT_LIMIT - CUT_NOTE.length - closing.length;
+  let cut = body.slice(0, room);
+  const lineBreak = cut.lastIndexOf('\n');
+  if (lineBreak > room / 2) cut = cut.slice(0, lineBreak);
+  // Never end on half a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const opened = (cut.match(/<details\b/gi) ?? []).length;
+  const closed = (cut.match(/<\/details>/gi) ?? []).length;
+  // Nested folds are rare (the renderer nests none); one closing tag is reserved, more are cut room.
+  const close = closing.repeat(Math.max(0, opened - closed));
+  if (close.length > closing.length) cut = cut.slice(0, room + closing.length - close.length);
+  return { body: `${cut}${close}${CUT_NOTE}`, truncated: true };
+}

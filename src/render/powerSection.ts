@@ -1,0 +1,68 @@
+/**
+ * The folded power table of the per-class gate: for each class whose test samples cannot detect
+ * the tolerance (or that has fewer than `min-class-samples`), the smallest drop it can detect and
+ * the samples it would need. The one-line summary is among the notes; this is the detail, most
+ * samples missing first, cut to a fixed number of rows (the full list is in verdict.json).
+ */
+import { markdownTable } from 'markdown-table';
+import { alphaText, correctionName } from '../compare/evidenceText.js';
+import type { PowerSummary, VerdictStatistics } from '../compare/types.js';
+import { escapeMarkdown } from './escapeMarkdown.js';
+import { formatCount, formatRate, NONE } from './formatNumbers.js';
+
+/** Rows listed; 40 rows of at most ~150 characters keep the block near 6,000 characters. */
+export const MAX_POWER_ROWS = 40;
+const CLASS_NAME_CHARS = 60;
+
+function drop(value: number | null): string {
+  return value === null ? 'none' : formatRate(value).replace('%', ' pp');
+}
+
+/** The folded table, or '' when no class is underpowered or small. */
+export function renderPowerSection(statistics: VerdictStatistics | undefined): string {
+  const power: PowerSummary | null | undefined = statistics?.power;
+  if (!power || power.classes.length === 0) return '';
+  const weak = power.classes.filter((c) => c.underpowered).length;
+  const small = power.classes.filter((c) => c.small).length;
+  const parts: string[] = [];
+  if (weak > 0) {
+    parts.push(
+      `${formatCount(weak)} of ${formatCount(power.classesChecked)} classes cannot detect a drop of ${drop(power.tolerance)}`,
+    );
+  }
+  if (small > 0)
+    parts.push(`${formatCount(small)} with fewer than ${formatCount(power.minClassSamples)} samples`);
+  const level =
+    statistics?.correction === 'none'
+      ? `α = ${alphaText(power.alpha)}`
+      : `α = ${alphaText(power.alpha)} (the level one class must reach after ${correctionName(statistics?.correction ?? 'holm')})`;
+  const rows = power.classes
+    .slice(0, MAX_POWER_ROWS)
+    .map((c) => [
+      escapeMarkdown(c.name, CLASS_NAME_CHARS),
+      formatCount(c.support),
+      c.underpowered ? drop(c.minimumDetectableDrop) : `≤ ${drop(power.tolerance)}`,
+      c.samplesNeeded === null ? NONE : formatCount(c.samplesNeeded),
+      c.moreSamples === null ? NONE : formatCount(c.moreSamples),
+      [c.underpowered ? 'cannot see the tolerance' : '', c.small ? 'few samples' : '']
+        .filter(Boolean)
+        .join(', '),
+    ]);
+  const table = markdownTable(
+    [['class', 'support', 'smallest detectable drop', 'samples needed', 'more needed', 'flag'], ...rows],
+    { alignDelimiters: false, align: ['l', 'r', 'r', 'r', 'r', 'l'] },
+  );
+  const rest = power.classes.length - rows.length;
+  return [
+    '<details>',
+    `<summary>Statistical power of the per-class gate: ${parts.join('; ')}</summary>`,
+    '',
+    `_Smallest recall drop each class's test samples detect with ${Math.round(power.power * 100)}% power at ${level}, ` +
+      `${power.design} design; samples needed to detect the tolerance of ${drop(power.tolerance)}._`,
+    '',
+    table,
+    ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more classes in verdict.json._`] : []),
+    '',
+    '</details>',
+  ].join('\n');
+}

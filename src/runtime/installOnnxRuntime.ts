@@ -1,0 +1,197 @@
+/**
+ * Installs the pinned onnxruntime-node into a folder of its own with npm, keeps only this
+ * platform's native code and, for GPU runs, adds the CUDA execution provider.
+ *
+ * `--ignore-scripts`: onnxruntime-node's postinstall (script/install.js) downloads the CUDA provider
+ * from NuGet on every linux/x64 install, GPU or not (install-metadata.js lists 'cuda12' as a default
+ * requirement there), hundreds of MB that a CPU run never loads. So scripts are off, and a GPU run
+ * calls that same script afterwards with its force flag (CUDA_INSTALL_FLAG, which fetches 'cuda12'),
+ * reusing its NuGet lookup, proxy support (global-agent) and file layout instead of copying them.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import type { RunCommand } from './runtimeClients.js';
+import {
+  CUDA_INSTALL_FLAG,
+  CUDA_PLATFORMS,
+  folderSize,
+  PREBUILT_PLATFORMS,
+  pruneOtherPlatforms,
+  RUNTIME_PACKAGE,
+  type RuntimeTarget,
+  unusableReason,
+} from './runtimePlatform.js';
+
+export interface InstallRuntimeOptions {
+  /** npm prefix: emptied first; the package lands in `<dir>/node_modules/onnxruntime-node`. */
+  dir: string;
+  version: string;
+  target: RuntimeTarget;
+  runCommand: RunCommand;
+  env: NodeJS.ProcessEnv;
+  /** npm registry URL; npm's own configuration (.npmrc, npm_config_registry) when absent. */
+  registry?: string;
+  /** The node binary that runs npm's CLI and the package's install script. */
+  execPath: string;
+}
+
+export interface InstalledRuntime {
+  packageDir: string;
+  /** Size of the install after pruning, in bytes. */
+  bytes: number;
+  /** Bytes of other platforms' native code removed. */
+  prunedBytes: number;
+}
+
+/** The npm command line: npm's CLI script run by `execPath` where it can be found, else `npm` on PATH. */
+export function locateNpm(
+  execPath: string,
+  env: NodeJS.ProcessEnv,
+  platform: string = process.platform,
+): { command: string; args: string[] } {
+  const nodeDir = path.dirname(execPath);
+  const candidates = [
+    // Set by npm itself when evalgate runs under `npm run` / `npx`.
+    env.npm_execpath?.endsWith('npm-cli.js') ? env.npm_execpath : undefined,
+    // Node's own distributions: lib/node_modules/npm on Linux and macOS, node_modules/npm on Windows.
+    path.join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    path.join(nodeDir, 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ];
+  const cli = candidates.find((candidate) => candidate !== undefined && existsSync(candidate));
+  if (cli !== undefined) return { command: execPath, args: [cli] };
+  return { command: platform === 'win32' ? 'npm.cmd' : 'npm', args: [] };
+}
+
+/** Refuses, before any download, a platform the pinned version has no binary (or CUDA provider) for. */
+export function assertInstallable(version: string, target: RuntimeTarget): void {
+  const platform = `${target.platform}/${target.arch}`;
+  if (!PREBUILT_PLATFORMS.includes(platform)) {
+    throw new InputError(
+      `${RUNTIME_PACKAGE} ${version} has no prebuilt binary for ${platform}, so evalgate cannot install it here`,
+      {
+        where: 'onnxruntime-path',
+        hint: `run on ${PREBUILT_PLATFORMS.join(', ')}, or build ${RUNTIME_PACKAGE} ${version} for ${platform} and set the onnxruntime-path input to the folder that holds node_modules/${RUNTIME_PACKAGE}`,
+      },
+    );
+  }
+  if (target.cuda && !CUDA_PLATFORMS.includes(platform)) {
+    throw new InputError(
+      `device: cuda needs the onnxruntime CUDA provider, which ${RUNTIME_PACKAGE} ${version} offers for ${CUDA_PLATFORMS.join(', ')} only, not ${platform}`,
+      {
+        where: 'device',
+        hint: `use device: cpu here, or run on a ${CUDA_PLATFORMS.join(' or ')} runner, or set onnxruntime-path to a CUDA-enabled build for ${platform}`,
+      },
+    );
+  }
+}
+
+export async function installOnnxRuntime(options: InstallRuntimeOptions): Promise<InstalledRuntime> {
+  const { dir, version, target, runCommand, env, execPath } = options;
+  assertInstallable(version, target);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+
+  const npm = locateNpm(execPath, env, target.platform);
+  const spec = `${RUNTIME_PACKAGE}@${version}`;
+  const args = [
+    ...npm.args,
+    'install',
+    '--prefix',
+    dir,
+    '--ignore-scripts',
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--no-update-notifier',
+    ...(options.registry ? ['--registry', options.registry] : []),
+    spec,
+  ];
+  const installed = await run(runCommand, npm.command, args, { cwd: dir, env }, `npm install ${spec}`, {
+    hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`,
+    missing: `npm was not found (looked next to ${execPath} and for '${npm.command}' on PATH)`,
+  });
+  const packageDir = path.join(dir, 'node_modules', RUNTIME_PACKAGE);
+  if (!existsSync(path.join(packageDir, 'package.json'))) {
+    throw new InputError(`npm install ${spec} finished but left no ${RUNTIME_PACKAGE} package in ${dir}`, {
+      where: 'onnxruntime-path',
+      hint: `npm said: ${lastLines(installed.stdout + installed.stderr)}`,
+    });
+  }
+  const prunedBytes = pruneOtherPlatforms(packageDir, target.platform, target.arch);
+
+  if (target.cuda) {
+    await run(
+      runCommand,
+      execPath,
+      [path.join(packageDir, 'script', 'install.js'), CUDA_INSTALL_FLAG],
+      { cwd: packageDir, env: withoutInstallOverrides(env) },
+      `${RUNTIME_PACKAGE}'s install script (${CUDA_INSTALL_FLAG})`,
+      {
+        hint: `the CUDA provider comes from NuGet (api.nuget.org, package Microsoft.ML.OnnxRuntime.Gpu.Linux ${version}): check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path`,
+        missing: `node (${execPath}) could not be started`,
+      },
+    );
+  }
+  const reason = unusableReason(packageDir, version, target);
+  if (reason !== null) {
+    throw new InputError(`the freshly installed ${spec} is not usable: ${reason}`, {
+      where: target.cuda ? 'device' : 'onnxruntime-path',
+      hint: `set onnxruntime-path to a working install of ${spec}`,
+    });
+  }
+  return { packageDir, bytes: folderSize(dir), prunedBytes };
+}
+
+/**
+ * The environment without the variables that override the install script's command-line flag
+ * (install-utils.js reads them first): `onnxruntime-node-install=skip` in a project's .npmrc reaches
+ * scripts run under `npm run` as npm_config_onnxruntime_node_install and would skip the download.
+ */
+function withoutInstallOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of Object.keys(copy)) {
+    if (/^(ONNXRUNTIME_NODE_INSTALL(_CUDA)?|npm_config_onnxruntime_node_install(_cuda)?)$/i.test(name)) {
+      delete copy[name];
+    }
+  }
+  return copy;
+}
+
+/** Runs a command and turns a failure to start or a non-zero exit into an InputError that says what to do. */
+async function run(
+  runCommand: RunCommand,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  what: string,
+  help: { hint: string; missing: string },
+): Promise<{ stdout: string; stderr: string }> {
+  let result: Awaited<ReturnType<RunCommand>>;
+  try {
+    result = await runCommand(command, args, options);
+  } catch (error) {
+    throw new InputError(`${what} could not run: ${help.missing}: ${(error as Error).message}`, {
+      where: 'onnxruntime-path',
+      hint: help.hint,
+      cause: error,
+    });
+  }
+  if (result.code !== 0) {
+    throw new InputError(
+      `${what} failed (exit ${result.code ?? 'by signal'}): ${lastLines(result.stderr || result.stdout)}`,
+      { where: 'onnxruntime-path', hint: help.hint },
+    );
+  }
+  return result;
+}
+
+/** The end of a command's output, where npm puts its error, on one line. */
+function lastLines(text: string, count = 6): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.length === 0 ? '(no output)' : lines.slice(-count).join(' | ');
+}

@@ -1,0 +1,42 @@
+/** The statistics library: pure functions, numbers in, numbers out. */
+export {
+  type PairedBootstrapOptions,
+  type PairedBootstrapResult,
+  pairedBootstrap,
+  quantileSorted,
+} from './bootstrap.js';
+export {
+  binomialCdf,
+  erfc,
+  normalCdf,
+  normalCritical,
+  normalPdf,
+  normalQuantile,
+  tCdf,
+  tCritical,
+  tQuantile,
+  tTwoSidedPValue,
+} from './distributions.js';
+export { binomialTestLess, fisherExact, mcnemarExact } from './exactTests.js';
+export { meanInterval, pairedMeanDifference, sampleVariance, welchMeanDifference } from './meanTests.js';
+export { adjustPValues } from './multipleTesting.js';
+export {
+  type MinimumDetectableDropOptions,
+  minimumDetectableDrop,
+  type SamplesForDropOptions,
+  samplesForDrop,
+} from './power.js';
+export {
+  pairedDifferenceInterval,
+  unpairedDifferenceInterval,
+  wilsonInterval,
+} from './proportionIntervals.js';
+export { createRandom, type Random } from './random.js';
+export type {
+  ComparisonDesign,
+  Interval,
+  MeanComparison,
+  PairedCounts,
+  PValueAdjustment,
+  SampleSums,
+} from './types.js';
