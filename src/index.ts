@@ -8,7 +8,7 @@ if (isDecodeWorker()) {
   await run({ decodeWorkerScript: new URL(import.meta.url) });
   // HTTP keep-alive sockets (cache service, GitHub API) can hold the event loop open long after
   // the work is done: exit once stdout has flushed, with the status run() set (core.setFailed
-  // sets process.exitCode).
+  // sets process.exitCode to 1; a run that stopped with an error then sets 2 or 3).
   const code = Number(process.exitCode ?? 0);
   process.stdout.write('', () => process.exit(code));
 }

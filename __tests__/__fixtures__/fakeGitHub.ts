@@ -12,6 +12,9 @@
  * - GET    /repos/{o}/{r}/issues/{n}/labels        (paginated)
  * - GET    /repos/{o}/{r}/issues/{n}/events        (paginated)
  * - GET    /repos/{o}/{r}/contents/{path}?ref=     raw bytes with Accept vnd.github.raw, else JSON/base64
+ * - GET    /user                                   the token's user for a personal token; 403
+ *                                                  "Resource not accessible by integration" for an
+ *                                                  installation token (GITHUB_TOKEN), the default
  * Anything else answers 404 (and is recorded); `route()` adds endpoints.
  *
  * Every request is checked for `Authorization: token <token>` (or Bearer) and recorded in
@@ -57,6 +60,8 @@ export interface FakeLabelEvent {
   label: string;
   actor: string;
   created_at: string;
+  /** Slug of the GitHub App the event was performed through (`performed_via_github_app`). */
+  viaApp?: string;
 }
 
 export interface RecordedRequest {
@@ -102,6 +107,11 @@ export interface FakeGitHubOptions {
   token?: string;
   /** Author of comments created through the API (default github-actions[bot]). */
   user?: FakeUser;
+  /**
+   * What the token is: 'installation' (GITHUB_TOKEN, an app's token: `GET /user` answers 403) or
+   * 'personal' (a personal access token: `GET /user` answers `user`). Default 'installation'.
+   */
+  tokenKind?: 'installation' | 'personal';
   /** Page size when the client sends no per_page (GitHub: 30). */
   defaultPerPage?: number;
   /** Branch name used for contents requests without `ref` (default 'main'). */
@@ -135,8 +145,19 @@ export interface FakeGitHub {
   /** Comments of one issue, oldest first. */
   commentsOn(owner: string, repo: string, issueNumber: number): FakeComment[];
   setPull(owner: string, repo: string, pull: FakePull): void;
-  /** Puts a label on the issue and records who added it when (`labeled` event). */
-  addLabel(owner: string, repo: string, issueNumber: number, label: string, by?: string, at?: string): void;
+  /**
+   * Puts a label on the issue and records who added it when (`labeled` event); an actor whose
+   * login ends in `[bot]` is a Bot. `viaApp` records the event as performed through that app.
+   */
+  addLabel(
+    owner: string,
+    repo: string,
+    issueNumber: number,
+    label: string,
+    by?: string,
+    at?: string,
+    options?: { viaApp?: string },
+  ): void;
   removeLabel(
     owner: string,
     repo: string,
@@ -212,6 +233,7 @@ function matches(method: string, pattern: string | RegExp, requestMethod: string
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const token = options.token ?? DEFAULT_FAKE_TOKEN;
   const apiUser = options.user ?? ACTIONS_BOT;
+  const tokenKind = options.tokenKind ?? 'installation';
   const defaultPerPage = options.defaultPerPage ?? 30;
   const defaultBranch = options.defaultBranch ?? 'main';
   const faults: Fault[] = [];
@@ -276,10 +298,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     label: string,
     by: string,
     at: string | undefined,
+    viaApp?: string,
   ) => {
     const key = issueKey(owner, repo, issueNumber);
     const list = state.events.get(key) ?? [];
-    list.push({ id: nextId++, event, label, actor: by, created_at: at ?? now() });
+    list.push({
+      id: nextId++,
+      event,
+      label,
+      actor: by,
+      created_at: at ?? now(),
+      ...(viaApp === undefined ? {} : { viaApp }),
+    });
     state.events.set(key, list);
   };
 
@@ -420,10 +450,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           actor: { login: e.actor, id: 1, type: e.actor.endsWith('[bot]') ? 'Bot' : 'User' },
           label: { name: e.label, color: 'ededed' },
           created_at: e.created_at,
+          performed_via_github_app:
+            e.viaApp === undefined ? null : { id: 7, slug: e.viaApp, name: e.viaApp, owner: { login: 'x' } },
         })),
         path,
         query,
       );
+    }
+    if (path === '/user' && method === 'GET') {
+      if (tokenKind === 'personal') {
+        return { status: 200, body: { login: apiUser.login, id: apiUser.id, type: apiUser.type } };
+      }
+      return {
+        status: 403,
+        body: {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        },
+      };
     }
     m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/);
     if (m && method === 'GET') {
@@ -566,12 +610,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     setPull: (owner, repo, pull) => {
       state.pulls.set(issueKey(owner, repo, pull.number), pull);
     },
-    addLabel: (owner, repo, issueNumber, label, by = 'octocat', at) => {
+    addLabel: (owner, repo, issueNumber, label, by = 'octocat', at, labelOptions = {}) => {
       const key = issueKey(owner, repo, issueNumber);
       const labels = state.labels.get(key) ?? [];
       if (!labels.includes(label)) labels.push(label);
       state.labels.set(key, labels);
-      labelEvent(owner, repo, issueNumber, 'labeled', label, by, at);
+      labelEvent(owner, repo, issueNumber, 'labeled', label, by, at, labelOptions.viaApp);
     },
     removeLabel: (owner, repo, issueNumber, label, by = 'octocat', at) => {
       const key = issueKey(owner, repo, issueNumber);

@@ -9,7 +9,7 @@ import {
 } from '../../src/action/actionBaseline.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { PullRequestContext } from '../../src/github/pullRequestContext.js';
-import { saveCachedBaseline } from '../../src/pipeline/baselineSources.js';
+import { baselineCacheKey, saveCachedBaseline } from '../../src/pipeline/baselineSources.js';
 import { exampleDir, writeConfig } from '../cli/helpers.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 
@@ -152,7 +152,9 @@ describe('resolveActionBaseline, model and choices', () => {
       });
       const plan = await resolveActionBaseline(t.input({ cache }));
       if (plan.kind === 'none') throw new Error('expected a cached report');
-      expect(plan.id).toBe(`cache:evalgate-baseline-examples/digits/evalgate.yml-main-${'a'.repeat(40)}`);
+      expect(plan.id).toBe(
+        `cache:${baselineCacheKey('examples/digits/evalgate.yml', 'main', 'a'.repeat(40))}`,
+      );
       expect(plan.notes.join(' ')).toMatch(
         /Baseline: the baseline saved in the Actions cache by the run on main at aaaaaaa/,
       );

@@ -10,7 +10,10 @@ import {
   parseLabelInput,
 } from '../../src/action/actionConfig.js';
 import { Inputs, Outputs } from '../../src/action/constants.js';
+import { cacheScope } from '../../src/action/evaluateMode.js';
+import { defaultCommentKey } from '../../src/action/runContext.js';
 import { InputError } from '../../src/errors.js';
+import { commentMarker } from '../../src/render/markdown.js';
 import { repoRoot } from '../cli/helpers.js';
 
 interface ActionYml {
@@ -119,5 +122,48 @@ describe('input validators', () => {
     expect(() => parseLabelInput('accept-label', 'a,b')).toThrow(/one label name/);
     expect(() => parseLabelInput('accept-label', 'x'.repeat(51))).toThrow(/at most 50 characters/);
     expect(() => parseCommentKey('a\nb')).toThrow(/input 'comment-key' must be one line/);
+  });
+});
+
+describe('keys derived from the inputs when comment-key is empty', () => {
+  const context = { workflow: 'PR gate', job: 'evaluate' };
+  const inputs = { config: 'evalgate.yml', workingDirectory: '.' };
+
+  it('keep the legs of a matrix over config, model or device on separate comments', () => {
+    expect(defaultCommentKey(context, inputs)).toBe('PR gate/evaluate:evalgate.yml');
+    const legs = [
+      defaultCommentKey(context, inputs),
+      defaultCommentKey(context, { ...inputs, model: 'models/a.onnx' }),
+      defaultCommentKey(context, { ...inputs, model: 'models/b.onnx' }),
+      defaultCommentKey(context, { ...inputs, model: 'models/b.onnx', device: 'cuda' }),
+      defaultCommentKey(context, { ...inputs, config: 'other.yml' }),
+      defaultCommentKey(context, { ...inputs, workingDirectory: 'service' }),
+    ];
+    expect(new Set(legs).size).toBe(legs.length);
+    expect(legs[3]).toBe('PR gate/evaluate:evalgate.yml:model=models/b.onnx:device=cuda');
+    expect(legs[5]).toBe('PR gate/evaluate:service/evalgate.yml');
+    // Markers of different legs differ too (the marker reduces odd characters to '_').
+    expect(new Set(legs.map((key) => commentMarker(key))).size).toBe(legs.length);
+  });
+
+  it('stay at most 100 characters, and still differ, for long paths', () => {
+    const long = (name: string) =>
+      defaultCommentKey(context, { ...inputs, model: `${'deep/'.repeat(30)}${name}.onnx` });
+    expect(long('a')).toHaveLength(100);
+    expect(long('a')).not.toBe(long('b'));
+    expect(long('a')).toBe(long('a'));
+  });
+
+  it('scope the cached baseline by comment-key, else by the config path and the model input', () => {
+    const workspace = path.join(path.sep, 'work', 'repo');
+    const configFile = path.join(workspace, 'gates', 'evalgate.yml');
+    expect(cacheScope({ commentKey: 'nightly', model: 'a.onnx' }, configFile, workspace)).toBe('nightly');
+    expect(cacheScope({ commentKey: '' }, configFile, workspace)).toBe('gates/evalgate.yml');
+    expect(cacheScope({ commentKey: '', model: 'models/a.onnx' }, configFile, workspace)).toBe(
+      'gates/evalgate.yml:model=models/a.onnx',
+    );
+    expect(cacheScope({ commentKey: '' }, path.join(path.sep, 'elsewhere', 'e.yml'), workspace)).toBe(
+      'e.yml',
+    );
   });
 });

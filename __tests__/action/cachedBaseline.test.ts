@@ -2,7 +2,7 @@
 // reached from a spawned dist/index.js in tests): a push to the default branch with
 // update-baseline saves report.json; a pull request into that branch restores it and is judged
 // against it; other branches and pull requests never replace it.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +29,16 @@ beforeEach(() => {
   // @actions/cache resolves the cached folder against the working folder, as the runner sets it.
   process.chdir(dir);
 });
-afterEach(() => process.chdir(previousCwd));
+afterEach(() => {
+  process.chdir(previousCwd);
+  // run() sets the exit code of a run that stopped with an error; this process is the test's.
+  process.exitCode = undefined;
+});
+
+/** A new push of the model: the regressed weights at the same path (the `model` input scopes the cache). */
+function pushRegressedModel() {
+  copyFileSync(path.join(dir, 'model-regressed.onnx'), path.join(dir, 'model.onnx'));
+}
 
 function environment(event: string, payload: unknown, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const eventFile = path.join(dir, `${event}-event.json`);
@@ -71,11 +80,12 @@ describe('update-baseline and baseline-source cache', () => {
     const key = baselineCacheKey('evalgate.yml', 'main', MAIN_SHA);
     expect(cache.keys()).toEqual([key]);
     expect(push.messages('info').join('\n')).toContain(
-      `saved this run's report as the baseline of main (cache key ${key})`,
+      `saved this run's report as the baseline of main for 'evalgate.yml' (cache key ${key})`,
     );
 
+    pushRegressedModel();
     const pr = await runWith(
-      { model: 'model-regressed.onnx', comment: 'false', 'update-baseline': 'true' },
+      { comment: 'false', 'update-baseline': 'true' },
       environment(
         'pull_request',
         pullRequestEvent({
@@ -150,5 +160,11 @@ describe('update-baseline and baseline-source cache', () => {
     expect(pr.outputs.verdict).toBe('error');
     expect(pr.failed).toMatch(/no baseline saved in the Actions cache for branch 'main'/);
     expect(pr.failed).toMatch(/update-baseline: true first/);
+    // A user's mistake: exit 2, every output defined, the summary says what to do.
+    expect(process.exitCode).toBe(2);
+    expect(pr.outputs.regressions).toBe('[]');
+    expect(pr.outputs['baseline-source']).toBe('');
+    expect(pr.summary).toMatch(/^## evalgate: error\n\nevalgate could not evaluate ccccccc: /);
+    expect(pr.summary).toContain('update-baseline: true first');
   });
 });

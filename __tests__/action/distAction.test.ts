@@ -1,11 +1,14 @@
 // Runs the committed action bundle (dist/index.js) the way the runner does, outside pull requests:
-// INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, exit code. Pull requests, the
-// comment and publish mode: pullRequestAction.test.ts.
-import { readFileSync } from 'node:fs';
+// INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, exit code; and the error path,
+// also on a pull request. Pull requests with a verdict, the comment and publish mode:
+// pullRequestAction.test.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commentMarker } from '../../src/render/markdown.js';
+import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { copyExample } from '../cli/helpers.js';
-import { runAction as spawnAction } from './runAction.js';
+import { pullRequestEvent, runAction as spawnAction } from './runAction.js';
 
 const runAction = (dir: string, inputs: Record<string, string>, withSummary = true) =>
   spawnAction(dir, { inputs, summary: withSummary });
@@ -48,12 +51,95 @@ describe.concurrent('dist/index.js (the action)', { timeout: 120_000 }, () => {
     expect(run.stdout).toContain('::warning::evalgate: could not write the job summary');
   });
 
-  it('reports bad input as verdict error with the message, and no stack trace', async () => {
+  it('reports bad input as verdict error with the message, and no stack trace: exit 2, every output set, a summary', async () => {
     const dir = copyExample();
-    const run = await runAction(dir, { config: 'missing.yml' });
-    expect(run.status).toBe(1);
+    const run = await runAction(dir, { config: 'missing.yml', 'github-token': 'ghs_not-a-real-token' });
+    expect(run.status).toBe(2);
     expect(run.outputs.verdict).toBe('error');
+    expect(run.outputs.passed).toBe('false');
+    // Defined values, so that fromJSON(steps.gate.outputs.regressions) works in the workflow.
+    expect(JSON.parse(run.outputs.regressions)).toEqual([]);
+    for (const output of ['accuracy', 'comment-id', 'report-path', 'comment-path', 'baseline-source']) {
+      expect(run.outputs[output], output).toBe('');
+    }
     expect(run.stdout).toMatch(/::error::missing\.yml: cannot read config file/);
     expect(run.stdout).not.toMatch(/\n\s+at /);
+    expect(run.summary).toMatch(
+      /^## evalgate: error\n\nevalgate could not evaluate: missing\.yml: cannot read config file/,
+    );
+    // The token is masked before anything else is logged.
+    expect(run.stdout).toMatch(/^::add-mask::ghs_not-a-real-token$/m);
+  });
+});
+
+describe('dist/index.js on a pull request that stops with an error', { timeout: 120_000 }, () => {
+  let github: FakeGitHub;
+  beforeAll(async () => {
+    github = await startFakeGitHub();
+  });
+  afterAll(() => github.close());
+
+  it("replaces the previous push's verdict comment with the error, and reports what it knew", async () => {
+    const dir = copyExample();
+    const head = 'd'.repeat(40);
+    github.setPull('octo', 'models', {
+      number: 31,
+      headSha: head,
+      baseSha: 'b'.repeat(40),
+      headRef: 'feature',
+      baseRef: 'main',
+    });
+    github.setFile('b'.repeat(40), 'baseline.json', readFileSync(path.join(dir, 'baseline.json')));
+    const marker = commentMarker('PR gate/evaluate:evalgate.yml');
+    const previous = github.addComment({
+      owner: 'octo',
+      repo: 'models',
+      issueNumber: 31,
+      body: `${marker}\n## evalgate: passed`,
+    });
+    // This push broke the test set: a file the lock does not know.
+    writeFileSync(
+      path.join(dir, 'test-set', '0', 'extra.png'),
+      readFileSync(path.join(dir, 'test-set', '0', 'digit-0010.png')),
+    );
+    const run = await spawnAction(dir, {
+      inputs: { config: 'evalgate.yml', 'output-dir': 'out', 'github-token': github.token, comment: 'true' },
+      env: {
+        GITHUB_API_URL: github.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'octo/models',
+        GITHUB_RUN_ID: '77',
+        GITHUB_SHA: 'e'.repeat(40),
+        GITHUB_REF: 'refs/pull/31/merge',
+        GITHUB_WORKFLOW: 'PR gate',
+        GITHUB_JOB: 'evaluate',
+        GITHUB_WORKSPACE: dir,
+        EVALGATE_GITHUB_RETRY_DELAY_MS: '1',
+      },
+      event: {
+        name: 'pull_request',
+        payload: pullRequestEvent({
+          owner: 'octo',
+          repo: 'models',
+          number: 31,
+          headSha: head,
+          baseSha: 'b'.repeat(40),
+        }),
+      },
+    });
+    expect(run.status, run.stdout).toBe(2);
+    expect(run.outputs.verdict).toBe('error');
+    expect(JSON.parse(run.outputs.regressions)).toEqual([]);
+    // The baseline was resolved before the test set failed its lock: the output says which.
+    expect(run.outputs['baseline-source']).toBe(`repository@${'b'.repeat(40)}`);
+    const comments = github.commentsOn('octo', 'models', 31);
+    expect(comments.map((c) => c.id)).toEqual([previous.id]);
+    const body = comments[0]!.body;
+    expect(body.startsWith(`${marker}\n## evalgate: error\n\nevalgate could not evaluate ddddddd: `)).toBe(
+      true,
+    );
+    expect(body).not.toContain('passed');
+    expect(body).toContain('https://github.com/octo/models/actions/runs/77');
+    expect(run.summary).toBe(body);
   });
 });

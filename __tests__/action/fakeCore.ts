@@ -7,6 +7,8 @@ export const fakeCore = {
   inputs: {} as Record<string, string>,
   outputs: {} as Record<string, string>,
   failed: null as string | null,
+  /** Values masked with setSecret. */
+  secrets: [] as string[],
   summary: '',
   log: [] as Array<{
     level: 'debug' | 'info' | 'notice' | 'warning' | 'error';
@@ -17,6 +19,7 @@ export const fakeCore = {
     this.inputs = inputs;
     this.outputs = {};
     this.failed = null;
+    this.secrets = [];
     this.summary = '';
     this.log = [];
   },
@@ -32,6 +35,9 @@ export const coreModule = {
   getInput: (name: string) => (fakeCore.inputs[name] ?? '').trim(),
   setOutput: (name: string, value: unknown) => {
     fakeCore.outputs[name] = String(value);
+  },
+  setSecret: (secret: string) => {
+    fakeCore.secrets.push(secret);
   },
   setFailed: (message: string | Error) => {
     fakeCore.failed = text(message);

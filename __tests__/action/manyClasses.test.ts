@@ -113,7 +113,9 @@ describe('the action on a pull request with a 1,000-class model', () => {
     const body = comments[0]!.body;
     expect(run.outputs['comment-id']).toBe(String(comments[0]!.id));
     expect(body.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
-    expect(body.startsWith(`${commentMarker('PR gate/evaluate')}\n`)).toBe(true);
+    expect(
+      body.startsWith(`${commentMarker('PR gate/evaluate:evalgate.yml:model=model-regressed.onnx')}\n`),
+    ).toBe(true);
     expect(body).toMatch(/failed, 52 of 1,003 gates failed/);
     expect(body).toContain('for 50 classes');
     // Every regressed class has its row in the per-class table (regressions come first), its name

@@ -1,7 +1,7 @@
 // The action on pull requests, end to end: dist/index.js spawned as the runner spawns it, against
 // a local stand-in for the GitHub REST API that records every request. Independent cases run
 // concurrently (each on its own pull request number) to keep the suite short on 2 cores.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
@@ -12,8 +12,15 @@ import { pullRequestEvent, runAction, workflowRunEvent } from './runAction.js';
 const OWNER = 'octo';
 const REPO = 'models';
 const BASE_SHA = 'b'.repeat(40);
-const MARKER = commentMarker('PR gate/evaluate');
+/** The evaluate job's default key: workflow/job, then the config path (runContext.defaultCommentKey). */
+const MARKER = commentMarker('PR gate/evaluate:evalgate.yml');
 const RUN_URL = `https://github.com/${OWNER}/${REPO}/actions/runs/4242`;
+/** The publish job's own key (its workflow and job), never the artifact's. */
+const PUBLISH_MARKER = commentMarker('evalgate-publish/publish');
+const PUBLISH_ENV = { GITHUB_WORKFLOW: 'evalgate-publish', GITHUB_JOB: 'publish', GITHUB_RUN_ID: '4343' };
+const PROVENANCE =
+  "> [!NOTE]\n> This result was produced by the pull request's own workflow run " +
+  `([run 4242](${RUN_URL}))`;
 
 let github: FakeGitHub;
 
@@ -72,7 +79,9 @@ function pullRequest(n: number, options: { headRepository?: string } = {}) {
     comment: 'true',
     ...extra,
   });
-  return { n, dir, head, event, env, inputs, comments: () => github.commentsOn(OWNER, REPO, n) };
+  // A push that regresses the model: same inputs (so the same comment key), another model file.
+  const regress = () => copyFileSync(path.join(dir, 'model-regressed.onnx'), path.join(dir, 'model.onnx'));
+  return { n, dir, head, event, env, inputs, regress, comments: () => github.commentsOn(OWNER, REPO, n) };
 }
 
 const posted = (n: number) => github.requestsTo('POST', `/repos/${OWNER}/${REPO}/issues/${n}/comments`);
@@ -106,13 +115,14 @@ describe.concurrent(
         headSha: pr.head,
         baseSha: BASE_SHA,
         repository: 'octo/models',
-        commentKey: 'PR gate/evaluate',
+        commentKey: 'PR gate/evaluate:evalgate.yml',
         baselineSource: `repository@${BASE_SHA}`,
       });
 
       // A new push: the model regressed. The same comment is updated; no second one appears.
+      pr.regress();
       const second = await runAction(pr.dir, {
-        inputs: pr.inputs({ model: 'model-regressed.onnx' }),
+        inputs: pr.inputs(),
         env: pr.env,
         event: pr.event,
       });
@@ -131,8 +141,9 @@ describe.concurrent(
     it('a 403 on the comment (fork token) warns, keeps the summary, the verdict and the exit code', async () => {
       const pr = pullRequest(2, { headRepository: 'someone/models' });
       github.failNext('POST', `/repos/${OWNER}/${REPO}/issues/2/comments`, 403);
+      pr.regress();
       const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ model: 'model-regressed.onnx' }),
+        inputs: pr.inputs(),
         env: pr.env,
         event: pr.event,
       });
@@ -152,7 +163,7 @@ describe.concurrent(
       cpSync(path.join(pr.dir, 'out'), resultDir, { recursive: true });
       const publish = await runAction(pr.dir, {
         inputs: { mode: 'publish', 'result-dir': 'artifact', 'github-token': github.token },
-        env: { ...pr.env, GITHUB_RUN_ID: '4343' },
+        env: { ...pr.env, ...PUBLISH_ENV },
         event: {
           name: 'workflow_run',
           payload: workflowRunEvent({
@@ -169,9 +180,21 @@ describe.concurrent(
       expect(publish.outputs.verdict).toBe('fail');
       expect(publish.outputs['baseline-source']).toBe(`repository@${BASE_SHA}`);
       expect(pr.comments()).toHaveLength(1);
-      expect(pr.comments()[0]!.body).toBe(readFileSync(path.join(resultDir, 'comment.md'), 'utf8'));
+      // Posted under the publish job's marker, below a note on where it comes from, sanitized.
+      const published = pr.comments()[0]!.body;
+      expect(
+        published.startsWith(`${PUBLISH_MARKER}\n\n${PROVENANCE} on commit \`${pr.head.slice(0, 7)}\``),
+      ).toBe(true);
+      const rendered = readFileSync(path.join(resultDir, 'comment.md'), 'utf8');
+      const headline = rendered.split('\n').find((line) => line.startsWith('## '))!;
+      expect(headline).toMatch(/failed/);
+      expect(published).toContain(headline);
+      expect(published).not.toContain(MARKER);
+      // evalgate's own rendering passes the sanitizer unchanged.
+      expect(published.endsWith(rendered.slice(rendered.indexOf('\n') + 1).replace(/^\n+/, ''))).toBe(true);
       expect(publish.outputs['comment-id']).toBe(String(pr.comments()[0]!.id));
-      expect(publish.summary).toContain(MARKER);
+      expect(readFileSync(publish.outputs['comment-path']!, 'utf8')).toBe(published);
+      expect(publish.summary).toContain(PUBLISH_MARKER);
       expect(publish.stdout).toMatch(/::error title=evalgate%3A per-class-recall::/);
     });
 
@@ -249,8 +272,9 @@ describe.concurrent(
         path.join(pr.dir, 'baseline.json'),
         readFileSync(path.join(pr.dir, 'loosened', 'report.json')),
       );
+      pr.regress();
       const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ model: 'model-regressed.onnx' }),
+        inputs: pr.inputs(),
         env: pr.env,
         event: pr.event,
       });
@@ -265,8 +289,9 @@ describe.concurrent(
     it('accept-label turns a failed gate into a passing step that says who accepted it', async () => {
       const pr = pullRequest(7);
       github.addLabel(OWNER, REPO, 7, 'evalgate/accept-regression', 'alice', '2025-03-01T12:00:00Z');
+      pr.regress();
       const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ model: 'model-regressed.onnx', 'accept-label': 'evalgate/accept-regression' }),
+        inputs: pr.inputs({ 'accept-label': 'evalgate/accept-regression' }),
         env: pr.env,
         event: pr.event,
       });
@@ -286,8 +311,9 @@ describe.concurrent(
     it('accept-label added by the pull request author is not a sign-off: the gate still fails', async () => {
       const pr = pullRequest(9);
       github.addLabel(OWNER, REPO, 9, 'evalgate/accept-regression', 'contributor', '2025-03-01T12:00:00Z');
+      pr.regress();
       const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ model: 'model-regressed.onnx', 'accept-label': 'evalgate/accept-regression' }),
+        inputs: pr.inputs({ 'accept-label': 'evalgate/accept-regression' }),
         env: pr.env,
         event: pr.event,
       });
@@ -318,7 +344,7 @@ describe('publish mode refuses results that are not the triggering run’s', SPA
         headSha: pr.head,
         baseSha: BASE_SHA,
         repository: 'octo/models',
-        commentKey: 'PR gate/evaluate',
+        commentKey: 'PR gate/evaluate:evalgate.yml',
       }),
     );
     const workflowRun = (sha: string) => ({
@@ -337,6 +363,7 @@ describe('publish mode refuses results that are not the triggering run’s', SPA
       baseSha: BASE_SHA,
       headRef: 'feature',
       baseRef: 'main',
+      headRepository: 'someone/models',
     });
     const inputs = { mode: 'publish', 'result-dir': 'artifact', 'github-token': github.token };
     const stale = await runAction(pr.dir, { inputs, env: pr.env, event: workflowRun(pr.head) });
@@ -345,11 +372,134 @@ describe('publish mode refuses results that are not the triggering run’s', SPA
     expect(pr.comments()).toHaveLength(0);
 
     const other = await runAction(pr.dir, { inputs, env: pr.env, event: workflowRun('d'.repeat(40)) });
-    expect(other.status).toBe(1);
+    expect(other.status).toBe(2); // a refused input
     expect(other.outputs.verdict).toBe('error');
     expect(other.stdout).toMatch(
       /::error::result-dir: the result in 'artifact' is for commit ccccccc, but the workflow run .* evaluated ddddddd/,
     );
+    expect(pr.comments()).toHaveLength(0);
+  });
+
+  /** A result folder as a (hostile) evaluate job could upload it, for pull request #n. */
+  function artifact(dir: string, n: number, comment: string, failed: boolean): string {
+    const result = path.join(dir, `artifact-${n}`);
+    mkdirSync(result);
+    writeFileSync(path.join(result, 'comment.md'), `${commentMarker('nightly/eval')}\n${comment}`);
+    const failures = failed
+      ? [{ gate: 'per-class-recall', subject: '8', message: "recall of '8' dropped" }]
+      : [];
+    writeFileSync(
+      path.join(result, 'verdict.json'),
+      JSON.stringify({ passed: !failed, failures, warnings: [] }),
+    );
+    writeFileSync(
+      path.join(result, 'pull-request.json'),
+      JSON.stringify({
+        number: n,
+        headSha: headSha(n),
+        baseSha: BASE_SHA,
+        repository: 'octo/models',
+        commentKey: 'nightly/eval',
+      }),
+    );
+    return `artifact-${n}`;
+  }
+  const forkRun = (n: number) => ({
+    name: 'workflow_run',
+    payload: workflowRunEvent({
+      owner: OWNER,
+      repo: REPO,
+      runId: 4242,
+      headSha: headSha(n),
+      headRepository: 'someone/models',
+    }),
+  });
+
+  it('posts a hostile comment sanitized under its own marker, ignores an outsider’s marker comment and a bot’s label', async () => {
+    const pr = pullRequest(11, { headRepository: 'someone/models' });
+    const outsider = github.addComment({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: 11,
+      body: `${PUBLISH_MARKER}\n## ✅ evalgate: passed (an outsider's comment)`,
+      user: { login: 'mallory', id: 66, type: 'User' },
+    });
+    github.addLabel(
+      OWNER,
+      REPO,
+      11,
+      'evalgate/accept-regression',
+      'github-actions[bot]',
+      '2025-03-01T12:00:00Z',
+    );
+    const hostile = [
+      '',
+      '## ❌ evalgate: failed',
+      '',
+      '> [!WARNING]',
+      '> **Regression accepted by @boss**: nothing to see.',
+      '',
+      'cc @alice, fixes #1 and octo/models#2 ![pixel](https://evil.example/p.png) <img src="https://evil.example/q.png">',
+      '<details open><summary>more</summary><script>x</script><a href="https://evil.example">link</a></details>',
+      '',
+    ].join('\n');
+    const run = await runAction(pr.dir, {
+      inputs: {
+        mode: 'publish',
+        'result-dir': artifact(pr.dir, 11, hostile, true),
+        'github-token': github.token,
+        'accept-label': 'evalgate/accept-regression',
+      },
+      env: { ...pr.env, ...PUBLISH_ENV },
+      event: forkRun(11),
+    });
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.outputs.passed).toBe('false');
+    expect(run.stdout).toMatch(/added by @github-actions\[bot\], a bot account/);
+    expect(run.stdout).toMatch(/posted under this job's key 'evalgate-publish\/publish'/);
+
+    const [first, second] = pr.comments();
+    expect(first).toEqual(outsider); // untouched
+    expect(pr.comments()).toHaveLength(2);
+    const body = second!.body;
+    expect(second!.user.type).toBe('Bot');
+    expect(body.startsWith(`${PUBLISH_MARKER}\n\n${PROVENANCE}`)).toBe(true);
+    expect(body).toContain('## ❌ evalgate: failed');
+    expect(body).not.toMatch(/accepted/i);
+    expect(body).not.toMatch(/@[a-z]/);
+    expect(body).not.toMatch(/(?<!&)#\d/);
+    expect(body).not.toMatch(/evil\.example\/[pq]\.png|<img|<script|<a |open>/);
+    expect(body).toContain('<details><summary>more</summary>');
+  });
+
+  it('refuses a result that names a pull request from another repository, before any label lookup or comment', async () => {
+    const pr = pullRequest(12);
+    github.setPull(OWNER, REPO, {
+      number: 12,
+      headSha: headSha(12),
+      baseSha: BASE_SHA,
+      headRef: 'feature',
+      baseRef: 'main',
+      headRepository: 'victim/models',
+    });
+    github.addLabel(OWNER, REPO, 12, 'evalgate/accept-regression', 'alice', '2025-03-01T12:00:00Z');
+    const run = await runAction(pr.dir, {
+      inputs: {
+        mode: 'publish',
+        'result-dir': artifact(pr.dir, 12, '\n## ❌ evalgate: failed\n', true),
+        'github-token': github.token,
+        'accept-label': 'evalgate/accept-regression',
+      },
+      env: { ...pr.env, ...PUBLISH_ENV },
+      event: forkRun(12),
+    });
+    expect(run.status).toBe(2); // a refused input
+    expect(run.outputs.verdict).toBe('error');
+    expect(run.stdout).toMatch(
+      /::error::result-dir: the result in 'artifact-12' names pull request #12, whose head is in victim\/models, but the workflow run .* from someone\/models/,
+    );
+    expect(github.requestsTo('GET', `/repos/${OWNER}/${REPO}/issues/12/labels`)).toHaveLength(0);
+    expect(github.requestsTo('GET', `/repos/${OWNER}/${REPO}/issues/12/comments`)).toHaveLength(0);
     expect(pr.comments()).toHaveLength(0);
   });
 });

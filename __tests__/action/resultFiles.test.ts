@@ -1,10 +1,17 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { acceptanceBanner, acceptanceMessage, withBanner } from '../../src/action/acceptance.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  acceptanceBanner,
+  acceptanceMessage,
+  lookUpAcceptance,
+  withBanner,
+} from '../../src/action/acceptance.js';
 import { parseVerdict, pullRequestRecordJson, readResultDir } from '../../src/action/resultFiles.js';
 import { commentMarker } from '../../src/render/markdown.js';
+import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
+import { testClient } from '../github/githubTestClient.js';
 
 const record = {
   number: 12,
@@ -99,5 +106,72 @@ describe('acceptance', () => {
     expect(acceptanceMessage({ ...acceptance, by: null }, ['x'])).toContain(
       'someone (GitHub did not say who)',
     );
+  });
+});
+
+describe('lookUpAcceptance: a sign-off is a second person’s', () => {
+  const LABEL = 'evalgate/accept-regression';
+  const target = { owner: 'octo', repo: 'models', number: 21 };
+  let fake: FakeGitHub;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    fake.setPull('octo', 'models', {
+      number: 21,
+      headSha: 'c'.repeat(40),
+      baseSha: 'b'.repeat(40),
+      headRef: 'feature',
+      baseRef: 'main',
+      author: 'contributor',
+    });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  async function lookUp() {
+    const warnings: string[] = [];
+    const { client } = testClient(fake);
+    const found = await lookUpAcceptance(client, target, LABEL, (m) => warnings.push(m));
+    return { found, warnings };
+  }
+
+  it('accepts a label a reviewer added by hand', async () => {
+    fake.addLabel('octo', 'models', 21, LABEL, 'alice', '2025-03-01T12:00:00Z');
+    expect(await lookUp()).toEqual({
+      found: { label: LABEL, by: 'alice', at: '2025-03-01T12:00:00Z' },
+      warnings: [],
+    });
+  });
+
+  it('refuses a label added by a bot account, saying so', async () => {
+    fake.addLabel('octo', 'models', 21, LABEL, 'github-actions[bot]', '2025-03-01T12:00:00Z');
+    const { found, warnings } = await lookUp();
+    expect(found).toBeNull();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /the label 'evalgate\/accept-regression' was added by @github-actions\[bot\], a bot account; .*person's sign-off/,
+      ),
+    ]);
+  });
+
+  it('refuses a label added through a GitHub App, naming the app', async () => {
+    fake.addLabel('octo', 'models', 21, LABEL, 'alice', '2025-03-01T12:00:00Z', { viaApp: 'auto-labeler' });
+    const { found, warnings } = await lookUp();
+    expect(found).toBeNull();
+    expect(warnings).toEqual([
+      expect.stringMatching(/added by @alice through the GitHub App 'auto-labeler'; .*not an app's/),
+    ]);
+  });
+
+  it('refuses a label the pull request’s author added, and one whose adder is unknown', async () => {
+    fake.addLabel('octo', 'models', 21, LABEL, 'contributor', '2025-03-01T12:00:00Z');
+    const own = await lookUp();
+    expect(own.found).toBeNull();
+    expect(own.warnings).toEqual([expect.stringMatching(/added by @contributor, the pull request's author/)]);
+
+    fake.events.clear();
+    const unknown = await lookUp();
+    expect(unknown.found).toBeNull();
+    expect(unknown.warnings).toEqual([expect.stringMatching(/GitHub does not say who added it/)]);
   });
 });

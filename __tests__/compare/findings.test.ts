@@ -9,7 +9,9 @@ describe('changeFinding', () => {
     // worsening, tolerance, evidence, finding
     [0.05, 0.02, on(0.01), 'regressed'],
     [0.05, 0.02, on(0.2), 'possible-regression'],
-    [0.05, 0.02, on(null), 'regressed'],
+    // No test possible is no evidence: a possible regression, which on-unproven then decides.
+    [0.05, 0.02, on(null), 'possible-regression'],
+    [-0.05, 0.02, on(null), 'within-tolerance'],
     [0.05, 0.02, off, 'regressed'],
     [0.02, 0.02, on(0.001), 'within-tolerance'],
     [0.020000000000000018, 0.02, off, 'within-tolerance'],
@@ -28,6 +30,7 @@ describe('boundFinding', () => {
   it.each([
     [0.01, on(0.01), 'regressed'],
     [0.01, on(0.3), 'possible-regression'],
+    [0.01, on(null), 'possible-regression'],
     [0.01, off, 'regressed'],
     [0, on(0.5), 'within-tolerance'],
     [-0.1, on(0.9), 'within-tolerance'],

@@ -255,18 +255,27 @@ describe('unpaired fallback', () => {
     },
   );
 
-  it('falls back to the threshold alone for macro F1 and says so', () => {
+  it('calls a macro-F1 drop it cannot test a possible regression, says why, and lets on-unproven decide', () => {
     const unpaired = { ...baseline, samples: { ids: [], labels: [], predictions: [], confidences: [] } };
-    const verdict = evaluateGates(
-      { ...recallGates(), macroF1: { maxDrop: 0.01, ...ON } },
-      candidate,
-      unpaired as Report,
-    );
-    const macro = verdict.gates.find((g) => g.gate === 'macro-f1.max-drop')!;
-    expect(macro).toMatchObject({ test: 'threshold', status: 'fail', finding: 'regressed', pValue: null });
+    const judge = (onUnproven: 'warn' | 'fail') =>
+      evaluateGates(
+        { ...recallGates(), macroF1: { maxDrop: 0.01, ...ON, onUnproven } },
+        candidate,
+        unpaired as Report,
+      ).gates.find((g) => g.gate === 'macro-f1.max-drop')!;
+    const macro = judge('warn');
+    expect(macro).toMatchObject({
+      test: 'threshold',
+      status: 'warn',
+      blocking: false,
+      finding: 'possible-regression',
+      pValue: null,
+    });
     expect(macro.message).toContain(
-      'threshold only: no sample-by-sample pairing (the baseline report carries no per-sample records)',
+      'no test possible: no sample-by-sample pairing (the baseline report carries no per-sample records)',
     );
+    expect(macro.message).toMatch(/but unproven without a test: a possible regression$/);
+    expect(judge('fail')).toMatchObject({ status: 'fail', blocking: true, finding: 'possible-regression' });
   });
 
   it('pairs the same reports when their records match', () => {
@@ -311,7 +320,7 @@ describe('accuracy gates', () => {
 });
 
 describe('macro-F1, ECE and cost gates', () => {
-  it('tests a macro-F1 drop with a seeded paired bootstrap, reproducibly', () => {
+  it('tests a macro-F1 drop with the paired randomization test, reproducibly, with a bootstrap interval', () => {
     const { baseline, candidate } = discordantPair(NAMES, [
       { n: 100, broken: 15 },
       { n: 100, broken: 10 },
@@ -325,14 +334,30 @@ describe('macro-F1, ECE and cost gates', () => {
       (g) => g.gate === 'macro-f1.max-drop',
     )!;
     expect(first).toEqual(second);
-    expect(first).toMatchObject({ test: 'paired-bootstrap', finding: 'regressed' });
-    expect(first.pValue).toBeLessThan(0.01);
+    expect(first).toMatchObject({ test: 'paired-randomization', finding: 'regressed' });
+    // 25 samples broken, none fixed: Monte Carlo (25 > 14 units) at its floor 1/(B + 1).
+    expect(first.pValue).toBe(1 / 2001);
     expect(first.interval!.high).toBeLessThan(0);
-    // A different seed gives another bootstrap, the same conclusion.
+    expect(first.message).toContain('paired randomization p < 0.001');
+    // A different seed gives another bootstrap interval, the same conclusion.
     const reseeded = { ...candidate, settings: { ...candidate.settings, seed: 7 } };
     const other = evaluateGates(gates, reseeded, baseline).gates.find((g) => g.gate === 'macro-f1.max-drop')!;
     expect(other.interval).not.toEqual(first.interval);
     expect(other.finding).toBe('regressed');
+  });
+
+  it('does not call a macro-F1 drop from four changed samples of 300 a regression (p = 0.125)', () => {
+    const { baseline, candidate } = discordantPair(NAMES, [{ n: 100, broken: 4 }, { n: 100 }, { n: 100 }]);
+    const gate = evaluateGates(
+      { ...recallGates(), macroF1: { maxDrop: 0.005, ...ON } },
+      candidate,
+      baseline,
+    ).gates.find((g) => g.gate === 'macro-f1.max-drop')!;
+    expect(gate).toMatchObject({
+      test: 'paired-randomization',
+      finding: 'possible-regression',
+      pValue: 0.125,
+    });
   });
 
   it('checks ECE against a maximum and against the baseline, and skips a baseline without calibration', () => {
@@ -353,7 +378,7 @@ describe('macro-F1, ECE and cost gates', () => {
     const increase = verdict.gates.find((g) => g.gate === 'ece.max-increase')!;
     expect(candidate.calibration!.ece!).toBeGreaterThan(0.02);
     expect(max).toMatchObject({ test: 'bootstrap', finding: 'regressed', status: 'fail' });
-    expect(increase).toMatchObject({ test: 'paired-bootstrap', status: 'fail' });
+    expect(increase).toMatchObject({ test: 'paired-randomization', status: 'fail' });
     expect(increase.baseline).toBe(baseline.calibration!.ece);
 
     const old = { ...baseline, calibration: undefined };
@@ -366,7 +391,7 @@ describe('macro-F1, ECE and cost gates', () => {
     ).toBe(true);
   });
 
-  it('compares the expected cost with a paired t-test, or Welch’s test without pairing', () => {
+  it('compares the expected cost with the exact sign-flip test, or Welch’s test without pairing', () => {
     // A missed truck costs 10, any other error 1.
     const matrix = [
       [0, 1, 1],
@@ -379,7 +404,12 @@ describe('macro-F1, ECE and cost gates', () => {
     const gates: GatesConfig = { ...recallGates(), cost: { max: 0.5, maxIncrease: 0.1, ...ON } };
     const verdict = evaluateGates(gates, candidate, baseline);
     const increase = verdict.gates.find((g) => g.gate === 'cost.max-increase')!;
-    expect(increase).toMatchObject({ test: 'paired-t', finding: 'regressed', baseline: 0 });
+    expect(increase).toMatchObject({ test: 'sign-flip', finding: 'regressed', baseline: 0 });
+    // 20 samples each 10 more expensive, nothing cheaper: 2 of 2^20 sign patterns are as extreme.
+    expect(increase.pValue).toBe(2 / 2 ** 20);
+    // The paired t interval of the change is shown beside it.
+    expect(increase.interval!.low).toBeGreaterThan(0);
+    expect(increase.interval!.high).toBeGreaterThan(200 / 300);
     expect(increase.candidate).toBeCloseTo(200 / 300, 12);
     expect(increase.message).toContain('expected cost per sample (USD) rose by 0.667');
     const max = verdict.gates.find((g) => g.gate === 'cost.max')!;
@@ -395,5 +425,43 @@ describe('macro-F1, ECE and cost gates', () => {
       (g) => g.gate === 'cost.max-increase',
     )!;
     expect(noCost.baseline).toBe(0);
+  });
+  it('does not prove a cost increase from three equal changes (sign-flip p = 0.25), and says when no t-test is possible', () => {
+    const matrix = [
+      [0, 1, 1],
+      [1, 0, 1],
+      [10, 10, 0],
+    ];
+    const pair = discordantPair(NAMES, [{ n: 100 }, { n: 100 }, { n: 100, broken: 3 }]);
+    const gates: GatesConfig = { ...recallGates(), cost: { maxIncrease: 0.05, ...ON } };
+    const increase = evaluateGates(
+      gates,
+      withCost(pair.candidate, matrix),
+      withCost(pair.baseline, matrix),
+    ).gates.find((g) => g.gate === 'cost.max-increase')!;
+    // +10 on 3 of 300 samples: 0.1 more per sample; a t-test on these differences would say 0.08.
+    expect(increase).toMatchObject({
+      test: 'sign-flip',
+      pValue: 0.25,
+      finding: 'possible-regression',
+      status: 'warn',
+    });
+    expect(increase.message).toContain('paired sign-flip p = 0.250');
+
+    // Every sample costs 1, above cost.max 0.5: no spread, so no t-test; not proven, only possible.
+    const flat = [
+      [1, 1, 1],
+      [1, 1, 1],
+      [1, 1, 1],
+    ];
+    const max = evaluateGates(
+      { ...recallGates(), cost: { max: 0.5, ...ON } },
+      withCost(pair.candidate, flat),
+      null,
+    ).gates.find((g) => g.gate === 'cost.max')!;
+    expect(max).toMatchObject({ finding: 'possible-regression', status: 'warn', pValue: null });
+    expect(max.message).toContain(
+      'no test possible: the t-test needs at least 2 samples and some spread in their costs',
+    );
   });
 });

@@ -24,6 +24,8 @@ describe('findLabelAcceptance', () => {
       applied: true,
       by: 'alice',
       at: '2025-02-02T09:30:00Z',
+      byBot: false,
+      viaApp: null,
     });
   });
 
@@ -46,6 +48,8 @@ describe('findLabelAcceptance', () => {
       applied: true,
       by: 'dave',
       at: '2025-02-05T12:00:00Z',
+      byBot: false,
+      viaApp: null,
     });
     expect(fake.requestsTo('GET', `/issues/${PR}/events`).length).toBe(2);
     expect(fake.requestsTo('GET', `/issues/${PR}/labels`).length).toBe(2);
@@ -55,7 +59,13 @@ describe('findLabelAcceptance', () => {
     fake.addLabel(OWNER, REPO, PR, LABEL, 'alice');
     fake.removeLabel(OWNER, REPO, PR, LABEL, 'alice');
     const { client } = testClient(fake);
-    expect(await findLabelAcceptance(client, query)).toEqual({ applied: false, by: null, at: null });
+    expect(await findLabelAcceptance(client, query)).toEqual({
+      applied: false,
+      by: null,
+      at: null,
+      byBot: false,
+      viaApp: null,
+    });
     expect(fake.requestsTo('GET', `/issues/${PR}/events`)).toHaveLength(0);
   });
 
@@ -66,12 +76,44 @@ describe('findLabelAcceptance', () => {
       applied: true,
       by: 'erin',
       at: '2025-03-01T00:00:00Z',
+      byBot: false,
+      viaApp: null,
     });
   });
 
   it('says applied with an unknown author when no labeled event is found', async () => {
     fake.labels.set(`${OWNER}/${REPO}#${PR}`, [LABEL]);
     const { client } = testClient(fake);
-    expect(await findLabelAcceptance(client, query)).toEqual({ applied: true, by: null, at: null });
+    expect(await findLabelAcceptance(client, query)).toEqual({
+      applied: true,
+      by: null,
+      at: null,
+      byBot: false,
+      viaApp: null,
+    });
+  });
+
+  it('says when the last addition was made by a Bot account', async () => {
+    fake.addLabel(OWNER, REPO, PR, LABEL, 'alice', '2025-02-01T00:00:00Z');
+    fake.removeLabel(OWNER, REPO, PR, LABEL, 'alice', '2025-02-02T00:00:00Z');
+    fake.addLabel(OWNER, REPO, PR, LABEL, 'labeler[bot]', '2025-02-03T00:00:00Z');
+    const { client } = testClient(fake);
+    expect(await findLabelAcceptance(client, query)).toMatchObject({
+      applied: true,
+      by: 'labeler[bot]',
+      byBot: true,
+      viaApp: null,
+    });
+  });
+
+  it('names the app a labeled event was performed through', async () => {
+    fake.addLabel(OWNER, REPO, PR, LABEL, 'alice', '2025-02-03T00:00:00Z', { viaApp: 'auto-labeler' });
+    const { client } = testClient(fake);
+    expect(await findLabelAcceptance(client, query)).toMatchObject({
+      applied: true,
+      by: 'alice',
+      byBot: false,
+      viaApp: 'auto-labeler',
+    });
   });
 });

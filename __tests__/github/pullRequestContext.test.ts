@@ -90,6 +90,7 @@ describe('workflowRunFromEvent', () => {
       head_sha: HEAD_SHA,
       head_branch: 'feature',
       head_repository: { full_name: 'mallory/vision' },
+      html_url: 'https://github.com/acme/vision/actions/runs/987',
       conclusion: 'success',
       pull_requests: [] as unknown[],
     },
@@ -103,6 +104,7 @@ describe('workflowRunFromEvent', () => {
       runId: 987,
       event: 'pull_request',
       headSha: HEAD_SHA,
+      htmlUrl: 'https://github.com/acme/vision/actions/runs/987',
       headBranch: 'feature',
       headRepository: 'mallory/vision',
       isFork: true,
@@ -159,6 +161,8 @@ describe('fetchPullRequest', () => {
       baseRef: 'main',
       headRef: 'f',
       isFork: true,
+      headRepository: 'mallory/vision',
+      author: 'contributor',
     });
   });
 });

@@ -7,7 +7,7 @@ import {
   upsertStickyComment,
 } from '../../src/github/stickyComment.js';
 import { commentMarker } from '../../src/render/markdown.js';
-import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
+import { ACTIONS_BOT, type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from './githubTestClient.js';
 
 const PR = 7;
@@ -236,6 +236,134 @@ describe('upsertStickyComment', () => {
     expect(posted.startsWith(marker)).toBe(true);
     expect(posted).toContain("cut at GitHub's 65,536-character limit");
     expect(posted).toContain('</details>');
+  });
+});
+
+describe('upsertStickyComment only takes the token identity’s comments for its own', () => {
+  const MALLORY = { login: 'mallory', id: 66, type: 'User' as const };
+
+  it('leaves an outsider’s older marker comment untouched and creates its own (installation token)', async () => {
+    const forged = fake.addComment({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: PR,
+      body: `${marker}\n## evalgate: passed (forged)`,
+      user: MALLORY,
+    });
+    const { client, warnings } = testClient(fake);
+    const result = await upsertStickyComment(client, { ...target, body: `${marker}\nreal verdict` });
+
+    expect(result.outcome).toBe('created');
+    expect(result.removedDuplicates).toEqual([]);
+    expect(result.commentId).not.toBe(forged.id);
+    expect(fake.commentsOn(OWNER, REPO, PR).map((c) => [c.user.login, c.body])).toEqual([
+      ['mallory', `${marker}\n## evalgate: passed (forged)`],
+      ['github-actions[bot]', `${marker}\nreal verdict`],
+    ]);
+    expect(fake.requestsTo('PATCH', `/issues/comments/${forged.id}`)).toHaveLength(0);
+    expect(fake.requestsTo('DELETE', `/issues/comments/${forged.id}`)).toHaveLength(0);
+    // The identity probe: one request, its 403 neither retried nor warned about.
+    expect(fake.requestsTo('GET', '/user').map((r) => r.status)).toEqual([403]);
+    expect(warnings).toEqual([]);
+
+    // The next run finds its own comment, not the outsider's.
+    const again = await upsertStickyComment(client, { ...target, body: `${marker}\nnext verdict` });
+    expect(again).toMatchObject({ outcome: 'updated', commentId: result.commentId, removedDuplicates: [] });
+    expect(fake.commentsOn(OWNER, REPO, PR)[0].body).toBe(`${marker}\n## evalgate: passed (forged)`);
+    expect(fake.requestsTo('GET', '/user')).toHaveLength(1);
+  });
+
+  it('does not retry or warn when the identity probe meets a server error, and falls back to bots', async () => {
+    fake.failNext('GET', '/user', 502);
+    const { client, warnings } = testClient(fake);
+    const result = await upsertStickyComment(client, { ...target, body: `${marker}\nx` });
+    expect(result.outcome).toBe('created');
+    expect(fake.requestsTo('GET', '/user').map((r) => r.status)).toEqual([502]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('still deletes duplicates among its own comments, and never the outsider’s', async () => {
+    const forged = fake.addComment({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: PR,
+      body: `${marker}\nx`,
+      user: MALLORY,
+    });
+    const mine = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nold` });
+    const dup = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nracing` });
+    const { client } = testClient(fake);
+    const result = await upsertStickyComment(client, { ...target, body: `${marker}\nnew` });
+    expect(result).toMatchObject({ outcome: 'updated', commentId: mine.id, removedDuplicates: [dup.id] });
+    expect(fake.commentsOn(OWNER, REPO, PR).map((c) => c.id)).toEqual([forged.id, mine.id]);
+  });
+
+  it('after creating, cleans up only comments of its own login, not another app’s bot', async () => {
+    const otherApp = { login: 'other-app[bot]', id: 77, type: 'Bot' as const };
+    let foreignId = 0;
+    // Another app's marker comment appears between our list and our create (older id than ours).
+    fake.route('POST', /\/issues\/\d+\/comments$/, ({ body }) => {
+      foreignId = fake.addComment({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: PR,
+        body: `${marker}\nz`,
+        user: otherApp,
+      }).id;
+      const created = fake.addComment({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: PR,
+        body: (body as { body: string }).body,
+      });
+      return {
+        status: 201,
+        body: {
+          id: created.id,
+          html_url: `https://github.com/x#issuecomment-${created.id}`,
+          body: created.body,
+          user: ACTIONS_BOT,
+        },
+      };
+    });
+    const { client } = testClient(fake);
+    const result = await upsertStickyComment(client, { ...target, body: `${marker}\nmine` });
+    expect(result.outcome).toBe('created');
+    expect(result.removedDuplicates).toEqual([]);
+    expect(fake.commentsOn(OWNER, REPO, PR).map((c) => c.user.login)).toEqual([
+      'other-app[bot]',
+      'github-actions[bot]',
+    ]);
+    expect(fake.requestsTo('PATCH', `/issues/comments/${foreignId}`)).toHaveLength(0);
+  });
+
+  it('with a personal access token, only the comments of the login GET /user names count', async () => {
+    const machine = { login: 'evalgate-machine', id: 90, type: 'User' as const };
+    const personal = await startFakeGitHub({ tokenKind: 'personal', user: machine });
+    try {
+      personal.setPull(OWNER, REPO, {
+        number: PR,
+        headSha: HEAD_SHA,
+        baseSha: BASE_SHA,
+        headRef: 'f',
+        baseRef: 'main',
+      });
+      const on = { owner: OWNER, repo: REPO, issueNumber: PR };
+      const forged = personal.addComment({ ...on, body: `${marker}\nforged`, user: MALLORY });
+      const bot = personal.addComment({ ...on, body: `${marker}\nsome bot`, user: ACTIONS_BOT });
+      const mine = personal.addComment({ ...on, body: `${marker}\nold`, user: machine });
+      const { client } = testClient(personal);
+      const result = await upsertStickyComment(client, { ...target, body: `${marker}\nnew` });
+      expect(result).toMatchObject({ outcome: 'updated', commentId: mine.id, removedDuplicates: [] });
+      expect(personal.commentsOn(OWNER, REPO, PR).map((c) => [c.id, c.body])).toEqual([
+        [forged.id, `${marker}\nforged`],
+        [bot.id, `${marker}\nsome bot`],
+        [mine.id, `${marker}\nnew`],
+      ]);
+      expect(personal.requestsTo('GET', '/user').map((r) => r.status)).toEqual([200]);
+    } finally {
+      await personal.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,14 +25,36 @@ function inScratchFolder<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 const SHA_A = 'a'.repeat(40);
 const SHA_B = 'b'.repeat(40);
 
+const digest16 = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
+
 describe('baseline cache keys', () => {
-  it('are evalgate-baseline-<scope>-<branch>-<sha>, restorable by the branch prefix', () => {
-    expect(baselineCacheKey('evalgate.yml', 'main', SHA_A)).toBe(
-      `evalgate-baseline-evalgate.yml-main-${SHA_A}`,
+  it('are evalgate-baseline-v1-<sha256(scope):16>-<sha256(branch):16>-<sha>, restorable by the branch prefix', () => {
+    const prefix = `evalgate-baseline-v1-${digest16('evalgate.yml')}-${digest16('main')}-`;
+    expect(baselineCachePrefix('evalgate.yml', 'main')).toBe(prefix);
+    expect(baselineCacheKey('evalgate.yml', 'main', SHA_A)).toBe(`${prefix}${SHA_A}`);
+    // Commas and spaces (not allowed in cache keys) in scopes and branches never reach the key.
+    expect(baselineCacheKey('a,b c', 'feat/x y', SHA_A)).toMatch(
+      /^evalgate-baseline-v1-[0-9a-f]{16}-[0-9a-f]{16}-a{40}$/,
     );
-    expect(baselineCachePrefix('evalgate.yml', 'main')).toBe('evalgate-baseline-evalgate.yml-main-');
-    // Commas are not allowed in cache keys; other odd characters are replaced too.
-    expect(baselineCacheKey('a,b c', 'feat/x', SHA_A)).toBe(`evalgate-baseline-a_b_c-feat/x-${SHA_A}`);
+  });
+
+  it('never let one scope and branch restore another by prefix (scope gpu-main vs gpu on main-…)', () => {
+    const pairs: Array<[string, string]> = [
+      ['gpu', 'main'],
+      ['gpu-main', 'main'],
+      ['gpu', 'main-main'],
+      ['gpu-main-main', 'x'],
+      ['a', 'b-c'],
+      ['a-b', 'c'],
+    ];
+    for (const [scope, branch] of pairs) {
+      for (const [otherScope, otherBranch] of pairs) {
+        if (scope === otherScope && branch === otherBranch) continue;
+        expect(
+          baselineCacheKey(otherScope, otherBranch, SHA_A).startsWith(baselineCachePrefix(scope, branch)),
+        ).toBe(false);
+      }
+    }
   });
 });
 
@@ -76,6 +99,13 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
       expect(plan.kind).toBe('report');
       if (plan.kind === 'none') throw new Error('unreachable');
       expect(plan.description).toContain('run on main at aaaaaaa');
+      expect(plan.name).toContain('s on main');
+
+      // Before keys hashed their parts, scope 'gpu' on main restored scope 'gpu-main''s entry.
+      await saveCachedBaseline(cache, report, { scope: 'gpu-main', branch: 'main', sha: SHA_B });
+      const other = await restoreCachedBaseline(cache, { scope: 'gpu', branch: 'main' });
+      expect(other.kind).toBe('none');
+      expect(other.notes.join(' ')).toContain("for branch 'main' yet (scope 'gpu')");
     }));
 
   it('is a first baseline, with a note that says how to save one, when the cache holds none', () =>

@@ -53,7 +53,7 @@ describe('renderCalibrationSection', () => {
     for (const label of [
       'ECE (15 equal-width bins)',
       'MCE (worst bin)',
-      'Adaptive ECE',
+      'Adaptive ECE (≈ equal-mass bins, on a fixed grid)',
       'Brier score',
       'NLL (nats)',
     ]) {

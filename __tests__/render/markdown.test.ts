@@ -4,7 +4,9 @@ import { evaluateGates } from '../../src/compare/gates.js';
 import type { GatesConfig } from '../../src/compare/types.js';
 import type { Report } from '../../src/report/types.js';
 import { MAX_COMMENT_CHARS, commentMarker, renderComment } from '../../src/render/markdown.js';
+import { formatRate, formatRateInterval } from '../../src/render/formatNumbers.js';
 import { MAX_POWER_ROWS } from '../../src/render/powerSection.js';
+import { wilsonInterval } from '../../src/stats/proportionIntervals.js';
 import {
   digitsPair,
   discordantPair,
@@ -139,7 +141,34 @@ describe('renderComment', () => {
     expect(better.find((row) => row[0] === 'accuracy')![3]).toBe('▲ +3.89 pp');
     expect(render(baseline, candidate)).toContain(
       '_Intervals at 95%; compared sample by sample on 540 paired samples (exact McNemar tests, Newcombe ' +
-        'intervals); per-class p-values adjusted by Holm across 10 classes._',
+        'intervals); p-values of changes are two-sided, of bounds (min, max) one-sided; per-class p-values ' +
+        'adjusted by Holm across 10 classes._',
+    );
+  });
+
+  it('names the resampling tests behind the macro-F1, ECE and cost gates in the method line', () => {
+    const costs = [
+      [0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [1, 0, 1, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 0, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 0, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 0, 1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1, 0, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1, 1, 0, 1, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1, 0, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
+    ];
+    const gates: GatesConfig = {
+      ...GATES,
+      macroF1: { min: 0.5, maxDrop: 0.02, ...ON },
+      cost: { maxIncrease: 0.01, ...ON },
+    };
+    const body = render(withCost(baseline, costs), withCost(candidate, costs), gates);
+    expect(body).toContain(
+      '; macro F1 changes by paired randomization tests (intervals: basic bootstrap); the cost change by an ' +
+        'exact sign-flip test (t interval); macro F1 bounds by a one-sided basic bootstrap; p-values of changes ' +
+        'are two-sided',
     );
   });
 
@@ -155,11 +184,16 @@ describe('renderComment', () => {
       'change',
       '95% CI of change',
       'p (Holm)',
-      'precision',
+      'precision (95% CI)',
       'F1',
     ]);
     const rows = table.slice(2).map(cells);
     expect(rows).toHaveLength(10);
+    // Every precision comes with its Wilson interval (issue 4: recall and precision intervals).
+    for (const row of rows) expect(row[9]).toMatch(/^\d+\.\d% \(\d+\.\d–\d+\.\d%\)$/);
+    const eight = candidate.classes.find((c) => c.name === '8')!;
+    const interval = wilsonInterval(eight.truePositives, eight.predicted, 0.95)!;
+    expect(rows[0]![9]).toBe(`${formatRate(eight.precision)} (${formatRateInterval(interval)})`);
     expect(rows[0]!.slice(0, 9)).toEqual([
       '❌ regressed',
       '8',
@@ -289,7 +323,7 @@ describe('renderComment', () => {
       'support',
       'recall',
       '95% CI',
-      'precision',
+      'precision (95% CI)',
       'F1',
     ]);
     expect(body).not.toContain('change');

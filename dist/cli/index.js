@@ -60945,7 +60945,7 @@ const configSchema = strictObject({
         .int()
         .min(0)
         .default(0)
-        .describe('Seed for randomised evaluation (stress perturbations); recorded in the report.'),
+        .describe('Seed of the Monte Carlo randomization tests and bootstrap intervals behind the macro-F1, ECE and cost gates; recorded in the report.'),
     device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
 })
     .describe('evalgate configuration (evalgate.yml).');
@@ -62220,6 +62220,12 @@ function recallInterval(cls, confidence) {
         return null;
     return wilsonInterval(cls.truePositives, cls.support, confidence);
 }
+/** Wilson interval of a class's precision (TP of predicted) at `confidence`; null when never predicted. */
+function precisionInterval(cls, confidence) {
+    if (cls === undefined || !(cls.predicted > 0))
+        return null;
+    return wilsonInterval(cls.truePositives, cls.predicted, confidence);
+}
 /** Wilson interval of a report's accuracy at `confidence`; null without samples. */
 function accuracyInterval(report, confidence) {
     const { correct, samples } = accuracyCounts(report);
@@ -62543,7 +62549,7 @@ function calibrationBin(confidence) {
 /**
  * ECE over the 15 equal-width bins, as computeCalibration, from per-sample records: top-1
  * confidences and whether each prediction was right, each sample counted `weights[i]` times (the
- * multiplicities of a bootstrap resample; default once). For the ECE gate's paired bootstrap on a
+ * multiplicities of a bootstrap resample; default once). For the ECE gate's bootstrap intervals and bound test on a
  * report's `samples`; their confidences are rounded to 1e-6, so the result may differ from the
  * stored `calibration.ece` by about that much. Null when the weights total 0.
  */
@@ -62802,18 +62808,31 @@ function rotl(x, k) {
 
 ;// CONCATENATED MODULE: ./src/stats/bootstrap.ts
 /**
- * Paired bootstrap for differences of statistics that have no closed-form test (macro-F1, ECE):
- * resample the test samples with replacement, the same indices for both models, and recompute
- * both statistics on each resample (Efron & Tibshirani 1993, ch. 13 percentile interval;
- * reference.md §8).
+ * Basic (reverse-percentile) bootstrap for figures without a closed-form interval (macro F1, ECE,
+ * and their paired differences): resample the test samples with replacement, recompute the
+ * statistic θ* on each resample, and read the interval and the one-sided test off the bootstrap
+ * distribution of θ* − θ̂ as an estimate of the distribution of θ̂ − θ (Davison & Hinkley 1997,
+ * §5.2.1, eq. 5.6; §4.4 for the p-value):
+ *
+ *   interval  [2θ̂ − q_{1−a/2}, 2θ̂ − q_{a/2}]   (q = quantiles of θ*, a = 1 − confidence);
+ *   p of H0 "θ ≤ bound" = (#{2θ̂ − θ* ≤ bound} + 1)/(B + 1), and of H0 "θ ≥ bound" the same with ≥.
+ *
+ * Why basic and not percentile: ECE is biased upward (|Σ noise| over bins is positive even for a
+ * perfectly calibrated model) and a resample adds the same bias again, so the percentile
+ * interval [q_{a/2}, q_{1−a/2}] sits too high by about the bias and a percentile test "proves" a
+ * calibrated model above `ece.max` far more often than α. The basic bootstrap reflects the
+ * resampled distribution around θ̂, which subtracts the bias to first order. For a statistic with
+ * a symmetric, unbiased bootstrap distribution the two coincide.
+ *
+ * For a paired comparison of two models the caller's statistic evaluates both on the same
+ * indices (e.g. candidate − baseline), so the pairing is kept.
  */
 
 
-function pairedBootstrap(options) {
+function basicBootstrap(options) {
     const { n, statistic, seed } = options;
     const resamples = options.resamples ?? 2000;
     const confidence = options.confidence ?? 0.95;
-    const regression = options.regression ?? 'decrease';
     if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 32))
         throw new RangeError(`n must be a count, got ${n}`);
     if (!(Number.isInteger(resamples) && resamples >= 1)) {
@@ -62823,32 +62842,42 @@ function pairedBootstrap(options) {
     const indices = new Uint32Array(n);
     for (let i = 0; i < n; i++)
         indices[i] = i;
-    const [baseline, candidate] = statistic(indices);
-    const difference = candidate - baseline;
+    const estimate = statistic(indices);
     if (n === 0)
-        return { baseline, candidate, difference, interval: null, pOneSided: 1, resamples: 0 };
+        return { estimate, interval: null, replicates: new Float64Array(0), resamples: 0 };
     const random = createRandom(seed);
-    const differences = new Float64Array(resamples);
-    let noRegression = 0;
+    const replicates = new Float64Array(resamples);
     for (let r = 0; r < resamples; r++) {
         for (let i = 0; i < n; i++)
             indices[i] = random.int(n);
-        const [b, c] = statistic(indices);
-        const d = c - b;
-        differences[r] = d;
-        if (regression === 'decrease' ? d >= 0 : d <= 0)
-            noRegression++;
+        replicates[r] = statistic(indices);
     }
-    differences.sort();
+    replicates.sort();
     const tail = (1 - confidence) / 2;
-    return {
-        baseline,
-        candidate,
-        difference,
-        interval: { low: quantileSorted(differences, tail), high: quantileSorted(differences, 1 - tail) },
-        pOneSided: (noRegression + 1) / (resamples + 1),
-        resamples,
-    };
+    let low = 2 * estimate - quantileSorted(replicates, 1 - tail);
+    let high = 2 * estimate - quantileSorted(replicates, tail);
+    if (options.range !== undefined) {
+        low = Math.min(Math.max(low, options.range.low), options.range.high);
+        high = Math.min(Math.max(high, options.range.low), options.range.high);
+    }
+    return { estimate, interval: { low, high }, replicates, resamples };
+}
+/**
+ * One-sided basic-bootstrap p-value of H0 "θ ≤ bound" (`null: 'at-most'`, small p = evidence that θ
+ * is above the bound) or H0 "θ ≥ bound" (`'at-least'`): the share of reflected replicates
+ * 2θ̂ − θ* on the null's side of the bound, (count + 1)/(B + 1), so never 0. 1 when n = 0.
+ */
+function basicBootstrapPValue(result, bound, nullHypothesis) {
+    const { replicates, estimate } = result;
+    if (replicates.length === 0)
+        return 1;
+    let count = 0;
+    for (let r = 0; r < replicates.length; r++) {
+        const reflected = 2 * estimate - replicates[r];
+        if (nullHypothesis === 'at-most' ? reflected <= bound : reflected >= bound)
+            count++;
+    }
+    return (count + 1) / (replicates.length + 1);
 }
 /** Linear-interpolation quantile of sorted data (numpy.percentile's default, Hyndman & Fan type 7). */
 function quantileSorted(sorted, q) {
@@ -62860,27 +62889,30 @@ function quantileSorted(sorted, q) {
 
 ;// CONCATENATED MODULE: ./src/compare/bootstrapTests.ts
 /**
- * Bootstrap tests for the figures without a closed-form test: macro F1 and ECE. Both resample the
- * paired per-sample records (the same indices for both models; src/stats/bootstrap.ts), seeded by
- * the report's seed so a verdict is reproducible.
+ * Bootstrap figures for macro F1 and ECE, which have no closed-form interval. Both resample the
+ * per-sample records (for a comparison, the same indices for both models; src/stats/bootstrap.ts),
+ * seeded by the report's seed so a verdict is reproducible. Every interval is the basic
+ * (reverse-percentile) bootstrap interval, which corrects the upward bias of ECE that a percentile
+ * interval would carry.
  *
- * - A change gate gets a two-sided p-value: twice the one-sided bootstrap p in the direction the
- *   figure moved (capped at 1), comparable with the two-sided exact tests of the other gates.
- * - A bound gate (macro-f1.min, ece.max) gets the one-sided p of H0 "the true figure respects the
- *   bound": the share of resamples in which it does (with the +1 correction).
+ * - A bound gate (macro-f1.min, ece.max) gets the one-sided basic-bootstrap p of H0 "the true
+ *   figure respects the bound" and the interval of the candidate's figure.
+ * - A change gate (macro-f1.max-drop, ece.max-increase) is decided by the paired randomization
+ *   test (randomizationTests.ts); the bootstrap only gives the interval of the change shown beside
+ *   it.
  */
 
 
-/** Resamples per bootstrap test: percentile intervals and p-values near 0.05 are stable to about ±0.005. */
+/** Resamples per bootstrap: interval ends and p-values near 0.05 are stable to about ±0.005. */
 const BOOTSTRAP_RESAMPLES = 2000;
 /** Fewest resamples on very large test sets (p-values near 0.05 then stable to about ±0.01). */
-const MIN_BOOTSTRAP_RESAMPLES = 500;
+const MIN_RESAMPLES = 500;
 /** Sample visits a bootstrap may make (a few seconds): above 100,000 samples, fewer resamples. */
 const BOOTSTRAP_WORK = 2e8;
 /** Resamples for a test set of n samples: 2,000, down to 500 for the largest test sets. */
 function resamplesFor(n) {
     const affordable = Math.floor(BOOTSTRAP_WORK / Math.max(1, n));
-    return Math.max(MIN_BOOTSTRAP_RESAMPLES, Math.min(BOOTSTRAP_RESAMPLES, affordable));
+    return Math.max(MIN_RESAMPLES, Math.min(BOOTSTRAP_RESAMPLES, affordable));
 }
 /**
  * Macro F1 of both models on a resample: the mean over the classes present in the resample of
@@ -62967,51 +62999,59 @@ function hasConfidences(paired) {
     return true;
 }
 /**
- * Two-sided bootstrap test of a change: `direction` 'drop' when lower is worse (macro F1),
- * 'increase' when higher is worse (ECE). The interval is of candidate − baseline.
+ * Basic bootstrap interval of the change, candidate − baseline (clipped to [−1, 1]); null when
+ * n = 0. For display beside a randomization test: the verdict does not rest on it.
  */
-function bootstrapChange(n, statistic, direction, settings) {
-    const identity = new Uint32Array(n);
-    for (let i = 0; i < n; i++)
-        identity[i] = i;
-    const [b, c] = statistic(identity);
-    const observed = c - b;
-    // Test in the direction the figure moved: "decrease" when it fell, "increase" when it rose.
-    const regression = observed < 0 ? 'decrease' : observed > 0 ? 'increase' : direction === 'drop' ? 'decrease' : 'increase';
-    const result = pairedBootstrap({
+function bootstrapChangeInterval(n, statistic, settings) {
+    return basicBootstrap({
         n,
-        statistic,
+        statistic: (indices) => {
+            const [b, c] = statistic(indices);
+            return c - b;
+        },
         seed: settings.seed,
         confidence: settings.confidence,
         resamples: settings.resamples ?? resamplesFor(n),
-        regression,
-    });
-    return {
-        test: 'paired-bootstrap',
-        pValue: observed === 0 ? 1 : Math.min(1, 2 * result.pOneSided),
-        interval: result.interval,
-    };
+        range: { low: -1, high: 1 },
+    }).interval;
 }
 /**
- * One-sided bootstrap test of a bound on the candidate's figure: `kind` 'min' (H0: figure ≥ bound)
- * or 'max' (H0: figure ≤ bound). `statistic` gives [baseline, candidate]; only the candidate is used.
- * The interval is the percentile interval of the candidate's figure.
+ * Fewest samples a bootstrap bound test reads a 5% tail from. Below it the resampling
+ * distribution is too coarse (one sample resamples to itself: every replicate equal, p = 1/(B + 1)
+ * whatever the truth), so no test is made. A judgement call, the size of the smallest class the
+ * per-class gate judges without a note (min-class-samples defaults to 30).
+ */
+const MIN_BOOTSTRAP_SAMPLES = 20;
+/** Why a bootstrap bound test was not made (its outcome has pValue null). */
+const BOOTSTRAP_NO_TEST = `the bootstrap needs at least ${MIN_BOOTSTRAP_SAMPLES} per-sample records whose figure varies across resamples`;
+/**
+ * One-sided basic-bootstrap test of a bound on the candidate's figure: `kind` 'min' (H0: figure ≥
+ * bound) or 'max' (H0: figure ≤ bound). `statistic` gives [baseline, candidate]; only the candidate
+ * is used. The interval is the basic interval of the candidate's figure, clipped to [0, 1].
+ * No test (p and interval null; BOOTSTRAP_NO_TEST says why) with fewer than MIN_BOOTSTRAP_SAMPLES
+ * samples or when every resample gives the same figure: the bootstrap then sees no variability, and
+ * its smallest possible p would "prove" a breach from no evidence.
  */
 function bootstrapBound(n, statistic, kind, bound, settings) {
-    // Difference = candidate − bound on each resample: the bootstrap's one-sided p is the share of
-    // resamples that respect the bound.
-    const result = pairedBootstrap({
+    if (n < MIN_BOOTSTRAP_SAMPLES)
+        return { test: 'bootstrap', pValue: null, interval: null };
+    const result = basicBootstrap({
         n,
-        statistic: (indices) => [bound, statistic(indices)[1]],
+        statistic: (indices) => statistic(indices)[1],
         seed: settings.seed,
         confidence: settings.confidence,
         resamples: settings.resamples ?? resamplesFor(n),
-        regression: kind === 'min' ? 'decrease' : 'increase',
+        range: { low: 0, high: 1 },
     });
-    const interval = result.interval === null
-        ? null
-        : { low: result.interval.low + bound, high: result.interval.high + bound };
-    return { test: 'bootstrap', pValue: result.pOneSided, interval };
+    const { replicates } = result;
+    if (replicates[0] === replicates[replicates.length - 1]) {
+        return { test: 'bootstrap', pValue: null, interval: null };
+    }
+    return {
+        test: 'bootstrap',
+        pValue: basicBootstrapPValue(result, bound, kind === 'min' ? 'at-least' : 'at-most'),
+        interval: result.interval,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/gateContext.ts
@@ -63030,9 +63070,12 @@ function unpairedReason(context) {
  */
 const EPSILON = 1e-12;
 function significant(evidence) {
-    // No test available, or significance off: the point estimate counts as established.
-    if (!evidence.significance || evidence.pValue === null)
+    // Significance off: the point estimate counts as established (the plain threshold check).
+    if (!evidence.significance)
         return true;
+    // No test possible: no evidence either way.
+    if (evidence.pValue === null)
+        return false;
     return evidence.pValue < evidence.alpha;
 }
 /** The finding of a change gate; `worsening` > 0 is bad (a drop of recall, a rise of ECE or cost). */
@@ -63099,9 +63142,9 @@ const TEST_LABELS = {
     'paired-exact-recall': 'paired exact p',
     'fisher-exact': 'unpaired Fisher exact p',
     'binomial-exact': 'one-sided exact binomial p',
-    'paired-bootstrap': 'paired bootstrap p',
+    'paired-randomization': 'paired randomization p',
     bootstrap: 'one-sided bootstrap p',
-    'paired-t': 'paired t-test p',
+    'sign-flip': 'paired sign-flip p',
     'welch-t': 'unpaired Welch t-test p',
     't-test': 'one-sided t-test p',
     threshold: 'no test',
@@ -63153,7 +63196,9 @@ function changeMessage(input) {
     if (worsening > tolerance + EPSILON) {
         const base = `${label} ${worse} ${format(worsening, tolerance)} (${figures}), more than ${allowed} ${format(tolerance, worsening)}`;
         if (finding === 'possible-regression') {
-            return `${base}, but not significant at α = ${alphaText(input.alpha)}: a possible regression`;
+            return input.tested === false
+                ? `${base}, but unproven without a test: a possible regression`
+                : `${base}, but not significant at α = ${alphaText(input.alpha)}: a possible regression`;
         }
         return base;
     }
@@ -63180,19 +63225,23 @@ function changeMessage(input) {
 function alphaOf(spec) {
     return spec.evidence.alpha ?? spec.statistics.alpha;
 }
+/** Whether a test was made (a p-value the finding can rest on). */
+function tested(spec) {
+    return spec.test !== null && spec.test.test !== 'threshold' && spec.test.pValue !== null;
+}
 /** Evidence text for the message; '' with significance off. */
 function evidenceOf(spec, intervalOf) {
     if (!spec.evidence.significance)
         return '';
-    if (spec.test === null || spec.test.test === 'threshold') {
-        return `threshold only: ${spec.noTestReason ?? 'no test applies'}`;
-    }
+    if (!tested(spec))
+        return `no test possible: ${spec.noTestReason ?? 'no test applies'}`;
+    const test = spec.test;
     return evidenceText({
-        interval: spec.test.interval,
+        interval: test.interval,
         intervalOf,
         confidence: spec.statistics.confidence,
-        test: spec.test.test,
-        pValue: spec.test.pValue,
+        test: test.test,
+        pValue: test.pValue,
     });
 }
 /** The figures' suffix: shown with the evidence only, so `significance: off` keeps the plain messages. */
@@ -63257,6 +63306,7 @@ function changeGate(spec) {
             figuresSuffix: suffixOf(spec),
             evidence: evidenceOf(spec),
             significance: spec.evidence.significance,
+            tested: tested(spec),
             alpha,
             format,
         }),
@@ -63297,7 +63347,10 @@ function gateResults_boundGate(spec) {
     else {
         message = `${value}, ${kind === 'min' ? 'below' : 'above'} ${boundWords} ${format(bound, candidate)}`;
         if (finding === 'possible-regression') {
-            message += `, but not significantly at α = ${alphaText(alpha)}: possibly ${kind === 'min' ? 'below' : 'above'} it`;
+            const unproven = tested(spec)
+                ? `not significantly at α = ${alphaText(alpha)}`
+                : 'unproven without a test';
+            message += `, but ${unproven}: possibly ${kind === 'min' ? 'below' : 'above'} it`;
         }
     }
     return {
@@ -63309,6 +63362,308 @@ function gateResults_boundGate(spec) {
         message,
         finding,
         ...testFields(spec),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stats/randomization.ts
+/**
+ * Paired randomization (permutation) tests for the change of a figure between two models scored on
+ * the same samples (Fisher 1935, §21; Good 2005, "Permutation, Parametric and Bootstrap Tests of
+ * Hypotheses", ch. 3). Under H0 "the two models are exchangeable" each sample's pair of outputs is
+ * as likely to have come in either order, so swapping the two models' outputs on any set of samples
+ * gives a statistic from the same null distribution. Samples where both models give the same output
+ * are unchanged by a swap, so only the k samples where they differ ("units") are swapped, each with
+ * probability ½:
+ *
+ *   statistic S = figure(candidate) − figure(baseline) on the swapped outputs;
+ *   two-sided p = share of the 2^k assignments with |S*| ≥ |S_obs|.
+ *
+ * - k ≤ `exactUpTo`: every assignment is enumerated (Gray code: one swap per step), so p is exact.
+ *   For accuracy this is exactly McNemar's exact two-sided p: S counts +1 per fixed and −1 per
+ *   broken sample, each discordant sample's sign is a fair coin, and P(|S| ≥ |b − c|) =
+ *   min(1, 2·BinomCDF(min(b, c); b + c, ½)).
+ * - otherwise: B seeded random assignments, p = (count + 1)/(B + 1) with the observed assignment
+ *   counted once (Phipson & Smyth 2010, "Permutation p-values should never be zero"), which keeps
+ *   the test valid (P(p ≤ α) ≤ α) for any B.
+ * - k = 0: nothing can be swapped, S_obs = 0, p = 1.
+ *
+ * The null distribution is symmetric about 0 (swapping every unit negates S), so the two-sided p
+ * is twice the one-sided p in the direction S moved (capped at 1).
+ *
+ * Statistics whose value equals |S_obs| up to float rounding count as "as extreme" (relative
+ * tolerance 1e-9, as scipy.stats.permutation_test counts ties with a relative tolerance), so an
+ * assignment equivalent to the observed one is never lost to rounding.
+ *
+ * The statistic is updated incrementally: swapping one sample changes a few counts (a confusion
+ * cell or two, a calibration bin or two), so a test costs O(k) per assignment plus whatever
+ * `value()` costs, not a full pass over the test set.
+ */
+
+/** Relative tolerance under which |S*| counts as equal to |S_obs|. */
+const TIE_TOLERANCE = 1e-9;
+/** Default exact-enumeration limits: 2^14 = 16,384 assignments; 2^20 for the cheap sign flips. */
+const EXACT_SWAP_UNITS = 14;
+const EXACT_SIGN_FLIP_UNITS = 20;
+const RANDOMIZATION_RESAMPLES = 2000;
+/**
+ * The two-sided paired randomization test of `statistic` (see the module comment). The statistic
+ * is left in its observed assignment afterwards.
+ */
+function pairedRandomizationTest(statistic, options) {
+    const k = statistic.units;
+    const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
+    const exactUpTo = options.exactUpTo ?? EXACT_SWAP_UNITS;
+    if (!(Number.isInteger(k) && k >= 0))
+        throw new RangeError(`units must be a count, got ${k}`);
+    if (!(Number.isInteger(resamples) && resamples >= 1)) {
+        throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
+    }
+    if (!(Number.isInteger(exactUpTo) && exactUpTo >= 0 && exactUpTo <= 30)) {
+        throw new RangeError(`exactUpTo must be an integer in [0, 30], got ${exactUpTo}`);
+    }
+    const observed = statistic.value();
+    if (k === 0)
+        return { observed, pValue: 1, method: 'exact', units: 0, assignments: 1 };
+    const threshold = Math.abs(observed) * (1 - TIE_TOLERANCE);
+    const extreme = () => (Math.abs(statistic.value()) >= threshold ? 1 : 0);
+    if (k <= exactUpTo) {
+        // Gray code: assignment i differs from i − 1 in the unit of i's lowest set bit.
+        const total = 2 ** k;
+        let count = 1; // the observed assignment
+        for (let i = 1; i < total; i++) {
+            statistic.toggle(31 - Math.clz32(i & -i));
+            count += extreme();
+        }
+        statistic.toggle(k - 1); // Gray(2^k − 1) has only the top unit swapped
+        return { observed, pValue: count / total, method: 'exact', units: k, assignments: total };
+    }
+    const random = createRandom(options.seed);
+    const swapped = new Uint8Array(k);
+    let count = 0;
+    for (let r = 0; r < resamples; r++) {
+        let bits = 0;
+        for (let j = 0; j < k; j++) {
+            if ((j & 31) === 0)
+                bits = random.nextUint32();
+            const bit = (bits >>> (j & 31)) & 1;
+            if (bit !== swapped[j]) {
+                statistic.toggle(j);
+                swapped[j] = bit;
+            }
+        }
+        count += extreme();
+    }
+    for (let j = 0; j < k; j++)
+        if (swapped[j] === 1)
+            statistic.toggle(j);
+    return {
+        observed,
+        pValue: (count + 1) / (resamples + 1),
+        method: 'monte-carlo',
+        units: k,
+        assignments: resamples,
+    };
+}
+/**
+ * Exact (Fisher–Pitman) sign-flip test of H0 "the per-sample differences are symmetric about 0",
+ * two-sided, on S = Σ d_i: each nonzero difference keeps or flips its sign with probability ½
+ * (swapping the two models' outputs of a sample negates its difference). Zero differences cannot
+ * change and are left out. Enumerated for up to `exactUpTo` nonzero differences (default 20),
+ * seeded Monte Carlo otherwise; p = 1 when every difference is 0. Three differences of +1 give
+ * p = 2/8 = 0.25; a t-test would have no variance to work with.
+ * (scipy.stats.permutation_test((d,), np.sum, permutation_type='samples') on the nonzero d.)
+ */
+function signFlipTest(differences, options) {
+    const nonzero = [];
+    for (let i = 0; i < differences.length; i++) {
+        const d = differences[i];
+        if (!Number.isFinite(d))
+            throw new RangeError(`difference ${i} must be a finite number, got ${d}`);
+        if (d !== 0)
+            nonzero.push(d);
+    }
+    const values = Float64Array.from(nonzero);
+    const sign = new Int8Array(values.length).fill(1);
+    const statistic = {
+        units: values.length,
+        // A fresh sum in a fixed order: the same assignment always gives the same float.
+        value: () => {
+            let sum = 0;
+            for (let j = 0; j < values.length; j++)
+                sum += sign[j] * values[j];
+            return sum;
+        },
+        toggle: (unit) => {
+            sign[unit] = -sign[unit];
+        },
+    };
+    return pairedRandomizationTest(statistic, {
+        ...options,
+        exactUpTo: options.exactUpTo ?? EXACT_SIGN_FLIP_UNITS,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/compare/randomizationTests.ts
+/**
+ * Paired randomization tests of a change in macro F1 or ECE (src/stats/randomization.ts): under
+ * H0 "the candidate is no different from the baseline" the two models' outputs on each sample are
+ * exchangeable, so the test swaps them, each sample where they differ with probability ½, and asks
+ * how often the change is at least as large as the one observed (two-sided). Unlike a paired
+ * bootstrap it conditions on the samples that changed, as McNemar's test does for accuracy: four
+ * broken samples out of 300 give p = 0.125 (all 16 assignments enumerated), never a "proof" from a
+ * handful of changes or from one sample.
+ *
+ * Each statistic keeps the counts of both models and updates them per swap: a macro-F1 swap moves
+ * one sample between two predicted classes of each model (at most three classes' F1 change), an
+ * ECE swap moves one sample between calibration bins. The interval shown beside the p-value is the
+ * basic bootstrap interval of the change (bootstrapTests.ts).
+ */
+
+
+
+/**
+ * Macro F1 difference (candidate − baseline) over the classes with test samples, F1 =
+ * 2·TP/(support + predicted) as the report's macro F1. Units: samples whose two predictions differ.
+ * Only classes a unit touches (its label or either prediction) can differ between the models, so
+ * value() sums those classes' differences, in a fixed order (the same assignment gives the same
+ * float, and every other class contributes exactly 0).
+ */
+function macroF1Swaps(paired, numClasses) {
+    const support = new Float64Array(numClasses);
+    const tp = [new Float64Array(numClasses), new Float64Array(numClasses)];
+    const predicted = [new Float64Array(numClasses), new Float64Array(numClasses)];
+    const units = [];
+    for (let i = 0; i < paired.n; i++) {
+        const label = paired.labels[i];
+        const b = paired.baselinePredictions[i];
+        const c = paired.candidatePredictions[i];
+        support[label]++;
+        predicted[0][b]++;
+        predicted[1][c]++;
+        if (b === label)
+            tp[0][label]++;
+        if (c === label)
+            tp[1][label]++;
+        if (b !== c)
+            units.push(i);
+    }
+    let present = 0;
+    for (let k = 0; k < numClasses; k++)
+        if (support[k] > 0)
+            present++;
+    const touchedSet = new Set();
+    const side = [new Int32Array(units.length), new Int32Array(units.length)];
+    const unitLabel = new Int32Array(units.length);
+    units.forEach((i, j) => {
+        unitLabel[j] = paired.labels[i];
+        side[0][j] = paired.baselinePredictions[i];
+        side[1][j] = paired.candidatePredictions[i];
+        for (const k of [unitLabel[j], side[0][j], side[1][j]])
+            if (support[k] > 0)
+                touchedSet.add(k);
+    });
+    const touched = Int32Array.from([...touchedSet].sort((x, y) => x - y));
+    return {
+        units: units.length,
+        value: () => {
+            if (present === 0)
+                return 0;
+            let sum = 0;
+            for (let t = 0; t < touched.length; t++) {
+                const k = touched[t];
+                const s = support[k];
+                sum += (2 * tp[1][k]) / (s + predicted[1][k]) - (2 * tp[0][k]) / (s + predicted[0][k]);
+            }
+            return sum / present;
+        },
+        toggle: (j) => {
+            const y = unitLabel[j];
+            const a = side[0][j]; // the baseline side's prediction now
+            const b = side[1][j];
+            predicted[0][a]--;
+            predicted[0][b]++;
+            predicted[1][b]--;
+            predicted[1][a]++;
+            if (a === y) {
+                tp[0][y]--;
+                tp[1][y]++;
+            }
+            if (b === y) {
+                tp[0][y]++;
+                tp[1][y]--;
+            }
+            side[0][j] = b;
+            side[1][j] = a;
+        },
+    };
+}
+/** Confidences are stored with 6 decimals; in millionths every bin sum is an exact integer. */
+const MICRO = 1e6;
+/**
+ * ECE difference (candidate − baseline), 15 equal-width right-closed bins as
+ * src/metrics/calibration.ts: ECE = Σ_bins |Σ (correct − confidence)| / n. Units: samples whose
+ * (bin, correctness, confidence) differ between the models. Bin sums are kept in millionths as
+ * integers (the records' confidences have 6 decimals), so they are exact however often samples are
+ * swapped, and equal assignments give equal values.
+ */
+function eceSwaps(paired) {
+    const { n } = paired;
+    const gap = [new Float64Array(CALIBRATION_BINS), new Float64Array(CALIBRATION_BINS)];
+    const units = [];
+    for (let i = 0; i < n; i++) {
+        const label = paired.labels[i];
+        const b = cellIndex(CALIBRATION_BIN_EDGES, paired.baselineConfidences[i]);
+        const c = cellIndex(CALIBRATION_BIN_EDGES, paired.candidateConfidences[i]);
+        const x = (paired.baselinePredictions[i] === label ? MICRO : 0) -
+            Math.round(paired.baselineConfidences[i] * MICRO);
+        const y = (paired.candidatePredictions[i] === label ? MICRO : 0) -
+            Math.round(paired.candidateConfidences[i] * MICRO);
+        gap[0][b] += x;
+        gap[1][c] += y;
+        if (b !== c || x !== y)
+            units.push([b, x, c, y]);
+    }
+    const bin = [Int32Array.from(units, (u) => u[0]), Int32Array.from(units, (u) => u[2])];
+    const amount = [Float64Array.from(units, (u) => u[1]), Float64Array.from(units, (u) => u[3])];
+    return {
+        units: units.length,
+        value: () => {
+            if (n === 0)
+                return 0;
+            let before = 0;
+            let after = 0;
+            for (let k = 0; k < CALIBRATION_BINS; k++) {
+                before += Math.abs(gap[0][k]);
+                after += Math.abs(gap[1][k]);
+            }
+            return (after - before) / (MICRO * n);
+        },
+        toggle: (j) => {
+            const a = bin[0][j];
+            const x = amount[0][j];
+            const b = bin[1][j];
+            const y = amount[1][j];
+            gap[0][a] -= x;
+            gap[0][b] += y;
+            gap[1][b] -= y;
+            gap[1][a] += x;
+            bin[0][j] = b;
+            amount[0][j] = y;
+            bin[1][j] = a;
+            amount[1][j] = x;
+        },
+    };
+}
+/**
+ * The two-sided paired randomization test of a change, with the basic bootstrap interval of the
+ * change (from `intervalStatistic`, [baseline, candidate] on a resample) for display.
+ */
+function randomizationChange(n, swaps, intervalStatistic, settings) {
+    const result = pairedRandomizationTest(swaps, { seed: settings.seed });
+    return {
+        test: 'paired-randomization',
+        pValue: result.pValue,
+        interval: bootstrapChangeInterval(n, intervalStatistic, settings),
     };
 }
 
@@ -63477,11 +63832,16 @@ function perClassRecallGate(input) {
 ;// CONCATENATED MODULE: ./src/compare/calibrationGate.ts
 /**
  * The ECE gates (15 equal-width bins; the report's `calibration.ece`).
- * - ece.max: bootstrap of the candidate's ECE against the maximum (one-sided);
- * - ece.max-increase: paired bootstrap of the ECE difference on the per-sample confidences and
- *   correctness; threshold only without pairing. A baseline without calibration (made before
- *   evalgate computed it) skips the gate with a message; a candidate without it cannot be checked.
+ * - ece.max: one-sided basic bootstrap of the candidate's ECE against the maximum (the basic
+ *   bootstrap corrects ECE's upward bias, which a percentile bootstrap would turn into false
+ *   "proofs" that a well-calibrated model is above the maximum);
+ * - ece.max-increase: paired randomization test of the ECE difference on the per-sample
+ *   confidences and correctness (randomizationTests.ts), with a basic bootstrap interval; without
+ *   pairing no test is possible (a possible regression). A baseline without calibration (made
+ *   before evalgate computed it) skips the gate with a message; a candidate without it cannot be
+ *   checked.
  */
+
 
 
 
@@ -63528,7 +63888,7 @@ function eceGates(context) {
             bound: gate.max,
             baseline: baseline?.calibration?.ece ?? null,
             test: usable ? bootstrapBound(own.n, eceStatistic(own), 'max', gate.max, settings) : null,
-            noTestReason: 'the report carries no per-sample confidences',
+            noTestReason: usable ? BOOTSTRAP_NO_TEST : 'the report carries no per-sample confidences',
             figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
         }));
     }
@@ -63546,7 +63906,7 @@ function eceGates(context) {
                     'regenerate the baseline to compare ECE'
                 : 'the baseline has no ECE (no test samples)',
             test: usable && paired !== null
-                ? bootstrapChange(paired.n, eceStatistic(paired), 'increase', settings)
+                ? randomizationChange(paired.n, eceSwaps(paired), eceStatistic(paired), settings)
                 : null,
             noTestReason: paired === null ? unpairedReason(context) : 'the per-sample records carry no confidences',
         }));
@@ -63568,11 +63928,14 @@ function eceGates(context) {
  * - n = 0: nothing to estimate: meanInterval returns null, the comparisons a mean of NaN with null
  *   interval, p-value, df and SE.
  * - n = 1 (one sample per group): no variance estimate; interval, p-value, df and SE are null.
- * - zero variance (all differences equal): the standard error is 0, the interval is the single
- *   point [mean, mean], and the p-value is 1 when the mean difference is 0 and 0 otherwise (every
- *   sample moved by the same amount). scipy returns NaN for 0/0 (ttest_rel with all-zero
- *   differences) and for Welch's test with two constant samples; evalgate decides these cases
- *   explicitly instead.
+ * - zero variance (all values, or all differences, equal): the standard error is 0 and the
+ *   interval the single point [mean, mean]. The t statistic is then 0/0 (mean 0) or ±∞, and
+ *   neither is evidence: three samples that each cost 1 more are as consistent with chance as
+ *   with a real change. So the p-value is 1 when the mean (difference) is 0 and null (no t-test
+ *   possible) otherwise, never 0; the caller decides (the cost gate's paired comparison uses the
+ *   exact sign-flip test of randomization.ts, which handles equal differences: three of +1 give
+ *   p = 0.25). scipy returns NaN for 0/0 (ttest_rel with all-zero differences) and ±inf / 0 for a
+ *   nonzero constant difference; evalgate decides these cases explicitly instead.
  */
 
 
@@ -63634,12 +63997,12 @@ function tComparison(mean, standardError, degreesOfFreedom, confidence) {
         standardError,
     };
 }
-/** Zero variance: a point interval; p = 1 for no difference, else 0 (see the module comment). */
+/** Zero variance: a point interval; p = 1 for no difference, else null: no t-test (module comment). */
 function degenerate(mean) {
     return {
         mean,
         interval: { low: mean, high: mean },
-        pValue: mean === 0 ? 1 : 0,
+        pValue: mean === 0 ? 1 : null,
         degreesOfFreedom: null,
         standardError: 0,
     };
@@ -63747,12 +64110,16 @@ function checkSquare(matrix, c, what) {
  * The cost gates: expected misclassification cost per sample under the cost matrix the candidate
  * report was made with (`report.cost.matrix`; rows = true class, columns = predicted class).
  * - cost.max: one-sided one-sample t-test of H0 "true expected cost ≤ max";
- * - cost.max-increase: paired t-test on the per-sample cost differences when the samples pair
- *   (scipy ttest_rel), Welch's t-test from the two reports' sums otherwise (ttest_ind, equal_var=False).
+ * - cost.max-increase: when the samples pair, the exact sign-flip (randomization) test on the
+ *   per-sample cost differences (src/stats/randomization.ts): a paired t-test on a handful of
+ *   nonzero differences is anti-conservative (4 harmful changes: t-test p = 0.045, exact
+ *   p = 0.125) and has no answer when they are all equal; the paired t interval is shown beside it.
+ *   Unpaired: Welch's t-test from the two reports' sums (scipy ttest_ind, equal_var=False).
  * The baseline's cost is recomputed from its confusion matrix under the candidate's cost matrix
  * (the confusion matrix is a sufficient statistic), so a baseline made without `costs` or with
  * another matrix is compared on the same terms.
  */
+
 
 
 
@@ -63766,7 +64133,7 @@ function baselineCost(baseline, cost, confidence) {
         return null;
     return computeCost({ matrix: cost.matrix, unit: cost.unit }, baseline.confusionMatrix, confidence);
 }
-/** A t comparison as a gate outcome; no test (threshold) when the variance cannot be estimated. */
+/** A t comparison as a gate outcome; no test when the t-test has no answer (meanTests.ts). */
 function outcome(test, comparison) {
     if (comparison.pValue === null)
         return null;
@@ -63838,24 +64205,30 @@ function costGates(context) {
             bound: max,
             baseline: before?.expected ?? null,
             test,
-            noTestReason: 'fewer than 2 samples or no spread in the costs',
+            noTestReason: 'the t-test needs at least 2 samples and some spread in their costs',
         }));
     }
     if (gate.maxIncrease !== undefined) {
         let test = null;
-        const noTestReason = 'fewer than 2 samples or no spread in the costs';
+        const noTestReason = 'without paired samples the t-test needs at least 2 samples per report and some spread in their costs';
         const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
         if (before !== null && paired !== null) {
             const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
             const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);
+            const differences = new Float64Array(paired.n);
             let sum = 0;
             let sumOfSquares = 0;
             for (let i = 0; i < paired.n; i++) {
                 const d = after[i] - previous[i];
+                differences[i] = d;
                 sum += d;
                 sumOfSquares += d * d;
             }
-            test = outcome('paired-t', pairedMeanDifference(sum, sumOfSquares, paired.n, statistics.confidence));
+            test = {
+                test: 'sign-flip',
+                pValue: signFlipTest(differences, { seed: context.seed }).pValue,
+                interval: pairedMeanDifference(sum, sumOfSquares, paired.n, statistics.confidence).interval,
+            };
         }
         else if (before !== null) {
             test = outcome('welch-t', welchMeanDifference({ sum: before.sum, sumOfSquares: before.sumOfSquares, n: before.samples }, { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples }, statistics.confidence));
@@ -63880,9 +64253,11 @@ function costGates(context) {
  * - accuracy.max-drop: McNemar's exact test when paired, Fisher's otherwise (compare.ts);
  * - accuracy.min: one-sided exact binomial test of H0 "true accuracy ≥ min" (scipy binomtest,
  *   alternative='less');
- * - macro-f1.max-drop: paired bootstrap of the macro-F1 difference; threshold only without pairing;
- * - macro-f1.min: bootstrap of the candidate's macro F1 against the minimum.
+ * - macro-f1.max-drop: paired randomization test of the macro-F1 difference (randomizationTests.ts)
+ *   with a basic bootstrap interval; without pairing no test is possible (a possible regression);
+ * - macro-f1.min: one-sided basic bootstrap of the candidate's macro F1 against the minimum.
  */
+
 
 
 
@@ -63961,14 +64336,14 @@ function macroF1Gates(context) {
             bound: gate.min,
             baseline: baseline?.metrics.macroF1 ?? null,
             test,
-            noTestReason: 'the report carries no per-sample records',
+            noTestReason: test === null ? 'the report carries no per-sample records' : BOOTSTRAP_NO_TEST,
             figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
         }));
     }
     if (gate.maxDrop !== undefined) {
         const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
         const test = gate.significance && paired !== null && baseline !== null
-            ? bootstrapChange(paired.n, macroF1Statistic(paired, numClasses), 'drop', settings)
+            ? randomizationChange(paired.n, macroF1Swaps(paired, numClasses), macroF1Statistic(paired, numClasses), settings)
             : null;
         results.push(changeGate({
             ...common,
@@ -64194,6 +64569,16 @@ function thousands(n) {
 /**
  * One concise note per kind of problem: classes whose test cannot detect the tolerance, and
  * classes with fewer samples than `min-class-samples`. The per-class figures are in the summary.
+ *
+ * What the figures mean, precisely (the note says it so as not to promise more):
+ * - the minimum detectable drop is the smallest TRUE drop the test flags as significant with the
+ *   configured power; where it exceeds the tolerance, true drops between the two mostly come out
+ *   as possible regressions;
+ * - "more samples" is what makes a true drop of exactly the tolerance significant with that power;
+ * - the gate blocks only when the observed drop also exceeds the tolerance, which a true drop of
+ *   exactly the tolerance does about half the time, so drops only just above the tolerance are
+ *   blocked about half the time whatever the sample size (exact check: at the advised size for the
+ *   bundled example's '8', significant 85%, blocked 51%).
  */
 function powerNotes(summary, statistics, gate, family) {
     const gateAlpha = gate.alpha ?? statistics.alpha;
@@ -64204,25 +64589,33 @@ function powerNotes(summary, statistics, gate, family) {
             ? `α = ${alphaText(summary.alpha)}`
             : `α = ${alphaText(summary.alpha)} (${alphaText(gateAlpha)} after ${correctionName(statistics.correction)} ` +
                 `across ${thousands(family)} classes)`;
+        const power = `${Math.round(summary.power * 100)}% power`;
+        const tolerance = formatFraction(summary.tolerance);
         const detectable = weak.map((c) => c.minimumDetectableDrop).filter((d) => d !== null);
         const sees = detectable.length === 0
-            ? 'they cannot detect even a drop to 0'
-            : `they detect drops of ${range(detectable, (v) => formatFraction(v))} at best` +
+            ? `their ${summary.design} test cannot flag even a drop to 0 as significant with ${power}`
+            : `the smallest true drop their ${summary.design} test flags as significant with ${power} at ${level} ` +
+                `is ${range(detectable, (v) => formatFraction(v))}` +
                 (detectable.length < weak.length
                     ? ` (${thousands(weak.length - detectable.length)} not even a drop to 0)`
+                    : '') +
+                (gate.significance
+                    ? ', so true drops beyond the tolerance but below that mostly show as possible regressions'
                     : '');
         const more = weak.map((c) => c.moreSamples).filter((m) => m !== null);
         const need = summary.tolerance <= EPSILON
-            ? '; no number of samples detects a drop of 0'
+            ? '; no number of samples makes a drop of 0 significant'
             : more.length > 0
-                ? `; ${formatFraction(summary.tolerance)} needs ${range(more, thousands)} more samples per class`
+                ? `; a drop of ${tolerance} itself becomes significant with ${power} with ${range(more, thousands)} ` +
+                    'more samples per class'
                 : '';
         notes.push(`${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes cannot reliably detect a recall drop ` +
-            `of ${formatFraction(summary.tolerance)} (max-drop): at ${level} with ${Math.round(summary.power * 100)}% ` +
-            `power, ${sees}${need}.` +
+            `of ${tolerance} (max-drop): ${sees}${need}.` +
             (gate.significance
-                ? ' Drops beyond the tolerance there show as possible regressions unless large.'
-                : ' Drops beyond the tolerance there can be noise (significance is off).'));
+                ? ' The gate also requires the observed drop to exceed the tolerance, so a true drop only just above ' +
+                    'it is blocked about half the time, whatever the sample size.'
+                : ' With significance off nothing is tested: drops beyond the tolerance there fail the run even when ' +
+                    'they are noise.'));
     }
     const small = summary.classes.filter((c) => c.small);
     if (small.length > 0) {
@@ -64954,7 +65347,9 @@ const PALETTE = {
 const FIGURES = [
     { label: 'ECE (15 equal-width bins)', key: 'ece', rate: true },
     { label: 'MCE (worst bin)', key: 'mce', rate: true },
-    { label: 'Adaptive ECE (equal-mass bins)', key: 'adaptiveEce', rate: true },
+    // Approximate: bins are equal-mass only up to the fixed grid the mergeable state keeps
+    // (src/metrics/calibration.ts), so say so where the figure is shown.
+    { label: 'Adaptive ECE (≈ equal-mass bins, on a fixed grid)', key: 'adaptiveEce', rate: true },
     { label: 'Brier score (0 to 2)', key: 'brier', rate: false },
     { label: 'NLL (nats)', key: 'nll', rate: false },
 ];
@@ -65177,6 +65572,7 @@ function classRows(candidate, comparison, verdict) {
             deltaInterval: gate?.interval ?? delta?.recallTest?.interval ?? null,
             pValue: gate?.pValue ?? null,
             precision: cls.precision,
+            precisionInterval: precisionInterval(cls, confidence),
             f1: cls.f1,
         };
     });
@@ -65272,8 +65668,9 @@ function safeUrl(url) {
 ;// CONCATENATED MODULE: ./src/render/classTable.ts
 /**
  * The per-class table of the comment: the finding, recall with its Wilson interval, the change
- * with its interval and the corrected p-value, in priority order (classRows.ts), cut to a budget
- * of characters with a note naming what was left out.
+ * with its interval and the corrected p-value, precision with its Wilson interval (in one cell, to
+ * keep rows short), in priority order (classRows.ts), cut to a budget of characters with a note
+ * naming what was left out.
  */
 
 
@@ -65318,13 +65715,16 @@ function renderClassTable(rows, options, budget) {
             'change',
             `${ci} of change`,
             CORRECTION_LABEL[options.correction],
-            'precision',
+            `precision (${ci})`,
             'F1',
         ]
-        : ['status', 'class', 'support', 'recall', ci, 'precision', 'F1'];
+        : ['status', 'class', 'support', 'recall', ci, `precision (${ci})`, 'F1'];
     const cells = rows.map((r) => {
         const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-        const tail = [formatRate(r.precision), formatRate(r.f1)];
+        const precision = r.precisionInterval === null || r.precision === null
+            ? formatRate(r.precision)
+            : `${formatRate(r.precision)} (${formatRateInterval(r.precisionInterval)})`;
+        const tail = [precision, formatRate(r.f1)];
         return compared
             ? [
                 statusText(r),
@@ -65611,8 +66011,10 @@ function renderPowerSection(statistics) {
         '<details>',
         `<summary>Statistical power of the per-class gate: ${parts.join('; ')}</summary>`,
         '',
-        `_Smallest recall drop each class's test samples detect with ${Math.round(power.power * 100)}% power at ${level}, ` +
-            `${power.design} design; samples needed to detect the tolerance of ${drop(power.tolerance)}._`,
+        `_Smallest true recall drop each class's ${power.design} test flags as significant with ` +
+            `${Math.round(power.power * 100)}% power at ${level}; samples needed for a drop of the tolerance ` +
+            `(${drop(power.tolerance)}) itself to be significant with that power. A drop is blocked only when its ` +
+            'observed size also exceeds the tolerance, so true drops just above it are blocked about half the time._',
         '',
         table,
         ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more classes in verdict.json._`] : []),
@@ -65722,7 +66124,19 @@ function summarySection_formatCost(value) {
 function formatCostInterval(interval) {
     return interval === null ? formatNumbers_NONE : `${summarySection_formatCost(interval.low)} to ${summarySection_formatCost(interval.high)}`;
 }
-/** How the evidence was weighed, in one line. */
+/** The figure a headline gate is about, for the method line: 'macro-f1.max-drop' -> 'macro F1'. */
+const FIGURE_NAMES = { 'macro-f1': 'macro F1', ece: 'ECE', cost: 'cost' };
+/** "macro F1 and ECE" for the gates that ran `test`; '' when none did. */
+function figuresTestedBy(verdict, test) {
+    const names = [
+        ...new Set(verdict.gates.filter((g) => g.test === test).map((g) => FIGURE_NAMES[g.gate.split('.')[0]] ?? g.gate)),
+    ];
+    return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+/**
+ * How the evidence was weighed, in one line: the design and tests, which figures used the
+ * resampling tests, that change tests are two-sided and bound tests one-sided, and the correction.
+ */
 function methodLine(comparison, verdict, level) {
     const tested = verdict.gates.filter((g) => g.gate === 'per-class-recall' && g.test !== undefined).length;
     const correction = verdict.statistics?.correction ?? 'none';
@@ -65732,7 +66146,18 @@ function methodLine(comparison, verdict, level) {
     const how = comparison.pairing.paired
         ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, Newcombe intervals)`
         : 'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)';
-    return `_Intervals at ${level}; ${how}${corrected}._`;
+    const others = [];
+    const randomized = figuresTestedBy(verdict, 'paired-randomization');
+    if (randomized) {
+        others.push(`${randomized} changes by paired randomization tests (intervals: basic bootstrap)`);
+    }
+    if (figuresTestedBy(verdict, 'sign-flip'))
+        others.push('the cost change by an exact sign-flip test (t interval)');
+    const bounded = figuresTestedBy(verdict, 'bootstrap');
+    if (bounded)
+        others.push(`${bounded} bounds by a one-sided basic bootstrap`);
+    const sides = 'p-values of changes are two-sided, of bounds (min, max) one-sided';
+    return `_Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
@@ -66760,7 +67185,7 @@ const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [
 Applies the gates to two reports made on the same locked test set and prints the verdict.
 
 Options:
-  --config <file>            take the gates from this config
+  --config <file>            take the gates and statistics from this config
   --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
   --out <dir>                also write comment.md and verdict.json into this folder
   -h, --help                 show this help
@@ -72554,6 +72979,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 
 
 
+
 function noBaseline(...notes) {
     return { kind: 'none', id: 'none', notes };
 }
@@ -72614,15 +73040,29 @@ function baselineFromConfig(config, cwd) {
  */
 const BASELINE_CACHE_FOLDER = '.evalgate-baseline-cache';
 const CACHED_REPORT = 'report.json';
-/** Characters kept in cache-key parts; commas are not allowed in cache keys at all. */
+/** Characters kept in the commit part of a key; commas are not allowed in cache keys at all. */
 function keyPart(value) {
     return value.replace(/[^A-Za-z0-9._/@+=-]/g, '_').slice(0, 200);
 }
-/** `evalgate-baseline-<scope>-<branch>-`: the prefix that restores the newest entry of a branch. */
-function baselineCachePrefix(scope, branch) {
-    return `evalgate-baseline-${keyPart(scope)}-${keyPart(branch)}-`;
+/**
+ * A fixed-length stand-in for a free-form key part: the first 16 hex digits of its sha256. Parts
+ * written out as text can collide under prefix matching: scope 'gpu-main' on branch 'main' and
+ * scope 'gpu' on branch 'main-main' (or the prefix of scope 'gpu', branch 'main') share
+ * characters across the '-'. Fixed-length digests cannot, since no digest contains a '-'.
+ */
+function keyDigest(value) {
+    return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
 }
-/** `evalgate-baseline-<scope>-<branch>-<sha>`: one entry per commit; entries are immutable. */
+/** Versions the key layout, so entries saved under another layout are never restored. */
+const BASELINE_KEY_PREFIX = 'evalgate-baseline-v1-';
+/**
+ * `evalgate-baseline-v1-<sha256(scope):16>-<sha256(branch):16>-`: the restore key that finds the
+ * newest entry of a branch. People see the scope and branch in the messages, not in the key.
+ */
+function baselineCachePrefix(scope, branch) {
+    return `${BASELINE_KEY_PREFIX}${keyDigest(scope)}-${keyDigest(branch)}-`;
+}
+/** `<baselineCachePrefix(scope, branch)><sha>`: one entry per commit; entries are immutable. */
 function baselineCacheKey(scope, branch, sha) {
     return `${baselineCachePrefix(scope, branch)}${keyPart(sha)}`;
 }
@@ -72648,7 +73088,8 @@ async function restoreCachedBaseline(cache, query) {
     }
     await rm(folder, { recursive: true, force: true });
     if (restored === undefined || file === null) {
-        return noBaseline(`No baseline in the Actions cache for branch '${query.branch}' yet: gates that compare with a baseline ` +
+        return noBaseline(`No baseline in the Actions cache for branch '${query.branch}' yet (scope '${query.scope}'): gates that ` +
+            'compare with a baseline ' +
             `were skipped. A run on push to '${query.fallbackBranch ?? query.branch}' with update-baseline: true saves one.`);
     }
     const prefix = prefixes.find((p) => restored.startsWith(p)) ?? prefixes[0];
@@ -72657,7 +73098,7 @@ async function restoreCachedBaseline(cache, query) {
     return {
         kind: 'report',
         file,
-        name: `cache entry ${restored}`,
+        name: `the Actions cache entry of ${query.scope} on ${branch} (${restored})`,
         description: `the baseline saved in the Actions cache by the run on ${branch} at ${sha.slice(0, 7)}`,
         id: `cache:${restored}`,
         notes: [],
@@ -73809,6 +74250,12 @@ function megabytes(bytes) {
 
 
 
+/**
+ * Longest `npm install` (or the CUDA provider's download) may run: 10 minutes. The install is
+ * about 60 s on a hosted runner; a registry or proxy that accepts the connection and then stalls
+ * would otherwise hold the job until its 6-hour limit, with no message.
+ */
+const COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 /** The npm command line: npm's CLI script run by `execPath` where it can be found, else `npm` on PATH. */
 function locateNpm(execPath, env, platform = process.platform) {
     const nodeDir = external_node_path_default().dirname(execPath);
@@ -73857,13 +74304,18 @@ async function installOnnxRuntime(options) {
         '--no-audit',
         '--no-fund',
         '--no-update-notifier',
+        // npm retries a failed request twice by default too; said here so a user config cannot set 0.
+        '--fetch-retries=2',
         ...(options.registry ? ['--registry', options.registry] : []),
         spec,
     ];
+    const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
+    const offline = `install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`;
     const installed = await run(runCommand, npm.command, args, { cwd: dir, env }, `npm install ${spec}`, {
-        hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`,
+        hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or ${offline}`,
         missing: `npm was not found (looked next to ${execPath} and for '${npm.command}' on PATH)`,
-    });
+        timedOut: `the npm registry did not deliver it in time: check the runner's access to it (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or, offline, ${offline}`,
+    }, timeoutMs);
     const packageDir = external_node_path_default().join(dir, 'node_modules', RUNTIME_PACKAGE);
     if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(packageDir, 'package.json'))) {
         throw new errors_InputError(`npm install ${spec} finished but left no ${RUNTIME_PACKAGE} package in ${dir}`, {
@@ -73876,7 +74328,8 @@ async function installOnnxRuntime(options) {
         await run(runCommand, execPath, [external_node_path_default().join(packageDir, 'script', 'install.js'), CUDA_INSTALL_FLAG], { cwd: packageDir, env: withoutInstallOverrides(env) }, `${RUNTIME_PACKAGE}'s install script (${CUDA_INSTALL_FLAG})`, {
             hint: `the CUDA provider comes from NuGet (api.nuget.org, package Microsoft.ML.OnnxRuntime.Gpu.Linux ${version}): check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path`,
             missing: `node (${execPath}) could not be started`,
-        });
+            timedOut: `NuGet (api.nuget.org) did not deliver the CUDA provider in time: check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or, offline, install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path to it`,
+        }, timeoutMs);
     }
     const reason = unusableReason(packageDir, version, target);
     if (reason !== null) {
@@ -73901,23 +74354,52 @@ function withoutInstallOverrides(env) {
     }
     return copy;
 }
-/** Runs a command and turns a failure to start or a non-zero exit into an InputError that says what to do. */
-async function run(runCommand, command, args, options, what, help) {
+/**
+ * Runs a command and turns a failure to start, a non-zero exit or running past `timeoutMs` (the
+ * command is killed) into an InputError that says what to do.
+ */
+async function run(runCommand, command, args, options, what, help, timeoutMs) {
+    const abort = new AbortController();
+    const timedOut = () => new errors_InputError(`${what} did not finish within ${describeDuration(timeoutMs)} and was stopped`, {
+        where: 'onnxruntime-path',
+        hint: help.timedOut,
+    });
+    let timer;
+    // Rejects at the deadline even if a runner ignores the signal, so the run can never hang here.
+    const deadline = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            abort.abort();
+            reject(timedOut());
+        }, timeoutMs);
+    });
     let result;
     try {
-        result = await runCommand(command, args, options);
+        result = await Promise.race([runCommand(command, args, { ...options, signal: abort.signal }), deadline]);
     }
     catch (error) {
+        if (abort.signal.aborted)
+            throw error instanceof errors_InputError ? error : timedOut();
         throw new errors_InputError(`${what} could not run: ${help.missing}: ${error.message}`, {
             where: 'onnxruntime-path',
             hint: help.hint,
             cause: error,
         });
     }
+    finally {
+        clearTimeout(timer);
+    }
     if (result.code !== 0) {
         throw new errors_InputError(`${what} failed (exit ${result.code ?? 'by signal'}): ${lastLines(result.stderr || result.stdout)}`, { where: 'onnxruntime-path', hint: help.hint });
     }
     return result;
+}
+/** "10 minutes", "90 seconds", "50 ms": the deadline as people read it. */
+function describeDuration(ms) {
+    if (ms >= 60_000 && ms % 60_000 === 0)
+        return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+    if (ms >= 1000 && ms % 1000 === 0)
+        return `${ms / 1000} seconds`;
+    return `${ms} ms`;
 }
 /** The end of a command's output, where npm puts its error, on one line. */
 function lastLines(text, count = 6) {
@@ -74290,6 +74772,7 @@ const spawnCommand = (command, args, options) => new Promise((resolve, reject) =
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
         cwd: options.cwd,
         env: options.env,
+        signal: options.signal,
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
     });

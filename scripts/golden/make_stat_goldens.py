@@ -30,6 +30,13 @@ case with its inputs and the reference library's result:
 - tCdf / tQuantile: scipy.stats.t.cdf / the polished t.ppf
 - welchT:    scipy.stats.ttest_ind(candidate, baseline, equal_var=False); interval from the
   Welch-Satterthwaite df and the polished t quantile
+- signFlip:  scipy.stats.permutation_test((d,), sum, permutation_type='samples', n_resamples=inf),
+  two-sided: the exact sign-flip test of paired differences (zeros included: they do not change p)
+- randomizationMacroF1 / randomizationEce: the exact paired randomization test, enumerated here by
+  brute force over all 2^k swaps of the samples where the two models' outputs differ, two-sided
+  p = share with |S*| >= |S_obs| (relative tie tolerance 1e-9); S = candidate - baseline macro F1
+  (sklearn f1_score(average='macro', labels=classes with samples)) or ECE (15 equal-width
+  right-closed bins, computed here with numpy)
 
 Degenerate inputs where scipy returns NaN (n = 1, zero variance) are decided by evalgate, not
 scipy; the TS tests state those expectations themselves.
@@ -42,6 +49,7 @@ import warnings
 
 import numpy as np
 from scipy import optimize, stats
+from sklearn.metrics import f1_score
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
@@ -133,6 +141,106 @@ def paired_mdd(n, rate, alpha, power, churn):
     return optimize.brentq(
         lambda d: connor_n(d, rate, alpha, power, churn) - n, 1e-12, rate, xtol=1e-15, rtol=1e-15
     )
+
+
+def sign_flip(d):
+    d = np.array(d, dtype=float)
+    r = stats.permutation_test((d,), lambda x, axis: np.sum(x, axis=axis), vectorized=True,
+                               permutation_type="samples", n_resamples=np.inf, alternative="two-sided")
+    return {"differences": [float(x) for x in d], "p": float(r.pvalue)}
+
+
+def enumerate_swaps(units, figure_difference):
+    """Two-sided exact randomization p over all 2^k swap sets of `units` (sample indices)."""
+    observed = figure_difference(())
+    k = len(units)
+    count = 0
+    for mask in range(2**k):
+        swapped = tuple(units[j] for j in range(k) if mask >> j & 1)
+        if abs(figure_difference(swapped)) >= abs(observed) * (1 - 1e-9):
+            count += 1
+    return observed, count / 2**k
+
+
+def macro_f1_case(labels, pb, pc):
+    labels, pb, pc = map(np.array, (labels, pb, pc))
+    present = sorted(set(labels.tolist()))
+
+    def difference(swapped):
+        b, c = pb.copy(), pc.copy()
+        idx = list(swapped)
+        b[idx], c[idx] = pc[idx], pb[idx]
+        fb = f1_score(labels, b, labels=present, average="macro", zero_division=0)
+        fc = f1_score(labels, c, labels=present, average="macro", zero_division=0)
+        return fc - fb
+
+    units = [i for i in range(len(labels)) if pb[i] != pc[i]]
+    observed, p = enumerate_swaps(units, difference)
+    return {"labels": labels.tolist(), "baseline": pb.tolist(), "candidate": pc.tolist(),
+            "classes": int(max(labels.max(), pb.max(), pc.max()) + 1), "units": len(units),
+            "observed": float(observed), "p": p}
+
+
+def ece(labels, pred, conf, bins=15):
+    # Right-closed equal-width bins ((m-1)/M, m/M]; 0 goes to the first bin.
+    index = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    gap = np.zeros(bins)
+    np.add.at(gap, index, (pred == labels).astype(float) - conf)
+    return np.abs(gap).sum() / len(labels)
+
+
+def ece_case(labels, pb, pc, cb, cc):
+    labels, pb, pc, cb, cc = map(np.array, (labels, pb, pc, cb, cc))
+
+    def difference(swapped):
+        b, c, xb, xc = pb.copy(), pc.copy(), cb.copy(), cc.copy()
+        idx = list(swapped)
+        b[idx], c[idx], xb[idx], xc[idx] = pc[idx], pb[idx], cc[idx], cb[idx]
+        return ece(labels, c, xc) - ece(labels, b, xb)
+
+    units = [i for i in range(len(labels)) if pb[i] != pc[i] or cb[i] != cc[i]]
+    observed, p = enumerate_swaps(units, difference)
+    return {"labels": labels.tolist(), "baseline": pb.tolist(), "candidate": pc.tolist(),
+            "baselineConfidences": cb.tolist(), "candidateConfidences": cc.tolist(),
+            "units": len(units), "observed": float(observed), "p": p}
+
+
+def add_randomization_cases(cases):
+    rng = np.random.default_rng(20250105)
+    flips = [[1, 1, 1], [1, 1, 1, 1], [10, 10, 10, 10, 0, 0, 0], [-1, 1], [9, -1, 10, 10, 0], [0, 0, 0],
+             [0.5, -0.25, 1.5, 2.0, -0.75, 1.0], [1, -1, 2, -2, 3], [3, 3, -3, 1, 1, 1, 1, 2, 0, 9, 9]]
+    flips += [list(rng.integers(-3, 4, 14).astype(float)), list(np.round(rng.normal(0.3, 1, 12), 3))]
+    cases["signFlip"] = [sign_flip(d) for d in flips]
+
+    macro = [
+        # four samples of class 0 broken (predicted 1), nothing fixed: the b = 4, c = 0 case
+        ([0] * 10 + [1] * 10 + [2] * 10, [0] * 10 + [1] * 10 + [2] * 10, [1] * 4 + [0] * 6 + [1] * 10 + [2] * 10),
+        # one sample changed
+        ([0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 1, 1]),
+        # changes among wrong predictions only (correctness unchanged, predicted counts move)
+        ([0, 0, 1, 1, 2, 2, 2], [1, 0, 2, 1, 2, 0, 2], [2, 0, 0, 1, 2, 1, 2]),
+    ]
+    for classes, n, k, accuracy in [(3, 40, 8, 0.8), (4, 60, 12, 0.8), (5, 50, 10, 0.8), (3, 30, 14, 0.8),
+                                    (3, 30, 12, 0.4)]:
+        labels = rng.integers(0, classes, n)
+        pb = np.where(rng.random(n) < accuracy, labels, rng.integers(0, classes, n))
+        pc = pb.copy()
+        idx = rng.choice(n, k, replace=False)
+        pc[idx] = (pb[idx] + rng.integers(1, classes, k)) % classes
+        macro.append((labels.tolist(), pb.tolist(), pc.tolist()))
+    cases["randomizationMacroF1"] = [macro_f1_case(*m) for m in macro]
+
+    eces = []
+    for n, k in [(30, 6), (50, 10), (40, 13)]:
+        labels = rng.integers(0, 3, n)
+        cb = np.round(rng.uniform(0.34, 1.0, n), 6)
+        pb = np.where(rng.random(n) < cb, labels, (labels + 1) % 3)
+        pc, cc = pb.copy(), cb.copy()
+        idx = rng.choice(n, k, replace=False)
+        cc[idx] = np.round(rng.uniform(0.34, 1.0, k), 6)
+        pc[idx] = np.where(rng.random(k) < cc[idx] - 0.1, labels[idx], (labels[idx] + 2) % 3)
+        eces.append((labels.tolist(), pb.tolist(), pc.tolist(), cb.tolist(), cc.tolist()))
+    cases["randomizationEce"] = [ece_case(*e) for e in eces]
 
 
 def main():
@@ -287,6 +395,8 @@ def main():
     cases["tQuantile"] = [{"p": p, "df": df, "quantile": t_ppf(p, df)} for p, df in t_points]
     cases["tCdf"] = [{"t": t, "df": df, "cdf": float(stats.t.cdf(t, df))}
                      for t, df in [(-3, 2), (-1.5, 3.7), (-40, 5), (-8, 400), (0.3, 10.5), (2.5, 7), (-6, 1e6)]]
+
+    add_randomization_cases(cases)
 
     for name in ("meanInterval", "pairedT"):
         for case in cases[name]:

@@ -9,8 +9,12 @@
  *
  * The label is looked up through the API (not the event payload), so a label added after the run
  * started counts on a re-run, and the `labeled` event tells who added it. It must be a second
- * person's sign-off: a label added by the pull request's author (or by someone GitHub does not
- * name) is not an acceptance.
+ * PERSON's sign-off, so these are not an acceptance, each with its own warning:
+ * - a label whose adder GitHub does not name (it cannot be checked);
+ * - a label added by a Bot account (`actor.type === 'Bot'`: an automation, e.g. a workflow with a
+ *   write token that a pull request could trigger, or a labeling app);
+ * - a label added through a GitHub App (`performed_via_github_app`), which acts by its own rules;
+ * - a label added by the pull request's author.
  */
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError } from '../github/errors.js';
@@ -90,6 +94,21 @@ export async function lookUpAcceptance(
       warning(
         `evalgate: the label '${label}' is on the pull request, but GitHub does not say who added it, so it ` +
           "cannot be checked as a second person's sign-off; the failed gates are not accepted. Remove and re-add the label.",
+      );
+      return null;
+    }
+    if (found.byBot) {
+      warning(
+        `evalgate: the label '${label}' was added by @${found.by}, a bot account; accepting a regression needs a ` +
+          "person's sign-off, so the failed gates are not accepted. Ask a reviewer to add the label by hand.",
+      );
+      return null;
+    }
+    if (found.viaApp !== null) {
+      warning(
+        `evalgate: the label '${label}' was added by @${found.by} through the GitHub App '${found.viaApp}'; ` +
+          "accepting a regression needs a person's own sign-off, not an app's, so the failed gates are not " +
+          'accepted. Ask a reviewer to add the label by hand in the pull request.',
       );
       return null;
     }

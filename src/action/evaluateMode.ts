@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import type { RemoteCache } from '../cache/remoteCache.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { EvalgateError, ExitCode, InputError } from '../errors.js';
@@ -19,7 +20,7 @@ import type { ToolCache } from '../runtime/runtimeClients.js';
 import { lookUpAcceptance } from './acceptance.js';
 import { type ReadFileAtCommit, resolveActionBaseline } from './actionBaseline.js';
 import type { ActionConfig } from './actionConfig.js';
-import { bodyWithAcceptance, finishRun } from './actionOutcome.js';
+import { bodyWithAcceptance, finishRun, type RunProgress } from './actionOutcome.js';
 import { Inputs, ResultFiles } from './constants.js';
 import { type ActionLog, postVerdictComment } from './postComment.js';
 import { pullRequestRecordJson } from './resultFiles.js';
@@ -31,6 +32,10 @@ export interface EvaluateDependencies {
   toolCache: ToolCache | undefined;
   decodeWorkerScript?: URL;
   log: ActionLog;
+  /** Downloads URL artifacts; the global fetch by default (tests reach a local server). */
+  fetch?: FetchLike;
+  /** Filled in as the run goes, for the error path (outputs and comment of a run that stops). */
+  progress?: RunProgress;
 }
 
 export async function evaluateMode(
@@ -39,6 +44,14 @@ export async function evaluateMode(
   deps: EvaluateDependencies,
 ): Promise<void> {
   const { github, log } = deps;
+  const progress = deps.progress ?? {};
+  // The pull request and the comment first: a mistake found later is then posted where the verdict goes.
+  const pullRequest = pullRequestFromEvent(context.eventName, context.payload);
+  const commentKey = inputs.commentKey || defaultCommentKey(context, inputs);
+  if (pullRequest !== null) {
+    progress.commit = pullRequest.headSha;
+    if (inputs.comment) progress.comment = { target: pullRequest, marker: commentMarker(commentKey) };
+  }
   const cwd = path.resolve(inputs.workingDirectory);
   const config = loadConfig(path.resolve(cwd, inputs.config), {
     cwd,
@@ -47,8 +60,6 @@ export async function evaluateMode(
     baseline: inputs.baseline,
     device: inputs.device,
   });
-  const pullRequest = pullRequestFromEvent(context.eventName, context.payload);
-  const commentKey = inputs.commentKey || defaultCommentKey(context);
 
   const baseline = await resolveActionBaseline({
     choice: inputs.baselineSource,
@@ -61,6 +72,7 @@ export async function evaluateMode(
     cacheScope: cacheScope(inputs, config.configFile, context.workspace),
     warning: log.warning,
   });
+  progress.baselineSource = baseline.id;
   log.info(`evalgate: baseline: ${baseline.kind === 'none' ? 'none' : baseline.description}`);
 
   const runtime = await resolveOnnxRuntime({
@@ -81,9 +93,16 @@ export async function evaluateMode(
     evaluate: {
       runtime,
       decodeWorkers: deps.decodeWorkerScript ? { script: deps.decodeWorkerScript } : undefined,
+      // Model and test set fetched by URL: restored from the Actions cache by sha256, else
+      // downloaded once and saved there, so the next job downloads nothing.
+      remoteCache: deps.cache,
+      log: { info: (m) => log.info(`evalgate: ${m}`), warning: (m) => log.warning(`evalgate: ${m}`) },
+      fetch: deps.fetch,
     },
   });
   const { verdict } = result.judgement;
+  progress.reportPath = result.files.report;
+  progress.commentPath = result.files.comment;
 
   if (pullRequest !== null) {
     // For the fork-safe two-stage pattern: the publish job learns from this file where the result goes.
@@ -173,17 +192,23 @@ async function maybeComment(
 /**
  * The cache scope of baselines: `comment-key` when set, else the config file's path in the
  * repository, so the push workflow that saves and the pull-request workflow that restores agree
- * without sharing a workflow or job name.
+ * without sharing a workflow or job name; plus the `model` input when set, so the legs of a
+ * matrix over models keep one baseline each instead of restoring each other's.
  */
 export function cacheScope(
-  inputs: Pick<ActionConfig, 'commentKey'>,
+  inputs: Pick<ActionConfig, 'commentKey' | 'model'>,
   configFile: string | null,
   workspace: string,
 ): string {
   if (inputs.commentKey !== '') return inputs.commentKey;
-  if (configFile === null) return 'evalgate';
-  const relative = path.relative(workspace, configFile);
-  return (relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(configFile) : relative)
+  const config = configFile === null ? 'evalgate' : repositoryPath(configFile, workspace);
+  return inputs.model ? `${config}:model=${inputs.model}` : config;
+}
+
+/** `file` relative to the workspace with '/' separators; its base name when outside it. */
+function repositoryPath(file: string, workspace: string): string {
+  const relative = path.relative(workspace, file);
+  return (relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative)
     .split(path.sep)
     .join('/');
 }
@@ -218,13 +243,14 @@ async function updateBaseline(
   if (deps.cache === undefined) return skip('the Actions cache service is not available on this runner');
   if (context.sha === null) return skip('GITHUB_SHA is not set');
   try {
+    const scope = cacheScope(inputs, configFile, context.workspace);
     const key = await saveCachedBaseline(deps.cache, reportFile, {
-      scope: cacheScope(inputs, configFile, context.workspace),
+      scope,
       branch: context.defaultBranch,
       sha: context.sha,
     });
     log.info(
-      `evalgate: saved this run's report as the baseline of ${context.defaultBranch} (cache key ${key}).`,
+      `evalgate: saved this run's report as the baseline of ${context.defaultBranch} for '${scope}' (cache key ${key}).`,
     );
   } catch (error) {
     log.warning(`evalgate: could not save the baseline to the Actions cache: ${(error as Error).message}`);

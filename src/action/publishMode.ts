@@ -2,23 +2,41 @@
  * `mode: publish`, the second stage of the fork-safe pattern. A `pull_request` job from a fork has
  * a read-only token, so it evaluates and uploads its output-dir as an artifact; a `workflow_run`
  * job, which runs the base repository's workflow with a write token and never checks out or runs
- * the pull request's code, downloads it and runs this mode, which:
+ * the pull request's code, downloads it and runs this mode.
  *
- * 1. reads the result folder as untrusted input (size limits, JSON shapes, the comment must start
- *    with evalgate's marker; see resultFiles.ts);
- * 2. checks it belongs to the triggering run: same repository, and the commit it evaluated is the
- *    workflow_run's head_sha;
- * 3. posts the comment only if the pull request's head is still that commit (else a notice: the
- *    run for the newer commit will post);
- * 4. writes the summary and the outputs, and fails the step iff the evaluated verdict failed and
- *    no accept label (looked up here, with this job's token) accepted it, so the check on the
- *    workflow_run shows the verdict too.
+ * Everything in the artifact was written by a job that ran the pull request's code, so it is
+ * untrusted, and nothing it says is acted on before it is checked:
+ *
+ * 1. the result folder is read with size limits and shape checks (resultFiles.ts);
+ * 2. it must belong to the triggering run: same repository, and the commit it evaluated is the
+ *    workflow_run's head_sha; when GitHub links pull requests to the run (same-repository pull
+ *    requests), the artifact's number must be one of them;
+ * 3. the pull request it names is read from the API BEFORE any label lookup or comment (for fork
+ *    pull requests `workflow_run.pull_requests` is empty, so the number is only the artifact's
+ *    word): its head repository must be the run's head repository (else the result is refused),
+ *    and its head commit must be the run's head_sha (else it moved on: a notice, nothing posted,
+ *    no label looked up; the run for the newer commit will post);
+ * 4. the comment is posted under the PUBLISH job's marker (`comment-key`, else its own workflow
+ *    and job), never the artifact's `commentKey`: that key is the pull request's choice and would
+ *    let it overwrite another evalgate comment (another workflow's) on the pull request. When it
+ *    differs from the publish job's key, the run log says so;
+ * 5. the body is sanitized (sanitizeComment.ts: no mentions, references, images or raw HTML, no
+ *    forged "regression accepted" banner) under a trusted note that says it is the pull request's
+ *    own run's result, relayed by this job; the accept label is looked up here, with this job's
+ *    token, and its banner added by this job;
+ * 6. the summary and the outputs are written, and the step fails iff the evaluated verdict failed
+ *    and no accept label accepted it, so the check on the workflow_run shows the verdict too.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
-import { workflowRunFromEvent } from '../github/pullRequestContext.js';
+import { describeGitHubError, isNotFoundError } from '../github/errors.js';
+import {
+  fetchPullRequest,
+  type WorkflowRunContext,
+  workflowRunFromEvent,
+} from '../github/pullRequestContext.js';
 import { commentMarker } from '../render/markdown.js';
 import { lookUpAcceptance } from './acceptance.js';
 import type { ActionConfig } from './actionConfig.js';
@@ -27,6 +45,7 @@ import { Inputs } from './constants.js';
 import { type ActionLog, postVerdictComment } from './postComment.js';
 import { readResultDir } from './resultFiles.js';
 import type { RunContext } from './runContext.js';
+import { publishedCommentBody } from './sanitizeComment.js';
 
 export async function publishMode(
   inputs: ActionConfig,
@@ -81,34 +100,130 @@ export async function publishMode(
     );
   }
 
+  const commentKey = inputs.commentKey || publishJobKey(context);
+  if (record.commentKey !== commentKey) {
+    log.info(
+      `evalgate: the result was rendered under the comment key '${record.commentKey}'; it is posted under this ` +
+        `job's key '${commentKey}' (set ${Inputs.commentKey} on the publish job to choose it).`,
+    );
+  }
+  const body = publishedCommentBody({
+    marker: commentMarker(commentKey),
+    // readResultDir checked that comment.md starts with the result's marker line; it is replaced.
+    untrustedBody: result.comment.slice(result.comment.indexOf('\n') + 1),
+    sourceRun: { id: run.runId, url: run.htmlUrl, headSha: run.headSha },
+    publishRunUrl: context.runUrl,
+  });
+
   const target = { owner: run.owner, repo: run.repo, number: record.number, headSha: run.headSha };
   const { verdict } = result;
+  const current = await isRunsPullRequest(github, run, record.number, inputs.resultDir!, log);
   const acceptance =
-    !verdict.passed && inputs.acceptLabel !== ''
+    current && !verdict.passed && inputs.acceptLabel !== ''
       ? await lookUpAcceptance(github, target, inputs.acceptLabel, log.warning)
       : null;
-  const commentId = inputs.comment
-    ? await postVerdictComment(
-        github,
-        target,
-        commentMarker(record.commentKey),
-        bodyWithAcceptance(result.comment, acceptance, verdict.failures.length),
-        log,
-      )
-    : null;
+  const commentId =
+    current && inputs.comment
+      ? await postVerdictComment(
+          github,
+          target,
+          commentMarker(commentKey),
+          bodyWithAcceptance(body, acceptance, verdict.failures.length),
+          log,
+        )
+      : null;
 
   await finishRun({
     passed: verdict.passed,
     failures: verdict.failures,
     warnings: verdict.warnings,
-    body: result.comment,
+    body,
     reportPath: result.files.report ?? '',
-    commentPath: result.files.comment,
+    commentPath: writePublishedBody(context.tempDir, body, log),
     accuracy: result.files.report ? readAccuracy(result.files.report) : null,
     commentId,
     baselineSource: record.baselineSource ?? '',
     acceptance,
   });
+}
+
+/** The publish job's default comment key: its own workflow and job (trusted: the base repository's). */
+function publishJobKey(context: Pick<RunContext, 'workflow' | 'job'>): string {
+  return [context.workflow, context.job].filter((part): part is string => !!part).join('/');
+}
+
+/**
+ * Is the pull request the artifact names the one the triggering run evaluated, and is its head
+ * still that commit? Reads it from the API (the artifact's number is the pull request's word).
+ * - head repository differs from the run's: refused (InputError), it is another pull request;
+ * - head commit differs: it moved on (or it is another pull request from the same repository):
+ *   a notice, and false;
+ * - the pull request cannot be read or its head repository is gone: a warning, and false.
+ */
+async function isRunsPullRequest(
+  github: GitHubClient,
+  run: WorkflowRunContext,
+  number: number,
+  resultDir: string,
+  log: ActionLog,
+): Promise<boolean> {
+  let pull: Awaited<ReturnType<typeof fetchPullRequest>>;
+  try {
+    pull = await fetchPullRequest(github, { owner: run.owner, repo: run.repo, number });
+  } catch (error) {
+    if (isNotFoundError(error)) {
+      throw new InputError(
+        `the result in '${resultDir}' names pull request #${number}, which ${run.owner}/${run.repo} does not have`,
+        { where: Inputs.resultDir },
+      );
+    }
+    log.warning(
+      `evalgate: could not read pull request #${number} to check that it is the one the workflow run evaluated ` +
+        `(${describeGitHubError(error)}); nothing is posted and no accept label is considered. Re-run the job to post it.`,
+    );
+    return false;
+  }
+  if (pull.headRepository === null || run.headRepository === null) {
+    log.warning(
+      `evalgate: cannot check that pull request #${number} is the one the workflow run evaluated: the head ` +
+        'repository was deleted; nothing is posted and no accept label is considered.',
+    );
+    return false;
+  }
+  if (pull.headRepository.toLowerCase() !== run.headRepository.toLowerCase()) {
+    throw new InputError(
+      `the result in '${resultDir}' names pull request #${number}, whose head is in ${pull.headRepository}, but the ` +
+        `workflow run that triggered this job ran on a commit from ${run.headRepository}: it is not that pull request's result`,
+      {
+        where: Inputs.resultDir,
+        hint: 'the result folder must be the unmodified artifact of the triggering run; nothing was posted',
+      },
+    );
+  }
+  if (pull.headSha.toLowerCase() !== run.headSha) {
+    log.notice(
+      `evalgate: the pull request's head moved on to ${pull.headSha.slice(0, 7)} since this run's commit ` +
+        `${run.headSha.slice(0, 7)}; the comment is left to the run for the newer commit.`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The posted (sanitized) body as a file, for the `comment-path` output: never the artifact's raw
+ * comment.md, which a later step might post with a write token. '' when it cannot be written.
+ */
+function writePublishedBody(tempDir: string, body: string, log: ActionLog): string {
+  const file = path.join(tempDir, 'evalgate-publish', 'comment.md');
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, body);
+    return file;
+  } catch (error) {
+    log.warning(`evalgate: could not write the published comment to ${file}: ${(error as Error).message}`);
+    return '';
+  }
 }
 
 /** Reports above this size are not parsed for the accuracy output (the output is a convenience). */

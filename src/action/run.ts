@@ -1,17 +1,18 @@
 /**
  * The action adapter: inputs -> the same core as the CLI -> outputs, comment, job summary, exit
- * status. The one try/catch that turns errors into core.setFailed lives here; everything below
- * throws typed errors. Clients (GitHub, caches) are parameters, so tests can pass their own.
+ * status. The one try/catch that turns errors into core.setFailed (and exit code 2 or 3) lives
+ * here; everything below throws typed errors. Clients (GitHub, caches) are parameters, so tests can pass their own.
  */
 import * as core from '@actions/core';
+import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import { actionsCache } from '../cache/actionsCache.js';
 import type { RemoteCache } from '../cache/remoteCache.js';
-import { describeError } from '../errors.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { actionsToolCache } from '../runtime/actionsToolCache.js';
 import type { ToolCache } from '../runtime/runtimeClients.js';
 import { getActionConfig } from './actionConfig.js';
-import { Outputs } from './constants.js';
+import { failRun, type RunProgress } from './actionOutcome.js';
+import { Inputs } from './constants.js';
 import { evaluateMode } from './evaluateMode.js';
 import type { ActionLog } from './postComment.js';
 import { publishMode } from './publishMode.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   /** The runner's tool cache by default; null = none. */
   toolCache?: ToolCache | null;
   env?: NodeJS.ProcessEnv;
+  /** Downloads model and test set URLs; the global fetch by default. */
+  fetch?: FetchLike;
 }
 
 const log: ActionLog = {
@@ -36,14 +39,24 @@ const log: ActionLog = {
 };
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  const progress: RunProgress = {};
+  let github: GitHubClient | null = null;
+  let comment = false;
+  let runUrl: string | null = null;
   try {
+    // First, before anything can fail or log: the runner masks the token in every later line.
+    const token = core.getInput(Inputs.githubToken).trim();
+    if (token !== '') core.setSecret(token);
     const inputs = getActionConfig();
     const context = runContextFromEnvironment(options.env ?? process.env);
+    runUrl = context.runUrl;
+    comment = inputs.comment;
+    progress.commit = context.sha ?? undefined;
     const createGitHub =
       options.createGitHub ??
       ((token: string) =>
         createGitHubClient({ token, log: { warn: log.warning, debug: (m) => core.debug(m) } }));
-    const github = inputs.githubToken === '' ? null : createGitHub(inputs.githubToken);
+    github = inputs.githubToken === '' ? null : createGitHub(inputs.githubToken);
     if (inputs.mode === 'publish') {
       await publishMode(inputs, context, { github, log });
       return;
@@ -53,11 +66,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       cache: options.cache === undefined ? actionsCache() : (options.cache ?? undefined),
       toolCache: options.toolCache === undefined ? actionsToolCache() : (options.toolCache ?? undefined),
       decodeWorkerScript: options.decodeWorkerScript,
+      fetch: options.fetch,
       log,
+      progress,
     });
   } catch (error) {
-    core.setOutput(Outputs.verdict, 'error');
-    core.setOutput(Outputs.passed, 'false');
-    core.setFailed(describeError(error));
+    await failRun(error, { progress, github: comment ? github : null, runUrl, log });
   }
 }

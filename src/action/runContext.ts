@@ -3,8 +3,10 @@
  * (https://docs.github.com/en/actions/reference/variables-reference) and the event payload at
  * GITHUB_EVENT_PATH. Read once, into plain data, so the rest of the adapter is testable.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { InputError } from '../errors.js';
 
 export interface RunContext {
@@ -91,10 +93,42 @@ function defaultBranchOf(payload: unknown): string | null {
   return typeof branch === 'string' && branch !== '' ? branch : null;
 }
 
+/** The inputs that tell matrix legs of one job apart, for the default comment key. */
+export interface CommentKeyInputs {
+  config: string;
+  workingDirectory: string;
+  model?: string;
+  device?: string;
+}
+
+/** Longest default key; longer ones keep their start and end in a digest of the whole. */
+const MAX_DEFAULT_KEY_CHARS = 100;
+
 /**
  * The comment key when `comment-key` is empty: workflow and job, so two workflows (or two jobs)
- * that both run evaluate on a pull request keep one comment each instead of overwriting each other.
+ * that both run evaluate on a pull request keep one comment each instead of overwriting each
+ * other; then the config path, and the `model` and `device` inputs when set, because the legs of
+ * a matrix job share workflow and job and usually differ in exactly those. For example
+ * `PR gate/evaluate:evalgate.yml:model=models/b.onnx:device=cuda`. Legs that differ in anything
+ * else need their own `comment-key`.
  */
-export function defaultCommentKey(context: Pick<RunContext, 'workflow' | 'job'>): string {
-  return [context.workflow, context.job].filter((part): part is string => !!part).join('/');
+export function defaultCommentKey(
+  context: Pick<RunContext, 'workflow' | 'job'>,
+  inputs: CommentKeyInputs,
+): string {
+  const workflowJob = [context.workflow, context.job].filter((part): part is string => !!part).join('/');
+  const configPath = path.posix.normalize(
+    path.posix.join(
+      inputs.workingDirectory.split(path.sep).join('/'),
+      inputs.config.split(path.sep).join('/'),
+    ),
+  );
+  const parts = [workflowJob, configPath];
+  if (inputs.model) parts.push(`model=${inputs.model}`);
+  if (inputs.device) parts.push(`device=${inputs.device}`);
+  const key = parts.filter((part) => part !== '').join(':');
+  if (key.length <= MAX_DEFAULT_KEY_CHARS) return key;
+  // Long paths: keep the key short (it is a hidden line in every comment) yet unique to its inputs.
+  const digest = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
+  return `${key.slice(0, MAX_DEFAULT_KEY_CHARS - digest.length - 1)}~${digest}`;
 }

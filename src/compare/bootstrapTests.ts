@@ -1,32 +1,36 @@
 /**
- * Bootstrap tests for the figures without a closed-form test: macro F1 and ECE. Both resample the
- * paired per-sample records (the same indices for both models; src/stats/bootstrap.ts), seeded by
- * the report's seed so a verdict is reproducible.
+ * Bootstrap figures for macro F1 and ECE, which have no closed-form interval. Both resample the
+ * per-sample records (for a comparison, the same indices for both models; src/stats/bootstrap.ts),
+ * seeded by the report's seed so a verdict is reproducible. Every interval is the basic
+ * (reverse-percentile) bootstrap interval, which corrects the upward bias of ECE that a percentile
+ * interval would carry.
  *
- * - A change gate gets a two-sided p-value: twice the one-sided bootstrap p in the direction the
- *   figure moved (capped at 1), comparable with the two-sided exact tests of the other gates.
- * - A bound gate (macro-f1.min, ece.max) gets the one-sided p of H0 "the true figure respects the
- *   bound": the share of resamples in which it does (with the +1 correction).
+ * - A bound gate (macro-f1.min, ece.max) gets the one-sided basic-bootstrap p of H0 "the true
+ *   figure respects the bound" and the interval of the candidate's figure.
+ * - A change gate (macro-f1.max-drop, ece.max-increase) is decided by the paired randomization
+ *   test (randomizationTests.ts); the bootstrap only gives the interval of the change shown beside
+ *   it.
  */
 import { CALIBRATION_BIN_EDGES, CALIBRATION_BINS, cellIndex } from '../metrics/calibration.js';
-import { pairedBootstrap } from '../stats/bootstrap.js';
+import { basicBootstrap, basicBootstrapPValue } from '../stats/bootstrap.js';
+import type { Interval } from '../stats/types.js';
 import type { TestOutcome } from './gateResults.js';
 import type { PairedSamples } from './pairing.js';
 
-/** Resamples per bootstrap test: percentile intervals and p-values near 0.05 are stable to about ±0.005. */
+/** Resamples per bootstrap: interval ends and p-values near 0.05 are stable to about ±0.005. */
 export const BOOTSTRAP_RESAMPLES = 2000;
 /** Fewest resamples on very large test sets (p-values near 0.05 then stable to about ±0.01). */
-export const MIN_BOOTSTRAP_RESAMPLES = 500;
+export const MIN_RESAMPLES = 500;
 /** Sample visits a bootstrap may make (a few seconds): above 100,000 samples, fewer resamples. */
 const BOOTSTRAP_WORK = 2e8;
 
 /** Resamples for a test set of n samples: 2,000, down to 500 for the largest test sets. */
 export function resamplesFor(n: number): number {
   const affordable = Math.floor(BOOTSTRAP_WORK / Math.max(1, n));
-  return Math.max(MIN_BOOTSTRAP_RESAMPLES, Math.min(BOOTSTRAP_RESAMPLES, affordable));
+  return Math.max(MIN_RESAMPLES, Math.min(BOOTSTRAP_RESAMPLES, affordable));
 }
 
-type Statistic = (indices: Uint32Array) => readonly [number, number];
+export type Statistic = (indices: Uint32Array) => readonly [number, number];
 
 /**
  * Macro F1 of both models on a resample: the mean over the classes present in the resample of
@@ -117,41 +121,45 @@ export interface BootstrapSettings {
 }
 
 /**
- * Two-sided bootstrap test of a change: `direction` 'drop' when lower is worse (macro F1),
- * 'increase' when higher is worse (ECE). The interval is of candidate − baseline.
+ * Basic bootstrap interval of the change, candidate − baseline (clipped to [−1, 1]); null when
+ * n = 0. For display beside a randomization test: the verdict does not rest on it.
  */
-export function bootstrapChange(
+export function bootstrapChangeInterval(
   n: number,
   statistic: Statistic,
-  direction: 'drop' | 'increase',
   settings: BootstrapSettings,
-): TestOutcome {
-  const identity = new Uint32Array(n);
-  for (let i = 0; i < n; i++) identity[i] = i;
-  const [b, c] = statistic(identity);
-  const observed = c - b;
-  // Test in the direction the figure moved: "decrease" when it fell, "increase" when it rose.
-  const regression =
-    observed < 0 ? 'decrease' : observed > 0 ? 'increase' : direction === 'drop' ? 'decrease' : 'increase';
-  const result = pairedBootstrap({
+): Interval | null {
+  return basicBootstrap({
     n,
-    statistic,
+    statistic: (indices) => {
+      const [b, c] = statistic(indices);
+      return c - b;
+    },
     seed: settings.seed,
     confidence: settings.confidence,
     resamples: settings.resamples ?? resamplesFor(n),
-    regression,
-  });
-  return {
-    test: 'paired-bootstrap',
-    pValue: observed === 0 ? 1 : Math.min(1, 2 * result.pOneSided),
-    interval: result.interval,
-  };
+    range: { low: -1, high: 1 },
+  }).interval;
 }
 
 /**
- * One-sided bootstrap test of a bound on the candidate's figure: `kind` 'min' (H0: figure ≥ bound)
- * or 'max' (H0: figure ≤ bound). `statistic` gives [baseline, candidate]; only the candidate is used.
- * The interval is the percentile interval of the candidate's figure.
+ * Fewest samples a bootstrap bound test reads a 5% tail from. Below it the resampling
+ * distribution is too coarse (one sample resamples to itself: every replicate equal, p = 1/(B + 1)
+ * whatever the truth), so no test is made. A judgement call, the size of the smallest class the
+ * per-class gate judges without a note (min-class-samples defaults to 30).
+ */
+export const MIN_BOOTSTRAP_SAMPLES = 20;
+
+/** Why a bootstrap bound test was not made (its outcome has pValue null). */
+export const BOOTSTRAP_NO_TEST = `the bootstrap needs at least ${MIN_BOOTSTRAP_SAMPLES} per-sample records whose figure varies across resamples`;
+
+/**
+ * One-sided basic-bootstrap test of a bound on the candidate's figure: `kind` 'min' (H0: figure ≥
+ * bound) or 'max' (H0: figure ≤ bound). `statistic` gives [baseline, candidate]; only the candidate
+ * is used. The interval is the basic interval of the candidate's figure, clipped to [0, 1].
+ * No test (p and interval null; BOOTSTRAP_NO_TEST says why) with fewer than MIN_BOOTSTRAP_SAMPLES
+ * samples or when every resample gives the same figure: the bootstrap then sees no variability, and
+ * its smallest possible p would "prove" a breach from no evidence.
  */
 export function bootstrapBound(
   n: number,
@@ -160,19 +168,22 @@ export function bootstrapBound(
   bound: number,
   settings: BootstrapSettings,
 ): TestOutcome {
-  // Difference = candidate − bound on each resample: the bootstrap's one-sided p is the share of
-  // resamples that respect the bound.
-  const result = pairedBootstrap({
+  if (n < MIN_BOOTSTRAP_SAMPLES) return { test: 'bootstrap', pValue: null, interval: null };
+  const result = basicBootstrap({
     n,
-    statistic: (indices) => [bound, statistic(indices)[1]] as const,
+    statistic: (indices) => statistic(indices)[1],
     seed: settings.seed,
     confidence: settings.confidence,
     resamples: settings.resamples ?? resamplesFor(n),
-    regression: kind === 'min' ? 'decrease' : 'increase',
+    range: { low: 0, high: 1 },
   });
-  const interval =
-    result.interval === null
-      ? null
-      : { low: result.interval.low + bound, high: result.interval.high + bound };
-  return { test: 'bootstrap', pValue: result.pOneSided, interval };
+  const { replicates } = result;
+  if (replicates[0] === replicates[replicates.length - 1]) {
+    return { test: 'bootstrap', pValue: null, interval: null };
+  }
+  return {
+    test: 'bootstrap',
+    pValue: basicBootstrapPValue(result, bound, kind === 'min' ? 'at-least' : 'at-most'),
+    interval: result.interval,
+  };
 }

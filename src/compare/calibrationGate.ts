@@ -1,14 +1,19 @@
 /**
  * The ECE gates (15 equal-width bins; the report's `calibration.ece`).
- * - ece.max: bootstrap of the candidate's ECE against the maximum (one-sided);
- * - ece.max-increase: paired bootstrap of the ECE difference on the per-sample confidences and
- *   correctness; threshold only without pairing. A baseline without calibration (made before
- *   evalgate computed it) skips the gate with a message; a candidate without it cannot be checked.
+ * - ece.max: one-sided basic bootstrap of the candidate's ECE against the maximum (the basic
+ *   bootstrap corrects ECE's upward bias, which a percentile bootstrap would turn into false
+ *   "proofs" that a well-calibrated model is above the maximum);
+ * - ece.max-increase: paired randomization test of the ECE difference on the per-sample
+ *   confidences and correctness (randomizationTests.ts), with a basic bootstrap interval; without
+ *   pairing no test is possible (a possible regression). A baseline without calibration (made
+ *   before evalgate computed it) skips the gate with a message; a candidate without it cannot be
+ *   checked.
  */
-import { bootstrapBound, bootstrapChange, eceStatistic, hasConfidences } from './bootstrapTests.js';
+import { BOOTSTRAP_NO_TEST, bootstrapBound, eceStatistic, hasConfidences } from './bootstrapTests.js';
 import { type GateContext, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate } from './gateResults.js';
 import { selfPaired } from './pairing.js';
+import { eceSwaps, randomizationChange } from './randomizationTests.js';
 import { samplesText } from './recallGate.js';
 import type { GateResult } from './types.js';
 
@@ -55,7 +60,7 @@ export function eceGates(context: GateContext): GateResult[] {
         bound: gate.max,
         baseline: baseline?.calibration?.ece ?? null,
         test: usable ? bootstrapBound(own.n, eceStatistic(own), 'max', gate.max, settings) : null,
-        noTestReason: 'the report carries no per-sample confidences',
+        noTestReason: usable ? BOOTSTRAP_NO_TEST : 'the report carries no per-sample confidences',
         figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
       }),
     );
@@ -77,7 +82,7 @@ export function eceGates(context: GateContext): GateResult[] {
             : 'the baseline has no ECE (no test samples)',
         test:
           usable && paired !== null
-            ? bootstrapChange(paired.n, eceStatistic(paired), 'increase', settings)
+            ? randomizationChange(paired.n, eceSwaps(paired), eceStatistic(paired), settings)
             : null,
         noTestReason:
           paired === null ? unpairedReason(context) : 'the per-sample records carry no confidences',

@@ -24,6 +24,11 @@ export interface ChangeMessageInput {
   evidence: string;
   /** Whether the gate weighed evidence; off gives the plain threshold wording. */
   significance: boolean;
+  /**
+   * Whether a test was made (default true); without one a breach is unproven and the evidence
+   * text says why no test was possible.
+   */
+  tested?: boolean;
   alpha: number;
   /** Formats a figure, optionally with enough decimals to differ from `other`. */
   format?: (value: number, other?: number) => string;
@@ -42,7 +47,9 @@ export function changeMessage(input: ChangeMessageInput): string {
   if (worsening > tolerance + EPSILON) {
     const base = `${label} ${worse} ${format(worsening, tolerance)} (${figures}), more than ${allowed} ${format(tolerance, worsening)}`;
     if (finding === 'possible-regression') {
-      return `${base}, but not significant at α = ${alphaText(input.alpha)}: a possible regression`;
+      return input.tested === false
+        ? `${base}, but unproven without a test: a possible regression`
+        : `${base}, but not significant at α = ${alphaText(input.alpha)}: a possible regression`;
     }
     return base;
   }

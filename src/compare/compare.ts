@@ -84,6 +84,12 @@ export function recallInterval(cls: ClassMetrics | undefined, confidence: number
   return wilsonInterval(cls.truePositives, cls.support, confidence);
 }
 
+/** Wilson interval of a class's precision (TP of predicted) at `confidence`; null when never predicted. */
+export function precisionInterval(cls: ClassMetrics | undefined, confidence: number): Interval | null {
+  if (cls === undefined || !(cls.predicted > 0)) return null;
+  return wilsonInterval(cls.truePositives, cls.predicted, confidence);
+}
+
 /** Wilson interval of a report's accuracy at `confidence`; null without samples. */
 export function accuracyInterval(report: Report, confidence: number): Interval | null {
   const { correct, samples } = accuracyCounts(report);

@@ -9,8 +9,16 @@
  * - improved: the figure got better and significantly so.
  * For a bound gate (min, max): proven beyond the bound when the one-sided test rejects "the true
  * value respects the bound" at α; a point estimate beyond it without that evidence is possible.
- * With significance off, or when no test applies (p = null), the point estimate alone decides,
- * which is exactly the plain threshold check.
+ * With significance off the point estimate alone decides, which is exactly the plain threshold
+ * check. With significance on and no test possible (p = null: no per-sample records to pair, no
+ * spread for a t-test, ...), nothing is proven: a breach is a possible regression, so the gate's
+ * `on-unproven` decides whether it blocks, and nothing counts as a significant improvement.
+ *
+ * Sidedness: a change gate's p is two-sided (McNemar, Fisher, the randomization tests), compared
+ * with α; a regression is claimed only in the direction the figure moved, so the chance of a false
+ * "regressed" is at most α/2, and of any false directional claim (regressed or improved) at most
+ * α. A bound gate's p is one-sided (its null hypothesis "the figure respects the bound" has one
+ * side), compared with α. README "How verdicts are reached" gives the reasons.
  */
 import type { Finding, GateEvidence, GateStatus } from './types.js';
 
@@ -24,14 +32,16 @@ export const EPSILON = 1e-12;
 export interface Evidence {
   /** Whether the gate weighs evidence (`significance: on`). */
   significance: boolean;
-  /** p-value after correction; null when no test applies (the point estimate decides). */
+  /** p-value after correction; null when no test was possible (nothing is proven). */
   pValue: number | null;
   alpha: number;
 }
 
 function significant(evidence: Evidence): boolean {
-  // No test available, or significance off: the point estimate counts as established.
-  if (!evidence.significance || evidence.pValue === null) return true;
+  // Significance off: the point estimate counts as established (the plain threshold check).
+  if (!evidence.significance) return true;
+  // No test possible: no evidence either way.
+  if (evidence.pValue === null) return false;
   return evidence.pValue < evidence.alpha;
 }
 

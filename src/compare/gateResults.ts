@@ -27,8 +27,8 @@ interface CommonSpec {
   statistics: StatisticsConfig;
   candidate: number | null;
   /**
-   * The test; null when none applies, then the point estimate decides (threshold only) and
-   * `noTestReason` says why when significance is on.
+   * The test; null when none is possible. With significance on a breach is then a possible
+   * regression (nothing is proven; `on-unproven` decides) and `noTestReason` says why.
    */
   test: TestOutcome | null;
   noTestReason?: string;
@@ -57,18 +57,22 @@ function alphaOf(spec: CommonSpec): number {
   return spec.evidence.alpha ?? spec.statistics.alpha;
 }
 
+/** Whether a test was made (a p-value the finding can rest on). */
+function tested(spec: CommonSpec): boolean {
+  return spec.test !== null && spec.test.test !== 'threshold' && spec.test.pValue !== null;
+}
+
 /** Evidence text for the message; '' with significance off. */
 function evidenceOf(spec: CommonSpec, intervalOf?: string): string {
   if (!spec.evidence.significance) return '';
-  if (spec.test === null || spec.test.test === 'threshold') {
-    return `threshold only: ${spec.noTestReason ?? 'no test applies'}`;
-  }
+  if (!tested(spec)) return `no test possible: ${spec.noTestReason ?? 'no test applies'}`;
+  const test = spec.test!;
   return evidenceText({
-    interval: spec.test.interval,
+    interval: test.interval,
     intervalOf,
     confidence: spec.statistics.confidence,
-    test: spec.test.test,
-    pValue: spec.test.pValue,
+    test: test.test,
+    pValue: test.pValue,
   });
 }
 
@@ -137,6 +141,7 @@ export function changeGate(spec: ChangeGateSpec): GateResult {
       figuresSuffix: suffixOf(spec),
       evidence: evidenceOf(spec),
       significance: spec.evidence.significance,
+      tested: tested(spec),
       alpha,
       format,
     }),
@@ -177,7 +182,10 @@ export function boundGate(spec: BoundGateSpec): GateResult {
   } else {
     message = `${value}, ${kind === 'min' ? 'below' : 'above'} ${boundWords} ${format(bound, candidate)}`;
     if (finding === 'possible-regression') {
-      message += `, but not significantly at α = ${alphaText(alpha)}: possibly ${kind === 'min' ? 'below' : 'above'} it`;
+      const unproven = tested(spec)
+        ? `not significantly at α = ${alphaText(alpha)}`
+        : 'unproven without a test';
+      message += `, but ${unproven}: possibly ${kind === 'min' ? 'below' : 'above'} it`;
     }
   }
   return {

@@ -3,15 +3,17 @@
  * - accuracy.max-drop: McNemar's exact test when paired, Fisher's otherwise (compare.ts);
  * - accuracy.min: one-sided exact binomial test of H0 "true accuracy ≥ min" (scipy binomtest,
  *   alternative='less');
- * - macro-f1.max-drop: paired bootstrap of the macro-F1 difference; threshold only without pairing;
- * - macro-f1.min: bootstrap of the candidate's macro F1 against the minimum.
+ * - macro-f1.max-drop: paired randomization test of the macro-F1 difference (randomizationTests.ts)
+ *   with a basic bootstrap interval; without pairing no test is possible (a possible regression);
+ * - macro-f1.min: one-sided basic bootstrap of the candidate's macro F1 against the minimum.
  */
 import { binomialTestLess } from '../stats/exactTests.js';
-import { bootstrapBound, bootstrapChange, macroF1Statistic } from './bootstrapTests.js';
+import { BOOTSTRAP_NO_TEST, bootstrapBound, macroF1Statistic } from './bootstrapTests.js';
 import { accuracyCounts, accuracyInterval } from './compare.js';
 import { type GateContext, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { selfPaired } from './pairing.js';
+import { macroF1Swaps, randomizationChange } from './randomizationTests.js';
 import { samplesText } from './recallGate.js';
 import type { GateResult } from './types.js';
 
@@ -92,7 +94,7 @@ export function macroF1Gates(context: GateContext): GateResult[] {
         bound: gate.min,
         baseline: baseline?.metrics.macroF1 ?? null,
         test,
-        noTestReason: 'the report carries no per-sample records',
+        noTestReason: test === null ? 'the report carries no per-sample records' : BOOTSTRAP_NO_TEST,
         figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
       }),
     );
@@ -101,7 +103,12 @@ export function macroF1Gates(context: GateContext): GateResult[] {
     const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
     const test =
       gate.significance && paired !== null && baseline !== null
-        ? bootstrapChange(paired.n, macroF1Statistic(paired, numClasses), 'drop', settings)
+        ? randomizationChange(
+            paired.n,
+            macroF1Swaps(paired, numClasses),
+            macroF1Statistic(paired, numClasses),
+            settings,
+          )
         : null;
     results.push(
       changeGate({

@@ -149,16 +149,17 @@ export type Finding = 'regressed' | 'possible-regression' | 'within-tolerance' |
 
 /**
  * Name of the test behind a result: the proportion tests above, 'binomial-exact' (one-sided, a rate
- * against a fixed minimum), 'paired-bootstrap' (macro F1, ECE changes), 'bootstrap' (macro F1 or ECE
- * against a fixed bound), 'paired-t' and 'welch-t' (cost),
- * 't-test' (one-sample, cost against a fixed maximum), or 'threshold' (no test: point estimate only).
+ * against a fixed minimum), 'paired-randomization' (macro F1, ECE changes: swap the two models'
+ * outputs per sample), 'bootstrap' (one-sided basic bootstrap, macro F1 or ECE against a fixed
+ * bound), 'sign-flip' (exact sign-flip test of paired cost differences) and 'welch-t' (cost,
+ * unpaired), 't-test' (one-sample, cost against a fixed maximum), or 'threshold' (no test).
  */
 export type GateTest =
   | ProportionTest['test']
   | 'binomial-exact'
-  | 'paired-bootstrap'
+  | 'paired-randomization'
   | 'bootstrap'
-  | 'paired-t'
+  | 'sign-flip'
   | 'welch-t'
   | 't-test'
   | 'threshold';

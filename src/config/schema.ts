@@ -224,7 +224,9 @@ export const configSchema = z
       .int()
       .min(0)
       .default(0)
-      .describe('Seed for randomised evaluation (stress perturbations); recorded in the report.'),
+      .describe(
+        'Seed of the Monte Carlo randomization tests and bootstrap intervals behind the macro-F1, ECE and cost gates; recorded in the report.',
+      ),
     device: z.enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
   })
   .describe('evalgate configuration (evalgate.yml).');

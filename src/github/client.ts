@@ -84,11 +84,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     octokit.hook.error('request', (error: unknown, requestOptions: RequestOptionsLike) => {
       const status = statusOf(error);
       const attempt = requestOptions.request?.retryCount ?? 0;
-      if (status !== undefined && status >= 400 && !DO_NOT_RETRY.includes(status) && attempt < retries) {
+      // A request may lower its own retries (`request: { retries: 0 }`, e.g. a probe whose failure
+      // is expected); the retry plugin honours that, and so must this log.
+      const allowed = requestOptions.request?.retries ?? retries;
+      if (status !== undefined && status >= 400 && !DO_NOT_RETRY.includes(status) && attempt < allowed) {
         const waitMs = (attempt + 1) ** 2 * delayMs;
         log.warn(
           `GitHub API ${requestOptions.method} ${pathOf(requestOptions)} answered HTTP ${status}; ` +
-            `retry ${attempt + 1} of ${retries} in ${formatWait(waitMs)}`,
+            `retry ${attempt + 1} of ${allowed} in ${formatWait(waitMs)}`,
         );
       }
       throw error;
@@ -182,7 +185,7 @@ interface HookLike {
 interface RequestOptionsLike {
   method: string;
   url?: string;
-  request?: { retryCount?: number };
+  request?: { retryCount?: number; retries?: number };
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -12,7 +12,16 @@ export interface LabelAcceptance {
   by: string | null;
   /** When it was added last (ISO 8601, as GitHub reports it); null when unknown. */
   at: string | null;
+  /** The last `labeled` event's actor is a Bot account (`actor.type === 'Bot'`). */
+  byBot: boolean;
+  /**
+   * Slug (else name) of the GitHub App the last `labeled` event was performed through
+   * (`performed_via_github_app`), e.g. a labeling bot acting on a person's behalf; null when none.
+   */
+  viaApp: string | null;
 }
+
+const NOT_APPLIED: LabelAcceptance = { applied: false, by: null, at: null, byBot: false, viaApp: null };
 
 export async function findLabelAcceptance(
   client: GitHubClient,
@@ -20,7 +29,7 @@ export async function findLabelAcceptance(
 ): Promise<LabelAcceptance> {
   const { owner, repo, issueNumber } = target;
   const wanted = target.label.trim().toLowerCase();
-  if (wanted === '') return { applied: false, by: null, at: null };
+  if (wanted === '') return NOT_APPLIED;
 
   const labels = await client.paginate(client.rest.issues.listLabelsOnIssue, {
     owner,
@@ -28,9 +37,7 @@ export async function findLabelAcceptance(
     issue_number: issueNumber,
     per_page: 100,
   });
-  if (!labels.some((label) => label.name.toLowerCase() === wanted)) {
-    return { applied: false, by: null, at: null };
-  }
+  if (!labels.some((label) => label.name.toLowerCase() === wanted)) return NOT_APPLIED;
 
   const events = await client.paginate(client.rest.issues.listEvents, {
     owner,
@@ -41,6 +48,8 @@ export async function findLabelAcceptance(
   // Events come oldest first; the label's last `labeled` event is the addition that stands.
   let by: string | null = null;
   let at: string | null = null;
+  let byBot = false;
+  let viaApp: string | null = null;
   let latest = Number.NEGATIVE_INFINITY;
   for (const event of events) {
     const name = 'label' in event ? event.label?.name : undefined;
@@ -50,6 +59,17 @@ export async function findLabelAcceptance(
     latest = time;
     by = event.actor?.login ?? null;
     at = event.created_at;
+    byBot = event.actor?.type === 'Bot';
+    viaApp = appName(event);
   }
-  return { applied: true, by, at };
+  return { applied: true, by, at, byBot, viaApp };
+}
+
+/** The app named by an event's `performed_via_github_app`, or null when the event has none. */
+function appName(event: object): string | null {
+  const app = (event as { performed_via_github_app?: unknown }).performed_via_github_app;
+  if (typeof app !== 'object' || app === null) return null;
+  const { slug, name } = app as { slug?: unknown; name?: unknown };
+  if (typeof slug === 'string' && slug !== '') return slug;
+  return typeof name === 'string' && name !== '' ? name : 'an unnamed app';
 }

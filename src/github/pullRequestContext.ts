@@ -73,6 +73,8 @@ export interface WorkflowRunContext {
   event: string;
   /** The commit the evaluating run checked out; the comment is posted only if it is still the PR head. */
   headSha: string;
+  /** Link to the evaluating run (`workflow_run.html_url`); null when the payload has none. */
+  htmlUrl: string | null;
   headBranch: string | null;
   /** `owner/name` of the repository the head commit came from; null when it was deleted. */
   headRepository: string | null;
@@ -103,6 +105,7 @@ export function workflowRunFromEvent(eventName: string, payload: unknown): Workf
     runId: run.positiveInteger('id'),
     event: run.string('event'),
     headSha: run.sha('head_sha'),
+    htmlUrl: run.nullableString('html_url'),
     headBranch: run.nullableString('head_branch'),
     headRepository: headRepositoryName,
     isFork: headRepositoryName !== fullName,
@@ -121,11 +124,19 @@ export function workflowRunFromEvent(eventName: string, payload: unknown): Workf
   };
 }
 
+/** A pull request as the API reports it, with what publish mode checks it by. */
+export interface FetchedPullRequest extends PullRequestContext {
+  /** `owner/name` of the repository the head branch lives in; null when it was deleted. */
+  headRepository: string | null;
+  /** Login of the pull request's author; null when GitHub does not say (a deleted account). */
+  author: string | null;
+}
+
 /** The pull request as the API reports it now (its current head), e.g. to verify a publish target. */
 export async function fetchPullRequest(
   client: GitHubClient,
   target: { owner: string; repo: string; number: number },
-): Promise<PullRequestContext> {
+): Promise<FetchedPullRequest> {
   const { data } = await client.rest.pulls.get({
     owner: target.owner,
     repo: target.repo,
@@ -141,6 +152,8 @@ export async function fetchPullRequest(
     baseRef: data.base.ref,
     headRef: data.head.ref,
     isFork: data.head.repo === null || data.head.repo.full_name !== baseFullName,
+    headRepository: data.head.repo?.full_name ?? null,
+    author: data.user?.login ?? null,
   };
 }
 

@@ -1,8 +1,18 @@
 /**
  * One comment per pull request (and marker), updated in place on every push: the "sticky"
  * comment. A comment is ours when its body STARTS with the hidden marker (see
- * render/markdown.ts `commentMarker`); a comment that merely quotes the marker mid-text is left
- * alone.
+ * render/markdown.ts `commentMarker`) AND it was written by the token's identity; a comment that
+ * merely quotes the marker mid-text is left alone.
+ *
+ * Authorship matters: anyone can post a comment that starts with the marker. Were it taken for
+ * ours, an outsider who posts one first would have the action edit THEIR comment (which they can
+ * edit back at will) and delete the real one as a duplicate. So the token's identity is asked
+ * once (`GET /user`, which answers for personal access tokens) and only that login's comments
+ * count. GITHUB_TOKEN and GitHub App installation tokens cannot read `/user` (403), and their
+ * comments are written by a bot account (`github-actions[bot]`, `<app>[bot]`), which no outside
+ * person can post as; for them, only comments whose author is a Bot count. Once this run has
+ * created a comment, its author names the identity exactly, and the race clean-up below deletes
+ * only that login's comments.
  *
  * Races: two runs on one pull request (a quick second push, a re-run) may both find no comment
  * and both create one. Whoever sees more than one keeps the OLDEST (lowest id) and deletes the
@@ -50,6 +60,49 @@ interface CommentLike {
   id: number;
   body?: string | null;
   html_url: string;
+  user?: { login?: string | null; type?: string | null } | null;
+}
+
+/**
+ * Whose marker comments are ours: one login (the token's user, or the author of a comment this
+ * run created), or, when GitHub does not say who the token is, any Bot account.
+ */
+export type CommentAuthor = { kind: 'login'; login: string } | { kind: 'bot' };
+
+const tokenAuthors = new WeakMap<GitHubClient, Promise<CommentAuthor>>();
+
+/**
+ * The identity the client's token posts as, asked once per client. `GET /user` answers for
+ * personal access tokens (classic and fine-grained) and user-to-server tokens; GITHUB_TOKEN and
+ * installation tokens get 403 (or 404 on some servers), the expected answer, so the probe is not
+ * retried, not logged, and any failure means "a bot". A transient failure for a personal token
+ * only costs a second comment (the first, by a User, is then not ours), never a foreign edit.
+ */
+export function tokenCommentAuthor(client: GitHubClient): Promise<CommentAuthor> {
+  let author = tokenAuthors.get(client);
+  if (author === undefined) {
+    author = probeTokenAuthor(client);
+    tokenAuthors.set(client, author);
+  }
+  return author;
+}
+
+async function probeTokenAuthor(client: GitHubClient): Promise<CommentAuthor> {
+  try {
+    const { data } = await client.rest.users.getAuthenticated({ request: { retries: 0 } });
+    if (typeof data.login === 'string' && data.login !== '') return { kind: 'login', login: data.login };
+  } catch {
+    // Expected for GITHUB_TOKEN and installation tokens (403 "Resource not accessible by integration").
+  }
+  return { kind: 'bot' };
+}
+
+/** Was this comment written by `author`? */
+export function isWrittenBy(comment: Pick<CommentLike, 'user'>, author: CommentAuthor): boolean {
+  const user = comment.user;
+  if (user === null || user === undefined) return false;
+  if (author.kind === 'bot') return user.type === 'Bot';
+  return typeof user.login === 'string' && user.login.toLowerCase() === author.login.toLowerCase();
 }
 
 export async function upsertStickyComment(
@@ -74,7 +127,8 @@ export async function upsertStickyComment(
 
   const { body, truncated } = fitCommentBody(withMarker(request.body, marker));
   const extra = truncated ? { truncated } : {};
-  const list = () => listMarkerComments(client, owner, repo, issueNumber, marker);
+  let author = await tokenCommentAuthor(client);
+  const list = () => listMarkerComments(client, owner, repo, issueNumber, marker, author);
 
   const existing = await list();
   if (existing.length > 0) {
@@ -96,6 +150,13 @@ export async function upsertStickyComment(
     issue_number: issueNumber,
     body,
   });
+  // Our own comment names the identity exactly: from here on, only that login's comments count
+  // (a bot token's comments come from one bot account; another app's bot is not us).
+  const createdBy = created.user?.login;
+  if (author.kind === 'bot' && typeof createdBy === 'string' && createdBy !== '') {
+    author = { kind: 'login', login: createdBy };
+    tokenAuthors.set(client, Promise.resolve(author));
+  }
   // A racing run may have created its comment between our list and our create.
   const after = await list();
   const oldest = after[0];
@@ -121,13 +182,14 @@ export function isMarkerComment(body: string | null | undefined, marker: string)
   return typeof body === 'string' && body.trimStart().startsWith(marker);
 }
 
-/** All of the issue's comments that carry the marker, oldest (lowest id) first. */
+/** The issue's comments by `author` that carry the marker, oldest (lowest id) first. */
 async function listMarkerComments(
   client: GitHubClient,
   owner: string,
   repo: string,
   issueNumber: number,
   marker: string,
+  author: CommentAuthor,
 ): Promise<CommentLike[]> {
   const comments = await client.paginate(client.rest.issues.listComments, {
     owner,
@@ -135,7 +197,9 @@ async function listMarkerComments(
     issue_number: issueNumber,
     per_page: 100,
   });
-  return comments.filter((comment) => isMarkerComment(comment.body, marker)).sort((a, b) => a.id - b.id);
+  return comments
+    .filter((comment) => isMarkerComment(comment.body, marker) && isWrittenBy(comment, author))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Deletes each comment; one already gone (a racing run deleted it) counts as removed. */
@@ -166,15 +230,18 @@ const CUT_NOTE =
   'the job summary and the report file._\n';
 
 /**
- * Keeps a body within GitHub's limit. The renderer stays under 65,000 characters by design, so
+ * Keeps a body within GitHub's limit (or a smaller `limit`, for a part of a body). The renderer stays under 65,000 characters by design, so
  * this only guards other callers: it cuts at the last line break that fits, closes a folded
  * `<details>` block left open, and says so. Length is counted in UTF-16 code units, never less
  * than GitHub's count of characters.
  */
-export function fitCommentBody(body: string): { body: string; truncated: boolean } {
-  if (body.length <= GITHUB_COMMENT_LIMIT) return { body, truncated: false };
+export function fitCommentBody(
+  body: string,
+  limit: number = GITHUB_COMMENT_LIMIT,
+): { body: string; truncated: boolean } {
+  if (body.length <= limit) return { body, truncated: false };
   const closing = '\n</details>';
-  const room = GITHUB_COMMENT_LIMIT - CUT_NOTE.length - closing.length;
+  const room = limit - CUT_NOTE.length - closing.length;
   let cut = body.slice(0, room);
   const lineBreak = cut.lastIndexOf('\n');
   if (lineBreak > room / 2) cut = cut.slice(0, lineBreak);

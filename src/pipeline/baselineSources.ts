@@ -5,6 +5,7 @@
  * pull request's base commit or the Actions cache (through the `RemoteCache` interface, so this
  * module never imports @actions/cache).
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -104,17 +105,33 @@ export function baselineFromConfig(config: EvalConfig, cwd: string): BaselinePla
 export const BASELINE_CACHE_FOLDER = '.evalgate-baseline-cache';
 const CACHED_REPORT = 'report.json';
 
-/** Characters kept in cache-key parts; commas are not allowed in cache keys at all. */
+/** Characters kept in the commit part of a key; commas are not allowed in cache keys at all. */
 function keyPart(value: string): string {
   return value.replace(/[^A-Za-z0-9._/@+=-]/g, '_').slice(0, 200);
 }
 
-/** `evalgate-baseline-<scope>-<branch>-`: the prefix that restores the newest entry of a branch. */
-export function baselineCachePrefix(scope: string, branch: string): string {
-  return `evalgate-baseline-${keyPart(scope)}-${keyPart(branch)}-`;
+/**
+ * A fixed-length stand-in for a free-form key part: the first 16 hex digits of its sha256. Parts
+ * written out as text can collide under prefix matching: scope 'gpu-main' on branch 'main' and
+ * scope 'gpu' on branch 'main-main' (or the prefix of scope 'gpu', branch 'main') share
+ * characters across the '-'. Fixed-length digests cannot, since no digest contains a '-'.
+ */
+function keyDigest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
 }
 
-/** `evalgate-baseline-<scope>-<branch>-<sha>`: one entry per commit; entries are immutable. */
+/** Versions the key layout, so entries saved under another layout are never restored. */
+const BASELINE_KEY_PREFIX = 'evalgate-baseline-v1-';
+
+/**
+ * `evalgate-baseline-v1-<sha256(scope):16>-<sha256(branch):16>-`: the restore key that finds the
+ * newest entry of a branch. People see the scope and branch in the messages, not in the key.
+ */
+export function baselineCachePrefix(scope: string, branch: string): string {
+  return `${BASELINE_KEY_PREFIX}${keyDigest(scope)}-${keyDigest(branch)}-`;
+}
+
+/** `<baselineCachePrefix(scope, branch)><sha>`: one entry per commit; entries are immutable. */
 export function baselineCacheKey(scope: string, branch: string, sha: string): string {
   return `${baselineCachePrefix(scope, branch)}${keyPart(sha)}`;
 }
@@ -160,7 +177,8 @@ export async function restoreCachedBaseline(
   await rm(folder, { recursive: true, force: true });
   if (restored === undefined || file === null) {
     return noBaseline(
-      `No baseline in the Actions cache for branch '${query.branch}' yet: gates that compare with a baseline ` +
+      `No baseline in the Actions cache for branch '${query.branch}' yet (scope '${query.scope}'): gates that ` +
+        'compare with a baseline ' +
         `were skipped. A run on push to '${query.fallbackBranch ?? query.branch}' with update-baseline: true saves one.`,
     );
   }
@@ -170,7 +188,7 @@ export async function restoreCachedBaseline(
   return {
     kind: 'report',
     file,
-    name: `cache entry ${restored}`,
+    name: `the Actions cache entry of ${query.scope} on ${branch} (${restored})`,
     description: `the baseline saved in the Actions cache by the run on ${branch} at ${sha.slice(0, 7)}`,
     id: `cache:${restored}`,
     notes: [],

@@ -32,7 +32,9 @@ interface Figure {
 const FIGURES: Figure[] = [
   { label: 'ECE (15 equal-width bins)', key: 'ece', rate: true },
   { label: 'MCE (worst bin)', key: 'mce', rate: true },
-  { label: 'Adaptive ECE (equal-mass bins)', key: 'adaptiveEce', rate: true },
+  // Approximate: bins are equal-mass only up to the fixed grid the mergeable state keeps
+  // (src/metrics/calibration.ts), so say so where the figure is shown.
+  { label: 'Adaptive ECE (≈ equal-mass bins, on a fixed grid)', key: 'adaptiveEce', rate: true },
   { label: 'Brier score (0 to 2)', key: 'brier', rate: false },
   { label: 'NLL (nats)', key: 'nll', rate: false },
 ];

@@ -5,7 +5,7 @@
  * body has to be cut, it is cut from the end of this order, so what matters most is never the part
  * that is dropped.
  */
-import { recallInterval } from '../compare/compare.js';
+import { precisionInterval, recallInterval } from '../compare/compare.js';
 import type { Comparison, GateResult, Interval, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 
@@ -35,6 +35,8 @@ export interface ClassRow {
   /** p-value of the change after the correction across classes. */
   pValue: number | null;
   precision: number | null;
+  /** Wilson interval of the candidate's precision. */
+  precisionInterval: Interval | null;
   f1: number | null;
 }
 
@@ -88,6 +90,7 @@ export function classRows(candidate: Report, comparison: Comparison | null, verd
       deltaInterval: gate?.interval ?? delta?.recallTest?.interval ?? null,
       pValue: gate?.pValue ?? null,
       precision: cls.precision,
+      precisionInterval: precisionInterval(cls, confidence),
       f1: cls.f1,
     };
   });

@@ -1,7 +1,8 @@
 /**
  * The per-class table of the comment: the finding, recall with its Wilson interval, the change
- * with its interval and the corrected p-value, in priority order (classRows.ts), cut to a budget
- * of characters with a note naming what was left out.
+ * with its interval and the corrected p-value, precision with its Wilson interval (in one cell, to
+ * keep rows short), in priority order (classRows.ts), cut to a budget of characters with a note
+ * naming what was left out.
  */
 import { markdownTable } from 'markdown-table';
 import { levelText } from '../compare/evidenceText.js';
@@ -68,13 +69,17 @@ export function renderClassTable(
         'change',
         `${ci} of change`,
         CORRECTION_LABEL[options.correction],
-        'precision',
+        `precision (${ci})`,
         'F1',
       ]
-    : ['status', 'class', 'support', 'recall', ci, 'precision', 'F1'];
+    : ['status', 'class', 'support', 'recall', ci, `precision (${ci})`, 'F1'];
   const cells = rows.map((r) => {
     const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-    const tail = [formatRate(r.precision), formatRate(r.f1)];
+    const precision =
+      r.precisionInterval === null || r.precision === null
+        ? formatRate(r.precision)
+        : `${formatRate(r.precision)} (${formatRateInterval(r.precisionInterval)})`;
+    const tail = [precision, formatRate(r.f1)];
     return compared
       ? [
           statusText(r),

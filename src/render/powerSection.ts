@@ -57,8 +57,10 @@ export function renderPowerSection(statistics: VerdictStatistics | undefined): s
     '<details>',
     `<summary>Statistical power of the per-class gate: ${parts.join('; ')}</summary>`,
     '',
-    `_Smallest recall drop each class's test samples detect with ${Math.round(power.power * 100)}% power at ${level}, ` +
-      `${power.design} design; samples needed to detect the tolerance of ${drop(power.tolerance)}._`,
+    `_Smallest true recall drop each class's ${power.design} test flags as significant with ` +
+      `${Math.round(power.power * 100)}% power at ${level}; samples needed for a drop of the tolerance ` +
+      `(${drop(power.tolerance)}) itself to be significant with that power. A drop is blocked only when its ` +
+      'observed size also exceeds the tolerance, so true drops just above it are blocked about half the time._',
     '',
     table,
     ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more classes in verdict.json._`] : []),

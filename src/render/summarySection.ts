@@ -122,7 +122,23 @@ function formatCostInterval(interval: Interval | null): string {
   return interval === null ? NONE : `${formatCost(interval.low)} to ${formatCost(interval.high)}`;
 }
 
-/** How the evidence was weighed, in one line. */
+/** The figure a headline gate is about, for the method line: 'macro-f1.max-drop' -> 'macro F1'. */
+const FIGURE_NAMES: Record<string, string> = { 'macro-f1': 'macro F1', ece: 'ECE', cost: 'cost' };
+
+/** "macro F1 and ECE" for the gates that ran `test`; '' when none did. */
+function figuresTestedBy(verdict: Verdict, test: GateResult['test']): string {
+  const names = [
+    ...new Set(
+      verdict.gates.filter((g) => g.test === test).map((g) => FIGURE_NAMES[g.gate.split('.')[0]!] ?? g.gate),
+    ),
+  ];
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
+ * How the evidence was weighed, in one line: the design and tests, which figures used the
+ * resampling tests, that change tests are two-sided and bound tests one-sided, and the correction.
+ */
 function methodLine(comparison: Comparison, verdict: Verdict, level: string): string {
   const tested = verdict.gates.filter((g) => g.gate === 'per-class-recall' && g.test !== undefined).length;
   const correction = verdict.statistics?.correction ?? 'none';
@@ -133,5 +149,15 @@ function methodLine(comparison: Comparison, verdict: Verdict, level: string): st
   const how = comparison.pairing.paired
     ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, Newcombe intervals)`
     : 'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)';
-  return `_Intervals at ${level}; ${how}${corrected}._`;
+  const others: string[] = [];
+  const randomized = figuresTestedBy(verdict, 'paired-randomization');
+  if (randomized) {
+    others.push(`${randomized} changes by paired randomization tests (intervals: basic bootstrap)`);
+  }
+  if (figuresTestedBy(verdict, 'sign-flip'))
+    others.push('the cost change by an exact sign-flip test (t interval)');
+  const bounded = figuresTestedBy(verdict, 'bootstrap');
+  if (bounded) others.push(`${bounded} bounds by a one-sided basic bootstrap`);
+  const sides = 'p-values of changes are two-sided, of bounds (min, max) one-sided';
+  return `_Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
 }

@@ -35,7 +35,16 @@ export interface InstallRuntimeOptions {
   registry?: string;
   /** The node binary that runs npm's CLI and the package's install script. */
   execPath: string;
+  /** Longest each command (npm install, the CUDA download) may run; default COMMAND_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
+
+/**
+ * Longest `npm install` (or the CUDA provider's download) may run: 10 minutes. The install is
+ * about 60 s on a hosted runner; a registry or proxy that accepts the connection and then stalls
+ * would otherwise hold the job until its 6-hour limit, with no message.
+ */
+export const COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 
 export interface InstalledRuntime {
   packageDir: string;
@@ -105,13 +114,26 @@ export async function installOnnxRuntime(options: InstallRuntimeOptions): Promis
     '--no-audit',
     '--no-fund',
     '--no-update-notifier',
+    // npm retries a failed request twice by default too; said here so a user config cannot set 0.
+    '--fetch-retries=2',
     ...(options.registry ? ['--registry', options.registry] : []),
     spec,
   ];
-  const installed = await run(runCommand, npm.command, args, { cwd: dir, env }, `npm install ${spec}`, {
-    hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`,
-    missing: `npm was not found (looked next to ${execPath} and for '${npm.command}' on PATH)`,
-  });
+  const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
+  const offline = `install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`;
+  const installed = await run(
+    runCommand,
+    npm.command,
+    args,
+    { cwd: dir, env },
+    `npm install ${spec}`,
+    {
+      hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or ${offline}`,
+      missing: `npm was not found (looked next to ${execPath} and for '${npm.command}' on PATH)`,
+      timedOut: `the npm registry did not deliver it in time: check the runner's access to it (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or, offline, ${offline}`,
+    },
+    timeoutMs,
+  );
   const packageDir = path.join(dir, 'node_modules', RUNTIME_PACKAGE);
   if (!existsSync(path.join(packageDir, 'package.json'))) {
     throw new InputError(`npm install ${spec} finished but left no ${RUNTIME_PACKAGE} package in ${dir}`, {
@@ -131,7 +153,9 @@ export async function installOnnxRuntime(options: InstallRuntimeOptions): Promis
       {
         hint: `the CUDA provider comes from NuGet (api.nuget.org, package Microsoft.ML.OnnxRuntime.Gpu.Linux ${version}): check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path`,
         missing: `node (${execPath}) could not be started`,
+        timedOut: `NuGet (api.nuget.org) did not deliver the CUDA provider in time: check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or, offline, install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path to it`,
       },
+      timeoutMs,
     );
   }
   const reason = unusableReason(packageDir, version, target);
@@ -159,24 +183,45 @@ function withoutInstallOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
-/** Runs a command and turns a failure to start or a non-zero exit into an InputError that says what to do. */
+/**
+ * Runs a command and turns a failure to start, a non-zero exit or running past `timeoutMs` (the
+ * command is killed) into an InputError that says what to do.
+ */
 async function run(
   runCommand: RunCommand,
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
   what: string,
-  help: { hint: string; missing: string },
+  help: { hint: string; missing: string; timedOut: string },
+  timeoutMs: number,
 ): Promise<{ stdout: string; stderr: string }> {
+  const abort = new AbortController();
+  const timedOut = () =>
+    new InputError(`${what} did not finish within ${describeDuration(timeoutMs)} and was stopped`, {
+      where: 'onnxruntime-path',
+      hint: help.timedOut,
+    });
+  let timer: NodeJS.Timeout | undefined;
+  // Rejects at the deadline even if a runner ignores the signal, so the run can never hang here.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(timedOut());
+    }, timeoutMs);
+  });
   let result: Awaited<ReturnType<RunCommand>>;
   try {
-    result = await runCommand(command, args, options);
+    result = await Promise.race([runCommand(command, args, { ...options, signal: abort.signal }), deadline]);
   } catch (error) {
+    if (abort.signal.aborted) throw error instanceof InputError ? error : timedOut();
     throw new InputError(`${what} could not run: ${help.missing}: ${(error as Error).message}`, {
       where: 'onnxruntime-path',
       hint: help.hint,
       cause: error,
     });
+  } finally {
+    clearTimeout(timer);
   }
   if (result.code !== 0) {
     throw new InputError(
@@ -185,6 +230,13 @@ async function run(
     );
   }
   return result;
+}
+
+/** "10 minutes", "90 seconds", "50 ms": the deadline as people read it. */
+function describeDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000} seconds`;
+  return `${ms} ms`;
 }
 
 /** The end of a command's output, where npm puts its error, on one line. */

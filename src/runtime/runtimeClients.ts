@@ -24,11 +24,14 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs a program without a shell. Rejects only when it cannot be started (ENOENT...). */
+/**
+ * Runs a program without a shell. Rejects only when it cannot be started (ENOENT...) or when
+ * `signal` aborts it (the program is then killed).
+ */
 export type RunCommand = (
   command: string,
   args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv },
+  options: { cwd?: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
 ) => Promise<CommandResult>;
 
 /** Where the resolver says what it did (a 60 s install should not be silent) and what went wrong on the side. */
@@ -46,6 +49,7 @@ export const spawnCommand: RunCommand = (command, args, options) =>
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
+      signal: options.signal,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });

@@ -1,8 +1,9 @@
 /** The statistics library: pure functions, numbers in, numbers out. */
 export {
-  type PairedBootstrapOptions,
-  type PairedBootstrapResult,
-  pairedBootstrap,
+  type BootstrapOptions,
+  type BootstrapResult,
+  basicBootstrap,
+  basicBootstrapPValue,
   quantileSorted,
 } from './bootstrap.js';
 export {
@@ -32,6 +33,13 @@ export {
   wilsonInterval,
 } from './proportionIntervals.js';
 export { createRandom, type Random } from './random.js';
+export {
+  pairedRandomizationTest,
+  type RandomizationOptions,
+  type RandomizationResult,
+  type SwapStatistic,
+  signFlipTest,
+} from './randomization.js';
 export type {
   ComparisonDesign,
   Interval,

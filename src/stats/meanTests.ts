@@ -11,11 +11,14 @@
  * - n = 0: nothing to estimate: meanInterval returns null, the comparisons a mean of NaN with null
  *   interval, p-value, df and SE.
  * - n = 1 (one sample per group): no variance estimate; interval, p-value, df and SE are null.
- * - zero variance (all differences equal): the standard error is 0, the interval is the single
- *   point [mean, mean], and the p-value is 1 when the mean difference is 0 and 0 otherwise (every
- *   sample moved by the same amount). scipy returns NaN for 0/0 (ttest_rel with all-zero
- *   differences) and for Welch's test with two constant samples; evalgate decides these cases
- *   explicitly instead.
+ * - zero variance (all values, or all differences, equal): the standard error is 0 and the
+ *   interval the single point [mean, mean]. The t statistic is then 0/0 (mean 0) or ±∞, and
+ *   neither is evidence: three samples that each cost 1 more are as consistent with chance as
+ *   with a real change. So the p-value is 1 when the mean (difference) is 0 and null (no t-test
+ *   possible) otherwise, never 0; the caller decides (the cost gate's paired comparison uses the
+ *   exact sign-flip test of randomization.ts, which handles equal differences: three of +1 give
+ *   p = 0.25). scipy returns NaN for 0/0 (ttest_rel with all-zero differences) and ±inf / 0 for a
+ *   nonzero constant difference; evalgate decides these cases explicitly instead.
  */
 import { checkCount, checkFinite } from './checkArguments.js';
 import { tCritical, tTwoSidedPValue } from './distributions.js';
@@ -101,12 +104,12 @@ function tComparison(
   };
 }
 
-/** Zero variance: a point interval; p = 1 for no difference, else 0 (see the module comment). */
+/** Zero variance: a point interval; p = 1 for no difference, else null: no t-test (module comment). */
 function degenerate(mean: number): MeanComparison {
   return {
     mean,
     interval: { low: mean, high: mean },
-    pValue: mean === 0 ? 1 : 0,
+    pValue: mean === 0 ? 1 : null,
     degreesOfFreedom: null,
     standardError: 0,
   };

@@ -28,7 +28,10 @@ export interface MeanComparison {
   mean: number;
   /** Confidence interval for `mean`; null when it cannot be estimated (fewer than 2 samples). */
   interval: Interval | null;
-  /** Two-sided p-value of H0 "difference = 0"; null when it cannot be computed (fewer than 2 samples). */
+  /**
+   * Two-sided p-value of H0 "difference = 0"; null when no t-test is possible: fewer than 2 samples,
+   * or no spread with a nonzero mean (see meanTests.ts).
+   */
   pValue: number | null;
   /** Degrees of freedom of the t distribution used (Welch–Satterthwaite for two samples); null as above. */
   degreesOfFreedom: number | null;

@@ -16,7 +16,7 @@ export const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.
 Applies the gates to two reports made on the same locked test set and prints the verdict.
 
 Options:
-  --config <file>            take the gates from this config
+  --config <file>            take the gates and statistics from this config
   --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
   --out <dir>                also write comment.md and verdict.json into this folder
   -h, --help                 show this help

@@ -1,0 +1,103 @@
+// A model fetched by URL goes through the Actions cache in the action (run() in this process, as
+// in cachedBaseline.test.ts): the first job downloads it once and saves it by sha256; the next job,
+// on a fresh runner disk, restores it from the cache and downloads nothing.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/action/run.js';
+import { artifactCacheKey, type FetchLike } from '../../src/artifacts/fetchArtifact.js';
+import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
+import { copyExample, exampleDir, writeConfig } from '../cli/helpers.js';
+import { fakeCore } from './fakeCore.js';
+
+vi.mock('@actions/core', async () => (await import('./fakeCore.js')).coreModule);
+
+const modelBytes = readFileSync(path.join(exampleDir, 'model.onnx'));
+const modelDigest = createHash('sha256').update(modelBytes).digest('hex');
+const MODEL_URL = 'https://models.example.test/digits/model.onnx';
+
+let server: Server;
+let base: string;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    if (req.url !== '/digits/model.onnx') {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-length': modelBytes.length }).end(modelBytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+// The config accepts https URLs only; this fetch maps them onto the local plain-HTTP server.
+const localFetch: FetchLike = (url) => fetch(url.replace('https://models.example.test', base));
+
+const previousCacheDir = process.env.EVALGATE_CACHE_DIR;
+afterEach(() => {
+  if (previousCacheDir === undefined) delete process.env.EVALGATE_CACHE_DIR;
+  else process.env.EVALGATE_CACHE_DIR = previousCacheDir;
+  process.exitCode = undefined;
+});
+
+/** A checkout whose config fetches the model by URL (no model file in it). */
+function checkoutWithModelUrl(): string {
+  const dir = copyExample();
+  rmSync(path.join(dir, 'model.onnx'));
+  writeConfig(dir, (text) =>
+    text.replace('  path: model.onnx\n', `  url: ${MODEL_URL}\n  sha256: ${modelDigest}\n`),
+  );
+  return dir;
+}
+
+function environment(dir: string): NodeJS.ProcessEnv {
+  const eventFile = path.join(dir, 'push-event.json');
+  writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main' }));
+  return {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_REPOSITORY: 'octo/models',
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-temp-')),
+  };
+}
+
+describe('model by URL in the action', () => {
+  it('downloads once and saves to the Actions cache; the next job restores it and downloads nothing', async () => {
+    const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-store-')));
+    // Where the downloaded model lives on the runner's disk; the cache entry is saved by this path.
+    const cacheDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-home-')), 'evalgate');
+    process.env.EVALGATE_CACHE_DIR = cacheDir;
+    const key = artifactCacheKey(modelDigest);
+    const before = requests.length;
+
+    const first = checkoutWithModelUrl();
+    fakeCore.reset({ config: 'evalgate.yml', 'output-dir': 'out', 'working-directory': first });
+    await run({ env: environment(first), cache, toolCache: null, fetch: localFetch });
+    expect(fakeCore.failed).toBeNull();
+    expect(fakeCore.outputs.verdict).toBe('pass');
+    expect(requests.length - before).toBe(1);
+    expect(cache.keys()).toContain(key);
+
+    // The next job: a new checkout, and the runner's disk cache is gone.
+    rmSync(cacheDir, { recursive: true, force: true });
+    const second = checkoutWithModelUrl();
+    fakeCore.reset({ config: 'evalgate.yml', 'output-dir': 'out', 'working-directory': second });
+    await run({ env: environment(second), cache, toolCache: null, fetch: localFetch });
+    expect(fakeCore.failed).toBeNull();
+    expect(fakeCore.outputs.verdict).toBe('pass');
+    expect(requests.length - before).toBe(1);
+    expect(fakeCore.messages('info').join('\n')).toContain(
+      `evalgate: the model was restored from the Actions cache (${key}); nothing downloaded`,
+    );
+    expect(cache.calls.filter((c) => c.op === 'restore' && c.key === key).at(-1)?.hit).toBe(key);
+  });
+});
