@@ -7,6 +7,7 @@
  * the configured unit per sample.
  */
 
+import { isClassPair } from './metricState.js';
 import type { CostsConfig } from '../compare/types.js';
 import { EvalgateError, ExitCode } from '../errors.js';
 import { meanInterval } from '../stats/meanTests.js';
@@ -67,16 +68,7 @@ export function perSampleCosts(
   for (let i = 0; i < out.length; i++) {
     const label = labels[i];
     const prediction = predictions[i];
-    if (
-      !(
-        Number.isInteger(label) &&
-        Number.isInteger(prediction) &&
-        label >= 0 &&
-        label < c &&
-        prediction >= 0 &&
-        prediction < c
-      )
-    ) {
+    if (!isClassPair(label, prediction, c)) {
       throw new EvalgateError(
         `perSampleCosts: label ${label} / prediction ${prediction} outside the ${c} classes of the cost matrix`,
         ExitCode.internal,

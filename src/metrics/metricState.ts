@@ -62,16 +62,7 @@ export function addSample(
   topKHit: boolean | number,
 ): MetricState {
   const c = state.numClasses;
-  if (
-    !(
-      Number.isInteger(label) &&
-      Number.isInteger(prediction) &&
-      label >= 0 &&
-      label < c &&
-      prediction >= 0 &&
-      prediction < c
-    )
-  ) {
+  if (!isClassPair(label, prediction, c)) {
     throw outOfRange(label, prediction, c);
   }
   state.confusion[label * c + prediction] += 1;
@@ -153,6 +144,18 @@ export function metricStateFromJSON(value: unknown, where = 'metric state'): Met
   state.topKHits = topKHits as number;
   state.count = count as number;
   return state;
+}
+
+/** Whether `label` and `prediction` are both class indices in [0, numClasses). */
+export function isClassPair(label: number, prediction: number, numClasses: number): boolean {
+  return (
+    Number.isInteger(label) &&
+    Number.isInteger(prediction) &&
+    label >= 0 &&
+    label < numClasses &&
+    prediction >= 0 &&
+    prediction < numClasses
+  );
 }
 
 function outOfRange(label: number, prediction: number, numClasses: number): EvalgateError {

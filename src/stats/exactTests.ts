@@ -1,5 +1,5 @@
 /** Exact tests on counts: McNemar (paired), Fisher (unpaired) and the one-sided binomial test. */
-import { checkCount, checkProbability } from './checkArguments.js';
+import { checkCount, checkProbability, checkTwoProportions } from './checkArguments.js';
 import { binomialCdf } from './distributions.js';
 
 /**
@@ -44,12 +44,7 @@ export function binomialTestLess(k: number, n: number, p0: number): number {
  * P-values below ~1e-300 underflow to 0.
  */
 export function fisherExact(k1: number, n1: number, k2: number, n2: number): number {
-  checkCount('k1', k1);
-  checkCount('n1', n1);
-  checkCount('k2', k2);
-  checkCount('n2', n2);
-  if (k1 > n1 || k2 > n2)
-    throw new RangeError(`successes must not exceed n (k1=${k1}, n1=${n1}, k2=${k2}, n2=${n2})`);
+  checkTwoProportions(k1, n1, k2, n2);
   const total = n1 + n2;
   const successes = k1 + k2; // column margin m: X = k1 is the count of successes in row 1
   if (n1 === 0 || n2 === 0 || successes === 0 || successes === total) return 1;

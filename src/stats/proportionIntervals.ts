@@ -3,7 +3,7 @@
  * All intervals are two-sided at `confidence` (default 0.95) and use the normal critical value
  * z = Φ⁻¹(1 − α/2).
  */
-import { checkCount } from './checkArguments.js';
+import { checkCount, checkTwoProportions } from './checkArguments.js';
 import { normalCritical } from './distributions.js';
 import type { Interval, PairedCounts } from './types.js';
 
@@ -97,12 +97,7 @@ export function unpairedDifferenceInterval(
   n2: number,
   confidence = 0.95,
 ): Interval | null {
-  checkCount('k1', k1);
-  checkCount('n1', n1);
-  checkCount('k2', k2);
-  checkCount('n2', n2);
-  if (k1 > n1 || k2 > n2)
-    throw new RangeError(`successes must not exceed n (k1=${k1}, n1=${n1}, k2=${k2}, n2=${n2})`);
+  checkTwoProportions(k1, n1, k2, n2);
   const z = normalCritical(confidence);
   if (n1 === 0 || n2 === 0) return null;
   const p1 = k1 / n1;
