@@ -61489,6 +61489,15 @@ function checkCount(name, value) {
         throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
     }
 }
+/** Two proportions k1/n1 and k2/n2: counts, with no more successes than trials. */
+function checkTwoProportions(k1, n1, k2, n2) {
+    checkCount('k1', k1);
+    checkCount('n1', n1);
+    checkCount('k2', k2);
+    checkCount('n2', n2);
+    if (k1 > n1 || k2 > n2)
+        throw new RangeError(`successes must not exceed n (k1=${k1}, n1=${n1}, k2=${k2}, n2=${n2})`);
+}
 function checkProbability(name, value) {
     if (!(value >= 0 && value <= 1)) {
         throw new RangeError(`${name} must be a number in [0, 1], got ${value}`);
@@ -61786,12 +61795,7 @@ function pairedDifferenceInterval(counts, confidence = 0.95) {
  * Null when either sample is empty.
  */
 function unpairedDifferenceInterval(k1, n1, k2, n2, confidence = 0.95) {
-    checkCount('k1', k1);
-    checkCount('n1', n1);
-    checkCount('k2', k2);
-    checkCount('n2', n2);
-    if (k1 > n1 || k2 > n2)
-        throw new RangeError(`successes must not exceed n (k1=${k1}, n1=${n1}, k2=${k2}, n2=${n2})`);
+    checkTwoProportions(k1, n1, k2, n2);
     const z = normalCritical(confidence);
     if (n1 === 0 || n2 === 0)
         return null;
@@ -62073,12 +62077,7 @@ function binomialTestLess(k, n, p0) {
  * P-values below ~1e-300 underflow to 0.
  */
 function fisherExact(k1, n1, k2, n2) {
-    checkCount('k1', k1);
-    checkCount('n1', n1);
-    checkCount('k2', k2);
-    checkCount('n2', n2);
-    if (k1 > n1 || k2 > n2)
-        throw new RangeError(`successes must not exceed n (k1=${k1}, n1=${n1}, k2=${k2}, n2=${n2})`);
+    checkTwoProportions(k1, n1, k2, n2);
     const total = n1 + n2;
     const successes = k1 + k2; // column margin m: X = k1 is the count of successes in row 1
     if (n1 === 0 || n2 === 0 || successes === 0 || successes === total)
@@ -62447,10 +62446,10 @@ function updateCalibrationState(state, probabilities, labels, size) {
                 best = p;
                 bestIndex = k;
             }
-            const diff = k === label ? p - 1 : p;
-            squares += diff * diff;
+            squares += p * p;
         }
-        brier += squares;
+        // Σ_k (p_k − y_k)² = Σ_k p_k² + 1 − 2·p_label: no branch in the hot loop.
+        brier += squares + 1 - 2 * probabilities[base + label];
         // Clipped into [NLL_CLIP, 1]: the upper clip only matters for malformed rows, keeping NLL >= 0.
         const pTrue = Math.min(1, Math.max(NLL_CLIP, probabilities[base + label]));
         nll -= Math.log(pTrue);
@@ -63914,6 +63913,152 @@ function eceGates(context) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/metrics/metricState.ts
+/**
+ * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
+ * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
+ * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
+ * (the torchmetrics design: state = sums, merge = add).
+ */
+
+/** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
+function createMetricState(numClasses, topK) {
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+        throw new errors_EvalgateError(`a metric state needs at least 1 class, got ${numClasses}`, errors_ExitCode.internal);
+    }
+    if (!Number.isInteger(topK) || topK < 0) {
+        throw new errors_EvalgateError(`top-k must be an integer >= 0, got ${topK}`, errors_ExitCode.internal);
+    }
+    return { numClasses, topK, confusion: new Float64Array(numClasses * numClasses), topKHits: 0, count: 0 };
+}
+/**
+ * Adds the first `size` samples of a scored batch to `state` (in place, for streaming) and returns it.
+ * `labels[i]` is the true class index of sample i.
+ */
+function updateMetricState(state, labels, scored, size) {
+    const { predictions, topKHits } = scored;
+    if (labels.length < size || predictions.length < size || topKHits.length < size) {
+        throw new errors_EvalgateError(`updateMetricState: ${size} samples, but ${labels.length} labels and ${predictions.length} predictions`, errors_ExitCode.internal);
+    }
+    const c = state.numClasses;
+    const confusion = state.confusion;
+    let hits = 0;
+    for (let i = 0; i < size; i++) {
+        const label = labels[i];
+        const prediction = predictions[i];
+        // `(x | 0) === x` also rejects fractional labels from a plain number[] at no measurable cost.
+        if (!((label | 0) === label && label >= 0 && label < c && prediction >= 0 && prediction < c)) {
+            throw outOfRange(label, prediction, c);
+        }
+        confusion[label * c + prediction] += 1;
+        hits += topKHits[i];
+    }
+    state.topKHits += hits;
+    state.count += size;
+    return state;
+}
+/** Adds one sample (used for slices, where samples of a batch go to different states). */
+function addSample(state, label, prediction, topKHit) {
+    const c = state.numClasses;
+    if (!isClassPair(label, prediction, c)) {
+        throw outOfRange(label, prediction, c);
+    }
+    state.confusion[label * c + prediction] += 1;
+    if (topKHit)
+        state.topKHits += 1;
+    state.count += 1;
+    return state;
+}
+/**
+ * Sum of two states, as a new state (neither input is changed). Merging is associative and
+ * commutative because every field is a count. States of different class counts or top-k settings
+ * describe different evaluations and are refused.
+ */
+function mergeMetricStates(a, b) {
+    if (a.numClasses !== b.numClasses || a.topK !== b.topK) {
+        throw new InputError(`metric states cannot be merged: one has ${a.numClasses} classes (top-${a.topK}), ` +
+            `the other ${b.numClasses} classes (top-${b.topK})`, {
+            where: 'metric state',
+            hint: 'merge only states computed with the same class list and the same top-k setting',
+        });
+    }
+    const merged = createMetricState(a.numClasses, a.topK);
+    const out = merged.confusion;
+    for (let i = 0; i < out.length; i++)
+        out[i] = a.confusion[i] + b.confusion[i];
+    merged.topKHits = a.topKHits + b.topKHits;
+    merged.count = a.count + b.count;
+    return merged;
+}
+/** Plain-JSON form of a state (confusion flattened row-major). */
+function metricStateToJSON(state) {
+    return {
+        numClasses: state.numClasses,
+        topK: state.topK,
+        confusion: Array.from(state.confusion),
+        topKHits: state.topKHits,
+        count: state.count,
+    };
+}
+/**
+ * Reads a stored state back, checking that it is a consistent set of counts: non-negative integers,
+ * C*C confusion cells, a sample count equal to the confusion total, and no more top-k hits than samples.
+ */
+function metricStateFromJSON(value, where = 'metric state') {
+    const fail = (what) => {
+        throw new InputError(`invalid metric state: ${what}`, {
+            where,
+            hint: 'use a state written by metricStateToJSON, unchanged',
+        });
+    };
+    if (typeof value !== 'object' || value === null)
+        fail('expected an object');
+    const v = value;
+    const isCount = (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+    const { numClasses, topK, confusion, topKHits, count } = v;
+    if (!isCount(numClasses) || numClasses < 1)
+        fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);
+    if (!isCount(topK))
+        fail(`topK must be an integer >= 0, got ${String(topK)}`);
+    if (!isCount(topKHits))
+        fail(`topKHits must be an integer >= 0, got ${String(topKHits)}`);
+    if (!isCount(count))
+        fail(`count must be an integer >= 0, got ${String(count)}`);
+    const c = numClasses;
+    if (!Array.isArray(confusion) || confusion.length !== c * c) {
+        fail(`confusion must be an array of ${c}x${c} = ${c * c} counts`);
+    }
+    const state = createMetricState(c, topK);
+    let total = 0;
+    confusion.forEach((cell, i) => {
+        if (!isCount(cell))
+            fail(`confusion[${i}] must be an integer >= 0, got ${String(cell)}`);
+        state.confusion[i] = cell;
+        total += cell;
+    });
+    if (total !== count)
+        fail(`count ${String(count)} differs from the confusion total ${total}`);
+    if (topKHits > count)
+        fail(`topKHits ${String(topKHits)} exceeds count ${String(count)}`);
+    if (topK === 0 && topKHits !== 0)
+        fail(`topKHits must be 0 when topK is 0`);
+    state.topKHits = topKHits;
+    state.count = count;
+    return state;
+}
+/** Whether `label` and `prediction` are both class indices in [0, numClasses). */
+function isClassPair(label, prediction, numClasses) {
+    return (Number.isInteger(label) &&
+        Number.isInteger(prediction) &&
+        label >= 0 &&
+        label < numClasses &&
+        prediction >= 0 &&
+        prediction < numClasses);
+}
+function outOfRange(label, prediction, numClasses) {
+    return new errors_EvalgateError(`label ${label} / prediction ${prediction} outside the ${numClasses} classes of the metric state`, errors_ExitCode.internal);
+}
+
 ;// CONCATENATED MODULE: ./src/stats/meanTests.ts
 /**
  * t-based intervals and tests for means of real-valued per-sample figures (the cost gate: expected
@@ -64036,6 +64181,7 @@ function checkSums(name, sums) {
  */
 
 
+
 /** The cost summary of a confusion matrix (rows = true class), with a t interval at `confidence`. */
 function computeCost(costs, confusionMatrix, confidence = 0.95) {
     const { matrix } = costs;
@@ -64080,12 +64226,7 @@ function perSampleCosts(matrix, labels, predictions) {
     for (let i = 0; i < out.length; i++) {
         const label = labels[i];
         const prediction = predictions[i];
-        if (!(Number.isInteger(label) &&
-            Number.isInteger(prediction) &&
-            label >= 0 &&
-            label < c &&
-            prediction >= 0 &&
-            prediction < c)) {
+        if (!isClassPair(label, prediction, c)) {
             throw new errors_EvalgateError(`perSampleCosts: label ${label} / prediction ${prediction} outside the ${c} classes of the cost matrix`, errors_ExitCode.internal);
         }
         out[i] = matrix[label][prediction];
@@ -73833,148 +73974,6 @@ function cohenKappa(support, predicted, correct, n) {
     if (expectedDisagreement === 0)
         return null;
     return 1 - observedDisagreement / expectedDisagreement;
-}
-
-;// CONCATENATED MODULE: ./src/metrics/metricState.ts
-/**
- * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
- * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
- * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
- * (the torchmetrics design: state = sums, merge = add).
- */
-
-/** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
-function createMetricState(numClasses, topK) {
-    if (!Number.isInteger(numClasses) || numClasses < 1) {
-        throw new errors_EvalgateError(`a metric state needs at least 1 class, got ${numClasses}`, errors_ExitCode.internal);
-    }
-    if (!Number.isInteger(topK) || topK < 0) {
-        throw new errors_EvalgateError(`top-k must be an integer >= 0, got ${topK}`, errors_ExitCode.internal);
-    }
-    return { numClasses, topK, confusion: new Float64Array(numClasses * numClasses), topKHits: 0, count: 0 };
-}
-/**
- * Adds the first `size` samples of a scored batch to `state` (in place, for streaming) and returns it.
- * `labels[i]` is the true class index of sample i.
- */
-function updateMetricState(state, labels, scored, size) {
-    const { predictions, topKHits } = scored;
-    if (labels.length < size || predictions.length < size || topKHits.length < size) {
-        throw new errors_EvalgateError(`updateMetricState: ${size} samples, but ${labels.length} labels and ${predictions.length} predictions`, errors_ExitCode.internal);
-    }
-    const c = state.numClasses;
-    const confusion = state.confusion;
-    let hits = 0;
-    for (let i = 0; i < size; i++) {
-        const label = labels[i];
-        const prediction = predictions[i];
-        // `(x | 0) === x` also rejects fractional labels from a plain number[] at no measurable cost.
-        if (!((label | 0) === label && label >= 0 && label < c && prediction >= 0 && prediction < c)) {
-            throw outOfRange(label, prediction, c);
-        }
-        confusion[label * c + prediction] += 1;
-        hits += topKHits[i];
-    }
-    state.topKHits += hits;
-    state.count += size;
-    return state;
-}
-/** Adds one sample (used for slices, where samples of a batch go to different states). */
-function addSample(state, label, prediction, topKHit) {
-    const c = state.numClasses;
-    if (!(Number.isInteger(label) &&
-        Number.isInteger(prediction) &&
-        label >= 0 &&
-        label < c &&
-        prediction >= 0 &&
-        prediction < c)) {
-        throw outOfRange(label, prediction, c);
-    }
-    state.confusion[label * c + prediction] += 1;
-    if (topKHit)
-        state.topKHits += 1;
-    state.count += 1;
-    return state;
-}
-/**
- * Sum of two states, as a new state (neither input is changed). Merging is associative and
- * commutative because every field is a count. States of different class counts or top-k settings
- * describe different evaluations and are refused.
- */
-function mergeMetricStates(a, b) {
-    if (a.numClasses !== b.numClasses || a.topK !== b.topK) {
-        throw new InputError(`metric states cannot be merged: one has ${a.numClasses} classes (top-${a.topK}), ` +
-            `the other ${b.numClasses} classes (top-${b.topK})`, {
-            where: 'metric state',
-            hint: 'merge only states computed with the same class list and the same top-k setting',
-        });
-    }
-    const merged = createMetricState(a.numClasses, a.topK);
-    const out = merged.confusion;
-    for (let i = 0; i < out.length; i++)
-        out[i] = a.confusion[i] + b.confusion[i];
-    merged.topKHits = a.topKHits + b.topKHits;
-    merged.count = a.count + b.count;
-    return merged;
-}
-/** Plain-JSON form of a state (confusion flattened row-major). */
-function metricStateToJSON(state) {
-    return {
-        numClasses: state.numClasses,
-        topK: state.topK,
-        confusion: Array.from(state.confusion),
-        topKHits: state.topKHits,
-        count: state.count,
-    };
-}
-/**
- * Reads a stored state back, checking that it is a consistent set of counts: non-negative integers,
- * C*C confusion cells, a sample count equal to the confusion total, and no more top-k hits than samples.
- */
-function metricStateFromJSON(value, where = 'metric state') {
-    const fail = (what) => {
-        throw new InputError(`invalid metric state: ${what}`, {
-            where,
-            hint: 'use a state written by metricStateToJSON, unchanged',
-        });
-    };
-    if (typeof value !== 'object' || value === null)
-        fail('expected an object');
-    const v = value;
-    const isCount = (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-    const { numClasses, topK, confusion, topKHits, count } = v;
-    if (!isCount(numClasses) || numClasses < 1)
-        fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);
-    if (!isCount(topK))
-        fail(`topK must be an integer >= 0, got ${String(topK)}`);
-    if (!isCount(topKHits))
-        fail(`topKHits must be an integer >= 0, got ${String(topKHits)}`);
-    if (!isCount(count))
-        fail(`count must be an integer >= 0, got ${String(count)}`);
-    const c = numClasses;
-    if (!Array.isArray(confusion) || confusion.length !== c * c) {
-        fail(`confusion must be an array of ${c}x${c} = ${c * c} counts`);
-    }
-    const state = createMetricState(c, topK);
-    let total = 0;
-    confusion.forEach((cell, i) => {
-        if (!isCount(cell))
-            fail(`confusion[${i}] must be an integer >= 0, got ${String(cell)}`);
-        state.confusion[i] = cell;
-        total += cell;
-    });
-    if (total !== count)
-        fail(`count ${String(count)} differs from the confusion total ${total}`);
-    if (topKHits > count)
-        fail(`topKHits ${String(topKHits)} exceeds count ${String(count)}`);
-    if (topK === 0 && topKHits !== 0)
-        fail(`topKHits must be 0 when topK is 0`);
-    state.topKHits = topKHits;
-    state.count = count;
-    return state;
-}
-function outOfRange(label, prediction, numClasses) {
-    return new errors_EvalgateError(`label ${label} / prediction ${prediction} outside the ${numClasses} classes of the metric state`, errors_ExitCode.internal);
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/scoreBatch.ts

@@ -151,10 +151,10 @@ export function updateCalibrationState(
         best = p;
         bestIndex = k;
       }
-      const diff = k === label ? p - 1 : p;
-      squares += diff * diff;
+      squares += p * p;
     }
-    brier += squares;
+    // Σ_k (p_k − y_k)² = Σ_k p_k² + 1 − 2·p_label: no branch in the hot loop.
+    brier += squares + 1 - 2 * probabilities[base + label];
     // Clipped into [NLL_CLIP, 1]: the upper clip only matters for malformed rows, keeping NLL >= 0.
     const pTrue = Math.min(1, Math.max(NLL_CLIP, probabilities[base + label]));
     nll -= Math.log(pTrue);
