@@ -139,7 +139,31 @@ describe('upsertStickyComment', () => {
       expectedHeadSha: HEAD_SHA,
     });
     expect(result.outcome).toBe('created');
-    expect(fake.requestsTo('GET', `/pulls/${PR}`)).toHaveLength(1);
+    // Checked before listing, and again right before writing.
+    expect(fake.requestsTo('GET', `/pulls/${PR}`)).toHaveLength(2);
+  });
+
+  it('does not write when the head moves while the comments are being listed', async () => {
+    fake.route('GET', /\/issues\/\d+\/comments$/, () => {
+      // A push lands while this (older) run lists the comments.
+      fake.setPull(OWNER, REPO, {
+        number: PR,
+        headSha: 'd'.repeat(40),
+        baseSha: BASE_SHA,
+        headRef: 'feature',
+        baseRef: 'main',
+      });
+      return { status: 200, body: [] };
+    });
+    const { client } = testClient(fake);
+    const result = await upsertStickyComment(client, {
+      ...target,
+      body: `${marker}\nx`,
+      expectedHeadSha: HEAD_SHA,
+    });
+    expect(result.outcome).toBe('skipped-stale-head');
+    expect(result.currentHeadSha).toBe('d'.repeat(40));
+    expect(writes()).toHaveLength(0);
   });
 
   it('keeps the oldest of several marker comments and deletes the others', async () => {

@@ -112,18 +112,22 @@ export async function upsertStickyComment(
   const { owner, repo, issueNumber, marker } = request;
   if (marker.trim() === '') throw new Error('upsertStickyComment: the marker is empty');
 
-  if (request.expectedHeadSha !== undefined) {
+  /** The pull request's head when it is no longer the commit this run judged; null otherwise. */
+  const movedHead = async (): Promise<string | null> => {
+    if (request.expectedHeadSha === undefined) return null;
     const { data: pull } = await client.rest.pulls.get({ owner, repo, pull_number: issueNumber });
-    if (pull.head.sha.toLowerCase() !== request.expectedHeadSha.toLowerCase()) {
-      return {
-        outcome: 'skipped-stale-head',
-        commentId: null,
-        url: null,
-        removedDuplicates: [],
-        currentHeadSha: pull.head.sha,
-      };
-    }
-  }
+    return pull.head.sha.toLowerCase() === request.expectedHeadSha.toLowerCase() ? null : pull.head.sha;
+  };
+  const skipped = (currentHeadSha: string): StickyCommentResult => ({
+    outcome: 'skipped-stale-head',
+    commentId: null,
+    url: null,
+    removedDuplicates: [],
+    currentHeadSha,
+  });
+
+  const staleBefore = await movedHead();
+  if (staleBefore !== null) return skipped(staleBefore);
 
   const { body, truncated } = fitCommentBody(withMarker(request.body, marker));
   const extra = truncated ? { truncated } : {};
@@ -131,6 +135,10 @@ export async function upsertStickyComment(
   const list = () => listMarkerComments(client, owner, repo, issueNumber, marker, author);
 
   const existing = await list();
+  // Listing (and any retry or rate-limit wait on the way) takes time: a push that landed meanwhile
+  // has its own run, whose verdict must not be overwritten by this older one.
+  const staleNow = await movedHead();
+  if (staleNow !== null) return skipped(staleNow);
   if (existing.length > 0) {
     const [keep, ...duplicates] = existing;
     let outcome: StickyCommentOutcome = 'unchanged';
