@@ -12,11 +12,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { wilsonInterval } from '../lib/stats/proportionIntervals.js';
 import { addCounts, emptyCounts } from './bench/verdicts/runCell.mjs';
 import { ALPHA, CLASS_SIZES, DEFAULT_RUNS, DEFAULT_SEED, SCENARIOS } from './bench/verdicts/scenarios.mjs';
 import { resultsMarkdown, shareWithInterval } from './bench/verdicts/tables.mjs';
+import { runOnWorkers } from './bench/verdicts/workerPool.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -56,28 +56,12 @@ console.log(
     `${workerCount} worker(s), ${runs} runs per cell, seed ${seed}`,
 );
 
-await new Promise((resolve, reject) => {
-  let next = 0;
-  let running = 0;
-  const workerUrl = new URL('./bench/verdicts/worker.mjs', import.meta.url);
-  for (let w = 0; w < Math.min(workerCount, tasks.length); w++) {
-    const worker = new Worker(workerUrl);
-    running++;
-    const feed = () => {
-      if (next < tasks.length) worker.postMessage(tasks[next++]);
-      else {
-        worker.terminate();
-        if (--running === 0) resolve();
-      }
-    };
-    worker.on('message', ({ task, counts }) => {
-      addCounts(results[task.scenarioIndex][CLASS_SIZES.indexOf(task.perClass)], counts);
-      feed();
-    });
-    worker.on('error', reject);
-    feed();
-  }
-});
+await runOnWorkers(
+  new URL('./bench/verdicts/worker.mjs', import.meta.url),
+  tasks,
+  workerCount,
+  ({ task, counts }) => addCounts(results[task.scenarioIndex][CLASS_SIZES.indexOf(task.perClass)], counts),
+);
 const seconds = (performance.now() - started) / 1000;
 
 const markdown = resultsMarkdown(results, { runs, seed });

@@ -63,26 +63,21 @@ if (!only || only === 'memory' || only === 'overlap') {
       runs.inferAllCores.push(child(large, 'infer').seconds);
       runs.full.push(child(large, 'full').seconds);
     }
-    const decode = { seconds: median(runs.decode) };
-    const infer = { seconds: median(runs.infer) };
-    const inferAllCores = { seconds: median(runs.inferAllCores) };
-    const full = { seconds: median(runs.full) };
+    const decode = median(runs.decode);
+    const infer = median(runs.infer);
+    const inferAllCores = median(runs.inferAllCores);
+    const full = median(runs.full);
     const shown = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
     console.log(`  50,000 images, medians of ${repeat} runs (all runs in brackets):`);
-    console.log(`  decode-only ${decode.seconds.toFixed(2)} s [${shown(runs.decode)}] (one thread)`);
+    console.log(`  decode-only ${decode.toFixed(2)} s [${shown(runs.decode)}] (one thread)`);
     console.log(
-      `  inference-only ${infer.seconds.toFixed(2)} s [${shown(runs.infer)}] with idle threads sleeping, as in the full run` +
-        ` (${inferAllCores.seconds.toFixed(2)} s [${shown(runs.inferAllCores)}] with onnxruntime's defaults)`,
+      `  inference-only ${infer.toFixed(2)} s [${shown(runs.infer)}] with idle threads sleeping, as in the full run` +
+        ` (${inferAllCores.toFixed(2)} s [${shown(runs.inferAllCores)}] with onnxruntime's defaults)`,
     );
     console.log(
-      `  full run ${full.seconds.toFixed(2)} s [${shown(runs.full)}] (${defaultDecodeWorkerCount('cpu')} decode worker(s) beside onnxruntime on ${cores} cores; lock check included)`,
+      `  full run ${full.toFixed(2)} s [${shown(runs.full)}] (${defaultDecodeWorkerCount('cpu')} decode worker(s) beside onnxruntime on ${cores} cores; lock check included)`,
     );
-    check(
-      'full run / max(decode-only, inference-only)',
-      full.seconds / Math.max(decode.seconds, infer.seconds),
-      1.25,
-      'x',
-    );
+    check('full run / max(decode-only, inference-only)', full / Math.max(decode, infer), 1.25, 'x');
   }
 }
 

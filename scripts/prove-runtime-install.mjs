@@ -14,16 +14,7 @@
 // Usage: node scripts/prove-runtime-install.mjs [--registry URL] [--keep]
 // (builds lib/ with tsc first; needs network access to the registry).
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -55,6 +46,9 @@ const { actionsToolCache } = await import(
   pathToFileURL(path.join(root, 'lib/runtime/actionsToolCache.js')).href
 );
 const { spawnCommand } = await import(pathToFileURL(path.join(root, 'lib/runtime/runtimeClients.js')).href);
+const { folderSize, megabytes } = await import(
+  pathToFileURL(path.join(root, 'lib/runtime/runtimePlatform.js')).href
+);
 const { openModelSession } = await import(pathToFileURL(path.join(root, 'lib/runtime/modelSession.js')).href);
 const { pinnedOnnxRuntimeVersion } = await import(
   pathToFileURL(path.join(root, 'lib/runtime/pinnedVersion.js')).href
@@ -107,15 +101,6 @@ const log = { info: (m) => console.log(`    log: ${m}`), warning: (m) => console
 const reference = JSON.parse(
   readFileSync(path.join(root, '__tests__/__fixtures__/models/reference-samples.json'), 'utf8'),
 );
-
-function size(dir) {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
-  }
-  return total;
-}
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function runModel(ort) {
   const session = await openModelSession(ort, {
@@ -183,17 +168,17 @@ console.log(
   `onnxruntime-node ${version} for ${process.platform}/${process.arch}, node ${process.version}, registry ${registry ?? '(npm config)'}`,
 );
 await step('1. empty runner: install from the npm registry', dirs.toolCache1, 'npm-install');
-const downloaded = size(dirs.npmCache);
-const installed = size(path.join(dirs.toolCache1, 'onnxruntime-node'));
-const saved = size(dirs.remote);
+const downloaded = folderSize(dirs.npmCache);
+const installed = folderSize(path.join(dirs.toolCache1, 'onnxruntime-node'));
+const saved = folderSize(dirs.remote);
 await step('2. same runner: tool cache', dirs.toolCache1, 'tool-cache');
 await step('3. new runner, same Actions cache: restore', dirs.toolCache2, 'actions-cache');
 
 console.log('\n== Summary');
 console.table(results);
-console.log(`downloaded by npm (its cache after step 1): ${mb(downloaded)}`);
-console.log(`installed and pruned (tool cache entry):    ${mb(installed)}`);
-console.log(`saved to the Actions cache (uncompressed):   ${mb(saved)}`);
+console.log(`downloaded by npm (its cache after step 1): ${megabytes(downloaded)}`);
+console.log(`installed and pruned (tool cache entry):    ${megabytes(installed)}`);
+console.log(`saved to the Actions cache (uncompressed):   ${megabytes(saved)}`);
 console.log(`npm install runs in total: ${npmRuns}`);
 if (!keep) rmSync(tmp, { recursive: true, force: true });
 else console.log(`kept ${tmp}`);

@@ -49,11 +49,38 @@ export function describeError(error: unknown): string {
     if (error.hint) lines.push(`hint: ${error.hint}`);
     return lines.join('\n');
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return `internal error: ${message}\nThis is a bug in evalgate; please report it with the command you ran.`;
+  return `internal error: ${errorMessage(error)}\nThis is a bug in evalgate; please report it with the command you ran.`;
 }
 
 /** Exit code for any thrown value: known errors carry theirs, anything else is internal (3). */
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof EvalgateError ? error.exitCode : ExitCode.internal;
+}
+
+/** A thrown value's own words: its message for an Error, else the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Why a file-system call failed, short: its errno code (ENOENT, EACCES...), else its message. */
+export function fileErrorReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? errorMessage(error);
+}
+
+/**
+ * A file that could not be read or written, as an InputError naming it: `notFound` when the path
+ * does not exist (and `notFound` is given), else `<failed> (<errno code>)`.
+ */
+export function fileAccessError(
+  error: unknown,
+  where: string,
+  words: { failed: string; notFound?: string; hint?: string },
+): InputError {
+  const notFound =
+    (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? words.notFound : undefined;
+  return new InputError(notFound ?? `${words.failed} (${fileErrorReason(error)})`, {
+    where,
+    hint: words.hint,
+    cause: error,
+  });
 }

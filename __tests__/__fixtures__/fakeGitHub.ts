@@ -93,14 +93,9 @@ export interface RouteResponse {
   headers?: Record<string, string>;
 }
 
-export type RouteHandler = (request: {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-  match: RegExpMatchArray;
-}) => RouteResponse | Promise<RouteResponse>;
+export type RouteHandler = (
+  request: Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body'> & { match: RegExpMatchArray },
+) => RouteResponse | Promise<RouteResponse>;
 
 export interface FakeGitHubOptions {
   /** Token the client must send (default 'test-token'). */

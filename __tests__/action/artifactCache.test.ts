@@ -3,14 +3,13 @@
 // on a fresh runner disk, restores it from the cache and downloads nothing.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/action/run.js';
-import { artifactCacheKey, type FetchLike } from '../../src/artifacts/fetchArtifact.js';
+import { artifactCacheKey } from '../../src/artifacts/fetchArtifact.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
+import { serveArtifacts } from '../__fixtures__/localArtifactServer.js';
 import { copyExample, exampleDir, writeConfig } from '../cli/helpers.js';
 import { fakeCore } from './fakeCore.js';
 
@@ -20,26 +19,7 @@ const modelBytes = readFileSync(path.join(exampleDir, 'model.onnx'));
 const modelDigest = createHash('sha256').update(modelBytes).digest('hex');
 const MODEL_URL = 'https://models.example.test/digits/model.onnx';
 
-let server: Server;
-let base: string;
-const requests: string[] = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.url !== '/digits/model.onnx') {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-length': modelBytes.length }).end(modelBytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-// The config accepts https URLs only; this fetch maps them onto the local plain-HTTP server.
-const localFetch: FetchLike = (url) => fetch(url.replace('https://models.example.test', base));
+const { requests, fetch: localFetch } = serveArtifacts({ '/digits/model.onnx': modelBytes });
 
 const previousCacheDir = process.env.EVALGATE_CACHE_DIR;
 afterEach(() => {

@@ -55,6 +55,20 @@ function environment(event: string, payload: unknown, extra: Record<string, stri
   };
 }
 
+/** A run on pull request #9 into main (head c…, base b…). */
+const pullRequestEnvironment = (extra: Record<string, string> = {}) =>
+  environment(
+    'pull_request',
+    pullRequestEvent({
+      owner: 'octo',
+      repo: 'models',
+      number: 9,
+      headSha: 'c'.repeat(40),
+      baseSha: 'b'.repeat(40),
+    }),
+    extra,
+  );
+
 const pushPayload = (ref: string) => ({
   ref,
   after: MAIN_SHA,
@@ -86,17 +100,7 @@ describe('update-baseline and baseline-source cache', () => {
     pushRegressedModel();
     const pr = await runWith(
       { comment: 'false', 'update-baseline': 'true' },
-      environment(
-        'pull_request',
-        pullRequestEvent({
-          owner: 'octo',
-          repo: 'models',
-          number: 9,
-          headSha: 'c'.repeat(40),
-          baseSha: 'b'.repeat(40),
-        }),
-        { GITHUB_REF: 'refs/pull/9/merge', GITHUB_SHA: 'e'.repeat(40) },
-      ),
+      pullRequestEnvironment({ GITHUB_REF: 'refs/pull/9/merge', GITHUB_SHA: 'e'.repeat(40) }),
     );
     expect(pr.outputs['baseline-source']).toBe(`cache:${key}`);
     expect(pr.outputs.verdict).toBe('fail');
@@ -122,19 +126,7 @@ describe('update-baseline and baseline-source cache', () => {
     );
     expect(cache.keys()).toEqual([]);
 
-    const pr = await runWith(
-      { model: 'model-regressed.onnx', comment: 'false' },
-      environment(
-        'pull_request',
-        pullRequestEvent({
-          owner: 'octo',
-          repo: 'models',
-          number: 9,
-          headSha: 'c'.repeat(40),
-          baseSha: 'b'.repeat(40),
-        }),
-      ),
-    );
+    const pr = await runWith({ model: 'model-regressed.onnx', comment: 'false' }, pullRequestEnvironment());
     expect(pr.outputs.verdict).toBe('pass');
     expect(pr.outputs['baseline-source']).toBe('none');
     expect(pr.messages('warning').join('\n')).toMatch(
@@ -146,16 +138,7 @@ describe('update-baseline and baseline-source cache', () => {
   it('baseline-source: cache chosen explicitly fails closed on a pull request when nothing is cached', async () => {
     const pr = await runWith(
       { model: 'model-regressed.onnx', comment: 'false', 'baseline-source': 'cache' },
-      environment(
-        'pull_request',
-        pullRequestEvent({
-          owner: 'octo',
-          repo: 'models',
-          number: 9,
-          headSha: 'c'.repeat(40),
-          baseSha: 'b'.repeat(40),
-        }),
-      ),
+      pullRequestEnvironment(),
     );
     expect(pr.outputs.verdict).toBe('error');
     expect(pr.failed).toMatch(/no baseline saved in the Actions cache for branch 'main'/);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { copyExample } from '../cli/helpers.js';
-import { pullRequestEvent, runAction as spawnAction } from './runAction.js';
+import { pullRequestJob, runAction as spawnAction } from './runAction.js';
 
 const runAction = (dir: string, inputs: Record<string, string>, withSummary = true) =>
   spawnAction(dir, { inputs, summary: withSummary });
@@ -104,28 +104,16 @@ describe('dist/index.js on a pull request that stops with an error', { timeout: 
     );
     const run = await spawnAction(dir, {
       inputs: { config: 'evalgate.yml', 'output-dir': 'out', 'github-token': github.token, comment: 'true' },
-      env: {
-        GITHUB_API_URL: github.url,
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_REPOSITORY: 'octo/models',
-        GITHUB_RUN_ID: '77',
-        GITHUB_SHA: 'e'.repeat(40),
-        GITHUB_REF: 'refs/pull/31/merge',
-        GITHUB_WORKFLOW: 'PR gate',
-        GITHUB_JOB: 'evaluate',
-        GITHUB_WORKSPACE: dir,
-        EVALGATE_GITHUB_RETRY_DELAY_MS: '1',
-      },
-      event: {
-        name: 'pull_request',
-        payload: pullRequestEvent({
-          owner: 'octo',
-          repo: 'models',
-          number: 31,
-          headSha: head,
-          baseSha: 'b'.repeat(40),
-        }),
-      },
+      ...pullRequestJob({
+        owner: 'octo',
+        repo: 'models',
+        number: 31,
+        headSha: head,
+        baseSha: 'b'.repeat(40),
+        apiUrl: github.url,
+        runId: '77',
+        workspace: dir,
+      }),
     });
     expect(run.status, run.stdout).toBe(2);
     expect(run.outputs.verdict).toBe('error');

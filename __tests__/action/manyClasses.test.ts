@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { repoRoot, runCli } from '../cli/helpers.js';
-import { pullRequestEvent, runAction } from './runAction.js';
+import { pullRequestJob, runAction } from './runAction.js';
 
 const FIXTURE = path.join(repoRoot, '__tests__', '__fixtures__', 'many-classes');
 const OWNER = 'octo';
@@ -70,28 +70,16 @@ describe('the action on a pull request with a 1,000-class model', () => {
         'github-token': github.token,
         comment: 'true',
       },
-      env: {
-        GITHUB_API_URL: github.url,
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-        GITHUB_RUN_ID: '4242',
-        GITHUB_SHA: 'e'.repeat(40),
-        GITHUB_REF: `refs/pull/${PR}/merge`,
-        GITHUB_WORKFLOW: 'PR gate',
-        GITHUB_JOB: 'evaluate',
-        GITHUB_WORKSPACE: dir,
-        EVALGATE_GITHUB_RETRY_DELAY_MS: '1',
-      },
-      event: {
-        name: 'pull_request',
-        payload: pullRequestEvent({
-          owner: OWNER,
-          repo: REPO,
-          number: PR,
-          headSha: HEAD_SHA,
-          baseSha: BASE_SHA,
-        }),
-      },
+      ...pullRequestJob({
+        owner: OWNER,
+        repo: REPO,
+        number: PR,
+        headSha: HEAD_SHA,
+        baseSha: BASE_SHA,
+        apiUrl: github.url,
+        runId: '4242',
+        workspace: dir,
+      }),
     });
 
     expect(run.status, run.stdout + run.stderr).toBe(1);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { copyExample, runCli } from '../cli/helpers.js';
-import { pullRequestEvent, runAction, workflowRunEvent } from './runAction.js';
+import { pullRequestJob, runAction, workflowRunEvent } from './runAction.js';
 
 const OWNER = 'octo';
 const REPO = 'models';
@@ -33,6 +33,18 @@ function headSha(n: number): string {
   return n.toString(16).padStart(40, 'c');
 }
 
+/** Pull request #n as the API reports it now: head `sha` (in `headRepository`, default this repository). */
+function setPull(n: number, sha: string, headRepository?: string) {
+  github.setPull(OWNER, REPO, {
+    number: n,
+    headSha: sha,
+    baseSha: BASE_SHA,
+    headRef: 'feature',
+    baseRef: 'main',
+    headRepository,
+  });
+}
+
 /**
  * A pull request #n on the fake server whose base commit holds the example's baseline.json, and a
  * copy of the example as its checkout.
@@ -40,38 +52,19 @@ function headSha(n: number): string {
 function pullRequest(n: number, options: { headRepository?: string } = {}) {
   const dir = copyExample();
   const head = headSha(n);
-  github.setPull(OWNER, REPO, {
+  setPull(n, head, options.headRepository);
+  github.setFile(BASE_SHA, 'baseline.json', readFileSync(path.join(dir, 'baseline.json')));
+  const { env, event } = pullRequestJob({
+    owner: OWNER,
+    repo: REPO,
     number: n,
     headSha: head,
     baseSha: BASE_SHA,
-    headRef: 'feature',
-    baseRef: 'main',
     headRepository: options.headRepository,
+    apiUrl: github.url,
+    runId: '4242',
+    workspace: dir,
   });
-  github.setFile(BASE_SHA, 'baseline.json', readFileSync(path.join(dir, 'baseline.json')));
-  const event = {
-    name: 'pull_request',
-    payload: pullRequestEvent({
-      owner: OWNER,
-      repo: REPO,
-      number: n,
-      headSha: head,
-      baseSha: BASE_SHA,
-      headRepository: options.headRepository,
-    }),
-  };
-  const env = {
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SHA: 'e'.repeat(40), // the merge commit a pull_request run checks out
-    GITHUB_REF: `refs/pull/${n}/merge`,
-    GITHUB_WORKFLOW: 'PR gate',
-    GITHUB_JOB: 'evaluate',
-    GITHUB_WORKSPACE: dir,
-    EVALGATE_GITHUB_RETRY_DELAY_MS: '1',
-  };
   const inputs = (extra: Record<string, string> = {}) => ({
     config: 'evalgate.yml',
     'output-dir': 'out',
@@ -79,9 +72,12 @@ function pullRequest(n: number, options: { headRepository?: string } = {}) {
     comment: 'true',
     ...extra,
   });
+  /** The evaluate job on this pull request, with `extra` inputs. */
+  const evaluate = (extra: Record<string, string> = {}) =>
+    runAction(dir, { inputs: inputs(extra), env, event });
   // A push that regresses the model: same inputs (so the same comment key), another model file.
   const regress = () => copyFileSync(path.join(dir, 'model-regressed.onnx'), path.join(dir, 'model.onnx'));
-  return { n, dir, head, event, env, inputs, regress, comments: () => github.commentsOn(OWNER, REPO, n) };
+  return { n, dir, head, env, evaluate, regress, comments: () => github.commentsOn(OWNER, REPO, n) };
 }
 
 const posted = (n: number) => github.requestsTo('POST', `/repos/${OWNER}/${REPO}/issues/${n}/comments`);
@@ -95,7 +91,7 @@ describe.concurrent(
   () => {
     it('creates one comment on the first run and updates the same one on the second', async () => {
       const pr = pullRequest(1);
-      const first = await runAction(pr.dir, { inputs: pr.inputs(), env: pr.env, event: pr.event });
+      const first = await pr.evaluate();
       expect(first.status, first.stdout).toBe(0);
       expect(pr.comments()).toHaveLength(1);
       const [comment] = pr.comments();
@@ -121,11 +117,7 @@ describe.concurrent(
 
       // A new push: the model regressed. The same comment is updated; no second one appears.
       pr.regress();
-      const second = await runAction(pr.dir, {
-        inputs: pr.inputs(),
-        env: pr.env,
-        event: pr.event,
-      });
+      const second = await pr.evaluate();
       expect(second.status).toBe(1);
       expect(second.outputs.verdict).toBe('fail');
       expect(pr.comments()).toHaveLength(1);
@@ -142,11 +134,7 @@ describe.concurrent(
       const pr = pullRequest(2, { headRepository: 'someone/models' });
       github.failNext('POST', `/repos/${OWNER}/${REPO}/issues/2/comments`, 403);
       pr.regress();
-      const run = await runAction(pr.dir, {
-        inputs: pr.inputs(),
-        env: pr.env,
-        event: pr.event,
-      });
+      const run = await pr.evaluate();
       expect(run.status).toBe(1);
       expect(run.outputs.verdict).toBe('fail');
       expect(run.outputs['comment-id']).toBe('');
@@ -201,7 +189,7 @@ describe.concurrent(
     it('retries a 5xx on the comment and then posts it', async () => {
       const pr = pullRequest(3);
       github.failNext('POST', `/repos/${OWNER}/${REPO}/issues/3/comments`, 502);
-      const run = await runAction(pr.dir, { inputs: pr.inputs(), env: pr.env, event: pr.event });
+      const run = await pr.evaluate();
       expect(run.status).toBe(0);
       expect(posted(3).map((r) => r.status)).toEqual([502, 201]);
       expect(pr.comments()).toHaveLength(1);
@@ -230,7 +218,7 @@ describe.concurrent(
         issueNumber: 4,
         body: `${commentMarker('nightly/eval')}\nother`,
       });
-      const run = await runAction(pr.dir, { inputs: pr.inputs(), env: pr.env, event: pr.event });
+      const run = await pr.evaluate();
       expect(run.status).toBe(0);
       const ours = pr.comments().filter((c) => c.body.startsWith(`${MARKER}\n`));
       expect(ours.map((c) => c.id)).toEqual([oldest.id]);
@@ -243,14 +231,8 @@ describe.concurrent(
 
     it('leaves the comment alone when the pull request moved on to a newer commit', async () => {
       const pr = pullRequest(5);
-      github.setPull(OWNER, REPO, {
-        number: 5,
-        headSha: 'f'.repeat(40),
-        baseSha: BASE_SHA,
-        headRef: 'feature',
-        baseRef: 'main',
-      });
-      const run = await runAction(pr.dir, { inputs: pr.inputs(), env: pr.env, event: pr.event });
+      setPull(5, 'f'.repeat(40));
+      const run = await pr.evaluate();
       expect(run.status).toBe(0);
       expect(run.outputs.verdict).toBe('pass');
       expect(run.stdout).toMatch(/::notice::evalgate: the pull request's head moved on to fffffff/);
@@ -273,11 +255,7 @@ describe.concurrent(
         readFileSync(path.join(pr.dir, 'loosened', 'report.json')),
       );
       pr.regress();
-      const run = await runAction(pr.dir, {
-        inputs: pr.inputs(),
-        env: pr.env,
-        event: pr.event,
-      });
+      const run = await pr.evaluate();
       expect(run.status).toBe(1);
       expect(JSON.parse(run.outputs.regressions!)).toContainEqual(
         expect.objectContaining({ gate: 'per-class-recall', subject: '8' }),
@@ -290,11 +268,7 @@ describe.concurrent(
       const pr = pullRequest(7);
       github.addLabel(OWNER, REPO, 7, 'evalgate/accept-regression', 'alice', '2025-03-01T12:00:00Z');
       pr.regress();
-      const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ 'accept-label': 'evalgate/accept-regression' }),
-        env: pr.env,
-        event: pr.event,
-      });
+      const run = await pr.evaluate({ 'accept-label': 'evalgate/accept-regression' });
       expect(run.status, run.stdout).toBe(0);
       expect(run.outputs.verdict).toBe('fail');
       expect(run.outputs.passed).toBe('true');
@@ -312,11 +286,7 @@ describe.concurrent(
       const pr = pullRequest(9);
       github.addLabel(OWNER, REPO, 9, 'evalgate/accept-regression', 'contributor', '2025-03-01T12:00:00Z');
       pr.regress();
-      const run = await runAction(pr.dir, {
-        inputs: pr.inputs({ 'accept-label': 'evalgate/accept-regression' }),
-        env: pr.env,
-        event: pr.event,
-      });
+      const run = await pr.evaluate({ 'accept-label': 'evalgate/accept-regression' });
       expect(run.status, run.stdout).toBe(1);
       expect(run.outputs.passed).toBe('false');
       expect(run.outputs['accepted-by'] ?? '').toBe('');
@@ -357,14 +327,7 @@ describe('publish mode refuses results that are not the triggering run’s', SPA
         headRepository: 'someone/models',
       }),
     });
-    github.setPull(OWNER, REPO, {
-      number: 8,
-      headSha: 'f'.repeat(40),
-      baseSha: BASE_SHA,
-      headRef: 'feature',
-      baseRef: 'main',
-      headRepository: 'someone/models',
-    });
+    setPull(8, 'f'.repeat(40), 'someone/models');
     const inputs = { mode: 'publish', 'result-dir': 'artifact', 'github-token': github.token };
     const stale = await runAction(pr.dir, { inputs, env: pr.env, event: workflowRun(pr.head) });
     expect(stale.status).toBe(0);
@@ -474,14 +437,7 @@ describe('publish mode refuses results that are not the triggering run’s', SPA
 
   it('refuses a result that names a pull request from another repository, before any label lookup or comment', async () => {
     const pr = pullRequest(12);
-    github.setPull(OWNER, REPO, {
-      number: 12,
-      headSha: headSha(12),
-      baseSha: BASE_SHA,
-      headRef: 'feature',
-      baseRef: 'main',
-      headRepository: 'victim/models',
-    });
+    setPull(12, headSha(12), 'victim/models');
     github.addLabel(OWNER, REPO, 12, 'evalgate/accept-regression', 'alice', '2025-03-01T12:00:00Z');
     const run = await runAction(pr.dir, {
       inputs: {

@@ -163,6 +163,19 @@ describe('lookUpAcceptance: a sign-off is a second person’s', () => {
     ]);
   });
 
+  it('reads the pull request for its author only when the author is needed and not given', async () => {
+    fake.addLabel('octo', 'models', 21, LABEL, 'github-actions[bot]', '2025-03-01T12:00:00Z');
+    expect((await lookUp()).found).toBeNull();
+    expect(fake.requestsTo('GET', '/pulls/21')).toHaveLength(0);
+
+    fake.addLabel('octo', 'models', 21, LABEL, 'contributor', '2025-03-02T12:00:00Z');
+    const { client } = testClient(fake);
+    // Publish mode has just read the pull request: its author is passed, not read again.
+    const known = await lookUpAcceptance(client, { ...target, author: 'someone-else' }, LABEL, () => {});
+    expect(known).toEqual({ label: LABEL, by: 'contributor', at: '2025-03-02T12:00:00Z' });
+    expect(fake.requestsTo('GET', '/pulls/21')).toHaveLength(0);
+  });
+
   it('refuses a label the pull request’s author added, and one whose adder is unknown', async () => {
     fake.addLabel('octo', 'models', 21, LABEL, 'contributor', '2025-03-01T12:00:00Z');
     const own = await lookUp();

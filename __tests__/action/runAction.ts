@@ -165,6 +165,30 @@ export function pullRequestEvent(options: PullRequestEventOptions) {
   };
 }
 
+/**
+ * What the runner gives a `pull_request` job of the 'PR gate' workflow (job 'evaluate'): its
+ * GITHUB_* variables, with the API at `apiUrl` and 1 ms retry delays, and the event.
+ */
+export function pullRequestJob(
+  options: PullRequestEventOptions & { apiUrl: string; runId: string; workspace: string },
+): { env: Record<string, string>; event: { name: string; payload: unknown } } {
+  return {
+    env: {
+      GITHUB_API_URL: options.apiUrl,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: `${options.owner}/${options.repo}`,
+      GITHUB_RUN_ID: options.runId,
+      GITHUB_SHA: 'e'.repeat(40), // the merge commit a pull_request run checks out
+      GITHUB_REF: `refs/pull/${options.number}/merge`,
+      GITHUB_WORKFLOW: 'PR gate',
+      GITHUB_JOB: 'evaluate',
+      GITHUB_WORKSPACE: options.workspace,
+      EVALGATE_GITHUB_RETRY_DELAY_MS: '1',
+    },
+    event: { name: 'pull_request', payload: pullRequestEvent(options) },
+  };
+}
+
 /** A `workflow_run` (completed) payload for the run that evaluated a pull request. */
 export function workflowRunEvent(options: {
   owner: string;

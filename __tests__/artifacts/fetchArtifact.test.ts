@@ -8,22 +8,20 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ArtifactLog,
   archiveLayout,
   artifactCacheKey,
-  type FetchLike,
   fetchArtifact,
 } from '../../src/artifacts/fetchArtifact.js';
 import type { RemoteCache } from '../../src/cache/remoteCache.js';
 import { InputError } from '../../src/errors.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
+import { serveArtifacts } from '../__fixtures__/localArtifactServer.js';
 
 const modelBytes = Buffer.from('pretend onnx bytes, served over real HTTP');
 const modelDigest = createHash('sha256').update(modelBytes).digest('hex');
@@ -49,41 +47,23 @@ const macDigest = createHash('sha256').update(macZip).digest('hex');
 const BROKEN_LENGTH = 1000;
 const brokenPart = Buffer.alloc(100, 7);
 
-let server: Server;
-let base: string;
-const requests: string[] = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.url === '/broken.onnx') {
-      res.writeHead(200, { 'content-length': BROKEN_LENGTH });
-      res.write(brokenPart, () => setTimeout(() => res.socket?.destroy(), 20));
-      return;
-    }
-    const body =
-      req.url === '/model.onnx'
-        ? modelBytes
-        : req.url === '/test.zip'
-          ? zipBytes
-          : req.url === '/evil.zip'
-            ? evilZip
-            : req.url === '/mac.zip'
-              ? macZip
-              : null;
-    if (!body) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-length': body.length }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { requests, fetch: localFetch } = serveArtifacts({
+  '/model.onnx': modelBytes,
+  '/test.zip': zipBytes,
+  '/evil.zip': evilZip,
+  '/mac.zip': macZip,
+  '/broken.onnx': (res) => {
+    res.writeHead(200, { 'content-length': BROKEN_LENGTH });
+    res.write(brokenPart, () => setTimeout(() => res.socket?.destroy(), 20));
+  },
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-// The config only accepts https URLs; this fetch maps them onto the local plain-HTTP server.
-const localFetch: FetchLike = (url) => fetch(url.replace('https://models.example.test', base));
+/** Downloads the zip served as `name` into a fresh cache folder and unpacks it there. */
+function fetchZip(name: string, sha256: string) {
+  const source = { kind: 'url' as const, url: `https://models.example.test/${name}`, sha256 };
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+  return fetchArtifact(source, { label: 'test-set', cacheDir, fetch: localFetch, unpackZip: true });
+}
 
 describe('fetchArtifact', () => {
   it('downloads a pinned URL once, verifies it, and serves the second run from the cache', async () => {
@@ -135,24 +115,13 @@ describe('fetchArtifact', () => {
   });
 
   it('unpacks a zipped test set into the cache', async () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
-    const source = { kind: 'url' as const, url: 'https://models.example.test/test.zip', sha256: zipDigest };
-    const fetched = await fetchArtifact(source, {
-      label: 'test-set',
-      cacheDir,
-      fetch: localFetch,
-      unpackZip: true,
-    });
+    const fetched = await fetchZip('test.zip', zipDigest);
     expect(readFileSync(path.join(fetched.path, 'cat/a.png'))).toEqual(Buffer.from([1, 2, 3]));
     expect(readFileSync(path.join(fetched.path, 'dog/b.png'))).toEqual(Buffer.from([4]));
   });
 
   it('refuses an archive entry that escapes the test-set folder', async () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
-    const source = { kind: 'url' as const, url: 'https://models.example.test/evil.zip', sha256: evilDigest };
-    await expect(
-      fetchArtifact(source, { label: 'test-set', cacheDir, fetch: localFetch, unpackZip: true }),
-    ).rejects.toThrow(/outside its folder/);
+    await expect(fetchZip('evil.zip', evilDigest)).rejects.toThrow(/outside its folder/);
   });
 
   it('checks a local file against its pinned sha256', async () => {
@@ -189,14 +158,7 @@ describe('fetchArtifact', () => {
   });
 
   it('strips the single top-level folder of a zipped test set and skips __MACOSX and hidden files', async () => {
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
-    const source = { kind: 'url' as const, url: 'https://models.example.test/mac.zip', sha256: macDigest };
-    const fetched = await fetchArtifact(source, {
-      label: 'test-set',
-      cacheDir,
-      fetch: localFetch,
-      unpackZip: true,
-    });
+    const fetched = await fetchZip('mac.zip', macDigest);
     expect(readdirSync(fetched.path).sort()).toEqual(['cat', 'dog']);
     expect(readdirSync(path.join(fetched.path, 'cat'))).toEqual(['a.png']);
     expect(readFileSync(path.join(fetched.path, 'dog/b.png'))).toEqual(Buffer.from([4]));

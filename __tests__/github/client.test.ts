@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient, RETRY_DELAY_ENV } from '../../src/github/client.js';
 import { describeGitHubError, isPermissionError } from '../../src/github/errors.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from './githubTestClient.js';
+import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from './githubTestClient.js';
 
 const PR = 3;
 const PULL_PATH = `/repos/${OWNER}/${REPO}/pulls/${PR}`;
@@ -10,13 +10,7 @@ const PULL_PATH = `/repos/${OWNER}/${REPO}/pulls/${PR}`;
 let fake: FakeGitHub;
 beforeEach(async () => {
   fake = await startFakeGitHub();
-  fake.setPull(OWNER, REPO, {
-    number: PR,
-    headSha: HEAD_SHA,
-    baseSha: BASE_SHA,
-    headRef: 'f',
-    baseRef: 'main',
-  });
+  setTestPull(fake, PR);
 });
 afterEach(async () => {
   await fake.close();

@@ -18,3 +18,8 @@ export const OWNER = 'acme';
 export const REPO = 'vision';
 export const HEAD_SHA = 'a'.repeat(40);
 export const BASE_SHA = 'b'.repeat(40);
+
+/** Puts pull request `number` of OWNER/REPO on the fake server: `headSha` on 'feature', into main at BASE_SHA. */
+export function setTestPull(fake: FakeGitHub, number: number, headSha = HEAD_SHA): void {
+  fake.setPull(OWNER, REPO, { number, headSha, baseSha: BASE_SHA, headRef: 'feature', baseRef: 'main' });
+}

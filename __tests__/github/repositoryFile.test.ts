@@ -11,17 +11,15 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** `path` of OWNER/REPO at the base commit, through a test client. */
+const readAt = (path: string) =>
+  readFileAtCommit(testClient(fake).client, { owner: OWNER, repo: REPO, path, ref: BASE_SHA });
+
 describe('readFileAtCommit', () => {
   it('reads the file as it is at the given commit, not at another', async () => {
     fake.setFile(BASE_SHA, 'baselines/report.json', '{"base":true}');
     fake.setFile(HEAD_SHA, 'baselines/report.json', '{"base":false}');
-    const { client } = testClient(fake);
-    const content = await readFileAtCommit(client, {
-      owner: OWNER,
-      repo: REPO,
-      path: 'baselines/report.json',
-      ref: BASE_SHA,
-    });
+    const content = await readAt('baselines/report.json');
     expect(content?.toString('utf8')).toBe('{"base":true}');
     const [request] = fake.requests;
     expect(request.query).toEqual({ ref: BASE_SHA });
@@ -32,42 +30,26 @@ describe('readFileAtCommit', () => {
   it('returns binary content byte for byte even when served with a utf-8 charset', async () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256));
     fake.setFile(BASE_SHA, 'models/model.onnx', bytes);
-    const { client } = testClient(fake);
-    const content = await readFileAtCommit(client, {
-      owner: OWNER,
-      repo: REPO,
-      path: 'models/model.onnx',
-      ref: BASE_SHA,
-    });
+    const content = await readAt('models/model.onnx');
     expect(content?.equals(bytes)).toBe(true);
   });
 
   it('reads files larger than the 1 MB JSON limit through the raw media type', async () => {
     const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
     fake.setFile(BASE_SHA, 'big.bin', bytes);
-    const { client } = testClient(fake);
-    const content = await readFileAtCommit(client, {
-      owner: OWNER,
-      repo: REPO,
-      path: 'big.bin',
-      ref: BASE_SHA,
-    });
+    const content = await readAt('big.bin');
     expect(content?.length).toBe(bytes.length);
   });
 
   it('returns null for a file missing at that commit', async () => {
     fake.setFile(HEAD_SHA, 'new.json', '{}');
-    const { client } = testClient(fake);
-    expect(
-      await readFileAtCommit(client, { owner: OWNER, repo: REPO, path: 'new.json', ref: BASE_SHA }),
-    ).toBeNull();
+    expect(await readAt('new.json')).toBeNull();
   });
 
   it('encodes spaces, # and unicode in the path and keeps the slashes', async () => {
     const path = 'eval data/résultats #1/report ✓.json';
     fake.setFile(BASE_SHA, path, 'ok');
-    const { client } = testClient(fake);
-    const content = await readFileAtCommit(client, { owner: OWNER, repo: REPO, path, ref: BASE_SHA });
+    const content = await readAt(path);
     expect(content?.toString()).toBe('ok');
     expect(fake.requests[0].rawPath).toBe(
       `/repos/${OWNER}/${REPO}/contents/eval%20data/r%C3%A9sultats%20%231/report%20%E2%9C%93.json`,
@@ -77,10 +59,7 @@ describe('readFileAtCommit', () => {
   it('surfaces errors other than 404', async () => {
     fake.setFile(BASE_SHA, 'a.json', '{}');
     fake.failNext('GET', '/contents/a.json', 403);
-    const { client } = testClient(fake);
-    await expect(
-      readFileAtCommit(client, { owner: OWNER, repo: REPO, path: 'a.json', ref: BASE_SHA }),
-    ).rejects.toMatchObject({
+    await expect(readAt('a.json')).rejects.toMatchObject({
       status: 403,
     });
   });

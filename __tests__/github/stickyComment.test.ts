@@ -8,22 +8,18 @@ import {
 } from '../../src/github/stickyComment.js';
 import { commentMarker } from '../../src/render/markdown.js';
 import { ACTIONS_BOT, type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from './githubTestClient.js';
+import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from './githubTestClient.js';
 
 const PR = 7;
 const marker = commentMarker('digits');
-const target = { owner: OWNER, repo: REPO, issueNumber: PR, marker };
+/** Where this file's comments go: addComment's owner, repo and issue number. */
+const ON_PR = { owner: OWNER, repo: REPO, issueNumber: PR };
+const target = { ...ON_PR, marker };
 
 let fake: FakeGitHub;
 beforeEach(async () => {
   fake = await startFakeGitHub();
-  fake.setPull(OWNER, REPO, {
-    number: PR,
-    headSha: HEAD_SHA,
-    baseSha: BASE_SHA,
-    headRef: 'feature',
-    baseRef: 'main',
-  });
+  setTestPull(fake, PR);
 });
 afterEach(async () => {
   await fake.close();
@@ -35,9 +31,7 @@ describe('upsertStickyComment', () => {
   it('creates one comment on the first run and updates that same comment on the next', async () => {
     const { client } = testClient(fake);
     fake.addComment({
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: PR,
+      ...ON_PR,
       body: 'LGTM',
       user: { login: 'alice', id: 2, type: 'User' },
     });
@@ -76,7 +70,7 @@ describe('upsertStickyComment', () => {
   it('finds its comment on page 3 of 250 comments by following the Link headers', async () => {
     for (let i = 0; i < 250; i += 1) {
       const body = i === 230 ? `${marker}\nold verdict` : `comment ${i}`;
-      fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body });
+      fake.addComment({ ...ON_PR, body });
     }
     const { client } = testClient(fake);
     const result = await upsertStickyComment(client, { ...target, body: `${marker}\nnew verdict` });
@@ -90,11 +84,9 @@ describe('upsertStickyComment', () => {
   });
 
   it('ignores comments that quote the marker mid-text and comments scoped by another key', async () => {
-    fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `> quoted:\n${marker}\nold` });
+    fake.addComment({ ...ON_PR, body: `> quoted:\n${marker}\nold` });
     fake.addComment({
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: PR,
+      ...ON_PR,
       body: `${commentMarker('other')}\nother job`,
     });
     const { client } = testClient(fake);
@@ -108,13 +100,7 @@ describe('upsertStickyComment', () => {
   });
 
   it('skips posting when the pull request head moved past the evaluated commit', async () => {
-    fake.setPull(OWNER, REPO, {
-      number: PR,
-      headSha: 'c'.repeat(40),
-      baseSha: BASE_SHA,
-      headRef: 'feature',
-      baseRef: 'main',
-    });
+    setTestPull(fake, PR, 'c'.repeat(40));
     const { client } = testClient(fake);
     const result = await upsertStickyComment(client, {
       ...target,
@@ -146,13 +132,7 @@ describe('upsertStickyComment', () => {
   it('does not write when the head moves while the comments are being listed', async () => {
     fake.route('GET', /\/issues\/\d+\/comments$/, () => {
       // A push lands while this (older) run lists the comments.
-      fake.setPull(OWNER, REPO, {
-        number: PR,
-        headSha: 'd'.repeat(40),
-        baseSha: BASE_SHA,
-        headRef: 'feature',
-        baseRef: 'main',
-      });
+      setTestPull(fake, PR, 'd'.repeat(40));
       return { status: 200, body: [] };
     });
     const { client } = testClient(fake);
@@ -167,9 +147,9 @@ describe('upsertStickyComment', () => {
   });
 
   it('keeps the oldest of several marker comments and deletes the others', async () => {
-    const oldest = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nfirst` });
-    const dup1 = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nsecond` });
-    const dup2 = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nthird` });
+    const oldest = fake.addComment({ ...ON_PR, body: `${marker}\nfirst` });
+    const dup1 = fake.addComment({ ...ON_PR, body: `${marker}\nsecond` });
+    const dup2 = fake.addComment({ ...ON_PR, body: `${marker}\nthird` });
     const { client } = testClient(fake);
     const result = await upsertStickyComment(client, { ...target, body: `${marker}\nlatest` });
     expect(result).toMatchObject({
@@ -213,16 +193,12 @@ describe('upsertStickyComment', () => {
     let injected = 0;
     fake.route('POST', /\/issues\/\d+\/comments$/, ({ body }) => {
       const other = fake.addComment({
-        owner: OWNER,
-        repo: REPO,
-        issueNumber: PR,
+        ...ON_PR,
         body: `${marker}\nother run`,
       });
       injected = other.id;
       const mine = fake.addComment({
-        owner: OWNER,
-        repo: REPO,
-        issueNumber: PR,
+        ...ON_PR,
         body: (body as { body: string }).body,
       });
       return {
@@ -268,9 +244,7 @@ describe('upsertStickyComment only takes the token identity’s comments for its
 
   it('leaves an outsider’s older marker comment untouched and creates its own (installation token)', async () => {
     const forged = fake.addComment({
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: PR,
+      ...ON_PR,
       body: `${marker}\n## evalgate: passed (forged)`,
       user: MALLORY,
     });
@@ -308,14 +282,12 @@ describe('upsertStickyComment only takes the token identity’s comments for its
 
   it('still deletes duplicates among its own comments, and never the outsider’s', async () => {
     const forged = fake.addComment({
-      owner: OWNER,
-      repo: REPO,
-      issueNumber: PR,
+      ...ON_PR,
       body: `${marker}\nx`,
       user: MALLORY,
     });
-    const mine = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nold` });
-    const dup = fake.addComment({ owner: OWNER, repo: REPO, issueNumber: PR, body: `${marker}\nracing` });
+    const mine = fake.addComment({ ...ON_PR, body: `${marker}\nold` });
+    const dup = fake.addComment({ ...ON_PR, body: `${marker}\nracing` });
     const { client } = testClient(fake);
     const result = await upsertStickyComment(client, { ...target, body: `${marker}\nnew` });
     expect(result).toMatchObject({ outcome: 'updated', commentId: mine.id, removedDuplicates: [dup.id] });
@@ -328,16 +300,12 @@ describe('upsertStickyComment only takes the token identity’s comments for its
     // Another app's marker comment appears between our list and our create (older id than ours).
     fake.route('POST', /\/issues\/\d+\/comments$/, ({ body }) => {
       foreignId = fake.addComment({
-        owner: OWNER,
-        repo: REPO,
-        issueNumber: PR,
+        ...ON_PR,
         body: `${marker}\nz`,
         user: otherApp,
       }).id;
       const created = fake.addComment({
-        owner: OWNER,
-        repo: REPO,
-        issueNumber: PR,
+        ...ON_PR,
         body: (body as { body: string }).body,
       });
       return {
@@ -365,17 +333,10 @@ describe('upsertStickyComment only takes the token identity’s comments for its
     const machine = { login: 'evalgate-machine', id: 90, type: 'User' as const };
     const personal = await startFakeGitHub({ tokenKind: 'personal', user: machine });
     try {
-      personal.setPull(OWNER, REPO, {
-        number: PR,
-        headSha: HEAD_SHA,
-        baseSha: BASE_SHA,
-        headRef: 'f',
-        baseRef: 'main',
-      });
-      const on = { owner: OWNER, repo: REPO, issueNumber: PR };
-      const forged = personal.addComment({ ...on, body: `${marker}\nforged`, user: MALLORY });
-      const bot = personal.addComment({ ...on, body: `${marker}\nsome bot`, user: ACTIONS_BOT });
-      const mine = personal.addComment({ ...on, body: `${marker}\nold`, user: machine });
+      setTestPull(personal, PR);
+      const forged = personal.addComment({ ...ON_PR, body: `${marker}\nforged`, user: MALLORY });
+      const bot = personal.addComment({ ...ON_PR, body: `${marker}\nsome bot`, user: ACTIONS_BOT });
+      const mine = personal.addComment({ ...ON_PR, body: `${marker}\nold`, user: machine });
       const { client } = testClient(personal);
       const result = await upsertStickyComment(client, { ...target, body: `${marker}\nnew` });
       expect(result).toMatchObject({ outcome: 'updated', commentId: mine.id, removedDuplicates: [] });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RemoteCache } from '../../src/cache/remoteCache.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import {
   BASELINE_CACHE_FOLDER,
@@ -15,11 +16,13 @@ import {
 import { copyExample, writeConfig } from '../cli/helpers.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 
-function inScratchFolder<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+/** Runs `fn` in a new working folder, with a new, empty cache store. */
+function inScratchFolder<T>(fn: (dir: string, cache: RemoteCache) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-'));
+  const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-')));
   const before = process.cwd();
   process.chdir(dir);
-  return fn(dir).finally(() => process.chdir(before));
+  return fn(dir, cache).finally(() => process.chdir(before));
 }
 
 const SHA_A = 'a'.repeat(40);
@@ -60,8 +63,7 @@ describe('baseline cache keys', () => {
 
 describe('restoreCachedBaseline / saveCachedBaseline', () => {
   it('round-trips a report, prefers the newest entry of the base branch and leaves the working folder clean', () =>
-    inScratchFolder(async (dir) => {
-      const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-')));
+    inScratchFolder(async (dir, cache) => {
       const report = path.join(dir, 'report.json');
       writeFileSync(report, '{"first": true}');
       await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A });
@@ -85,8 +87,7 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
     }));
 
   it('keeps scopes apart and falls back to the default branch, saying which branch it came from', () =>
-    inScratchFolder(async (dir) => {
-      const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-')));
+    inScratchFolder(async (dir, cache) => {
       const report = path.join(dir, 'report.json');
       writeFileSync(report, '{}');
       await saveCachedBaseline(cache, report, { scope: 'other', branch: 'release', sha: SHA_A });
@@ -109,11 +110,8 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
     }));
 
   it('is a first baseline, with a note that says how to save one, when the cache holds none', () =>
-    inScratchFolder(async () => {
-      const plan = await restoreCachedBaseline(
-        directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-store-'))),
-        { scope: 's', branch: 'main' },
-      );
+    inScratchFolder(async (_dir, cache) => {
+      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main' });
       expect(plan.kind).toBe('none');
       expect(plan.notes.join(' ')).toMatch(
         /No baseline in the Actions cache for branch 'main'.*update-baseline: true/,

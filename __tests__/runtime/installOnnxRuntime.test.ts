@@ -6,13 +6,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { COMMAND_TIMEOUT_MS, installOnnxRuntime } from '../../src/runtime/installOnnxRuntime.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  type InstallRuntimeOptions,
+  installOnnxRuntime,
+} from '../../src/runtime/installOnnxRuntime.js';
 import { type RunCommand, spawnCommand } from '../../src/runtime/runtimeClients.js';
 
 const target = { platform: 'linux', arch: 'x64', cuda: false };
 
 function scratch(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'evalgate-install-'));
+}
+
+/** installOnnxRuntime of 1.30.0 for linux/x64 into a fresh folder, commands run by `runCommand`. */
+function install(runCommand: RunCommand, options: Partial<InstallRuntimeOptions> = {}) {
+  return installOnnxRuntime({
+    dir: path.join(scratch(), 'ort'),
+    version: '1.30.0',
+    target,
+    runCommand,
+    env: {},
+    execPath: process.execPath,
+    ...options,
+  });
 }
 
 /** A script that writes its pid to `pidFile` and then waits for a long time, like a stalled npm. */
@@ -50,16 +67,9 @@ describe('installOnnxRuntime', () => {
       seen = args;
       return { code: 1, stdout: '', stderr: 'npm error network' };
     };
-    await expect(
-      installOnnxRuntime({
-        dir: path.join(scratch(), 'ort'),
-        version: '1.30.0',
-        target,
-        runCommand,
-        env: {},
-        execPath: process.execPath,
-      }),
-    ).rejects.toThrow(/npm install onnxruntime-node@1.30.0 failed \(exit 1\): npm error network/);
+    await expect(install(runCommand)).rejects.toThrow(
+      /npm install onnxruntime-node@1.30.0 failed \(exit 1\): npm error network/,
+    );
     expect(seen).toContain('--fetch-retries=2');
   });
 
@@ -70,15 +80,7 @@ describe('installOnnxRuntime', () => {
       signal = options.signal;
       return new Promise(() => {});
     };
-    const error = await installOnnxRuntime({
-      dir: path.join(scratch(), 'ort'),
-      version: '1.30.0',
-      target,
-      runCommand,
-      env: {},
-      execPath: process.execPath,
-      timeoutMs: 20,
-    }).catch((e: unknown) => e);
+    const error = await install(runCommand, { timeoutMs: 20 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     const inputError = error as InputError;
     expect(inputError.message).toBe(
@@ -94,17 +96,9 @@ describe('installOnnxRuntime', () => {
     const pidFile = path.join(dir, 'npm.pid');
     // npm_execpath ending in npm-cli.js is the npm locateNpm runs: here, the stalled stand-in.
     const env = { ...process.env, npm_execpath: hangingScript(dir, pidFile) };
-    await expect(
-      installOnnxRuntime({
-        dir: path.join(dir, 'ort'),
-        version: '1.30.0',
-        target,
-        runCommand: spawnCommand,
-        env,
-        execPath: process.execPath,
-        timeoutMs: 200,
-      }),
-    ).rejects.toThrow(/did not finish within 200 ms and was stopped/);
+    await expect(install(spawnCommand, { dir: path.join(dir, 'ort'), env, timeoutMs: 200 })).rejects.toThrow(
+      /did not finish within 200 ms and was stopped/,
+    );
     // When the stand-in started before the deadline, it must be gone now.
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
     if (pid > 0) await until(() => !isAlive(pid));

@@ -49785,12 +49785,31 @@ function describeError(error) {
             lines.push(`hint: ${error.hint}`);
         return lines.join('\n');
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return `internal error: ${message}\nThis is a bug in evalgate; please report it with the command you ran.`;
+    return `internal error: ${errorMessage(error)}\nThis is a bug in evalgate; please report it with the command you ran.`;
 }
 /** Exit code for any thrown value: known errors carry theirs, anything else is internal (3). */
 function exitCodeOf(error) {
     return error instanceof errors_EvalgateError ? error.exitCode : errors_ExitCode.internal;
+}
+/** A thrown value's own words: its message for an Error, else the value as text. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Why a file-system call failed, short: its errno code (ENOENT, EACCES...), else its message. */
+function fileErrorReason(error) {
+    return error?.code ?? errorMessage(error);
+}
+/**
+ * A file that could not be read or written, as an InputError naming it: `notFound` when the path
+ * does not exist (and `notFound` is given), else `<failed> (<errno code>)`.
+ */
+function fileAccessError(error, where, words) {
+    const notFound = error?.code === 'ENOENT' ? words.notFound : undefined;
+    return new errors_InputError(notFound ?? `${words.failed} (${fileErrorReason(error)})`, {
+        where,
+        hint: words.hint,
+        cause: error,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/resizeBilinear.ts
@@ -50423,7 +50442,7 @@ function decodePng(bytes, file) {
         png = lib_png/* PNG */.O.sync.read(buffer, { checkCRC: true });
     }
     catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
+        const detail = errorMessage(error);
         throw new errors_InputError(`corrupt PNG: ${detail}`, {
             where: file,
             hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
@@ -50492,7 +50511,7 @@ function decodeJpeg(bytes, file) {
         });
     }
     catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
+        const detail = errorMessage(error);
         if (!hasJpegEnd(bytes)) {
             throw new errors_InputError(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
                 where: file,
@@ -50628,7 +50647,7 @@ function fileSystemError(error, path) {
             : code === 'EACCES' || code === 'EPERM'
                 ? ['permission denied while listing the test set', 'make the test set readable by the runner']
                 : [
-                    `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
+                    `cannot read the test set (${fileErrorReason(error)})`,
                     'check that the test set is a readable folder',
                 ];
     return new errors_InputError(message, { where: path, hint, cause: error });
@@ -50729,11 +50748,10 @@ function readImageBytes(file) {
         return (0,external_node_fs_namespaceObject.readFileSync)(file);
     }
     catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`, {
-            where: file,
+        throw fileAccessError(error, file, {
+            notFound: 'image file not found',
+            failed: 'cannot read image file',
             hint: 'the test set changed while evalgate was reading it, or the file is not readable',
-            cause: error,
         });
     }
 }
@@ -60406,10 +60424,7 @@ async function hashTestSetFile(file) {
         return await hashFile(file);
     }
     catch (error) {
-        throw new errors_InputError(`cannot read test-set file (${error.code ?? error})`, {
-            where: file,
-            cause: error,
-        });
+        throw fileAccessError(error, file, { failed: 'cannot read test-set file' });
     }
 }
 /**
@@ -60474,11 +60489,9 @@ async function writeLock(path, lock) {
         await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
     }
     catch (error) {
-        const code = error.code;
-        throw new errors_InputError(`cannot write the lock file (${code ?? error})`, {
-            where: path,
+        throw fileAccessError(error, path, {
+            failed: 'cannot write the lock file',
             hint: 'choose a writable location with --out <file>',
-            cause: error,
         });
     }
 }
@@ -60513,11 +60526,10 @@ async function readLock(path) {
         text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'lock file not found' : `cannot read the lock file (${code})`, {
-            where: path,
+        throw fileAccessError(error, path, {
+            notFound: 'lock file not found',
+            failed: 'cannot read the lock file',
             hint: 'run `evalgate lock <test-set>` and commit the lock, or set test-set.lock: none to run unlocked',
-            cause: error,
         });
     }
     let value;
@@ -60525,7 +60537,7 @@ async function readLock(path) {
         value = JSON.parse(text);
     }
     catch (error) {
-        throw new errors_InputError(`not an evalgate lock file: invalid JSON (${error instanceof Error ? error.message : error})`, {
+        throw new errors_InputError(`not an evalgate lock file: invalid JSON (${errorMessage(error)})`, {
             where: path,
             hint: 'regenerate it with `evalgate lock <test-set>`',
         });
@@ -60752,16 +60764,6 @@ function nearest(word, candidates) {
 /** evalgate's version, written into every report. Kept equal to package.json by a test. */
 const TOOL_VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./src/config/defaults.ts
-function defaultGates() {
-    return {
-        perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', significance: true, onUnproven: 'warn' },
-    };
-}
-function defaultStatistics() {
-    return { confidence: 0.95, alpha: 0.05, correction: 'holm', power: 0.8, minClassSamples: 30 };
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/config/schema.ts
@@ -60921,21 +60923,9 @@ const configSchema = strictObject({
             .describe("The baseline model (the base branch's), evaluated side by side in the same run."),
     })
         .optional(),
-    gates: gatesSchema.default({
-        'per-class-recall': {
-            'max-drop': 0.02,
-            'on-missing-class': 'fail',
-            significance: 'on',
-            'on-unproven': 'warn',
-        },
-    }),
-    statistics: statisticsSchema.default({
-        confidence: 0.95,
-        alpha: 0.05,
-        correction: 'holm',
-        power: 0.8,
-        'min-class-samples': 30,
-    }),
+    // Absent sections are their schemas' own defaults, written once (in each schema's fields).
+    gates: gatesSchema.default(gatesSchema.parse({})),
+    statistics: statisticsSchema.default(statisticsSchema.parse({})),
     costs: costsSchema.optional(),
     'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt
@@ -60978,7 +60968,7 @@ function loadConfig(configFile, overrides = {}) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
     }
     catch (error) {
-        throw new errors_InputError(`cannot read config file: ${error.code ?? error}`, {
+        throw new errors_InputError(`cannot read config file: ${fileErrorReason(error)}`, {
             where: displayName,
             hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
         });
@@ -61201,18 +61191,21 @@ function resolveConfig(raw, baseDir, configFile, overrides = {}, locate) {
         baselineReport: baselineSetting,
         baselineModel: raw.baseline?.model ? fromBase(raw.baseline.model) : null,
         gates: resolveGates(raw.gates),
-        statistics: {
-            confidence: raw.statistics.confidence,
-            alpha: raw.statistics.alpha,
-            correction: raw.statistics.correction,
-            power: raw.statistics.power,
-            minClassSamples: raw.statistics['min-class-samples'],
-        },
+        statistics: resolveStatistics(raw.statistics),
         costs: checkCostGate(raw, classes, at),
         batchSize: overrides.batchSize ?? raw['batch-size'],
         topK: raw['top-k'] ?? null,
         seed: raw.seed,
         device: overrides.device ?? raw.device,
+    };
+}
+function resolveStatistics(raw) {
+    return {
+        confidence: raw.confidence,
+        alpha: raw.alpha,
+        correction: raw.correction,
+        power: raw.power,
+        minClassSamples: raw['min-class-samples'],
     };
 }
 function evidence(raw) {
@@ -61366,6 +61359,16 @@ function checkStd(std, where) {
 }
 function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/config/defaults.ts
+
+
+function defaultGates() {
+    return resolveGates(gatesSchema.parse({}));
+}
+function defaultStatistics() {
+    return resolveStatistics(statisticsSchema.parse({}));
 }
 
 ;// CONCATENATED MODULE: ./src/report/types.ts
@@ -62548,9 +62551,10 @@ function calibrationBin(confidence) {
 /**
  * ECE over the 15 equal-width bins, as computeCalibration, from per-sample records: top-1
  * confidences and whether each prediction was right, each sample counted `weights[i]` times (the
- * multiplicities of a bootstrap resample; default once). For the ECE gate's bootstrap intervals and bound test on a
- * report's `samples`; their confidences are rounded to 1e-6, so the result may differ from the
- * stored `calibration.ece` by about that much. Null when the weights total 0.
+ * multiplicities of a bootstrap resample; default once). Records' confidences are rounded to
+ * 1e-6, so the result may differ from the stored `calibration.ece` by about that much. Null when
+ * the weights total 0. Not used by the gates: their bootstrap and randomization tests keep their own
+ * per-sample bins (compare/bootstrapTests.ts, compare/randomizationTests.ts); tests only.
  */
 function eceFromSamples(confidences, correct, weights) {
     if (correct.length !== confidences.length ||
@@ -62918,37 +62922,40 @@ function resamplesFor(n) {
  * F1 = 2·TP / (support + predicted), as the report's macro F1 (classes with support > 0).
  */
 function macroF1Statistic(paired, numClasses) {
+    const { labels } = paired;
+    const baseline = macroF1Figure(labels, paired.baselinePredictions, numClasses);
+    const candidate = paired.candidatePredictions === paired.baselinePredictions
+        ? null
+        : macroF1Figure(labels, paired.candidatePredictions, numClasses);
+    return bothModels(baseline, candidate);
+}
+/** One model's macro F1 on a resample (see macroF1Statistic). */
+function macroF1Figure(labels, predictions, numClasses) {
     const support = new Float64Array(numClasses);
-    const tp = [new Float64Array(numClasses), new Float64Array(numClasses)];
-    const predicted = [new Float64Array(numClasses), new Float64Array(numClasses)];
-    const predictions = [paired.baselinePredictions, paired.candidatePredictions];
+    const tp = new Float64Array(numClasses);
+    const predicted = new Float64Array(numClasses);
     return (indices) => {
         support.fill(0);
-        for (let m = 0; m < 2; m++) {
-            tp[m].fill(0);
-            predicted[m].fill(0);
-        }
+        tp.fill(0);
+        predicted.fill(0);
         for (let i = 0; i < indices.length; i++) {
             const s = indices[i];
-            const label = paired.labels[s];
+            const label = labels[s];
+            const p = predictions[s];
             support[label]++;
-            for (let m = 0; m < 2; m++) {
-                const p = predictions[m][s];
-                predicted[m][p]++;
-                if (p === label)
-                    tp[m][label]++;
-            }
+            predicted[p]++;
+            if (p === label)
+                tp[label]++;
         }
-        const macro = [0, 0];
+        let macro = 0;
         let present = 0;
         for (let k = 0; k < numClasses; k++) {
             if (support[k] === 0)
                 continue;
             present++;
-            for (let m = 0; m < 2; m++)
-                macro[m] += (2 * tp[m][k]) / (support[k] + predicted[m][k]);
+            macro += (2 * tp[k]) / (support[k] + predicted[k]);
         }
-        return [macro[0] / present, macro[1] / present];
+        return macro / present;
     };
 }
 /**
@@ -62958,33 +62965,45 @@ function macroF1Statistic(paired, numClasses) {
  * from the report's (computed at full precision) in the sixth decimal.
  */
 function eceStatistic(paired) {
-    const { n } = paired;
-    const bin = [new Uint8Array(n), new Uint8Array(n)];
-    const correct = [new Uint8Array(n), new Uint8Array(n)];
-    const confidences = [paired.baselineConfidences, paired.candidateConfidences];
-    const predictions = [paired.baselinePredictions, paired.candidatePredictions];
-    for (let m = 0; m < 2; m++) {
-        for (let i = 0; i < n; i++) {
-            bin[m][i] = cellIndex(CALIBRATION_BIN_EDGES, confidences[m][i]);
-            correct[m][i] = predictions[m][i] === paired.labels[i] ? 1 : 0;
-        }
+    const { labels } = paired;
+    const baseline = eceFigure(labels, paired.baselinePredictions, paired.baselineConfidences);
+    const same = paired.candidatePredictions === paired.baselinePredictions &&
+        paired.candidateConfidences === paired.baselineConfidences;
+    const candidate = same ? null : eceFigure(labels, paired.candidatePredictions, paired.candidateConfidences);
+    return bothModels(baseline, candidate);
+}
+/** One model's ECE on a resample (see eceStatistic); each sample's bin and correctness found once. */
+function eceFigure(labels, predictions, confidences) {
+    const n = labels.length;
+    const bin = new Uint8Array(n);
+    const correct = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        bin[i] = calibrationBin(confidences[i]);
+        correct[i] = predictions[i] === labels[i] ? 1 : 0;
     }
-    const gap = [new Float64Array(CALIBRATION_BINS), new Float64Array(CALIBRATION_BINS)];
+    const gap = new Float64Array(CALIBRATION_BINS);
     return (indices) => {
-        const ece = [0, 0];
-        for (let m = 0; m < 2; m++) {
-            const g = gap[m];
-            g.fill(0);
-            for (let i = 0; i < indices.length; i++) {
-                const s = indices[i];
-                g[bin[m][s]] += correct[m][s] - confidences[m][s];
-            }
-            let sum = 0;
-            for (let b = 0; b < CALIBRATION_BINS; b++)
-                sum += Math.abs(g[b]);
-            ece[m] = indices.length === 0 ? 0 : sum / indices.length;
+        if (indices.length === 0)
+            return 0;
+        gap.fill(0);
+        for (let i = 0; i < indices.length; i++) {
+            const s = indices[i];
+            gap[bin[s]] += correct[s] - confidences[s];
         }
-        return [ece[0], ece[1]];
+        let sum = 0;
+        for (let b = 0; b < CALIBRATION_BINS; b++)
+            sum += Math.abs(gap[b]);
+        return sum / indices.length;
+    };
+}
+/**
+ * [baseline, candidate] on a resample. `candidate` null: both sides are the same records
+ * (`selfPaired`, a bound test of the candidate alone), so the figure is computed once.
+ */
+function bothModels(baseline, candidate) {
+    return (indices) => {
+        const before = baseline(indices);
+        return [before, candidate === null ? before : candidate(indices)];
     };
 }
 /** Whether every confidence of both models is a number in [0, 1] (records of older reports may lack them). */
@@ -63054,6 +63073,10 @@ function bootstrapBound(n, statistic, kind, bound, settings) {
 }
 
 ;// CONCATENATED MODULE: ./src/compare/gateContext.ts
+/** The paired per-sample records, or null when the samples could not be paired (or no baseline). */
+function pairedSamples(context) {
+    return context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+}
 /** Why a gate that needs paired records has none ("the baseline report carries no per-sample records"). */
 function unpairedReason(context) {
     if (context.pairing === null)
@@ -63611,8 +63634,8 @@ function eceSwaps(paired) {
     const units = [];
     for (let i = 0; i < n; i++) {
         const label = paired.labels[i];
-        const b = cellIndex(CALIBRATION_BIN_EDGES, paired.baselineConfidences[i]);
-        const c = cellIndex(CALIBRATION_BIN_EDGES, paired.candidateConfidences[i]);
+        const b = calibrationBin(paired.baselineConfidences[i]);
+        const c = calibrationBin(paired.candidateConfidences[i]);
         const x = (paired.baselinePredictions[i] === label ? MICRO : 0) -
             Math.round(paired.baselineConfidences[i] * MICRO);
         const y = (paired.candidatePredictions[i] === label ? MICRO : 0) -
@@ -63892,7 +63915,7 @@ function eceGates(context) {
         }));
     }
     if (gate.maxIncrease !== undefined) {
-        const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+        const paired = pairedSamples(context);
         const usable = gate.significance && paired !== null && hasConfidences(paired);
         results.push(changeGate({
             ...common,
@@ -64265,6 +64288,7 @@ function checkSquare(matrix, c, what) {
 
 
 
+
 function isSquare(matrix, n) {
     return Array.isArray(matrix) && matrix.length === n && matrix.every((row) => row && row.length === n);
 }
@@ -64279,15 +64303,6 @@ function outcome(test, comparison) {
     if (comparison.pValue === null)
         return null;
     return { test, pValue: comparison.pValue, interval: comparison.interval };
-}
-/** Formats a cost with 3 decimals, more when needed to differ from `other` (as fractions are). */
-function formatCost(value, other) {
-    let digits = 3;
-    if (other !== undefined && Math.abs(value - other) > 1e-12) {
-        while (digits < 6 && value.toFixed(digits) === other.toFixed(digits))
-            digits++;
-    }
-    return value.toFixed(digits);
 }
 function costGates(context) {
     const gate = context.gates.cost;
@@ -64322,8 +64337,9 @@ function costGates(context) {
         evidence: gate,
         statistics,
         candidate: cost.expected,
+        // Costs are formatted as fractions are (gateResults' default, formatFraction): 3 decimals, more
+        // when needed to differ from the threshold.
         figuresSuffix: `, ${samplesText(cost.samples)}`,
-        format: formatCost,
     };
     const before = baseline === null ? null : baselineCost(baseline, cost, statistics.confidence);
     if (gate.max !== undefined) {
@@ -64352,7 +64368,7 @@ function costGates(context) {
     if (gate.maxIncrease !== undefined) {
         let test = null;
         const noTestReason = 'without paired samples the t-test needs at least 2 samples per report and some spread in their costs';
-        const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+        const paired = pairedSamples(context);
         if (before !== null && paired !== null) {
             const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
             const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);
@@ -64482,7 +64498,7 @@ function macroF1Gates(context) {
         }));
     }
     if (gate.maxDrop !== undefined) {
-        const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+        const paired = pairedSamples(context);
         const test = gate.significance && paired !== null && baseline !== null
             ? randomizationChange(paired.n, macroF1Swaps(paired, numClasses), macroF1Statistic(paired, numClasses), settings)
             : null;
@@ -64790,7 +64806,6 @@ function powerNotes(summary, statistics, gate, family) {
 
 
 
-
 /**
  * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a
  * suggested allowed drop is never below the drop it must allow. Float noise (1e-9 of a unit in
@@ -64891,17 +64906,19 @@ function familySize(context, tested) {
     return context.candidate.classes.filter((c) => c.evaluable && c.support > 0).length;
 }
 function perClassPower(context, tested) {
-    const { candidate, baseline, pairing, gates, statistics } = context;
-    const paired = pairing !== null && 'paired' in pairing ? pairing.paired : null;
+    const { candidate, baseline, comparison, gates, statistics } = context;
+    // The overall McNemar table compareReports already counted for the accuracy test.
+    const counts = comparison?.accuracyTest?.counts;
+    const overall = counts !== undefined && 'bothRight' in counts ? counts : null;
     // Without a baseline the next comparison will pair (reports carry per-sample records).
-    const design = baseline === null || paired !== null ? 'paired' : 'unpaired';
+    const design = baseline === null || comparison?.pairing.paired ? 'paired' : 'unpaired';
     return recallPower({
         gate: gates.perClassRecall,
         statistics,
         candidateClasses: candidate.classes,
         baselineClasses: baseline === null ? null : new Map(baseline.classes.map((c) => [c.name, c])),
         design,
-        overall: paired === null ? null : pairedTables(paired, candidate.classes.length).overall,
+        overall,
         family: familySize(context, tested),
     });
 }
@@ -66176,7 +66193,6 @@ function renderPowerSection(statistics) {
 
 
 
-
 /** The gate whose test stands for a headline metric's change. */
 const CHANGE_GATES = {
     accuracy: 'accuracy.max-drop',
@@ -66197,7 +66213,7 @@ function renderSummary(candidate, baseline, comparison, verdict) {
         ]);
         const cost = candidate.cost;
         if (cost !== undefined) {
-            rows.push([costLabel(candidate), summarySection_formatCost(cost.expected), formatCostInterval(cost.interval)]);
+            rows.push([costLabel(candidate), formatCost(cost.expected), formatCostInterval(cost.interval)]);
         }
         return [
             '### Summary',
@@ -66237,8 +66253,8 @@ function renderSummary(candidate, baseline, comparison, verdict) {
         const delta = cost.expected === null || baselineValue === null ? null : cost.expected - baselineValue;
         rows.push([
             costLabel(candidate),
-            summarySection_formatCost(baselineValue),
-            `${summarySection_formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
+            formatCost(baselineValue),
+            `${formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
             formatChange(delta, 'correlation'),
             gate?.interval ? formatChangeInterval(gate.interval, 'plain') : '',
             gate?.pValue === null || gate?.pValue === undefined ? '' : escapeMarkdown(formatPValue(gate.pValue)),
@@ -66259,11 +66275,11 @@ function costLabel(report) {
     return escapeMarkdown(`expected cost per sample${unit ? ` (${unit})` : ''}`, 80);
 }
 /** A cost per sample with 3 decimals (costs are in the configured unit, not rates). */
-function summarySection_formatCost(value) {
+function formatCost(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(3) : formatNumbers_NONE;
 }
 function formatCostInterval(interval) {
-    return interval === null ? formatNumbers_NONE : `${summarySection_formatCost(interval.low)} to ${summarySection_formatCost(interval.high)}`;
+    return interval === null ? formatNumbers_NONE : `${formatCost(interval.low)} to ${formatCost(interval.high)}`;
 }
 /** The figure a headline gate is about, for the method line: 'macro-f1.max-drop' -> 'macro F1'. */
 const FIGURE_NAMES = { 'macro-f1': 'macro F1', ece: 'ECE', cost: 'cost' };
@@ -66780,7 +66796,7 @@ async function readReport(file, role) {
         text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
     }
     catch (error) {
-        throw new errors_InputError(`cannot read the ${role} report: ${error.code ?? error}`, {
+        throw new errors_InputError(`cannot read the ${role} report: ${fileErrorReason(error)}`, {
             where: file,
             hint: role === 'baseline'
                 ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
@@ -66909,6 +66925,10 @@ function reportFile_valueAt(data, pathParts) {
     }
     return value;
 }
+/** A JSON object: not null, not an array. */
+function isJsonObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 /** The value found, short: `"x"`, `-1`, `null`, `an array`. */
 function describeValue(value) {
     if (value === undefined)
@@ -67012,7 +67032,7 @@ function checkSamples(report, problems) {
     const samples = report.samples;
     if (samples === undefined)
         return;
-    if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+    if (!isJsonObject(samples)) {
         problems.push(`samples must be an object of per-sample columns, got ${describeValue(samples)}`);
         return;
     }
@@ -67095,7 +67115,7 @@ function checkCalibration(report, problems) {
     const calibration = report.calibration;
     if (calibration === undefined)
         return;
-    if (calibration === null || typeof calibration !== 'object' || Array.isArray(calibration)) {
+    if (!isJsonObject(calibration)) {
         problems.push(`calibration must be an object, got ${describeValue(calibration)}`);
         return;
     }
@@ -67140,7 +67160,7 @@ function checkCost(report, problems) {
     const cost = report.cost;
     if (cost === undefined)
         return;
-    if (cost === null || typeof cost !== 'object' || Array.isArray(cost)) {
+    if (!isJsonObject(cost)) {
         problems.push(`cost must be an object, got ${describeValue(cost)}`);
         return;
     }
@@ -70557,7 +70577,7 @@ function openNpz(path) {
         });
     }
     catch (error) {
-        throw new errors_InputError(`not a readable .npz archive: ${error instanceof Error ? error.message : error}`, {
+        throw new errors_InputError(`not a readable .npz archive: ${errorMessage(error)}`, {
             where: path,
             hint: 'save the arrays with numpy.savez(path, x=x, y=y)',
             cause: error,
@@ -72708,11 +72728,10 @@ function readManifest(options) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(manifestAbs, 'utf8');
     }
     catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'manifest not found' : `cannot read the manifest (${code})`, {
-            where: manifestAbs,
+        throw fileAccessError(error, manifestAbs, {
+            notFound: 'manifest not found',
+            failed: 'cannot read the manifest',
             hint: 'check test-set.manifest (relative to test-set.path)',
-            cause: error,
         });
     }
     const extension = (0,external_node_path_namespaceObject.extname)(manifestAbs).toLowerCase();
@@ -72828,7 +72847,7 @@ function parseCsv(text, manifestRel) {
         records = sync_parse(text, { bom: true, skip_empty_lines: true, trim: true, info: true });
     }
     catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
+        const detail = errorMessage(error);
         const line = error.lines;
         throw new errors_InputError(`cannot parse the CSV manifest: ${detail}`, {
             where: line ? `${manifestRel}:${line}` : manifestRel,
@@ -72882,7 +72901,7 @@ function parseJsonl(text, manifestRel) {
             value = JSON.parse(line);
         }
         catch (error) {
-            throw new errors_InputError(`not valid JSON: ${error instanceof Error ? error.message : error}`, {
+            throw new errors_InputError(`not valid JSON: ${errorMessage(error)}`, {
                 where,
                 hint: 'each line must be one JSON object such as {"path": "cat/1.png", "label": "cat"}',
             });
@@ -73073,11 +73092,10 @@ function checkTestSetPath(root) {
         info = (0,external_node_fs_namespaceObject.statSync)(root);
     }
     catch (error) {
-        const code = error.code;
-        throw new errors_InputError(code === 'ENOENT' ? 'test set not found' : `cannot read the test set (${code})`, {
-            where: root,
+        throw fileAccessError(error, root, {
+            notFound: 'test set not found',
+            failed: 'cannot read the test set',
             hint: 'give the test-set folder (one sub-folder per class, a manifest, or x.npy/y.npy) or an .npz file',
-            cause: error,
         });
     }
     if (info.isFile() && !/\.npz$/i.test(root)) {
@@ -73389,7 +73407,7 @@ async function fetchArtifact(source, options) {
             await options.remoteCache.save([file], key);
         }
         catch (error) {
-            log.warning(`could not save the ${options.label} to the Actions cache (${key}): ${fetchArtifact_describe(error)}`);
+            log.warning(`could not save the ${options.label} to the Actions cache (${key}): ${errorMessage(error)}`);
         }
     }
     if (wantsUnpack)
@@ -73408,7 +73426,7 @@ async function restoreFromRemoteCache(remoteCache, file, sha256, label, log) {
             return false;
     }
     catch (error) {
-        log.warning(`could not restore the ${label} from the Actions cache (${key}): ${fetchArtifact_describe(error)}`);
+        log.warning(`could not restore the ${label} from the Actions cache (${key}): ${errorMessage(error)}`);
         return false;
     }
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
@@ -73420,9 +73438,6 @@ async function restoreFromRemoteCache(remoteCache, file, sha256, label, log) {
     }
     log.info(`the ${label} was restored from the Actions cache (${key}); nothing downloaded`);
     return true;
-}
-function fetchArtifact_describe(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 async function checkLocal(file, sha256, label) {
     let info;
@@ -73490,18 +73505,19 @@ async function unpackZip(file, target) {
  * folder is its class.
  */
 function archiveLayout(names) {
-    const files = names.filter((name) => {
+    const files = [];
+    for (const name of names) {
         if (name.endsWith('/'))
-            return false;
+            continue;
         const parts = name.split('/').filter((part) => part !== '' && part !== '.');
-        return !parts.some((part) => part === '__MACOSX' || isHiddenName(part));
-    });
-    const split = files.map((name) => name.split('/').filter((part) => part !== '' && part !== '.'));
-    const top = split[0]?.[0];
-    const underOneFolder = top !== undefined && split.every((parts) => parts.length > 1 && parts[0] === top);
-    const oneClassFolder = split.every((parts) => parts.length === 2 && isImageFileName(parts[1]));
+        if (!parts.some((part) => part === '__MACOSX' || isHiddenName(part)))
+            files.push([name, parts]);
+    }
+    const top = files[0]?.[1][0];
+    const underOneFolder = top !== undefined && files.every(([, parts]) => parts.length > 1 && parts[0] === top);
+    const oneClassFolder = files.every(([, parts]) => parts.length === 2 && isImageFileName(parts[1]));
     const strip = underOneFolder && !oneClassFolder ? 1 : 0;
-    return files.map((name, k) => [name, split[k].slice(strip).join('/')]);
+    return files.map(([name, parts]) => [name, parts.slice(strip).join('/')]);
 }
 function safeFileName(url) {
     const last = new URL(url).pathname.split('/').filter(Boolean).pop() ?? 'download';
@@ -74251,7 +74267,7 @@ function megabytes(bytes) {
 
 /**
  * Longest `npm install` (or the CUDA provider's download) may run: 10 minutes. The install is
- * about 60 s on a hosted runner; a registry or proxy that accepts the connection and then stalls
+ * 18 s here (scripts/prove-runtime-install.mjs, 109 MB from registry.npmjs.org); a registry or proxy that accepts the connection and then stalls
  * would otherwise hold the job until its 6-hour limit, with no message.
  */
 const COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
@@ -74424,6 +74440,7 @@ function lastLines(text, count = 6) {
 
 
 
+
 /** The runner tool cache's tool name: the CUDA build is a tool of its own, so both can sit side by side. */
 function runtimeToolName(target) {
     return target.cuda ? `${RUNTIME_PACKAGE}-cuda` : RUNTIME_PACKAGE;
@@ -74475,7 +74492,7 @@ function remoteCacheResolver(context) {
                 restored = await remoteCache.restore([staging], key);
             }
             catch (error) {
-                log.warning(`could not restore ${RUNTIME_PACKAGE} from the Actions cache (${key}): ${message(error)}`);
+                log.warning(`could not restore ${RUNTIME_PACKAGE} from the Actions cache (${key}): ${errorMessage(error)}`);
                 return null;
             }
             if (restored === undefined)
@@ -74517,7 +74534,7 @@ function installResolver(context) {
                     await remoteCache.save([staging], key);
                 }
                 catch (error) {
-                    log.warning(`could not save ${RUNTIME_PACKAGE} to the Actions cache (${key}): ${message(error)}`);
+                    log.warning(`could not save ${RUNTIME_PACKAGE} to the Actions cache (${key}): ${errorMessage(error)}`);
                 }
             }
             return promoteToToolCache(context, staging, 'npm-install');
@@ -74538,15 +74555,12 @@ async function promoteToToolCache(context, staging, via) {
         return { packageDir: cached, source: cached, via };
     }
     catch (error) {
-        log.warning(`could not put ${RUNTIME_PACKAGE} into the runner tool cache: ${message(error)}`);
+        log.warning(`could not put ${RUNTIME_PACKAGE} into the runner tool cache: ${errorMessage(error)}`);
         return here;
     }
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: external "node:module"
@@ -74713,7 +74727,7 @@ async function loadRuntimePackage(candidate) {
         namespace = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(entry).href));
     }
     catch (error) {
-        throw new errors_InputError(`could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${error instanceof Error ? error.message : String(error)}`, {
+        throw new errors_InputError(`could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${errorMessage(error)}`, {
             where: 'onnxruntime-path',
             hint: `reinstall it (\`npm ci\`, or \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,
             cause: error,
@@ -75061,7 +75075,7 @@ async function createSession(ort, options) {
         });
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         if (executionProvider === 'cuda' && /cuda|provider/i.test(reason)) {
             throw new errors_InputError(`the CUDA execution provider could not be loaded: ${reason}`, {
                 where: 'device',
@@ -75264,7 +75278,7 @@ class OnnxModelSession {
         }
         catch (error) {
             // Usually a shape the model's graph cannot take (its declared input left H and W open).
-            const reason = error instanceof Error ? error.message : String(error);
+            const reason = errorMessage(error);
             throw new errors_InputError(`onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
                 `(the model declares ${describeShape(this.input.shape)}): ${reason}`, {
                 where: 'preprocess',

@@ -70,7 +70,13 @@ export function withBanner(body: string, banner: string): string {
  */
 export async function lookUpAcceptance(
   client: GitHubClient,
-  target: { owner: string; repo: string; number: number },
+  target: {
+    owner: string;
+    repo: string;
+    number: number;
+    /** The pull request's author when the caller has just read it (publish mode); else read here. */
+    author?: string | null;
+  },
   label: string,
   warning: (message: string) => void,
 ): Promise<Acceptance | null> {
@@ -84,12 +90,6 @@ export async function lookUpAcceptance(
     if (!found.applied) return null;
     // A sign-off is a second person's: the author cannot accept their own regression, and a
     // label whose adder GitHub does not name cannot be checked, so neither counts.
-    const { data: pull } = await client.rest.pulls.get({
-      owner: target.owner,
-      repo: target.repo,
-      pull_number: target.number,
-    });
-    const author = pull.user?.login ?? null;
     if (found.by === null) {
       warning(
         `evalgate: the label '${label}' is on the pull request, but GitHub does not say who added it, so it ` +
@@ -112,6 +112,7 @@ export async function lookUpAcceptance(
       );
       return null;
     }
+    const author = target.author !== undefined ? target.author : await pullRequestAuthor(client, target);
     if (author !== null && found.by.toLowerCase() === author.toLowerCase()) {
       warning(
         `evalgate: the label '${label}' was added by @${found.by}, the pull request's author; accepting a ` +
@@ -127,4 +128,16 @@ export async function lookUpAcceptance(
     );
     return null;
   }
+}
+
+async function pullRequestAuthor(
+  client: GitHubClient,
+  target: { owner: string; repo: string; number: number },
+): Promise<string | null> {
+  const { data: pull } = await client.rest.pulls.get({
+    owner: target.owner,
+    repo: target.repo,
+    pull_number: target.number,
+  });
+  return pull.user?.login ?? null;
 }

@@ -60,7 +60,7 @@ export async function postVerdictComment(
 }
 
 /** Why the comment could not be posted, and what to do about it. */
-export function commentFailureMessage(error: unknown): string {
+function commentFailureMessage(error: unknown): string {
   const what = describeGitHubError(error);
   if (isPermissionError(error)) {
     return (

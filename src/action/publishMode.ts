@@ -33,6 +33,7 @@ import { InputError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isNotFoundError } from '../github/errors.js';
 import {
+  type FetchedPullRequest,
   fetchPullRequest,
   type WorkflowRunContext,
   workflowRunFromEvent,
@@ -117,13 +118,13 @@ export async function publishMode(
 
   const target = { owner: run.owner, repo: run.repo, number: record.number, headSha: run.headSha };
   const { verdict } = result;
-  const current = await isRunsPullRequest(github, run, record.number, inputs.resultDir!, log);
+  const pull = await runsPullRequest(github, run, record.number, inputs.resultDir!, log);
   const acceptance =
-    current && !verdict.passed && inputs.acceptLabel !== ''
-      ? await lookUpAcceptance(github, target, inputs.acceptLabel, log.warning)
+    pull !== null && !verdict.passed && inputs.acceptLabel !== ''
+      ? await lookUpAcceptance(github, { ...target, author: pull.author }, inputs.acceptLabel, log.warning)
       : null;
   const commentId =
-    current && inputs.comment
+    pull !== null && inputs.comment
       ? await postVerdictComment(
           github,
           target,
@@ -153,21 +154,22 @@ function publishJobKey(context: Pick<RunContext, 'workflow' | 'job'>): string {
 }
 
 /**
- * Is the pull request the artifact names the one the triggering run evaluated, and is its head
- * still that commit? Reads it from the API (the artifact's number is the pull request's word).
+ * The pull request the artifact names, when it is the one the triggering run evaluated and its
+ * head is still that commit; null otherwise. Read from the API (the artifact's number is the pull
+ * request's word), once: its author serves the accept-label check too.
  * - head repository differs from the run's: refused (InputError), it is another pull request;
  * - head commit differs: it moved on (or it is another pull request from the same repository):
- *   a notice, and false;
- * - the pull request cannot be read or its head repository is gone: a warning, and false.
+ *   a notice, and null;
+ * - the pull request cannot be read or its head repository is gone: a warning, and null.
  */
-async function isRunsPullRequest(
+async function runsPullRequest(
   github: GitHubClient,
   run: WorkflowRunContext,
   number: number,
   resultDir: string,
   log: ActionLog,
-): Promise<boolean> {
-  let pull: Awaited<ReturnType<typeof fetchPullRequest>>;
+): Promise<FetchedPullRequest | null> {
+  let pull: FetchedPullRequest;
   try {
     pull = await fetchPullRequest(github, { owner: run.owner, repo: run.repo, number });
   } catch (error) {
@@ -181,14 +183,14 @@ async function isRunsPullRequest(
       `evalgate: could not read pull request #${number} to check that it is the one the workflow run evaluated ` +
         `(${describeGitHubError(error)}); nothing is posted and no accept label is considered. Re-run the job to post it.`,
     );
-    return false;
+    return null;
   }
   if (pull.headRepository === null || run.headRepository === null) {
     log.warning(
       `evalgate: cannot check that pull request #${number} is the one the workflow run evaluated: the head ` +
         'repository was deleted; nothing is posted and no accept label is considered.',
     );
-    return false;
+    return null;
   }
   if (pull.headRepository.toLowerCase() !== run.headRepository.toLowerCase()) {
     throw new InputError(
@@ -205,9 +207,9 @@ async function isRunsPullRequest(
       `evalgate: the pull request's head moved on to ${pull.headSha.slice(0, 7)} since this run's commit ` +
         `${run.headSha.slice(0, 7)}; the comment is left to the run for the newer commit.`,
     );
-    return false;
+    return null;
   }
-  return true;
+  return pull;
 }
 
 /**

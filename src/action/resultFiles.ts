@@ -127,7 +127,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function parsePullRequestRecord(data: unknown): PullRequestRecord {
+function parsePullRequestRecord(data: unknown): PullRequestRecord {
   const name = ResultFiles.pullRequest;
   if (!isObject(data)) throw invalid(name, 'is not a JSON object');
   const { number, headSha, baseSha, repository, commentKey, baselineSource } = data;

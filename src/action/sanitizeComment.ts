@@ -254,7 +254,7 @@ export function publishedCommentBody(input: PublishedCommentInput): string {
  * The trusted note, a quoted NOTE under the marker: which run produced the result (it ran the
  * pull request's code) and that the publish job only relays it. It holds no `@` and no `#`.
  */
-export function provenanceNote(input: Pick<PublishedCommentInput, 'sourceRun' | 'publishRunUrl'>): string {
+function provenanceNote(input: Pick<PublishedCommentInput, 'sourceRun' | 'publishRunUrl'>): string {
   const { sourceRun } = input;
   const sourceUrl = safeUrl(sourceRun.url ?? undefined);
   const source = sourceUrl ? `[run ${sourceRun.id}](${sourceUrl})` : `run ${sourceRun.id}`;

@@ -23,7 +23,7 @@ import { unzipSync } from 'fflate';
 import type { RemoteCache } from '../cache/remoteCache.js';
 import type { ArtifactSource } from '../config/types.js';
 import { isHiddenName, isImageFileName } from '../dataset/testSetPaths.js';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { hashFile } from './hashFile.js';
 
 /** A fetch function: the global fetch by default; tests pass one that reaches a local server. */
@@ -34,7 +34,7 @@ export type FetchLike = (url: string) => Promise<Response>;
  * model or test set of a few GB on a hosted runner, and a stalled server fails the job with a
  * message long before the job's own 6-hour limit.
  */
-export const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 
 function defaultFetch(url: string): Promise<Response> {
   return fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
@@ -162,7 +162,9 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
     try {
       await options.remoteCache.save([file], key);
     } catch (error) {
-      log.warning(`could not save the ${options.label} to the Actions cache (${key}): ${describe(error)}`);
+      log.warning(
+        `could not save the ${options.label} to the Actions cache (${key}): ${errorMessage(error)}`,
+      );
     }
   }
   if (wantsUnpack) await unpackZip(file, unpacked);
@@ -185,7 +187,7 @@ async function restoreFromRemoteCache(
   try {
     if ((await remoteCache.restore([file], key)) === undefined) return false;
   } catch (error) {
-    log.warning(`could not restore the ${label} from the Actions cache (${key}): ${describe(error)}`);
+    log.warning(`could not restore the ${label} from the Actions cache (${key}): ${errorMessage(error)}`);
     return false;
   }
   if (!existsSync(file)) return false;
@@ -198,10 +200,6 @@ async function restoreFromRemoteCache(
   }
   log.info(`the ${label} was restored from the Actions cache (${key}); nothing downloaded`);
   return true;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function checkLocal(file: string, sha256: string | undefined, label: string): Promise<FetchedArtifact> {
@@ -270,17 +268,18 @@ async function unpackZip(file: string, target: string): Promise<void> {
  * folder is its class.
  */
 export function archiveLayout(names: string[]): Array<[string, string]> {
-  const files = names.filter((name) => {
-    if (name.endsWith('/')) return false;
+  const files: Array<[name: string, parts: string[]]> = [];
+  for (const name of names) {
+    if (name.endsWith('/')) continue;
     const parts = name.split('/').filter((part) => part !== '' && part !== '.');
-    return !parts.some((part) => part === '__MACOSX' || isHiddenName(part));
-  });
-  const split = files.map((name) => name.split('/').filter((part) => part !== '' && part !== '.'));
-  const top = split[0]?.[0];
-  const underOneFolder = top !== undefined && split.every((parts) => parts.length > 1 && parts[0] === top);
-  const oneClassFolder = split.every((parts) => parts.length === 2 && isImageFileName(parts[1]));
+    if (!parts.some((part) => part === '__MACOSX' || isHiddenName(part))) files.push([name, parts]);
+  }
+  const top = files[0]?.[1][0];
+  const underOneFolder =
+    top !== undefined && files.every(([, parts]) => parts.length > 1 && parts[0] === top);
+  const oneClassFolder = files.every(([, parts]) => parts.length === 2 && isImageFileName(parts[1]));
   const strip = underOneFolder && !oneClassFolder ? 1 : 0;
-  return files.map((name, k) => [name, split[k].slice(strip).join('/')]);
+  return files.map(([name, parts]) => [name, parts.slice(strip).join('/')]);
 }
 
 function safeFileName(url: string): string {

@@ -11,7 +11,7 @@
  *   test (randomizationTests.ts); the bootstrap only gives the interval of the change shown beside
  *   it.
  */
-import { CALIBRATION_BIN_EDGES, CALIBRATION_BINS, cellIndex } from '../metrics/calibration.js';
+import { CALIBRATION_BINS, calibrationBin } from '../metrics/calibration.js';
 import { basicBootstrap, basicBootstrapPValue } from '../stats/bootstrap.js';
 import type { Interval } from '../stats/types.js';
 import type { TestOutcome } from './gateResults.js';
@@ -37,34 +37,40 @@ export type Statistic = (indices: Uint32Array) => readonly [number, number];
  * F1 = 2·TP / (support + predicted), as the report's macro F1 (classes with support > 0).
  */
 export function macroF1Statistic(paired: PairedSamples, numClasses: number): Statistic {
+  const { labels } = paired;
+  const baseline = macroF1Figure(labels, paired.baselinePredictions, numClasses);
+  const candidate =
+    paired.candidatePredictions === paired.baselinePredictions
+      ? null
+      : macroF1Figure(labels, paired.candidatePredictions, numClasses);
+  return bothModels(baseline, candidate);
+}
+
+/** One model's macro F1 on a resample (see macroF1Statistic). */
+function macroF1Figure(labels: Int32Array, predictions: Int32Array, numClasses: number): Figure {
   const support = new Float64Array(numClasses);
-  const tp = [new Float64Array(numClasses), new Float64Array(numClasses)];
-  const predicted = [new Float64Array(numClasses), new Float64Array(numClasses)];
-  const predictions = [paired.baselinePredictions, paired.candidatePredictions];
+  const tp = new Float64Array(numClasses);
+  const predicted = new Float64Array(numClasses);
   return (indices) => {
     support.fill(0);
-    for (let m = 0; m < 2; m++) {
-      tp[m]!.fill(0);
-      predicted[m]!.fill(0);
-    }
+    tp.fill(0);
+    predicted.fill(0);
     for (let i = 0; i < indices.length; i++) {
       const s = indices[i]!;
-      const label = paired.labels[s]!;
+      const label = labels[s]!;
+      const p = predictions[s]!;
       support[label]!++;
-      for (let m = 0; m < 2; m++) {
-        const p = predictions[m]![s]!;
-        predicted[m]![p]!++;
-        if (p === label) tp[m]![label]!++;
-      }
+      predicted[p]!++;
+      if (p === label) tp[label]!++;
     }
-    const macro = [0, 0];
+    let macro = 0;
     let present = 0;
     for (let k = 0; k < numClasses; k++) {
       if (support[k] === 0) continue;
       present++;
-      for (let m = 0; m < 2; m++) macro[m]! += (2 * tp[m]![k]!) / (support[k]! + predicted[m]![k]!);
+      macro += (2 * tp[k]!) / (support[k]! + predicted[k]!);
     }
-    return [macro[0]! / present, macro[1]! / present] as const;
+    return macro / present;
   };
 }
 
@@ -75,32 +81,49 @@ export function macroF1Statistic(paired: PairedSamples, numClasses: number): Sta
  * from the report's (computed at full precision) in the sixth decimal.
  */
 export function eceStatistic(paired: PairedSamples): Statistic {
-  const { n } = paired;
-  const bin = [new Uint8Array(n), new Uint8Array(n)];
-  const correct = [new Uint8Array(n), new Uint8Array(n)];
-  const confidences = [paired.baselineConfidences, paired.candidateConfidences];
-  const predictions = [paired.baselinePredictions, paired.candidatePredictions];
-  for (let m = 0; m < 2; m++) {
-    for (let i = 0; i < n; i++) {
-      bin[m]![i] = cellIndex(CALIBRATION_BIN_EDGES, confidences[m]![i]!);
-      correct[m]![i] = predictions[m]![i] === paired.labels[i] ? 1 : 0;
-    }
+  const { labels } = paired;
+  const baseline = eceFigure(labels, paired.baselinePredictions, paired.baselineConfidences);
+  const same =
+    paired.candidatePredictions === paired.baselinePredictions &&
+    paired.candidateConfidences === paired.baselineConfidences;
+  const candidate = same ? null : eceFigure(labels, paired.candidatePredictions, paired.candidateConfidences);
+  return bothModels(baseline, candidate);
+}
+
+/** One model's ECE on a resample (see eceStatistic); each sample's bin and correctness found once. */
+function eceFigure(labels: Int32Array, predictions: Int32Array, confidences: Float64Array): Figure {
+  const n = labels.length;
+  const bin = new Uint8Array(n);
+  const correct = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    bin[i] = calibrationBin(confidences[i]!);
+    correct[i] = predictions[i] === labels[i] ? 1 : 0;
   }
-  const gap = [new Float64Array(CALIBRATION_BINS), new Float64Array(CALIBRATION_BINS)];
+  const gap = new Float64Array(CALIBRATION_BINS);
   return (indices) => {
-    const ece = [0, 0];
-    for (let m = 0; m < 2; m++) {
-      const g = gap[m]!;
-      g.fill(0);
-      for (let i = 0; i < indices.length; i++) {
-        const s = indices[i]!;
-        g[bin[m]![s]!]! += correct[m]![s]! - confidences[m]![s]!;
-      }
-      let sum = 0;
-      for (let b = 0; b < CALIBRATION_BINS; b++) sum += Math.abs(g[b]!);
-      ece[m] = indices.length === 0 ? 0 : sum / indices.length;
+    if (indices.length === 0) return 0;
+    gap.fill(0);
+    for (let i = 0; i < indices.length; i++) {
+      const s = indices[i]!;
+      gap[bin[s]!]! += correct[s]! - confidences[s]!;
     }
-    return [ece[0]!, ece[1]!] as const;
+    let sum = 0;
+    for (let b = 0; b < CALIBRATION_BINS; b++) sum += Math.abs(gap[b]!);
+    return sum / indices.length;
+  };
+}
+
+/** A figure of one model on a resample. */
+type Figure = (indices: Uint32Array) => number;
+
+/**
+ * [baseline, candidate] on a resample. `candidate` null: both sides are the same records
+ * (`selfPaired`, a bound test of the candidate alone), so the figure is computed once.
+ */
+function bothModels(baseline: Figure, candidate: Figure | null): Statistic {
+  return (indices) => {
+    const before = baseline(indices);
+    return [before, candidate === null ? before : candidate(indices)] as const;
   };
 }
 

@@ -10,7 +10,7 @@
  *   checked.
  */
 import { BOOTSTRAP_NO_TEST, bootstrapBound, eceStatistic, hasConfidences } from './bootstrapTests.js';
-import { type GateContext, unpairedReason } from './gateContext.js';
+import { type GateContext, pairedSamples, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate } from './gateResults.js';
 import { selfPaired } from './pairing.js';
 import { eceSwaps, randomizationChange } from './randomizationTests.js';
@@ -66,7 +66,7 @@ export function eceGates(context: GateContext): GateResult[] {
     );
   }
   if (gate.maxIncrease !== undefined) {
-    const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+    const paired = pairedSamples(context);
     const usable = gate.significance && paired !== null && hasConfidences(paired);
     results.push(
       changeGate({

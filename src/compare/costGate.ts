@@ -17,7 +17,7 @@ import type { Report } from '../report/types.js';
 import { pairedMeanDifference, welchMeanDifference } from '../stats/meanTests.js';
 import { signFlipTest } from '../stats/randomization.js';
 import type { MeanComparison } from '../stats/types.js';
-import type { GateContext } from './gateContext.js';
+import { type GateContext, pairedSamples } from './gateContext.js';
 import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { samplesText } from './recallGate.js';
 import type { GateResult } from './types.js';
@@ -36,15 +36,6 @@ export function baselineCost(baseline: Report, cost: CostSummary, confidence: nu
 function outcome(test: 'welch-t' | 't-test', comparison: MeanComparison): TestOutcome | null {
   if (comparison.pValue === null) return null;
   return { test, pValue: comparison.pValue, interval: comparison.interval };
-}
-
-/** Formats a cost with 3 decimals, more when needed to differ from `other` (as fractions are). */
-function formatCost(value: number, other?: number): string {
-  let digits = 3;
-  if (other !== undefined && Math.abs(value - other) > 1e-12) {
-    while (digits < 6 && value.toFixed(digits) === other.toFixed(digits)) digits++;
-  }
-  return value.toFixed(digits);
 }
 
 export function costGates(context: GateContext): GateResult[] {
@@ -80,8 +71,9 @@ export function costGates(context: GateContext): GateResult[] {
     evidence: gate,
     statistics,
     candidate: cost.expected,
+    // Costs are formatted as fractions are (gateResults' default, formatFraction): 3 decimals, more
+    // when needed to differ from the threshold.
     figuresSuffix: `, ${samplesText(cost.samples)}`,
-    format: formatCost,
   };
   const before = baseline === null ? null : baselineCost(baseline, cost, statistics.confidence);
 
@@ -120,7 +112,7 @@ export function costGates(context: GateContext): GateResult[] {
     let test: TestOutcome | null = null;
     const noTestReason =
       'without paired samples the t-test needs at least 2 samples per report and some spread in their costs';
-    const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+    const paired = pairedSamples(context);
     if (before !== null && paired !== null) {
       const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
       const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);

@@ -1,6 +1,6 @@
 /** What every gate module reads: the configuration, both reports and the comparison already made. */
 import type { Report } from '../report/types.js';
-import type { PairingAttempt } from './pairing.js';
+import type { PairedSamples, PairingAttempt } from './pairing.js';
 import type { Comparison, GatesConfig, StatisticsConfig } from './types.js';
 
 export interface GateContext {
@@ -14,6 +14,11 @@ export interface GateContext {
   pairing: PairingAttempt | null;
   /** Seed of the bootstrap tests (the report's seed), so a verdict is reproducible. */
   seed: number;
+}
+
+/** The paired per-sample records, or null when the samples could not be paired (or no baseline). */
+export function pairedSamples(context: GateContext): PairedSamples | null {
+  return context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
 }
 
 /** Why a gate that needs paired records has none ("the baseline report carries no per-sample records"). */

@@ -23,7 +23,6 @@ import { accuracyGates, macroF1Gates } from './headlineGates.js';
 import { type PairingAttempt, pairSamples } from './pairing.js';
 import { perClassRecallGate } from './recallGate.js';
 import { powerNotes, recallPower } from './recallPower.js';
-import { pairedTables } from './proportionTests.js';
 import type { Comparison, GateResult, GatesConfig, StatisticsConfig, Verdict } from './types.js';
 
 /**
@@ -149,10 +148,12 @@ function familySize(context: GateContext, tested: number): number {
 }
 
 function perClassPower(context: GateContext, tested: number) {
-  const { candidate, baseline, pairing, gates, statistics } = context;
-  const paired = pairing !== null && 'paired' in pairing ? pairing.paired : null;
+  const { candidate, baseline, comparison, gates, statistics } = context;
+  // The overall McNemar table compareReports already counted for the accuracy test.
+  const counts = comparison?.accuracyTest?.counts;
+  const overall = counts !== undefined && 'bothRight' in counts ? counts : null;
   // Without a baseline the next comparison will pair (reports carry per-sample records).
-  const design = baseline === null || paired !== null ? 'paired' : 'unpaired';
+  const design = baseline === null || comparison?.pairing.paired ? 'paired' : 'unpaired';
   return recallPower({
     gate: gates.perClassRecall,
     statistics,
@@ -160,7 +161,7 @@ function perClassPower(context: GateContext, tested: number) {
     baselineClasses:
       baseline === null ? null : new Map<string, ClassMetrics>(baseline.classes.map((c) => [c.name, c])),
     design,
-    overall: paired === null ? null : pairedTables(paired, candidate.classes.length).overall,
+    overall,
     family: familySize(context, tested),
   });
 }

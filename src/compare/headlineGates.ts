@@ -10,7 +10,7 @@
 import { binomialTestLess } from '../stats/exactTests.js';
 import { BOOTSTRAP_NO_TEST, bootstrapBound, macroF1Statistic } from './bootstrapTests.js';
 import { accuracyCounts, accuracyInterval } from './compare.js';
-import { type GateContext, unpairedReason } from './gateContext.js';
+import { type GateContext, pairedSamples, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { selfPaired } from './pairing.js';
 import { macroF1Swaps, randomizationChange } from './randomizationTests.js';
@@ -100,7 +100,7 @@ export function macroF1Gates(context: GateContext): GateResult[] {
     );
   }
   if (gate.maxDrop !== undefined) {
-    const paired = context.pairing !== null && 'paired' in context.pairing ? context.pairing.paired : null;
+    const paired = pairedSamples(context);
     const test =
       gate.significance && paired !== null && baseline !== null
         ? randomizationChange(

@@ -12,7 +12,7 @@
  * ECE swap moves one sample between calibration bins. The interval shown beside the p-value is the
  * basic bootstrap interval of the change (bootstrapTests.ts).
  */
-import { CALIBRATION_BIN_EDGES, CALIBRATION_BINS, cellIndex } from '../metrics/calibration.js';
+import { CALIBRATION_BINS, calibrationBin } from '../metrics/calibration.js';
 import { pairedRandomizationTest, type SwapStatistic } from '../stats/randomization.js';
 import { type BootstrapSettings, bootstrapChangeInterval, type Statistic } from './bootstrapTests.js';
 import type { TestOutcome } from './gateResults.js';
@@ -104,8 +104,8 @@ export function eceSwaps(paired: PairedSamples): SwapStatistic {
   const units: Array<[number, number, number, number]> = [];
   for (let i = 0; i < n; i++) {
     const label = paired.labels[i]!;
-    const b = cellIndex(CALIBRATION_BIN_EDGES, paired.baselineConfidences[i]!);
-    const c = cellIndex(CALIBRATION_BIN_EDGES, paired.candidateConfidences[i]!);
+    const b = calibrationBin(paired.baselineConfidences[i]!);
+    const c = calibrationBin(paired.candidateConfidences[i]!);
     const x =
       (paired.baselinePredictions[i] === label ? MICRO : 0) -
       Math.round(paired.baselineConfidences[i]! * MICRO);

@@ -1,12 +1,15 @@
-/** Settings used when no evalgate.yml is given (e.g. `evalgate compare` without --config); they equal the schema's defaults. */
+/**
+ * Settings used when no evalgate.yml is given (e.g. `evalgate compare` without --config): the
+ * schema's own defaults, resolved as a config file without those sections would be.
+ */
 import type { GatesConfig, StatisticsConfig } from '../compare/types.js';
+import { resolveGates, resolveStatistics } from './loadConfig.js';
+import { gatesSchema, statisticsSchema } from './schema.js';
 
 export function defaultGates(): GatesConfig {
-  return {
-    perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', significance: true, onUnproven: 'warn' },
-  };
+  return resolveGates(gatesSchema.parse({}));
 }
 
 export function defaultStatistics(): StatisticsConfig {
-  return { confidence: 0.95, alpha: 0.05, correction: 'holm', power: 0.8, minClassSamples: 30 };
+  return resolveStatistics(statisticsSchema.parse({}));
 }

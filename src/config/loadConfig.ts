@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../errors.js';
+import { fileErrorReason, InputError } from '../errors.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
-import type { CostsConfig, GateEvidence, GatesConfig } from '../compare/types.js';
+import type { CostsConfig, GateEvidence, GatesConfig, StatisticsConfig } from '../compare/types.js';
 import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 
 /** Loads, validates and resolves a config file. */
@@ -21,7 +21,7 @@ export function loadConfig(configFile: string, overrides: ConfigOverrides = {}):
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read config file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+    throw new InputError(`cannot read config file: ${fileErrorReason(error)}`, {
       where: displayName,
       hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
     });
@@ -284,18 +284,22 @@ export function resolveConfig(
     baselineReport: baselineSetting,
     baselineModel: raw.baseline?.model ? fromBase(raw.baseline.model) : null,
     gates: resolveGates(raw.gates),
-    statistics: {
-      confidence: raw.statistics.confidence,
-      alpha: raw.statistics.alpha,
-      correction: raw.statistics.correction,
-      power: raw.statistics.power,
-      minClassSamples: raw.statistics['min-class-samples'],
-    },
+    statistics: resolveStatistics(raw.statistics),
     costs: checkCostGate(raw, classes, at),
     batchSize: overrides.batchSize ?? raw['batch-size'],
     topK: raw['top-k'] ?? null,
     seed: raw.seed,
     device: overrides.device ?? raw.device,
+  };
+}
+
+export function resolveStatistics(raw: RawConfig['statistics']): StatisticsConfig {
+  return {
+    confidence: raw.confidence,
+    alpha: raw.alpha,
+    correction: raw.correction,
+    power: raw.power,
+    minClassSamples: raw['min-class-samples'],
   };
 }
 
@@ -305,7 +309,7 @@ function evidence(raw: RawEvidence): GateEvidence {
   return { significance: raw.significance === 'on', alpha: raw.alpha, onUnproven: raw['on-unproven'] };
 }
 
-function resolveGates(raw: RawConfig['gates']): GatesConfig {
+export function resolveGates(raw: RawConfig['gates']): GatesConfig {
   const recall = raw['per-class-recall'];
   return {
     perClassRecall: {

@@ -199,21 +199,9 @@ export const configSchema = z
           .describe("The baseline model (the base branch's), evaluated side by side in the same run."),
       })
       .optional(),
-    gates: gatesSchema.default({
-      'per-class-recall': {
-        'max-drop': 0.02,
-        'on-missing-class': 'fail',
-        significance: 'on',
-        'on-unproven': 'warn',
-      },
-    }),
-    statistics: statisticsSchema.default({
-      confidence: 0.95,
-      alpha: 0.05,
-      correction: 'holm',
-      power: 0.8,
-      'min-class-samples': 30,
-    }),
+    // Absent sections are their schemas' own defaults, written once (in each schema's fields).
+    gates: gatesSchema.default(gatesSchema.parse({})),
+    statistics: statisticsSchema.default(statisticsSchema.parse({})),
     costs: costsSchema.optional(),
     'batch-size': positiveInt.max(MAX_BATCH_SIZE).default(32),
     'top-k': positiveInt

@@ -17,7 +17,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG, type PNGWithMetadata } from 'pngjs';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { DecodedImage } from './types.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -119,7 +119,7 @@ function decodePng(bytes: Uint8Array, file: string): DecodedImage {
     const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     png = PNG.sync.read(buffer, { checkCRC: true });
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new InputError(`corrupt PNG: ${detail}`, {
       where: file,
       hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
@@ -186,7 +186,7 @@ function decodeJpeg(bytes: Uint8Array, file: string): DecodedImage {
       maxResolutionInMP: JPEG_MAX_MEGAPIXELS,
     });
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     if (!hasJpegEnd(bytes)) {
       throw new InputError(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
         where: file,

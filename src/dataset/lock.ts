@@ -19,7 +19,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../artifacts/hashFile.js';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { errorMessage, fileAccessError, InputError } from '../errors.js';
 import { formatClassList } from './classLabels.js';
 import { compareCodeUnits, filesBase } from './testSetPaths.js';
 import type { LockEntry, LockFile, TestSet } from './types.js';
@@ -100,14 +100,11 @@ export async function hashFiles(files: string[]): Promise<FileHash[]> {
 }
 
 /** hashFile with an InputError that names an unreadable test-set file. */
-export async function hashTestSetFile(file: string): Promise<FileHash> {
+async function hashTestSetFile(file: string): Promise<FileHash> {
   try {
     return await hashFile(file);
   } catch (error) {
-    throw new InputError(`cannot read test-set file (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      where: file,
-      cause: error,
-    });
+    throw fileAccessError(error, file, { failed: 'cannot read test-set file' });
   }
 }
 
@@ -180,11 +177,9 @@ export async function writeLock(path: string, lock: LockFile): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, `${JSON.stringify(lock, null, 2)}\n`, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot write the lock file (${code ?? error})`, {
-      where: path,
+    throw fileAccessError(error, path, {
+      failed: 'cannot write the lock file',
       hint: 'choose a writable location with --out <file>',
-      cause: error,
     });
   }
 }
@@ -224,24 +219,20 @@ export async function readLock(path: string): Promise<LockFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'lock file not found' : `cannot read the lock file (${code})`, {
-      where: path,
+    throw fileAccessError(error, path, {
+      notFound: 'lock file not found',
+      failed: 'cannot read the lock file',
       hint: 'run `evalgate lock <test-set>` and commit the lock, or set test-set.lock: none to run unlocked',
-      cause: error,
     });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(
-      `not an evalgate lock file: invalid JSON (${error instanceof Error ? error.message : error})`,
-      {
-        where: path,
-        hint: 'regenerate it with `evalgate lock <test-set>`',
-      },
-    );
+    throw new InputError(`not an evalgate lock file: invalid JSON (${errorMessage(error)})`, {
+      where: path,
+      hint: 'regenerate it with `evalgate lock <test-set>`',
+    });
   }
   const parsed = lockSchema.safeParse(value);
   if (!parsed.success) {

@@ -15,7 +15,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { classIndex, formatClassList, unknownLabelError } from './classLabels.js';
 import { type NpyHeader, npyHeaderLength, parseNpyHeader, toLabelValues, toPixelValues } from './npy.js';
 import { product } from './shape.js';
@@ -230,7 +230,7 @@ function openNpz(path: string) {
       },
     });
   } catch (error) {
-    throw new InputError(`not a readable .npz archive: ${error instanceof Error ? error.message : error}`, {
+    throw new InputError(`not a readable .npz archive: ${errorMessage(error)}`, {
       where: path,
       hint: 'save the arrays with numpy.savez(path, x=x, y=y)',
       cause: error,

@@ -21,7 +21,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { fileAccessError, fileErrorReason, InputError } from '../errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
 import { decodeImage } from './decodeImage.js';
 import { compareCodeUnits, isHiddenName, isImageFileName, LOCK_FILE_NAME } from './testSetPaths.js';
@@ -73,7 +73,7 @@ function fileSystemError(error: unknown, path: string): InputError {
         : code === 'EACCES' || code === 'EPERM'
           ? ['permission denied while listing the test set', 'make the test set readable by the runner']
           : [
-              `cannot read the test set (${code ?? (error instanceof Error ? error.message : String(error))})`,
+              `cannot read the test set (${fileErrorReason(error)})`,
               'check that the test set is a readable folder',
             ];
   return new InputError(message, { where: path, hint, cause: error });
@@ -179,14 +179,10 @@ export function readImageBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT' ? 'image file not found' : `cannot read image file (${code ?? error})`,
-      {
-        where: file,
-        hint: 'the test set changed while evalgate was reading it, or the file is not readable',
-        cause: error,
-      },
-    );
+    throw fileAccessError(error, file, {
+      notFound: 'image file not found',
+      failed: 'cannot read image file',
+      hint: 'the test set changed while evalgate was reading it, or the file is not readable',
+    });
   }
 }

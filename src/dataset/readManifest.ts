@@ -10,7 +10,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { InputError } from '../errors.js';
+import { errorMessage, fileAccessError, InputError } from '../errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { compareCodeUnits, LOCK_FILE_NAME } from './testSetPaths.js';
@@ -52,11 +52,10 @@ export function readManifest(options: ReadManifestOptions): TestSet {
   try {
     text = readFileSync(manifestAbs, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'manifest not found' : `cannot read the manifest (${code})`, {
-      where: manifestAbs,
+    throw fileAccessError(error, manifestAbs, {
+      notFound: 'manifest not found',
+      failed: 'cannot read the manifest',
       hint: 'check test-set.manifest (relative to test-set.path)',
-      cause: error,
     });
   }
 
@@ -176,7 +175,7 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
       info: { lines: number };
     }[];
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     const line = (error as { lines?: number }).lines;
     throw new InputError(`cannot parse the CSV manifest: ${detail}`, {
       where: line ? `${manifestRel}:${line}` : manifestRel,
@@ -232,7 +231,7 @@ function parseJsonl(text: string, manifestRel: string): { rows: ManifestRow[]; s
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new InputError(`not valid JSON: ${error instanceof Error ? error.message : error}`, {
+      throw new InputError(`not valid JSON: ${errorMessage(error)}`, {
         where,
         hint: 'each line must be one JSON object such as {"path": "cat/1.png", "label": "cat"}',
       });

@@ -50,13 +50,13 @@ export interface GitHubClientOptions {
 
 /** Environment variable, for tests only, that overrides the base retry delay (milliseconds). */
 export const RETRY_DELAY_ENV = 'EVALGATE_GITHUB_RETRY_DELAY_MS';
-export const DEFAULT_RETRIES = 3;
+const DEFAULT_RETRIES = 3;
 /** Retries after a primary rate limit (the quota is back after x-ratelimit-reset). */
-export const PRIMARY_RATE_LIMIT_RETRIES = 2;
+const PRIMARY_RATE_LIMIT_RETRIES = 2;
 /** Retries after a secondary rate limit: one, as GitHub asks clients not to hammer. */
-export const SECONDARY_RATE_LIMIT_RETRIES = 1;
+const SECONDARY_RATE_LIMIT_RETRIES = 1;
 /** Longest rate-limit wait taken, in seconds; beyond it the call fails and the caller degrades. */
-export const MAX_RATE_LIMIT_WAIT_S = 120;
+const MAX_RATE_LIMIT_WAIT_S = 120;
 /**
  * Statuses never retried by the retry plugin: client errors that a retry cannot fix, and 429,
  * which the throttling plugin handles with GitHub's own retry-after (the retry plugin would

@@ -20,7 +20,7 @@ export interface PullRequestContext {
 }
 
 /** Events whose payload carries `pull_request` with head and base. */
-export const PULL_REQUEST_EVENTS: readonly string[] = [
+const PULL_REQUEST_EVENTS: readonly string[] = [
   'pull_request',
   'pull_request_target',
   'pull_request_review',

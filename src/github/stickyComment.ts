@@ -78,7 +78,7 @@ const tokenAuthors = new WeakMap<GitHubClient, Promise<CommentAuthor>>();
  * retried, not logged, and any failure means "a bot". A transient failure for a personal token
  * only costs a second comment (the first, by a User, is then not ours), never a foreign edit.
  */
-export function tokenCommentAuthor(client: GitHubClient): Promise<CommentAuthor> {
+function tokenCommentAuthor(client: GitHubClient): Promise<CommentAuthor> {
   let author = tokenAuthors.get(client);
   if (author === undefined) {
     author = probeTokenAuthor(client);
@@ -98,7 +98,7 @@ async function probeTokenAuthor(client: GitHubClient): Promise<CommentAuthor> {
 }
 
 /** Was this comment written by `author`? */
-export function isWrittenBy(comment: Pick<CommentLike, 'user'>, author: CommentAuthor): boolean {
+function isWrittenBy(comment: Pick<CommentLike, 'user'>, author: CommentAuthor): boolean {
   const user = comment.user;
   if (user === null || user === undefined) return false;
   if (author.kind === 'bot') return user.type === 'Bot';

@@ -257,9 +257,10 @@ export function calibrationBin(confidence: number): number {
 /**
  * ECE over the 15 equal-width bins, as computeCalibration, from per-sample records: top-1
  * confidences and whether each prediction was right, each sample counted `weights[i]` times (the
- * multiplicities of a bootstrap resample; default once). For the ECE gate's bootstrap intervals and bound test on a
- * report's `samples`; their confidences are rounded to 1e-6, so the result may differ from the
- * stored `calibration.ece` by about that much. Null when the weights total 0.
+ * multiplicities of a bootstrap resample; default once). Records' confidences are rounded to
+ * 1e-6, so the result may differ from the stored `calibration.ece` by about that much. Null when
+ * the weights total 0. Not used by the gates: their bootstrap and randomization tests keep their own
+ * per-sample bins (compare/bootstrapTests.ts, compare/randomizationTests.ts); tests only.
  */
 export function eceFromSamples(
   confidences: ArrayLike<number>,

@@ -44,7 +44,7 @@ export function noBaseline(...notes: string[]): BaselinePlan {
 }
 
 /** Shown path of a file: relative to `cwd` when inside it. */
-export function shownPath(file: string, cwd: string): string {
+function shownPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }

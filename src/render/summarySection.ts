@@ -4,11 +4,10 @@
  * evidence was weighed (paired or not, which correction).
  */
 import { markdownTable } from 'markdown-table';
-import { headlineMetrics } from '../compare/compare.js';
+import { accuracyInterval, headlineMetrics } from '../compare/compare.js';
 import { correctionName, levelText } from '../compare/evidenceText.js';
 import type { Comparison, GateResult, Interval, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
-import { accuracyInterval } from '../compare/compare.js';
 import { baselineCost } from '../compare/costGate.js';
 import { escapeMarkdown } from './escapeMarkdown.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { fileErrorReason, InputError } from '../errors.js';
 import {
   calibrationStateFromJSON,
   calibrationStateProblem,
@@ -22,16 +22,13 @@ export async function readReport(file: string, role: string): Promise<Report> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(
-      `cannot read the ${role} report: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      {
-        where: file,
-        hint:
-          role === 'baseline'
-            ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
-            : undefined,
-      },
-    );
+    throw new InputError(`cannot read the ${role} report: ${fileErrorReason(error)}`, {
+      where: file,
+      hint:
+        role === 'baseline'
+          ? 'create one with `evalgate run --out <dir>` on the model you ship, or drop --baseline to set the first baseline'
+          : undefined,
+    });
   }
   let data: unknown;
   try {
@@ -181,6 +178,11 @@ function valueAt(data: unknown, pathParts: ReadonlyArray<PropertyKey>): unknown 
   return value;
 }
 
+/** A JSON object: not null, not an array. */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** The value found, short: `"x"`, `-1`, `null`, `an array`. */
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
@@ -306,11 +308,11 @@ function checkConfusionMatrix(report: Report, problems: string[]): void {
 function checkSamples(report: Report, problems: string[]): void {
   const samples: unknown = (report as { samples?: unknown }).samples;
   if (samples === undefined) return;
-  if (samples === null || typeof samples !== 'object' || Array.isArray(samples)) {
+  if (!isJsonObject(samples)) {
     problems.push(`samples must be an object of per-sample columns, got ${describeValue(samples)}`);
     return;
   }
-  const { ids, labels, predictions, confidences } = samples as Record<string, unknown>;
+  const { ids, labels, predictions, confidences } = samples;
   const columns = { ids, labels, predictions, confidences };
   for (const [name, column] of Object.entries(columns)) {
     if (!Array.isArray(column)) {
@@ -399,11 +401,11 @@ const CALIBRATION_FIGURES = ['ece', 'mce', 'adaptiveEce', 'brier', 'nll'] as con
 function checkCalibration(report: Report, problems: string[]): void {
   const calibration: unknown = (report as { calibration?: unknown }).calibration;
   if (calibration === undefined) return;
-  if (calibration === null || typeof calibration !== 'object' || Array.isArray(calibration)) {
+  if (!isJsonObject(calibration)) {
     problems.push(`calibration must be an object, got ${describeValue(calibration)}`);
     return;
   }
-  const stateValue = (calibration as { state?: unknown }).state;
+  const stateValue = calibration.state;
   const stateProblem = calibrationStateProblem(stateValue);
   if (stateProblem !== null) {
     problems.push(`calibration.state${stateProblem === 'must be an object' ? ' ' : '.'}${stateProblem}`);
@@ -450,11 +452,11 @@ function checkCalibration(report: Report, problems: string[]): void {
 function checkCost(report: Report, problems: string[]): void {
   const cost: unknown = (report as { cost?: unknown }).cost;
   if (cost === undefined) return;
-  if (cost === null || typeof cost !== 'object' || Array.isArray(cost)) {
+  if (!isJsonObject(cost)) {
     problems.push(`cost must be an object, got ${describeValue(cost)}`);
     return;
   }
-  const { unit, matrix, expected, interval, sum, sumOfSquares, samples } = cost as Record<string, unknown>;
+  const { unit, matrix, expected, interval, sum, sumOfSquares, samples } = cost;
   const c = report.classNames.length;
   if (unit !== undefined && typeof unit !== 'string') {
     problems.push(`cost.unit must be a string, got ${describeValue(unit)}`);

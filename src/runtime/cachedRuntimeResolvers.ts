@@ -11,6 +11,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteCache } from '../cache/remoteCache.js';
+import { errorMessage } from '../errors.js';
 import { installOnnxRuntime } from './installOnnxRuntime.js';
 import type { RuntimeCandidate, RuntimeResolver } from './loadOnnxRuntime.js';
 import type { RunCommand, RuntimeLog, ToolCache } from './runtimeClients.js';
@@ -48,7 +49,7 @@ export function runtimeCacheKey(version: string, target: RuntimeTarget): string 
 }
 
 /** The npm prefix that installs and restores use (its path must not change between runs). */
-export function runtimeStagingDir(context: CachedRuntimeContext): string {
+function runtimeStagingDir(context: CachedRuntimeContext): string {
   return path.join(context.workDir, runtimeCacheKey(context.version, context.target));
 }
 
@@ -90,7 +91,7 @@ export function remoteCacheResolver(context: CachedRuntimeContext): RuntimeResol
         restored = await remoteCache.restore([staging], key);
       } catch (error) {
         log.warning(
-          `could not restore ${RUNTIME_PACKAGE} from the Actions cache (${key}): ${message(error)}`,
+          `could not restore ${RUNTIME_PACKAGE} from the Actions cache (${key}): ${errorMessage(error)}`,
         );
         return null;
       }
@@ -138,7 +139,9 @@ export function installResolver(context: CachedRuntimeContext): RuntimeResolver 
         try {
           await remoteCache.save([staging], key);
         } catch (error) {
-          log.warning(`could not save ${RUNTIME_PACKAGE} to the Actions cache (${key}): ${message(error)}`);
+          log.warning(
+            `could not save ${RUNTIME_PACKAGE} to the Actions cache (${key}): ${errorMessage(error)}`,
+          );
         }
       }
       return promoteToToolCache(context, staging, 'npm-install');
@@ -164,15 +167,11 @@ async function promoteToToolCache(
     );
     return { packageDir: cached, source: cached, via };
   } catch (error) {
-    log.warning(`could not put ${RUNTIME_PACKAGE} into the runner tool cache: ${message(error)}`);
+    log.warning(`could not put ${RUNTIME_PACKAGE} into the runner tool cache: ${errorMessage(error)}`);
     return here;
   }
 }
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -41,7 +41,7 @@ export interface InstallRuntimeOptions {
 
 /**
  * Longest `npm install` (or the CUDA provider's download) may run: 10 minutes. The install is
- * about 60 s on a hosted runner; a registry or proxy that accepts the connection and then stalls
+ * 18 s here (scripts/prove-runtime-install.mjs, 109 MB from registry.npmjs.org); a registry or proxy that accepts the connection and then stalls
  * would otherwise hold the job until its 6-hour limit, with no message.
  */
 export const COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
@@ -74,7 +74,7 @@ export function locateNpm(
 }
 
 /** Refuses, before any download, a platform the pinned version has no binary (or CUDA provider) for. */
-export function assertInstallable(version: string, target: RuntimeTarget): void {
+function assertInstallable(version: string, target: RuntimeTarget): void {
   const platform = `${target.platform}/${target.arch}`;
   if (!PREBUILT_PLATFORMS.includes(platform)) {
     throw new InputError(

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
 import type { RuntimeLog } from './runtimeClients.js';
 import {
@@ -175,7 +175,7 @@ export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<L
     namespace = (await import(/* webpackIgnore: true */ pathToFileURL(entry).href)) as { default?: unknown };
   } catch (error) {
     throw new InputError(
-      `could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${error instanceof Error ? error.message : String(error)}`,
+      `could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${errorMessage(error)}`,
       {
         where: 'onnxruntime-path',
         hint: `reinstall it (\`npm ci\`, or \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,

@@ -5,7 +5,7 @@
  * output kind (logits, probabilities, log-probabilities).
  */
 import { stat } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
 import { findNonFiniteRows, toProbabilities } from './outputProbabilities.js';
 import { describeShape, product, sampleDims, sampleShapeMatches } from './tensorShapes.js';
@@ -107,7 +107,7 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
       logSeverityLevel: 4,
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     if (executionProvider === 'cuda' && /cuda|provider/i.test(reason)) {
       throw new InputError(`the CUDA execution provider could not be loaded: ${reason}`, {
         where: 'device',
@@ -362,7 +362,7 @@ class OnnxModelSession implements ModelSession {
       results = await this.session.run({ [this.input.name]: tensor }, [this.output.name]);
     } catch (error) {
       // Usually a shape the model's graph cannot take (its declared input left H and W open).
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new InputError(
         `onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
           `(the model declares ${describeShape(this.input.shape)}): ${reason}`,

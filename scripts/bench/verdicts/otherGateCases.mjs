@@ -175,32 +175,33 @@ function costNoChangeRun({ n, changed, tolerance }) {
   };
 }
 
+/** What the table reports for the ece.max cases. */
+const ECE_BOUND_COUNTS = {
+  reported: ['blocked', 'proven above the maximum'],
+  also: ['breach', 'estimated ECE above it'],
+  mean: ['ece', 'mean estimated ECE'],
+};
+
+/** What the table reports for the no-change cases of a change gate decided by `test`. */
+const noChangeCounts = (test) => ({
+  reported: ['blocked', `blocked (${test})`],
+  also: ['significant', 'significant either way'],
+});
+
 /**
  * The simulated cases, in table order. `row` groups cases into one table row; `what` describes the
  * case; `runs` is the default run count (chosen so the whole bench takes about two minutes on two
  * cores); `reported` names the count the table reports, `also` an optional second one.
  */
 export const OTHER_CASES = [
-  {
-    id: 'ece-max-calibrated-300',
+  ...[300, 500].map((n) => ({
+    id: `ece-max-calibrated-${n}`,
     row: 'ece.max: 0.03, perfectly calibrated model (true ECE 0)',
-    what: '300 samples',
+    what: `${n} samples`,
     runs: 400,
-    run: eceMaxRun({ n: 300, max: 0.03, gap: 0 }),
-    reported: ['blocked', 'proven above the maximum'],
-    also: ['breach', 'estimated ECE above it'],
-    mean: ['ece', 'mean estimated ECE'],
-  },
-  {
-    id: 'ece-max-calibrated-500',
-    row: 'ece.max: 0.03, perfectly calibrated model (true ECE 0)',
-    what: '500 samples',
-    runs: 400,
-    run: eceMaxRun({ n: 500, max: 0.03, gap: 0 }),
-    reported: ['blocked', 'proven above the maximum'],
-    also: ['breach', 'estimated ECE above it'],
-    mean: ['ece', 'mean estimated ECE'],
-  },
+    run: eceMaxRun({ n, max: 0.03, gap: 0 }),
+    ...ECE_BOUND_COUNTS,
+  })),
   ...[
     { n: 500, gap: 0.03, runs: 600 },
     { n: 2000, gap: 0.03, runs: 150 },
@@ -212,9 +213,7 @@ export const OTHER_CASES = [
     what: `δ = ${gap}, ${n.toLocaleString('en-US')} samples`,
     runs,
     run: eceMaxRun({ n, max: gap, gap }),
-    reported: ['blocked', 'proven above the maximum'],
-    also: ['breach', 'estimated ECE above it'],
-    mean: ['ece', 'mean estimated ECE'],
+    ...ECE_BOUND_COUNTS,
   })),
   ...[
     { classes: 10, perClass: 50, runs: 600 },
@@ -238,8 +237,7 @@ export const OTHER_CASES = [
     what: `10 classes × ${perClass}, churn ${churn * 100}%`,
     runs,
     run: macroF1NoChangeRun({ classes: 10, perClass, churn, tolerance: 0.005 }),
-    reported: ['blocked', 'blocked (randomization test)'],
-    also: ['significant', 'significant either way'],
+    ...noChangeCounts('randomization test'),
   })),
   ...[
     { n: 300, tolerance: 0.01, runs: 1500 },
@@ -250,8 +248,7 @@ export const OTHER_CASES = [
     what: `${n.toLocaleString('en-US')} samples, max-increase ${tolerance}`,
     runs,
     run: eceNoChangeRun({ n, tolerance }),
-    reported: ['blocked', 'blocked (randomization test)'],
-    also: ['significant', 'significant either way'],
+    ...noChangeCounts('randomization test'),
   })),
   ...[
     { n: 300, changed: 0.013, runs: 4000 },
@@ -262,8 +259,7 @@ export const OTHER_CASES = [
     what: `${n.toLocaleString('en-US')} samples, ${(changed * 100).toFixed(1)}% changed`,
     runs,
     run: costNoChangeRun({ n, changed, tolerance: 0.1 }),
-    reported: ['blocked', 'blocked (sign-flip test)'],
-    also: ['significant', 'significant either way'],
+    ...noChangeCounts('sign-flip test'),
   })),
 ];
 

@@ -12,12 +12,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { markdownTable } from 'markdown-table';
 import { createRandom } from '../../../lib/stats/random.js';
 import { fourBrokenPValues, OTHER_ALPHA, OTHER_CASES, OTHER_DEFAULT_SEED } from './otherGateCases.mjs';
 import { replicateSeed } from './runCell.mjs';
 import { shareWithInterval } from './tables.mjs';
+import { runOnWorkers } from './workerPool.mjs';
 
 /** Runs `from` to `to` (exclusive) of case `caseIndex`; returns the summed counts. */
 function runRange({ seed, caseIndex, from, to }) {
@@ -100,27 +101,9 @@ async function main() {
   );
   const started = performance.now();
   const totals = OTHER_CASES.map(() => ({}));
-  await new Promise((resolve, reject) => {
-    let next = 0;
-    let running = 0;
-    for (let w = 0; w < Math.min(workerCount, tasks.length); w++) {
-      const worker = new Worker(new URL(import.meta.url));
-      running++;
-      const feed = () => {
-        if (next < tasks.length) worker.postMessage(tasks[next++]);
-        else {
-          worker.terminate();
-          if (--running === 0) resolve();
-        }
-      };
-      worker.on('message', ({ task, sums }) => {
-        const total = totals[task.caseIndex];
-        for (const [key, value] of Object.entries(sums)) total[key] = (total[key] ?? 0) + value;
-        feed();
-      });
-      worker.on('error', reject);
-      feed();
-    }
+  await runOnWorkers(new URL(import.meta.url), tasks, workerCount, ({ task, sums }) => {
+    const total = totals[task.caseIndex];
+    for (const [key, value] of Object.entries(sums)) total[key] = (total[key] ?? 0) + value;
   });
   const seconds = (performance.now() - started) / 1000;
   const markdown = tableOf(totals, runsOf, seed);

@@ -33,7 +33,7 @@ function strictIsPoint(results) {
  * the CLASSES classes), because that is what a team sees on its pull request.
  * `results[s][i]` = counts of scenario s and class size i.
  */
-export function noChangeTable(results) {
+function noChangeTable(results) {
   const merged = strictIsPoint(results);
   const header = [
     'baseline recall, churn',
@@ -84,7 +84,7 @@ function detectableDrop(scenario, n) {
  * the check on the class that dropped (warnings and failures on the unchanged classes are not
  * counted as catches).
  */
-export function dropTable(results) {
+function dropTable(results) {
   const merged = strictIsPoint(results);
   const rows = [
     ['baseline recall, churn', 'real drop', 'gate', ...CLASS_SIZES.map((n) => `${sizeLabel(n)} / class`)],

@@ -6,7 +6,7 @@ import { createLock, writeLock } from '../../dataset/lock.js';
 import { openTestSet } from '../../dataset/openTestSet.js';
 import { classFolderNames } from '../../dataset/readImageFolder.js';
 import { defaultLockPath } from '../../dataset/testSetPaths.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, fileAccessError, InputError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import { parseCommandArgs } from '../args.js';
 import type { CommandContext } from './context.js';
@@ -108,11 +108,10 @@ function checkTestSetPath(root: string): void {
   try {
     info = statSync(root);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'test set not found' : `cannot read the test set (${code})`, {
-      where: root,
+    throw fileAccessError(error, root, {
+      notFound: 'test set not found',
+      failed: 'cannot read the test set',
       hint: 'give the test-set folder (one sub-folder per class, a manifest, or x.npy/y.npy) or an .npz file',
-      cause: error,
     });
   }
   if (info.isFile() && !/\.npz$/i.test(root)) {
