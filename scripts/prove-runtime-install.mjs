@@ -43,7 +43,7 @@ const { resolveOnnxRuntime } = await import(
   pathToFileURL(path.join(root, 'lib/runtime/resolveOnnxRuntime.js')).href
 );
 const { actionsToolCache } = await import(
-  pathToFileURL(path.join(root, 'lib/runtime/actionsToolCache.js')).href
+  pathToFileURL(path.join(root, 'lib/action/actionsToolCache.js')).href
 );
 const { spawnCommand } = await import(pathToFileURL(path.join(root, 'lib/runtime/runtimeClients.js')).href);
 const { folderSize, megabytes } = await import(

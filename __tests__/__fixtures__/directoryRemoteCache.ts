@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RemoteCache } from '../../src/cache/remoteCache.js';
+import type { RemoteCache } from '../../src/shared/remoteCache.js';
 
 interface Entry {
   key: string;

@@ -10,7 +10,7 @@ import {
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { PullRequestContext } from '../../src/github/pullRequestContext.js';
 import { baselineCacheKey, saveCachedBaseline } from '../../src/pipeline/baselineSources.js';
-import { exampleDir, writeConfig } from '../cli/helpers.js';
+import { exampleDir, writeConfig } from '../helpers/cli.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 
 const BASE = 'b'.repeat(40);

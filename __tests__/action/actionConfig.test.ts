@@ -12,9 +12,9 @@ import {
 import { Inputs, Outputs } from '../../src/action/constants.js';
 import { cacheScope } from '../../src/action/evaluateMode.js';
 import { defaultCommentKey } from '../../src/action/runContext.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { commentMarker } from '../../src/render/markdown.js';
-import { repoRoot } from '../cli/helpers.js';
+import { repoRoot } from '../helpers/cli.js';
 
 interface ActionYml {
   runs: { using: string; main: string };

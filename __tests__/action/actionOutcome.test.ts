@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorBody } from '../../src/action/actionOutcome.js';
-import { EvalgateError, ExitCode, InputError } from '../../src/errors.js';
+import { EvalgateError, ExitCode, InputError } from '../../src/shared/errors.js';
 import { commentMarker } from '../../src/render/markdown.js';
 
 describe('errorBody (the comment and summary of a run that stopped)', () => {

@@ -10,10 +10,10 @@ import { run } from '../../src/action/run.js';
 import { artifactCacheKey } from '../../src/artifacts/fetchArtifact.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 import { serveArtifacts } from '../__fixtures__/localArtifactServer.js';
-import { copyExample, exampleDir, writeConfig } from '../cli/helpers.js';
-import { fakeCore } from './fakeCore.js';
+import { copyExample, exampleDir, writeConfig } from '../helpers/cli.js';
+import { fakeCore } from '../helpers/fakeCore.js';
 
-vi.mock('@actions/core', async () => (await import('./fakeCore.js')).coreModule);
+vi.mock('@actions/core', async () => (await import('../helpers/fakeCore.js')).coreModule);
 
 const modelBytes = readFileSync(path.join(exampleDir, 'model.onnx'));
 const modelDigest = createHash('sha256').update(modelBytes).digest('hex');

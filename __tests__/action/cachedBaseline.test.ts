@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/action/run.js';
 import { baselineCacheKey } from '../../src/pipeline/baselineSources.js';
 import { type DirectoryRemoteCache, directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
-import { copyExample, writeConfig } from '../cli/helpers.js';
-import { fakeCore } from './fakeCore.js';
-import { pullRequestEvent } from './runAction.js';
+import { copyExample, writeConfig } from '../helpers/cli.js';
+import { fakeCore } from '../helpers/fakeCore.js';
+import { pullRequestEvent } from '../helpers/runAction.js';
 
-vi.mock('@actions/core', async () => (await import('./fakeCore.js')).coreModule);
+vi.mock('@actions/core', async () => (await import('../helpers/fakeCore.js')).coreModule);
 
 const MAIN_SHA = 'a'.repeat(40);
 let dir: string;

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { copyExample } from '../cli/helpers.js';
-import { pullRequestJob, runAction as spawnAction } from './runAction.js';
+import { copyExample } from '../helpers/cli.js';
+import { pullRequestJob, runAction as spawnAction } from '../helpers/runAction.js';
 
 const runAction = (dir: string, inputs: Record<string, string>, withSummary = true) =>
   spawnAction(dir, { inputs, summary: withSummary });

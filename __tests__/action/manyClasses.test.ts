@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { repoRoot, runCli } from '../cli/helpers.js';
-import { pullRequestJob, runAction } from './runAction.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { pullRequestJob, runAction } from '../helpers/runAction.js';
 
 const FIXTURE = path.join(repoRoot, '__tests__', '__fixtures__', 'many-classes');
 const OWNER = 'octo';

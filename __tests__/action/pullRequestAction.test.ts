@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { copyExample, runCli } from '../cli/helpers.js';
-import { pullRequestJob, runAction, workflowRunEvent } from './runAction.js';
+import { copyExample, runCli } from '../helpers/cli.js';
+import { pullRequestJob, runAction, workflowRunEvent } from '../helpers/runAction.js';
 
 const OWNER = 'octo';
 const REPO = 'models';

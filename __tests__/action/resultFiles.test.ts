@@ -11,7 +11,7 @@ import {
 import { parseVerdict, pullRequestRecordJson, readResultDir } from '../../src/action/resultFiles.js';
 import { commentMarker } from '../../src/render/markdown.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { testClient } from '../github/githubTestClient.js';
+import { testClient } from '../helpers/githubTestClient.js';
 
 const record = {
   number: 12,

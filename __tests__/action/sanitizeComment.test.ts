@@ -3,7 +3,7 @@ import { withBanner } from '../../src/action/acceptance.js';
 import { publishedCommentBody, sanitizeUntrustedMarkdown } from '../../src/action/sanitizeComment.js';
 import { compareReports } from '../../src/compare/compare.js';
 import { evaluateGates } from '../../src/compare/gates.js';
-import type { GatesConfig } from '../../src/compare/types.js';
+import type { GatesConfig } from '../../src/config/types.js';
 import { GITHUB_COMMENT_LIMIT } from '../../src/github/stickyComment.js';
 import type { Report } from '../../src/report/types.js';
 import { commentMarker, renderComment } from '../../src/render/markdown.js';

@@ -18,8 +18,8 @@ import {
   artifactCacheKey,
   fetchArtifact,
 } from '../../src/artifacts/fetchArtifact.js';
-import type { RemoteCache } from '../../src/cache/remoteCache.js';
-import { InputError } from '../../src/errors.js';
+import type { RemoteCache } from '../../src/shared/remoteCache.js';
+import { InputError } from '../../src/shared/errors.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 import { serveArtifacts } from '../__fixtures__/localArtifactServer.js';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyExample, repoRoot } from './helpers.js';
+import { copyExample, repoRoot } from '../helpers/cli.js';
 
 const bin = path.join(repoRoot, 'bin', 'evalgate.js');
 
@@ -54,7 +54,7 @@ describe('bin/evalgate.js with decode workers', () => {
   it('gives the same report as decoding on the main thread', async () => {
     const dir = copyExample();
     expect(evalgate(['run', '--no-baseline', '--out', 'workers'], dir).status).toBe(0);
-    const { runCli } = await import('./helpers.js');
+    const { runCli } = await import('../helpers/cli.js');
     expect((await runCli(['run', '--no-baseline', '--out', 'main-thread'], dir)).code).toBe(0);
     const a = JSON.parse(readFileSync(path.join(dir, 'workers', 'report.json'), 'utf8'));
     const b = JSON.parse(readFileSync(path.join(dir, 'main-thread', 'report.json'), 'utf8'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertComparable } from '../../src/compare/compatibility.js';
 import { describeClassListDifference } from '../../src/compare/testSetCompatibility.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import type { Report } from '../../src/report/types.js';
 import { DIGITS, digestOf, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGates } from '../../src/compare/gates.js';
-import type {
-  Finding,
-  GateEvidence,
-  GatesConfig,
-  GateStatus,
-  StatisticsConfig,
-} from '../../src/compare/types.js';
+import type { Finding, GateStatus } from '../../src/compare/types.js';
+import type { GateEvidence, GatesConfig, StatisticsConfig } from '../../src/config/types.js';
 import { defaultStatistics } from '../../src/config/defaults.js';
 import type { Report } from '../../src/report/types.js';
 import { adjustPValues, binomialTestLess, mcnemarExact } from '../../src/stats/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIRST_BASELINE_NOTE, evaluateGates } from '../../src/compare/gates.js';
-import type { GatesConfig } from '../../src/compare/types.js';
+import type { GatesConfig } from '../../src/config/types.js';
 import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
 
 /** `significance: off`: the plain threshold behaviour these tests were written for. */

@@ -3,7 +3,7 @@ import { eceStatistic, macroF1Statistic } from '../../src/compare/bootstrapTests
 import type { PairedSamples } from '../../src/compare/pairing.js';
 import { eceSwaps, macroF1Swaps, randomizationChange } from '../../src/compare/randomizationTests.js';
 import { pairedRandomizationTest } from '../../src/stats/randomization.js';
-import { expectClose, loadStatGoldens } from '../stats/goldenStats.js';
+import { expectClose, loadStatGoldens } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGates } from '../../src/compare/gates.js';
-import type { GatesConfig, StatisticsConfig } from '../../src/compare/types.js';
+import type { GatesConfig, StatisticsConfig } from '../../src/config/types.js';
 import { pairSamples } from '../../src/compare/pairing.js';
 import { pairedTables } from '../../src/compare/proportionTests.js';
 import { defaultStatistics } from '../../src/config/defaults.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../src/config/loadConfig.js';
 import { configJsonSchema } from '../../src/config/schema.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 
 const minimal = `version: 1
 model: { path: models/model.onnx }

@@ -5,8 +5,8 @@ import { batchTestSet, testSetSampleShape } from '../../src/dataset/batches.js';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
 import { preprocessedShape, preprocessInto } from '../../src/dataset/preprocess.js';
 import type { Batch, PreprocessOptions } from '../../src/dataset/types.js';
-import { InputError } from '../../src/errors.js';
-import { CLASSES, copyTestSet, IMAGES, identityOptions, TESTSETS } from './fixtures.js';
+import { InputError } from '../../src/shared/errors.js';
+import { CLASSES, copyTestSet, IMAGES, identityOptions, TESTSETS } from '../helpers/datasetFixtures.js';
 
 async function collect(batches: AsyncIterable<Batch>): Promise<Batch[]> {
   const out: Batch[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/dataset/decodeImage.js';
-import { InputError } from '../../src/errors.js';
-import { expected, imageBytes } from './fixtures.js';
+import { InputError } from '../../src/shared/errors.js';
+import { expected, imageBytes } from '../helpers/datasetFixtures.js';
 
 function diffs(actual: ArrayLike<number>, wanted: number[]): { max: number; mean: number } {
   let max = 0;

@@ -13,9 +13,9 @@ import {
 } from '../../src/dataset/lock.js';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
 import { defaultLockPath } from '../../src/dataset/testSetPaths.js';
-import { InputError } from '../../src/errors.js';
-import { CLASSES, copyTestSet, IMAGES, TESTSETS } from './fixtures.js';
-import { int64Bytes, npyBytes } from './npyWriter.js';
+import { InputError } from '../../src/shared/errors.js';
+import { CLASSES, copyTestSet, IMAGES, TESTSETS } from '../helpers/datasetFixtures.js';
+import { int64Bytes, npyBytes } from '../helpers/npyWriter.js';
 
 /** An array test set with the same number of samples in every class: counts cannot tell orders apart. */
 function balancedArrays(): string {

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hashFile } from '../../src/artifacts/hashFile.js';
+import { hashFile } from '../../src/shared/hashFile.js';
 import { batchTestSet } from '../../src/dataset/batches.js';
 import { serialiseError } from '../../src/dataset/decodeWorker.js';
 import { type OpenTestSetOptions, openTestSet } from '../../src/dataset/openTestSet.js';
 import { type DecodePool, startDecodePool, toError } from '../../src/dataset/parallelBatches.js';
 import type { Batch, PreprocessOptions } from '../../src/dataset/types.js';
-import { describeError, EvalgateError, ExitCode, exitCodeOf, InputError } from '../../src/errors.js';
-import { CLASSES, copyTestSet, IMAGES, identityOptions, TESTSETS } from './fixtures.js';
+import { describeError, EvalgateError, ExitCode, exitCodeOf, InputError } from '../../src/shared/errors.js';
+import { CLASSES, copyTestSet, IMAGES, identityOptions, TESTSETS } from '../helpers/datasetFixtures.js';
 
 const BUNDLE = new URL('../../dist/cli/index.js', import.meta.url);
 

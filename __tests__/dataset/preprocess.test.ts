@@ -8,8 +8,8 @@ import {
   validatePreprocessOptions,
 } from '../../src/dataset/preprocess.js';
 import type { DecodedImage, PreprocessOptions } from '../../src/dataset/types.js';
-import { InputError } from '../../src/errors.js';
-import { expected, identityOptions, imageBytes } from './fixtures.js';
+import { InputError } from '../../src/shared/errors.js';
+import { expected, identityOptions, imageBytes } from '../helpers/datasetFixtures.js';
 
 function run(image: DecodedImage, options: PreprocessOptions): { shape: number[]; data: Float32Array } {
   const shape = preprocessedShape(options, image);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
-import { InputError } from '../../src/errors.js';
-import { CLASSES, TESTSETS } from './fixtures.js';
-import { int64Bytes, npyBytes } from './npyWriter.js';
+import { InputError } from '../../src/shared/errors.js';
+import { CLASSES, TESTSETS } from '../helpers/datasetFixtures.js';
+import { int64Bytes, npyBytes } from '../helpers/npyWriter.js';
 
 function arrayFolder(x: Uint8Array, y: Uint8Array): string {
   const root = mkdtempSync(join(tmpdir(), 'evalgate-arrays-'));

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
-import { InputError } from '../../src/errors.js';
-import { CLASSES, copyTestSet, IMAGES, TESTSETS } from './fixtures.js';
+import { InputError } from '../../src/shared/errors.js';
+import { CLASSES, copyTestSet, IMAGES, TESTSETS } from '../helpers/datasetFixtures.js';
 
 const ROOT = join(TESTSETS, 'manifest');
 const NAMES = ['da00', 'da01', 'di00', 'di01', 'di02', 'sq00', 'sq01', 'sq02'];

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient, RETRY_DELAY_ENV } from '../../src/github/client.js';
 import { describeGitHubError, isPermissionError } from '../../src/github/errors.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from './githubTestClient.js';
+import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from '../helpers/githubTestClient.js';
 
 const PR = 3;
 const PULL_PATH = `/repos/${OWNER}/${REPO}/pulls/${PR}`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findLabelAcceptance } from '../../src/github/labelAcceptance.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { OWNER, REPO, testClient } from './githubTestClient.js';
+import { OWNER, REPO, testClient } from '../helpers/githubTestClient.js';
 
 const PR = 12;
 const LABEL = 'evalgate/accept-regression';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import {
   fetchPullRequest,
   pullRequestFromEvent,
   workflowRunFromEvent,
 } from '../../src/github/pullRequestContext.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { BASE_SHA, HEAD_SHA, testClient } from './githubTestClient.js';
+import { BASE_SHA, HEAD_SHA, testClient } from '../helpers/githubTestClient.js';
 
 /** The fields GitHub's pull_request webhook payload carries that evalgate reads (trimmed). */
 function pullRequestPayload(headRepo: string | null = 'acme/vision') {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeRepositoryPath, readFileAtCommit } from '../../src/github/repositoryFile.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from './githubTestClient.js';
+import { BASE_SHA, HEAD_SHA, OWNER, REPO, testClient } from '../helpers/githubTestClient.js';
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -8,7 +8,7 @@ import {
 } from '../../src/github/stickyComment.js';
 import { commentMarker } from '../../src/render/markdown.js';
 import { ACTIONS_BOT, type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
-import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from './githubTestClient.js';
+import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from '../helpers/githubTestClient.js';
 
 const PR = 7;
 const marker = commentMarker('digits');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import {
   CALIBRATION_BIN_EDGES,
   CALIBRATION_BINS,
@@ -21,7 +21,7 @@ import {
 } from '../../src/metrics/calibration.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import type { CalibrationState } from '../../src/metrics/types.js';
-import { seededRandom } from './goldenCases.js';
+import { seededRandom } from '../helpers/goldenCases.js';
 
 interface CalibrationCase {
   name: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EvalgateError } from '../../src/errors.js';
+import { EvalgateError } from '../../src/shared/errors.js';
 import { computeCost, perSampleCosts } from '../../src/metrics/costs.js';
 
 interface CostCase {

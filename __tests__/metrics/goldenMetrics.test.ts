@@ -3,7 +3,7 @@ import { computeMetrics } from '../../src/metrics/computeMetrics.js';
 import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import type { Metrics } from '../../src/metrics/types.js';
-import { type GoldenCase, goldenScores, loadGoldenCases } from './goldenCases.js';
+import { type GoldenCase, goldenScores, loadGoldenCases } from '../helpers/goldenCases.js';
 
 const TOLERANCE = 1e-12;
 

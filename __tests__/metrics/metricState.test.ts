@@ -10,7 +10,7 @@ import {
 } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import type { MetricState } from '../../src/metrics/types.js';
-import { type GoldenCase, goldenScores, loadGoldenCases, seededRandom } from './goldenCases.js';
+import { type GoldenCase, goldenScores, loadGoldenCases, seededRandom } from '../helpers/goldenCases.js';
 
 const cases = loadGoldenCases();
 const golden = cases.find((c) => c.name === 'random-10-classes')!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
-import { seededRandom } from './goldenCases.js';
+import { seededRandom } from '../helpers/goldenCases.js';
 
 /**
  * sklearn's top_k_accuracy_score, written out literally: a stable ascending sort of the class

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RemoteCache } from '../../src/cache/remoteCache.js';
+import type { RemoteCache } from '../../src/shared/remoteCache.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import {
   BASELINE_CACHE_FOLDER,
@@ -13,7 +13,7 @@ import {
   restoreCachedBaseline,
   saveCachedBaseline,
 } from '../../src/pipeline/baselineSources.js';
-import { copyExample, writeConfig } from '../cli/helpers.js';
+import { copyExample, writeConfig } from '../helpers/cli.js';
 import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 
 /** Runs `fn` in a new working folder, with a new, empty cache store. */

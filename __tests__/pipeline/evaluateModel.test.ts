@@ -7,10 +7,10 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { defaultDecodeWorkerCount, evaluateModel, resolveTopK } from '../../src/pipeline/evaluateModel.js';
 import type { Report } from '../../src/report/types.js';
-import { copyExample, exampleDir, writeConfig } from '../cli/helpers.js';
+import { copyExample, exampleDir, writeConfig } from '../helpers/cli.js';
 
 const baseline = JSON.parse(readFileSync(path.join(exampleDir, 'baseline.json'), 'utf8')) as Report;
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import { calibrationStateFromJSON, computeCalibration } from '../../src/metrics/calibration.js';
 import { evaluateModel } from '../../src/pipeline/evaluateModel.js';
 import { validateReport } from '../../src/report/reportFile.js';
-import { copyExample, writeConfig } from '../cli/helpers.js';
+import { copyExample, writeConfig } from '../helpers/cli.js';
 
 /** Misreading a '8' costs 10, any other error 1. */
 const COSTS = `costs:

@@ -2,11 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { noBaseline, reportBaseline } from '../../src/pipeline/baselineSources.js';
 import { runEvaluation } from '../../src/pipeline/runEvaluation.js';
 import type { Report } from '../../src/report/types.js';
-import { copyExample, runCli, writeConfig } from '../cli/helpers.js';
+import { copyExample, runCli, writeConfig } from '../helpers/cli.js';
 
 /** The example with `baseline.model` configured instead of a baseline report. */
 function exampleWithBaselineModel(baselineModel: string): string {

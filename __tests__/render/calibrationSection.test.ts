@@ -8,7 +8,7 @@ import {
 import type { Report } from '../../src/report/types.js';
 import { renderCalibrationSection } from '../../src/render/calibrationSection.js';
 import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
-import { withStatistics } from '../report/statisticsFixture.js';
+import { withStatistics } from '../helpers/statisticsFixture.js';
 
 /** A two-class report whose calibration comes from samples (confidence of the predicted class, right?). */
 function reportWith(samples: Array<[confidence: number, right: boolean]>): Report {

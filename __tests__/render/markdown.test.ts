@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.js';
 import { evaluateGates } from '../../src/compare/gates.js';
-import type { GatesConfig } from '../../src/compare/types.js';
+import type { GatesConfig } from '../../src/config/types.js';
 import type { Report } from '../../src/report/types.js';
 import { MAX_COMMENT_CHARS, commentMarker, renderComment } from '../../src/render/markdown.js';
 import { formatRate, formatRateInterval } from '../../src/render/formatNumbers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.js';
 import { evaluateGates } from '../../src/compare/gates.js';
-import type { GatesConfig } from '../../src/compare/types.js';
+import type { GatesConfig } from '../../src/config/types.js';
 import { renderVerdictText } from '../../src/render/verdictText.js';
 import { digitsPair, discordantPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
 

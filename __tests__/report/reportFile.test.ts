@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { readReport, validateReport } from '../../src/report/reportFile.js';
 import type { Report } from '../../src/report/types.js';
 import { DIGITS, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { validateReport } from '../../src/report/reportFile.js';
 import { DIGITS, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
-import { withStatistics } from './statisticsFixture.js';
+import { withStatistics } from '../helpers/statisticsFixture.js';
 
 const FILE = '.evalgate/baseline.json';
 

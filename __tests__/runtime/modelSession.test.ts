@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { loadOnnxRuntime } from '../../src/runtime/loadOnnxRuntime.js';
 import {
   describeShape,

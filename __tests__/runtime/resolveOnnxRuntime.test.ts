@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/errors.js';
-import { actionsToolCache } from '../../src/runtime/actionsToolCache.js';
+import { InputError } from '../../src/shared/errors.js';
+import { actionsToolCache } from '../../src/action/actionsToolCache.js';
 import { runtimeCacheKey, runtimeToolName } from '../../src/runtime/cachedRuntimeResolvers.js';
 import { openModelSession } from '../../src/runtime/modelSession.js';
 import { pinnedOnnxRuntimeVersion } from '../../src/runtime/pinnedVersion.js';
@@ -38,7 +38,7 @@ import {
   OTHER_PLATFORM_FOLDERS,
   startLocalNpmRegistry,
   trimmedRuntimePrefix,
-} from './localNpmRegistry.js';
+} from '../helpers/localNpmRegistry.js';
 
 const version = pinnedOnnxRuntimeVersion();
 const cpu = { platform: process.platform, arch: process.arch, cuda: false };

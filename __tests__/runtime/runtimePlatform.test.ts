@@ -13,7 +13,7 @@ import {
   pruneOtherPlatforms,
   unusableReason,
 } from '../../src/runtime/runtimePlatform.js';
-import { installedRuntime } from './localNpmRegistry.js';
+import { installedRuntime } from '../helpers/localNpmRegistry.js';
 
 const require = createRequire(import.meta.url);
 const scriptDir = path.join(installedRuntime, 'script');

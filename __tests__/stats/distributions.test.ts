@@ -8,7 +8,7 @@ import {
   tQuantile,
   tTwoSidedPValue,
 } from '../../src/stats/distributions.js';
-import { expectClose, loadStatGoldens } from './goldenStats.js';
+import { expectClose, loadStatGoldens } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

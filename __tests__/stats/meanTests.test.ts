@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanInterval, pairedMeanDifference, welchMeanDifference } from '../../src/stats/meanTests.js';
-import { expectClose, loadStatGoldens, sums } from './goldenStats.js';
+import { expectClose, loadStatGoldens, sums } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

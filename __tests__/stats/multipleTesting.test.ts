@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adjustPValues } from '../../src/stats/multipleTesting.js';
 import { createRandom } from '../../src/stats/random.js';
-import { expectClose, loadStatGoldens } from './goldenStats.js';
+import { expectClose, loadStatGoldens } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

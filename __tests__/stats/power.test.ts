@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimumDetectableDrop, samplesForDrop } from '../../src/stats/power.js';
-import { expectClose, loadStatGoldens } from './goldenStats.js';
+import { expectClose, loadStatGoldens } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 /** A case's inputs, for the test name (the expected figures and solver by-products left out). */

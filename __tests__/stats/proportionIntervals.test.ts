@@ -5,7 +5,7 @@ import {
   wilsonInterval,
 } from '../../src/stats/proportionIntervals.js';
 import { createRandom } from '../../src/stats/random.js';
-import { expectClose, loadStatGoldens } from './goldenStats.js';
+import { expectClose, loadStatGoldens } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

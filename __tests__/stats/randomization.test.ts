@@ -3,7 +3,7 @@ import { binomialCdf } from '../../src/stats/distributions.js';
 import { mcnemarExact } from '../../src/stats/exactTests.js';
 import { pairedMeanDifference } from '../../src/stats/meanTests.js';
 import { pairedRandomizationTest, signFlipTest, type SwapStatistic } from '../../src/stats/randomization.js';
-import { expectClose, loadStatGoldens, sums } from './goldenStats.js';
+import { expectClose, loadStatGoldens, sums } from '../helpers/goldenStats.js';
 
 const golden = loadStatGoldens().cases;
 

@@ -49746,7 +49746,7 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/shared/errors.ts
 /**
  * Typed errors. Lower modules throw these; only the adapters (CLI, action) turn them into
  * messages and exit codes, so a user mistake never surfaces as a stack trace.
@@ -50169,7 +50169,7 @@ function preprocessFeaturesInto(values, options, out, offset) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dataset/shape.ts
+;// CONCATENATED MODULE: ./src/shared/shape.ts
 /** The number of elements of a tensor or array shape (the product of its dims; 1 for a scalar). */
 function product(dims) {
     let n = 1;
@@ -50760,7 +50760,7 @@ function readImageBytes(file) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/artifacts/hashFile.ts
+;// CONCATENATED MODULE: ./src/shared/hashFile.ts
 /** sha256 of files: test sets (many small files) and models (a few large ones). */
 
 
@@ -60760,9 +60760,36 @@ function nearest(word, candidates) {
     return bestDistance <= allowed ? best : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/shared/version.ts
 /** evalgate's version, written into every report. Kept equal to package.json by a test. */
 const TOOL_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/config/defaults.ts
+/** `statistics` when evalgate.yml leaves it out. */
+const DEFAULT_STATISTICS = Object.freeze({
+    confidence: 0.95,
+    alpha: 0.05,
+    correction: 'holm',
+    power: 0.8,
+    minClassSamples: 30,
+});
+/** `gates.per-class-recall` when evalgate.yml leaves it out: the one gate that is always on. */
+const DEFAULT_PER_CLASS_RECALL = Object.freeze({
+    maxDrop: 0.02,
+    onMissingClass: 'fail',
+    significance: true,
+    onUnproven: 'warn',
+});
+/** Whether a gate weighs evidence by default (`significance: on`) and what an unproven breach does. */
+const DEFAULT_EVIDENCE = Object.freeze({ significance: 'on', onUnproven: 'warn' });
+/** A fresh copy of the default gates (callers may change their copy). */
+function defaultGates() {
+    return { perClassRecall: { ...DEFAULT_PER_CLASS_RECALL } };
+}
+/** A fresh copy of the default statistics settings. */
+function defaultStatistics() {
+    return { ...DEFAULT_STATISTICS };
+}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
@@ -60773,6 +60800,7 @@ var dist = __nccwpck_require__(38815);
  * (`npm run schema`). zod was chosen because one declaration gives validation, the TypeScript
  * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
  */
+
 
 const sha256Hex = schemas_string()
     .regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters');
@@ -60828,7 +60856,7 @@ const preprocessSchema = strictObject({
 /** Evidence settings shared by the gates that compare with a baseline (see README "How verdicts are reached"). */
 const evidenceOptions = {
     significance: schemas_enum(['on', 'off'])
-        .default('on')
+        .default(DEFAULT_EVIDENCE.significance)
         .describe('on: a drop beyond the tolerance fails only when it is statistically significant; off: plain threshold.'),
     alpha: schemas_number()
         .gt(0)
@@ -60836,7 +60864,7 @@ const evidenceOptions = {
         .optional()
         .describe('Significance level of this gate (default statistics.alpha).'),
     'on-unproven': schemas_enum(['warn', 'fail'])
-        .default('warn')
+        .default(DEFAULT_EVIDENCE.onUnproven)
         .describe('A drop beyond the tolerance without enough evidence: warn (default) or fail the run.'),
 };
 const boundGate = (what) => strictObject({
@@ -60846,13 +60874,20 @@ const boundGate = (what) => strictObject({
 });
 const gatesSchema = strictObject({
     'per-class-recall': strictObject({
-        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
+        'max-drop': fraction
+            .default(DEFAULT_PER_CLASS_RECALL.maxDrop)
+            .describe('No class recall may drop by more than this (absolute).'),
         'on-missing-class': schemas_enum(['fail', 'warn'])
-            .default('fail')
+            .default(DEFAULT_PER_CLASS_RECALL.onMissingClass)
             .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
         ...evidenceOptions,
     })
-        .default({ 'max-drop': 0.02, 'on-missing-class': 'fail', significance: 'on', 'on-unproven': 'warn' }),
+        .default({
+        'max-drop': DEFAULT_PER_CLASS_RECALL.maxDrop,
+        'on-missing-class': DEFAULT_PER_CLASS_RECALL.onMissingClass,
+        significance: DEFAULT_EVIDENCE.significance,
+        'on-unproven': DEFAULT_EVIDENCE.onUnproven,
+    }),
     accuracy: boundGate('accuracy').optional(),
     'macro-f1': boundGate('macro F1').optional(),
     ece: strictObject({
@@ -60876,20 +60911,28 @@ const gatesSchema = strictObject({
 })
     .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
 const statisticsSchema = strictObject({
-    confidence: schemas_number().gt(0).lt(1).default(0.95).describe('Level of every reported interval.'),
-    alpha: schemas_number().gt(0).lt(1).default(0.05).describe('Default significance level of the gates.'),
+    confidence: schemas_number()
+        .gt(0)
+        .lt(1)
+        .default(DEFAULT_STATISTICS.confidence)
+        .describe('Level of every reported interval.'),
+    alpha: schemas_number()
+        .gt(0)
+        .lt(1)
+        .default(DEFAULT_STATISTICS.alpha)
+        .describe('Default significance level of the gates.'),
     correction: schemas_enum(['holm', 'benjamini-hochberg', 'none'])
-        .default('holm')
+        .default(DEFAULT_STATISTICS.correction)
         .describe('Multiple-comparison correction across classes for the per-class gate.'),
     power: schemas_number()
         .min(0.5)
         .lt(1)
-        .default(0.8)
+        .default(DEFAULT_STATISTICS.power)
         .describe('Power used for "smallest detectable drop" warnings (0.5 to below 1; usually 0.8 or 0.9).'),
     'min-class-samples': schemas_number()
         .int()
         .min(0)
-        .default(30)
+        .default(DEFAULT_STATISTICS.minClassSamples)
         .describe('Classes with fewer test samples are flagged as too small to judge.'),
 })
     .describe('How intervals and tests are computed.');
@@ -61359,16 +61402,6 @@ function checkStd(std, where) {
 }
 function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/config/defaults.ts
-
-
-function defaultGates() {
-    return resolveGates(gatesSchema.parse({}));
-}
-function defaultStatistics() {
-    return resolveStatistics(statisticsSchema.parse({}));
 }
 
 ;// CONCATENATED MODULE: ./src/report/types.ts
@@ -70108,7 +70141,7 @@ function unzipSync(data, opts) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/runtime/float16.ts
+;// CONCATENATED MODULE: ./src/shared/float16.ts
 /**
  * IEEE 754 binary16 ("half") <-> float32 conversion, for models whose inputs or outputs are float16.
  *
@@ -74946,8 +74979,6 @@ function looksLikeProbabilities(values, size, numClasses, tolerance = 1e-3) {
 
 ;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
 /** Shapes of model inputs and outputs, as people read them in messages. */
-// One shape product for the whole project (test-set arrays, batches and model tensors).
-
 /**
  * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
  * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
@@ -74984,6 +75015,7 @@ function sampleShapeMatches(expected, actual) {
  * model's batch dimension (dynamic, or fixed at 1 or N), element type (float32 or float16) and
  * output kind (logits, probabilities, log-probabilities).
  */
+
 
 
 

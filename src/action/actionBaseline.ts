@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import type { EvalConfig } from '../config/types.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { PullRequestContext } from '../github/pullRequestContext.js';
 import {
   type BaselinePlan,

@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { nearest } from '../config/suggest.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { ExecutionProvider } from '../runtime/types.js';
 import { type ActionMode, BASELINE_SOURCES, type BaselineSourceChoice, Inputs, MODES } from './constants.js';
 

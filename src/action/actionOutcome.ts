@@ -3,7 +3,7 @@
  * status. The step fails exactly when a gate failed and no accept label accepted it.
  */
 import * as core from '@actions/core';
-import { describeError, exitCodeOf } from '../errors.js';
+import { describeError, exitCodeOf } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { type Acceptance, acceptanceBanner, acceptanceMessage, withBanner } from './acceptance.js';
 import { Outputs } from './constants.js';

@@ -5,9 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { EvalgateError, ExitCode, InputError } from '../errors.js';
+import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isPermissionError } from '../github/errors.js';
 import { type PullRequestContext, pullRequestFromEvent } from '../github/pullRequestContext.js';

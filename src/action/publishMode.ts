@@ -29,7 +29,7 @@
  */
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isNotFoundError } from '../github/errors.js';
 import {

@@ -9,7 +9,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { GITHUB_COMMENT_LIMIT } from '../github/stickyComment.js';
 import { commentMarker } from '../render/markdown.js';
 import { Inputs, ResultFiles } from './constants.js';

@@ -5,10 +5,10 @@
  */
 import * as core from '@actions/core';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
-import { actionsCache } from '../cache/actionsCache.js';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import { actionsCache } from './actionsCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
-import { actionsToolCache } from '../runtime/actionsToolCache.js';
+import { actionsToolCache } from './actionsToolCache.js';
 import type { ToolCache } from '../runtime/runtimeClients.js';
 import { getActionConfig } from './actionConfig.js';
 import { failRun, type RunProgress } from './actionOutcome.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 export interface RunContext {
   eventName: string;

@@ -20,11 +20,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { unzipSync } from 'fflate';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import type { ArtifactSource } from '../config/types.js';
 import { isHiddenName, isImageFileName } from '../dataset/testSetPaths.js';
-import { errorMessage, InputError } from '../errors.js';
-import { hashFile } from './hashFile.js';
+import { errorMessage, InputError } from '../shared/errors.js';
+import { hashFile } from '../shared/hashFile.js';
 
 /** A fetch function: the global fetch by default; tests pass one that reaches a local server. */
 export type FetchLike = (url: string) => Promise<Response>;

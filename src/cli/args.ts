@@ -1,7 +1,7 @@
 /** Flag parsing shared by the commands: node's parseArgs with errors turned into usage errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { nearest } from '../config/suggest.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

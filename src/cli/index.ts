@@ -1,6 +1,6 @@
 /** Entry of the `evalgate` binary (bundled to dist/cli/index.js): runs the CLI on this process. */
 import { isDecodeWorker, runDecodeWorker } from '../dataset/decodeWorker.js';
-import { describeError, ExitCode } from '../errors.js';
+import { describeError, ExitCode } from '../shared/errors.js';
 import type { CommandContext } from './commands/context.js';
 import { main } from './main.js';
 

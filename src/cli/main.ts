@@ -1,7 +1,7 @@
 /** The `evalgate` command line: dispatches to a command and turns errors into messages + exit codes. */
-import { describeError, ExitCode, exitCodeOf, InputError } from '../errors.js';
+import { describeError, ExitCode, exitCodeOf, InputError } from '../shared/errors.js';
 import { nearest } from '../config/suggest.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../shared/version.js';
 import { compareCommand } from './commands/compareCommand.js';
 import type { CommandContext } from './commands/context.js';
 import { lockCommand } from './commands/lockCommand.js';

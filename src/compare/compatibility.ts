@@ -2,7 +2,7 @@
  * Whether two reports may be compared at all. A comparison across different data or a different
  * class list produces numbers that look meaningful and are not, so it is refused with the reason.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { REPORT_SCHEMA, type Report } from '../report/types.js';
 import { assertComparableTestSet, HOW_TO_REPLACE_BASELINE } from './testSetCompatibility.js';
 

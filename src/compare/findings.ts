@@ -20,7 +20,8 @@
  * α. A bound gate's p is one-sided (its null hypothesis "the figure respects the bound" has one
  * side), compared with α. README "How verdicts are reached" gives the reasons.
  */
-import type { Finding, GateEvidence, GateStatus } from './types.js';
+import type { Finding, GateStatus } from './types.js';
+import type { GateEvidence } from '../config/types.js';
 
 /**
  * Tolerance for comparisons with a threshold. Recalls are ratios of counts, so a drop that is

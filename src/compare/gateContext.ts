@@ -1,7 +1,8 @@
 /** What every gate module reads: the configuration, both reports and the comparison already made. */
 import type { Report } from '../report/types.js';
 import type { PairedSamples, PairingAttempt } from './pairing.js';
-import type { Comparison, GatesConfig, StatisticsConfig } from './types.js';
+import type { Comparison } from './types.js';
+import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export interface GateContext {
   gates: GatesConfig;

@@ -8,7 +8,8 @@ import { changeMessage } from './changeMessage.js';
 import { alphaText, evidenceText } from './evidenceText.js';
 import { boundFinding, changeFinding, statusOf } from './findings.js';
 import { formatFraction } from './messageText.js';
-import type { GateEvidence, GateResult, GateTest, Interval, StatisticsConfig } from './types.js';
+import type { GateResult, GateTest, Interval } from './types.js';
+import type { GateEvidence, StatisticsConfig } from '../config/types.js';
 
 /** The outcome of a test, as a gate needs it. */
 export interface TestOutcome {

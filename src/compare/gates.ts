@@ -23,7 +23,8 @@ import { accuracyGates, macroF1Gates } from './headlineGates.js';
 import { type PairingAttempt, pairSamples } from './pairing.js';
 import { perClassRecallGate } from './recallGate.js';
 import { powerNotes, recallPower } from './recallPower.js';
-import type { Comparison, GateResult, GatesConfig, StatisticsConfig, Verdict } from './types.js';
+import type { Comparison, GateResult, Verdict } from './types.js';
+import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 /**
  * `value` rounded up to 3 decimals, or to the first nonzero decimal (at most 6) when smaller, so a

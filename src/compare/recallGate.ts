@@ -11,7 +11,8 @@ import { changeMessage } from './changeMessage.js';
 import { evidenceText } from './evidenceText.js';
 import { changeFinding, statusOf } from './findings.js';
 import { formatFraction, messageName } from './messageText.js';
-import type { ClassDelta, Comparison, GateResult, GatesConfig, StatisticsConfig } from './types.js';
+import type { ClassDelta, Comparison, GateResult } from './types.js';
+import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export function samplesText(n: number): string {
   return `${n} ${n === 1 ? 'sample' : 'samples'}`;

@@ -18,7 +18,8 @@ import type { PairedCounts } from '../stats/types.js';
 import { alphaText, correctionName } from './evidenceText.js';
 import { EPSILON } from './findings.js';
 import { formatFraction, messageName } from './messageText.js';
-import type { ClassPower, GatesConfig, PowerSummary, StatisticsConfig } from './types.js';
+import type { ClassPower, PowerSummary } from './types.js';
+import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export interface RecallPowerInput {
   gate: GatesConfig['perClassRecall'];

@@ -2,7 +2,7 @@
  * The data half of comparability, checkable before a run: the baseline must have been made on the
  * same locked test set (root digest) with the same class list (names and order).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { Report } from '../report/types.js';
 
 /** How many differing class names a message lists before summarising the rest. */

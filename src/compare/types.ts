@@ -2,51 +2,7 @@
 import type { Interval, PairedCounts } from '../stats/types.js';
 
 export type { Interval, PairedCounts } from '../stats/types.js';
-
-/** The user's gates, resolved (mirrors `gates` in evalgate.yml). Absent keys are off. */
-export interface GatesConfig {
-  perClassRecall: {
-    /** Absolute drop in recall allowed per class (0.02 = two points). */
-    maxDrop: number;
-    /** What a class with no test samples does to the verdict: fail closed (default) or warn. */
-    onMissingClass: 'fail' | 'warn';
-  } & GateEvidence;
-  accuracy?: { min?: number; maxDrop?: number } & GateEvidence;
-  macroF1?: { maxDrop?: number; min?: number } & GateEvidence;
-  /** Expected calibration error (15 equal-width bins). */
-  ece?: { max?: number; maxIncrease?: number } & GateEvidence;
-  /** Expected cost per sample under `costs.matrix`. */
-  cost?: { max?: number; maxIncrease?: number } & GateEvidence;
-}
-
-/** How a gate weighs evidence (see README "How verdicts are reached"). */
-export interface GateEvidence {
-  /** false = plain threshold behaviour (`significance: off`). */
-  significance: boolean;
-  /** Significance level; undefined = `StatisticsConfig.alpha`. */
-  alpha?: number;
-  /** A breach of the tolerance without enough evidence: a warning, or a failure. */
-  onUnproven: 'warn' | 'fail';
-}
-
-/** `statistics` in evalgate.yml, resolved. */
-export interface StatisticsConfig {
-  /** Level of every reported interval (0.95). */
-  confidence: number;
-  /** Default significance level of the gates (0.05). */
-  alpha: number;
-  correction: 'holm' | 'benjamini-hochberg' | 'none';
-  /** Power for minimum-detectable-drop warnings (0.8). */
-  power: number;
-  /** Classes with fewer test samples are flagged. */
-  minClassSamples: number;
-}
-
-/** `costs` in evalgate.yml, resolved: matrix[true][predicted], class-list order. */
-export interface CostsConfig {
-  matrix: number[][];
-  unit?: string;
-}
+import type { StatisticsConfig } from '../config/types.js';
 
 /** How a headline figure is read and shown: a rate in [0, 1] (shown as %) or a correlation in [-1, 1]. */
 export type MetricScale = 'rate' | 'correlation';

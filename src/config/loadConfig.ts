@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { fileErrorReason, InputError } from '../errors.js';
+import { fileErrorReason, InputError } from '../shared/errors.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
-import type { CostsConfig, GateEvidence, GatesConfig, StatisticsConfig } from '../compare/types.js';
+import type { CostsConfig, GateEvidence, GatesConfig, StatisticsConfig } from './types.js';
 import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 
 /** Loads, validates and resolves a config file. */

@@ -5,6 +5,7 @@
  * type and the JSON Schema (z.toJSONSchema) without a second source of truth.
  */
 import { z } from 'zod';
+import { DEFAULT_EVIDENCE, DEFAULT_PER_CLASS_RECALL, DEFAULT_STATISTICS } from './defaults.js';
 
 const sha256Hex = z
   .string()
@@ -78,7 +79,7 @@ export const preprocessSchema = z
 const evidenceOptions = {
   significance: z
     .enum(['on', 'off'])
-    .default('on')
+    .default(DEFAULT_EVIDENCE.significance)
     .describe(
       'on: a drop beyond the tolerance fails only when it is statistically significant; off: plain threshold.',
     ),
@@ -90,7 +91,7 @@ const evidenceOptions = {
     .describe('Significance level of this gate (default statistics.alpha).'),
   'on-unproven': z
     .enum(['warn', 'fail'])
-    .default('warn')
+    .default(DEFAULT_EVIDENCE.onUnproven)
     .describe('A drop beyond the tolerance without enough evidence: warn (default) or fail the run.'),
 };
 
@@ -105,14 +106,21 @@ export const gatesSchema = z
   .strictObject({
     'per-class-recall': z
       .strictObject({
-        'max-drop': fraction.default(0.02).describe('No class recall may drop by more than this (absolute).'),
+        'max-drop': fraction
+          .default(DEFAULT_PER_CLASS_RECALL.maxDrop)
+          .describe('No class recall may drop by more than this (absolute).'),
         'on-missing-class': z
           .enum(['fail', 'warn'])
-          .default('fail')
+          .default(DEFAULT_PER_CLASS_RECALL.onMissingClass)
           .describe('A class without test samples cannot be checked: fail the run (default) or warn.'),
         ...evidenceOptions,
       })
-      .default({ 'max-drop': 0.02, 'on-missing-class': 'fail', significance: 'on', 'on-unproven': 'warn' }),
+      .default({
+        'max-drop': DEFAULT_PER_CLASS_RECALL.maxDrop,
+        'on-missing-class': DEFAULT_PER_CLASS_RECALL.onMissingClass,
+        significance: DEFAULT_EVIDENCE.significance,
+        'on-unproven': DEFAULT_EVIDENCE.onUnproven,
+      }),
     accuracy: boundGate('accuracy').optional(),
     'macro-f1': boundGate('macro F1').optional(),
     ece: z
@@ -142,23 +150,33 @@ export const gatesSchema = z
 
 export const statisticsSchema = z
   .strictObject({
-    confidence: z.number().gt(0).lt(1).default(0.95).describe('Level of every reported interval.'),
-    alpha: z.number().gt(0).lt(1).default(0.05).describe('Default significance level of the gates.'),
+    confidence: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(DEFAULT_STATISTICS.confidence)
+      .describe('Level of every reported interval.'),
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(DEFAULT_STATISTICS.alpha)
+      .describe('Default significance level of the gates.'),
     correction: z
       .enum(['holm', 'benjamini-hochberg', 'none'])
-      .default('holm')
+      .default(DEFAULT_STATISTICS.correction)
       .describe('Multiple-comparison correction across classes for the per-class gate.'),
     power: z
       .number()
       .min(0.5)
       .lt(1)
-      .default(0.8)
+      .default(DEFAULT_STATISTICS.power)
       .describe('Power used for "smallest detectable drop" warnings (0.5 to below 1; usually 0.8 or 0.9).'),
     'min-class-samples': z
       .number()
       .int()
       .min(0)
-      .default(30)
+      .default(DEFAULT_STATISTICS.minClassSamples)
       .describe('Classes with fewer test samples are flagged as too small to judge.'),
   })
   .describe('How intervals and tests are computed.');

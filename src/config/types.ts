@@ -1,5 +1,4 @@
 /** The resolved configuration: every path absolute, every default applied. */
-import type { CostsConfig, GatesConfig, StatisticsConfig } from '../compare/types.js';
 import type { PreprocessOptions } from '../dataset/types.js';
 import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
 
@@ -55,4 +54,49 @@ export interface ConfigOverrides {
   baseline?: string | null;
   batchSize?: number;
   device?: ExecutionProvider;
+}
+
+/** The user's gates, resolved (mirrors `gates` in evalgate.yml). Absent keys are off. */
+export interface GatesConfig {
+  perClassRecall: {
+    /** Absolute drop in recall allowed per class (0.02 = two points). */
+    maxDrop: number;
+    /** What a class with no test samples does to the verdict: fail closed (default) or warn. */
+    onMissingClass: 'fail' | 'warn';
+  } & GateEvidence;
+  accuracy?: { min?: number; maxDrop?: number } & GateEvidence;
+  macroF1?: { maxDrop?: number; min?: number } & GateEvidence;
+  /** Expected calibration error (15 equal-width bins). */
+  ece?: { max?: number; maxIncrease?: number } & GateEvidence;
+  /** Expected cost per sample under `costs.matrix`. */
+  cost?: { max?: number; maxIncrease?: number } & GateEvidence;
+}
+
+/** How a gate weighs evidence (see README "How verdicts are reached"). */
+export interface GateEvidence {
+  /** false = plain threshold behaviour (`significance: off`). */
+  significance: boolean;
+  /** Significance level; undefined = `StatisticsConfig.alpha`. */
+  alpha?: number;
+  /** A breach of the tolerance without enough evidence: a warning, or a failure. */
+  onUnproven: 'warn' | 'fail';
+}
+
+/** `statistics` in evalgate.yml, resolved. */
+export interface StatisticsConfig {
+  /** Level of every reported interval (0.95). */
+  confidence: number;
+  /** Default significance level of the gates (0.05). */
+  alpha: number;
+  correction: 'holm' | 'benjamini-hochberg' | 'none';
+  /** Power for minimum-detectable-drop warnings (0.8). */
+  power: number;
+  /** Classes with fewer test samples are flagged. */
+  minClassSamples: number;
+}
+
+/** `costs` in evalgate.yml, resolved: matrix[true][predicted], class-list order. */
+export interface CostsConfig {
+  matrix: number[][];
+  unit?: string;
 }

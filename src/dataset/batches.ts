@@ -7,7 +7,7 @@
  * therefore decodes in worker threads (`parallelBatches.ts`), which call `decodeBatch` below; this
  * module's `batchTestSet` is the single-thread path (tests, and runs where workers are unavailable).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import {
   preprocessedShape,
   preprocessFeaturesInto,
@@ -15,7 +15,7 @@ import {
   validateFeatureOptions,
   validatePreprocessOptions,
 } from './preprocess.js';
-import { product } from './shape.js';
+import { product } from '../shared/shape.js';
 import type { Batch, DecodedImage, PreprocessOptions, TestSet } from './types.js';
 
 /** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */

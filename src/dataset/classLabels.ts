@@ -1,6 +1,6 @@
 /** Maps label names to class indices with messages that name the label, where it came from and the list. */
 import { closest } from 'fastest-levenshtein';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 /** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
 export function classIndex(classNames: string[]): Map<string, number> {

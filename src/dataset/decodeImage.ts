@@ -17,7 +17,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG, type PNGWithMetadata } from 'pngjs';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from '../shared/errors.js';
 import type { DecodedImage } from './types.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -7,7 +7,7 @@
  * sets (image folder, manifest) are decoded here: array test sets are decoded on the main thread.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../shared/errors.js';
 import { type BatchPlan, type BatchSource, decodeBatch } from './batches.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { hashFiles } from './lock.js';

@@ -17,9 +17,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hashFile } from '../artifacts/hashFile.js';
+import { hashFile } from '../shared/hashFile.js';
 import { z } from 'zod';
-import { errorMessage, fileAccessError, InputError } from '../errors.js';
+import { errorMessage, fileAccessError, InputError } from '../shared/errors.js';
 import { formatClassList } from './classLabels.js';
 import { compareCodeUnits, filesBase } from './testSetPaths.js';
 import type { LockEntry, LockFile, TestSet } from './types.js';

@@ -8,8 +8,8 @@
  * strings <U (UTF-32) and |S (bytes) for labels. Fortran order, big-endian and structured or object
  * arrays are refused with a message that says how to re-save the array.
  */
-import { InputError } from '../errors.js';
-import { float16BitsToFloat32 } from '../runtime/float16.js';
+import { InputError } from '../shared/errors.js';
+import { float16BitsToFloat32 } from '../shared/float16.js';
 
 export type NpyKind = 'b' | 'u' | 'i' | 'f' | 'U' | 'S';
 

@@ -9,7 +9,7 @@
  * is called, after the check.
  */
 import { Worker } from 'node:worker_threads';
-import { EvalgateError, ExitCode, InputError } from '../errors.js';
+import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
 import { batchIndices, checkBatchSize, planBatches } from './batches.js';
 import {
   DECODE_WORKER_KIND,
@@ -19,7 +19,7 @@ import {
   type SerialisedError,
 } from './decodeWorker.js';
 import { type FileHash, hashFiles as hashFilesHere } from './lock.js';
-import { product } from './shape.js';
+import { product } from '../shared/shape.js';
 import type { Batch, PreprocessOptions, TestSet } from './types.js';
 
 export interface DecodeWorkerOptions {

@@ -15,7 +15,7 @@
  * `convert('RGB')`), and `gray` with a 3-channel model replicates the gray channel. Alpha never reaches
  * the model. Pixels outside the image after a crop larger than the image are 0, as torchvision pads.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { resizePlane } from './resizeBilinear.js';
 import type { DecodedImage, PreprocessOptions } from './types.js';
 

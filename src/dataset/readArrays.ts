@@ -15,10 +15,10 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from '../shared/errors.js';
 import { classIndex, formatClassList, unknownLabelError } from './classLabels.js';
 import { type NpyHeader, npyHeaderLength, parseNpyHeader, toLabelValues, toPixelValues } from './npy.js';
-import { product } from './shape.js';
+import { product } from '../shared/shape.js';
 import type { DecodedImage, TestSet, TestSetSample } from './types.js';
 
 export interface ReadArraysOptions {

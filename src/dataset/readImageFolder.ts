@@ -21,7 +21,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileAccessError, fileErrorReason, InputError } from '../errors.js';
+import { fileAccessError, fileErrorReason, InputError } from '../shared/errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
 import { decodeImage } from './decodeImage.js';
 import { compareCodeUnits, isHiddenName, isImageFileName, LOCK_FILE_NAME } from './testSetPaths.js';

@@ -10,7 +10,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { errorMessage, fileAccessError, InputError } from '../errors.js';
+import { errorMessage, fileAccessError, InputError } from '../shared/errors.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { compareCodeUnits, LOCK_FILE_NAME } from './testSetPaths.js';

@@ -20,8 +20,8 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { InputError } from '../errors.js';
-import { TOOL_VERSION } from '../version.js';
+import { InputError } from '../shared/errors.js';
+import { TOOL_VERSION } from '../shared/version.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 

@@ -3,7 +3,7 @@
  * GITHUB_EVENT_PATH (`pull_request` family, `workflow_run` for the publish stage) or from the API.
  * Payload fields are checked, and a missing one is named by its path in the payload.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { GitHubClient } from './client.js';
 
 export interface PullRequestContext {

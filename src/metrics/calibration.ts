@@ -23,7 +23,7 @@
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
 
-import { EvalgateError, ExitCode, InputError } from '../errors.js';
+import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
 import type {
   CalibrationMetrics,
   CalibrationState,

@@ -8,7 +8,7 @@
  * be shown as passing. Values are never NaN.
  */
 
-import { EvalgateError, ExitCode } from '../errors.js';
+import { EvalgateError, ExitCode } from '../shared/errors.js';
 import { wilsonInterval } from '../stats/proportionIntervals.js';
 import type { ClassMetrics, MetricState, Metrics } from './types.js';
 

@@ -8,14 +8,13 @@
  */
 
 import { isClassPair } from './metricState.js';
-import type { CostsConfig } from '../compare/types.js';
-import { EvalgateError, ExitCode } from '../errors.js';
+import { EvalgateError, ExitCode } from '../shared/errors.js';
 import { meanInterval } from '../stats/meanTests.js';
-import type { CostSummary } from './types.js';
+import type { CostMatrix, CostSummary } from './types.js';
 
 /** The cost summary of a confusion matrix (rows = true class), with a t interval at `confidence`. */
 export function computeCost(
-  costs: CostsConfig,
+  costs: CostMatrix,
   confusionMatrix: ArrayLike<ArrayLike<number>>,
   confidence = 0.95,
 ): CostSummary {

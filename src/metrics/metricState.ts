@@ -5,7 +5,7 @@
  * (the torchmetrics design: state = sums, merge = add).
  */
 
-import { EvalgateError, ExitCode, InputError } from '../errors.js';
+import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
 import type { MetricState, MetricStateJSON, ScoredBatch } from './types.js';
 
 /** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */

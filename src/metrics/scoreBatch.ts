@@ -10,7 +10,7 @@
  *   which is counted here in O(C) per sample, without sorting and without allocating.
  */
 
-import { EvalgateError, ExitCode } from '../errors.js';
+import { EvalgateError, ExitCode } from '../shared/errors.js';
 import type { ScoredBatch } from './types.js';
 
 /**

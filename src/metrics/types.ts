@@ -167,6 +167,16 @@ export interface CalibrationReport extends CalibrationMetrics {
 }
 
 /**
+ * A cost matrix as the cost code takes it: matrix[true][predicted] in class-list order, in `unit`
+ * per sample. The config's `CostsConfig` has this shape; the metrics stage names its own input so
+ * that it depends on no stage above it.
+ */
+export interface CostMatrix {
+  matrix: number[][];
+  unit?: string;
+}
+
+/**
  * Expected misclassification cost under a cost matrix (`costs` in evalgate.yml): per-sample cost =
  * matrix[true][predicted]. Sums are kept so that the variance, and a change against another
  * report, can be computed without the per-sample records.

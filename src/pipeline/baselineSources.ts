@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import type { EvalConfig } from '../config/types.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 /** No baseline: the run sets the first one. */
 export interface NoBaseline {

@@ -7,9 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fetchArtifact, type FetchLike } from '../artifacts/fetchArtifact.js';
-import { hashFile } from '../artifacts/hashFile.js';
+import { hashFile } from '../shared/hashFile.js';
 import { readOnnxModelInfo } from '../artifacts/onnxModelInfo.js';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import type { EvalConfig } from '../config/types.js';
 import { batchTestSet } from '../dataset/batches.js';
 import { computeDigest, type FileHasher, readLock, verifyLock } from '../dataset/lock.js';
@@ -17,7 +17,7 @@ import { openTestSet } from '../dataset/openTestSet.js';
 import { startDecodePool } from '../dataset/parallelBatches.js';
 import { defaultLockPath } from '../dataset/testSetPaths.js';
 import type { Batch, PreprocessOptions, TestSet } from '../dataset/types.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import {
   calibrationStateToJSON,
   computeCalibration,
@@ -39,7 +39,7 @@ import {
   toProbabilities,
 } from '../runtime/modelSession.js';
 import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../shared/version.js';
 
 export interface EvaluateOptions {
   /** A runtime already loaded (tests, or an adapter that resolved it); resolved by resolveOnnxRuntime otherwise. */

@@ -1,6 +1,6 @@
 /** The baseline report a run is judged against: read before the evaluation, so a bad one fails in seconds. */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { validateReport } from '../report/reportFile.js';
 import type { Report } from '../report/types.js';
 import type { BaselinePlan } from './baselineSources.js';

@@ -3,7 +3,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Comparison, Verdict } from '../compare/types.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 /** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
 export function prepareOutputDir(dir: string): void {

@@ -6,10 +6,10 @@
  * plan, and the result into their own output.
  */
 import path from 'node:path';
-import { hashFile } from '../artifacts/hashFile.js';
+import { hashFile } from '../shared/hashFile.js';
 import { assertComparableTestSet } from '../compare/testSetCompatibility.js';
 import type { EvalConfig } from '../config/types.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { Report } from '../report/types.js';
 import { type BaselinePlan, baselineFromConfig, type FileBaseline } from './baselineSources.js';
 import { type EvaluateOptions, evaluateModel } from './evaluateModel.js';

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileErrorReason, InputError } from '../errors.js';
+import { fileErrorReason, InputError } from '../shared/errors.js';
 import {
   calibrationStateFromJSON,
   calibrationStateProblem,

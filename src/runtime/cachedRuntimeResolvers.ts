@@ -10,8 +10,8 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { RemoteCache } from '../cache/remoteCache.js';
-import { errorMessage } from '../errors.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
+import { errorMessage } from '../shared/errors.js';
 import { installOnnxRuntime } from './installOnnxRuntime.js';
 import type { RuntimeCandidate, RuntimeResolver } from './loadOnnxRuntime.js';
 import type { RunCommand, RuntimeLog, ToolCache } from './runtimeClients.js';

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { RunCommand } from './runtimeClients.js';
 import {
   CUDA_INSTALL_FLAG,

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError } from '../shared/errors.js';
 import { pinnedOnnxRuntimeVersion } from './pinnedVersion.js';
 import type { RuntimeLog } from './runtimeClients.js';
 import {

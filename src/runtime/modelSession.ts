@@ -5,10 +5,11 @@
  * output kind (logits, probabilities, log-probabilities).
  */
 import { stat } from 'node:fs/promises';
-import { errorMessage, InputError } from '../errors.js';
-import { decodeFloat16, encodeFloat16 } from './float16.js';
+import { errorMessage, InputError } from '../shared/errors.js';
+import { decodeFloat16, encodeFloat16 } from '../shared/float16.js';
 import { findNonFiniteRows, toProbabilities } from './outputProbabilities.js';
-import { describeShape, product, sampleDims, sampleShapeMatches } from './tensorShapes.js';
+import { product } from '../shared/shape.js';
+import { describeShape, sampleDims, sampleShapeMatches } from './tensorShapes.js';
 import type { ModelSession, OpenModelOptions, OrtModule, TensorInfo } from './types.js';
 
 export { looksLikeProbabilities, toProbabilities } from './outputProbabilities.js';

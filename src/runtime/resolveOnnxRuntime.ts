@@ -14,7 +14,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { RemoteCache } from '../cache/remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 import {
   type CachedRuntimeContext,
   installResolver,

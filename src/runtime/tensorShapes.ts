@@ -1,8 +1,5 @@
 /** Shapes of model inputs and outputs, as people read them in messages. */
 
-// One shape product for the whole project (test-set arrays, batches and model tensors).
-export { product } from '../dataset/shape.js';
-
 /**
  * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
  * symbolic dimensions by their name, or `?` when unnamed (-1 or '').

@@ -1,9 +1,9 @@
 /** `evalgate compare`: judge a candidate report against a baseline report without re-running. */
 import { defaultGates } from '../../config/defaults.js';
 import path from 'node:path';
-import type { GatesConfig } from '../../compare/types.js';
+import type { GatesConfig } from '../../config/types.js';
 import { loadConfig } from '../../config/loadConfig.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../shared/errors.js';
 import { judgeReport } from '../../pipeline/judgeReport.js';
 import { renderVerdictText } from '../../render/verdictText.js';
 import { readReport } from '../../report/reportFile.js';

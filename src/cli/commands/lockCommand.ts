@@ -6,8 +6,8 @@ import { createLock, writeLock } from '../../dataset/lock.js';
 import { openTestSet } from '../../dataset/openTestSet.js';
 import { classFolderNames } from '../../dataset/readImageFolder.js';
 import { defaultLockPath } from '../../dataset/testSetPaths.js';
-import { ExitCode, fileAccessError, InputError } from '../../errors.js';
-import { TOOL_VERSION } from '../../version.js';
+import { ExitCode, fileAccessError, InputError } from '../../shared/errors.js';
+import { TOOL_VERSION } from '../../shared/version.js';
 import { parseCommandArgs } from '../args.js';
 import type { CommandContext } from './context.js';
 

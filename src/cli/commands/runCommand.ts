@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { noBaseline, reportBaseline } from '../../pipeline/baselineSources.js';
 import { type RunEvaluationResult, runEvaluation } from '../../pipeline/runEvaluation.js';
 import type { ExecutionProvider } from '../../runtime/types.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../shared/errors.js';
 import { renderVerdictText } from '../../render/verdictText.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { MAX_BATCH_SIZE } from '../../config/schema.js';

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cli/commands/context.js';
-import { lockCommand } from '../../src/cli/commands/lockCommand.js';
-import { InputError } from '../../src/errors.js';
-import { TOOL_VERSION } from '../../src/version.js';
-import { CLASSES, copyTestSet } from '../dataset/fixtures.js';
+import type { CommandContext } from '../../../src/cli/commands/context.js';
+import { lockCommand } from '../../../src/cli/commands/lockCommand.js';
+import { InputError } from '../../../src/shared/errors.js';
+import { TOOL_VERSION } from '../../../src/shared/version.js';
+import { CLASSES, copyTestSet } from '../../helpers/datasetFixtures.js';
 
 function context(cwd: string): CommandContext & { out: string[] } {
   const out: string[] = [];

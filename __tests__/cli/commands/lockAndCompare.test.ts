@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report/types.js';
-import { copyExample, exampleDir, runCli, writeConfig } from './helpers.js';
+import type { Report } from '../../../src/report/types.js';
+import { copyExample, exampleDir, runCli, writeConfig } from '../../helpers/cli.js';
 
 describe('evalgate lock', () => {
   it('reproduces the committed lock of the example test set byte for byte in its digest', async () => {

@@ -4,7 +4,7 @@
  * the per-sample records: the recorded confidence on the predicted class, the rest of the mass
  * spread evenly), settings.confidence and, with a cost matrix, the cost summary.
  */
-import type { CostsConfig } from '../../src/compare/types.js';
+import type { CostsConfig } from '../../src/config/types.js';
 import {
   calibrationStateToJSON,
   computeCalibration,

@@ -4,7 +4,7 @@
  * core resolver never imports this module; the action passes `actionsToolCache()` in.
  */
 import * as toolCache from '@actions/tool-cache';
-import type { ToolCache } from './runtimeClients.js';
+import type { ToolCache } from '../runtime/runtimeClients.js';
 
 export function actionsToolCache(env: NodeJS.ProcessEnv = process.env): ToolCache | undefined {
   if (!env.RUNNER_TOOL_CACHE) return undefined;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../cli/helpers.js';
+import { repoRoot } from './cli.js';
 
 export interface ActionRun {
   status: number | null;

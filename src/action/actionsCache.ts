@@ -4,7 +4,7 @@
  * Failures to save are the caller's to downgrade to a warning: a cache is never essential.
  */
 import * as cache from '@actions/cache';
-import type { RemoteCache } from './remoteCache.js';
+import type { RemoteCache } from '../shared/remoteCache.js';
 
 export function actionsCache(): RemoteCache | undefined {
   // @github/local-action's stand-in for @actions/cache exports only restoreCache and saveCache.

@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report/types.js';
-import { copyExample, exampleDir, fixtureModels, runCli, writeConfig } from './helpers.js';
+import type { Report } from '../../../src/report/types.js';
+import { copyExample, exampleDir, fixtureModels, runCli, writeConfig } from '../../helpers/cli.js';
 
 const summary = JSON.parse(readFileSync(path.join(exampleDir, 'training-summary.json'), 'utf8'));
 

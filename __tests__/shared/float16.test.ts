@@ -6,7 +6,7 @@ import {
   encodeFloat16,
   float16BitsToFloat32,
   float32ToFloat16Bits,
-} from '../../src/runtime/float16.js';
+} from '../../src/shared/float16.js';
 
 const golden = JSON.parse(
   readFileSync(path.join(import.meta.dirname, '../__fixtures__/models/float16-golden.json'), 'utf8'),
