@@ -1,11 +1,13 @@
-// Writes the README's inputs and outputs tables from action.yml, so the documentation cannot drift from
-// the action. The tables sit between marker comments in README.md:
+// Writes the inputs and outputs tables of docs/action.md (the action's reference page, once part of the
+// README) from action.yml, so the documentation cannot drift from the action. The tables sit between
+// marker comments in docs/action.md:
 //   <!-- action-inputs:start -->  …  <!-- action-inputs:end -->
 //   <!-- action-outputs:start --> …  <!-- action-outputs:end -->
 //
-//   node scripts/readme-action-tables.mjs           rewrites the tables in README.md
+//   node scripts/readme-action-tables.mjs           rewrites the tables in docs/action.md
 //   node scripts/readme-action-tables.mjs --check   exits 1 when they differ from action.yml
-//   --readme <file> --action <file>                 other files (the test uses copies)
+//   --readme <file> --action <file>                 other files (the test uses copies); --readme names
+//                                                   the markdown file, whatever it is called
 //
 // The check compares cell text, not padding, so `biome format` may realign the tables freely.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { parse } from 'yaml';
 const { values: options } = parseArgs({
   options: {
     check: { type: 'boolean', default: false },
-    readme: { type: 'string', default: 'README.md' },
+    readme: { type: 'string', default: 'docs/action.md' },
     action: { type: 'string', default: 'action.yml' },
   },
 });
@@ -83,7 +85,7 @@ if (options.check) {
   if (stale.length > 0) {
     console.error(
       `${options.readme}: the ${stale.join(' and ')} table(s) differ from ${options.action}; ` +
-        'run `node scripts/readme-action-tables.mjs && npx biome format --write README.md`',
+        'run `node scripts/readme-action-tables.mjs && npx biome format --write docs/action.md`',
     );
     process.exit(1);
   }
