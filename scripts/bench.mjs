@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultDecodeWorkerCount } from '../lib/pipeline/evaluateModel.js';
+import { defaultDecodeWorkerCount } from '../lib/dataset/parallelBatches.js';
 import { makeTestSet } from './bench/make-testset.mjs';
 import { benchMetrics } from './bench/metrics.mjs';
 

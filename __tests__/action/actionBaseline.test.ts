@@ -149,6 +149,7 @@ describe('resolveActionBaseline, model and choices', () => {
         scope: 'examples/digits/evalgate.yml',
         branch: 'main',
         sha: 'a'.repeat(40),
+        root: t.workspace,
       });
       const plan = await resolveActionBaseline(t.input({ cache }));
       if (plan.kind === 'none') throw new Error('expected a cached report');

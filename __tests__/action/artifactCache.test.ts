@@ -21,10 +21,7 @@ const MODEL_URL = 'https://models.example.test/digits/model.onnx';
 
 const { requests, fetch: localFetch } = serveArtifacts({ '/digits/model.onnx': modelBytes });
 
-const previousCacheDir = process.env.EVALGATE_CACHE_DIR;
 afterEach(() => {
-  if (previousCacheDir === undefined) delete process.env.EVALGATE_CACHE_DIR;
-  else process.env.EVALGATE_CACHE_DIR = previousCacheDir;
   process.exitCode = undefined;
 });
 
@@ -38,7 +35,7 @@ function checkoutWithModelUrl(): string {
   return dir;
 }
 
-function environment(dir: string): NodeJS.ProcessEnv {
+function environment(dir: string, cacheDir: string): NodeJS.ProcessEnv {
   const eventFile = path.join(dir, 'push-event.json');
   writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main' }));
   return {
@@ -47,6 +44,8 @@ function environment(dir: string): NodeJS.ProcessEnv {
     GITHUB_REPOSITORY: 'octo/models',
     GITHUB_WORKSPACE: dir,
     RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-temp-')),
+    // The action's folder for downloads (runnerSettings.ts), read from the runner's environment.
+    EVALGATE_CACHE_DIR: cacheDir,
   };
 }
 
@@ -55,13 +54,12 @@ describe('model by URL in the action', () => {
     const cache = directoryRemoteCache(mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-store-')));
     // Where the downloaded model lives on the runner's disk; the cache entry is saved by this path.
     const cacheDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-home-')), 'evalgate');
-    process.env.EVALGATE_CACHE_DIR = cacheDir;
     const key = artifactCacheKey(modelDigest);
     const before = requests.length;
 
     const first = checkoutWithModelUrl();
     fakeCore.reset({ config: 'evalgate.yml', 'output-dir': 'out', 'working-directory': first });
-    await run({ env: environment(first), cache, toolCache: null, fetch: localFetch });
+    await run({ env: environment(first, cacheDir), cache, toolCache: null, fetch: localFetch });
     expect(fakeCore.failed).toBeNull();
     expect(fakeCore.outputs.verdict).toBe('pass');
     expect(requests.length - before).toBe(1);
@@ -71,7 +69,7 @@ describe('model by URL in the action', () => {
     rmSync(cacheDir, { recursive: true, force: true });
     const second = checkoutWithModelUrl();
     fakeCore.reset({ config: 'evalgate.yml', 'output-dir': 'out', 'working-directory': second });
-    await run({ env: environment(second), cache, toolCache: null, fetch: localFetch });
+    await run({ env: environment(second, cacheDir), cache, toolCache: null, fetch: localFetch });
     expect(fakeCore.failed).toBeNull();
     expect(fakeCore.outputs.verdict).toBe('pass');
     expect(requests.length - before).toBe(1);

@@ -48,7 +48,13 @@ describe('bootstrapBound (basic bootstrap)', () => {
       const ece = statistic(Uint32Array.from({ length: 300 }, (_, i) => i))[1];
       if (ece <= 0.03) continue;
       breached++;
-      const test = bootstrapBound(300, statistic, 'max', 0.03, { ...settings, seed: run, resamples: 500 });
+      const test = bootstrapBound({
+        n: 300,
+        statistic,
+        kind: 'max',
+        bound: 0.03,
+        settings: { ...settings, seed: run, resamples: 500 },
+      });
       if (test.pValue! < 0.05) proven++;
     }
     expect(breached).toBeGreaterThan(20);
@@ -61,27 +67,40 @@ describe('bootstrapBound (basic bootstrap)', () => {
       Array.from({ length: 400 }, (_, i) => i % 5 !== 0),
       new Array<number>(400).fill(0.95),
     );
-    const test = bootstrapBound(400, eceStatistic(samples), 'max', 0.05, settings);
+    const test = bootstrapBound({
+      n: 400,
+      statistic: eceStatistic(samples),
+      kind: 'max',
+      bound: 0.05,
+      settings,
+    });
     expect(test.pValue).toBeLessThan(0.01);
     expect(test.interval!.low).toBeGreaterThan(0.05);
   });
 
   it('makes no test from too few samples or from resamples that never vary', () => {
     const one = own([false], [0.9]);
-    expect(bootstrapBound(1, eceStatistic(one), 'max', 0.5, settings)).toEqual({
-      test: 'bootstrap',
-      pValue: null,
-      interval: null,
-    });
+    expect(bootstrapBound({ n: 1, statistic: eceStatistic(one), kind: 'max', bound: 0.5, settings })).toEqual(
+      {
+        test: 'bootstrap',
+        pValue: null,
+        interval: null,
+      },
+    );
     const few = MIN_BOOTSTRAP_SAMPLES - 1;
     const small = own(
       Array.from({ length: few }, (_, i) => i % 2 === 0),
       new Array<number>(few).fill(0.9),
     );
-    expect(bootstrapBound(few, eceStatistic(small), 'max', 0.1, settings).pValue).toBeNull();
+    expect(
+      bootstrapBound({ n: few, statistic: eceStatistic(small), kind: 'max', bound: 0.1, settings }).pValue,
+    ).toBeNull();
     // 100 samples, all right at 0.9: ECE is 0.1 in every resample.
     const constant = own(new Array<boolean>(100).fill(true), new Array<number>(100).fill(0.9));
-    expect(bootstrapBound(100, eceStatistic(constant), 'max', 0.05, settings).pValue).toBeNull();
+    expect(
+      bootstrapBound({ n: 100, statistic: eceStatistic(constant), kind: 'max', bound: 0.05, settings })
+        .pValue,
+    ).toBeNull();
   });
 });
 

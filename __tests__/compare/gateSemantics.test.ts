@@ -241,7 +241,7 @@ describe('unpaired fallback', () => {
     ({ baseline: before, reason }) => {
       const verdict = evaluateGates(recallGates(), candidate, before as Report);
       expect(verdict.statistics.pairing).toEqual({ paired: false, reason });
-      expect(verdict.notes[0]).toContain(`Compared without pairing samples: ${reason}.`);
+      expect(verdict.notes.map((n) => n.text)[0]).toContain(`Compared without pairing samples: ${reason}.`);
       const cat = resultFor(verdict, 'cat');
       expect(cat.test).toBe('fisher-exact');
       expect(cat.message).toContain('unpaired Fisher exact p');
@@ -276,7 +276,7 @@ describe('unpaired fallback', () => {
   it('pairs the same reports when their records match', () => {
     const verdict = evaluateGates(recallGates(), candidate, baseline);
     expect(verdict.statistics.pairing).toEqual({ paired: true, samples: 300, changedPredictions: 12 });
-    expect(verdict.notes.some((n) => n.includes('without pairing'))).toBe(false);
+    expect(verdict.notes.map((n) => n.text).some((n) => n.includes('without pairing'))).toBe(false);
   });
 });
 

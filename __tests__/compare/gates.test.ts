@@ -137,7 +137,7 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
     const truck = verdict.gates.find((g) => g.subject === 'truck')!;
     expect(truck.status).toBe('not-evaluable');
     expect(truck.blocking).toBe(false);
-    expect(verdict.notes).toContain(truck.message);
+    expect(verdict.notes.map((n) => n.text)).toContain(truck.message);
     // Already warn: the advice is how to make it fail, not to set the value in force.
     expect(truck.message).not.toContain('on-missing-class: warn;');
     expect(truck.message).not.toMatch(/set gates\.per-class-recall\.on-missing-class: warn/);
@@ -151,15 +151,15 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
   it('says what a max-drop of 0 means instead of asking for an infinite number of samples', () => {
     const zero: GatesConfig = { perClassRecall: { maxDrop: 0, onMissingClass: 'fail', ...OFF } };
     const verdict = evaluateGates(zero, threeClass([50, 20, 30]), threeClass([50, 20, 30]));
-    expect(verdict.notes.join(' ')).not.toMatch(/Infinity|NaN/);
-    expect(verdict.notes).toContain(
+    expect(verdict.notes.map((n) => n.text).join(' ')).not.toMatch(/Infinity|NaN/);
+    expect(verdict.notes.map((n) => n.text)).toContain(
       'per-class-recall max-drop is 0: one more misclassified sample in any class fails the gate, so it ' +
         'cannot tell a regression from noise; to tolerate a single sample, allow a drop of at least ' +
         "0.050 (1/20, the smallest class's test samples)",
     );
     // The suggestion is rounded up, so it really tolerates one sample: 1/3000 = 0.000333...
     const tiny = evaluateGates(zero, threeClass([3000, 3000, 3000]), null);
-    expect(tiny.notes.some((n) => n.includes('at least 0.0004 (1/3000,'))).toBe(true);
+    expect(tiny.notes.map((n) => n.text).some((n) => n.includes('at least 0.0004 (1/3000,'))).toBe(true);
   });
 });
 
@@ -170,7 +170,7 @@ describe('evaluateGates without a baseline, significance off', () => {
     const verdict = evaluateGates({ ...DEFAULT_GATES, accuracy: { maxDrop: 0.01, ...OFF } }, candidate, null);
     expect(verdict.passed).toBe(true);
     expect(verdict.comparedWithBaseline).toBe(false);
-    expect(verdict.notes).toContain(FIRST_BASELINE_NOTE);
+    expect(verdict.notes.map((n) => n.text)).toContain(FIRST_BASELINE_NOTE);
     const perClass = verdict.gates.filter((g) => g.gate === 'per-class-recall');
     expect(perClass).toHaveLength(10);
     expect(perClass.every((g) => g.status === 'skipped' && !g.blocking)).toBe(true);

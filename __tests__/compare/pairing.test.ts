@@ -166,7 +166,10 @@ describe('compareReports evidence', () => {
     expect(comparison.classes[0]!.recallTest).toEqual({
       test: 'fisher-exact',
       pValue: fisherExact(55, 60, 48, 60),
-      interval: unpairedDifferenceInterval(55, 60, 48, 60, 0.95),
+      interval: unpairedDifferenceInterval(
+        { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
+        0.95,
+      ),
       counts: { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
     });
     expect(comparison.accuracyTest!.pValue).toBe(fisherExact(121, 130, 113, 130));

@@ -50,7 +50,9 @@ describe('power warnings of the per-class gate', () => {
     // Most samples missing first.
     const more = power.classes.map((c) => c.moreSamples!);
     expect([...more].sort((a, b) => b - a)).toEqual(more);
-    const note = verdict.notes.find((n) => n.startsWith('10 of 10 classes cannot reliably detect'))!;
+    const note = verdict.notes
+      .map((n) => n.text)
+      .find((n) => n.startsWith('10 of 10 classes cannot reliably detect'))!;
     expect(note).toMatch(
       /^10 of 10 classes cannot reliably detect a recall drop of 0\.020 \(max-drop\): the smallest true drop their paired test flags as significant with 80% power at α = 0\.005 \(0\.05 after Holm across 10 classes\) is 0\.\d{3} to 0\.\d{3}, so true drops beyond the tolerance but below that mostly show as possible regressions; a drop of 0\.020 itself becomes significant with 80% power with [\d,]+ to [\d,]+ more samples per class\. The gate also requires the observed drop to exceed the tolerance, so a true drop only just above it is blocked about half the time, whatever the sample size\.$/,
     );
@@ -67,9 +69,9 @@ describe('power warnings of the per-class gate', () => {
       12,
     );
     expect(
-      verdict.notes.some((n) =>
-        n.includes('unpaired test flags as significant with 80% power at α = 0.05 is'),
-      ),
+      verdict.notes
+        .map((n) => n.text)
+        .some((n) => n.includes('unpaired test flags as significant with 80% power at α = 0.05 is')),
     ).toBe(true);
   });
 
@@ -86,7 +88,7 @@ describe('power warnings of the per-class gate', () => {
     const gates: GatesConfig = { perClassRecall: { ...GATES.perClassRecall, maxDrop: 0.1 } };
     const verdict = evaluateGates(gates, after, before);
     expect(verdict.statistics.power!.classes).toEqual([]);
-    expect(verdict.notes.some((n) => n.includes('cannot reliably detect'))).toBe(false);
+    expect(verdict.notes.map((n) => n.text).some((n) => n.includes('cannot reliably detect'))).toBe(false);
   });
 
   it('flags classes with fewer samples than statistics.min-class-samples by name', () => {
@@ -95,7 +97,7 @@ describe('power warnings of the per-class gate', () => {
     const verdict = evaluateGates(GATES, report, report, { statistics: stats({ minClassSamples: 30 }) });
     const flagged = verdict.statistics.power!.classes.filter((c) => c.small).map((c) => c.name);
     expect(flagged).toEqual(['tiny', 'small']);
-    expect(verdict.notes).toContain(
+    expect(verdict.notes.map((n) => n.text)).toContain(
       "2 of 3 classes have fewer than 30 test samples (statistics.min-class-samples): 'tiny', 'small'; their " +
         'recall is too uncertain to judge, add samples.',
     );

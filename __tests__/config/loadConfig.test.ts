@@ -32,7 +32,7 @@ function errorOf(fn: () => unknown): InputError {
 
 describe('loadConfig', () => {
   it('applies the documented defaults to a minimal config', () => {
-    const config = loadConfig(writeConfig(minimal));
+    const config = loadConfig(writeConfig(minimal), { cwd: process.cwd() });
     expect(config.batchSize).toBe(32);
     expect(config.model.outputKind).toBe('logits');
     expect(config.preprocess).toMatchObject({ color: 'rgb', layout: 'NCHW', mean: [0], std: [1] });
@@ -60,7 +60,7 @@ describe('loadConfig', () => {
 
   it('resolves relative paths against the config file folder, not the working directory', () => {
     const file = writeConfig(`${minimal}baseline: { report: base/report.json }\n`);
-    const config = loadConfig(file);
+    const config = loadConfig(file, { cwd: process.cwd() });
     const dir = path.dirname(file);
     expect(config.model.source).toEqual({
       kind: 'path',
@@ -73,6 +73,7 @@ describe('loadConfig', () => {
 
   it('lets flags override the config', () => {
     const config = loadConfig(writeConfig(`${minimal}batch-size: 8\nbaseline: { report: b.json }\n`), {
+      cwd: process.cwd(),
       model: 'other.onnx',
       batchSize: 4,
       baseline: null,
@@ -84,7 +85,9 @@ describe('loadConfig', () => {
 
   it('names a misspelt key with its line and suggests the nearest valid key', () => {
     const error = errorOf(() =>
-      loadConfig(writeConfig(`${minimal}gates:\n  per-class-recal: { max-drop: 0.05 }\n`)),
+      loadConfig(writeConfig(`${minimal}gates:\n  per-class-recal: { max-drop: 0.05 }\n`), {
+        cwd: process.cwd(),
+      }),
     );
     expect(error.message).toContain("unknown key 'gates.per-class-recal'");
     expect(error.message).toContain("did you mean 'gates.per-class-recall'");
@@ -126,12 +129,14 @@ describe('loadConfig', () => {
             '{ url: "http://x.test/m.onnx", sha256: "' + 'a'.repeat(64) + '" }',
           ),
         ),
+        { cwd: process.cwd() },
       ),
     );
     expect(http.message).toContain('must be an https URL');
     const unpinned = errorOf(() =>
       loadConfig(
         writeConfig(minimal.replace('{ path: models/model.onnx }', '{ url: "https://x.test/m.onnx" }')),
+        { cwd: process.cwd() },
       ),
     );
     expect(unpinned.message).toContain("needs 'model.sha256'");
@@ -139,22 +144,29 @@ describe('loadConfig', () => {
 
   it('reads classes from a classes file, skipping blank lines', () => {
     const text = minimal.replace('classes: [cat, dog]', 'classes-file: labels.txt');
-    const config = loadConfig(writeConfig(text, { 'labels.txt': 'cat\n\ndog\r\nbird\n' }));
+    const config = loadConfig(writeConfig(text, { 'labels.txt': 'cat\n\ndog\r\nbird\n' }), {
+      cwd: process.cwd(),
+    });
     expect(config.classes).toEqual(['cat', 'dog', 'bird']);
   });
 
   it('requires classes and refuses duplicates', () => {
     expect(
-      errorOf(() => loadConfig(writeConfig(minimal.replace('classes: [cat, dog]\n', '')))).message,
+      errorOf(() =>
+        loadConfig(writeConfig(minimal.replace('classes: [cat, dog]\n', '')), { cwd: process.cwd() }),
+      ).message,
     ).toContain("'classes' is required");
     expect(
-      errorOf(() => loadConfig(writeConfig(minimal.replace('[cat, dog]', '[cat, cat]')))).message,
+      errorOf(() =>
+        loadConfig(writeConfig(minimal.replace('[cat, dog]', '[cat, cat]')), { cwd: process.cwd() }),
+      ).message,
     ).toContain('listed twice');
   });
 
   it('treats lock: none as an explicitly unlocked test set', () => {
     const config = loadConfig(
       writeConfig(minimal.replace('{ path: data/test }', '{ path: data/test, lock: none }')),
+      { cwd: process.cwd() },
     );
     expect(config.testSet.lock).toBeNull();
   });
@@ -201,7 +213,9 @@ describe('loadConfig', () => {
 
   it('gives the line of values refused after validation (duplicate class, http URL)', () => {
     const dup = errorOf(() =>
-      loadConfig(writeConfig(minimal.replace('[cat, dog]', '\n  - cat\n  - dog\n  - cat'))),
+      loadConfig(writeConfig(minimal.replace('[cat, dog]', '\n  - cat\n  - dog\n  - cat')), {
+        cwd: process.cwd(),
+      }),
     );
     expect(dup.where).toMatch(/evalgate\.yml:6$/); // the second cat
     const http = errorOf(() =>
@@ -212,6 +226,7 @@ describe('loadConfig', () => {
             `\n  url: "http://x.test/m.onnx"\n  sha256: "${'a'.repeat(64)}"`,
           ),
         ),
+        { cwd: process.cwd() },
       ),
     );
     expect(http.where).toMatch(/evalgate\.yml:3$/);
@@ -221,14 +236,16 @@ describe('loadConfig', () => {
     const file = writeConfig(
       minimal.replace('{ path: data/test }', '{ path: data/test, lock: data/test/my.lock.json }'),
     );
-    expect(loadConfig(file).testSet.lock).toBe(path.join(path.dirname(file), 'data/test/my.lock.json'));
-    expect(loadConfig(file, { testSet: '/elsewhere' }).testSet.lock).toBeUndefined();
+    expect(loadConfig(file, { cwd: process.cwd() }).testSet.lock).toBe(
+      path.join(path.dirname(file), 'data/test/my.lock.json'),
+    );
+    expect(loadConfig(file, { cwd: process.cwd(), testSet: '/elsewhere' }).testSet.lock).toBeUndefined();
     const unlocked = writeConfig(minimal.replace('{ path: data/test }', '{ path: data/test, lock: none }'));
-    expect(loadConfig(unlocked, { testSet: '/elsewhere' }).testSet.lock).toBeNull();
+    expect(loadConfig(unlocked, { cwd: process.cwd(), testSet: '/elsewhere' }).testSet.lock).toBeNull();
   });
 
   it('says which file is missing when the config cannot be read', () => {
-    const error = errorOf(() => loadConfig('/nonexistent/evalgate.yml'));
+    const error = errorOf(() => loadConfig('/nonexistent/evalgate.yml', { cwd: process.cwd() }));
     expect(error.where).toBe(path.relative(process.cwd(), '/nonexistent/evalgate.yml'));
   });
 });
@@ -243,6 +260,7 @@ gates:
   macro-f1: { max-drop: 0.02 }
   ece: { max: 0.05, max-increase: 0.01 }
 `),
+      { cwd: process.cwd() },
     );
     expect(config.statistics).toEqual({
       confidence: 0.9,
@@ -277,6 +295,7 @@ gates:
       writeConfig(
         `${minimal}costs: { matrix: [[0, 1], [10, 0]], unit: USD }\ngates: { cost: { max-increase: 0.1 } }\n`,
       ),
+      { cwd: process.cwd() },
     );
     expect(config.costs).toEqual({
       matrix: [
@@ -286,14 +305,20 @@ gates:
       unit: 'USD',
     });
     expect(config.gates.cost).toMatchObject({ maxIncrease: 0.1, significance: true });
-    const missing = errorOf(() => loadConfig(writeConfig(`${minimal}gates: { cost: { max: 1 } }\n`)));
+    const missing = errorOf(() =>
+      loadConfig(writeConfig(`${minimal}gates: { cost: { max: 1 } }\n`), { cwd: process.cwd() }),
+    );
     expect(missing.message).toBe('gates.cost needs a cost matrix, and costs.matrix is not set');
     expect(missing.where).toMatch(/evalgate\.yml:5$/);
     const wrong = errorOf(() =>
-      loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1, 1], [1, 0, 1]] }\n`)),
+      loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1, 1], [1, 0, 1]] }\n`), {
+        cwd: process.cwd(),
+      }),
     );
     expect(wrong.message).toBe("costs.matrix row 1 (true class 'cat') has 3 columns for 2 classes");
-    const rows = errorOf(() => loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1]] }\n`)));
+    const rows = errorOf(() =>
+      loadConfig(writeConfig(`${minimal}costs: { matrix: [[0, 1]] }\n`), { cwd: process.cwd() }),
+    );
     expect(rows.message).toBe('costs.matrix has 1 row for 2 classes');
   });
 });

@@ -68,7 +68,7 @@ describe('lock files', () => {
     expect(reopened.files).not.toContain('evalgate.lock.json');
     const read = await readLock(join(root, 'evalgate.lock.json'));
     expect(read).toEqual(lock);
-    expect(await verifyLock(read, reopened, CLASSES)).toEqual({ digest: lock.digest });
+    expect(await verifyLock(read, reopened, { classNames: CLASSES })).toEqual({ digest: lock.digest });
   });
 
   it('names added, removed and changed files and says how to update the lock', async () => {
@@ -135,14 +135,14 @@ describe('lock files', () => {
     const lock = await createLock(await open(root), CLASSES, '0.1.0');
     const reordered = ['dark', 'square', 'diagonal'];
     const reopened = await openTestSet({ root, classNames: reordered });
-    const error = await mismatch(verifyLock(lock, reopened, reordered));
+    const error = await mismatch(verifyLock(lock, reopened, { classNames: reordered }));
     expect(error.message).toContain("class 1 is 'diagonal' in the lock but 'square' now");
     expect(error.message).toContain(
       "locked order: ['dark', 'diagonal', 'square']; now: ['dark', 'square', 'diagonal']",
     );
     expect(error.hint).toContain("restore the class order of the lock (['dark', 'diagonal', 'square'])");
     expect(error.hint).toMatch(/evalgate lock/);
-    expect((await verifyLock(lock, await open(root), CLASSES)).digest).toBe(lock.digest);
+    expect((await verifyLock(lock, await open(root), { classNames: CLASSES })).digest).toBe(lock.digest);
   });
 
   it('accepts a reordered class list for an image folder, whose labels are folder names', async () => {
@@ -150,7 +150,7 @@ describe('lock files', () => {
     const lock = await createLock(await open(root), CLASSES, '0.1.0');
     const reordered = ['square', 'dark', 'diagonal'];
     const reopened = await openTestSet({ root, classNames: reordered });
-    expect((await verifyLock(lock, reopened, reordered)).digest).toBe(lock.digest);
+    expect((await verifyLock(lock, reopened, { classNames: reordered })).digest).toBe(lock.digest);
   });
 
   it('still reads and checks a lock written before the class list was recorded', async () => {
@@ -161,7 +161,7 @@ describe('lock files', () => {
     await writeLock(path, lock);
     const read = await readLock(path);
     expect(read.classNames).toBeUndefined();
-    expect((await verifyLock(read, await open(root), CLASSES)).digest).toBe(lock.digest);
+    expect((await verifyLock(read, await open(root), { classNames: CLASSES })).digest).toBe(lock.digest);
   });
 
   it('names the lock file used in a mismatch, and in the hint to regenerate it', async () => {
@@ -169,7 +169,7 @@ describe('lock files', () => {
     const lock = await createLock(await open(root), CLASSES, '0.1.0');
     rmSync(join(root, 'dark', 'da01.png'));
     const lockPath = join(root, 'locks', 'test.lock.json');
-    const error = await mismatch(verifyLock(lock, await open(root), CLASSES, undefined, lockPath));
+    const error = await mismatch(verifyLock(lock, await open(root), { classNames: CLASSES, lockPath }));
     expect(error.message.split('\n')[0]).toBe(`the test set does not match its lock ${lockPath}`);
     expect(error.lockPath).toBe(lockPath);
     expect(error.hint).toContain(`evalgate lock <test-set> --out ${lockPath}`);
@@ -200,11 +200,9 @@ describe('lock files', () => {
     delete lock.classNames;
     const reordered = ['square', 'dark', 'diagonal'];
     const error = await mismatch(
-      verifyLock(
-        lock,
-        await openTestSet({ root: join(TESTSETS, 'arrays'), classNames: reordered }),
-        reordered,
-      ),
+      verifyLock(lock, await openTestSet({ root: join(TESTSETS, 'arrays'), classNames: reordered }), {
+        classNames: reordered,
+      }),
     );
     expect(error.message).toMatch(/class counts differ/);
     expect(error.message).toMatch(/square: locked 3, now 2/);

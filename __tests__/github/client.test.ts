@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubClient, RETRY_DELAY_ENV } from '../../src/github/client.js';
+import { createGitHubClient } from '../../src/github/client.js';
+// The retry setting and the API root come from the runner's environment through the action adapter.
+import { gitHubSettings, RETRY_DELAY_VARIABLE as RETRY_DELAY_ENV } from '../../src/action/runnerSettings.js';
 import { describeGitHubError, isPermissionError } from '../../src/github/errors.js';
 import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import { HEAD_SHA, OWNER, REPO, setTestPull, testClient } from '../helpers/githubTestClient.js';
@@ -131,19 +133,16 @@ describe('createGitHubClient', () => {
   });
 
   it(`reads the test delay from ${RETRY_DELAY_ENV} and uses GITHUB_API_URL as the default base`, async () => {
-    const saved = { delay: process.env[RETRY_DELAY_ENV], api: process.env['GITHUB_API_URL'] };
-    process.env[RETRY_DELAY_ENV] = '2';
-    process.env['GITHUB_API_URL'] = fake.url;
-    try {
-      fake.failNext('GET', PULL_PATH, 500);
-      const warnings: string[] = [];
-      const client = createGitHubClient({ token: fake.token, log: { warn: (m) => warnings.push(m) } });
-      await getPull(client);
-      expect(warnings).toEqual([`GitHub API GET ${PULL_PATH} answered HTTP 500; retry 1 of 3 in 2 ms`]);
-    } finally {
-      restore(RETRY_DELAY_ENV, saved.delay);
-      restore('GITHUB_API_URL', saved.api);
-    }
+    const env = { [RETRY_DELAY_ENV]: '2', GITHUB_API_URL: fake.url };
+    fake.failNext('GET', PULL_PATH, 500);
+    const warnings: string[] = [];
+    const client = createGitHubClient({
+      token: fake.token,
+      ...gitHubSettings(env),
+      log: { warn: (m) => warnings.push(m) },
+    });
+    await getPull(client);
+    expect(warnings).toEqual([`GitHub API GET ${PULL_PATH} answered HTTP 500; retry 1 of 3 in 2 ms`]);
   });
 
   it('refuses an empty token with a message naming the github-token input', () => {
@@ -153,17 +152,8 @@ describe('createGitHubClient', () => {
   });
 
   it(`rejects a malformed ${RETRY_DELAY_ENV}`, () => {
-    const saved = process.env[RETRY_DELAY_ENV];
-    process.env[RETRY_DELAY_ENV] = 'soon';
-    try {
-      expect(() => createGitHubClient({ token: 't' })).toThrow(`${RETRY_DELAY_ENV} must be a number`);
-    } finally {
-      restore(RETRY_DELAY_ENV, saved);
-    }
+    expect(() => gitHubSettings({ [RETRY_DELAY_ENV]: 'soon' })).toThrow(
+      `${RETRY_DELAY_ENV} must be a number`,
+    );
   });
 });
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}

@@ -22,6 +22,7 @@ export async function runCli(argv: string[], cwd: string): Promise<CliResult> {
   const err: string[] = [];
   const context: CommandContext = {
     cwd,
+    env: process.env,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     stderrStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,

@@ -26,6 +26,16 @@ export interface RunActionOptions {
   summary?: boolean;
 }
 
+/**
+ * The bundle to run: dist/index.js, or the one named by EVALGATE_TEST_ACTION_BUNDLE (a path from the
+ * repository root), so the end-to-end tests can check a throwaway `ncc build` into a folder inside
+ * the repository (lib/, ignored by git) before dist/ is rebuilt.
+ */
+function actionBundle(): string {
+  const bundle = process.env.EVALGATE_TEST_ACTION_BUNDLE;
+  return bundle ? path.resolve(repoRoot, bundle) : path.join(repoRoot, 'dist', 'index.js');
+}
+
 /** Spawns `node dist/index.js` in `dir` and waits for it (asynchronously, so runs can overlap). */
 export function runAction(dir: string, options: RunActionOptions): Promise<ActionRun> {
   const stamp = `${process.hrtime.bigint()}`;
@@ -53,7 +63,7 @@ export function runAction(dir: string, options: RunActionOptions): Promise<Actio
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'index.js')], {
+    const child = spawn(process.execPath, [actionBundle()], {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

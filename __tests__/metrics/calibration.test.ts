@@ -13,7 +13,6 @@ import {
   cellIndex,
   computeCalibration,
   createCalibrationState,
-  eceFromSamples,
   mergeCalibrationStates,
   NLL_CLIP,
   reliabilityBins,
@@ -21,6 +20,7 @@ import {
 } from '../../src/metrics/calibration.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import type { CalibrationState } from '../../src/metrics/types.js';
+import { eceFromSamples } from '../helpers/calibrationOracle.js';
 import { seededRandom } from '../helpers/goldenCases.js';
 
 interface CalibrationCase {
@@ -167,13 +167,12 @@ describe('calibration agrees with the numpy / scikit-learn golden file', () => {
 
     it('uses the first maximum as the prediction, as scoreBatch and numpy.argmax', () => {
       if (g.dtype !== 'float32') return;
-      const scored = scoreBatch(
-        rows(g) as Float32Array,
-        g.labels.length,
-        g.classNames.length,
-        Int32Array.from(g.labels),
-        0,
-      );
+      const scored = scoreBatch(rows(g) as Float32Array, {
+        size: g.labels.length,
+        numClasses: g.classNames.length,
+        labels: Int32Array.from(g.labels),
+        topK: 0,
+      });
       expect(Array.from(scored.predictions)).toEqual(e.predictions);
     });
 

@@ -25,7 +25,7 @@ function evaluate(golden: GoldenCase): { metrics: Metrics; predictions: number[]
   const n = golden.labels.length;
   const c = golden.classNames.length;
   const labels = Int32Array.from(golden.labels);
-  const scored = scoreBatch(goldenScores(golden), n, c, labels, golden.topK);
+  const scored = scoreBatch(goldenScores(golden), { size: n, numClasses: c, labels, topK: golden.topK });
   const state = updateMetricState(createMetricState(c, golden.topK), labels, scored, n);
   return {
     metrics: computeMetrics(state, golden.classNames),

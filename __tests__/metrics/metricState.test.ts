@@ -25,7 +25,12 @@ function batchStates(g: GoldenCase, seed: number, maxBatch: number): MetricState
   for (let start = 0; start < g.labels.length; ) {
     const size = Math.min(g.labels.length - start, 1 + Math.floor(random() * maxBatch));
     const labels = Int32Array.from(g.labels.slice(start, start + size));
-    const scored = scoreBatch(scores.subarray(start * c, (start + size) * c), size, c, labels, g.topK);
+    const scored = scoreBatch(scores.subarray(start * c, (start + size) * c), {
+      size,
+      numClasses: c,
+      labels,
+      topK: g.topK,
+    });
     states.push(updateMetricState(createMetricState(c, g.topK), labels, scored, size));
     start += size;
   }
@@ -102,13 +107,12 @@ describe('metric state', () => {
   });
 
   it('builds the same state sample by sample (slices) as batch by batch', () => {
-    const scored = scoreBatch(
-      goldenScores(golden),
-      golden.labels.length,
-      classes,
-      golden.labels,
-      golden.topK,
-    );
+    const scored = scoreBatch(goldenScores(golden), {
+      size: golden.labels.length,
+      numClasses: classes,
+      labels: golden.labels,
+      topK: golden.topK,
+    });
     const bySample = createMetricState(classes, golden.topK);
     golden.labels.forEach((label, i) => {
       addSample(bySample, label, scored.predictions[i], scored.topKHits[i] === 1);

@@ -15,7 +15,7 @@ function sklearnTopKHit(row: number[], label: number, k: number): boolean {
 describe('scoreBatch', () => {
   it('predicts the first of equal maxima, as numpy.argmax, and reports its probability', () => {
     const probs = Float32Array.from([0.25, 0.25, 0.25, 0.25, 0.1, 0.4, 0.4, 0.1, 0.0, 0.0, 0.2, 0.8]);
-    const scored = scoreBatch(probs, 3, 4, [0, 0, 0], 1);
+    const scored = scoreBatch(probs, { size: 3, numClasses: 4, labels: [0, 0, 0], topK: 1 });
     expect(Array.from(scored.predictions)).toEqual([0, 1, 3]);
     expect(Array.from(scored.confidences)).toEqual([0.25, Math.fround(0.4), Math.fround(0.8)]);
   });
@@ -24,7 +24,8 @@ describe('scoreBatch', () => {
     const row = [0.25, 0.25, 0.25, 0.25];
     const probs = Float32Array.from([...row, ...row, ...row, ...row]);
     // With all four tied, class 3 ranks first, then 2, 1, 0.
-    const hitsAt = (k: number) => Array.from(scoreBatch(probs, 4, 4, [0, 1, 2, 3], k).topKHits);
+    const hitsAt = (k: number) =>
+      Array.from(scoreBatch(probs, { size: 4, numClasses: 4, labels: [0, 1, 2, 3], topK: k }).topKHits);
     expect(hitsAt(1)).toEqual([0, 0, 0, 1]);
     expect(hitsAt(2)).toEqual([0, 0, 1, 1]);
     expect(hitsAt(3)).toEqual([0, 1, 1, 1]);
@@ -32,7 +33,12 @@ describe('scoreBatch', () => {
   });
 
   it('makes top-1 differ from argmax exactly when the top score is tied', () => {
-    const scored = scoreBatch(Float32Array.from([0.5, 0.5, 0.0]), 1, 3, [0], 1);
+    const scored = scoreBatch(Float32Array.from([0.5, 0.5, 0.0]), {
+      size: 1,
+      numClasses: 3,
+      labels: [0],
+      topK: 1,
+    });
     expect(scored.predictions[0]).toBe(0); // argmax: first maximum
     expect(scored.topKHits[0]).toBe(0); // sklearn top-1: class 1 ranks above class 0
   });
@@ -48,7 +54,7 @@ describe('scoreBatch', () => {
       for (let j = 0; j < c; j++) probs[i * c + j] = Math.floor(random() * 4) / 4; // many exact ties
     }
     for (const k of [1, 2, 3, 5, 8, 9, 12]) {
-      const scored = scoreBatch(probs, n, c, labels, k);
+      const scored = scoreBatch(probs, { size: n, numClasses: c, labels, topK: k });
       for (let i = 0; i < n; i++) {
         const row = Array.from(probs.subarray(i * c, (i + 1) * c));
         expect(scored.topKHits[i] === 1, `sample ${i}, k=${k}`).toBe(sklearnTopKHit(row, labels[i], k));
@@ -57,26 +63,41 @@ describe('scoreBatch', () => {
   });
 
   it('scores every sample as a hit when k >= the number of classes', () => {
-    const scored = scoreBatch(Float32Array.from([0.9, 0.1, 0.0, 0.2, 0.3, 0.5]), 2, 3, [2, 0], 3);
+    const scored = scoreBatch(Float32Array.from([0.9, 0.1, 0.0, 0.2, 0.3, 0.5]), {
+      size: 2,
+      numClasses: 3,
+      labels: [2, 0],
+      topK: 3,
+    });
     expect(Array.from(scored.topKHits)).toEqual([1, 1]);
   });
 
   it('leaves top-k hits at 0 when top-k is off (k = 0) but still predicts', () => {
-    const scored = scoreBatch(Float32Array.from([0.1, 0.9, 0.7, 0.3]), 2, 2, [1, 0], 0);
+    const scored = scoreBatch(Float32Array.from([0.1, 0.9, 0.7, 0.3]), {
+      size: 2,
+      numClasses: 2,
+      labels: [1, 0],
+      topK: 0,
+    });
     expect(Array.from(scored.topKHits)).toEqual([0, 0]);
     expect(Array.from(scored.predictions)).toEqual([1, 0]);
   });
 
   it('reads only the first `size` rows of a larger, reused buffer', () => {
     const probs = Float32Array.from([0.2, 0.8, 0.6, 0.4, 0.9, 0.1]);
-    const scored = scoreBatch(probs, 2, 2, [1, 1, 0], 1);
+    const scored = scoreBatch(probs, { size: 2, numClasses: 2, labels: [1, 1, 0], topK: 1 });
     expect(scored.predictions.length).toBe(2);
     expect(Array.from(scored.topKHits)).toEqual([1, 0]);
   });
 
   it('leaves a label outside the classes to the metric state, which refuses it', () => {
     for (const label of [2, -1, 0.5]) {
-      const scored = scoreBatch(Float32Array.from([0.5, 0.5]), 1, 2, [label], 1);
+      const scored = scoreBatch(Float32Array.from([0.5, 0.5]), {
+        size: 1,
+        numClasses: 2,
+        labels: [label],
+        topK: 1,
+      });
       expect(() => updateMetricState(createMetricState(2, 1), [label], scored, 1)).toThrow(
         new RegExp(`label ${label} / prediction 0 outside the 2 classes`),
       );
@@ -84,9 +105,11 @@ describe('scoreBatch', () => {
   });
 
   it('refuses a buffer too short for the batch', () => {
-    expect(() => scoreBatch(Float32Array.from([0.5, 0.5, 0.1]), 2, 2, [0, 1], 1)).toThrow(
-      /3 scores for 2 samples/,
-    );
-    expect(() => scoreBatch(Float32Array.from([0.5, 0.5]), 1, 2, [], 1)).toThrow(/0 labels for 1 samples/);
+    expect(() =>
+      scoreBatch(Float32Array.from([0.5, 0.5, 0.1]), { size: 2, numClasses: 2, labels: [0, 1], topK: 1 }),
+    ).toThrow(/3 scores for 2 samples/);
+    expect(() =>
+      scoreBatch(Float32Array.from([0.5, 0.5]), { size: 1, numClasses: 2, labels: [], topK: 1 }),
+    ).toThrow(/0 labels for 1 samples/);
   });
 });

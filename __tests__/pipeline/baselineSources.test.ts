@@ -66,13 +66,18 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
     inScratchFolder(async (dir, cache) => {
       const report = path.join(dir, 'report.json');
       writeFileSync(report, '{"first": true}');
-      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A });
+      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A, root: dir });
       writeFileSync(report, '{"second": true}');
-      const key = await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_B });
+      const key = await saveCachedBaseline(cache, report, {
+        scope: 's',
+        branch: 'main',
+        sha: SHA_B,
+        root: dir,
+      });
       expect(key).toBe(baselineCacheKey('s', 'main', SHA_B));
       expect(existsSync(path.join(dir, BASELINE_CACHE_FOLDER))).toBe(false);
 
-      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main' });
+      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main', root: dir });
       expect(plan.kind).toBe('report');
       if (plan.kind === 'none') throw new Error('unreachable');
       expect(readFileSync(plan.file, 'utf8')).toBe('{"second": true}');
@@ -81,7 +86,7 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
       expect(existsSync(path.join(dir, BASELINE_CACHE_FOLDER))).toBe(false);
 
       // The exact base commit wins over the newest entry.
-      const exact = await restoreCachedBaseline(cache, { scope: 's', branch: 'main', sha: SHA_A });
+      const exact = await restoreCachedBaseline(cache, { scope: 's', branch: 'main', sha: SHA_A, root: dir });
       if (exact.kind === 'none') throw new Error('unreachable');
       expect(readFileSync(exact.file, 'utf8')).toBe('{"first": true}');
     }));
@@ -90,12 +95,13 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
     inScratchFolder(async (dir, cache) => {
       const report = path.join(dir, 'report.json');
       writeFileSync(report, '{}');
-      await saveCachedBaseline(cache, report, { scope: 'other', branch: 'release', sha: SHA_A });
-      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A });
+      await saveCachedBaseline(cache, report, { scope: 'other', branch: 'release', sha: SHA_A, root: dir });
+      await saveCachedBaseline(cache, report, { scope: 's', branch: 'main', sha: SHA_A, root: dir });
       const plan = await restoreCachedBaseline(cache, {
         scope: 's',
         branch: 'release',
         fallbackBranch: 'main',
+        root: dir,
       });
       expect(plan.kind).toBe('report');
       if (plan.kind === 'none') throw new Error('unreachable');
@@ -103,15 +109,15 @@ describe('restoreCachedBaseline / saveCachedBaseline', () => {
       expect(plan.name).toContain('s on main');
 
       // Before keys hashed their parts, scope 'gpu' on main restored scope 'gpu-main''s entry.
-      await saveCachedBaseline(cache, report, { scope: 'gpu-main', branch: 'main', sha: SHA_B });
-      const other = await restoreCachedBaseline(cache, { scope: 'gpu', branch: 'main' });
+      await saveCachedBaseline(cache, report, { scope: 'gpu-main', branch: 'main', sha: SHA_B, root: dir });
+      const other = await restoreCachedBaseline(cache, { scope: 'gpu', branch: 'main', root: dir });
       expect(other.kind).toBe('none');
       expect(other.notes.join(' ')).toContain("for branch 'main' yet (scope 'gpu')");
     }));
 
   it('is a first baseline, with a note that says how to save one, when the cache holds none', () =>
-    inScratchFolder(async (_dir, cache) => {
-      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main' });
+    inScratchFolder(async (dir, cache) => {
+      const plan = await restoreCachedBaseline(cache, { scope: 's', branch: 'main', root: dir });
       expect(plan.kind).toBe('none');
       expect(plan.notes.join(' ')).toMatch(
         /No baseline in the Actions cache for branch 'main'.*update-baseline: true/,

@@ -8,7 +8,9 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { InputError } from '../../src/shared/errors.js';
-import { defaultDecodeWorkerCount, evaluateModel, resolveTopK } from '../../src/pipeline/evaluateModel.js';
+import { defaultDecodeWorkerCount } from '../../src/dataset/parallelBatches.js';
+import { resolveTopK } from '../../src/evaluation/topK.js';
+import { evaluateModel } from '../../src/pipeline/evaluateModel.js';
 import type { Report } from '../../src/report/types.js';
 import { copyExample, exampleDir, writeConfig } from '../helpers/cli.js';
 
@@ -48,7 +50,7 @@ describe('evaluateModel', () => {
         `url: https://data.example.test/test-set.zip\n  sha256: ${zipDigest}`,
       ),
     );
-    const report = await evaluateModel(loadConfig(file), {
+    const report = await evaluateModel(loadConfig(file, { cwd: process.cwd() }), {
       cacheDir: mkdtempSync(path.join(os.tmpdir(), 'evalgate-cache-')),
       fetch: (url) => fetch(url.replace('https://data.example.test', base)),
     });
@@ -62,7 +64,7 @@ describe('evaluateModel', () => {
   it('hands the verified test set to onTestSetVerified before the model runs', async () => {
     const dir = copyExample();
     let progressCalls = 0;
-    const run = evaluateModel(loadConfig(path.join(dir, 'evalgate.yml')), {
+    const run = evaluateModel(loadConfig(path.join(dir, 'evalgate.yml'), { cwd: process.cwd() }), {
       onProgress: () => {
         progressCalls++;
       },

@@ -19,7 +19,7 @@ describe('evaluateModel statistics', () => {
   it('writes Wilson intervals, calibration and the configured cost into every report', async () => {
     const dir = copyExample();
     const file = writeConfig(dir, (text) => `${text}\n${COSTS}`);
-    const report = await evaluateModel(loadConfig(file));
+    const report = await evaluateModel(loadConfig(file, { cwd: process.cwd() }));
     // What it writes, it can read back (the checks are strict: intervals, calibration state, cost).
     validateReport(JSON.parse(JSON.stringify(report)), path.join(dir, 'report.json'), 'candidate');
 
@@ -60,7 +60,7 @@ describe('evaluateModel statistics', () => {
 
   it('writes no cost without a cost matrix', async () => {
     const dir = copyExample();
-    const report = await evaluateModel(loadConfig(path.join(dir, 'evalgate.yml')));
+    const report = await evaluateModel(loadConfig(path.join(dir, 'evalgate.yml'), { cwd: process.cwd() }));
     expect(report.cost).toBeUndefined();
     expect(report.settings.confidence).toBe(0.95);
     expect(report.calibration?.state.count).toBe(540);

@@ -47,7 +47,9 @@ describe('runEvaluation with baseline.model', () => {
     expect(result.judgement.verdict.passed).toBe(true);
     expect(result.baselineReport).toBe(result.report);
     expect(result.files.baseline).toBeUndefined();
-    expect(result.judgement.verdict.notes.join('\n')).toMatch(/same file as the candidate/);
+    expect(result.judgement.verdict.notes.map((n) => n.text).join('\n')).toMatch(
+      /same file as the candidate/,
+    );
   });
 
   it('names the baseline model when it cannot be evaluated', async () => {
@@ -90,7 +92,7 @@ describe('runEvaluation with a baseline plan', () => {
       },
     });
     expect(result.judgement.verdict.passed).toBe(true);
-    expect(result.judgement.verdict.notes).toContain(
+    expect(result.judgement.verdict.notes.map((n) => n.text)).toContain(
       'Baseline: baseline.json at base commit abc1234 (main).',
     );
     const comment = readFileSync(result.files.comment, 'utf8');
@@ -125,7 +127,7 @@ describe('runEvaluation with a baseline plan', () => {
     });
     expect(result.judgement.verdict.passed).toBe(true);
     expect(result.judgement.verdict.comparedWithBaseline).toBe(false);
-    expect(result.judgement.verdict.notes).toContain('No baseline in the cache yet.');
+    expect(result.judgement.verdict.notes.map((n) => n.text)).toContain('No baseline in the cache yet.');
   });
 
   it('reportBaseline refuses a missing file and says how to set the first baseline', () => {

@@ -119,7 +119,9 @@ function nativeFolders(packageDir: string): string[] {
   return readdirSync(bin).flatMap((os) => readdirSync(path.join(bin, os)).map((arch) => `${os}/${arch}`));
 }
 
-const inNowhere = (options: ResolveOnnxRuntimeOptions): ResolveOnnxRuntimeOptions => ({
+// The environment is the adapter's parameter; these tests pass their own process's.
+const inNowhere = (options: Partial<ResolveOnnxRuntimeOptions>): ResolveOnnxRuntimeOptions => ({
+  env: process.env,
   nodeModulesFrom: nowhere,
   log: recordingLog(),
   ...options,
@@ -130,6 +132,7 @@ describe('resolveOnnxRuntime: local places', () => {
     const remoteCache = directoryRemoteCache(tmp('remote'));
     const commands = commandRecorder();
     const runtime = await resolveOnnxRuntime({
+      env: process.env,
       toolCache: freshToolCache().toolCache,
       remoteCache,
       runCommand: commands.run,
@@ -141,14 +144,18 @@ describe('resolveOnnxRuntime: local places', () => {
 
   it('with onnxruntime-path, looks nowhere else even though node_modules has a copy', async () => {
     const empty = tmp('empty');
-    const error = await resolveOnnxRuntime({ explicitPath: empty }).catch((e: unknown) => e);
+    const error = await resolveOnnxRuntime({ env: process.env, explicitPath: empty }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe('onnxruntime-path');
     expect((error as InputError).message).toContain(empty);
   });
 
   it('device cuda: refuses an onnxruntime-path copy without the CUDA provider, naming the missing files', async () => {
-    const error = await resolveOnnxRuntime({ explicitPath: prefix, device: 'cuda' }).catch((e: unknown) => e);
+    const error = await resolveOnnxRuntime({ env: process.env, explicitPath: prefix, device: 'cuda' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe('onnxruntime-path');
     expect((error as InputError).message).toContain(CUDA_PROVIDER_FILES[0]);
@@ -157,7 +164,9 @@ describe('resolveOnnxRuntime: local places', () => {
 
   it('device cuda: passes over a node_modules copy without the CUDA provider and says so', async () => {
     const log = recordingLog();
-    const error = await resolveOnnxRuntime({ device: 'cuda', install: false, log }).catch((e: unknown) => e);
+    const error = await resolveOnnxRuntime({ env: process.env, device: 'cuda', install: false, log }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(
       /not found \(looked in: node_modules, runner tool cache, @actions\/cache\)/,

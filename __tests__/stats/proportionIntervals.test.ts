@@ -50,25 +50,30 @@ describe('wilsonInterval matches statsmodels proportion_confint(method="wilson")
   });
 });
 
+/** Baseline k1 of n1 against candidate k2 of n2, as `unpairedDifferenceInterval` takes them. */
+function counts(k1: number, n1: number, k2: number, n2: number) {
+  return { baselineSuccesses: k1, baselineTrials: n1, candidateSuccesses: k2, candidateTrials: n2 };
+}
+
 describe('unpairedDifferenceInterval matches statsmodels confint_proportions_2indep(method="newcomb")', () => {
   it.each(
     golden.unpairedNewcombe.map((c) => [`${c.k2}/${c.n2} − ${c.k1}/${c.n1} at ${c.confidence}`, c] as const),
   )('%s', (_name, c) => {
-    const interval = unpairedDifferenceInterval(c.k1, c.n1, c.k2, c.n2, c.confidence);
+    const interval = unpairedDifferenceInterval(counts(c.k1, c.n1, c.k2, c.n2), c.confidence);
     expectClose(interval?.low, c.low);
     expectClose(interval?.high, c.high);
   });
 
   it('reproduces Newcombe (1998a) Table II, 56/70 − 48/80: method 10 gives 0.0524 to 0.3339', () => {
     // candidate 56/70 against baseline 48/80
-    const interval = unpairedDifferenceInterval(48, 80, 56, 70)!;
+    const interval = unpairedDifferenceInterval(counts(48, 80, 56, 70))!;
     expect(interval.low).toBeCloseTo(0.0524, 4);
     expect(interval.high).toBeCloseTo(0.3339, 4);
   });
 
   it('returns null when either sample is empty', () => {
-    expect(unpairedDifferenceInterval(0, 0, 1, 2)).toBeNull();
-    expect(unpairedDifferenceInterval(1, 2, 0, 0)).toBeNull();
+    expect(unpairedDifferenceInterval(counts(0, 0, 1, 2))).toBeNull();
+    expect(unpairedDifferenceInterval(counts(1, 2, 0, 0))).toBeNull();
   });
 
   it('contains the observed difference and lies inside [−1, 1] (property)', () => {
@@ -78,7 +83,7 @@ describe('unpairedDifferenceInterval matches statsmodels confint_proportions_2in
       const n2 = 1 + random.int(200);
       const k1 = random.int(n1 + 1);
       const k2 = random.int(n2 + 1);
-      const interval = unpairedDifferenceInterval(k1, n1, k2, n2)!;
+      const interval = unpairedDifferenceInterval(counts(k1, n1, k2, n2))!;
       const d = k2 / n2 - k1 / n1;
       expect(interval.low).toBeGreaterThanOrEqual(-1);
       expect(interval.high).toBeLessThanOrEqual(1);

@@ -58,7 +58,7 @@ export function benchMetrics(options = {}) {
     const size = Math.min(batchSize, samples - done);
     fillBatch(random, probabilities, labels, size, numClasses);
     const start = process.hrtime.bigint();
-    const scored = scoreBatch(probabilities, size, numClasses, labels, topK);
+    const scored = scoreBatch(probabilities, { size, numClasses, labels, topK });
     updateMetricState(state, labels, scored, size);
     updateCalibrationState(calibration, probabilities, labels, size);
     updateNs += process.hrtime.bigint() - start;

@@ -14,7 +14,7 @@ import { loadOnnxRuntime } from '../../lib/runtime/loadOnnxRuntime.js';
 import { openModelSession } from '../../lib/runtime/modelSession.js';
 
 const [configFile, mode, spinArg] = process.argv.slice(2);
-const config = loadConfig(configFile);
+const config = loadConfig(configFile, { cwd: process.cwd() });
 const preprocess = { ...config.preprocess, channels: 1 };
 let samples = 0;
 let seconds = 0;

@@ -69,6 +69,7 @@ function pickSource(input: ActionBaselineInput): 'model' | 'repository' | 'cache
   }
   if (choice === 'model' && !config.baselineModel) {
     throw new InputError(`input '${Inputs.baselineSource}' is 'model' but the config has no baseline.model`, {
+      code: 'E_CONFIG_INVALID',
       where: config.configFile ?? Inputs.baselineSource,
       hint: 'add baseline: { model: <path of the model on the base branch> } to the config, or choose another baseline-source',
     });
@@ -77,6 +78,7 @@ function pickSource(input: ActionBaselineInput): 'model' | 'repository' | 'cache
     throw new InputError(
       `input '${Inputs.baselineSource}' is 'repository' but no baseline report is configured`,
       {
+        code: 'E_CONFIG_INVALID',
         where: config.configFile ?? Inputs.baselineSource,
         hint: 'set baseline.report in the config or the baseline input to the committed report, or choose another baseline-source',
       },
@@ -86,6 +88,7 @@ function pickSource(input: ActionBaselineInput): 'model' | 'repository' | 'cache
     throw new InputError(
       `input '${Inputs.baselineSource}' is 'cache' but the Actions cache service is not available on this runner`,
       {
+        code: 'E_CONFIG_INVALID',
         hint: 'the cache needs GitHub-hosted or self-hosted runners connected to github.com (or GHES with Actions cache enabled); use baseline-source: repository with a committed report instead',
       },
     );
@@ -118,6 +121,7 @@ async function committedBaseline(
     throw new InputError(
       `the ${what} must be read at the pull request's base commit, but there is no GitHub token`,
       {
+        code: 'E_GITHUB',
         where: Inputs.githubToken,
         hint: `leave ${Inputs.githubToken} at its default (\${{ github.token }}) and give the job permissions: contents: read`,
       },
@@ -138,6 +142,7 @@ async function committedBaseline(
     throw new InputError(
       `the ${what} ${repositoryPath} exists neither at the ${base} nor in the working tree`,
       {
+        code: 'E_BASELINE_MISSING',
         where: config.configFile ?? repositoryPath,
         hint:
           kind === 'model'
@@ -148,6 +153,7 @@ async function committedBaseline(
   }
   if (kind === 'model' && isLfsPointer(bytes)) {
     throw new InputError(`the baseline model ${repositoryPath} is a Git LFS pointer at the ${base}`, {
+      code: 'E_BASELINE_MISSING',
       where: config.configFile ?? repositoryPath,
       hint: 'the contents API returns LFS pointers, not the model: commit the baseline report (baseline.report) instead, or store the model without LFS',
     });
@@ -186,13 +192,19 @@ async function cachedBaseline(input: ActionBaselineInput): Promise<BaselinePlan>
       branch,
       sha: pullRequest?.baseSha,
       fallbackBranch: context.defaultBranch ?? undefined,
+      // @actions/cache resolves the cached folder from the process's working folder.
+      root: process.cwd(),
       tempDir: mkdtempSync(path.join(context.tempDir, 'evalgate-cached-')),
     });
   } catch (error) {
     if (explicitOnPullRequest(input)) {
       throw new InputError(
         `could not restore the baseline from the Actions cache: ${(error as Error).message}`,
-        { where: Inputs.baselineSource, hint: 'the cache service may be down: re-run the job' },
+        {
+          code: 'E_BASELINE_MISSING',
+          where: Inputs.baselineSource,
+          hint: 'the cache service may be down: re-run the job',
+        },
       );
     }
     // With baseline-source: auto the cache is not essential: a failed restore is a first
@@ -209,6 +221,7 @@ async function cachedBaseline(input: ActionBaselineInput): Promise<BaselinePlan>
         `no baseline saved in the Actions cache for branch '${branch}' (scope '${input.cacheScope}'): ` +
           'this pull request cannot be compared with its base',
         {
+          code: 'E_BASELINE_MISSING',
           where: Inputs.baselineSource,
           hint:
             `run this workflow on '${branch}' with update-baseline: true first (a push, or workflow_dispatch), ` +
@@ -236,6 +249,7 @@ export function repositoryRelativePath(file: string, workspace: string, what: st
   const relative = path.relative(root, file);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new InputError(`the ${what} ${file} is outside the repository checkout (${root})`, {
+      code: 'E_CONFIG_INVALID',
       hint: 'a committed baseline must be a file in the repository, so that it can be read at the base commit',
     });
   }

@@ -50,6 +50,7 @@ export function parseActionInputs(read: (name: string) => string): ActionConfig 
   const resultDir = optional(Inputs.resultDir);
   if (mode === 'publish' && resultDir === undefined) {
     throw new InputError(`input '${Inputs.resultDir}' is required when '${Inputs.mode}' is 'publish'`, {
+      code: 'E_CONFIG_INVALID',
       hint: 'download the evaluate job’s output-dir artifact (actions/download-artifact) and pass its folder as result-dir',
     });
   }
@@ -86,6 +87,7 @@ export function parseBooleanInput(name: string, value: string, fallback: boolean
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(`input '${name}' must be true or false, got '${value}'`, {
+    code: 'E_CONFIG_INVALID',
     hint: `write ${name}: true or ${name}: false in the step's with: block`,
   });
 }
@@ -103,6 +105,7 @@ export function parseChoiceInput<T extends string>(
   throw new InputError(
     `input '${name}' must be one of ${choices.join(', ')}, got '${value}'` +
       (suggestion ? `; did you mean '${suggestion}'?` : ''),
+    { code: 'E_CONFIG_INVALID' },
   );
 }
 
@@ -111,10 +114,12 @@ export function parseLabelInput(name: string, value: string): string {
   if (value.length > 50) {
     throw new InputError(
       `input '${name}' must be a label name of at most 50 characters, got ${value.length}`,
+      { code: 'E_CONFIG_INVALID' },
     );
   }
   if (/[\n,]/.test(value)) {
     throw new InputError(`input '${name}' must be one label name, got '${value}'`, {
+      code: 'E_CONFIG_INVALID',
       hint: 'give a single label, for example evalgate/accept-regression',
     });
   }
@@ -126,6 +131,7 @@ export function parseCommentKey(value: string): string {
   if (value.length > 100 || /[\r\n]/.test(value)) {
     throw new InputError(
       `input '${Inputs.commentKey}' must be one line of at most 100 characters, got ${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`,
+      { code: 'E_CONFIG_INVALID' },
     );
   }
   return value;

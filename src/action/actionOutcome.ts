@@ -3,7 +3,7 @@
  * status. The step fails exactly when a gate failed and no accept label accepted it.
  */
 import * as core from '@actions/core';
-import { describeError, exitCodeOf } from '../shared/errors.js';
+import { describeError, errorCodeOf, exitCodeOf } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { type Acceptance, acceptanceBanner, acceptanceMessage, withBanner } from './acceptance.js';
 import { Outputs } from './constants.js';
@@ -47,6 +47,7 @@ export async function finishRun(outcome: ActionOutcome): Promise<void> {
   core.setOutput(Outputs.commentId, outcome.commentId === null ? '' : String(outcome.commentId));
   core.setOutput(Outputs.baselineSource, outcome.baselineSource);
   core.setOutput(Outputs.acceptedBy, accepted ? (outcome.acceptance!.by ?? 'unknown') : '');
+  core.setOutput(Outputs.errorCode, '');
 
   const body = bodyWithAcceptance(
     outcome.body,
@@ -136,6 +137,7 @@ export async function failRun(error: unknown, options: FailRunOptions): Promise<
   core.setOutput(Outputs.commentId, '');
   core.setOutput(Outputs.baselineSource, progress.baselineSource ?? '');
   core.setOutput(Outputs.acceptedBy, '');
+  core.setOutput(Outputs.errorCode, errorCodeOf(error));
 
   const body = errorBody(error, {
     marker: progress.comment?.marker,
@@ -150,7 +152,13 @@ export async function failRun(error: unknown, options: FailRunOptions): Promise<
   if (progress.comment !== undefined && options.github !== null) {
     try {
       // Skipped when the pull request's head moved on: a newer run owns the comment then.
-      await postVerdictComment(options.github, progress.comment.target, progress.comment.marker, body, log);
+      await postVerdictComment({
+        github: options.github,
+        target: progress.comment.target,
+        marker: progress.comment.marker,
+        body,
+        log,
+      });
     } catch (commentError) {
       log.warning(
         `evalgate: could not post the error to the pull request: ${(commentError as Error).message}`,
@@ -164,14 +172,15 @@ export async function failRun(error: unknown, options: FailRunOptions): Promise<
 
 /**
  * The comment and summary of a run that stopped: the marker first (so it replaces the sticky
- * comment), then "evalgate could not evaluate <commit>: <message>", and the details and hint as
- * they were printed, in a code block (messages quote commands and paths, which markdown mangles).
+ * comment), then "evalgate could not evaluate <commit>: <message>", the details and hint as
+ * they were printed, in a code block (messages quote commands and paths, which markdown mangles),
+ * and the error's code, which docs/errors.md explains.
  */
 export function errorBody(
   error: unknown,
   context: { marker?: string; commit?: string; runUrl?: string | null },
 ): string {
-  const [message = '', ...rest] = shortened(describeError(error)).split('\n');
+  const [message = '', ...rest] = shortened(describeError(error, { code: false })).split('\n');
   const commit = context.commit ? ` ${context.commit.slice(0, 7)}` : '';
   const details = rest.join('\n').trim();
   // A fence longer than any run of backticks in the text, so the text cannot close it.
@@ -182,6 +191,8 @@ export function errorBody(
     '',
     `evalgate could not evaluate${commit}: ${escapeMarkdown(message)}`,
     ...(details === '' ? [] : ['', `${fence}text`, details, fence]),
+    '',
+    `Error code: \`${errorCodeOf(error)}\` (see evalgate's docs/errors.md).`,
     '',
     'No verdict: the check fails until this is fixed, and an earlier verdict no longer applies.' +
       (context.runUrl ? ` [Workflow run](${context.runUrl})` : ''),

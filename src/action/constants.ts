@@ -31,6 +31,7 @@ export const Outputs = {
   commentId: 'comment-id',
   baselineSource: 'baseline-source',
   acceptedBy: 'accepted-by',
+  errorCode: 'error-code',
 } as const;
 
 /** Where a run's baseline comes from (`baseline-source`); `auto` picks the first that applies, in this order. */

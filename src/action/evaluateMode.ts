@@ -7,13 +7,15 @@ import path from 'node:path';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import type { RemoteCache } from '../shared/remoteCache.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
+import { InputError, InternalError } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isPermissionError } from '../github/errors.js';
 import { type PullRequestContext, pullRequestFromEvent } from '../github/pullRequestContext.js';
 import { readFileAtCommit } from '../github/repositoryFile.js';
 import { saveCachedBaseline } from '../pipeline/baselineSources.js';
-import { runEvaluation } from '../pipeline/runEvaluation.js';
+import type { BaselinePlan } from '../pipeline/baselineSources.js';
+import { type RunEvaluationResult, runEvaluation } from '../pipeline/runEvaluation.js';
+import type { EvalConfig } from '../config/types.js';
 import { commentMarker } from '../render/markdown.js';
 import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import type { ToolCache } from '../runtime/runtimeClients.js';
@@ -34,6 +36,10 @@ export interface EvaluateDependencies {
   log: ActionLog;
   /** Downloads URL artifacts; the global fetch by default (tests reach a local server). */
   fetch?: FetchLike;
+  /** The runner's environment, for npm and RUNNER_TEMP when onnxruntime-node must be installed. */
+  env: NodeJS.ProcessEnv;
+  /** Folder that URL artifacts are downloaded into (the adapter's `artifactCacheDir`). */
+  cacheDir: string;
   /** Filled in as the run goes, for the error path (outputs and comment of a run that stops). */
   progress?: RunProgress;
 }
@@ -75,63 +81,59 @@ export async function evaluateMode(
   progress.baselineSource = baseline.id;
   log.info(`evalgate: baseline: ${baseline.kind === 'none' ? 'none' : baseline.description}`);
 
-  const runtime = await resolveOnnxRuntime({
-    explicitPath: inputs.onnxruntimePath,
-    device: config.device,
-    toolCache: deps.toolCache,
-    remoteCache: deps.cache,
-    log: { info: log.info, warning: log.warning },
-  });
   const outDir = path.resolve(cwd, inputs.outputDir);
-  const result = await runEvaluation({
-    config,
-    cwd,
-    outDir,
-    baseline,
-    runUrl: context.runUrl ?? undefined,
-    markerKey: commentKey,
-    evaluate: {
-      runtime,
-      decodeWorkers: deps.decodeWorkerScript ? { script: deps.decodeWorkerScript } : undefined,
-      // Model and test set fetched by URL: restored from the Actions cache by sha256, else
-      // downloaded once and saved there, so the next job downloads nothing.
-      remoteCache: deps.cache,
-      log: { info: (m) => log.info(`evalgate: ${m}`), warning: (m) => log.warning(`evalgate: ${m}`) },
-      fetch: deps.fetch,
-    },
-  });
-  const { verdict } = result.judgement;
+  const result = await evaluate({ inputs, context, deps, config, cwd, outDir, baseline, commentKey });
   progress.reportPath = result.files.report;
   progress.commentPath = result.files.comment;
+  if (pullRequest !== null) await writePullRequestRecord(outDir, pullRequest, commentKey, baseline.id);
+  await publishVerdict({
+    inputs,
+    context,
+    deps,
+    pullRequest,
+    commentKey,
+    configFile: config.configFile,
+    result,
+  });
+}
 
-  if (pullRequest !== null) {
-    // For the fork-safe two-stage pattern: the publish job learns from this file where the result goes.
-    await writeFile(
-      path.join(outDir, ResultFiles.pullRequest),
-      pullRequestRecordJson({
-        number: pullRequest.number,
-        headSha: pullRequest.headSha,
-        baseSha: pullRequest.baseSha,
-        repository: `${pullRequest.owner}/${pullRequest.repo}`,
-        commentKey,
-        baselineSource: baseline.id,
-      }),
-    );
-  }
+interface VerdictStep {
+  inputs: ActionConfig;
+  context: RunContext;
+  deps: EvaluateDependencies;
+  pullRequest: PullRequestContext | null;
+  commentKey: string;
+  configFile: string | null;
+  result: RunEvaluationResult;
+}
 
+/** The accept label, the comment, the cached baseline, then the outputs, summary and status. */
+async function publishVerdict(step: VerdictStep): Promise<void> {
+  const { inputs, deps, pullRequest, result } = step;
+  const { github, log } = deps;
+  const { verdict } = result.judgement;
   const acceptance =
     !verdict.passed && inputs.acceptLabel !== '' && pullRequest !== null && github !== null
       ? await lookUpAcceptance(github, pullRequest, inputs.acceptLabel, log.warning)
       : null;
-
-  const commentId = await maybeComment(inputs, pullRequest, github, log, {
-    marker: commentMarker(commentKey),
+  const commentId = await maybeComment({
+    inputs,
+    pullRequest,
+    github,
+    log,
+    marker: commentMarker(step.commentKey),
     body: bodyWithAcceptance(result.judgement.comment, acceptance, verdict.failures.length),
   });
-
-  if (inputs.updateBaseline)
-    await updateBaseline(inputs, context, deps, pullRequest, config.configFile, result.files.report);
-
+  if (inputs.updateBaseline) {
+    await updateBaseline({
+      inputs,
+      context: step.context,
+      deps,
+      pullRequest,
+      configFile: step.configFile,
+      reportFile: result.files.report,
+    });
+  }
   await finishRun({
     passed: verdict.passed,
     failures: verdict.failures,
@@ -141,9 +143,72 @@ export async function evaluateMode(
     commentPath: result.files.comment,
     accuracy: result.report.metrics.accuracy ?? null,
     commentId,
-    baselineSource: baseline.id,
+    baselineSource: result.baseline.id,
     acceptance,
   });
+}
+
+interface EvaluationStep {
+  inputs: ActionConfig;
+  context: RunContext;
+  deps: EvaluateDependencies;
+  config: EvalConfig;
+  cwd: string;
+  outDir: string;
+  baseline: BaselinePlan;
+  commentKey: string;
+}
+
+/** onnxruntime (node_modules, tool cache, Actions cache or an install), then the GitHub-free pipeline. */
+async function evaluate(step: EvaluationStep): Promise<RunEvaluationResult> {
+  const { inputs, deps, config } = step;
+  const { log } = deps;
+  const runtime = await resolveOnnxRuntime({
+    explicitPath: inputs.onnxruntimePath,
+    device: config.device,
+    toolCache: deps.toolCache,
+    remoteCache: deps.cache,
+    env: deps.env,
+    log: { info: log.info, warning: log.warning },
+  });
+  return runEvaluation({
+    config,
+    cwd: step.cwd,
+    outDir: step.outDir,
+    baseline: step.baseline,
+    runUrl: step.context.runUrl ?? undefined,
+    markerKey: step.commentKey,
+    evaluate: {
+      runtime,
+      decodeWorkers: deps.decodeWorkerScript ? { script: deps.decodeWorkerScript } : undefined,
+      // Model and test set fetched by URL: restored from the Actions cache by sha256, else
+      // downloaded once and saved there, so the next job downloads nothing.
+      remoteCache: deps.cache,
+      cacheDir: deps.cacheDir,
+      log: { info: (m) => log.info(`evalgate: ${m}`), warning: (m) => log.warning(`evalgate: ${m}`) },
+      fetch: deps.fetch,
+    },
+  });
+}
+
+/** For the fork-safe two-stage pattern: the publish job learns from this file where the result goes. */
+async function writePullRequestRecord(
+  outDir: string,
+  pullRequest: PullRequestContext,
+  commentKey: string,
+  baselineSource: string,
+): Promise<void> {
+  await writeFile(
+    path.join(outDir, ResultFiles.pullRequest),
+    pullRequestRecordJson({
+      number: pullRequest.number,
+      headSha: pullRequest.headSha,
+      baseSha: pullRequest.baseSha,
+      repository: `${pullRequest.owner}/${pullRequest.repo}`,
+      commentKey,
+      baselineSource,
+    }),
+  );
 }
 
 /**
@@ -163,22 +228,27 @@ function baseCommitReader(github: GitHubClient, pullRequest: PullRequestContext)
       const what = `cannot read ${repositoryPath} at the base commit ${sha.slice(0, 7)}: ${describeGitHubError(error)}`;
       if (isPermissionError(error)) {
         throw new InputError(what, {
+          code: 'E_GITHUB',
           where: Inputs.githubToken,
           hint: 'give the job permissions: contents: read (private repositories need it for the base commit)',
         });
       }
-      throw new EvalgateError(`${what}; re-run the job`, ExitCode.internal, { cause: error });
+      throw new InternalError(`${what}; re-run the job`, { cause: error });
     }
   };
 }
 
-async function maybeComment(
-  inputs: ActionConfig,
-  pullRequest: PullRequestContext | null,
-  github: GitHubClient | null,
-  log: ActionLog,
-  comment: { marker: string; body: string },
-): Promise<number | null> {
+interface CommentStep {
+  inputs: ActionConfig;
+  pullRequest: PullRequestContext | null;
+  github: GitHubClient | null;
+  log: ActionLog;
+  marker: string;
+  body: string;
+}
+
+async function maybeComment(step: CommentStep): Promise<number | null> {
+  const { inputs, pullRequest, github, log } = step;
   if (!inputs.comment || pullRequest === null) return null;
   if (github === null) {
     log.warning(
@@ -186,7 +256,7 @@ async function maybeComment(
     );
     return null;
   }
-  return postVerdictComment(github, pullRequest, comment.marker, comment.body, log);
+  return postVerdictComment({ github, target: pullRequest, marker: step.marker, body: step.body, log });
 }
 
 /**
@@ -218,14 +288,17 @@ function repositoryPath(file: string, workspace: string): string {
  * default branch only: a pull request or a feature branch must never replace the baseline others
  * are judged by. Failing to save is a warning.
  */
-async function updateBaseline(
-  inputs: ActionConfig,
-  context: RunContext,
-  deps: EvaluateDependencies,
-  pullRequest: PullRequestContext | null,
-  configFile: string | null,
-  reportFile: string,
-): Promise<void> {
+interface BaselineUpdate {
+  inputs: ActionConfig;
+  context: RunContext;
+  deps: EvaluateDependencies;
+  pullRequest: PullRequestContext | null;
+  configFile: string | null;
+  reportFile: string;
+}
+
+async function updateBaseline(update: BaselineUpdate): Promise<void> {
+  const { inputs, context, deps, pullRequest, configFile, reportFile } = update;
   const { log } = deps;
   const skip = (why: string) => log.notice(`evalgate: update-baseline skipped: ${why}.`);
   if (pullRequest !== null)
@@ -248,6 +321,8 @@ async function updateBaseline(
       scope,
       branch: context.defaultBranch,
       sha: context.sha,
+      // @actions/cache resolves the cached folder from the process's working folder.
+      root: process.cwd(),
     });
     log.info(
       `evalgate: saved this run's report as the baseline of ${context.defaultBranch} for '${scope}' (cache key ${key}).`,

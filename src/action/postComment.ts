@@ -21,16 +21,20 @@ export interface ActionLog {
   warning(message: string): void;
 }
 
+export interface VerdictComment {
+  github: GitHubClient;
+  target: CommentTarget;
+  /** The sticky comment's hidden marker (the first line of `body`). */
+  marker: string;
+  body: string;
+  log: ActionLog;
+}
+
 /** The comment id when one now carries the verdict; null when it was skipped or could not be posted. */
-export async function postVerdictComment(
-  client: GitHubClient,
-  target: CommentTarget,
-  marker: string,
-  body: string,
-  log: ActionLog,
-): Promise<number | null> {
+export async function postVerdictComment(comment: VerdictComment): Promise<number | null> {
+  const { github, target, marker, body, log } = comment;
   try {
-    const result = await upsertStickyComment(client, {
+    const result = await upsertStickyComment(github, {
       owner: target.owner,
       repo: target.repo,
       issueNumber: target.number,

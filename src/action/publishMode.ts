@@ -44,7 +44,7 @@ import type { ActionConfig } from './actionConfig.js';
 import { bodyWithAcceptance, finishRun } from './actionOutcome.js';
 import { Inputs } from './constants.js';
 import { type ActionLog, postVerdictComment } from './postComment.js';
-import { readResultDir } from './resultFiles.js';
+import { type PullRequestRecord, type ResultDir, readResultDir } from './resultFiles.js';
 import type { RunContext } from './runContext.js';
 import { publishedCommentBody } from './sanitizeComment.js';
 
@@ -54,60 +54,22 @@ export async function publishMode(
   deps: { github: GitHubClient | null; log: ActionLog },
 ): Promise<void> {
   const { github, log } = deps;
-  const run = workflowRunFromEvent(context.eventName, context.payload);
-  if (run === null) {
-    throw new InputError(
-      `'${Inputs.mode}: publish' runs in a job triggered by workflow_run, but this is a '${context.eventName || 'unknown'}' event`,
-      {
-        where: Inputs.mode,
-        hint: 'use mode: publish in a workflow with on: workflow_run (see the README, "Pull requests from forks"); evaluate with the default mode',
-      },
-    );
-  }
+  const run = triggeringRun(context);
   const cwd = path.resolve(inputs.workingDirectory);
   const result = readResultDir(path.resolve(cwd, inputs.resultDir!));
-  const record = result.pullRequest;
-  const repository = `${run.owner}/${run.repo}`;
-  if (record.repository.toLowerCase() !== repository.toLowerCase()) {
-    throw new InputError(
-      `the result in '${inputs.resultDir}' is for ${record.repository}, but this workflow runs in ${repository}`,
-      { where: Inputs.resultDir },
-    );
-  }
-  if (record.headSha !== run.headSha) {
-    throw new InputError(
-      `the result in '${inputs.resultDir}' is for commit ${record.headSha.slice(0, 7)}, but the workflow run that ` +
-        `triggered this job evaluated ${run.headSha.slice(0, 7)}: it is not this run's result`,
-      {
-        where: Inputs.resultDir,
-        hint: 'download the artifact of the triggering run (actions/download-artifact with run-id set to github.event.workflow_run.id)',
-      },
-    );
-  }
-  if (run.pullRequests.length > 0 && !run.pullRequests.some((pr) => pr.number === record.number)) {
-    throw new InputError(
-      `the result names pull request #${record.number}, but the workflow run belongs to ` +
-        run.pullRequests.map((pr) => `#${pr.number}`).join(', '),
-      { where: Inputs.resultDir },
-    );
-  }
+  checkResultOfRun(result.pullRequest, run, inputs.resultDir!);
   if (github === null) {
     throw new InputError(
       `'${Inputs.mode}: publish' posts a comment and needs a token, but '${Inputs.githubToken}' is empty`,
       {
+        code: 'E_CONFIG_INVALID',
         where: Inputs.githubToken,
         hint: 'leave github-token at its default and give the job permissions: pull-requests: write',
       },
     );
   }
 
-  const commentKey = inputs.commentKey || publishJobKey(context);
-  if (record.commentKey !== commentKey) {
-    log.info(
-      `evalgate: the result was rendered under the comment key '${record.commentKey}'; it is posted under this ` +
-        `job's key '${commentKey}' (set ${Inputs.commentKey} on the publish job to choose it).`,
-    );
-  }
+  const commentKey = publishCommentKey(inputs, context, result.pullRequest.commentKey, log);
   const body = publishedCommentBody({
     marker: commentMarker(commentKey),
     // readResultDir checked that comment.md starts with the result's marker line; it is replaced.
@@ -116,22 +78,47 @@ export async function publishMode(
     publishRunUrl: context.runUrl,
   });
 
+  await postAndFinish({ inputs, context, github, log, run, result, commentKey, body });
+}
+
+interface PublishStep {
+  inputs: ActionConfig;
+  context: RunContext;
+  github: GitHubClient;
+  log: ActionLog;
+  run: WorkflowRunContext;
+  result: ResultDir;
+  commentKey: string;
+  /** The sanitized comment, under the publish job's marker. */
+  body: string;
+}
+
+/** Steps 3, 5 and 6: the pull request checked, the accept label, the comment, then outputs and status. */
+async function postAndFinish(step: PublishStep): Promise<void> {
+  const { inputs, context, github, log, run, result, commentKey, body } = step;
+  const record = result.pullRequest;
   const target = { owner: run.owner, repo: run.repo, number: record.number, headSha: run.headSha };
   const { verdict } = result;
-  const pull = await runsPullRequest(github, run, record.number, inputs.resultDir!, log);
+  const pull = await runsPullRequest({
+    github,
+    run,
+    number: record.number,
+    resultDir: inputs.resultDir!,
+    log,
+  });
   const acceptance =
     pull !== null && !verdict.passed && inputs.acceptLabel !== ''
       ? await lookUpAcceptance(github, { ...target, author: pull.author }, inputs.acceptLabel, log.warning)
       : null;
   const commentId =
     pull !== null && inputs.comment
-      ? await postVerdictComment(
+      ? await postVerdictComment({
           github,
           target,
-          commentMarker(commentKey),
-          bodyWithAcceptance(body, acceptance, verdict.failures.length),
+          marker: commentMarker(commentKey),
+          body: bodyWithAcceptance(body, acceptance, verdict.failures.length),
           log,
-        )
+        })
       : null;
 
   await finishRun({
@@ -148,6 +135,68 @@ export async function publishMode(
   });
 }
 
+/** The workflow_run that triggered this job; publish mode runs nowhere else. */
+function triggeringRun(context: RunContext): WorkflowRunContext {
+  const run = workflowRunFromEvent(context.eventName, context.payload);
+  if (run === null) {
+    throw new InputError(
+      `'${Inputs.mode}: publish' runs in a job triggered by workflow_run, but this is a '${context.eventName || 'unknown'}' event`,
+      {
+        code: 'E_CONFIG_INVALID',
+        where: Inputs.mode,
+        hint: 'use mode: publish in a workflow with on: workflow_run (see the README, "Pull requests from forks"); evaluate with the default mode',
+      },
+    );
+  }
+  return run;
+}
+
+/** Step 2: the result belongs to the triggering run (repository, commit, linked pull requests). */
+function checkResultOfRun(record: PullRequestRecord, run: WorkflowRunContext, resultDir: string): void {
+  const repository = `${run.owner}/${run.repo}`;
+  if (record.repository.toLowerCase() !== repository.toLowerCase()) {
+    throw new InputError(
+      `the result in '${resultDir}' is for ${record.repository}, but this workflow runs in ${repository}`,
+      { code: 'E_RESULT_INVALID', where: Inputs.resultDir },
+    );
+  }
+  if (record.headSha !== run.headSha) {
+    throw new InputError(
+      `the result in '${resultDir}' is for commit ${record.headSha.slice(0, 7)}, but the workflow run that ` +
+        `triggered this job evaluated ${run.headSha.slice(0, 7)}: it is not this run's result`,
+      {
+        code: 'E_RESULT_INVALID',
+        where: Inputs.resultDir,
+        hint: 'download the artifact of the triggering run (actions/download-artifact with run-id set to github.event.workflow_run.id)',
+      },
+    );
+  }
+  if (run.pullRequests.length > 0 && !run.pullRequests.some((pr) => pr.number === record.number)) {
+    throw new InputError(
+      `the result names pull request #${record.number}, but the workflow run belongs to ` +
+        run.pullRequests.map((pr) => `#${pr.number}`).join(', '),
+      { code: 'E_RESULT_INVALID', where: Inputs.resultDir },
+    );
+  }
+}
+
+/** Step 4: the publish job's own key, never the artifact's; the log says when they differ. */
+function publishCommentKey(
+  inputs: ActionConfig,
+  context: RunContext,
+  resultKey: string,
+  log: ActionLog,
+): string {
+  const commentKey = inputs.commentKey || publishJobKey(context);
+  if (resultKey !== commentKey) {
+    log.info(
+      `evalgate: the result was rendered under the comment key '${resultKey}'; it is posted under this ` +
+        `job's key '${commentKey}' (set ${Inputs.commentKey} on the publish job to choose it).`,
+    );
+  }
+  return commentKey;
+}
+
 /** The publish job's default comment key: its own workflow and job (trusted: the base repository's). */
 function publishJobKey(context: Pick<RunContext, 'workflow' | 'job'>): string {
   return [context.workflow, context.job].filter((part): part is string => !!part).join('/');
@@ -162,13 +211,14 @@ function publishJobKey(context: Pick<RunContext, 'workflow' | 'job'>): string {
  *   a notice, and null;
  * - the pull request cannot be read or its head repository is gone: a warning, and null.
  */
-async function runsPullRequest(
-  github: GitHubClient,
-  run: WorkflowRunContext,
-  number: number,
-  resultDir: string,
-  log: ActionLog,
-): Promise<FetchedPullRequest | null> {
+async function runsPullRequest(check: {
+  github: GitHubClient;
+  run: WorkflowRunContext;
+  number: number;
+  resultDir: string;
+  log: ActionLog;
+}): Promise<FetchedPullRequest | null> {
+  const { github, run, number, resultDir, log } = check;
   let pull: FetchedPullRequest;
   try {
     pull = await fetchPullRequest(github, { owner: run.owner, repo: run.repo, number });
@@ -176,7 +226,7 @@ async function runsPullRequest(
     if (isNotFoundError(error)) {
       throw new InputError(
         `the result in '${resultDir}' names pull request #${number}, which ${run.owner}/${run.repo} does not have`,
-        { where: Inputs.resultDir },
+        { code: 'E_RESULT_INVALID', where: Inputs.resultDir },
       );
     }
     log.warning(
@@ -197,6 +247,7 @@ async function runsPullRequest(
       `the result in '${resultDir}' names pull request #${number}, whose head is in ${pull.headRepository}, but the ` +
         `workflow run that triggered this job ran on a commit from ${run.headRepository}: it is not that pull request's result`,
       {
+        code: 'E_RESULT_INVALID',
         where: Inputs.resultDir,
         hint: 'the result folder must be the unmodified artifact of the triggering run; nothing was posted',
       },

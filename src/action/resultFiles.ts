@@ -9,7 +9,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../shared/errors.js';
+import { InputError, isErrorCode } from '../shared/errors.js';
 import { GITHUB_COMMENT_LIMIT } from '../github/stickyComment.js';
 import { commentMarker } from '../render/markdown.js';
 import { Inputs, ResultFiles } from './constants.js';
@@ -88,6 +88,7 @@ export function readResultDir(dir: string): ResultDir {
 
 function invalid(file: string, problem: string): InputError {
   return new InputError(`${file} in the result folder ${problem}`, {
+    code: 'E_RESULT_INVALID',
     where: Inputs.resultDir,
     hint: 'result-dir must be the evaluate job’s output-dir as uploaded (actions/upload-artifact), unmodified, from a pull_request run of evalgate',
   });
@@ -179,6 +180,10 @@ function parseGateList(value: unknown, field: string): PublishedVerdict['failure
 export function parseVerdict(data: unknown): PublishedVerdict {
   const name = ResultFiles.verdict;
   if (!isObject(data)) throw invalid(name, 'is not a JSON object');
+  if (isObject(data.error)) {
+    const code = isErrorCode(data.error.code) ? ` (${data.error.code})` : '';
+    throw invalid(name, `records an error of the evaluate job${code}, not a verdict: see that job's log`);
+  }
   if (typeof data.passed !== 'boolean') throw invalid(name, 'has no passed (true or false)');
   const failures = parseGateList(data.failures, 'failures');
   // A result that claims to pass with failed gates (or the reverse) was not written by evalgate.

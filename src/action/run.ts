@@ -17,16 +17,21 @@ import { evaluateMode } from './evaluateMode.js';
 import type { ActionLog } from './postComment.js';
 import { publishMode } from './publishMode.js';
 import { runContextFromEnvironment } from './runContext.js';
+import { artifactCacheDir, gitHubSettings } from './runnerSettings.js';
 
 export interface RunOptions {
   /** Script that starts a decode worker (the action's bundled entry). */
   decodeWorkerScript?: URL;
-  /** Makes the GitHub client from the token; default `createGitHubClient` (retries, throttling). */
+  /**
+   * Makes the GitHub client from the token; default `createGitHubClient` (retries, throttling)
+   * with GITHUB_API_URL and EVALGATE_GITHUB_RETRY_DELAY_MS from `env` (runnerSettings.ts).
+   */
   createGitHub?: (token: string) => GitHubClient;
   /** @actions/cache by default (`actionsCache()`); null = none. */
   cache?: RemoteCache | null;
   /** The runner's tool cache by default; null = none. */
   toolCache?: ToolCache | null;
+  /** The runner's environment (GITHUB_*, RUNNER_*, EVALGATE_*); process.env by default. */
   env?: NodeJS.ProcessEnv;
   /** Downloads model and test set URLs; the global fetch by default. */
   fetch?: FetchLike;
@@ -48,14 +53,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const token = core.getInput(Inputs.githubToken).trim();
     if (token !== '') core.setSecret(token);
     const inputs = getActionConfig();
-    const context = runContextFromEnvironment(options.env ?? process.env);
+    // The runner's environment is read here, in the adapter, and passed down as parameters.
+    const env = options.env ?? process.env;
+    const context = runContextFromEnvironment(env);
     runUrl = context.runUrl;
     comment = inputs.comment;
     progress.commit = context.sha ?? undefined;
+    const settings = gitHubSettings(env);
     const createGitHub =
       options.createGitHub ??
       ((token: string) =>
-        createGitHubClient({ token, log: { warn: log.warning, debug: (m) => core.debug(m) } }));
+        createGitHubClient({ token, ...settings, log: { warn: log.warning, debug: (m) => core.debug(m) } }));
     github = inputs.githubToken === '' ? null : createGitHub(inputs.githubToken);
     if (inputs.mode === 'publish') {
       await publishMode(inputs, context, { github, log });
@@ -64,9 +72,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     await evaluateMode(inputs, context, {
       github,
       cache: options.cache === undefined ? actionsCache() : (options.cache ?? undefined),
-      toolCache: options.toolCache === undefined ? actionsToolCache() : (options.toolCache ?? undefined),
+      toolCache: options.toolCache === undefined ? actionsToolCache(env) : (options.toolCache ?? undefined),
       decodeWorkerScript: options.decodeWorkerScript,
       fetch: options.fetch,
+      env,
+      cacheDir: artifactCacheDir(env),
       log,
       progress,
     });

@@ -62,7 +62,7 @@ function parseRepository(value: string | undefined): RunContext['repository'] {
   if (!value) return null;
   const [owner, repo, ...rest] = value.split('/');
   if (!owner || !repo || rest.length > 0) {
-    throw new InputError(`GITHUB_REPOSITORY must be 'owner/name', got '${value}'`);
+    throw new InputError(`GITHUB_REPOSITORY must be 'owner/name', got '${value}'`, { code: 'E_GITHUB' });
   }
   return { owner, repo };
 }
@@ -75,6 +75,7 @@ function readEventPayload(file: string | undefined): unknown {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read the event payload: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      code: 'E_GITHUB',
       where: `GITHUB_EVENT_PATH ${file}`,
     });
   }
@@ -82,6 +83,7 @@ function readEventPayload(file: string | undefined): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new InputError(`the event payload is not valid JSON: ${(error as Error).message}`, {
+      code: 'E_GITHUB',
       where: `GITHUB_EVENT_PATH ${file}`,
     });
   }

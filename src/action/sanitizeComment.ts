@@ -27,7 +27,8 @@
  * pull request's own run reported, which is why `publishedCommentBody` puts a trusted line above
  * it that says so.
  */
-import { fitCommentBody, GITHUB_COMMENT_LIMIT } from '../github/stickyComment.js';
+import { fitCommentBody } from '../github/stickyComment.js';
+import { GITHUB_COMMENT_LIMIT } from '../shared/githubLimits.js';
 import { safeUrl } from '../render/escapeMarkdown.js';
 
 /** Zero-width space: invisible, and ends the token GitHub would turn into a mention or reference. */

@@ -15,7 +15,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +22,7 @@ import { unzipSync } from 'fflate';
 import type { RemoteCache } from '../shared/remoteCache.js';
 import type { ArtifactSource } from '../config/types.js';
 import { isHiddenName, isImageFileName } from '../dataset/testSetPaths.js';
-import { errorMessage, InputError } from '../shared/errors.js';
+import { errorMessage, InputError, InternalError } from '../shared/errors.js';
 import { hashFile } from '../shared/hashFile.js';
 
 /** A fetch function: the global fetch by default; tests pass one that reaches a local server. */
@@ -50,7 +49,11 @@ function networkReason(error: unknown): string {
 }
 
 export interface FetchOptions {
-  /** Cache folder; default $EVALGATE_CACHE_DIR or ~/.cache/evalgate. */
+  /**
+   * Folder that URL artifacts are downloaded into and cached in, by sha256: the adapter's choice
+   * (the CLI and the action use $EVALGATE_CACHE_DIR, else ~/.cache/evalgate). Needed for URL
+   * sources; local paths do without.
+   */
   cacheDir?: string;
   fetch?: FetchLike;
   /** What the artifact is, for messages: 'model' or 'test-set'. */
@@ -87,32 +90,65 @@ export interface FetchedArtifact {
   fromCache: boolean;
 }
 
-export function defaultCacheDir(): string {
-  return process.env.EVALGATE_CACHE_DIR || path.join(os.homedir(), '.cache', 'evalgate');
-}
-
 export async function fetchArtifact(source: ArtifactSource, options: FetchOptions): Promise<FetchedArtifact> {
   if (source.kind === 'path') return checkLocal(source.path, source.sha256, options.label);
-
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const entryDir = path.join(cacheDir, 'sha256', source.sha256);
+  if (options.cacheDir === undefined) {
+    throw new InternalError(
+      `the ${options.label} is a URL, but no cache folder was given to download it into`,
+    );
+  }
+  const entryDir = path.join(options.cacheDir, 'sha256', source.sha256);
   const fileName = safeFileName(source.url);
   const file = path.join(entryDir, fileName);
   // '-v2': folders unpacked before top-level folders were stripped must not be reused.
   const unpacked = path.join(entryDir, 'unpacked-v2');
   const wantsUnpack = Boolean(options.unpackZip) && /\.zip$/i.test(fileName);
-
   const log = options.log ?? stderrWarnings;
+  const result = (sha256: string, fromCache: boolean): FetchedArtifact => ({
+    path: wantsUnpack ? unpacked : file,
+    sha256,
+    fromCache,
+  });
+
   const cached =
     (existsSync(file) && (await hashFile(file)).sha256 === source.sha256) ||
     (options.remoteCache !== undefined &&
-      (await restoreFromRemoteCache(options.remoteCache, file, source.sha256, options.label, log)));
+      (await restoreFromRemoteCache({
+        remoteCache: options.remoteCache,
+        file,
+        sha256: source.sha256,
+        label: options.label,
+        log,
+      })));
   if (cached) {
     if (wantsUnpack && !existsSync(`${unpacked}.complete`)) await unpackZip(file, unpacked);
-    return { path: wantsUnpack ? unpacked : file, sha256: source.sha256, fromCache: true };
+    return result(source.sha256, true);
   }
 
   await mkdir(entryDir, { recursive: true });
+  const actual = await download(source, file, options);
+  if (options.remoteCache !== undefined) {
+    await saveToRemoteCache({
+      remoteCache: options.remoteCache,
+      file,
+      sha256: actual,
+      label: options.label,
+      log,
+    });
+  }
+  if (wantsUnpack) await unpackZip(file, unpacked);
+  return result(actual, false);
+}
+
+/**
+ * Downloads `source` to `file` through a partial file, verifying its sha256 on the way; returns
+ * the digest. A failed or mismatching download leaves nothing behind.
+ */
+async function download(
+  source: Extract<ArtifactSource, { kind: 'url' }>,
+  file: string,
+  options: FetchOptions,
+): Promise<string> {
   const partial = `${file}.${process.pid}.partial`;
   const doFetch = options.fetch ?? defaultFetch;
   let response: Response;
@@ -120,6 +156,7 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
     response = await doFetch(source.url);
   } catch (error) {
     throw new InputError(`cannot download the ${options.label}: ${networkReason(error)}`, {
+      code: 'E_ARTIFACT_DOWNLOAD',
       where: source.url,
       hint: 'check the URL and the runner’s network access',
       cause: error,
@@ -128,6 +165,7 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
   if (!response.ok || !response.body) {
     await response.body?.cancel().catch(() => {});
     throw new InputError(`downloading the ${options.label} failed: HTTP ${response.status}`, {
+      code: 'E_ARTIFACT_DOWNLOAD',
       where: source.url,
     });
   }
@@ -140,6 +178,7 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
     // A connection dropped or timed out mid-body: keep no half file in the cache.
     await rm(partial, { force: true });
     throw new InputError(`the download of the ${options.label} broke off: ${networkReason(error)}`, {
+      code: 'E_ARTIFACT_DOWNLOAD',
       where: source.url,
       hint: 'run again; if it keeps failing, check the server and the runner’s network access',
       cause: error,
@@ -151,37 +190,43 @@ export async function fetchArtifact(source: ArtifactSource, options: FetchOption
     throw new InputError(
       `the downloaded ${options.label} does not match its sha256: expected ${source.sha256}, got ${actual}`,
       {
+        code: 'E_ARTIFACT_CHECKSUM',
         where: source.url,
         hint: 'the file at that URL changed; if the change is intended, update sha256 in the config',
       },
     );
   }
   await rename(partial, file);
-  if (options.remoteCache !== undefined) {
-    const key = artifactCacheKey(actual);
-    try {
-      await options.remoteCache.save([file], key);
-    } catch (error) {
-      log.warning(
-        `could not save the ${options.label} to the Actions cache (${key}): ${errorMessage(error)}`,
-      );
-    }
+  return actual;
+}
+
+/** A file of the disk cache and its entry in the remote cache (keyed by its sha256). */
+interface RemoteCacheEntry {
+  remoteCache: RemoteCache;
+  file: string;
+  sha256: string;
+  /** 'model' or 'test-set', for messages. */
+  label: string;
+  log: ArtifactLog;
+}
+
+/** Saves a verified download under its sha256; failing to is a warning. */
+async function saveToRemoteCache(save: RemoteCacheEntry): Promise<void> {
+  const { remoteCache, file, sha256, label, log } = save;
+  const key = artifactCacheKey(sha256);
+  try {
+    await remoteCache.save([file], key);
+  } catch (error) {
+    log.warning(`could not save the ${label} to the Actions cache (${key}): ${errorMessage(error)}`);
   }
-  if (wantsUnpack) await unpackZip(file, unpacked);
-  return { path: wantsUnpack ? unpacked : file, sha256: actual, fromCache: false };
 }
 
 /**
  * Restores `file` from the remote cache and checks its sha256; true when it is there and right.
  * The path restored is the one saved (the cache keys entries by path too), so both use `file`.
  */
-async function restoreFromRemoteCache(
-  remoteCache: RemoteCache,
-  file: string,
-  sha256: string,
-  label: string,
-  log: ArtifactLog,
-): Promise<boolean> {
+async function restoreFromRemoteCache(restore: RemoteCacheEntry): Promise<boolean> {
+  const { remoteCache, file, sha256, label, log } = restore;
   const key = artifactCacheKey(sha256);
   await mkdir(path.dirname(file), { recursive: true });
   try {
@@ -208,12 +253,14 @@ async function checkLocal(file: string, sha256: string | undefined, label: strin
     info = await stat(file);
   } catch {
     throw new InputError(`${label} not found: ${file}`, {
+      code: 'E_FILE_NOT_FOUND',
       where: file,
       hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
     });
   }
   if (sha256 && !info.isFile()) {
     throw new InputError(`'${label}.sha256' is set, but ${file} is a folder: sha256 pins a single file`, {
+      code: 'E_CONFIG_INVALID',
       where: file,
       hint: `remove '${label}.sha256': a test-set folder is pinned by its lock file (\`evalgate lock\`); or point '${label}.path' at a zip`,
     });
@@ -222,6 +269,7 @@ async function checkLocal(file: string, sha256: string | undefined, label: strin
     const actual = (await hashFile(file)).sha256;
     if (actual !== sha256) {
       throw new InputError(`${label} does not match its pinned sha256: expected ${sha256}, got ${actual}`, {
+        code: 'E_ARTIFACT_CHECKSUM',
         where: file,
         hint: `if the file changed on purpose, update '${label}.sha256'`,
       });
@@ -237,6 +285,7 @@ async function unpackZip(file: string, target: string): Promise<void> {
     entries = unzipSync(new Uint8Array(await readFile(file)));
   } catch (error) {
     throw new InputError(`the test-set archive is not a readable zip: ${(error as Error).message}`, {
+      code: 'E_TEST_SET_INVALID',
       where: file,
     });
   }
@@ -245,6 +294,7 @@ async function unpackZip(file: string, target: string): Promise<void> {
     const destination = path.resolve(root, name);
     if (!destination.startsWith(root + path.sep) || name.split('/').includes('..')) {
       throw new InputError(`the test-set archive has an entry outside its folder: '${name}'`, {
+        code: 'E_TEST_SET_INVALID',
         where: file,
       });
     }

@@ -21,7 +21,7 @@ export function parseCommandArgs<T extends Options>(
       unknown
         ? `unknown option '${unknown}' for 'evalgate ${command}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`
         : `${message.split('\n')[0]}`,
-      { hint: `see: evalgate ${command} --help` },
+      { code: 'E_USAGE', hint: `see: evalgate ${command} --help` },
     );
   }
 }
@@ -30,7 +30,9 @@ export function parsePositiveInt(value: string | undefined, flag: string, max: n
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0 || n > max) {
-    throw new InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
+    throw new InputError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`, {
+      code: 'E_USAGE',
+    });
   }
   return n;
 }
@@ -39,7 +41,7 @@ export function parseFraction(value: string | undefined, flag: string): number |
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-    throw new InputError(`--${flag} must be a number between 0 and 1, got '${value}'`);
+    throw new InputError(`--${flag} must be a number between 0 and 1, got '${value}'`, { code: 'E_USAGE' });
   }
   return n;
 }

@@ -6,6 +6,7 @@ import { main } from './main.js';
 
 const context: CommandContext = {
   cwd: process.cwd(),
+  env: process.env,
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   stderrStream: process.stderr,

@@ -41,13 +41,13 @@ export async function main(argv: string[], context: CommandContext): Promise<num
       const suggestion = nearest(command, Object.keys(COMMANDS));
       throw new InputError(
         `unknown command '${command}'${suggestion ? `; did you mean 'evalgate ${suggestion}'?` : ''}`,
-        { hint: "run 'evalgate --help' for the commands" },
+        { code: 'E_USAGE', hint: "run 'evalgate --help' for the commands" },
       );
     }
     return await handler(rest, context);
   } catch (error) {
     context.stderr(`evalgate: ${describeError(error).replace(/\n/g, '\nevalgate: ')}`);
-    if (exitCodeOf(error) === ExitCode.internal && process.env.EVALGATE_DEBUG && error instanceof Error) {
+    if (exitCodeOf(error) === ExitCode.internal && context.env.EVALGATE_DEBUG && error instanceof Error) {
       context.stderr(error.stack ?? '');
     }
     return exitCodeOf(error);

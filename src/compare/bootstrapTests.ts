@@ -176,6 +176,15 @@ export const MIN_BOOTSTRAP_SAMPLES = 20;
 /** Why a bootstrap bound test was not made (its outcome has pValue null). */
 export const BOOTSTRAP_NO_TEST = `the bootstrap needs at least ${MIN_BOOTSTRAP_SAMPLES} per-sample records whose figure varies across resamples`;
 
+export interface BootstrapBoundInput {
+  /** Paired samples the statistic resamples. */
+  n: number;
+  statistic: Statistic;
+  kind: 'min' | 'max';
+  bound: number;
+  settings: BootstrapSettings;
+}
+
 /**
  * One-sided basic-bootstrap test of a bound on the candidate's figure: `kind` 'min' (H0: figure ≥
  * bound) or 'max' (H0: figure ≤ bound). `statistic` gives [baseline, candidate]; only the candidate
@@ -184,13 +193,8 @@ export const BOOTSTRAP_NO_TEST = `the bootstrap needs at least ${MIN_BOOTSTRAP_S
  * samples or when every resample gives the same figure: the bootstrap then sees no variability, and
  * its smallest possible p would "prove" a breach from no evidence.
  */
-export function bootstrapBound(
-  n: number,
-  statistic: Statistic,
-  kind: 'min' | 'max',
-  bound: number,
-  settings: BootstrapSettings,
-): TestOutcome {
+export function bootstrapBound(input: BootstrapBoundInput): TestOutcome {
+  const { n, statistic, kind, bound, settings } = input;
   if (n < MIN_BOOTSTRAP_SAMPLES) return { test: 'bootstrap', pValue: null, interval: null };
   const result = basicBootstrap({
     n,

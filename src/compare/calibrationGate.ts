@@ -59,7 +59,9 @@ export function eceGates(context: GateContext): GateResult[] {
         kind: 'max',
         bound: gate.max,
         baseline: baseline?.calibration?.ece ?? null,
-        test: usable ? bootstrapBound(own.n, eceStatistic(own), 'max', gate.max, settings) : null,
+        test: usable
+          ? bootstrapBound({ n: own.n, statistic: eceStatistic(own), kind: 'max', bound: gate.max, settings })
+          : null,
         noTestReason: usable ? BOOTSTRAP_NO_TEST : 'the report carries no per-sample confidences',
         figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
       }),

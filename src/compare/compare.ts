@@ -8,7 +8,12 @@ import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
 import { wilsonInterval } from '../stats/proportionIntervals.js';
 import { changedPredictions, type PairingAttempt, pairSamples } from './pairing.js';
-import { pairedProportionTest, pairedTables, unpairedProportionTest } from './proportionTests.js';
+import {
+  type PairedTables,
+  pairedProportionTest,
+  pairedTables,
+  unpairedProportionTest,
+} from './proportionTests.js';
 import type {
   ClassDelta,
   Comparison,
@@ -110,8 +115,28 @@ export function compareReports(
   options: CompareOptions = {},
 ): Comparison {
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const attempt = options.pairing ?? pairSamples(baseline, candidate);
+  const tables = 'paired' in attempt ? pairedTables(attempt.paired, candidate.classes.length) : null;
+  const pairing: Pairing =
+    'paired' in attempt
+      ? { paired: true, samples: attempt.paired.n, changedPredictions: changedPredictions(attempt.paired) }
+      : { paired: false, reason: attempt.reason };
+  return {
+    metrics: metricDeltas(baseline, candidate),
+    classes: classDeltas(baseline, candidate, tables, confidence),
+    changedPredictions: pairing.paired ? pairing.changedPredictions : null,
+    pairing,
+    confidence,
+    accuracyTest: accuracyTest(baseline, candidate, tables, confidence),
+    baselineAccuracyInterval: accuracyInterval(baseline, confidence),
+    candidateAccuracyInterval: accuracyInterval(candidate, confidence),
+  };
+}
+
+/** The headline figures side by side, in the candidate's display order. */
+function metricDeltas(baseline: Report, candidate: Report): MetricDelta[] {
   const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
-  const metrics: MetricDelta[] = headlineMetrics(candidate).map((row) => {
+  return headlineMetrics(candidate).map((row) => {
     const before = baselineByMetric.get(row.metric);
     // Top-k with another k is another metric: no baseline figure for it.
     const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
@@ -124,22 +149,17 @@ export function compareReports(
       delta: difference(row.value, baselineValue),
     };
   });
+}
 
-  const attempt = options.pairing ?? pairSamples(baseline, candidate);
-  const tables = 'paired' in attempt ? pairedTables(attempt.paired, candidate.classes.length) : null;
-  let pairing: Pairing;
-  if ('paired' in attempt) {
-    pairing = {
-      paired: true,
-      samples: attempt.paired.n,
-      changedPredictions: changedPredictions(attempt.paired),
-    };
-  } else {
-    pairing = { paired: false, reason: attempt.reason };
-  }
-
+/** One delta per candidate class, with the test of its recall change (paired when `tables` exist). */
+function classDeltas(
+  baseline: Report,
+  candidate: Report,
+  tables: PairedTables | null,
+  confidence: number,
+): ClassDelta[] {
   const baselineClasses = new Map<string, ClassMetrics>(baseline.classes.map((c) => [c.name, c]));
-  const classes: ClassDelta[] = candidate.classes.map((c, index) => {
+  return candidate.classes.map((c, index) => {
     const before = baselineClasses.get(c.name);
     const baselineRecall = before?.recall ?? null;
     const baselineF1 = before?.f1 ?? null;
@@ -149,10 +169,12 @@ export function compareReports(
         tables !== null
           ? pairedProportionTest(tables.byClass[index]!, confidence, 'paired-exact-recall')
           : unpairedProportionTest(
-              before.truePositives,
-              before.support,
-              c.truePositives,
-              c.support,
+              {
+                baselineSuccesses: before.truePositives,
+                baselineTrials: before.support,
+                candidateSuccesses: c.truePositives,
+                candidateTrials: c.support,
+              },
               confidence,
             );
     }
@@ -172,27 +194,29 @@ export function compareReports(
       f1Delta: difference(c.f1, baselineF1),
     };
   });
+}
 
+/** The test of the accuracy change (McNemar when paired); null when either report has no samples. */
+function accuracyTest(
+  baseline: Report,
+  candidate: Report,
+  tables: PairedTables | null,
+  confidence: number,
+): ProportionTest | null {
   const b = accuracyCounts(baseline);
   const a = accuracyCounts(candidate);
-  let accuracyTest: ProportionTest | null = null;
-  if (b.samples > 0 && a.samples > 0) {
-    accuracyTest =
-      tables !== null
-        ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
-        : unpairedProportionTest(b.correct, b.samples, a.correct, a.samples, confidence);
-  }
-
-  return {
-    metrics,
-    classes,
-    changedPredictions: pairing.paired ? pairing.changedPredictions : null,
-    pairing,
-    confidence,
-    accuracyTest,
-    baselineAccuracyInterval: accuracyInterval(baseline, confidence),
-    candidateAccuracyInterval: accuracyInterval(candidate, confidence),
-  };
+  if (!(b.samples > 0 && a.samples > 0)) return null;
+  return tables !== null
+    ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
+    : unpairedProportionTest(
+        {
+          baselineSuccesses: b.correct,
+          baselineTrials: b.samples,
+          candidateSuccesses: a.correct,
+          candidateTrials: a.samples,
+        },
+        confidence,
+      );
 }
 
 /**

@@ -22,7 +22,7 @@ export function assertComparable(baseline: Report, candidate: Report, baselineSo
       `baseline ${baselineSource} was made by evalgate ${baseline.tool?.version ?? '(unknown version)'} but this run ` +
         `is evalgate ${candidate.tool?.version ?? '(unknown version)'}; reports from different major versions ` +
         'are not comparable',
-      { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE },
+      { code: 'E_BASELINE_INCOMPATIBLE', where: baselineSource, hint: HOW_TO_REPLACE_BASELINE },
     );
   }
 
@@ -45,7 +45,7 @@ function assertSchema(report: Report, what: string, where: string): void {
     throw new InputError(
       `${what} has schema ${JSON.stringify(schema ?? null)}, expected "${REPORT_SCHEMA}"; it is not an evalgate report ` +
         'this version can read',
-      { where, hint: HOW_TO_REPLACE_BASELINE },
+      { code: 'E_REPORT_INVALID', where, hint: HOW_TO_REPLACE_BASELINE },
     );
   }
 }

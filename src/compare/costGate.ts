@@ -43,31 +43,10 @@ export function costGates(context: GateContext): GateResult[] {
   if (gate === undefined) return [];
   const { candidate, baseline, statistics } = context;
   const cost = candidate.cost;
-  const results: GateResult[] = [];
-  if (cost === undefined) {
-    for (const [name, threshold] of [
-      ['cost.max', gate.max],
-      ['cost.max-increase', gate.maxIncrease],
-    ] as const) {
-      if (threshold === undefined) continue;
-      results.push({
-        gate: name,
-        status: 'not-evaluable',
-        baseline: null,
-        candidate: null,
-        threshold,
-        message:
-          'the expected cost cannot be checked: the candidate report has no cost figures; set costs.matrix in ' +
-          'evalgate.yml and re-run the evaluation',
-        blocking: true,
-      });
-    }
-    return results;
-  }
+  if (cost === undefined) return noCostResults(gate);
 
-  const label = `expected cost per sample${cost.unit ? ` (${cost.unit})` : ''}`;
   const common = {
-    label,
+    label: `expected cost per sample${cost.unit ? ` (${cost.unit})` : ''}`,
     evidence: gate,
     statistics,
     candidate: cost.expected,
@@ -76,70 +55,21 @@ export function costGates(context: GateContext): GateResult[] {
     figuresSuffix: `, ${samplesText(cost.samples)}`,
   };
   const before = baseline === null ? null : baselineCost(baseline, cost, statistics.confidence);
-
+  const results: GateResult[] = [];
   if (gate.max !== undefined) {
-    const max = gate.max;
-    let test: TestOutcome | null = null;
-    if (cost.samples >= 2) {
-      // One-sample t-test of the mean against max: shift every cost by −max (sums only).
-      const n = cost.samples;
-      const shifted = pairedMeanDifference(
-        cost.sum - n * max,
-        cost.sumOfSquares - 2 * max * cost.sum + n * max * max,
-        n,
-        statistics.confidence,
-      );
-      if (shifted.pValue !== null) {
-        // One-sided p of H0 "mean ≤ max" from the two-sided p of "mean = max".
-        const oneSided = shifted.mean > 0 ? shifted.pValue / 2 : 1 - shifted.pValue / 2;
-        test = { test: 't-test', pValue: oneSided, interval: cost.interval };
-      }
-    }
     results.push(
       boundGate({
         ...common,
         gate: 'cost.max',
         kind: 'max',
-        bound: max,
+        bound: gate.max,
         baseline: before?.expected ?? null,
-        test,
+        test: costMaxTest(cost, gate.max, statistics.confidence),
         noTestReason: 'the t-test needs at least 2 samples and some spread in their costs',
       }),
     );
   }
-
   if (gate.maxIncrease !== undefined) {
-    let test: TestOutcome | null = null;
-    const noTestReason =
-      'without paired samples the t-test needs at least 2 samples per report and some spread in their costs';
-    const paired = pairedSamples(context);
-    if (before !== null && paired !== null) {
-      const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
-      const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);
-      const differences = new Float64Array(paired.n);
-      let sum = 0;
-      let sumOfSquares = 0;
-      for (let i = 0; i < paired.n; i++) {
-        const d = after[i]! - previous[i]!;
-        differences[i] = d;
-        sum += d;
-        sumOfSquares += d * d;
-      }
-      test = {
-        test: 'sign-flip',
-        pValue: signFlipTest(differences, { seed: context.seed }).pValue,
-        interval: pairedMeanDifference(sum, sumOfSquares, paired.n, statistics.confidence).interval,
-      };
-    } else if (before !== null) {
-      test = outcome(
-        'welch-t',
-        welchMeanDifference(
-          { sum: before.sum, sumOfSquares: before.sumOfSquares, n: before.samples },
-          { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples },
-          statistics.confidence,
-        ),
-      );
-    }
     results.push(
       changeGate({
         ...common,
@@ -148,10 +78,86 @@ export function costGates(context: GateContext): GateResult[] {
         tolerance: gate.maxIncrease,
         baseline: baseline === null ? undefined : (before?.expected ?? null),
         baselineMissingReason: "the baseline's confusion matrix does not match the cost matrix",
-        test,
-        noTestReason,
+        test: before === null ? null : costIncreaseTest(context, cost, before),
+        noTestReason:
+          'without paired samples the t-test needs at least 2 samples per report and some spread in their costs',
       }),
     );
   }
   return results;
+}
+
+/** Every configured cost gate, not evaluable: the candidate report has no cost figures. */
+function noCostResults(gate: NonNullable<GateContext['gates']['cost']>): GateResult[] {
+  const results: GateResult[] = [];
+  for (const [name, threshold] of [
+    ['cost.max', gate.max],
+    ['cost.max-increase', gate.maxIncrease],
+  ] as const) {
+    if (threshold === undefined) continue;
+    results.push({
+      gate: name,
+      status: 'not-evaluable',
+      baseline: null,
+      candidate: null,
+      threshold,
+      message:
+        'the expected cost cannot be checked: the candidate report has no cost figures; set costs.matrix in ' +
+        'evalgate.yml and re-run the evaluation',
+      blocking: true,
+    });
+  }
+  return results;
+}
+
+/** One-sided one-sample t-test of H0 "true expected cost ≤ max"; null below 2 samples or without spread. */
+function costMaxTest(cost: CostSummary, max: number, confidence: number): TestOutcome | null {
+  if (cost.samples < 2) return null;
+  // One-sample t-test of the mean against max: shift every cost by −max (sums only).
+  const n = cost.samples;
+  const shifted = pairedMeanDifference(
+    cost.sum - n * max,
+    cost.sumOfSquares - 2 * max * cost.sum + n * max * max,
+    n,
+    confidence,
+  );
+  if (shifted.pValue === null) return null;
+  // One-sided p of H0 "mean ≤ max" from the two-sided p of "mean = max".
+  const oneSided = shifted.mean > 0 ? shifted.pValue / 2 : 1 - shifted.pValue / 2;
+  return { test: 't-test', pValue: oneSided, interval: cost.interval };
+}
+
+/**
+ * The test of the cost change: the exact sign-flip test on the per-sample cost differences (with
+ * the paired t interval) when the samples pair, else Welch's t-test from the two reports' sums.
+ */
+function costIncreaseTest(context: GateContext, cost: CostSummary, before: CostSummary): TestOutcome | null {
+  const { confidence } = context.statistics;
+  const paired = pairedSamples(context);
+  if (paired === null) {
+    return outcome(
+      'welch-t',
+      welchMeanDifference(
+        { sum: before.sum, sumOfSquares: before.sumOfSquares, n: before.samples },
+        { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples },
+        confidence,
+      ),
+    );
+  }
+  const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
+  const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);
+  const differences = new Float64Array(paired.n);
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let i = 0; i < paired.n; i++) {
+    const d = after[i]! - previous[i]!;
+    differences[i] = d;
+    sum += d;
+    sumOfSquares += d * d;
+  }
+  return {
+    test: 'sign-flip',
+    pValue: signFlipTest(differences, { seed: context.seed }).pValue,
+    interval: pairedMeanDifference(sum, sumOfSquares, paired.n, confidence).interval,
+  };
 }

@@ -23,7 +23,7 @@ import { accuracyGates, macroF1Gates } from './headlineGates.js';
 import { type PairingAttempt, pairSamples } from './pairing.js';
 import { perClassRecallGate } from './recallGate.js';
 import { powerNotes, recallPower } from './recallPower.js';
-import type { Comparison, GateResult, Verdict } from './types.js';
+import type { Comparison, GateResult, PowerSummary, Verdict, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 /**
@@ -38,7 +38,7 @@ function roundedUp(value: number): string {
   return (Math.ceil(value * scale - 1e-9) / scale).toFixed(digits);
 }
 
-/** The note a verdict carries when there was no baseline (renderers that say it in their headline skip it). */
+/** The text of the verdict's first-baseline note (renderers that say it in their headline skip that kind). */
 export const FIRST_BASELINE_NOTE =
   'No baseline report: this run sets the first baseline. Gates that compare with a baseline were skipped; ' +
   'keep this report.json as the baseline for later runs.';
@@ -59,36 +59,8 @@ export function evaluateGates(
   baseline: Report | null,
   options: GateOptions = {},
 ): Verdict {
-  const statistics = options.statistics ?? defaultStatistics();
-  const pairing = baseline === null ? null : (options.pairing ?? pairSamples(baseline, candidate));
-  const comparison =
-    baseline === null
-      ? null
-      : (options.comparison ??
-        compareReports(baseline, candidate, {
-          confidence: statistics.confidence,
-          pairing: pairing ?? undefined,
-        }));
-  const context: GateContext = {
-    gates,
-    statistics,
-    candidate,
-    baseline,
-    comparison,
-    pairing,
-    seed: Number.isInteger(candidate.settings?.seed) ? candidate.settings.seed : 0,
-  };
-
-  const notes: string[] = [];
-  if (baseline === null) notes.push(FIRST_BASELINE_NOTE);
-  if (comparison !== null && !comparison.pairing.paired) {
-    notes.push(
-      `Compared without pairing samples: ${comparison.pairing.reason}. The tests are unpaired (Fisher's exact ` +
-        'test, Newcombe hybrid score intervals), which are less powerful than a sample-by-sample comparison; ' +
-        'reports made by `evalgate run` on the same locked test set pair.',
-    );
-  }
-
+  const context = gateContext(gates, candidate, baseline, options);
+  const { statistics, comparison } = context;
   const recall = perClassRecallGate({
     gate: gates.perClassRecall,
     statistics,
@@ -96,7 +68,6 @@ export function evaluateGates(
     baseline,
     comparison,
   });
-  notes.push(...recall.notes);
   const results: GateResult[] = [
     ...recall.results,
     ...accuracyGates(context),
@@ -104,34 +75,14 @@ export function evaluateGates(
     ...eceGates(context),
     ...costGates(context),
   ];
-
   const power = perClassPower(context, recall.tested);
-  if (power !== null) {
-    notes.push(...powerNotes(power, statistics, gates.perClassRecall, familySize(context, recall.tested)));
-  }
-  const zeroTolerance = zeroToleranceNote(gates.perClassRecall, candidate);
-  if (zeroTolerance !== null) notes.push(zeroTolerance);
-
-  // Every result is built with `blocking` true exactly when it fails the run, so it alone selects
-  // the failures. Class regressions first (proven, then possible ones under on-unproven: fail),
-  // largest drop first (stable sort: ties keep class order), then the rest in gate order.
-  const failing = results.filter((r) => r.blocking);
-  const classRegressions = failing
-    .filter((r) => isClassRegression(r))
-    .sort((x, y) => rank(x) - rank(y) || dropOf(y) - dropOf(x));
-  const failures = [...classRegressions, ...failing.filter((r) => !isClassRegression(r))];
-  const warned = results.filter((r) => r.status === 'warn');
-  const warnings = [
-    ...warned.filter(isClassFinding).sort((x, y) => dropOf(y) - dropOf(x)),
-    ...warned.filter((r) => !isClassFinding(r)),
-  ];
-
+  const failures = orderedFailures(results);
   return {
     passed: failures.length === 0,
     gates: results,
     failures,
-    warnings,
-    notes,
+    warnings: orderedWarnings(results),
+    notes: verdictNotes(context, recall.notes, power, recall.tested),
     comparedWithBaseline: baseline !== null,
     statistics: {
       confidence: statistics.confidence,
@@ -142,13 +93,91 @@ export function evaluateGates(
   };
 }
 
+/** What every gate reads: the settings, both reports, and the pairing and comparison (made once). */
+function gateContext(
+  gates: GatesConfig,
+  candidate: Report,
+  baseline: Report | null,
+  options: GateOptions,
+): GateContext {
+  const statistics = options.statistics ?? defaultStatistics();
+  const pairing = baseline === null ? null : (options.pairing ?? pairSamples(baseline, candidate));
+  const comparison =
+    baseline === null
+      ? null
+      : (options.comparison ??
+        compareReports(baseline, candidate, {
+          confidence: statistics.confidence,
+          pairing: pairing ?? undefined,
+        }));
+  return {
+    gates,
+    statistics,
+    candidate,
+    baseline,
+    comparison,
+    pairing,
+    seed: Number.isInteger(candidate.settings?.seed) ? candidate.settings.seed : 0,
+  };
+}
+
+/** The verdict's notes in display order: the baseline, pairing, missing classes, power, zero tolerance. */
+function verdictNotes(
+  context: GateContext,
+  recallNotes: VerdictNote[],
+  power: PowerSummary | null,
+  tested: number,
+): VerdictNote[] {
+  const { baseline, comparison, gates, statistics, candidate } = context;
+  const notes: VerdictNote[] = [];
+  if (baseline === null) notes.push({ kind: 'first-baseline', text: FIRST_BASELINE_NOTE });
+  if (comparison !== null && !comparison.pairing.paired) {
+    notes.push({
+      kind: 'unpaired',
+      text:
+        `Compared without pairing samples: ${comparison.pairing.reason}. The tests are unpaired (Fisher's exact ` +
+        'test, Newcombe hybrid score intervals), which are less powerful than a sample-by-sample comparison; ' +
+        'reports made by `evalgate run` on the same locked test set pair.',
+    });
+  }
+  notes.push(...recallNotes);
+  if (power !== null) {
+    notes.push(...powerNotes(power, statistics, gates.perClassRecall, familySize(context, tested)));
+  }
+  const zeroTolerance = zeroToleranceNote(gates.perClassRecall, candidate);
+  if (zeroTolerance !== null) notes.push({ kind: 'zero-tolerance', text: zeroTolerance });
+  return notes;
+}
+
+/**
+ * Every result is built with `blocking` true exactly when it fails the run, so it alone selects
+ * the failures. Class regressions first (proven, then possible ones under on-unproven: fail),
+ * largest drop first (stable sort: ties keep class order), then the rest in gate order.
+ */
+function orderedFailures(results: GateResult[]): GateResult[] {
+  const failing = results.filter((r) => r.blocking);
+  const classRegressions = failing
+    .filter((r) => isClassRegression(r))
+    .sort((x, y) => rank(x) - rank(y) || dropOf(y) - dropOf(x));
+  return [...classRegressions, ...failing.filter((r) => !isClassRegression(r))];
+}
+
+/** Possible regressions that only warn: classes first, largest drop first, then the rest in gate order. */
+function orderedWarnings(results: GateResult[]): GateResult[] {
+  const warned = results.filter((r) => r.status === 'warn');
+  return [
+    ...warned.filter(isClassFinding).sort((x, y) => dropOf(y) - dropOf(x)),
+    ...warned.filter((r) => !isClassFinding(r)),
+  ];
+}
+
 /** Classes in the correction's family: those tested, or (without a baseline) those that would be. */
 function familySize(context: GateContext, tested: number): number {
   if (context.baseline !== null) return tested;
   return context.candidate.classes.filter((c) => c.evaluable && c.support > 0).length;
 }
 
-function perClassPower(context: GateContext, tested: number) {
+function perClassPower(context: GateContext, tested: number): PowerSummary | null {
   const { candidate, baseline, comparison, gates, statistics } = context;
   // The overall McNemar table compareReports already counted for the accuracy test.
   const counts = comparison?.accuracyTest?.counts;

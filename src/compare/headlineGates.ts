@@ -84,7 +84,13 @@ export function macroF1Gates(context: GateContext): GateResult[] {
     const own = gate.significance ? selfPaired(candidate) : null;
     const test =
       own !== null && own.n > 0
-        ? bootstrapBound(own.n, macroF1Statistic(own, numClasses), 'min', gate.min, settings)
+        ? bootstrapBound({
+            n: own.n,
+            statistic: macroF1Statistic(own, numClasses),
+            kind: 'min',
+            bound: gate.min,
+            settings,
+          })
         : null;
     results.push(
       boundGate({

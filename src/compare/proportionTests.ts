@@ -8,7 +8,7 @@
  */
 import { fisherExact, mcnemarExact } from '../stats/exactTests.js';
 import { pairedDifferenceInterval, unpairedDifferenceInterval } from '../stats/proportionIntervals.js';
-import type { PairedCounts } from '../stats/types.js';
+import type { PairedCounts, UnpairedCounts } from '../stats/types.js';
 import type { ProportionTest } from './types.js';
 import type { PairedSamples } from './pairing.js';
 
@@ -61,23 +61,12 @@ export function pairedProportionTest(
 }
 
 /** Fisher's exact test and the Newcombe hybrid interval for candidate − baseline. */
-export function unpairedProportionTest(
-  baselineSuccesses: number,
-  baselineTrials: number,
-  candidateSuccesses: number,
-  candidateTrials: number,
-  confidence: number,
-): ProportionTest {
+export function unpairedProportionTest(counts: UnpairedCounts, confidence: number): ProportionTest {
+  const { baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials } = counts;
   return {
     test: 'fisher-exact',
     pValue: fisherExact(baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials),
-    interval: unpairedDifferenceInterval(
-      baselineSuccesses,
-      baselineTrials,
-      candidateSuccesses,
-      candidateTrials,
-      confidence,
-    ),
+    interval: unpairedDifferenceInterval(counts, confidence),
     counts: { baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials },
   };
 }

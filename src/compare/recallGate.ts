@@ -11,7 +11,7 @@ import { changeMessage } from './changeMessage.js';
 import { evidenceText } from './evidenceText.js';
 import { changeFinding, statusOf } from './findings.js';
 import { formatFraction, messageName } from './messageText.js';
-import type { ClassDelta, Comparison, GateResult } from './types.js';
+import type { ClassDelta, Comparison, GateResult, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export function samplesText(n: number): string {
@@ -29,78 +29,114 @@ export interface RecallGateInput {
 export interface RecallGateOutput {
   results: GateResult[];
   /** Messages of not-evaluable classes that only warn. */
-  notes: string[];
+  notes: VerdictNote[];
   /** Classes whose recall change was tested (the family the correction ran over). */
   tested: number;
 }
 
+/** A tested class waiting for its corrected p-value, with its place in the results. */
+interface PendingClass {
+  at: number;
+  cls: ClassMetrics;
+  before: number;
+  delta: ClassDelta;
+}
+
 export function perClassRecallGate(input: RecallGateInput): RecallGateOutput {
-  const { gate, statistics, candidate, baseline, comparison } = input;
-  const { maxDrop, onMissingClass } = gate;
-  const alpha = gate.alpha ?? statistics.alpha;
+  const { gate, candidate, baseline, comparison } = input;
   const baselineClasses = new Map<string, ClassMetrics>((baseline?.classes ?? []).map((c) => [c.name, c]));
   const deltas = new Map<string, ClassDelta>((comparison?.classes ?? []).map((c) => [c.name, c]));
-  const notes: string[] = [];
+  const notes: VerdictNote[] = [];
   const results: GateResult[] = [];
   /** Results of tested classes, waiting for their corrected p-values. */
-  const pending: Array<{ at: number; cls: ClassMetrics; before: number; delta: ClassDelta }> = [];
+  const pending: PendingClass[] = [];
 
   for (const cls of candidate.classes) {
-    const name = messageName(cls.name);
     if (!cls.evaluable || cls.recall === null || cls.support === 0) {
-      const blocking = onMissingClass === 'fail';
-      // The advice depends on the setting in force: never suggest the value already set.
-      const message = blocking
-        ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
-          'gates.per-class-recall.on-missing-class: warn'
-        : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
-          '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
-          'a class without samples fail the run';
-      results.push({
-        gate: 'per-class-recall',
-        subject: cls.name,
-        status: 'not-evaluable',
-        baseline: baselineClasses.get(cls.name)?.recall ?? null,
-        candidate: null,
-        threshold: maxDrop,
-        message,
-        blocking,
-      });
-      if (!blocking) notes.push(message);
+      const result = notEvaluableResult(cls, gate, baselineClasses.get(cls.name));
+      results.push(result);
+      if (!result.blocking) notes.push({ kind: 'class-not-evaluable', text: result.message });
       continue;
     }
-
     const before = baselineClasses.get(cls.name);
     const delta = deltas.get(cls.name);
     if (baseline === null || before === undefined || before.recall === null || delta === undefined) {
-      const why =
-        baseline === null
-          ? 'no baseline to compare with'
-          : before === undefined
-            ? 'the baseline has no such class'
-            : 'the baseline had no test samples of it';
-      results.push({
-        gate: 'per-class-recall',
-        subject: cls.name,
-        status: 'skipped',
-        baseline: before?.recall ?? null,
-        candidate: cls.recall,
-        threshold: maxDrop,
-        message: `recall of '${name}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
-        blocking: false,
-      });
+      results.push(notComparedResult(cls, gate, baseline, before));
       continue;
     }
     pending.push({ at: results.length, cls, before: before.recall, delta });
     results.push(null as unknown as GateResult); // filled below, keeping class order
   }
+  testedResults(input, pending).forEach((result, i) => {
+    results[pending[i]!.at] = result;
+  });
+  return { results, notes, tested: pending.length };
+}
 
-  // The family: every class tested, whatever its direction (the correction must not depend on
-  // which classes happened to drop).
+/** A class without test samples: blocking under on-missing-class: fail, a warning otherwise. */
+function notEvaluableResult(
+  cls: ClassMetrics,
+  gate: GatesConfig['perClassRecall'],
+  before: ClassMetrics | undefined,
+): GateResult {
+  const name = messageName(cls.name);
+  const blocking = gate.onMissingClass === 'fail';
+  // The advice depends on the setting in force: never suggest the value already set.
+  const message = blocking
+    ? `class '${name}' has no test samples: its recall cannot be checked; add samples or set ` +
+      'gates.per-class-recall.on-missing-class: warn'
+    : `class '${name}' has no test samples: its recall cannot be checked, which is reported as a warning ` +
+      '(gates.per-class-recall.on-missing-class: warn); add samples, or set on-missing-class: fail to make ' +
+      'a class without samples fail the run';
+  return {
+    gate: 'per-class-recall',
+    subject: cls.name,
+    status: 'not-evaluable',
+    baseline: before?.recall ?? null,
+    candidate: null,
+    threshold: gate.maxDrop,
+    message,
+    blocking,
+  };
+}
+
+/** An evaluable class with nothing to compare with: skipped, saying why. */
+function notComparedResult(
+  cls: ClassMetrics,
+  gate: GatesConfig['perClassRecall'],
+  baseline: Report | null,
+  before: ClassMetrics | undefined,
+): GateResult {
+  const why =
+    baseline === null
+      ? 'no baseline to compare with'
+      : before === undefined
+        ? 'the baseline has no such class'
+        : 'the baseline had no test samples of it';
+  return {
+    gate: 'per-class-recall',
+    subject: cls.name,
+    status: 'skipped',
+    baseline: before?.recall ?? null,
+    candidate: cls.recall,
+    threshold: gate.maxDrop,
+    message: `recall of '${messageName(cls.name)}' is ${formatFraction(cls.recall!)} (${samplesText(cls.support)}); not compared: ${why}`,
+    blocking: false,
+  };
+}
+
+/**
+ * The results of the tested classes, in `pending` order. The family is every class tested,
+ * whatever its direction (the correction must not depend on which classes happened to drop).
+ */
+function testedResults(input: RecallGateInput, pending: PendingClass[]): GateResult[] {
+  const { gate, statistics, comparison } = input;
+  const { maxDrop } = gate;
+  const alpha = gate.alpha ?? statistics.alpha;
   const raw = pending.map((p) => p.delta.recallTest?.pValue ?? 1);
   const adjusted = adjustPValues(raw, statistics.correction);
   const correction = pending.length > 1 ? statistics.correction : 'none';
-  pending.forEach(({ at, cls, before, delta }, i) => {
+  return pending.map(({ cls, before, delta }, i) => {
     const test = delta.recallTest;
     const pValue = test === null ? null : adjusted[i]!;
     const finding = changeFinding(before - cls.recall!, maxDrop, {
@@ -117,7 +153,7 @@ export function perClassRecallGate(input: RecallGateInput): RecallGateOutput {
           correction,
         })
       : '';
-    results[at] = {
+    return {
       gate: 'per-class-recall',
       subject: cls.name,
       ...statusOf(finding, gate.onUnproven),
@@ -143,6 +179,4 @@ export function perClassRecallGate(input: RecallGateInput): RecallGateOutput {
       ...(gate.significance ? { alpha } : {}),
     };
   });
-
-  return { results, notes, tested: pending.length };
 }

@@ -18,7 +18,7 @@ import type { PairedCounts } from '../stats/types.js';
 import { alphaText, correctionName } from './evidenceText.js';
 import { EPSILON } from './findings.js';
 import { formatFraction, messageName } from './messageText.js';
-import type { ClassPower, PowerSummary } from './types.js';
+import type { ClassPower, PowerSummary, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export interface RecallPowerInput {
@@ -129,9 +129,9 @@ export function powerNotes(
   statistics: StatisticsConfig,
   gate: GatesConfig['perClassRecall'],
   family: number,
-): string[] {
+): VerdictNote[] {
   const gateAlpha = gate.alpha ?? statistics.alpha;
-  const notes: string[] = [];
+  const notes: VerdictNote[] = [];
   const weak = summary.classes.filter((c) => c.underpowered);
   if (weak.length > 0) {
     const level =
@@ -161,23 +161,27 @@ export function powerNotes(
           ? `; a drop of ${tolerance} itself becomes significant with ${power} with ${range(more, thousands)} ` +
             'more samples per class'
           : '';
-    notes.push(
-      `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes cannot reliably detect a recall drop ` +
+    notes.push({
+      kind: 'underpowered',
+      text:
+        `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes cannot reliably detect a recall drop ` +
         `of ${tolerance} (max-drop): ${sees}${need}.` +
         (gate.significance
           ? ' The gate also requires the observed drop to exceed the tolerance, so a true drop only just above ' +
             'it is blocked about half the time, whatever the sample size.'
           : ' With significance off nothing is tested: drops beyond the tolerance there fail the run even when ' +
             'they are noise.'),
-    );
+    });
   }
   const small = summary.classes.filter((c) => c.small);
   if (small.length > 0) {
-    notes.push(
-      `${thousands(small.length)} of ${thousands(summary.classesChecked)} classes have fewer than ` +
+    notes.push({
+      kind: 'small-classes',
+      text:
+        `${thousands(small.length)} of ${thousands(summary.classesChecked)} classes have fewer than ` +
         `${thousands(summary.minClassSamples)} test samples (statistics.min-class-samples): ` +
         `${quotedNames(small.map((c) => c.name))}; their recall is too uncertain to judge, add samples.`,
-    );
+    });
   }
   return notes;
 }

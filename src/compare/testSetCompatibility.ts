@@ -28,7 +28,7 @@ export function assertComparableTestSet(
       `baseline ${baselineSource} was made on test set ${baseline.testSet.digest} (${baseline.testSet.size} samples) ` +
         `but this run uses ${testSet.digest} (${testSet.size} samples); ` +
         'reports are only comparable on the same locked data',
-      { where: baselineSource, hint: HOW_TO_REPLACE_BASELINE },
+      { code: 'E_BASELINE_INCOMPATIBLE', where: baselineSource, hint: HOW_TO_REPLACE_BASELINE },
     );
   }
   const classProblem = describeClassListDifference(baseline.classNames, testSet.classNames);
@@ -37,6 +37,7 @@ export function assertComparableTestSet(
       `baseline ${baselineSource} has a different class list from this run: ${classProblem}; ` +
         'per-class results are only comparable when both runs use the same classes in the same order',
       {
+        code: 'E_BASELINE_INCOMPATIBLE',
         where: baselineSource,
         hint: `make the config's classes (or classes-file) match the baseline's; ${HOW_TO_REPLACE_BASELINE}`,
       },

@@ -1,7 +1,7 @@
 /** Contracts of the compare stage: baseline comparison, gates and the verdict. */
-import type { Interval, PairedCounts } from '../stats/types.js';
+import type { Interval, PairedCounts, UnpairedCounts } from '../stats/types.js';
 
-export type { Interval, PairedCounts } from '../stats/types.js';
+export type { Interval, PairedCounts, UnpairedCounts } from '../stats/types.js';
 import type { StatisticsConfig } from '../config/types.js';
 
 /** How a headline figure is read and shown: a rate in [0, 1] (shown as %) or a correlation in [-1, 1]. */
@@ -35,14 +35,6 @@ export interface ProportionTest {
   interval: Interval | null;
   /** Paired: the 2x2 table. Unpaired: each side's successes and trials. */
   counts: PairedCounts | UnpairedCounts;
-}
-
-/** Successes and trials of each side, for an unpaired comparison of two proportions. */
-export interface UnpairedCounts {
-  baselineSuccesses: number;
-  baselineTrials: number;
-  candidateSuccesses: number;
-  candidateTrials: number;
 }
 
 /**
@@ -202,11 +194,36 @@ export interface Verdict {
   /** Possible regressions that only warn (status warn), largest first. */
   warnings: GateResult[];
   /** Non-blocking findings worth showing (not-evaluable classes with warn, no baseline, unpaired fallback, ...). */
-  notes: string[];
+  notes: VerdictNote[];
   /** false when no baseline was available: this run sets the first one. */
   comparedWithBaseline: boolean;
   /** How the evidence was weighed, for renderers and verdict.json. */
   statistics: VerdictStatistics;
+}
+
+/**
+ * What a note is about, so consumers switch on it instead of matching its words:
+ * - baseline-source: how the baseline was found (notes of the stages before the gates);
+ * - first-baseline: no baseline, this run sets the first one (headlines say it themselves);
+ * - unpaired: the samples could not be paired, so the tests are unpaired;
+ * - class-not-evaluable: a class without test samples, under on-missing-class: warn;
+ * - underpowered: classes whose test cannot detect the per-class tolerance;
+ * - small-classes: classes with fewer samples than statistics.min-class-samples;
+ * - zero-tolerance: per-class max-drop 0 without significance.
+ */
+export type NoteKind =
+  | 'baseline-source'
+  | 'first-baseline'
+  | 'unpaired'
+  | 'class-not-evaluable'
+  | 'underpowered'
+  | 'small-classes'
+  | 'zero-tolerance';
+
+/** A non-blocking note of the verdict: its kind, and the sentence shown (verdict.json keeps only the text). */
+export interface VerdictNote {
+  kind: NoteKind;
+  text: string;
 }
 
 export interface VerdictStatistics {

@@ -6,28 +6,35 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { fileErrorReason, InputError } from '../shared/errors.js';
+import { fileErrorCode, fileErrorReason, InputError } from '../shared/errors.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
 import type { CostsConfig, GateEvidence, GatesConfig, StatisticsConfig } from './types.js';
 import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 
 /** Loads, validates and resolves a config file. */
-export function loadConfig(configFile: string, overrides: ConfigOverrides = {}): EvalConfig {
-  const absolute = path.resolve(configFile);
+export function loadConfig(configFile: string, overrides: ConfigOverrides): EvalConfig {
+  const absolute = path.resolve(overrides.cwd, configFile);
   // Messages name the file as the user would type it: relative to where they are.
-  const displayName = path.relative(process.cwd(), absolute) || absolute;
+  const displayName = path.relative(overrides.cwd, absolute) || absolute;
   let text: string;
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read config file: ${fileErrorReason(error)}`, {
+      code: fileErrorCode(error),
       where: displayName,
       hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
     });
   }
   const { config, locate } = parseConfig(text, displayName);
-  return resolveConfig(config, path.dirname(absolute), absolute, overrides, locate);
+  return resolveConfig({
+    raw: config,
+    baseDir: path.dirname(absolute),
+    configFile: absolute,
+    overrides,
+    locate,
+  });
 }
 
 /** `file:line` of a key path in the config, for messages about values that passed the schema. */
@@ -45,6 +52,7 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
     const first = doc.errors[0];
     const pos = lineCounter.linePos(first.pos[0]);
     throw new InputError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+      code: 'E_CONFIG_INVALID',
       where: `${displayName}:${pos.line}:${pos.col}`,
       hint: 'check indentation and quoting around that line',
     });
@@ -52,12 +60,16 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
     throw new InputError('the config file is empty', {
+      code: 'E_CONFIG_INVALID',
       where: displayName,
       hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
     });
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError('the config must be a YAML mapping of keys to values', { where: displayName });
+    throw new InputError('the config must be a YAML mapping of keys to values', {
+      code: 'E_CONFIG_INVALID',
+      where: displayName,
+    });
   }
   const locate: Locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
   const parsed = configSchema.safeParse(data);
@@ -71,7 +83,7 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
     rest.length === 0
       ? first.message
       : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`,
-    { where: first.where, hint: first.hint },
+    { code: 'E_CONFIG_INVALID', where: first.where, hint: first.hint },
   );
 }
 
@@ -218,19 +230,25 @@ function lineOfKey(doc: Document, lineCounter: LineCounter, parentPath: string[]
   return lineOfPath(doc, lineCounter, parentPath);
 }
 
+export interface ResolveConfigInput {
+  raw: RawConfig;
+  /** Folder that the config's own paths are relative to (the config file's folder). */
+  baseDir: string;
+  configFile: string | null;
+  /** Flags or action inputs, with the folder their relative paths start from. */
+  overrides: ConfigOverrides;
+  /** Names the `file:line:column` of a key path, for messages; the config file's name otherwise. */
+  locate?: Locate;
+}
+
 /** Applies overrides and resolves paths; reads the classes file. Pure apart from that read. */
-export function resolveConfig(
-  raw: RawConfig,
-  baseDir: string,
-  configFile: string | null,
-  overrides: ConfigOverrides = {},
-  locate?: Locate,
-): EvalConfig {
+export function resolveConfig(input: ResolveConfigInput): EvalConfig {
+  const { raw, baseDir, configFile, overrides, locate } = input;
   const fallback = configFile ?? 'flags';
   const at: Locate = locate ?? (() => fallback);
   const fromBase = (p: string) => path.resolve(baseDir, p);
   // Flags are paths as typed: relative to where the command ran, not to the config file.
-  const cwd = overrides.cwd ?? process.cwd();
+  const { cwd } = overrides;
 
   const modelSource: ArtifactSource = overrides.model
     ? sourceFromFlag(overrides.model, cwd)
@@ -336,6 +354,7 @@ export function resolveGates(raw: RawConfig['gates']): GatesConfig {
 function checkCostGate(raw: RawConfig, classes: string[], at: Locate): CostsConfig | null {
   if (raw.gates.cost !== undefined && raw.costs === undefined) {
     throw new InputError('gates.cost needs a cost matrix, and costs.matrix is not set', {
+      code: 'E_CONFIG_INVALID',
       where: at(['gates', 'cost']),
       hint: 'add costs: { matrix: [[...], ...] } (rows = true class, columns = predicted class), or remove gates.cost',
     });
@@ -350,6 +369,7 @@ function checkCosts(raw: NonNullable<RawConfig['costs']>, classes: string[], at:
     throw new InputError(
       `costs.matrix has ${raw.matrix.length} ${raw.matrix.length === 1 ? 'row' : 'rows'} for ${n} classes`,
       {
+        code: 'E_CONFIG_INVALID',
         where: at(['costs', 'matrix']),
         hint: 'give one row per true class, in class-list order (rows = true class, columns = predicted class)',
       },
@@ -360,6 +380,7 @@ function checkCosts(raw: NonNullable<RawConfig['costs']>, classes: string[], at:
       throw new InputError(
         `costs.matrix row ${i + 1} (true class '${classes[i]}') has ${row.length} columns for ${n} classes`,
         {
+          code: 'E_CONFIG_INVALID',
           where: at(['costs', 'matrix', String(i)]),
           hint: 'give one column per predicted class, in class-list order',
         },
@@ -376,18 +397,23 @@ function artifactSource(
   fromBase: (p: string) => string,
 ): ArtifactSource {
   if (section.path && section.url) {
-    throw new InputError(`'${name}' has both path and url; give one`, { where: at([name]) });
+    throw new InputError(`'${name}' has both path and url; give one`, {
+      code: 'E_CONFIG_INVALID',
+      where: at([name]),
+    });
   }
   const where = at([name, 'url']);
   if (section.url) {
     if (!/^https:\/\//i.test(section.url)) {
       throw new InputError(`'${name}.url' must be an https URL, got '${section.url}'`, {
+        code: 'E_CONFIG_INVALID',
         where,
         hint: 'plain http can be tampered with in transit; serve the file over https',
       });
     }
     if (!section.sha256) {
       throw new InputError(`'${name}.url' needs '${name}.sha256' so that the download can be verified`, {
+        code: 'E_CONFIG_INVALID',
         where,
         hint: `compute it with: sha256sum <file>  and add  sha256: <digest>  under ${name}`,
       });
@@ -395,7 +421,10 @@ function artifactSource(
     return { kind: 'url', url: section.url, sha256: normaliseDigest(section.sha256) };
   }
   if (!section.path) {
-    throw new InputError(`'${name}' needs a path (or a url with sha256)`, { where: at([name]) });
+    throw new InputError(`'${name}' needs a path (or a url with sha256)`, {
+      code: 'E_CONFIG_INVALID',
+      where: at([name]),
+    });
   }
   return {
     kind: 'path',
@@ -407,6 +436,7 @@ function artifactSource(
 function sourceFromFlag(value: string, cwd: string): ArtifactSource {
   if (/^[a-z]+:\/\//i.test(value)) {
     throw new InputError(`'${value}' is a URL; a flag takes a local path`, {
+      code: 'E_CONFIG_INVALID',
       where: value,
       hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
     });
@@ -417,6 +447,7 @@ function sourceFromFlag(value: string, cwd: string): ArtifactSource {
 function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string): string[] {
   if (raw.classes && raw['classes-file']) {
     throw new InputError(`give either 'classes' or 'classes-file', not both`, {
+      code: 'E_CONFIG_INVALID',
       where: at(['classes-file']),
     });
   }
@@ -429,15 +460,20 @@ function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      throw new InputError(`cannot read classes file '${raw['classes-file']}'`, { where: file });
+      throw new InputError(`cannot read classes file '${raw['classes-file']}'`, {
+        code: 'E_FILE_ACCESS',
+        where: file,
+      });
     }
     classes = text
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line.length > 0);
-    if (classes.length === 0) throw new InputError('the classes file lists no class', { where: file });
+    if (classes.length === 0)
+      throw new InputError('the classes file lists no class', { code: 'E_CONFIG_INVALID', where: file });
   } else {
     throw new InputError(`'classes' is required: the class names in the order of the model's outputs`, {
+      code: 'E_CONFIG_INVALID',
       where: at([]),
       hint: 'add  classes: [cat, dog, ...]  or  classes-file: labels.txt  (one name per line)',
     });
@@ -446,6 +482,7 @@ function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string
   for (const name of classes) {
     if (seen.has(name)) {
       throw new InputError(`class '${name}' is listed twice in 'classes'`, {
+        code: 'E_CONFIG_INVALID',
         where: raw.classes ? at(['classes', String(raw.classes.lastIndexOf(name))]) : at(['classes-file']),
       });
     }
@@ -465,7 +502,10 @@ function toList(value: number | number[]): number[] {
 
 function checkStd(std: number[], where: string): number[] {
   if (std.some((s) => s === 0)) {
-    throw new InputError("'preprocess.std' must not contain 0 (it divides)", { where });
+    throw new InputError("'preprocess.std' must not contain 0 (it divides)", {
+      code: 'E_CONFIG_INVALID',
+      where,
+    });
   }
   return std;
 }

@@ -47,8 +47,11 @@ export interface EvalConfig {
 
 /** Flags that override the config file (CLI flags, action inputs), as the user typed them. */
 export interface ConfigOverrides {
-  /** Folder that relative flag paths start from (default: the process's working folder). */
-  cwd?: string;
+  /**
+   * Folder that relative flag paths (and the config file's path) start from, and that messages
+   * name files relative to: the adapter's working folder (the CLI's cwd, the action's working-directory).
+   */
+  cwd: string;
   model?: string;
   testSet?: string;
   baseline?: string | null;

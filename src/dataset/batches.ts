@@ -50,7 +50,8 @@ export function planBatches(testSet: TestSet, options: PreprocessOptions): Batch
   }
   validatePreprocessOptions(options);
   if (!needsSourceSize(options)) return { sampleShape: preprocessedShape(options), reference: null };
-  if (testSet.samples.length === 0) throw new InputError('the test set is empty: no samples found');
+  if (testSet.samples.length === 0)
+    throw new InputError('the test set is empty: no samples found', { code: 'E_TEST_SET_INVALID' });
   const first = testSet.decode(0);
   return {
     sampleShape: preprocessedShape(options, first),
@@ -71,10 +72,22 @@ function sizeMismatch(id: string, image: DecodedImage, reference: SizeReference)
     `image is [${image.height}, ${image.width}] ([height, width]) but ${reference.id} is ` +
       `[${reference.height}, ${reference.width}]; without preprocess.resize every image must have the same size`,
     {
+      code: 'E_TEST_SET_INVALID',
       where: id,
       hint: `set preprocess.resize: [${reference.height}, ${reference.width}] (height, width), or the size the model was trained on`,
     },
   );
+}
+
+/** Which samples decodeBatch decodes, and how. */
+export interface DecodeBatchRequest {
+  preprocess: PreprocessOptions;
+  /** Positions in the test set's samples. */
+  indices: ArrayLike<number>;
+  /** From planBatches with the same `preprocess`. */
+  plan: BatchPlan;
+  /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
+  reuse?: ArrayBuffer;
 }
 
 /**
@@ -83,14 +96,8 @@ function sizeMismatch(id: string, image: DecodedImage, reference: SizeReference)
  * come from planBatches with the same `preprocess`: that is where the options are validated, once,
  * so the per-image preprocessing does not check them again.
  */
-export function decodeBatch(
-  testSet: BatchSource,
-  preprocess: PreprocessOptions,
-  indices: ArrayLike<number>,
-  plan: BatchPlan,
-  /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
-  reuse?: ArrayBuffer,
-): Float32Array {
+export function decodeBatch(testSet: BatchSource, request: DecodeBatchRequest): Float32Array {
+  const { preprocess, indices, plan, reuse } = request;
   const sampleSize = product(plan.sampleShape);
   const length = indices.length * sampleSize;
   const data =
@@ -114,7 +121,10 @@ export function decodeBatch(
 
 export function checkBatchSize(batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new InputError(`batch size must be a positive integer, got ${batchSize}`, { where: 'batch-size' });
+    throw new InputError(`batch size must be a positive integer, got ${batchSize}`, {
+      code: 'E_CONFIG_INVALID',
+      where: 'batch-size',
+    });
   }
 }
 
@@ -135,7 +145,7 @@ export async function* batchTestSet(
     const indices = batchIndices(start, Math.min(batchSize, total - start));
     yield {
       indices,
-      data: decodeBatch(testSet, preprocess, indices, plan),
+      data: decodeBatch(testSet, { preprocess, indices, plan }),
       size: indices.length,
       sampleShape: plan.sampleShape,
     };

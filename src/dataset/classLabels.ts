@@ -30,6 +30,7 @@ export function unknownLabelError(
   return new InputError(
     `label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`,
     {
+      code: 'E_TEST_SET_INVALID',
       where,
       hint: `fix the label or add the class to 'classes' in the config (same order as the model's outputs).${didYouMean}`,
     },

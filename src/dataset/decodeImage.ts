@@ -35,6 +35,7 @@ export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
   if (isPng(bytes)) return decodePng(bytes, file);
   if (isJpeg(bytes)) return decodeJpeg(bytes, file);
   throw new InputError('not a PNG or JPEG file (unrecognised leading bytes)', {
+    code: 'E_TEST_SET_INVALID',
     where: file,
     hint: 'test-set images must be PNG or JPEG; convert or remove this file',
   });
@@ -107,6 +108,7 @@ function checkPngChunks(bytes: Uint8Array, file: string): Uint8Array {
 
 function truncatedPng(file: string, detail: string): InputError {
   return new InputError(`truncated PNG: ${detail}`, {
+    code: 'E_TEST_SET_INVALID',
     where: file,
     hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
   });
@@ -121,6 +123,7 @@ function decodePng(bytes: Uint8Array, file: string): DecodedImage {
   } catch (error) {
     const detail = errorMessage(error);
     throw new InputError(`corrupt PNG: ${detail}`, {
+      code: 'E_TEST_SET_INVALID',
       where: file,
       hint: 'the file cannot be decoded; restore it from its source or remove it from the test set',
       cause: error,
@@ -189,12 +192,14 @@ function decodeJpeg(bytes: Uint8Array, file: string): DecodedImage {
     const detail = errorMessage(error);
     if (!hasJpegEnd(bytes)) {
       throw new InputError(`truncated JPEG: the file has no end-of-image marker (decoder: ${detail})`, {
+        code: 'E_TEST_SET_INVALID',
         where: file,
         hint: 'the file is incomplete (an interrupted copy or download?); restore it from its source',
         cause: error,
       });
     }
     throw new InputError(`corrupt or unsupported JPEG: ${detail}`, {
+      code: 'E_TEST_SET_INVALID',
       where: file,
       hint: 'the file cannot be decoded; restore it from its source or re-save it as a baseline JPEG or PNG',
       cause: error,

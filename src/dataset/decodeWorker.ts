@@ -41,7 +41,7 @@ export type DecodeRequest =
  * adapters frame it as internal, with the worker's stack kept apart from the message.
  */
 export type SerialisedError =
-  | { known: true; message: string; where?: string; hint?: string; exitCode: number }
+  | { known: true; message: string; where?: string; hint?: string; exitCode: number; code?: string }
   | { known: false; message: string; stack?: string };
 
 /** Worker -> main thread: the batch's data or hashes, or the error that stopped it. */
@@ -71,7 +71,12 @@ export function runDecodeWorker(): void {
     };
     const indices = files.map((_, k) => k);
     if (request.recycle) spare.push(request.recycle);
-    const data = decodeBatch(source, request.preprocess, indices, request.plan, spare.pop());
+    const data = decodeBatch(source, {
+      preprocess: request.preprocess,
+      indices,
+      plan: request.plan,
+      reuse: spare.pop(),
+    });
     return { id: request.id, data };
   };
 
@@ -100,6 +105,7 @@ export function serialiseError(error: unknown): SerialisedError {
       where: error.where,
       hint: error.hint,
       exitCode: error.exitCode,
+      code: error.code,
     };
   }
   if (error instanceof Error) return { known: false, message: error.message, stack: error.stack };

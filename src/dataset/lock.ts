@@ -70,6 +70,7 @@ export class LockMismatchError extends InputError {
     parts.push(...(details.extra ?? []));
     const lock = details.lockPath ? ` ${details.lockPath}` : '';
     super(`the test set does not match its lock${lock}\n${parts.join('\n')}`, {
+      code: 'E_LOCK_MISMATCH',
       where,
       hint: details.hint ?? lockHint(details.lockPath),
     });
@@ -230,6 +231,7 @@ export async function readLock(path: string): Promise<LockFile> {
     value = JSON.parse(text);
   } catch (error) {
     throw new InputError(`not an evalgate lock file: invalid JSON (${errorMessage(error)})`, {
+      code: 'E_LOCK_INVALID',
       where: path,
       hint: 'regenerate it with `evalgate lock <test-set>`',
     });
@@ -239,6 +241,7 @@ export async function readLock(path: string): Promise<LockFile> {
     const issue = parsed.error.issues[0];
     const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw new InputError(`not an evalgate lock file (schema ${LOCK_SCHEMA}): ${issue.message}${at}`, {
+      code: 'E_LOCK_INVALID',
       where: path,
       hint: 'regenerate it with `evalgate lock <test-set>`',
     });
@@ -247,7 +250,7 @@ export async function readLock(path: string): Promise<LockFile> {
   if (badEntry >= 0) {
     throw new InputError(
       `not an evalgate lock file (schema ${LOCK_SCHEMA}): files.${badEntry} needs path, sha256 (64 hex) and size`,
-      { where: path, hint: 'regenerate it with `evalgate lock <test-set>`' },
+      { code: 'E_LOCK_INVALID', where: path, hint: 'regenerate it with `evalgate lock <test-set>`' },
     );
   }
   const lock = parsed.data as LockFile;
@@ -255,12 +258,22 @@ export async function readLock(path: string): Promise<LockFile> {
     throw new InputError(
       'the lock file is inconsistent: its digest does not match its file list (edited by hand?)',
       {
+        code: 'E_LOCK_INVALID',
         where: path,
         hint: 'regenerate it with `evalgate lock <test-set>`',
       },
     );
   }
   return lock;
+}
+
+export interface VerifyLockOptions {
+  /** The configured class list, checked against the lock's (and its per-class counts). */
+  classNames?: string[];
+  /** Hashes files in parallel (the decode pool); hashFiles on this thread otherwise. */
+  hasher?: FileHasher;
+  /** The lock file read, named in messages. */
+  lockPath?: string;
 }
 
 /**
@@ -273,10 +286,9 @@ export async function readLock(path: string): Promise<LockFile> {
 export async function verifyLock(
   lock: LockFile,
   testSet: TestSet,
-  classNames?: string[],
-  hasher?: FileHasher,
-  lockPath?: string,
+  options: VerifyLockOptions = {},
 ): Promise<{ digest: string }> {
+  const { classNames, hasher, lockPath } = options;
   const where = testSet.root;
   const base = filesBase(testSet.root);
   // A merge walk over both sorted path lists finds added and removed files and hashes the common

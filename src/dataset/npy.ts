@@ -31,7 +31,7 @@ const NUMERIC_DTYPES = new Set(['b1', 'u1', 'i1', 'i2', 'u2', 'i4', 'u4', 'i8', 
 export const NPY_PREAMBLE_BYTES = 12;
 
 function npyError(file: string, message: string, hint?: string): InputError {
-  return new InputError(message, { where: file, hint });
+  return new InputError(message, { code: 'E_TEST_SET_INVALID', where: file, hint });
 }
 
 /** Total header length (preamble + dict) from the first NPY_PREAMBLE_BYTES bytes. */

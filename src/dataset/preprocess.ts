@@ -52,6 +52,7 @@ export function validatePreprocessOptions(options: PreprocessOptions): void {
     throw new InputError(
       `the model expects ${channels} channels; evalgate feeds images with 1 or 3 channels`,
       {
+        code: 'E_CONFIG_INVALID',
         where: 'model input',
         hint: 'export the model with a 1-channel (gray) or 3-channel (RGB/BGR) image input',
       },
@@ -59,6 +60,7 @@ export function validatePreprocessOptions(options: PreprocessOptions): void {
   }
   if (channels === 1 && color !== 'gray') {
     throw new InputError(`the model expects 1 channel but preprocess.color is '${color}'`, {
+      code: 'E_CONFIG_INVALID',
       where: 'preprocess.color',
       hint: 'set preprocess.color: gray',
     });
@@ -68,12 +70,17 @@ export function validatePreprocessOptions(options: PreprocessOptions): void {
     if (values.length !== 1 && values.length !== channels) {
       throw new InputError(
         `preprocess.${field} has ${values.length} values; it needs 1 or one per channel (${channels})`,
-        { where: `preprocess.${field}`, hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}` },
+        {
+          code: 'E_CONFIG_INVALID',
+          where: `preprocess.${field}`,
+          hint: `give ${channels === 1 ? '1 value' : '1 or 3 values'}`,
+        },
       );
     }
   }
   if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
     throw new InputError('preprocess.std must be finite and non-zero', {
+      code: 'E_CONFIG_INVALID',
       where: 'preprocess.std',
       hint: 'use 1 for no scaling',
     });
@@ -82,6 +89,7 @@ export function validatePreprocessOptions(options: PreprocessOptions): void {
     const size = options[field];
     if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
       throw new InputError(`preprocess.${field} must be two positive integers [height, width]`, {
+        code: 'E_CONFIG_INVALID',
         where: `preprocess.${field === 'centerCrop' ? 'center-crop' : 'resize'}`,
       });
     }
@@ -171,12 +179,8 @@ export function preprocessInto(
     passScratch = grow(passScratch, height * rw);
     for (let p = 0; p < planeCount; p++) {
       resizePlane(
-        planeScratch.subarray(p * pixels, (p + 1) * pixels),
-        height,
-        width,
-        resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw),
-        rh,
-        rw,
+        { data: planeScratch.subarray(p * pixels, (p + 1) * pixels), height, width },
+        { data: resizedScratch.subarray(p * rh * rw, (p + 1) * rh * rw), height: rh, width: rw },
         passScratch,
       );
     }
@@ -242,6 +246,7 @@ export function validateFeatureOptions(options: PreprocessOptions, featureLength
     throw new InputError(
       `the test set holds feature vectors of length ${featureLength}, not images, but the config sets ${problems.join(', ')}`,
       {
+        code: 'E_CONFIG_INVALID',
         where: problems[0].split(' ')[0],
         hint: 'remove resize and center-crop and set preprocess.layout: flat',
       },
@@ -252,12 +257,15 @@ export function validateFeatureOptions(options: PreprocessOptions, featureLength
     if (n !== 1 && n !== featureLength) {
       throw new InputError(
         `preprocess.${field} has ${n} values; feature vectors need 1 or one per feature (${featureLength})`,
-        { where: `preprocess.${field}` },
+        { code: 'E_CONFIG_INVALID', where: `preprocess.${field}` },
       );
     }
   }
   if (options.std.some((s) => s === 0 || !Number.isFinite(s))) {
-    throw new InputError('preprocess.std must be finite and non-zero', { where: 'preprocess.std' });
+    throw new InputError('preprocess.std must be finite and non-zero', {
+      code: 'E_CONFIG_INVALID',
+      where: 'preprocess.std',
+    });
   }
 }
 

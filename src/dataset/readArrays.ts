@@ -44,7 +44,10 @@ export function readArrays(options: ReadArraysOptions): TestSet {
 
   const xShape = x.header.shape;
   if (x.header.kind === 'U' || x.header.kind === 'S') {
-    throw new InputError(`x holds strings (dtype '${x.header.descr}'), not numbers`, { where: x.where });
+    throw new InputError(`x holds strings (dtype '${x.header.descr}'), not numbers`, {
+      code: 'E_TEST_SET_INVALID',
+      where: x.where,
+    });
   }
   let height = 0;
   let width = 0;
@@ -63,6 +66,7 @@ export function readArrays(options: ReadArraysOptions): TestSet {
     throw new InputError(
       `x has shape (${xShape.join(', ')}); expected (N, H, W), (N, H, W, C) with C = 1, 3 or 4, or (N, D)`,
       {
+        code: 'E_TEST_SET_INVALID',
         where: x.where,
         hint: 'store images channels-last (N, H, W, C), e.g. x.transpose(0, 2, 3, 1) for an (N, C, H, W) array',
       },
@@ -72,12 +76,16 @@ export function readArrays(options: ReadArraysOptions): TestSet {
   const yShape = yHeader.shape;
   if (yShape.length !== 1) {
     throw new InputError(`y has shape (${yShape.join(', ')}); expected (N,) with one label per sample`, {
+      code: 'E_TEST_SET_INVALID',
       where: yWhere,
       hint: 'save the labels as a 1-D array: y.reshape(-1)',
     });
   }
   if (yShape[0] !== n) {
-    throw new InputError(`x holds ${n} samples but y holds ${yShape[0]} labels`, { where: yWhere });
+    throw new InputError(`x holds ${n} samples but y holds ${yShape[0]} labels`, {
+      code: 'E_TEST_SET_INVALID',
+      where: yWhere,
+    });
   }
 
   const labelValues = toLabelValues(yBytes, yHeader, yWhere);
@@ -94,7 +102,11 @@ export function readArrays(options: ReadArraysOptions): TestSet {
       if (!Number.isInteger(value) || value < 0 || value >= classCount) {
         throw new InputError(
           `y[${i}] = ${value} is not a class index (0..${classCount - 1} for the class list ${formatClassList(options.classNames)})`,
-          { where: yWhere, hint: "labels index the config's classes, in the order of the model's outputs" },
+          {
+            code: 'E_TEST_SET_INVALID',
+            where: yWhere,
+            hint: "labels index the config's classes, in the order of the model's outputs",
+          },
         );
       }
       label = value;
@@ -124,7 +136,7 @@ function checkDataLength(header: NpyHeader, available: number, where: string): v
   if (available < needed) {
     throw new InputError(
       `truncated array: shape (${header.shape.join(', ')}) needs ${needed} data bytes, the file has ${available}`,
-      { where, hint: 'the file is incomplete; save it again with numpy.save' },
+      { code: 'E_TEST_SET_INVALID', where, hint: 'the file is incomplete; save it again with numpy.save' },
     );
   }
 }
@@ -137,6 +149,7 @@ function openNpyFolder(root: string) {
       statSync(path);
     } catch {
       throw new InputError(`array test set without ${basename(path)}`, {
+        code: 'E_TEST_SET_INVALID',
         where: root,
         hint: 'an array test set is a folder with x.npy and y.npy, or an .npz file with arrays x and y',
       });
@@ -173,7 +186,10 @@ function openNpyFolder(root: string) {
       try {
         const got = readSync(handle.fd, out, 0, length, dataOffset + start);
         if (got !== length)
-          throw new InputError('x.npy changed while it was being read (short read)', { where: xPath });
+          throw new InputError('x.npy changed while it was being read (short read)', {
+            code: 'E_TEST_SET_INVALID',
+            where: xPath,
+          });
       } finally {
         if (start + length >= dataEnd) closeHandle(handle);
       }
@@ -216,6 +232,7 @@ const openDescriptors = new FinalizationRegistry<{ fd: number | null }>((handle)
 function openNpz(path: string) {
   if (!path.toLowerCase().endsWith('.npz')) {
     throw new InputError('the test-set path is a file but not an .npz archive', {
+      code: 'E_TEST_SET_INVALID',
       where: path,
       hint: 'point test-set.path at a folder (image folder, manifest or x.npy + y.npy) or at an .npz file; a CSV or JSONL file goes in test-set.manifest',
     });
@@ -231,6 +248,7 @@ function openNpz(path: string) {
     });
   } catch (error) {
     throw new InputError(`not a readable .npz archive: ${errorMessage(error)}`, {
+      code: 'E_TEST_SET_INVALID',
       where: path,
       hint: 'save the arrays with numpy.savez(path, x=x, y=y)',
       cause: error,
@@ -240,7 +258,11 @@ function openNpz(path: string) {
     if (!entries[name]) {
       throw new InputError(
         `the archive has no array '${name.slice(0, 1)}' (it holds ${members.map((m) => `'${m.replace(/\.npy$/, '')}'`).join(', ') || 'nothing'})`,
-        { where: path, hint: 'save the arrays as numpy.savez(path, x=images, y=labels)' },
+        {
+          code: 'E_TEST_SET_INVALID',
+          where: path,
+          hint: 'save the arrays as numpy.savez(path, x=images, y=labels)',
+        },
       );
     }
   }

@@ -76,7 +76,7 @@ function fileSystemError(error: unknown, path: string): InputError {
               `cannot read the test set (${fileErrorReason(error)})`,
               'check that the test set is a readable folder',
             ];
-  return new InputError(message, { where: path, hint, cause: error });
+  return new InputError(message, { code: 'E_TEST_SET_INVALID', where: path, hint, cause: error });
 }
 
 /**
@@ -110,6 +110,7 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
     const real = realFolder(folder);
     if (ancestors.has(real)) {
       throw new InputError('symbolic link loop: this link leads back to a folder that contains it', {
+        code: 'E_TEST_SET_INVALID',
         where: folder,
         hint: `remove the link (it resolves to ${real}); a test set must be a tree`,
       });
@@ -126,6 +127,7 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
         samples.push({ id, label, slices: NO_SLICES });
       } else {
         throw new InputError('not a PNG or JPEG file inside a class folder', {
+          code: 'E_TEST_SET_INVALID',
           where: abs,
           hint: 'remove the file or move it out of the test set (hidden files, starting with ".", are ignored)',
         });
@@ -144,6 +146,7 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
       walk(abs, name, label);
     } else if (isImageFileName(name)) {
       throw new InputError('image directly in the test-set folder has no class', {
+        code: 'E_TEST_SET_INVALID',
         where: abs,
         hint: 'put every image in a sub-folder named after its class (for example cat/001.png)',
       });

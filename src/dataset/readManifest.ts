@@ -44,6 +44,7 @@ export function readManifest(options: ReadManifestOptions): TestSet {
   const manifestRel = relative(root, manifestAbs).split(sep).join('/');
   if (!isInside(root, manifestAbs) || manifestRel === '') {
     throw new InputError(`the manifest ${options.manifest} is not inside the test-set folder ${root}`, {
+      code: 'E_TEST_SET_INVALID',
       where: 'test-set.manifest',
       hint: 'put the manifest in the test-set folder (test-set.path), so that the lock covers it',
     });
@@ -65,6 +66,7 @@ export function readManifest(options: ReadManifestOptions): TestSet {
   else if (extension === '.jsonl' || extension === '.ndjson') parsed = parseJsonl(text, manifestRel);
   else {
     throw new InputError(`unsupported manifest type '${extension || '(none)'}'`, {
+      code: 'E_TEST_SET_INVALID',
       where: manifestAbs,
       hint: 'use a .csv file with a header row (path,label,...) or a .jsonl file ({"path": ..., "label": ...})',
     });
@@ -80,11 +82,15 @@ export function readManifest(options: ReadManifestOptions): TestSet {
     const id = checkPath(row.path, where, root, rootReal);
     const abs = join(root, id);
     if (abs === manifestAbs || abs === lockPath || posix.basename(id) === LOCK_FILE_NAME) {
-      throw new InputError(`path '${id}' names the manifest or the lock file, not an image`, { where });
+      throw new InputError(`path '${id}' names the manifest or the lock file, not an image`, {
+        code: 'E_TEST_SET_INVALID',
+        where,
+      });
     }
     const earlier = seen.get(id);
     if (earlier !== undefined) {
       throw new InputError(`path '${id}' is listed twice (first on line ${earlier})`, {
+        code: 'E_TEST_SET_INVALID',
         where,
         hint: 'list each file once',
       });
@@ -93,6 +99,7 @@ export function readManifest(options: ReadManifestOptions): TestSet {
     const labelText = typeof row.label === 'number' ? String(row.label) : row.label;
     if (typeof labelText !== 'string' || labelText === '') {
       throw new InputError('missing label', {
+        code: 'E_TEST_SET_INVALID',
         where,
         hint: 'every row needs a class name in its label column',
       });
@@ -123,6 +130,7 @@ export function readManifest(options: ReadManifestOptions): TestSet {
 function checkPath(value: unknown, where: string, root: string, rootReal: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InputError('missing path', {
+      code: 'E_TEST_SET_INVALID',
       where,
       hint: 'every row needs a file path relative to the test-set folder',
     });
@@ -133,6 +141,7 @@ function checkPath(value: unknown, where: string, root: string, rootReal: string
     throw new InputError(
       `path '${value}' is absolute; manifest paths must be relative to the test-set folder`,
       {
+        code: 'E_TEST_SET_INVALID',
         where,
         hint: 'write the path relative to the test-set folder (test-set.path)',
       },
@@ -141,6 +150,7 @@ function checkPath(value: unknown, where: string, root: string, rootReal: string
   const normalised = posix.normalize(path);
   if (normalised === '..' || normalised.startsWith('../')) {
     throw new InputError(`path '${value}' escapes the test-set folder`, {
+      code: 'E_TEST_SET_INVALID',
       where,
       hint: 'every file of a test set must be inside its folder, so that the lock covers it',
     });
@@ -148,11 +158,13 @@ function checkPath(value: unknown, where: string, root: string, rootReal: string
   const abs = join(root, normalised);
   let real: string;
   try {
-    if (!statSync(abs).isFile()) throw new InputError(`path '${value}' is not a file`, { where });
+    if (!statSync(abs).isFile())
+      throw new InputError(`path '${value}' is not a file`, { code: 'E_TEST_SET_INVALID', where });
     real = realpathSync(abs);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`file '${value}' not found`, {
+      code: 'E_TEST_SET_INVALID',
       where,
       hint: `paths are relative to the test-set folder ${root}`,
       cause: error,
@@ -160,6 +172,7 @@ function checkPath(value: unknown, where: string, root: string, rootReal: string
   }
   if (!isInside(rootReal, real)) {
     throw new InputError(`path '${value}' escapes the test-set folder through a symbolic link (to ${real})`, {
+      code: 'E_TEST_SET_INVALID',
       where,
       hint: 'copy the file into the test-set folder instead of linking to it',
     });
@@ -178,12 +191,14 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
     const detail = errorMessage(error);
     const line = (error as { lines?: number }).lines;
     throw new InputError(`cannot parse the CSV manifest: ${detail}`, {
+      code: 'E_TEST_SET_INVALID',
       where: line ? `${manifestRel}:${line}` : manifestRel,
       cause: error,
     });
   }
   if (records.length === 0) {
     throw new InputError('the CSV manifest is empty', {
+      code: 'E_TEST_SET_INVALID',
       where: manifestRel,
       hint: 'the first row must be a header: path,label[,slice columns...]',
     });
@@ -193,6 +208,7 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
   const duplicate = header.find((name, i) => header.indexOf(name) !== i);
   if (duplicate !== undefined) {
     throw new InputError(`column '${duplicate}' appears twice in the header`, {
+      code: 'E_TEST_SET_INVALID',
       where: `${manifestRel}:${headerLine}`,
     });
   }
@@ -201,7 +217,11 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
   if (pathColumn < 0 || labelColumn < 0) {
     throw new InputError(
       `the CSV header must name the columns 'path' and 'label'; it has [${header.map((h) => `'${h}'`).join(', ')}]`,
-      { where: `${manifestRel}:${headerLine}`, hint: 'add a header row such as: path,label,source' },
+      {
+        code: 'E_TEST_SET_INVALID',
+        where: `${manifestRel}:${headerLine}`,
+        hint: 'add a header row such as: path,label,source',
+      },
     );
   }
   const sliceColumns = header.filter((_, i) => i !== pathColumn && i !== labelColumn);
@@ -232,12 +252,16 @@ function parseJsonl(text: string, manifestRel: string): { rows: ManifestRow[]; s
       value = JSON.parse(line);
     } catch (error) {
       throw new InputError(`not valid JSON: ${errorMessage(error)}`, {
+        code: 'E_TEST_SET_INVALID',
         where,
         hint: 'each line must be one JSON object such as {"path": "cat/1.png", "label": "cat"}',
       });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new InputError('each line must be a JSON object with "path" and "label"', { where });
+      throw new InputError('each line must be a JSON object with "path" and "label"', {
+        code: 'E_TEST_SET_INVALID',
+        where,
+      });
     }
     const record = value as Record<string, unknown>;
     const slices: Record<string, string> = {};

@@ -68,19 +68,21 @@ function coefficients(inSize: number, outSize: number): Coefficients {
 
 let rowAccumulator = new Float64Array(0);
 
+/** One image plane: `height` x `width` values, row-major, at the start of `data`. */
+export interface Plane {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
 /**
- * Resizes `src` (inH x inW, row-major) into `dst` (outH x outW) using `tmp` (at least inH * outW) for the
- * horizontal pass. A dimension whose size does not change is copied, as in PIL.
+ * Resizes plane `from` into plane `to` using `tmp` (at least from.height * to.width) for the
+ * horizontal pass. A dimension whose size does not change is copied, as in PIL. Called once per
+ * plane: nothing is allocated per pixel.
  */
-export function resizePlane(
-  src: Float32Array,
-  inH: number,
-  inW: number,
-  dst: Float32Array,
-  outH: number,
-  outW: number,
-  tmp: Float32Array,
-): void {
+export function resizePlane(from: Plane, to: Plane, tmp: Float32Array): void {
+  const { data: src, height: inH, width: inW } = from;
+  const { data: dst, height: outH, width: outW } = to;
   // Horizontal pass: src (inH x inW) -> tmp (inH x outW).
   let horizontal: Float32Array = src;
   if (outW !== inW) {

@@ -13,9 +13,10 @@
  *   See https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * - Every retry is reported through `log.warn`, so a slow job says why.
  *
- * Tests shrink every wait with `minRetryDelayMs` or the environment variable
- * `EVALGATE_GITHUB_RETRY_DELAY_MS` (for tests only: it also drops the throttling plugin's
- * one-write-per-second pacing, which GitHub asks of real clients).
+ * Timing is the caller's: `baseUrl` and `minRetryDelayMs` are options (the action adapter reads
+ * GITHUB_API_URL and its documented retry setting from the runner's environment and passes them),
+ * so this module reads no environment. A base delay below 1 s also drops the throttling plugin's
+ * one-write-per-second pacing, which GitHub asks of real clients: it is meant for local fakes.
  */
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
@@ -33,23 +34,21 @@ export interface GitHubLog {
 export interface GitHubClientOptions {
   /** A GITHUB_TOKEN or personal access token. Never logged. */
   token: string;
-  /** REST API root; defaults to GITHUB_API_URL (set on every runner, GHES included), else api.github.com. */
+  /** REST API root (the runner's GITHUB_API_URL, GHES included, passed by the adapter); default api.github.com. */
   baseUrl?: string;
   userAgent?: string;
   /** Retries of a server error (5xx or network failure); default 3. */
   retries?: number;
   /**
    * Base delay in milliseconds (default 1000): the nth retry of a server error waits n² times
-   * this, and rate-limit waits given by GitHub in seconds are scaled by this / 1000. Tests set
-   * it to 1 (or set EVALGATE_GITHUB_RETRY_DELAY_MS); below 1000 the one-write-per-second pacing
-   * is dropped too.
+   * this, and rate-limit waits given by GitHub in seconds are scaled by this / 1000. Below 1000
+   * the one-write-per-second pacing is dropped too (a local fake server, or a GHES instance
+   * whose administrators lifted the limits).
    */
   minRetryDelayMs?: number;
   log?: GitHubLog;
 }
 
-/** Environment variable, for tests only, that overrides the base retry delay (milliseconds). */
-export const RETRY_DELAY_ENV = 'EVALGATE_GITHUB_RETRY_DELAY_MS';
 const DEFAULT_RETRIES = 3;
 /** Retries after a primary rate limit (the quota is back after x-ratelimit-reset). */
 const PRIMARY_RATE_LIMIT_RETRIES = 2;
@@ -68,19 +67,40 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { token } = options;
   if (token.trim() === '') {
     throw new InputError('the GitHub token is empty', {
+      code: 'E_GITHUB',
       where: 'github-token',
       hint: "leave the input out to use the workflow's GITHUB_TOKEN (the input's default)",
     });
   }
   const log: GitHubLog = options.log ?? { warn: (message) => console.warn(message) };
   const retries = options.retries ?? DEFAULT_RETRIES;
-  const delayMs = options.minRetryDelayMs ?? delayFromEnvironment() ?? 1000;
-  const baseUrl = options.baseUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com';
-  const fastForTests = delayMs < 1000;
+  const delayMs = options.minRetryDelayMs ?? 1000;
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.baseUrl ?? 'https://api.github.com',
+      userAgent: options.userAgent ?? `evalgate/${TOOL_VERSION}`,
+      log: {
+        debug: (message: string) => log.debug?.(message),
+        info: (message: string) => log.debug?.(message),
+        warn: (message: string) => log.warn(message),
+        error: (message: string) => log.warn(message),
+      },
+      retry: { retries, retryAfterBaseValue: delayMs, doNotRetry: DO_NOT_RETRY },
+      throttle: throttleOptions(log, delayMs),
+    },
+    retryLogger(log, retries, delayMs) as never,
+    retry,
+    throttling,
+  );
+}
 
-  // Innermost plugin: sees every attempt's error before the retry plugin decides, so each
-  // retry of a server error is logged once, with the wait the retry plugin will take.
-  const logRetries = (octokit: { hook: HookLike }) => {
+/**
+ * Innermost plugin: sees every attempt's error before the retry plugin decides, so each retry of
+ * a server error is logged once, with the wait the retry plugin will take.
+ */
+function retryLogger(log: GitHubLog, retries: number, delayMs: number) {
+  return (octokit: { hook: HookLike }) => {
     octokit.hook.error('request', (error: unknown, requestOptions: RequestOptionsLike) => {
       const status = statusOf(error);
       const attempt = requestOptions.request?.retryCount ?? 0;
@@ -97,75 +117,54 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       throw error;
     });
   };
-
-  const rateLimitHandler =
-    (kind: 'primary' | 'secondary', maxRetries: number) =>
-    (
-      retryAfterS: number,
-      requestOptions: { method?: string; url?: string },
-      _octokit: unknown,
-      retryCount: number,
-    ) => {
-      const where = `GitHub API ${requestOptions.method ?? 'request'} ${pathOf(requestOptions)}`;
-      if (retryCount >= maxRetries) {
-        log.warn(`${where}: ${kind} rate limit still exceeded after ${retryCount} retries; giving up`);
-        return false;
-      }
-      if (retryAfterS > MAX_RATE_LIMIT_WAIT_S) {
-        log.warn(
-          `${where}: ${kind} rate limit exceeded; GitHub asks to wait ${retryAfterS} s, ` +
-            `longer than evalgate waits (${MAX_RATE_LIMIT_WAIT_S} s); giving up`,
-        );
-        return false;
-      }
-      log.warn(
-        `${where}: ${kind} rate limit exceeded; retry ${retryCount + 1} of ${maxRetries} ` +
-          `in ${formatWait(retryAfterS * delayMs)}`,
-      );
-      return true;
-    };
-
-  return getOctokit(
-    token,
-    {
-      baseUrl,
-      userAgent: options.userAgent ?? `evalgate/${TOOL_VERSION}`,
-      log: {
-        debug: (message: string) => log.debug?.(message),
-        info: (message: string) => log.debug?.(message),
-        warn: (message: string) => log.warn(message),
-        error: (message: string) => log.warn(message),
-      },
-      retry: { retries, retryAfterBaseValue: delayMs, doNotRetry: DO_NOT_RETRY },
-      throttle: {
-        retryAfterBaseValue: delayMs,
-        onRateLimit: rateLimitHandler('primary', PRIMARY_RATE_LIMIT_RETRIES),
-        onSecondaryRateLimit: rateLimitHandler('secondary', SECONDARY_RATE_LIMIT_RETRIES),
-        ...(fastForTests ? { write: unpacedGroup, notifications: unpacedGroup } : {}),
-      },
-    },
-    logRetries as never,
-    retry,
-    throttling,
-  );
 }
 
-function delayFromEnvironment(): number | undefined {
-  const raw = process.env[RETRY_DELAY_ENV];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InputError(`${RETRY_DELAY_ENV} must be a number of milliseconds >= 0, got '${raw}'`, {
-      where: RETRY_DELAY_ENV,
-      hint: 'this variable is for tests only; unset it',
-    });
-  }
-  return value;
+/** The throttling plugin's settings: GitHub's own waits, bounded, each logged; unpaced below 1 s. */
+function throttleOptions(log: GitHubLog, delayMs: number) {
+  return {
+    retryAfterBaseValue: delayMs,
+    onRateLimit: rateLimitHandler(log, delayMs, 'primary', PRIMARY_RATE_LIMIT_RETRIES),
+    onSecondaryRateLimit: rateLimitHandler(log, delayMs, 'secondary', SECONDARY_RATE_LIMIT_RETRIES),
+    ...(delayMs < 1000 ? { write: unpacedGroup, notifications: unpacedGroup } : {}),
+  };
+}
+
+/** Decides whether to wait out a rate limit (true) or give up (false), and says which. */
+function rateLimitHandler(
+  log: GitHubLog,
+  delayMs: number,
+  kind: 'primary' | 'secondary',
+  maxRetries: number,
+) {
+  return (
+    retryAfterS: number,
+    requestOptions: { method?: string; url?: string },
+    _octokit: unknown,
+    retryCount: number,
+  ): boolean => {
+    const where = `GitHub API ${requestOptions.method ?? 'request'} ${pathOf(requestOptions)}`;
+    if (retryCount >= maxRetries) {
+      log.warn(`${where}: ${kind} rate limit still exceeded after ${retryCount} retries; giving up`);
+      return false;
+    }
+    if (retryAfterS > MAX_RATE_LIMIT_WAIT_S) {
+      log.warn(
+        `${where}: ${kind} rate limit exceeded; GitHub asks to wait ${retryAfterS} s, ` +
+          `longer than evalgate waits (${MAX_RATE_LIMIT_WAIT_S} s); giving up`,
+      );
+      return false;
+    }
+    log.warn(
+      `${where}: ${kind} rate limit exceeded; retry ${retryCount + 1} of ${maxRetries} ` +
+        `in ${formatWait(retryAfterS * delayMs)}`,
+    );
+    return true;
+  };
 }
 
 /**
  * Stands in for the throttling plugin's write limiter (a Bottleneck group pacing writes one per
- * second) when tests shrink the delays: it runs each job at once.
+ * second) when the base delay is below 1 s: it runs each job at once.
  */
 const unpacedGroup = {
   key: () => ({

@@ -179,6 +179,7 @@ class Fields {
     throw new InputError(
       `the ${this.eventName} event payload has no valid '${path}' (expected ${expected}; ${got})`,
       {
+        code: 'E_GITHUB',
         where: WHERE,
         hint:
           'GITHUB_EVENT_PATH must point at the event JSON the runner wrote; when testing locally, use a ' +

@@ -19,11 +19,12 @@
  * rest, tolerating a 404 when the other run already deleted it, so the pull request ends with one.
  * Every run lists again right after creating, so the later of two creators always cleans up.
  */
+import { GITHUB_COMMENT_LIMIT } from '../shared/githubLimits.js';
 import type { GitHubClient } from './client.js';
 import { isNotFoundError } from './errors.js';
 
-/** GitHub's limit on an issue comment body, in characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
+/** GitHub's limit on an issue comment body, in characters (shared/githubLimits.ts). */
+export { GITHUB_COMMENT_LIMIT };
 
 export interface StickyCommentRequest {
   owner: string;
@@ -109,49 +110,70 @@ export async function upsertStickyComment(
   client: GitHubClient,
   request: StickyCommentRequest,
 ): Promise<StickyCommentResult> {
-  const { owner, repo, issueNumber, marker } = request;
-  if (marker.trim() === '') throw new Error('upsertStickyComment: the marker is empty');
+  if (request.marker.trim() === '') throw new Error('upsertStickyComment: the marker is empty');
 
-  /** The pull request's head when it is no longer the commit this run judged; null otherwise. */
-  const movedHead = async (): Promise<string | null> => {
-    if (request.expectedHeadSha === undefined) return null;
-    const { data: pull } = await client.rest.pulls.get({ owner, repo, pull_number: issueNumber });
-    return pull.head.sha.toLowerCase() === request.expectedHeadSha.toLowerCase() ? null : pull.head.sha;
-  };
-  const skipped = (currentHeadSha: string): StickyCommentResult => ({
-    outcome: 'skipped-stale-head',
-    commentId: null,
-    url: null,
-    removedDuplicates: [],
-    currentHeadSha,
-  });
+  const staleBefore = await movedHead(client, request);
+  if (staleBefore !== null) return skippedStaleHead(staleBefore);
 
-  const staleBefore = await movedHead();
-  if (staleBefore !== null) return skipped(staleBefore);
-
-  const { body, truncated } = fitCommentBody(withMarker(request.body, marker));
+  const { body, truncated } = fitCommentBody(withMarker(request.body, request.marker));
   const extra = truncated ? { truncated } : {};
-  let author = await tokenCommentAuthor(client);
-  const list = () => listMarkerComments(client, owner, repo, issueNumber, marker, author);
-
-  const existing = await list();
+  const author = await tokenCommentAuthor(client);
+  const existing = await listMarkerComments({ client, request, author });
   // Listing (and any retry or rate-limit wait on the way) takes time: a push that landed meanwhile
   // has its own run, whose verdict must not be overwritten by this older one.
-  const staleNow = await movedHead();
-  if (staleNow !== null) return skipped(staleNow);
-  if (existing.length > 0) {
-    const [keep, ...duplicates] = existing;
-    let outcome: StickyCommentOutcome = 'unchanged';
-    let url = keep.html_url;
-    if (keep.body !== body) {
-      const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: keep.id, body });
-      outcome = 'updated';
-      url = data.html_url;
-    }
-    const removedDuplicates = await deleteComments(client, owner, repo, duplicates);
-    return { outcome, commentId: keep.id, url, removedDuplicates, ...extra };
-  }
+  const staleNow = await movedHead(client, request);
+  if (staleNow !== null) return skippedStaleHead(staleNow);
+  const result =
+    existing.length > 0
+      ? await updateOldest(client, request, body, existing)
+      : await createAndSettle(client, request, body, author);
+  return { ...result, ...extra };
+}
 
+/** The pull request's head when it is no longer the commit this run judged; null otherwise. */
+async function movedHead(client: GitHubClient, request: StickyCommentRequest): Promise<string | null> {
+  if (request.expectedHeadSha === undefined) return null;
+  const { owner, repo, issueNumber } = request;
+  const { data: pull } = await client.rest.pulls.get({ owner, repo, pull_number: issueNumber });
+  return pull.head.sha.toLowerCase() === request.expectedHeadSha.toLowerCase() ? null : pull.head.sha;
+}
+
+function skippedStaleHead(currentHeadSha: string): StickyCommentResult {
+  return { outcome: 'skipped-stale-head', commentId: null, url: null, removedDuplicates: [], currentHeadSha };
+}
+
+/** The oldest marker comment carries the body (edited only when it differs); the others go. */
+async function updateOldest(
+  client: GitHubClient,
+  request: StickyCommentRequest,
+  body: string,
+  existing: readonly CommentLike[],
+): Promise<StickyCommentResult> {
+  const { owner, repo } = request;
+  const [keep, ...duplicates] = existing as [CommentLike, ...CommentLike[]];
+  let outcome: StickyCommentOutcome = 'unchanged';
+  let url = keep.html_url;
+  if (keep.body !== body) {
+    const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: keep.id, body });
+    outcome = 'updated';
+    url = data.html_url;
+  }
+  const removedDuplicates = await deleteComments(client, owner, repo, duplicates);
+  return { outcome, commentId: keep.id, url, removedDuplicates };
+}
+
+/**
+ * Creates the comment, then settles a race with a run that created its own between our list and
+ * our create: the oldest marker comment stays (it may be linked to already), carrying our body.
+ */
+async function createAndSettle(
+  client: GitHubClient,
+  request: StickyCommentRequest,
+  body: string,
+  listedAuthor: CommentAuthor,
+): Promise<StickyCommentResult> {
+  const { owner, repo, issueNumber } = request;
+  let author = listedAuthor;
   const { data: created } = await client.rest.issues.createComment({
     owner,
     repo,
@@ -165,15 +187,13 @@ export async function upsertStickyComment(
     author = { kind: 'login', login: createdBy };
     tokenAuthors.set(client, Promise.resolve(author));
   }
-  // A racing run may have created its comment between our list and our create.
-  const after = await list();
+  const after = await listMarkerComments({ client, request, author });
   const oldest = after[0];
   if (oldest === undefined || oldest.id >= created.id) {
     const others = after.filter((comment) => comment.id !== created.id);
     const removedDuplicates = await deleteComments(client, owner, repo, others);
-    return { outcome: 'created', commentId: created.id, url: created.html_url, removedDuplicates, ...extra };
+    return { outcome: 'created', commentId: created.id, url: created.html_url, removedDuplicates };
   }
-  // An older marker comment exists: it stays (it may be linked to already), carrying our body.
   let url = oldest.html_url;
   if (oldest.body !== body) {
     const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body });
@@ -182,7 +202,7 @@ export async function upsertStickyComment(
   const others = after.filter((comment) => comment.id !== oldest.id);
   if (!others.some((comment) => comment.id === created.id)) others.push(created);
   const removedDuplicates = await deleteComments(client, owner, repo, others);
-  return { outcome: 'updated', commentId: oldest.id, url, removedDuplicates, ...extra };
+  return { outcome: 'updated', commentId: oldest.id, url, removedDuplicates };
 }
 
 /** Does this comment body belong to the marker? It must start with it (leading blanks allowed). */
@@ -191,14 +211,13 @@ export function isMarkerComment(body: string | null | undefined, marker: string)
 }
 
 /** The issue's comments by `author` that carry the marker, oldest (lowest id) first. */
-async function listMarkerComments(
-  client: GitHubClient,
-  owner: string,
-  repo: string,
-  issueNumber: number,
-  marker: string,
-  author: CommentAuthor,
-): Promise<CommentLike[]> {
+async function listMarkerComments(query: {
+  client: GitHubClient;
+  request: Pick<StickyCommentRequest, 'owner' | 'repo' | 'issueNumber' | 'marker'>;
+  author: CommentAuthor;
+}): Promise<CommentLike[]> {
+  const { client, author } = query;
+  const { owner, repo, issueNumber, marker } = query.request;
   const comments = await client.paginate(client.rest.issues.listComments, {
     owner,
     repo,

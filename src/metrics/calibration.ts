@@ -23,7 +23,7 @@
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
 
-import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
+import { InputError, InternalError } from '../shared/errors.js';
 import type {
   CalibrationMetrics,
   CalibrationState,
@@ -93,10 +93,7 @@ export function cellIndex(edges: Float64Array, value: number): number {
 /** An empty state for `numClasses` classes. */
 export function createCalibrationState(numClasses: number): CalibrationState {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new EvalgateError(
-      `a calibration state needs at least 1 class, got ${numClasses}`,
-      ExitCode.internal,
-    );
+    throw new InternalError(`a calibration state needs at least 1 class, got ${numClasses}`);
   }
   return {
     numClasses,
@@ -126,9 +123,8 @@ export function updateCalibrationState(
 ): CalibrationState {
   const c = state.numClasses;
   if (!Number.isInteger(size) || size < 0 || probabilities.length < size * c || labels.length < size) {
-    throw new EvalgateError(
+    throw new InternalError(
       `updateCalibrationState: ${size} samples, but ${probabilities.length} scores for ${c} classes and ${labels.length} labels`,
-      ExitCode.internal,
     );
   }
   let brier = 0;
@@ -137,40 +133,109 @@ export function updateCalibrationState(
     const base = i * c;
     const label = labels[i];
     if (!((label | 0) === label && label >= 0 && label < c)) {
-      throw new EvalgateError(
-        `label ${label} outside the ${c} classes of the calibration state`,
-        ExitCode.internal,
-      );
+      throw new InternalError(`label ${label} outside the ${c} classes of the calibration state`);
     }
     let best = probabilities[base];
     let bestIndex = 0;
-    let squares = 0;
-    for (let k = 0; k < c; k++) {
+    for (let k = 1; k < c; k++) {
       const p = probabilities[base + k];
       if (p > best) {
         best = p;
         bestIndex = k;
       }
-      squares += p * p;
     }
-    // Σ_k (p_k − y_k)² = Σ_k p_k² + 1 − 2·p_label: no branch in the hot loop.
-    brier += squares + 1 - 2 * probabilities[base + label];
-    // Clipped into [NLL_CLIP, 1]: the upper clip only matters for malformed rows, keeping NLL >= 0.
-    const pTrue = Math.min(1, Math.max(NLL_CLIP, probabilities[base + label]));
-    nll -= Math.log(pTrue);
-    const right = bestIndex === label ? 1 : 0;
-    const bin = cellIndex(CALIBRATION_BIN_EDGES, best);
-    state.binCount[bin] += 1;
-    state.binConfidenceSum[bin] += best;
-    state.binCorrect[bin] += right;
-    const cell = cellIndex(CALIBRATION_GRID_EDGES, best);
-    state.gridCount[cell] += 1;
-    state.gridConfidenceSum[cell] += best;
-    state.gridCorrect[cell] += right;
+    brier += brierTerm(probabilities, base, c, label);
+    nll += nllTerm(probabilities[base + label]);
+    addToBins(state, best, bestIndex === label ? 1 : 0);
   }
   state.brierSum += brier;
   state.nllSum += nll;
   state.count += size;
+  return state;
+}
+
+/**
+ * One sample's multiclass Brier term, Σ_k (p_k − y_k)² = Σ_k p_k² + 1 − 2·p_label (no branch in the
+ * loop), for the row of `numClasses` scores starting at `base`.
+ */
+export function brierTerm(
+  probabilities: Float32Array | Float64Array,
+  base: number,
+  numClasses: number,
+  label: number,
+): number {
+  let squares = 0;
+  for (let k = 0; k < numClasses; k++) {
+    const p = probabilities[base + k];
+    squares += p * p;
+  }
+  return squares + 1 - 2 * probabilities[base + label];
+}
+
+/**
+ * One sample's NLL term, −log(p_label) with p clipped into [NLL_CLIP, 1]: the upper clip only
+ * matters for malformed rows, keeping NLL >= 0.
+ */
+export function nllTerm(trueClassProbability: number): number {
+  // 0 − log p rather than −log p: p = 1 gives +0, not −0, which JSON would not keep.
+  return 0 - Math.log(Math.min(1, Math.max(NLL_CLIP, trueClassProbability)));
+}
+
+/** Adds one top-1 `confidence` (right = 1 when the prediction was right) to the bins and the grid. */
+function addToBins(state: CalibrationState, confidence: number, right: number): void {
+  const bin = cellIndex(CALIBRATION_BIN_EDGES, confidence);
+  state.binCount[bin] += 1;
+  state.binConfidenceSum[bin] += confidence;
+  state.binCorrect[bin] += right;
+  const cell = cellIndex(CALIBRATION_GRID_EDGES, confidence);
+  state.gridCount[cell] += 1;
+  state.gridConfidenceSum[cell] += confidence;
+  state.gridCorrect[cell] += right;
+}
+
+/** Per-sample calibration records in sample order (see calibrationStateFromRecords). */
+export interface CalibrationRecords {
+  labels: Int32Array;
+  predictions: Int32Array;
+  /** Top-1 confidence (the prediction's probability). */
+  confidences: Float32Array;
+  /** brierTerm of each sample. */
+  brier: Float64Array;
+  /** nllTerm of each sample. */
+  nll: Float64Array;
+}
+
+/**
+ * The state updateCalibrationState would reach over the same samples fed in order in batches of
+ * `blockSize`: every sum is formed in sample order, and the Brier and NLL sums block by block, as
+ * the batches added them. Float sums depend on the order of their terms, so forming them here, from
+ * records put in sample order, gives the same figures to the last bit however the samples were
+ * split among partial states (and the same as earlier evalgate versions, which summed per batch).
+ */
+export function calibrationStateFromRecords(
+  numClasses: number,
+  records: CalibrationRecords,
+  blockSize: number,
+): CalibrationState {
+  const n = records.labels.length;
+  if (!Number.isInteger(blockSize) || blockSize < 1) {
+    throw new InternalError(`calibration block size must be >= 1, got ${blockSize}`);
+  }
+  const state = createCalibrationState(numClasses);
+  const { labels, predictions, confidences, brier, nll } = records;
+  for (let start = 0; start < n; start += blockSize) {
+    const end = Math.min(n, start + blockSize);
+    let brierBlock = 0;
+    let nllBlock = 0;
+    for (let i = start; i < end; i++) {
+      brierBlock += brier[i];
+      nllBlock += nll[i];
+      addToBins(state, confidences[i], predictions[i] === labels[i] ? 1 : 0);
+    }
+    state.brierSum += brierBlock;
+    state.nllSum += nllBlock;
+  }
+  state.count = n;
   return state;
 }
 
@@ -179,7 +244,11 @@ export function mergeCalibrationStates(a: CalibrationState, b: CalibrationState)
   if (a.numClasses !== b.numClasses) {
     throw new InputError(
       `calibration states cannot be merged: one has ${a.numClasses} classes, the other ${b.numClasses}`,
-      { where: 'calibration state', hint: 'merge only states computed with the same class list' },
+      {
+        code: 'E_INPUT',
+        where: 'calibration state',
+        hint: 'merge only states computed with the same class list',
+      },
     );
   }
   const merged = createCalibrationState(a.numClasses);
@@ -252,46 +321,6 @@ function adaptiveEce(state: CalibrationState): number {
 /** The equal-width bin (0..14) of a top-1 confidence. */
 export function calibrationBin(confidence: number): number {
   return cellIndex(CALIBRATION_BIN_EDGES, confidence);
-}
-
-/**
- * ECE over the 15 equal-width bins, as computeCalibration, from per-sample records: top-1
- * confidences and whether each prediction was right, each sample counted `weights[i]` times (the
- * multiplicities of a bootstrap resample; default once). Records' confidences are rounded to
- * 1e-6, so the result may differ from the stored `calibration.ece` by about that much. Null when
- * the weights total 0. Not used by the gates: their bootstrap and randomization tests keep their own
- * per-sample bins (compare/bootstrapTests.ts, compare/randomizationTests.ts); tests only.
- */
-export function eceFromSamples(
-  confidences: ArrayLike<number>,
-  correct: ArrayLike<number | boolean>,
-  weights?: ArrayLike<number>,
-): number | null {
-  if (
-    correct.length !== confidences.length ||
-    (weights !== undefined && weights.length !== confidences.length)
-  ) {
-    throw new EvalgateError(
-      `eceFromSamples: ${confidences.length} confidences, ${correct.length} correct flags, ${weights?.length ?? 'no'} weights`,
-      ExitCode.internal,
-    );
-  }
-  const count = new Float64Array(CALIBRATION_BINS);
-  const gap = new Float64Array(CALIBRATION_BINS);
-  let n = 0;
-  for (let i = 0; i < confidences.length; i++) {
-    const w = weights === undefined ? 1 : weights[i];
-    if (w === 0) continue;
-    const bin = cellIndex(CALIBRATION_BIN_EDGES, confidences[i]);
-    count[bin] += w;
-    // Σ (correct − confidence) per bin: |Σ| / n summed over bins is ECE.
-    gap[bin] += w * ((correct[i] ? 1 : 0) - confidences[i]);
-    n += w;
-  }
-  if (n === 0) return null;
-  let sum = 0;
-  for (let m = 0; m < CALIBRATION_BINS; m++) if (count[m] > 0) sum += Math.abs(gap[m]);
-  return sum / n;
 }
 
 /** The 15 equal-width bins as a reliability diagram reads them (mean confidence and accuracy per bin). */
@@ -377,6 +406,7 @@ export function calibrationStateFromJSON(value: unknown, where = 'calibration st
   const problem = calibrationStateProblem(value);
   if (problem !== null) {
     throw new InputError(`invalid calibration state: ${problem}`, {
+      code: 'E_REPORT_INVALID',
       where,
       hint: 'use a state written by calibrationStateToJSON, unchanged',
     });

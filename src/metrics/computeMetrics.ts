@@ -8,7 +8,7 @@
  * be shown as passing. Values are never NaN.
  */
 
-import { EvalgateError, ExitCode } from '../shared/errors.js';
+import { InternalError } from '../shared/errors.js';
 import { wilsonInterval } from '../stats/proportionIntervals.js';
 import type { ClassMetrics, MetricState, Metrics } from './types.js';
 
@@ -20,10 +20,7 @@ import type { ClassMetrics, MetricState, Metrics } from './types.js';
 export function computeMetrics(state: MetricState, classNames: string[], confidence = 0.95): Metrics {
   const c = state.numClasses;
   if (classNames.length !== c) {
-    throw new EvalgateError(
-      `computeMetrics: ${classNames.length} class names for a state of ${c} classes`,
-      ExitCode.internal,
-    );
+    throw new InternalError(`computeMetrics: ${classNames.length} class names for a state of ${c} classes`);
   }
   const m = state.confusion;
   // Row sums = support (true counts), column sums = predicted counts, diagonal = true positives.

@@ -8,7 +8,7 @@
  */
 
 import { isClassPair } from './metricState.js';
-import { EvalgateError, ExitCode } from '../shared/errors.js';
+import { InternalError } from '../shared/errors.js';
 import { meanInterval } from '../stats/meanTests.js';
 import type { CostMatrix, CostSummary } from './types.js';
 
@@ -58,19 +58,15 @@ export function perSampleCosts(
   const c = matrix.length;
   checkSquare(matrix, c, 'perSampleCosts: the cost matrix');
   if (labels.length !== predictions.length) {
-    throw new EvalgateError(
-      `perSampleCosts: ${labels.length} labels for ${predictions.length} predictions`,
-      ExitCode.internal,
-    );
+    throw new InternalError(`perSampleCosts: ${labels.length} labels for ${predictions.length} predictions`);
   }
   const out = new Float64Array(labels.length);
   for (let i = 0; i < out.length; i++) {
     const label = labels[i];
     const prediction = predictions[i];
     if (!isClassPair(label, prediction, c)) {
-      throw new EvalgateError(
+      throw new InternalError(
         `perSampleCosts: label ${label} / prediction ${prediction} outside the ${c} classes of the cost matrix`,
-        ExitCode.internal,
       );
     }
     out[i] = matrix[label][prediction];
@@ -86,6 +82,6 @@ function checkSquare(matrix: ArrayLike<ArrayLike<number>>, c: number, what: stri
     for (let j = 0; ok && j < c; j++) ok = Number.isFinite(row[j]);
   }
   if (!ok) {
-    throw new EvalgateError(`${what} must be ${c}x${c} finite numbers`, ExitCode.internal);
+    throw new InternalError(`${what} must be ${c}x${c} finite numbers`);
   }
 }

@@ -5,16 +5,16 @@
  * (the torchmetrics design: state = sums, merge = add).
  */
 
-import { EvalgateError, ExitCode, InputError } from '../shared/errors.js';
+import { type EvalgateError, InputError, InternalError } from '../shared/errors.js';
 import type { MetricState, MetricStateJSON, ScoredBatch } from './types.js';
 
 /** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
 export function createMetricState(numClasses: number, topK: number): MetricState {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new EvalgateError(`a metric state needs at least 1 class, got ${numClasses}`, ExitCode.internal);
+    throw new InternalError(`a metric state needs at least 1 class, got ${numClasses}`);
   }
   if (!Number.isInteger(topK) || topK < 0) {
-    throw new EvalgateError(`top-k must be an integer >= 0, got ${topK}`, ExitCode.internal);
+    throw new InternalError(`top-k must be an integer >= 0, got ${topK}`);
   }
   return { numClasses, topK, confusion: new Float64Array(numClasses * numClasses), topKHits: 0, count: 0 };
 }
@@ -31,9 +31,8 @@ export function updateMetricState(
 ): MetricState {
   const { predictions, topKHits } = scored;
   if (labels.length < size || predictions.length < size || topKHits.length < size) {
-    throw new EvalgateError(
+    throw new InternalError(
       `updateMetricState: ${size} samples, but ${labels.length} labels and ${predictions.length} predictions`,
-      ExitCode.internal,
     );
   }
   const c = state.numClasses;
@@ -82,6 +81,7 @@ export function mergeMetricStates(a: MetricState, b: MetricState): MetricState {
       `metric states cannot be merged: one has ${a.numClasses} classes (top-${a.topK}), ` +
         `the other ${b.numClasses} classes (top-${b.topK})`,
       {
+        code: 'E_INPUT',
         where: 'metric state',
         hint: 'merge only states computed with the same class list and the same top-k setting',
       },
@@ -113,6 +113,7 @@ export function metricStateToJSON(state: MetricState): MetricStateJSON {
 export function metricStateFromJSON(value: unknown, where = 'metric state'): MetricState {
   const fail = (what: string): never => {
     throw new InputError(`invalid metric state: ${what}`, {
+      code: 'E_REPORT_INVALID',
       where,
       hint: 'use a state written by metricStateToJSON, unchanged',
     });
@@ -159,8 +160,7 @@ export function isClassPair(label: number, prediction: number, numClasses: numbe
 }
 
 function outOfRange(label: number, prediction: number, numClasses: number): EvalgateError {
-  return new EvalgateError(
+  return new InternalError(
     `label ${label} / prediction ${prediction} outside the ${numClasses} classes of the metric state`,
-    ExitCode.internal,
   );
 }

@@ -10,8 +10,19 @@
  *   which is counted here in O(C) per sample, without sorting and without allocating.
  */
 
-import { EvalgateError, ExitCode } from '../shared/errors.js';
+import { InternalError } from '../shared/errors.js';
 import type { ScoredBatch } from './types.js';
+
+/** What scoreBatch needs besides the scores: one options object per batch, never per sample. */
+export interface ScoreBatchOptions {
+  /** Samples in the batch (rows of `probabilities` used). */
+  size: number;
+  numClasses: number;
+  /** True class index of each sample. */
+  labels: Int32Array | number[];
+  /** k of top-k accuracy; 0 turns it off. */
+  topK: number;
+}
 
 /**
  * Scores `size` samples whose `numClasses` scores lie row-major in `probabilities`. `labels` must be
@@ -21,14 +32,9 @@ import type { ScoredBatch } from './types.js';
  * `topK` = 0 turns top-k off (every hit is 0); `topK` >= `numClasses` makes every sample a hit,
  * as in scikit-learn.
  */
-export function scoreBatch(
-  probabilities: Float32Array,
-  size: number,
-  numClasses: number,
-  labels: Int32Array | number[],
-  topK: number,
-): ScoredBatch {
-  checkShape(probabilities, size, numClasses, labels, topK);
+export function scoreBatch(probabilities: Float32Array, batch: ScoreBatchOptions): ScoredBatch {
+  checkShape(probabilities, batch);
+  const { size, numClasses, labels, topK } = batch;
   const predictions = new Int32Array(size);
   const confidences = new Float32Array(size);
   const topKHits = new Uint8Array(size);
@@ -80,10 +86,7 @@ export function scoreBatch(
 
 function checkShape(
   probabilities: Float32Array,
-  size: number,
-  numClasses: number,
-  labels: Int32Array | number[],
-  topK: number,
+  { size, numClasses, labels, topK }: ScoreBatchOptions,
 ): void {
   const problems: string[] = [];
   if (!Number.isInteger(numClasses) || numClasses < 1) problems.push(`numClasses ${numClasses} is not >= 1`);
@@ -95,6 +98,6 @@ function checkShape(
   if (problems.length === 0 && labels.length < size)
     problems.push(`${labels.length} labels for ${size} samples`);
   if (problems.length > 0) {
-    throw new EvalgateError(`scoreBatch: ${problems.join('; ')}`, ExitCode.internal, { where: 'scoreBatch' });
+    throw new InternalError(`scoreBatch: ${problems.join('; ')}`, { where: 'scoreBatch' });
   }
 }

@@ -55,6 +55,7 @@ export function reportBaseline(file: string, cwd: string, config: EvalConfig): B
   if (!existsSync(file)) {
     // A typo or a deleted file must never turn off the per-class gate as a silent "first baseline".
     throw new InputError(`the baseline report ${name} does not exist`, {
+      code: 'E_BASELINE_MISSING',
       where: config.configFile ?? name,
       hint:
         'fix the path (baseline.report, --baseline or the baseline input); to set the first baseline, run once ' +
@@ -69,6 +70,7 @@ export function modelBaseline(file: string, cwd: string, config: EvalConfig): Ba
   const name = shownPath(file, cwd);
   if (!existsSync(file)) {
     throw new InputError(`the baseline model ${name} does not exist`, {
+      code: 'E_BASELINE_MISSING',
       where: config.configFile ?? name,
       hint: 'fix baseline.model in the config, or remove it to judge against baseline.report',
     });
@@ -145,8 +147,11 @@ export interface CachedBaselineQuery {
   sha?: string;
   /** Branch tried after `branch` (the default branch), when different. */
   fallbackBranch?: string;
-  /** Folder that BASELINE_CACHE_FOLDER is relative to (the process's working folder by default). */
-  root?: string;
+  /**
+   * Folder that BASELINE_CACHE_FOLDER is relative to: the folder the cache client resolves its
+   * relative paths from (for @actions/cache, the process's working folder; the adapter passes it).
+   */
+  root: string;
   /** Folder the restored report is moved to, so the working tree is left clean (default: a new temp folder). */
   tempDir?: string;
 }
@@ -156,8 +161,7 @@ export async function restoreCachedBaseline(
   cache: RemoteCache,
   query: CachedBaselineQuery,
 ): Promise<BaselinePlan> {
-  const root = query.root ?? process.cwd();
-  const folder = path.join(root, BASELINE_CACHE_FOLDER);
+  const folder = path.join(query.root, BASELINE_CACHE_FOLDER);
   const prefixes = [baselineCachePrefix(query.scope, query.branch)];
   if (query.fallbackBranch && query.fallbackBranch !== query.branch) {
     prefixes.push(baselineCachePrefix(query.scope, query.fallbackBranch));
@@ -199,10 +203,9 @@ export async function restoreCachedBaseline(
 export async function saveCachedBaseline(
   cache: RemoteCache,
   reportFile: string,
-  target: { scope: string; branch: string; sha: string; root?: string },
+  target: { scope: string; branch: string; sha: string; root: string },
 ): Promise<string> {
-  const root = target.root ?? process.cwd();
-  const folder = path.join(root, BASELINE_CACHE_FOLDER);
+  const folder = path.join(target.root, BASELINE_CACHE_FOLDER);
   const key = baselineCacheKey(target.scope, target.branch, target.sha);
   await mkdir(folder, { recursive: true });
   try {

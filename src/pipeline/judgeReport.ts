@@ -3,7 +3,7 @@ import { assertComparable } from '../compare/compatibility.js';
 import { compareReports } from '../compare/compare.js';
 import { evaluateGates } from '../compare/gates.js';
 import { pairSamples } from '../compare/pairing.js';
-import type { Comparison, Verdict } from '../compare/types.js';
+import type { Comparison, Verdict, VerdictNote } from '../compare/types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 import { defaultStatistics } from '../config/defaults.js';
 import { renderComment } from '../render/markdown.js';
@@ -43,7 +43,8 @@ export function judgeReport(input: JudgeInput): Judgement {
       ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
       : null;
   const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
-  const verdict: Verdict = { ...gated, notes: [...(input.notes ?? []), ...gated.notes] };
+  const earlier = (input.notes ?? []).map((text): VerdictNote => ({ kind: 'baseline-source', text }));
+  const verdict: Verdict = { ...gated, notes: [...earlier, ...gated.notes] };
   const comment = renderComment({
     candidate,
     baseline,

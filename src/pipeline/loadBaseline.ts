@@ -1,6 +1,6 @@
 /** The baseline report a run is judged against: read before the evaluation, so a bad one fails in seconds. */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../shared/errors.js';
+import { fileErrorCode, InputError } from '../shared/errors.js';
 import { validateReport } from '../report/reportFile.js';
 import type { Report } from '../report/types.js';
 import type { BaselinePlan } from './baselineSources.js';
@@ -18,6 +18,7 @@ export async function loadBaselineReport(plan: BaselinePlan): Promise<Report | n
     throw new InputError(
       `cannot read the baseline report: ${(error as NodeJS.ErrnoException).code ?? error}`,
       {
+        code: fileErrorCode(error),
         where: plan.name,
       },
     );
@@ -27,6 +28,7 @@ export async function loadBaselineReport(plan: BaselinePlan): Promise<Report | n
     data = JSON.parse(text);
   } catch (error) {
     throw new InputError(`the baseline report is not valid JSON: ${(error as Error).message}`, {
+      code: 'E_REPORT_INVALID',
       where: plan.name,
       hint: 'regenerate it with `evalgate run` on the model you ship',
     });

@@ -3,7 +3,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Comparison, Verdict } from '../compare/types.js';
-import { InputError } from '../shared/errors.js';
+import { errorRecord, InputError } from '../shared/errors.js';
 
 /** Creates the folder and checks that it is writable, so a bad --out fails before a long evaluation. */
 export function prepareOutputDir(dir: string): void {
@@ -14,6 +14,7 @@ export function prepareOutputDir(dir: string): void {
     throw new InputError(
       `cannot write the output folder: ${(error as NodeJS.ErrnoException).code ?? error}`,
       {
+        code: 'E_FILE_ACCESS',
         where: dir,
         hint: 'pass --out <folder> with a folder you can write to',
       },
@@ -29,13 +30,32 @@ export async function writeOutputFile(file: string, text: string): Promise<void>
     throw new InputError(
       `cannot write ${path.basename(file)}: ${(error as NodeJS.ErrnoException).code ?? error}`,
       {
+        code: 'E_FILE_ACCESS',
         where: file,
       },
     );
   }
 }
 
-/** verdict.json: the gates' results and the comparison, for scripts. */
+/** verdict.json: the gates' results and the comparison, for scripts. Notes are written as their text. */
 export function verdictJson(verdict: Verdict, comparison: Comparison | null): string {
-  return `${JSON.stringify({ ...verdict, comparison }, null, 1)}\n`;
+  const notes = verdict.notes.map((note) => note.text);
+  return `${JSON.stringify({ ...verdict, notes, comparison }, null, 1)}\n`;
+}
+
+/**
+ * verdict.json of a run that stopped before a verdict: `passed: false`, no gates, and the error
+ * as `{ code, message, where, hint }` (docs/errors.md lists the codes).
+ */
+export function errorVerdictJson(error: unknown): string {
+  return `${JSON.stringify({ passed: false, error: errorRecord(error), failures: [], warnings: [] }, null, 1)}\n`;
+}
+
+/** Writes errorVerdictJson to `file`, best effort: the error that stopped the run matters more. */
+export async function recordError(file: string, error: unknown): Promise<void> {
+  try {
+    await writeFile(file, errorVerdictJson(error));
+  } catch {
+    // The folder was writable when the run started; if it no longer is, the message still goes out.
+  }
 }

@@ -15,7 +15,7 @@ import { type BaselinePlan, baselineFromConfig, type FileBaseline } from './base
 import { type EvaluateOptions, evaluateModel } from './evaluateModel.js';
 import { type Judgement, judgeReport } from './judgeReport.js';
 import { loadBaselineReport } from './loadBaseline.js';
-import { prepareOutputDir, verdictJson, writeOutputFile } from './outputFiles.js';
+import { prepareOutputDir, recordError, verdictJson, writeOutputFile } from './outputFiles.js';
 
 export interface RunEvaluationInput {
   config: EvalConfig;
@@ -45,8 +45,19 @@ export interface RunEvaluationResult {
 }
 
 export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvaluationResult> {
+  prepareOutputDir(input.outDir);
+  try {
+    return await evaluateAndWrite(input);
+  } catch (error) {
+    // A run that stops leaves its error in verdict.json (`error: { code, message, where, hint }`)
+    // for scripts, in place of a verdict; the error itself goes on to the adapter.
+    await recordError(path.join(input.outDir, 'verdict.json'), error);
+    throw error;
+  }
+}
+
+async function evaluateAndWrite(input: RunEvaluationInput): Promise<RunEvaluationResult> {
   const { config, outDir } = input;
-  prepareOutputDir(outDir);
   const plan = input.baseline ?? baselineFromConfig(config, input.cwd);
   const readBaseline = await loadBaselineReport(plan);
   const report = await evaluateModel(config, {
@@ -118,6 +129,7 @@ async function evaluateBaselineModel(
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new InputError(`evaluating the baseline model (${plan.description}): ${error.message}`, {
+      code: error.code,
       where: error.where ?? plan.name,
       hint: error.hint,
       cause: error,

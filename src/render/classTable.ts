@@ -8,6 +8,7 @@ import { markdownTable } from 'markdown-table';
 import { levelText } from '../compare/evidenceText.js';
 import type { PValueAdjustment } from '../stats/types.js';
 import type { ClassRow } from './classRows.js';
+import { CLASS_NAME_CHARS } from './commentBudget.js';
 import { escapeMarkdown } from './escapeMarkdown.js';
 import {
   formatChange,
@@ -17,8 +18,6 @@ import {
   formatRate,
   formatRateInterval,
 } from './formatNumbers.js';
-
-const CLASS_NAME_CHARS = 80;
 
 const STATUS_TEXT: Record<ClassRow['status'], string> = {
   regressed: '❌ regressed',
@@ -56,53 +55,8 @@ export function renderClassTable(
   options: ClassTableOptions,
   budget: number,
 ): string | null {
-  const { compared } = options;
-  const ci = `${levelText(options.confidence)} CI`;
-  const header = compared
-    ? [
-        'status',
-        'class',
-        'support',
-        'recall (baseline)',
-        'recall (candidate)',
-        ci,
-        'change',
-        `${ci} of change`,
-        CORRECTION_LABEL[options.correction],
-        `precision (${ci})`,
-        'F1',
-      ]
-    : ['status', 'class', 'support', 'recall', ci, `precision (${ci})`, 'F1'];
-  const cells = rows.map((r) => {
-    const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
-    const precision =
-      r.precisionInterval === null || r.precision === null
-        ? formatRate(r.precision)
-        : `${formatRate(r.precision)} (${formatRateInterval(r.precisionInterval)})`;
-    const tail = [precision, formatRate(r.f1)];
-    return compared
-      ? [
-          statusText(r),
-          name,
-          formatCount(r.support),
-          formatRate(r.baselineRecall),
-          formatRate(r.candidateRecall),
-          formatRateInterval(r.candidateInterval),
-          formatChange(r.recallDelta, 'rate'),
-          formatChangeInterval(r.deltaInterval),
-          escapeMarkdown(formatPValue(r.pValue)),
-          ...tail,
-        ]
-      : [
-          statusText(r),
-          name,
-          formatCount(r.support),
-          formatRate(r.candidateRecall),
-          formatRateInterval(r.candidateInterval),
-          ...tail,
-        ];
-  });
-  const table = markdownTable([header, ...cells], {
+  const header = tableHeader(options);
+  const table = markdownTable([header, ...rows.map((r) => tableCells(r, options.compared))], {
     alignDelimiters: false,
     align: ['l', 'l', ...header.slice(2).map(() => 'r' as const)],
   });
@@ -118,7 +72,61 @@ export function renderClassTable(
     kept++;
   }
   if (kept === 0 && rows.length > 0) return null;
-  const left = rows.slice(kept);
+  const note = leftOutNote(rows.slice(kept), options.compared);
+  return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
+}
+
+function tableHeader(options: ClassTableOptions): string[] {
+  const ci = `${levelText(options.confidence)} CI`;
+  return options.compared
+    ? [
+        'status',
+        'class',
+        'support',
+        'recall (baseline)',
+        'recall (candidate)',
+        ci,
+        'change',
+        `${ci} of change`,
+        CORRECTION_LABEL[options.correction],
+        `precision (${ci})`,
+        'F1',
+      ]
+    : ['status', 'class', 'support', 'recall', ci, `precision (${ci})`, 'F1'];
+}
+
+function tableCells(r: ClassRow, compared: boolean): string[] {
+  const name = escapeMarkdown(r.name, CLASS_NAME_CHARS);
+  const precision =
+    r.precisionInterval === null || r.precision === null
+      ? formatRate(r.precision)
+      : `${formatRate(r.precision)} (${formatRateInterval(r.precisionInterval)})`;
+  const tail = [precision, formatRate(r.f1)];
+  return compared
+    ? [
+        statusText(r),
+        name,
+        formatCount(r.support),
+        formatRate(r.baselineRecall),
+        formatRate(r.candidateRecall),
+        formatRateInterval(r.candidateInterval),
+        formatChange(r.recallDelta, 'rate'),
+        formatChangeInterval(r.deltaInterval),
+        escapeMarkdown(formatPValue(r.pValue)),
+        ...tail,
+      ]
+    : [
+        statusText(r),
+        name,
+        formatCount(r.support),
+        formatRate(r.candidateRecall),
+        formatRateInterval(r.candidateInterval),
+        ...tail,
+      ];
+}
+
+/** "_2 more regressed classes and 40 more classes within tolerance — see the full report._" */
+function leftOutNote(left: ClassRow[], compared: boolean): string {
   const leftRegressed = left.filter((r) => r.status === 'regressed').length;
   const leftPossible = left.filter((r) => r.status === 'possible-regression').length;
   const leftOther = left.length - leftRegressed - leftPossible;
@@ -137,6 +145,5 @@ export function renderClassTable(
       );
     parts.push(`${formatCount(leftOther)} more classes ${allWithin ? 'within tolerance' : 'not shown'}`);
   }
-  const note = `_${parts.join(' and ')} — see the full report._`;
-  return [heading, '', lines.slice(0, kept + 2).join('\n'), '', note].join('\n');
+  return `_${parts.join(' and ')} — see the full report._`;
 }

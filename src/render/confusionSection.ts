@@ -5,16 +5,18 @@
  */
 import { markdownTable } from 'markdown-table';
 import type { Report } from '../report/types.js';
+import {
+  MATRIX_HEADER_NAME_CHARS,
+  MATRIX_ROW_NAME_CHARS,
+  MAX_CONFUSED_PAIRS,
+  MAX_MATRIX_CLASSES,
+} from './commentBudget.js';
 import { escapeMarkdown } from './escapeMarkdown.js';
 import { formatCount } from './formatNumbers.js';
 
-/** Largest class count shown as a full matrix. */
-export const MAX_MATRIX_CLASSES = 15;
-/** Confused pairs listed (and used to choose the classes of a partial matrix). */
-export const MAX_CONFUSED_PAIRS = 10;
-/** Class names in the matrix header are cut to this many characters. */
-const HEADER_NAME_CHARS = 24;
-const ROW_NAME_CHARS = 60;
+// Largest class count shown as a full matrix, confused pairs listed (they also choose the classes
+// of a partial matrix), and the lengths class names are cut to: commentBudget.ts.
+export { MAX_CONFUSED_PAIRS, MAX_MATRIX_CLASSES };
 
 export interface ConfusedPair {
   trueClass: number;
@@ -112,10 +114,10 @@ export function renderConfusionSection(
   if (shown.length > 0) {
     const header = [
       'true \\ predicted',
-      ...shown.map((j) => escapeMarkdown(candidate.classNames[j]!, HEADER_NAME_CHARS)),
+      ...shown.map((j) => escapeMarkdown(candidate.classNames[j]!, MATRIX_HEADER_NAME_CHARS)),
     ];
     const body = shown.map((i) => [
-      escapeMarkdown(candidate.classNames[i]!, ROW_NAME_CHARS),
+      escapeMarkdown(candidate.classNames[i]!, MATRIX_ROW_NAME_CHARS),
       ...shown.map((j) => {
         const count = matrix[i]![j]!;
         // Zeros as a dot keep the eye on the errors; the diagonal in bold.
@@ -133,8 +135,8 @@ export function renderConfusionSection(
     lines.push('Most frequent confusions:', '');
     const header = ['true class', 'predicted as', 'samples', ...(baselineMatrix ? ['baseline'] : [])];
     const body = pairs.map((p) => [
-      escapeMarkdown(candidate.classNames[p.trueClass]!, ROW_NAME_CHARS),
-      escapeMarkdown(candidate.classNames[p.predictedClass]!, ROW_NAME_CHARS),
+      escapeMarkdown(candidate.classNames[p.trueClass]!, MATRIX_ROW_NAME_CHARS),
+      escapeMarkdown(candidate.classNames[p.predictedClass]!, MATRIX_ROW_NAME_CHARS),
       formatCount(p.count),
       ...(baselineMatrix ? [formatCount(baselineMatrix[p.trueClass]![p.predictedClass]!)] : []),
     ]);

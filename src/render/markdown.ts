@@ -6,39 +6,39 @@
  */
 import { markdownTable } from 'markdown-table';
 import { alphaText } from '../compare/evidenceText.js';
-import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
 import type { Comparison, GateResult, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 import { renderCalibrationSection } from './calibrationSection.js';
-import { type ClassRow, classRows } from './classRows.js';
+import { classRows } from './classRows.js';
 import { renderClassTable } from './classTable.js';
+import {
+  CLASS_TABLE_NOTE_CHARS,
+  HEADLINE_NAME_CHARS,
+  HEADLINE_NAMES,
+  IDENTITY_FIELD_CHARS,
+  IDENTITY_SHORT_FIELD_CHARS,
+  MAX_COMMENT_CHARS,
+  MAX_LISTED_FAILURES,
+  MAX_LISTED_NOTES,
+  MAX_LISTED_POSSIBLE,
+  MAX_LISTED_WARNINGS,
+  MAX_MATRIX_SECTION_CHARS,
+  MAX_MESSAGE_CHARS,
+  PART_SEPARATORS_CHARS,
+  PATH_CHARS,
+  SHORT_DIGEST_HEX,
+  TITLE_CHARS,
+} from './commentBudget.js';
 import { renderConfusionSection } from './confusionSection.js';
 import { digestCode, escapeMarkdown, safeUrl } from './escapeMarkdown.js';
 import { formatBytes, formatCount, formatRate } from './formatNumbers.js';
-import { countGates, gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
+import { gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
+import { deriveHeadline, type Headline, type HeadlineReason } from './headline.js';
 import { renderPowerSection } from './powerSection.js';
 import { renderSummary } from './summarySection.js';
 
-/**
- * Longest body rendered, in UTF-16 code units (never fewer than characters). GitHub refuses
- * comment bodies over 65,536 characters ("Body is too long"); the margin leaves room for an
- * adapter's own footer.
- */
-export const MAX_COMMENT_CHARS = 65_000;
-
-/** A folded confusion matrix larger than this is dropped before any per-class row is. */
-const MAX_MATRIX_SECTION_CHARS = 12_000;
-/** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
-const MAX_LISTED_FAILURES = 25;
-/** Possible regressions listed one by one, likewise. */
-const MAX_LISTED_POSSIBLE = 25;
-const MAX_LISTED_NOTES = 10;
-const MAX_LISTED_WARNINGS = 10;
-/** Longest message or warning shown, before escaping. */
-const MAX_MESSAGE_CHARS = 400;
-const PATH_CHARS = 120;
-/** Class names quoted in the headline. */
-const HEADLINE_NAMES = 5;
+/** Longest body rendered (GitHub's limit less an adapter's room): commentBudget.ts holds every cap. */
+export { MAX_COMMENT_CHARS };
 
 export interface CommentInput {
   candidate: Report;
@@ -69,14 +69,15 @@ export function renderComment(input: CommentInput): string {
   const { candidate, baseline, comparison, verdict } = input;
   const marker = commentMarker(input.markerKey);
   const rows = classRows(candidate, comparison, verdict);
+  const headline = deriveHeadline(verdict, rows);
   const compared = baseline !== null && comparison !== null;
 
   const top = [
     marker,
-    renderHeadline(input, rows),
-    renderFailures(verdict.failures),
-    renderWarnings(verdict.warnings ?? []),
-    renderNotes(input),
+    renderHeadline(input, headline),
+    renderFailures(headline.failures),
+    renderWarnings(headline.warnings),
+    renderNotes(input, headline),
     renderSummary(candidate, compared ? baseline : null, comparison, verdict),
   ]
     .filter((part) => part !== '')
@@ -107,7 +108,7 @@ export function renderComment(input: CommentInput): string {
   for (;;) {
     const extras = SECTION_ORDER.reduce((sum, key) => sum + sections[key].length + 2, 0);
     // Separators between the parts, plus slack for the per-class table's own note.
-    const reserved = top.length + bottom.length + extras + 8 + 400;
+    const reserved = top.length + bottom.length + extras + PART_SEPARATORS_CHARS + CLASS_TABLE_NOTE_CHARS;
     classes = renderClassTable(rows, tableOptions, MAX_COMMENT_CHARS - reserved);
     if (classes !== null) break;
     const next = DROP_ORDER.find((key) => sections[key] !== '');
@@ -140,94 +141,110 @@ function hardCut(body: string): string {
 }
 
 function quoted(names: string[]): string {
-  const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, 40)}'`);
+  const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, HEADLINE_NAME_CHARS)}'`);
   const rest = names.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
 }
 
-function renderHeadline(input: CommentInput, rows: ClassRow[]): string {
-  const { verdict, candidate, baseline } = input;
-  const title = escapeMarkdown(input.title ?? 'evalgate', 100);
-  const counts = countGates(verdict);
+function renderHeadline(input: CommentInput, headline: Headline): string {
+  const title = escapeMarkdown(input.title ?? 'evalgate', TITLE_CHARS);
+  return [headingLine(title, headline), [summaryLine(headline), identityLine(input)].join('\n\n')].join(
+    '\n\n',
+  );
+}
+
+/** "## ✅ evalgate: passed", "## ❌ evalgate: failed, 2 of 14 gates failed". */
+function headingLine(title: string, headline: Headline): string {
+  const { counts } = headline;
   // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
   const unchecked = counts.notEvaluable > 0 ? notEvaluableText(counts.notEvaluable) : '';
-  const lines: string[] = [];
-
-  if (verdict.passed) {
-    const mark = counts.warned > 0 ? '⚠️' : '✅';
-    const extra = !verdict.comparedWithBaseline
+  if (headline.outcome === 'failed') {
+    return (
+      `## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
+      (unchecked === '' ? '' : `, ${unchecked}`)
+    );
+  }
+  const mark = counts.warned > 0 ? '⚠️' : '✅';
+  const extra =
+    headline.outcome === 'first-baseline'
       ? ' (first baseline)'
       : counts.warned > 0
         ? `, ${possibleRegressionsText(counts.warned)}`
         : '';
-    lines.push(`## ${mark} ${title}: passed${extra}`);
-    if (!verdict.comparedWithBaseline) {
-      lines.push(
-        'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.',
-      );
-    } else if (unchecked === '' && counts.warned === 0) {
-      lines.push(`All ${formatCount(counts.checked)} gates passed against the baseline.`);
-    } else {
+  return `## ${mark} ${title}: passed${extra}`;
+}
+
+/** The sentence under the heading: what passed, or the reasons the run failed. */
+function summaryLine(headline: Headline): string {
+  const { counts } = headline;
+  switch (headline.outcome) {
+    case 'first-baseline':
+      return 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.';
+    case 'passed':
+      return `All ${formatCount(counts.checked)} gates passed against the baseline.`;
+    case 'passed-with-warnings': {
       let text = `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline`;
       if (counts.warned > 0) {
         text +=
           `; ${possibleRegressionsText(counts.warned)} beyond the tolerance without significant evidence ` +
           `(${counts.warned === 1 ? 'a warning' : 'warnings'}, listed below)`;
       }
-      if (unchecked !== '')
-        text += `; ${unchecked} (no test samples, reported as a warning): it was not checked`;
-      lines.push(`${text}.`);
+      if (counts.notEvaluable > 0) {
+        text += `; ${notEvaluableText(counts.notEvaluable)} (no test samples, reported as a warning): it was not checked`;
+      }
+      return `${text}.`;
     }
-  } else {
-    lines.push(
-      `## ❌ ${title}: failed, ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ${gatesWord(counts.checked)} failed` +
-        (unchecked === '' ? '' : `, ${unchecked}`),
-    );
-    const reasons: string[] = [];
-    const recallFailure = verdict.failures.find((f) => f.gate === 'per-class-recall' && f.status === 'fail');
-    const tolerance = formatRate(recallFailure?.threshold ?? 0).replace('%', ' pp');
-    const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
-    if (regressed.length > 0) {
-      const how = recallFailure?.alpha === undefined ? '' : 'significantly ';
-      reasons.push(
-        `Recall dropped ${how}by more than ${tolerance} for ${formatCount(regressed.length)} ` +
-          `${regressed.length === 1 ? 'class' : 'classes'}: ${quoted(regressed)}.`,
-      );
-    }
-    const unproven = rows.filter((r) => r.status === 'possible-regression' && r.blocking).map((r) => r.name);
-    if (unproven.length > 0) {
-      reasons.push(
-        `Recall dropped by more than ${tolerance}, without significant evidence (on-unproven: fail), for ` +
-          `${formatCount(unproven.length)} ${unproven.length === 1 ? 'class' : 'classes'}: ${quoted(unproven)}.`,
-      );
-    }
-    const absent = verdict.failures.filter(
-      (f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable',
-    );
-    if (absent.length > 0) {
-      reasons.push(
-        `${formatCount(absent.length)} ${absent.length === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-          `${quoted(absent.map((f) => f.subject ?? ''))}.`,
-      );
-    }
-    for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
-      reasons.push(`${capitalise(escapeMarkdown(failure.message, MAX_MESSAGE_CHARS))}.`);
-    }
-    if (!verdict.comparedWithBaseline) {
-      reasons.push('No baseline report to compare with: this run sets the first baseline.');
-    }
-    lines.push(reasons.join('<br>\n'));
+    case 'failed':
+      return headline.reasons.map(reasonText).join('<br>\n');
   }
+}
 
+function classesText(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'}`;
+}
+
+function reasonText(reason: HeadlineReason): string {
+  switch (reason.kind) {
+    case 'regressed-classes':
+      return (
+        `Recall dropped ${reason.significant ? 'significantly ' : ''}by more than ${toleranceText(reason.tolerance)} ` +
+        `for ${classesText(reason.names.length)}: ${quoted(reason.names)}.`
+      );
+    case 'unproven-classes':
+      return (
+        `Recall dropped by more than ${toleranceText(reason.tolerance)}, without significant evidence (on-unproven: fail), for ` +
+        `${classesText(reason.names.length)}: ${quoted(reason.names)}.`
+      );
+    case 'classes-not-evaluable': {
+      const n = reason.names.length;
+      return (
+        `${formatCount(n)} ${n === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
+        `${quoted(reason.names)}.`
+      );
+    }
+    case 'gate-failed':
+      return `${capitalise(escapeMarkdown(reason.message, MAX_MESSAGE_CHARS))}.`;
+    case 'first-baseline':
+      return 'No baseline report to compare with: this run sets the first baseline.';
+  }
+}
+
+/** A recall tolerance in percentage points: 0.02 -> "2.0 pp". */
+function toleranceText(tolerance: number): string {
+  return formatRate(tolerance).replace('%', ' pp');
+}
+
+/** Which model, against which baseline model, on which test set. */
+function identityLine(input: CommentInput): string {
+  const { verdict, candidate, baseline } = input;
   const vs =
     baseline !== null && verdict.comparedWithBaseline
-      ? ` against baseline model ${digestCode(baseline.model.sha256, 12)}`
+      ? ` against baseline model ${digestCode(baseline.model.sha256, SHORT_DIGEST_HEX)}`
       : '';
-  lines.push(
-    `Model ${digestCode(candidate.model.sha256, 12)}${vs} on test set ${digestCode(candidate.testSet.digest, 12)} ` +
-      `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`,
+  return (
+    `Model ${digestCode(candidate.model.sha256, SHORT_DIGEST_HEX)}${vs} on test set ${digestCode(candidate.testSet.digest, SHORT_DIGEST_HEX)} ` +
+    `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`
   );
-  return [lines[0], lines.slice(1).join('\n\n')].join('\n\n');
 }
 
 function capitalise(text: string): string {
@@ -263,8 +280,8 @@ function renderWarnings(warnings: GateResult[]): string {
   ].join('\n');
 }
 
-function renderNotes(input: CommentInput): string {
-  const { candidate, verdict, comparison } = input;
+function renderNotes(input: CommentInput, headline: Headline): string {
+  const { candidate, comparison } = input;
   const items: string[] = [];
   // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
   if (!candidate.testSet.locked) {
@@ -273,10 +290,10 @@ function renderNotes(input: CommentInput): string {
         'so nothing guarantees this is the data reviewers expect. Run `evalgate lock` and commit the lock file.',
     );
   }
-  // The headline already says that this run sets the first baseline.
-  const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
+  // The headline already says that this run sets the first baseline (deriveHeadline leaves it out).
+  const notes = headline.notes;
   const listed = notes.slice(0, MAX_LISTED_NOTES);
-  for (const note of listed) items.push(`- ℹ️ ${escapeMarkdown(note, MAX_MESSAGE_CHARS)}`);
+  for (const note of listed) items.push(`- ℹ️ ${escapeMarkdown(note.text, MAX_MESSAGE_CHARS)}`);
   if (notes.length > listed.length) {
     items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
   }
@@ -302,7 +319,7 @@ function identityColumn(report: Report): string[] {
   const env = report.environment;
   return [
     [
-      digestCode(report.model.sha256, 12),
+      digestCode(report.model.sha256, SHORT_DIGEST_HEX),
       formatBytes(report.model.size),
       ...(typeof report.model.parameterCount === 'number'
         ? [`${formatCount(report.model.parameterCount)} parameters`]
@@ -314,9 +331,10 @@ function identityColumn(report: Report): string[] {
     `${formatCount(report.testSet.size)} samples · ${formatCount(report.classNames.length)} classes · ` +
       (report.testSet.locked ? '🔒 locked' : '⚠️ **not locked**'),
     escapeMarkdown(report.testSet.source, PATH_CHARS),
-    `onnxruntime ${escapeMarkdown(env.onnxruntime, 40)} · ${escapeMarkdown(env.executionProvider, 20)} · ` +
-      `${escapeMarkdown(env.os, 40)} ${escapeMarkdown(env.arch, 20)}`,
-    `${escapeMarkdown(report.tool.version, 40)} · ${escapeMarkdown(report.createdAt, 40)}`,
+    `onnxruntime ${escapeMarkdown(env.onnxruntime, IDENTITY_FIELD_CHARS)} · ` +
+      `${escapeMarkdown(env.executionProvider, IDENTITY_SHORT_FIELD_CHARS)} · ` +
+      `${escapeMarkdown(env.os, IDENTITY_FIELD_CHARS)} ${escapeMarkdown(env.arch, IDENTITY_SHORT_FIELD_CHARS)}`,
+    `${escapeMarkdown(report.tool.version, IDENTITY_FIELD_CHARS)} · ${escapeMarkdown(report.createdAt, IDENTITY_FIELD_CHARS)}`,
   ];
 }
 
@@ -360,6 +378,6 @@ function renderFooter(input: CommentInput): string {
   const url = safeUrl(input.runUrl);
   const where =
     url === null ? 'the full report (report.json)' : `the full report in [the workflow run](${url})`;
-  const version = escapeMarkdown(input.candidate.tool.version, 40);
+  const version = escapeMarkdown(input.candidate.tool.version, IDENTITY_FIELD_CHARS);
   return `<sub>evalgate ${version} · thresholds come from the gates in evalgate.yml · see ${where}</sub>`;
 }

@@ -7,12 +7,12 @@
 import { markdownTable } from 'markdown-table';
 import { alphaText, correctionName } from '../compare/evidenceText.js';
 import type { PowerSummary, VerdictStatistics } from '../compare/types.js';
+import { MAX_POWER_ROWS, POWER_NAME_CHARS } from './commentBudget.js';
 import { escapeMarkdown } from './escapeMarkdown.js';
 import { formatCount, formatRate, NONE } from './formatNumbers.js';
 
-/** Rows listed; 40 rows of at most ~150 characters keep the block near 6,000 characters. */
-export const MAX_POWER_ROWS = 40;
-const CLASS_NAME_CHARS = 60;
+// Rows listed and the length class names are cut to: commentBudget.ts.
+export { MAX_POWER_ROWS };
 
 function drop(value: number | null): string {
   return value === null ? 'none' : formatRate(value).replace('%', ' pp');
@@ -39,7 +39,7 @@ export function renderPowerSection(statistics: VerdictStatistics | undefined): s
   const rows = power.classes
     .slice(0, MAX_POWER_ROWS)
     .map((c) => [
-      escapeMarkdown(c.name, CLASS_NAME_CHARS),
+      escapeMarkdown(c.name, POWER_NAME_CHARS),
       formatCount(c.support),
       c.underpowered ? drop(c.minimumDetectableDrop) : `≤ ${drop(power.tolerance)}`,
       c.samplesNeeded === null ? NONE : formatCount(c.samplesNeeded),

@@ -4,65 +4,83 @@
  * class names pass through `printableName`, so a hostile name cannot inject escape sequences.
  */
 import { headlineMetrics } from '../compare/compare.js';
-import { FIRST_BASELINE_NOTE } from '../compare/gates.js';
 import { printableName, truncate } from '../compare/messageText.js';
 import type { Comparison, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
-import { classRows } from './classRows.js';
+import { type ClassRow, classRows } from './classRows.js';
+import { TEXT_MAX_LISTED, TEXT_MAX_TABLE_ROWS, TEXT_NAME_CHARS } from './commentBudget.js';
 import { formatChange, formatCount, formatMetric, formatPValue, formatRate } from './formatNumbers.js';
-import { countGates, gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
-
-const MAX_LISTED_FAILURES = 20;
-const MAX_TABLE_ROWS = 10;
-const MAX_NAME_CHARS = 40;
+import { gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
+import { deriveHeadline, type Headline } from './headline.js';
 
 export function renderVerdictText(
   verdict: Verdict,
   candidate: Report,
   comparison: Comparison | null,
 ): string {
-  const lines: string[] = [];
-  const counts = countGates(verdict);
+  const rows = classRows(candidate, comparison, verdict);
+  const headline = deriveHeadline(verdict, rows);
+  const lines = [
+    headlineText(headline),
+    ...listedLines(headline),
+    ...warningLines(candidate),
+    ...regressionLines(rows),
+    '',
+    ...figureLines(candidate, comparison),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** "evalgate: PASSED - all 14 gates passed against the baseline", "evalgate: FAILED - 2 of 14 gates failed". */
+function headlineText(headline: Headline): string {
+  const { counts } = headline;
   // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
   const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
-  if (verdict.passed) {
-    if (!verdict.comparedWithBaseline) {
-      lines.push('evalgate: PASSED - no baseline to compare with; this run sets the first baseline');
-    } else if (unchecked === '' && counts.warned === 0) {
-      lines.push(`evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`);
-    } else {
+  switch (headline.outcome) {
+    case 'first-baseline':
+      return 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline';
+    case 'passed':
+      return `evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`;
+    case 'passed-with-warnings': {
       const warned = counts.warned > 0 ? `, ${possibleRegressionsText(counts.warned)}` : '';
-      lines.push(
+      return (
         `evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
-          `${warned}${unchecked} (warning)`,
+        `${warned}${unchecked} (warning)`
       );
     }
-  } else {
-    lines.push(
-      `evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
-        `${gatesWord(counts.checked)} failed${unchecked}`,
-    );
+    case 'failed':
+      return (
+        `evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
+        `${gatesWord(counts.checked)} failed${unchecked}`
+      );
   }
+}
 
-  for (const failure of verdict.failures.slice(0, MAX_LISTED_FAILURES)) {
+/** Failed gates, possible regressions and notes, one line each up to TEXT_MAX_LISTED of each. */
+function listedLines(headline: Headline): string[] {
+  const { failures, warnings, notes } = headline;
+  const lines: string[] = [];
+  for (const failure of failures.slice(0, TEXT_MAX_LISTED)) {
     lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
   }
-  if (verdict.failures.length > MAX_LISTED_FAILURES) {
-    lines.push(
-      `  ... and ${formatCount(verdict.failures.length - MAX_LISTED_FAILURES)} more (see the report)`,
-    );
+  if (failures.length > TEXT_MAX_LISTED) {
+    lines.push(`  ... and ${formatCount(failures.length - TEXT_MAX_LISTED)} more (see the report)`);
   }
-  const warnings = verdict.warnings ?? [];
-  for (const warning of warnings.slice(0, MAX_LISTED_FAILURES)) {
+  for (const warning of warnings.slice(0, TEXT_MAX_LISTED)) {
     lines.push(`  ! ${warning.gate}: ${printableName(warning.message)}`);
   }
-  if (warnings.length > MAX_LISTED_FAILURES) {
+  if (warnings.length > TEXT_MAX_LISTED) {
     lines.push(
-      `  ... and ${formatCount(warnings.length - MAX_LISTED_FAILURES)} more possible regressions (see the report)`,
+      `  ... and ${formatCount(warnings.length - TEXT_MAX_LISTED)} more possible regressions (see the report)`,
     );
   }
-  const notes = verdict.notes.filter((note) => note !== FIRST_BASELINE_NOTE);
-  for (const note of notes.slice(0, MAX_LISTED_FAILURES)) lines.push(`  note: ${printableName(note)}`);
+  for (const note of notes.slice(0, TEXT_MAX_LISTED)) lines.push(`  note: ${printableName(note.text)}`);
+  return lines;
+}
+
+/** The report's warnings, the unlocked test set first. */
+function warningLines(candidate: Report): string[] {
+  const lines: string[] = [];
   // From testSet.locked, the source of truth: the pipeline does not put this in report.warnings.
   if (!candidate.testSet.locked) {
     lines.push(
@@ -71,48 +89,51 @@ export function renderVerdictText(
     );
   }
   for (const warning of candidate.warnings) lines.push(`  warning: ${printableName(warning)}`);
+  return lines;
+}
 
-  const regressed = classRows(candidate, comparison, verdict).filter((r) => r.status === 'regressed');
-  if (regressed.length > 0) {
-    lines.push('', 'Top regressions:');
-    const table = [
-      ['class', 'support', 'baseline', 'candidate', 'change', 'p'],
-      ...regressed
-        .slice(0, MAX_TABLE_ROWS)
-        .map((r) => [
-          truncate(printableName(r.name), MAX_NAME_CHARS),
-          formatCount(r.support),
-          formatRate(r.baselineRecall),
-          formatRate(r.candidateRecall),
-          formatChange(r.recallDelta, 'rate', false),
-          formatPValue(r.pValue),
-        ]),
-    ];
-    lines.push(...alignColumns(table).map((line) => `  ${line}`));
-    if (regressed.length > MAX_TABLE_ROWS) {
-      lines.push(`  ... and ${formatCount(regressed.length - MAX_TABLE_ROWS)} more regressed classes`);
-    }
+/** "Top regressions:" as an aligned table; nothing when no class regressed. */
+function regressionLines(rows: ClassRow[]): string[] {
+  const regressed = rows.filter((r) => r.status === 'regressed');
+  if (regressed.length === 0) return [];
+  const table = [
+    ['class', 'support', 'baseline', 'candidate', 'change', 'p'],
+    ...regressed
+      .slice(0, TEXT_MAX_TABLE_ROWS)
+      .map((r) => [
+        truncate(printableName(r.name), TEXT_NAME_CHARS),
+        formatCount(r.support),
+        formatRate(r.baselineRecall),
+        formatRate(r.candidateRecall),
+        formatChange(r.recallDelta, 'rate', false),
+        formatPValue(r.pValue),
+      ]),
+  ];
+  const lines = ['', 'Top regressions:', ...alignColumns(table).map((line) => `  ${line}`)];
+  if (regressed.length > TEXT_MAX_TABLE_ROWS) {
+    lines.push(`  ... and ${formatCount(regressed.length - TEXT_MAX_TABLE_ROWS)} more regressed classes`);
   }
+  return lines;
+}
 
-  lines.push('');
-  if (comparison !== null) {
-    for (const m of comparison.metrics) {
-      lines.push(
-        `  ${printableName(m.label)}: ${formatMetric(m.candidate, m.scale)} (baseline ${formatMetric(m.baseline, m.scale)}, ` +
-          `${formatChange(m.delta, m.scale, false)})`,
-      );
-    }
-    if (comparison.changedPredictions !== null) {
-      lines.push(
-        `  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`,
-      );
-    }
-  } else {
-    for (const m of headlineMetrics(candidate)) {
-      lines.push(`  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`);
-    }
+/** The headline figures, with the baseline's and the change when there is one. */
+function figureLines(candidate: Report, comparison: Comparison | null): string[] {
+  if (comparison === null) {
+    return headlineMetrics(candidate).map(
+      (m) => `  ${printableName(m.label)}: ${formatMetric(m.value, m.scale)}`,
+    );
   }
-  return `${lines.join('\n')}\n`;
+  const lines = comparison.metrics.map(
+    (m) =>
+      `  ${printableName(m.label)}: ${formatMetric(m.candidate, m.scale)} (baseline ${formatMetric(m.baseline, m.scale)}, ` +
+      `${formatChange(m.delta, m.scale, false)})`,
+  );
+  if (comparison.changedPredictions !== null) {
+    lines.push(
+      `  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`,
+    );
+  }
+  return lines;
 }
 
 /** Left-aligns the first column and right-aligns the others (numbers). */

@@ -80,6 +80,7 @@ function assertInstallable(version: string, target: RuntimeTarget): void {
     throw new InputError(
       `${RUNTIME_PACKAGE} ${version} has no prebuilt binary for ${platform}, so evalgate cannot install it here`,
       {
+        code: 'E_RUNTIME_UNAVAILABLE',
         where: 'onnxruntime-path',
         hint: `run on ${PREBUILT_PLATFORMS.join(', ')}, or build ${RUNTIME_PACKAGE} ${version} for ${platform} and set the onnxruntime-path input to the folder that holds node_modules/${RUNTIME_PACKAGE}`,
       },
@@ -89,6 +90,7 @@ function assertInstallable(version: string, target: RuntimeTarget): void {
     throw new InputError(
       `device: cuda needs the onnxruntime CUDA provider, which ${RUNTIME_PACKAGE} ${version} offers for ${CUDA_PLATFORMS.join(', ')} only, not ${platform}`,
       {
+        code: 'E_RUNTIME_UNAVAILABLE',
         where: 'device',
         hint: `use device: cpu here, or run on a ${CUDA_PLATFORMS.join(' or ')} runner, or set onnxruntime-path to a CUDA-enabled build for ${platform}`,
       },
@@ -121,22 +123,23 @@ export async function installOnnxRuntime(options: InstallRuntimeOptions): Promis
   ];
   const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
   const offline = `install it yourself (\`npm install --prefix <dir> ${spec}\`) and set the onnxruntime-path input to <dir>`;
-  const installed = await run(
+  const installed = await run({
     runCommand,
-    npm.command,
+    command: npm.command,
     args,
-    { cwd: dir, env },
-    `npm install ${spec}`,
-    {
+    spawn: { cwd: dir, env },
+    what: `npm install ${spec}`,
+    help: {
       hint: `check that the runner can reach the npm registry (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or ${offline}`,
       missing: `npm was not found (looked next to ${execPath} and for '${npm.command}' on PATH)`,
       timedOut: `the npm registry did not deliver it in time: check the runner's access to it (\`npm config get registry\`; behind a proxy set HTTPS_PROXY), or, offline, ${offline}`,
     },
     timeoutMs,
-  );
+  });
   const packageDir = path.join(dir, 'node_modules', RUNTIME_PACKAGE);
   if (!existsSync(path.join(packageDir, 'package.json'))) {
     throw new InputError(`npm install ${spec} finished but left no ${RUNTIME_PACKAGE} package in ${dir}`, {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: 'onnxruntime-path',
       hint: `npm said: ${lastLines(installed.stdout + installed.stderr)}`,
     });
@@ -144,23 +147,24 @@ export async function installOnnxRuntime(options: InstallRuntimeOptions): Promis
   const prunedBytes = pruneOtherPlatforms(packageDir, target.platform, target.arch);
 
   if (target.cuda) {
-    await run(
+    await run({
       runCommand,
-      execPath,
-      [path.join(packageDir, 'script', 'install.js'), CUDA_INSTALL_FLAG],
-      { cwd: packageDir, env: withoutInstallOverrides(env) },
-      `${RUNTIME_PACKAGE}'s install script (${CUDA_INSTALL_FLAG})`,
-      {
+      command: execPath,
+      args: [path.join(packageDir, 'script', 'install.js'), CUDA_INSTALL_FLAG],
+      spawn: { cwd: packageDir, env: withoutInstallOverrides(env) },
+      what: `${RUNTIME_PACKAGE}'s install script (${CUDA_INSTALL_FLAG})`,
+      help: {
         hint: `the CUDA provider comes from NuGet (api.nuget.org, package Microsoft.ML.OnnxRuntime.Gpu.Linux ${version}): check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path`,
         missing: `node (${execPath}) could not be started`,
         timedOut: `NuGet (api.nuget.org) did not deliver the CUDA provider in time: check the runner's access to it (behind a proxy set GLOBAL_AGENT_HTTPS_PROXY), or, offline, install onnxruntime-node yourself with ONNXRUNTIME_NODE_INSTALL=1 in the environment and set onnxruntime-path to it`,
       },
       timeoutMs,
-    );
+    });
   }
   const reason = unusableReason(packageDir, version, target);
   if (reason !== null) {
     throw new InputError(`the freshly installed ${spec} is not usable: ${reason}`, {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: target.cuda ? 'device' : 'onnxruntime-path',
       hint: `set onnxruntime-path to a working install of ${spec}`,
     });
@@ -187,18 +191,24 @@ function withoutInstallOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Runs a command and turns a failure to start, a non-zero exit or running past `timeoutMs` (the
  * command is killed) into an InputError that says what to do.
  */
-async function run(
-  runCommand: RunCommand,
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-  what: string,
-  help: { hint: string; missing: string; timedOut: string },
-  timeoutMs: number,
-): Promise<{ stdout: string; stderr: string }> {
+interface CommandRun {
+  runCommand: RunCommand;
+  command: string;
+  args: string[];
+  spawn: { cwd: string; env: NodeJS.ProcessEnv };
+  /** The command as messages name it. */
+  what: string;
+  /** What to do when it fails, when it cannot start, and when it runs out of time. */
+  help: { hint: string; missing: string; timedOut: string };
+  timeoutMs: number;
+}
+
+async function run(commandRun: CommandRun): Promise<{ stdout: string; stderr: string }> {
+  const { runCommand, command, args, spawn: options, what, help, timeoutMs } = commandRun;
   const abort = new AbortController();
   const timedOut = () =>
     new InputError(`${what} did not finish within ${describeDuration(timeoutMs)} and was stopped`, {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: 'onnxruntime-path',
       hint: help.timedOut,
     });
@@ -216,6 +226,7 @@ async function run(
   } catch (error) {
     if (abort.signal.aborted) throw error instanceof InputError ? error : timedOut();
     throw new InputError(`${what} could not run: ${help.missing}: ${(error as Error).message}`, {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: 'onnxruntime-path',
       hint: help.hint,
       cause: error,
@@ -226,7 +237,7 @@ async function run(
   if (result.code !== 0) {
     throw new InputError(
       `${what} failed (exit ${result.code ?? 'by signal'}): ${lastLines(result.stderr || result.stdout)}`,
-      { where: 'onnxruntime-path', hint: help.hint },
+      { code: 'E_RUNTIME_UNAVAILABLE', where: 'onnxruntime-path', hint: help.hint },
     );
   }
   return result;

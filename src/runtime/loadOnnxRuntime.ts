@@ -58,6 +58,7 @@ export async function loadOnnxRuntime(options: LoadOnnxRuntimeOptions = {}): Pro
   throw new InputError(
     `${RUNTIME_PACKAGE} was not found (looked in: ${resolvers.map((r) => r.name).join(', ')})`,
     {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: 'onnxruntime-path',
       hint: `install it with \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`, or set onnxruntime-path to a folder that contains node_modules/${RUNTIME_PACKAGE}`,
     },
@@ -92,6 +93,7 @@ export function explicitPathResolver(
       const found = candidates.find(isRuntimePackageDir);
       if (found === undefined) {
         throw new InputError(`no ${RUNTIME_PACKAGE} package found in '${explicitPath}'`, {
+          code: 'E_RUNTIME_UNAVAILABLE',
           where: 'onnxruntime-path',
           hint: `point it at a folder that contains node_modules/${RUNTIME_PACKAGE} (for example one made by \`npm install --prefix <dir> ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`) or at the package folder itself`,
         });
@@ -101,6 +103,7 @@ export function explicitPathResolver(
         throw new InputError(
           `device is cuda, but the ${RUNTIME_PACKAGE} in '${explicitPath}' has no CUDA provider (missing ${missing.join(', ')})`,
           {
+            code: 'E_RUNTIME_UNAVAILABLE',
             where: 'onnxruntime-path',
             hint: `add it with \`node ${path.join(found, 'script', 'install.js')} ${CUDA_INSTALL_FLAG}\` (or install it with the environment variable ONNXRUNTIME_NODE_INSTALL=1), or use device: cpu`,
           },
@@ -116,13 +119,25 @@ export function explicitPathResolver(
  * default). A copy without the CUDA provider is passed over when `cuda` asks for it, so that the
  * later resolvers can supply one.
  */
-export function nodeModulesResolver(
-  fromUrl: string = import.meta.url,
-  cuda = false,
-  log?: RuntimeLog,
-  platform: string = process.platform,
-  arch: string = process.arch,
-): RuntimeResolver {
+export interface NodeModulesResolverOptions {
+  /** Where node_modules resolution starts (a file URL); this module by default. */
+  fromUrl?: string;
+  /** Only a package with the CUDA provider will do. */
+  cuda?: boolean;
+  log?: RuntimeLog;
+  /** This machine; default process.platform / process.arch. */
+  platform?: string;
+  arch?: string;
+}
+
+export function nodeModulesResolver(options: NodeModulesResolverOptions = {}): RuntimeResolver {
+  const {
+    fromUrl = import.meta.url,
+    cuda = false,
+    log,
+    platform = process.platform,
+    arch = process.arch,
+  } = options;
   return {
     name: 'node_modules',
     async resolve() {
@@ -164,6 +179,7 @@ export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<L
       `${RUNTIME_PACKAGE} ${version} in '${packageDir}' has no native binary for ${platform}` +
         (available.length > 0 ? ` (it has: ${available.join(', ')})` : ''),
       {
+        code: 'E_RUNTIME_UNAVAILABLE',
         where: 'onnxruntime-path',
         hint: `onnxruntime-node ships prebuilt binaries for Linux, macOS and Windows on x64 and arm64; run on one of those, or set onnxruntime-path to a build of ${RUNTIME_PACKAGE} for ${platform}`,
       },
@@ -177,6 +193,7 @@ export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<L
     throw new InputError(
       `could not load ${RUNTIME_PACKAGE} ${version} from '${packageDir}': ${errorMessage(error)}`,
       {
+        code: 'E_RUNTIME_UNAVAILABLE',
         where: 'onnxruntime-path',
         hint: `reinstall it (\`npm ci\`, or \`npm install ${RUNTIME_PACKAGE}@${safePinnedVersion()}\`); the native library must match this OS and CPU`,
         cause: error,
@@ -187,6 +204,7 @@ export async function loadRuntimePackage(candidate: RuntimeCandidate): Promise<L
   const ort = (namespace.default ?? namespace) as OrtModule;
   if (typeof ort?.InferenceSession?.create !== 'function') {
     throw new InputError(`'${packageDir}' does not export an onnxruntime InferenceSession`, {
+      code: 'E_RUNTIME_UNAVAILABLE',
       where: 'onnxruntime-path',
       hint: `point onnxruntime-path at an installed ${RUNTIME_PACKAGE} package`,
     });

@@ -33,6 +33,7 @@ export class NonFiniteOutputError extends InputError {
     super(
       `the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${size} sample(s) in the batch (batch rows ${shown})`,
       {
+        code: 'E_MODEL_OUTPUTS',
         where: 'model',
         hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
       },
@@ -45,6 +46,7 @@ export async function openModelSession(ort: OrtModule, options: OpenModelOptions
   const { modelPath, numClasses, outputKind } = options;
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new InputError(`the class list must hold at least one class, got ${numClasses}`, {
+      code: 'E_CONFIG_INVALID',
       where: 'classes',
     });
   }
@@ -78,12 +80,14 @@ async function assertModelFile(modelPath: string): Promise<void> {
   const info = await stat(modelPath).catch(() => null);
   if (info === null) {
     throw new InputError(`the model file '${modelPath}' does not exist`, {
+      code: 'E_FILE_NOT_FOUND',
       where: 'model.path',
       hint: 'check model.path (relative paths resolve against the config file folder)',
     });
   }
   if (!info.isFile()) {
     throw new InputError(`the model path '${modelPath}' is not a file`, {
+      code: 'E_MODEL_INVALID',
       where: 'model.path',
       hint: 'point model.path at an .onnx file',
     });
@@ -111,6 +115,7 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
     const reason = errorMessage(error);
     if (executionProvider === 'cuda' && /cuda|provider/i.test(reason)) {
       throw new InputError(`the CUDA execution provider could not be loaded: ${reason}`, {
+        code: 'E_RUNTIME_UNAVAILABLE',
         where: 'device',
         hint: 'GPU inference needs the onnxruntime CUDA provider libraries and a CUDA driver; use device: cpu meanwhile',
         cause: error,
@@ -118,12 +123,14 @@ async function createSession(ort: OrtModule, options: OpenModelOptions): Promise
     }
     if (/protobuf parsing failed|invalid model|model_proto/i.test(reason)) {
       throw new InputError(`'${modelPath}' is not a valid ONNX model (onnxruntime: ${reason})`, {
+        code: 'E_MODEL_INVALID',
         where: 'model.path',
         hint: 'point model.path at a model exported to ONNX (for example with torch.onnx.export)',
         cause: error,
       });
     }
     throw new InputError(`onnxruntime could not load the model '${modelPath}': ${reason}`, {
+      code: 'E_MODEL_INVALID',
       where: 'model.path',
       hint: 'a model with external weights needs its .data file next to it; the model opset must be supported by this onnxruntime',
       cause: error,
@@ -149,7 +156,7 @@ function pickInput(inputs: TensorInfo[], inputName: string | undefined, modelPat
     if (input === undefined) {
       throw new InputError(
         `the model has no input named '${inputName}'; its inputs are ${inputs.map(describeValue).join(', ')}`,
-        { where: 'model.input', hint: 'set model.input to one of the names above' },
+        { code: 'E_MODEL_INVALID', where: 'model.input', hint: 'set model.input to one of the names above' },
       );
     }
   } else if (inputs.length === 1) {
@@ -157,13 +164,18 @@ function pickInput(inputs: TensorInfo[], inputName: string | undefined, modelPat
   } else {
     throw new InputError(
       `the model '${modelPath}' has ${inputs.length} inputs (${inputs.map(describeValue).join(', ')}); say which one takes the images`,
-      { where: 'model.input', hint: 'set model.input to the name of the image input' },
+      {
+        code: 'E_MODEL_INVALID',
+        where: 'model.input',
+        hint: 'set model.input to the name of the image input',
+      },
     );
   }
   if (!input.isTensor || input.type === null || !FLOAT_TYPES.has(input.type)) {
     throw new InputError(
       `the model input ${describeValue(input)} is not a float tensor; evalgate feeds float32 or float16 images`,
       {
+        code: 'E_MODEL_INVALID',
         where: 'model.input',
         hint: 'export the model with a float input (preprocessing happens in evalgate)',
       },
@@ -185,7 +197,7 @@ function pickOutput(outputs: TensorInfo[], outputName: string | undefined, model
     if (output === undefined) {
       throw new InputError(
         `the model has no output named '${outputName}'; its outputs are ${outputs.map(describeValue).join(', ')}`,
-        { where: 'model.output', hint: useInstead },
+        { code: 'E_MODEL_OUTPUTS', where: 'model.output', hint: useInstead },
       );
     }
   } else {
@@ -194,13 +206,14 @@ function pickOutput(outputs: TensorInfo[], outputName: string | undefined, model
       // scikit-learn exports (skl2onnx) put class probabilities in a ZipMap: a sequence of maps.
       throw new InputError(
         `the model '${modelPath}' has non-tensor outputs (${nonTensors.map((o) => `'${o.name}'`).join(', ')}, such as a scikit-learn ZipMap) that evalgate cannot read as class scores`,
-        { where: 'model.output', hint: useInstead },
+        { code: 'E_MODEL_OUTPUTS', where: 'model.output', hint: useInstead },
       );
     }
     if (outputs.length !== 1) {
       throw new InputError(
         `the model '${modelPath}' has ${outputs.length} outputs (${outputs.map(describeValue).join(', ')}); say which one holds the class scores`,
         {
+          code: 'E_MODEL_OUTPUTS',
           where: 'model.output',
           hint: 'set model.output to its name, and model.outputs to logits, probabilities or log-probabilities',
         },
@@ -211,11 +224,12 @@ function pickOutput(outputs: TensorInfo[], outputName: string | undefined, model
   if (!output.isTensor) {
     throw new InputError(
       `the model output '${output.name}' is not a tensor (for example a scikit-learn ZipMap, a sequence of maps) and cannot be read as class scores`,
-      { where: 'model.output', hint: useInstead },
+      { code: 'E_MODEL_OUTPUTS', where: 'model.output', hint: useInstead },
     );
   }
   if (output.type === null || !FLOAT_TYPES.has(output.type)) {
     throw new InputError(`the model output ${describeValue(output)} is not a float tensor of class scores`, {
+      code: 'E_MODEL_OUTPUTS',
       where: 'model.output',
       hint: useInstead,
     });
@@ -234,7 +248,11 @@ function checkOutputClasses(output: TensorInfo, numClasses: number): void {
   if (perSample.length === 1 || perSample.every((d) => typeof d !== 'number' || d <= 0 || d === 1)) return;
   throw new InputError(
     `the model output '${output.name}' has shape ${describeShape(output.shape)}, not [N, classes]`,
-    { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' },
+    {
+      code: 'E_MODEL_OUTPUTS',
+      where: 'model.output',
+      hint: 'choose the output that holds one score per class (model.output)',
+    },
   );
 }
 
@@ -248,6 +266,7 @@ function classCountError(output: TensorInfo, modelClasses: number, numClasses: n
   return new InputError(
     `the model output '${output.name}' has ${modelClasses} class scores per sample (shape ${describeShape(output.shape)}) but the config lists ${numClasses} classes`,
     {
+      code: 'E_MODEL_OUTPUTS',
       where: 'classes',
       hint: `list exactly one class name per model output, in the model's output order (classes or classes-file)`,
     },
@@ -339,6 +358,7 @@ class OnnxModelSession implements ModelSession {
     throw new InputError(
       `the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeShape(['N', ...sampleShape])}`,
       {
+        code: 'E_MODEL_INVALID',
         where: 'preprocess',
         hint: 'check preprocess.resize / center-crop, preprocess.color and preprocess.layout against the model input',
       },
@@ -368,6 +388,7 @@ class OnnxModelSession implements ModelSession {
         `onnxruntime could not run the model on input '${this.input.name}' of shape ${describeShape(dims)} ` +
           `(the model declares ${describeShape(this.input.shape)}): ${reason}`,
         {
+          code: 'E_MODEL_INVALID',
           where: 'preprocess',
           hint: 'check preprocess.resize / center-crop, color and layout against what the model was exported with',
           cause: error,
@@ -383,7 +404,11 @@ class OnnxModelSession implements ModelSession {
         }
         throw new InputError(
           `the model output '${this.output.name}' has shape [${out.dims.join(',')}] for a batch of ${fed}; expected [${fed},${this.numClasses}]`,
-          { where: 'model.output', hint: 'choose the output that holds one score per class (model.output)' },
+          {
+            code: 'E_MODEL_OUTPUTS',
+            where: 'model.output',
+            hint: 'choose the output that holds one score per class (model.output)',
+          },
         );
       }
       // Copied before dispose() releases the tensor's data; padded rows fall outside `into`.

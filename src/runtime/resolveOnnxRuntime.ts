@@ -43,8 +43,8 @@ export interface ResolveOnnxRuntimeOptions {
   remoteCache?: RemoteCache;
   /** Runs npm and node; default `spawnCommand`. */
   runCommand?: RunCommand;
-  /** Environment for npm and for paths (RUNNER_TEMP); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** Environment for npm and for paths (RUNNER_TEMP): the adapter's (the CLI's or the runner's). */
+  env: NodeJS.ProcessEnv;
   /** Notes (restores, installs with their time and size) and warnings; default standard error. */
   log?: RuntimeLog;
   /** false: never install (step 5 is skipped). Default true. */
@@ -67,14 +67,14 @@ export interface ResolveOnnxRuntimeOptions {
 }
 
 /** Finds, loads and returns onnxruntime-node; throws an InputError that says what to do when it cannot. */
-export async function resolveOnnxRuntime(options: ResolveOnnxRuntimeOptions = {}): Promise<LoadedRuntime> {
+export async function resolveOnnxRuntime(options: ResolveOnnxRuntimeOptions): Promise<LoadedRuntime> {
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;
   const cuda = options.device === 'cuda';
   if (options.explicitPath !== undefined && options.explicitPath !== '') {
     return loadOnnxRuntime({ resolvers: [explicitPathResolver(options.explicitPath, cuda, platform, arch)] });
   }
-  const env = options.env ?? process.env;
+  const { env } = options;
   const log = options.log ?? stderrLog;
   const context: CachedRuntimeContext = {
     version: options.version ?? pinnedOnnxRuntimeVersion(),
@@ -91,7 +91,7 @@ export async function resolveOnnxRuntime(options: ResolveOnnxRuntimeOptions = {}
   };
   return loadOnnxRuntime({
     resolvers: [
-      nodeModulesResolver(options.nodeModulesFrom, cuda, log, platform, arch),
+      nodeModulesResolver({ fromUrl: options.nodeModulesFrom, cuda, log, platform, arch }),
       toolCacheResolver(context),
       remoteCacheResolver(context),
       ...(options.install === false ? [] : [installResolver(context)]),

@@ -5,7 +5,7 @@
  */
 import { checkCount, checkTwoProportions } from './checkArguments.js';
 import { normalCritical } from './distributions.js';
-import type { Interval, PairedCounts } from './types.js';
+import type { Interval, PairedCounts, UnpairedCounts } from './types.js';
 
 /**
  * Wilson (1927) score interval for a proportion p̂ = successes / n:
@@ -84,19 +84,14 @@ export function pairedDifferenceInterval(counts: PairedCounts, confidence = 0.95
 /**
  * Newcombe (1998a, "Interval estimation for the difference between independent proportions",
  * Stat. Med. 17:873–890, method 10, the hybrid score interval) for candidate − baseline =
- * k2/n2 − k1/n1, where (k1, n1) is the baseline and (k2, n2) the candidate. With Wilson
+ * k2/n2 − k1/n1, where (k1, n1) is the baseline and (k2, n2) the candidate (`counts`). With Wilson
  * intervals (l1,u1) for p1 = k1/n1 and (l2,u2) for p2 = k2/n2 and θ = p2 − p1:
  *   L = θ − √((p2−l2)² + (u1−p1)²),  U = θ + √((u2−p2)² + (p1−l1)²)
  * (statsmodels confint_proportions_2indep(k2, n2, k1, n1, method='newcomb')).
  * Null when either sample is empty.
  */
-export function unpairedDifferenceInterval(
-  k1: number,
-  n1: number,
-  k2: number,
-  n2: number,
-  confidence = 0.95,
-): Interval | null {
+export function unpairedDifferenceInterval(counts: UnpairedCounts, confidence = 0.95): Interval | null {
+  const { baselineSuccesses: k1, baselineTrials: n1, candidateSuccesses: k2, candidateTrials: n2 } = counts;
   checkTwoProportions(k1, n1, k2, n2);
   const z = normalCritical(confidence);
   if (n1 === 0 || n2 === 0) return null;

@@ -15,6 +15,14 @@ export interface PairedCounts {
   bothWrong: number;
 }
 
+/** Successes and trials of each side, for an unpaired comparison of two proportions. */
+export interface UnpairedCounts {
+  baselineSuccesses: number;
+  baselineTrials: number;
+  candidateSuccesses: number;
+  candidateTrials: number;
+}
+
 /** Sufficient statistics of one sample of real values (e.g. per-sample costs): Σx, Σx², count. */
 export interface SampleSums {
   sum: number;

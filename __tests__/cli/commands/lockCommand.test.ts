@@ -16,6 +16,7 @@ function context(cwd: string): CommandContext & { out: string[] } {
   const out: string[] = [];
   return {
     cwd,
+    env: process.env,
     out,
     stdout: (line) => out.push(line),
     stderr: (line) => out.push(line),

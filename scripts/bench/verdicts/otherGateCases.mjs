@@ -63,7 +63,13 @@ function eceMaxRun({ n, max, gap }) {
     const breach = ece - max;
     const test =
       breach > 0
-        ? bootstrapBound(n, statistic, 'max', max, { seed: testSeed, confidence: CONFIDENCE })
+        ? bootstrapBound({
+            n,
+            statistic,
+            kind: 'max',
+            bound: max,
+            settings: { seed: testSeed, confidence: CONFIDENCE },
+          })
         : null;
     const finding = boundFinding(breach, evidence(test?.pValue ?? null));
     return { ece, breach: breach > 0 ? 1 : 0, blocked: finding === 'regressed' ? 1 : 0 };
@@ -90,7 +96,13 @@ function macroF1MinRun({ classes, perClass, min }) {
     const breach = min - statistic(identity(n))[1];
     const test =
       breach > 0
-        ? bootstrapBound(n, statistic, 'min', min, { seed: testSeed, confidence: CONFIDENCE })
+        ? bootstrapBound({
+            n,
+            statistic,
+            kind: 'min',
+            bound: min,
+            settings: { seed: testSeed, confidence: CONFIDENCE },
+          })
         : null;
     const finding = boundFinding(breach, evidence(test?.pValue ?? null));
     return { breach: breach > 0 ? 1 : 0, blocked: finding === 'regressed' ? 1 : 0 };

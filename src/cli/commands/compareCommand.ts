@@ -41,11 +41,14 @@ export async function compareCommand(argv: string[], context: CommandContext): P
   }
   if (positionals.length !== 2) {
     throw new InputError(`'evalgate compare' takes two reports: <baseline.json> <candidate.json>`, {
+      code: 'E_USAGE',
       hint: 'see: evalgate compare --help',
     });
   }
   const [baselinePath, candidatePath] = positionals.map((p) => path.resolve(context.cwd, p));
-  const config = values.config ? loadConfig(path.resolve(context.cwd, values.config)) : null;
+  const config = values.config
+    ? loadConfig(path.resolve(context.cwd, values.config), { cwd: context.cwd })
+    : null;
   const gates: GatesConfig = config?.gates ?? defaultGates();
   const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
   if (maxDrop !== undefined) gates.perClassRecall = { ...gates.perClassRecall, maxDrop };

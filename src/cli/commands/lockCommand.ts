@@ -48,6 +48,7 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
   if (positionals.length > 1) {
     throw new InputError(
       `'evalgate lock' takes one test set, got ${positionals.length}: ${positionals.join(' ')}`,
+      { code: 'E_USAGE' },
     );
   }
 
@@ -62,6 +63,7 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
     });
     if (config.testSet.source.kind !== 'path') {
       throw new InputError('evalgate lock needs a local test set; download and unpack it first', {
+        code: 'E_USAGE',
         where: values.config,
       });
     }
@@ -73,6 +75,7 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
   } else {
     if (positionals.length === 0) {
       throw new InputError('which test set? give its folder, or --config <evalgate.yml>', {
+        code: 'E_USAGE',
         hint: 'evalgate lock examples/digits/test-set',
       });
     }
@@ -98,7 +101,7 @@ function splitClasses(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new InputError('--classes lists no class');
+  if (names.length === 0) throw new InputError('--classes lists no class', { code: 'E_USAGE' });
   return names;
 }
 
@@ -116,6 +119,7 @@ function checkTestSetPath(root: string): void {
   }
   if (info.isFile() && !/\.npz$/i.test(root)) {
     throw new InputError('not a test set: this is a file, not a folder or an .npz archive', {
+      code: 'E_TEST_SET_INVALID',
       where: root,
       hint: 'give the folder that holds the test set (for a manifest: the folder, with --manifest <file>)',
     });
@@ -128,6 +132,7 @@ function inferClassesFromFolders(root: string, manifest: string | undefined): st
     throw new InputError(
       'give the class names with --classes a,b,c (or --config): they cannot be inferred here',
       {
+        code: 'E_USAGE',
         where: root,
       },
     );
@@ -135,6 +140,7 @@ function inferClassesFromFolders(root: string, manifest: string | undefined): st
   const folders = classFolderNames(root);
   if (folders.length === 0) {
     throw new InputError('no class folders found: an image-folder test set has one sub-folder per class', {
+      code: 'E_TEST_SET_INVALID',
       where: root,
       hint: 'for arrays or a manifest, pass --classes a,b,c',
     });

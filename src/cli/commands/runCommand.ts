@@ -8,6 +8,7 @@ import { ExitCode, InputError } from '../../shared/errors.js';
 import { renderVerdictText } from '../../render/verdictText.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { MAX_BATCH_SIZE } from '../../config/schema.js';
+import { cliCacheDir } from '../cacheDir.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from './context.js';
 
@@ -57,11 +58,11 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     return ExitCode.passed;
   }
   if (values.baseline && values['no-baseline']) {
-    throw new InputError('--baseline and --no-baseline contradict each other; give one');
+    throw new InputError('--baseline and --no-baseline contradict each other; give one', { code: 'E_USAGE' });
   }
   const device = values.device;
   if (device !== undefined && device !== 'cpu' && device !== 'cuda') {
-    throw new InputError(`--device must be 'cpu' or 'cuda', got '${device}'`);
+    throw new InputError(`--device must be 'cpu' or 'cuda', got '${device}'`, { code: 'E_USAGE' });
   }
   const configFile = path.resolve(context.cwd, values.config ?? 'evalgate.yml');
   const config = loadConfig(configFile, {
@@ -89,6 +90,8 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
           : undefined,
       evaluate: {
         onnxruntimePath: values['onnxruntime-path'],
+        runtimeResolution: { env: context.env },
+        cacheDir: cliCacheDir(context.env),
         decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
         onProgress: (done, total) => progress.update(done, total),
       },

@@ -1,0 +1,94 @@
+/**
+ * Assembles the report document from a computed evaluation state and the identities and settings of
+ * the run. Pure: every figure comes from the state (src/evaluation), the identities from the stages
+ * that established them.
+ */
+import { displaySource } from '../artifacts/modelIdentity.js';
+import type { EvalConfig } from '../config/types.js';
+import type { PreprocessOptions, TestSet } from '../dataset/types.js';
+import type { EvalResult } from '../evaluation/types.js';
+import { computeCost } from '../metrics/costs.js';
+import { TOOL_VERSION } from '../shared/version.js';
+import { describeEnvironment } from './environment.js';
+import { type ModelIdentity, REPORT_SCHEMA, type Report } from './types.js';
+
+export interface ReportParts {
+  config: EvalConfig;
+  testSet: TestSet;
+  /** The test set's identity, from the lock check. */
+  digest: string;
+  locked: boolean;
+  identity: ModelIdentity;
+  /** onnxruntime-node's version. */
+  runtimeVersion: string;
+  preprocess: PreprocessOptions;
+  /** compute() of the run's evaluation state. */
+  result: EvalResult;
+  inferenceSeconds: number;
+  /** Warnings so far; the report adds its own (classes without samples). */
+  warnings: string[];
+  threads: { decodeWorkers: number; intraOpThreads: number | null };
+  totalSeconds: number;
+}
+
+export function buildReport(parts: ReportParts): Report {
+  const { config, testSet, result, warnings } = parts;
+  const { classes, confusionMatrix } = result;
+  const total = testSet.samples.length;
+  const confidence = config.statistics.confidence;
+  for (const c of classes) {
+    if (!c.evaluable) {
+      warnings.push(`Class '${c.name}' has no samples in the test set: its recall is not evaluable.`);
+    }
+  }
+  const support: Record<string, number> = {};
+  for (const c of classes) support[c.name] = c.support;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'evalgate', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    task: config.task,
+    model: parts.identity,
+    testSet: {
+      digest: parts.digest,
+      locked: parts.locked,
+      format: testSet.format,
+      source: displaySource(config.testSet.source, config.baseDir),
+      size: total,
+      support,
+    },
+    classNames: config.classes,
+    metrics: result.metrics,
+    classes,
+    confusionMatrix,
+    slices: result.slices,
+    calibration: result.calibration,
+    ...(config.costs ? { cost: computeCost(config.costs, confusionMatrix, confidence) } : {}),
+    environment: describeEnvironment(parts.runtimeVersion, config.device),
+    settings: {
+      batchSize: config.batchSize,
+      ...parts.threads,
+      seed: config.seed,
+      topK: result.spec.topK,
+      confidence,
+      preprocess: { ...parts.preprocess },
+    },
+    samples: {
+      ids: testSet.samples.map((s) => s.id),
+      labels: Array.from(result.records.labels),
+      predictions: Array.from(result.records.predictions),
+      confidences: Array.from(result.records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+    },
+    timing: {
+      totalSeconds: round(parts.totalSeconds, 3),
+      inferenceSeconds: round(parts.inferenceSeconds, 3),
+      samplesPerSecond: round(total / Math.max(parts.totalSeconds, 1e-9), 1),
+    },
+    warnings,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
