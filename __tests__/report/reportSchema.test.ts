@@ -46,6 +46,11 @@ describe('the report schema', () => {
       properties: { ids: { type: 'array', items: { type: 'string' } } },
     });
   });
+
+  it('is committed up to date as schema/evalgate.report.schema.json (regenerate with npm run schema)', () => {
+    const committed = JSON.parse(readFileSync('schema/evalgate.report.schema.json', 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
 });
 
 describe('report problems are data, worded once', () => {
