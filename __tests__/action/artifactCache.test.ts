@@ -2,7 +2,7 @@
 // in cachedBaseline.test.ts): the first job downloads it once and saves it by sha256; the next job,
 // on a fresh runner disk, restores it from the cache and downloads nothing.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,8 @@ import { directoryRemoteCache } from '../__fixtures__/directoryRemoteCache.js';
 import { serveArtifacts } from '../__fixtures__/localArtifactServer.js';
 import { copyExample, exampleDir, writeConfig } from '../helpers/cli.js';
 import { fakeCore } from '../helpers/fakeCore.js';
+
+import { pushEventEnvironment } from '../helpers/actionEnvironment.js';
 
 vi.mock('@actions/core', async () => (await import('../helpers/fakeCore.js')).coreModule);
 
@@ -36,17 +38,8 @@ function checkoutWithModelUrl(): string {
 }
 
 function environment(dir: string, cacheDir: string): NodeJS.ProcessEnv {
-  const eventFile = path.join(dir, 'push-event.json');
-  writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main' }));
-  return {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_REPOSITORY: 'octo/models',
-    GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-temp-')),
-    // The action's folder for downloads (runnerSettings.ts), read from the runner's environment.
-    EVALGATE_CACHE_DIR: cacheDir,
-  };
+  // The action's folder for downloads (runnerSettings.ts), read from the runner's environment.
+  return pushEventEnvironment(dir, { EVALGATE_CACHE_DIR: cacheDir });
 }
 
 describe('model by URL in the action', () => {

@@ -1,31 +1,19 @@
 // The action's `error-code` output: the stable code of the error that stopped a run (docs/errors.md),
 // empty when the run reached a verdict; the failure message, the job summary and verdict.json carry it too.
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/action/run.js';
 import { copyExample } from '../helpers/cli.js';
 import { fakeCore } from '../helpers/fakeCore.js';
 
+import { pushEventEnvironment } from '../helpers/actionEnvironment.js';
+
 vi.mock('@actions/core', async () => (await import('../helpers/fakeCore.js')).coreModule);
 
 afterEach(() => {
   process.exitCode = undefined;
 });
-
-function pushEnvironment(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const eventFile = path.join(dir, 'push-event.json');
-  writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main' }));
-  return {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_REPOSITORY: 'octo/models',
-    GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'evalgate-runner-temp-')),
-    ...extra,
-  };
-}
 
 async function runIn(dir: string, inputs: Record<string, string>, extra: NodeJS.ProcessEnv = {}) {
   fakeCore.reset({
@@ -35,7 +23,7 @@ async function runIn(dir: string, inputs: Record<string, string>, extra: NodeJS.
     comment: 'false',
     ...inputs,
   });
-  await run({ env: pushEnvironment(dir, extra), cache: null, toolCache: null });
+  await run({ env: pushEventEnvironment(dir, extra), cache: null, toolCache: null });
 }
 
 describe('the error-code output', () => {

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sourceScan.js';
 
 const srcRoot = path.resolve(import.meta.dirname, '../../src');
 
@@ -39,14 +40,6 @@ interface Import {
   from: string;
   to: string;
   specifier: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
 }
 
 /** The top folder under src/ of a file, or `(root)` for src/index.ts and the like. */

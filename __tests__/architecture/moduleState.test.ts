@@ -1,21 +1,13 @@
 // Module-level state outlives a call: a cache, a scratch buffer, a memo. Each one must be known,
 // so docs/module-state.md lists every module-level `let` and every module-level Map, Set, WeakMap,
 // WeakSet or typed array in src/, with what it holds, why it exists and what bounds its size.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { topLevelStatements } from '../helpers/sourceScan.js';
+import { sourceFiles, topLevelStatements } from '../helpers/sourceScan.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return sourceFiles(file);
-    return file.endsWith('.ts') ? [file] : [];
-  });
-}
 
 const CONTAINER =
   /^(?:export\s+)?const\s+(\w+)\s*(?::[^=]+)?=\s*new\s+(?:Map|Set|WeakMap|WeakSet|\w+Array)\b/;

@@ -1,5 +1,6 @@
+import { afterEach, beforeEach } from 'vitest';
 import { createGitHubClient, type GitHubClient } from '../../src/github/client.js';
-import type { FakeGitHub } from '../__fixtures__/fakeGitHub.js';
+import { type FakeGitHub, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 
 /** A client against the fake server with 1 ms retry delays, collecting its warnings. */
 export function testClient(fake: FakeGitHub, options: { retries?: number } = {}) {
@@ -22,4 +23,24 @@ export const BASE_SHA = 'b'.repeat(40);
 /** Puts pull request `number` of OWNER/REPO on the fake server: `headSha` on 'feature', into main at BASE_SHA. */
 export function setTestPull(fake: FakeGitHub, number: number, headSha = HEAD_SHA): void {
   fake.setPull(OWNER, REPO, { number, headSha, baseSha: BASE_SHA, headRef: 'feature', baseRef: 'main' });
+}
+
+/**
+ * A fresh fake GitHub server for each test of the calling file, closed after it; with `pull`, that
+ * pull request of OWNER/REPO is on it (setTestPull). Returns the running test's server.
+ */
+export function useFakeGitHub(options: { pull?: number } = {}): () => FakeGitHub {
+  let current: FakeGitHub | undefined;
+  beforeEach(async () => {
+    current = await startFakeGitHub();
+    if (options.pull !== undefined) setTestPull(current, options.pull);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('useFakeGitHub: the fake server runs only inside a test');
+    return current;
+  };
 }

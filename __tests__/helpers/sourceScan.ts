@@ -3,6 +3,17 @@
  * module-level state): the full text of calls, and the statements at a module's top level.
  * A small scanner that knows strings, template literals and comments; not a parser.
  */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Every .ts file below `dir`, depth first. */
+export function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) return sourceFiles(file);
+    return file.endsWith('.ts') ? [file] : [];
+  });
+}
 
 /** Index just past the string, template literal or comment that starts at `i`, else `i`. */
 function skipLiteral(text: string, i: number): number {

@@ -15,6 +15,19 @@ import { computeMetrics } from '../../src/metrics/computeMetrics.js';
 import { computeCost } from '../../src/metrics/costs.js';
 import { createMetricState } from '../../src/metrics/metricState.js';
 import type { Report } from '../../src/report/types.js';
+import { DIGITS, digitsPair } from '../__fixtures__/reports.js';
+
+/** A cost matrix for the digits fixture: every mistake costs 1, a missed '8' costs 10. */
+export const DIGITS_COSTS: CostsConfig = {
+  unit: 'USD',
+  matrix: DIGITS.map((_, i) => DIGITS.map((__, j) => (i === j ? 0 : i === 8 ? 10 : 1))),
+};
+
+/** The digits baseline with intervals, calibration and cost, as it comes out of JSON.parse. */
+// biome-ignore lint/suspicious/noExplicitAny: tests damage parsed JSON field by field, as a hand edit would
+export function plainDigitsReport(): Record<string, any> {
+  return JSON.parse(JSON.stringify(withStatistics(digitsPair().baseline, { costs: DIGITS_COSTS })));
+}
 
 export function withStatistics(
   report: Report,

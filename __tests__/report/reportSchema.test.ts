@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { reportProblems, validateReport } from '../../src/report/reportFile.js';
 import { formatReportProblems } from '../../src/report/reportProblems.js';
 import { reportJsonSchema, reportSchema } from '../../src/report/schema.js';
-import { DIGITS, digitsPair } from '../__fixtures__/reports.js';
-import { withStatistics } from '../helpers/statisticsFixture.js';
+import { plainDigitsReport } from '../helpers/statisticsFixture.js';
 
 const FILE = '.evalgate/baseline.json';
 
-const COSTS = {
-  unit: 'USD',
-  matrix: DIGITS.map((_, i) => DIGITS.map((__, j) => (i === j ? 0 : i === 8 ? 10 : 1))),
-};
-
-/** A digits report with intervals, calibration and cost, as it comes out of JSON.parse. */
-// biome-ignore lint/suspicious/noExplicitAny: the tests damage parsed JSON field by field, as a hand edit would
-function plain(): Record<string, any> {
-  return JSON.parse(JSON.stringify(withStatistics(digitsPair().baseline, { costs: COSTS })));
-}
+const plain = plainDigitsReport;
 
 describe('the report schema', () => {
   it('accepts reports as evalgate writes them, and the committed example baseline', () => {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/shared/errors.js';
 import { validateReport } from '../../src/report/reportFile.js';
-import { DIGITS, digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
-import { withStatistics } from '../helpers/statisticsFixture.js';
+import { digitsPair, makeReport, matrixFrom } from '../__fixtures__/reports.js';
+import { DIGITS_COSTS as COSTS, plainDigitsReport, withStatistics } from '../helpers/statisticsFixture.js';
 
 const FILE = '.evalgate/baseline.json';
 
-const COSTS = {
-  unit: 'USD',
-  matrix: DIGITS.map((_, i) => DIGITS.map((__, j) => (i === j ? 0 : i === 8 ? 10 : 1))),
-};
-
-/** A digits report with intervals, calibration and cost, as it comes out of JSON.parse. */
-// biome-ignore lint/suspicious/noExplicitAny: the tests damage parsed JSON field by field, as a hand edit would
-function plain(): Record<string, any> {
-  return JSON.parse(JSON.stringify(withStatistics(digitsPair().baseline, { costs: COSTS })));
-}
+const plain = plainDigitsReport;
 
 function rejection(data: unknown): string {
   try {

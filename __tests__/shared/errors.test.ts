@@ -1,6 +1,6 @@
 // The error codes are a contract: each is documented in docs/errors.md, each throw site of an
 // InputError names one, and describeError prints it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,17 +16,9 @@ import {
   InputError,
   InternalError,
 } from '../../src/shared/errors.js';
-import { callsOf } from '../helpers/sourceScan.js';
+import { sourceFiles, callsOf } from '../helpers/sourceScan.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return sourceFiles(file);
-    return file.endsWith('.ts') ? [file] : [];
-  });
-}
 
 /** The rows of docs/errors.md's table: code -> exit code. */
 function documentedCodes(): Map<string, number> {

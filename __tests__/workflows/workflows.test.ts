@@ -2,7 +2,7 @@
 // examples users copy (docs/examples/). They protect the security rules of the conventions and keep
 // the examples in step with action.yml.
 //
-// Pinning policy (decided here, stated in the README's "Permissions" part): actions published by GitHub
+// Pinning policy (decided here, stated in docs/action.md, "Permissions"): actions published by GitHub
 // (`actions/*`, `github/*`) may be pinned to a major tag such as `@v5`, because GitHub maintains those
 // tags; every other action must be pinned to a full 40-character commit SHA. The one exception is
 // evalgate itself in docs/examples (`OWNER/evalgate@v1`), the placeholder users replace. Each action

@@ -49751,7 +49751,7 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  * Typed errors. Lower modules throw these; only the adapters (CLI, action) turn them into
  * messages and exit codes, so a user mistake never surfaces as a stack trace.
  */
-/** Exit codes shared by the CLI and the action (documented in the README). */
+/** Exit codes shared by the CLI and the action (documented in the README and docs/cli.md, "Exit codes"). */
 const ExitCode = {
     passed: 0,
     gateFailed: 1,
@@ -50413,7 +50413,7 @@ var lib_png = __nccwpck_require__(10359);
 /**
  * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
  *
- * What comes out, and why (documented in the README's test-set section):
+ * What comes out, and why (documented in docs/config.md, "Test sets and the lock file"):
  * - The format is detected from the magic bytes, never from the file name.
  * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
  *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the
@@ -50674,7 +50674,7 @@ function defaultLockPath(root) {
  * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
  * letter case) below a class folder is a sample of that class.
  *
- * What is skipped, and what is an error (documented in the README):
+ * What is skipped, and what is an error (documented in docs/config.md, "Test sets and the lock file"):
  * - hidden entries (names starting with '.', such as .DS_Store or .git) are skipped everywhere;
  * - the lock file (`evalgate.lock.json`, or the configured lock path) is skipped wherever it sits;
  * - files directly in the root that are not images (README.md, labels.txt) are not samples and are
@@ -60955,7 +60955,7 @@ const preprocessSchema = strictObject({
     layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
 })
     .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
-/** Evidence settings shared by the gates that compare with a baseline (see README "How verdicts are reached"). */
+/** Evidence settings shared by the gates that compare with a baseline (docs/statistics.md, "How verdicts are reached"). */
 const evidenceOptions = {
     significance: schemas_enum(['on', 'off'])
         .default(DEFAULT_EVIDENCE.significance)
@@ -61149,7 +61149,7 @@ function parseConfig(text, displayName) {
         throw new errors_InputError('the config file is empty', {
             code: 'E_CONFIG_INVALID',
             where: displayName,
-            hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+            hint: 'it needs at least version: 1, model, classes and test-set (see docs/config.md)',
         });
     }
     if (typeof data !== 'object' || Array.isArray(data)) {
@@ -61540,11 +61540,28 @@ function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/shared/describeJsonValue.ts
+/**
+ * A stored JSON value, shortly, for messages about a damaged state or report: "nothing", "an array
+ * of 12", "an object", or the value itself cut to `maxChars` characters.
+ */
+function describeJsonValue(value, words = {}) {
+    const { missing = 'nothing', maxChars = 40 } = words;
+    if (value === undefined)
+        return missing;
+    if (Array.isArray(value))
+        return `an array of ${value.length}`;
+    if (typeof value === 'object' && value !== null)
+        return 'an object';
+    const json = JSON.stringify(value);
+    return json.length > maxChars ? `${json.slice(0, maxChars - 1)}…` : json;
+}
+
 ;// CONCATENATED MODULE: ./src/metrics/calibration.ts
 /**
  * Calibration as mergeable state: how far the model's top-1 confidence is from its accuracy.
  *
- * Definitions (reference.md §7):
+ * Definitions (docs/statistics.md, "Calibration"):
  * - ECE (Guo et al. 2017, "On Calibration of Modern Neural Networks", ICML): M = 15 equal-width bins
  *   B_m = ((m−1)/M, m/M] over the top-1 confidence; ECE = Σ_m |B_m|/n · |acc(B_m) − conf(B_m)|
  *   = Σ_m |correct_m − confidenceSum_m| / n. A confidence of exactly 0 falls in the first bin (Guo's
@@ -61565,6 +61582,7 @@ function normaliseDigest(digest) {
  *
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
+
 
 /** Equal-width bins of ECE and MCE (Guo et al.; torchmetrics' default). */
 const CALIBRATION_BINS = 15;
@@ -61865,11 +61883,11 @@ function calibrationStateProblem(value) {
     const v = value;
     const { numClasses, count, bins, grid, brierSum, nllSum } = v;
     if (!isCount(numClasses) || numClasses < 1)
-        return `numClasses must be an integer >= 1, got ${show(numClasses)}`;
+        return `numClasses must be an integer >= 1, got ${describeJsonValue(numClasses)}`;
     if (!isCount(count))
-        return `count must be an integer >= 0, got ${show(count)}`;
+        return `count must be an integer >= 0, got ${describeJsonValue(count)}`;
     if (typeof grid === 'object' && grid !== null && grid.id !== CALIBRATION_GRID_ID) {
-        return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${show(grid.id)}`;
+        return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue(grid.id)}`;
     }
     const binProblem = sumsProblem('bins', bins, CALIBRATION_BIN_EDGES);
     if (binProblem)
@@ -61891,11 +61909,11 @@ function calibrationStateProblem(value) {
         return `grid.confidenceSum must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`;
     }
     if (!isFiniteNumber(brierSum) || brierSum < 0) {
-        return `brierSum must be a finite number >= 0, got ${show(brierSum)}`;
+        return `brierSum must be a finite number >= 0, got ${describeJsonValue(brierSum)}`;
     }
     const maxNll = -Math.log(NLL_CLIP) * count;
     if (!isFiniteNumber(nllSum) || nllSum < 0 || nllSum > maxNll + tolerance(count)) {
-        return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${show(nllSum)}`;
+        return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`;
     }
     return null;
 }
@@ -61929,7 +61947,7 @@ function sumsProblem(name, value, edges) {
     const { count, confidenceSum, correct } = value;
     for (const [field, column] of Object.entries({ count, confidenceSum, correct })) {
         if (!Array.isArray(column) || column.length !== cells) {
-            return `${name}.${field} must be an array of ${cells} numbers, got ${show(column)}`;
+            return `${name}.${field} must be an array of ${cells} numbers, got ${describeJsonValue(column)}`;
         }
     }
     const counts = count;
@@ -61938,17 +61956,17 @@ function sumsProblem(name, value, edges) {
     for (let i = 0; i < cells; i++) {
         const n = counts[i];
         if (!isCount(n))
-            return `${name}.count[${i}] must be an integer >= 0, got ${show(n)}`;
+            return `${name}.count[${i}] must be an integer >= 0, got ${describeJsonValue(n)}`;
         const right = hits[i];
         if (!isCount(right) || right > n) {
-            return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${show(right)}`;
+            return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`;
         }
         const sum = sums[i];
         // The mean confidence of a cell lies inside it: low·n <= sum <= high·n (the first cell holds 0).
         const low = i === 0 ? 0 : edges[i] * n;
         const high = edges[i + 1] * n;
         if (!isFiniteNumber(sum) || sum < low - tolerance(n) || sum > high + tolerance(n)) {
-            return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${show(sum)}`;
+            return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`;
         }
     }
     return null;
@@ -61965,16 +61983,6 @@ function isFiniteNumber(x) {
 }
 function isCount(x) {
     return typeof x === 'number' && Number.isInteger(x) && x >= 0;
-}
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return `an array of ${value.length}`;
-    if (typeof value === 'object' && value !== null)
-        return 'an object';
-    const json = JSON.stringify(value);
-    return json.length > 40 ? `${json.slice(0, 39)}…` : json;
 }
 
 ;// CONCATENATED MODULE: ./src/stats/checkArguments.ts
@@ -62211,7 +62219,7 @@ const ERF_Q = [
 /**
  * Wilson (1927) score interval for a proportion p̂ = successes / n:
  * centre (p̂ + z²/2n)/(1 + z²/n), half-width z·√(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)
- * (reference.md §8; statsmodels proportion_confint(method='wilson')).
+ * (docs/statistics.md, "Wilson score interval"; statsmodels proportion_confint(method='wilson')).
  * Null when n = 0 (no interval exists). Bounds are clamped into [0, 1]: at p̂ = 0 or 1 the exact
  * bound is 0 or 1 and floating-point rounding would otherwise leave it a hair outside.
  */
@@ -62324,7 +62332,7 @@ function unpairedDifferenceInterval(counts, confidence = 0.95) {
 
 /**
  * Computes every metric of `state`; `classNames[i]` names class index i. Accuracy, per-class
- * recall and per-class precision get Wilson score intervals at `confidence` (reference.md §8;
+ * recall and per-class precision get Wilson score intervals at `confidence` (docs/statistics.md, "Wilson score interval";
  * statsmodels proportion_confint(method='wilson')), null where the proportion has no denominator.
  */
 function computeMetrics(state, classNames, confidence = 0.95) {
@@ -62802,6 +62810,7 @@ function checkSquare(matrix, c, what) {
  * consistency refinement) yields `ReportProblem`s; they are turned into words once, by
  * `formatReportProblems`, when validateReport builds its one InputError.
  */
+
 /** Problems named in one message; the rest are counted. */
 const MAX_LISTED_PROBLEMS = 5;
 /** `classes[3].recall`, `testSet.digest`. */
@@ -62817,14 +62826,7 @@ function fieldPath(pathParts) {
 }
 /** The value found, short: `"x"`, `-1`, `null`, `an array of 9`. */
 function describeValue(value) {
-    if (value === undefined)
-        return 'nothing (the field is missing)';
-    if (Array.isArray(value))
-        return `an array of ${value.length}`;
-    if (typeof value === 'object' && value !== null)
-        return 'an object';
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+    return describeJsonValue(value, { missing: 'nothing (the field is missing)', maxChars: 60 });
 }
 /** One problem in words: `<path> <requirement>[, got <found>]`. */
 function formatReportProblem(problem) {
@@ -63958,7 +63960,7 @@ function selfPaired(report) {
 
 /**
  * Exact (conditional) McNemar test, two-sided: p = min(1, 2·P(X ≤ min(b, c))) for
- * X ~ Binomial(b + c, ½) (reference.md §8; statsmodels mcnemar(exact=True)).
+ * X ~ Binomial(b + c, ½) (docs/statistics.md, "Exact McNemar test"; statsmodels mcnemar(exact=True)).
  * b = baseline right & candidate wrong, c = baseline wrong & candidate right. With no discordant
  * pairs (b + c = 0) there is no evidence either way: p = 1.
  */
@@ -64037,7 +64039,8 @@ function fisherExact(k1, n1, k2, n2) {
 ;// CONCATENATED MODULE: ./src/compare/proportionTests.ts
 /**
  * Tests of a change in a proportion (accuracy, one class's recall) between baseline and candidate:
- * paired when the samples could be paired, unpaired otherwise. Formulas: reference.md section 8.
+ * paired when the samples could be paired, unpaired otherwise. Formulas: docs/statistics.md,
+ * "Formulas: tests and intervals".
  * - paired: McNemar's exact test on the discordant pairs, p = min(1, 2·BinomCDF(min(b, c); b + c, ½)),
  *   and Newcombe's (1998) score interval for a paired difference;
  * - unpaired: Fisher's exact test and Newcombe's hybrid score interval (method 10). On the same test

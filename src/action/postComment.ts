@@ -71,7 +71,7 @@ function commentFailureMessage(error: unknown): string {
       `evalgate: could not post the pull-request comment: ${what}. The token cannot write comments here: on ` +
       'pull requests from forks GITHUB_TOKEN is read-only, and elsewhere the job needs permissions: ' +
       'pull-requests: write. The verdict, the job summary and the report are unaffected. To comment on pull ' +
-      'requests from forks, use the two-stage pattern in the README ("Pull requests from forks"): this job ' +
+      'requests from forks, use the two-stage pattern in docs/action.md ("Pull requests from forks"): this job ' +
       'uploads output-dir as an artifact and a workflow_run job posts it with mode: publish.'
     );
   }

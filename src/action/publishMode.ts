@@ -144,7 +144,7 @@ function triggeringRun(context: RunContext): WorkflowRunContext {
       {
         code: 'E_CONFIG_INVALID',
         where: Inputs.mode,
-        hint: 'use mode: publish in a workflow with on: workflow_run (see the README, "Pull requests from forks"); evaluate with the default mode',
+        hint: 'use mode: publish in a workflow with on: workflow_run (see docs/action.md, "Pull requests from forks"); evaluate with the default mode',
       },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * Gate semantics that separate tolerance from evidence (README "How verdicts are reached").
+ * Gate semantics that separate tolerance from evidence (docs/statistics.md, "How verdicts are reached").
  *
  * For a change gate (max-drop, max-increase) with tolerance t, a worsening w (the drop, or the
  * increase of a figure where lower is better) and significance on at level α:
@@ -18,7 +18,7 @@
  * with α; a regression is claimed only in the direction the figure moved, so the chance of a false
  * "regressed" is at most α/2, and of any false directional claim (regressed or improved) at most
  * α. A bound gate's p is one-sided (its null hypothesis "the figure respects the bound" has one
- * side), compared with α. README "How verdicts are reached" gives the reasons.
+ * side), compared with α. docs/statistics.md, "How verdicts are reached", gives the reasons.
  */
 import type { Finding, GateStatus } from './types.js';
 import type { GateEvidence } from '../config/types.js';

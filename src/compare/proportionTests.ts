@@ -1,6 +1,7 @@
 /**
  * Tests of a change in a proportion (accuracy, one class's recall) between baseline and candidate:
- * paired when the samples could be paired, unpaired otherwise. Formulas: reference.md section 8.
+ * paired when the samples could be paired, unpaired otherwise. Formulas: docs/statistics.md,
+ * "Formulas: tests and intervals".
  * - paired: McNemar's exact test on the discordant pairs, p = min(1, 2·BinomCDF(min(b, c); b + c, ½)),
  *   and Newcombe's (1998) score interval for a paired difference;
  * - unpaired: Fisher's exact test and Newcombe's hybrid score interval (method 10). On the same test

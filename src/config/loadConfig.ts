@@ -62,7 +62,7 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
     throw new InputError('the config file is empty', {
       code: 'E_CONFIG_INVALID',
       where: displayName,
-      hint: 'it needs at least version: 1, model, classes and test-set (see the README)',
+      hint: 'it needs at least version: 1, model, classes and test-set (see docs/config.md)',
     });
   }
   if (typeof data !== 'object' || Array.isArray(data)) {

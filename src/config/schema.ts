@@ -75,7 +75,7 @@ export const preprocessSchema = z
   })
   .describe('How images become model input: resize, crop, colour, scale, normalise, layout.');
 
-/** Evidence settings shared by the gates that compare with a baseline (see README "How verdicts are reached"). */
+/** Evidence settings shared by the gates that compare with a baseline (docs/statistics.md, "How verdicts are reached"). */
 const evidenceOptions = {
   significance: z
     .enum(['on', 'off'])

@@ -75,7 +75,7 @@ export interface GatesConfig {
   cost?: { max?: number; maxIncrease?: number } & GateEvidence;
 }
 
-/** How a gate weighs evidence (see README "How verdicts are reached"). */
+/** How a gate weighs evidence (docs/statistics.md, "How verdicts are reached"). */
 export interface GateEvidence {
   /** false = plain threshold behaviour (`significance: off`). */
   significance: boolean;

@@ -1,7 +1,7 @@
 /**
  * Decodes PNG (pngjs) and JPEG (jpeg-js) bytes into 8-bit interleaved pixels.
  *
- * What comes out, and why (documented in the README's test-set section):
+ * What comes out, and why (documented in docs/config.md, "Test sets and the lock file"):
  * - The format is detected from the magic bytes, never from the file name.
  * - Gray sources (PNG colour types 0 and 4, one-component JPEG) give 1 channel; colour sources (PNG colour
  *   types 2, 3 and 6, three-component JPEG) give 3 channels (RGB). Alpha is dropped without compositing, the

@@ -3,7 +3,7 @@
  * torchvision's ImageFolder). Class folders may hold nested folders; every .png/.jpg/.jpeg file (any
  * letter case) below a class folder is a sample of that class.
  *
- * What is skipped, and what is an error (documented in the README):
+ * What is skipped, and what is an error (documented in docs/config.md, "Test sets and the lock file"):
  * - hidden entries (names starting with '.', such as .DS_Store or .git) are skipped everywhere;
  * - the lock file (`evalgate.lock.json`, or the configured lock path) is skipped wherever it sits;
  * - files directly in the root that are not images (README.md, labels.txt) are not samples and are

@@ -3,6 +3,7 @@
  * validates every field and names the first one that is wrong, so a corrupt file is refused with a
  * message, not turned into wrong figures.
  */
+import { describeJsonValue } from '../shared/describeJsonValue.js';
 import { CALIBRATION_GRID_ID, NLL_CLIP } from '../metrics/calibration.js';
 import { metricStateFromJSON, metricStateToJSON } from '../metrics/metricState.js';
 import type { MetricState, MetricStateJSON } from '../metrics/types.js';
@@ -53,21 +54,23 @@ function fail(field: string, problem: string): never {
 /** Reads a stored state back, refusing anything inconsistent with a clear message naming the field. */
 export function fromJSON(value: unknown): EvalState {
   const v = asObject(value, 'the state');
-  if (v.format !== EVAL_STATE_FORMAT) fail('format', `must be "${EVAL_STATE_FORMAT}", got ${show(v.format)}`);
+  if (v.format !== EVAL_STATE_FORMAT)
+    fail('format', `must be "${EVAL_STATE_FORMAT}", got ${describeJsonValue(v.format)}`);
   const spec = specFromJSON(v.spec);
   const state = create(spec);
   const numClasses = spec.classNames.length;
   state.metrics = metricFromJSON(v.metrics, 'metrics', spec);
-  if (!Array.isArray(v.slices)) fail('slices', `must be an array, got ${show(v.slices)}`);
+  if (!Array.isArray(v.slices)) fail('slices', `must be an array, got ${describeJsonValue(v.slices)}`);
   (v.slices as unknown[]).forEach((entry, i) => {
     const e = asObject(entry, `slices[${i}]`);
     if (typeof e.column !== 'string' || !spec.sliceColumns.includes(e.column)) {
       fail(
         `slices[${i}].column`,
-        `must be one of the slice columns [${spec.sliceColumns.join(', ')}], got ${show(e.column)}`,
+        `must be one of the slice columns [${spec.sliceColumns.join(', ')}], got ${describeJsonValue(e.column)}`,
       );
     }
-    if (typeof e.value !== 'string') fail(`slices[${i}].value`, `must be a string, got ${show(e.value)}`);
+    if (typeof e.value !== 'string')
+      fail(`slices[${i}].value`, `must be a string, got ${describeJsonValue(e.value)}`);
     const column = e.column as string;
     let byValue = state.slices.get(column);
     if (!byValue) {
@@ -75,7 +78,7 @@ export function fromJSON(value: unknown): EvalState {
       state.slices.set(column, byValue);
     }
     if (byValue.has(e.value as string))
-      fail(`slices[${i}]`, `repeats the slice ${column} = ${show(e.value)}`);
+      fail(`slices[${i}]`, `repeats the slice ${column} = ${describeJsonValue(e.value)}`);
     byValue.set(e.value as string, metricFromJSON(e.state, `slices[${i}].state`, spec));
   });
   for (const [column, byValue] of state.slices) {
@@ -84,7 +87,7 @@ export function fromJSON(value: unknown): EvalState {
     if (total !== state.metrics.count) {
       fail(
         'slices',
-        `of column ${show(column)} must hold ${state.metrics.count} samples in all, got ${total}`,
+        `of column ${describeJsonValue(column)} must hold ${state.metrics.count} samples in all, got ${total}`,
       );
     }
   }
@@ -96,18 +99,18 @@ function specFromJSON(value: unknown): EvalSpec {
   const s = asObject(value, 'spec');
   const { classNames, topK, samples, sliceColumns, sumBlock, calibrationGrid } = s;
   if (!isStringArray(classNames) || classNames.length < 1) {
-    fail('spec.classNames', `must be a non-empty array of class names, got ${show(classNames)}`);
+    fail('spec.classNames', `must be a non-empty array of class names, got ${describeJsonValue(classNames)}`);
   }
-  if (!isCount(topK)) fail('spec.topK', `must be an integer >= 0, got ${show(topK)}`);
-  if (!isCount(samples)) fail('spec.samples', `must be an integer >= 0, got ${show(samples)}`);
+  if (!isCount(topK)) fail('spec.topK', `must be an integer >= 0, got ${describeJsonValue(topK)}`);
+  if (!isCount(samples)) fail('spec.samples', `must be an integer >= 0, got ${describeJsonValue(samples)}`);
   if (!isStringArray(sliceColumns))
-    fail('spec.sliceColumns', `must be an array of column names, got ${show(sliceColumns)}`);
+    fail('spec.sliceColumns', `must be an array of column names, got ${describeJsonValue(sliceColumns)}`);
   if (!isCount(sumBlock) || sumBlock < 1)
-    fail('spec.sumBlock', `must be an integer >= 1, got ${show(sumBlock)}`);
+    fail('spec.sumBlock', `must be an integer >= 1, got ${describeJsonValue(sumBlock)}`);
   if (calibrationGrid !== CALIBRATION_GRID_ID) {
     fail(
       'spec.calibrationGrid',
-      `must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${show(calibrationGrid)}`,
+      `must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue(calibrationGrid)}`,
     );
   }
   return {
@@ -156,12 +159,15 @@ function recordsFromJSON(value: unknown, count: number, samples: number, numClas
   for (const name of recordNames()) {
     const column = r[name];
     if (!Array.isArray(column) || column.length !== count) {
-      fail(`records.${name}`, `must be an array of ${count} numbers (metrics.count), got ${show(column)}`);
+      fail(
+        `records.${name}`,
+        `must be an array of ${count} numbers (metrics.count), got ${describeJsonValue(column)}`,
+      );
     }
     const out = records[name];
     (column as unknown[]).forEach((x, i) => {
       const problem = typeof x === 'number' ? checks[name](x) : 'must be a number';
-      if (problem !== null) fail(`records.${name}[${i}]`, `${problem}, got ${show(x)}`);
+      if (problem !== null) fail(`records.${name}[${i}]`, `${problem}, got ${describeJsonValue(x)}`);
       out[i] = x as number;
     });
   }
@@ -174,7 +180,7 @@ function recordNames(): Array<keyof SampleRecords> {
 
 function asObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(field, `must be an object, got ${show(value)}`);
+    fail(field, `must be an object, got ${describeJsonValue(value)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -185,12 +191,4 @@ function isCount(x: unknown): x is number {
 
 function isStringArray(x: unknown): x is string[] {
   return Array.isArray(x) && x.every((s) => typeof s === 'string');
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const json = JSON.stringify(value);
-  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
 }

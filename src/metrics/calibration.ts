@@ -1,7 +1,7 @@
 /**
  * Calibration as mergeable state: how far the model's top-1 confidence is from its accuracy.
  *
- * Definitions (reference.md §7):
+ * Definitions (docs/statistics.md, "Calibration"):
  * - ECE (Guo et al. 2017, "On Calibration of Modern Neural Networks", ICML): M = 15 equal-width bins
  *   B_m = ((m−1)/M, m/M] over the top-1 confidence; ECE = Σ_m |B_m|/n · |acc(B_m) − conf(B_m)|
  *   = Σ_m |correct_m − confidenceSum_m| / n. A confidence of exactly 0 falls in the first bin (Guo's
@@ -23,6 +23,7 @@
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
 
+import { describeJsonValue } from '../shared/describeJsonValue.js';
 import { InputError, InternalError } from '../shared/errors.js';
 import type {
   CalibrationMetrics,
@@ -371,10 +372,10 @@ export function calibrationStateProblem(value: unknown): string | null {
   const v = value as Record<string, unknown>;
   const { numClasses, count, bins, grid, brierSum, nllSum } = v;
   if (!isCount(numClasses) || numClasses < 1)
-    return `numClasses must be an integer >= 1, got ${show(numClasses)}`;
-  if (!isCount(count)) return `count must be an integer >= 0, got ${show(count)}`;
+    return `numClasses must be an integer >= 1, got ${describeJsonValue(numClasses)}`;
+  if (!isCount(count)) return `count must be an integer >= 0, got ${describeJsonValue(count)}`;
   if (typeof grid === 'object' && grid !== null && (grid as { id?: unknown }).id !== CALIBRATION_GRID_ID) {
-    return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${show((grid as { id?: unknown }).id)}`;
+    return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue((grid as { id?: unknown }).id)}`;
   }
   const binProblem = sumsProblem('bins', bins, CALIBRATION_BIN_EDGES);
   if (binProblem) return binProblem;
@@ -392,11 +393,11 @@ export function calibrationStateProblem(value: unknown): string | null {
     return `grid.confidenceSum must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`;
   }
   if (!isFiniteNumber(brierSum) || brierSum < 0) {
-    return `brierSum must be a finite number >= 0, got ${show(brierSum)}`;
+    return `brierSum must be a finite number >= 0, got ${describeJsonValue(brierSum)}`;
   }
   const maxNll = -Math.log(NLL_CLIP) * (count as number);
   if (!isFiniteNumber(nllSum) || nllSum < 0 || nllSum > maxNll + tolerance(count as number)) {
-    return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${show(nllSum)}`;
+    return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`;
   }
   return null;
 }
@@ -431,7 +432,7 @@ function sumsProblem(name: string, value: unknown, edges: Float64Array): string 
   const { count, confidenceSum, correct } = value as Record<string, unknown>;
   for (const [field, column] of Object.entries({ count, confidenceSum, correct })) {
     if (!Array.isArray(column) || column.length !== cells) {
-      return `${name}.${field} must be an array of ${cells} numbers, got ${show(column)}`;
+      return `${name}.${field} must be an array of ${cells} numbers, got ${describeJsonValue(column)}`;
     }
   }
   const counts = count as unknown[];
@@ -439,17 +440,17 @@ function sumsProblem(name: string, value: unknown, edges: Float64Array): string 
   const hits = correct as unknown[];
   for (let i = 0; i < cells; i++) {
     const n = counts[i];
-    if (!isCount(n)) return `${name}.count[${i}] must be an integer >= 0, got ${show(n)}`;
+    if (!isCount(n)) return `${name}.count[${i}] must be an integer >= 0, got ${describeJsonValue(n)}`;
     const right = hits[i];
     if (!isCount(right) || right > n) {
-      return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${show(right)}`;
+      return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`;
     }
     const sum = sums[i];
     // The mean confidence of a cell lies inside it: low·n <= sum <= high·n (the first cell holds 0).
     const low = i === 0 ? 0 : edges[i] * n;
     const high = edges[i + 1] * n;
     if (!isFiniteNumber(sum) || sum < low - tolerance(n) || sum > high + tolerance(n)) {
-      return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${show(sum)}`;
+      return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`;
     }
   }
   return null;
@@ -470,12 +471,4 @@ function isFiniteNumber(x: unknown): x is number {
 
 function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const json = JSON.stringify(value);
-  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
 }

@@ -14,7 +14,7 @@ import type { ClassMetrics, MetricState, Metrics } from './types.js';
 
 /**
  * Computes every metric of `state`; `classNames[i]` names class index i. Accuracy, per-class
- * recall and per-class precision get Wilson score intervals at `confidence` (reference.md §8;
+ * recall and per-class precision get Wilson score intervals at `confidence` (docs/statistics.md, "Wilson score interval";
  * statsmodels proportion_confint(method='wilson')), null where the proportion has no denominator.
  */
 export function computeMetrics(state: MetricState, classNames: string[], confidence = 0.95): Metrics {

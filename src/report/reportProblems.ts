@@ -3,6 +3,7 @@
  * consistency refinement) yields `ReportProblem`s; they are turned into words once, by
  * `formatReportProblems`, when validateReport builds its one InputError.
  */
+import { describeJsonValue } from '../shared/describeJsonValue.js';
 
 /** Which kind of check found the problem (stable, for callers that branch on it). */
 export type ReportProblemCode =
@@ -50,11 +51,7 @@ export function fieldPath(pathParts: ReadonlyArray<PropertyKey>): string {
 
 /** The value found, short: `"x"`, `-1`, `null`, `an array of 9`. */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+  return describeJsonValue(value, { missing: 'nothing (the field is missing)', maxChars: 60 });
 }
 
 /** One problem in words: `<path> <requirement>[, got <found>]`. */

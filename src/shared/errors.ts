@@ -3,7 +3,7 @@
  * messages and exit codes, so a user mistake never surfaces as a stack trace.
  */
 
-/** Exit codes shared by the CLI and the action (documented in the README). */
+/** Exit codes shared by the CLI and the action (documented in the README and docs/cli.md, "Exit codes"). */
 export const ExitCode = {
   passed: 0,
   gateFailed: 1,

@@ -4,7 +4,7 @@ import { binomialCdf } from './distributions.js';
 
 /**
  * Exact (conditional) McNemar test, two-sided: p = min(1, 2·P(X ≤ min(b, c))) for
- * X ~ Binomial(b + c, ½) (reference.md §8; statsmodels mcnemar(exact=True)).
+ * X ~ Binomial(b + c, ½) (docs/statistics.md, "Exact McNemar test"; statsmodels mcnemar(exact=True)).
  * b = baseline right & candidate wrong, c = baseline wrong & candidate right. With no discordant
  * pairs (b + c = 0) there is no evidence either way: p = 1.
  */

@@ -10,7 +10,7 @@ import type { Interval, PairedCounts, UnpairedCounts } from './types.js';
 /**
  * Wilson (1927) score interval for a proportion p̂ = successes / n:
  * centre (p̂ + z²/2n)/(1 + z²/n), half-width z·√(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)
- * (reference.md §8; statsmodels proportion_confint(method='wilson')).
+ * (docs/statistics.md, "Wilson score interval"; statsmodels proportion_confint(method='wilson')).
  * Null when n = 0 (no interval exists). Bounds are clamped into [0, 1]: at p̂ = 0 or 1 the exact
  * bound is 0 or 1 and floating-point rounding would otherwise leave it a hair outside.
  */
