@@ -4,7 +4,7 @@ import { publishedCommentBody, sanitizeUntrustedMarkdown } from '../../src/actio
 import { compareReports } from '../../src/compare/compare.js';
 import { evaluateGates } from '../../src/compare/gates.js';
 import type { GatesConfig } from '../../src/config/types.js';
-import { GITHUB_COMMENT_LIMIT } from '../../src/github/stickyComment.js';
+import { GITHUB_COMMENT_LIMIT } from '../../src/shared/githubLimits.js';
 import type { Report } from '../../src/report/types.js';
 import { commentMarker, renderComment } from '../../src/render/markdown.js';
 import { digitsPair, manyClassReport, withCalibration, withCost } from '../__fixtures__/reports.js';

@@ -129,6 +129,21 @@ describe('folder layers of src/', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('keeps the core free of hidden inputs: no process.env, process.cwd() or home folder outside the adapters', () => {
+    const offenders = sourceFiles(srcRoot)
+      .filter((file) => !['action', 'cli', '(root)'].includes(folderOf(file)))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${path.relative(srcRoot, file)}:${i + 1}` }))
+          // Comments may name them (to say that the adapters pass them in); code may not read them.
+          .filter(({ line }) => !/^\s*(\/\/|\*|\/\*)/.test(line))
+          .filter(({ line }) => /\bprocess\.env\b|\bprocess\.cwd\(|\bhomedir\(/.test(line))
+          .map(({ at }) => at),
+      );
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps the config defaults pure values: their module loads no parser or schema', () => {
     const text = readFileSync(path.join(srcRoot, 'config/defaults.ts'), 'utf8');
     const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*from\s+['"]([^'"]+)['"]/gm)].map(

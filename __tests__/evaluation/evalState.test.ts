@@ -8,7 +8,7 @@ import {
 import { computeMetrics } from '../../src/metrics/computeMetrics.js';
 import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
-import { compute, create, merge, update } from '../../src/evaluation/evalState.js';
+import { compute, create, merge, mergeInto, update } from '../../src/evaluation/evalState.js';
 import { fromJSON, toJSON } from '../../src/evaluation/evalStateJSON.js';
 import { reduceFields, reduceKeyed } from '../../src/evaluation/reducers.js';
 import type { EvalState } from '../../src/evaluation/types.js';
@@ -65,7 +65,14 @@ function stateOf(seed: number, indices: number[] = Array.from({ length: N }, (_,
 
 describe('reducers', () => {
   it('sum, min and max numbers and typed arrays element-wise, concat appends, inputs unchanged', () => {
-    const fields = { total: 'sum', low: 'min', high: 'max', cells: 'sum', seen: 'concat' } as const;
+    const fields = {
+      total: 'sum',
+      low: 'min',
+      high: 'max',
+      cells: 'sum',
+      seen: 'concat',
+      name: 'setting',
+    } as const;
     const a = {
       total: 2,
       low: 3,
@@ -121,6 +128,9 @@ describe('reducers', () => {
       InternalError,
     );
     expect(() => reduceFields({ x: 'concat' }, { x: 1 }, { x: 2 })).toThrow(/cannot be concatenated/);
+    expect(() => reduceFields({ k: 'setting', n: 'sum' }, { k: 3, n: 1 }, { k: 5, n: 1 })).toThrow(
+      /setting 'k' differs: 3 and 5/,
+    );
   });
 });
 
@@ -162,6 +172,26 @@ describe('EvalState', () => {
     const even = Array.from({ length: N / 2 }, (_, i) => 2 * i).reverse();
     const merged = compute(merge(stateOf(2, odd), stateOf(2, even)));
     expect(merged.records).toEqual(compute(stateOf(2)).records);
+  });
+
+  it('adds a part into a running total in place (mergeInto) with the figures of merge, the part unchanged', () => {
+    const parts = [
+      Array.from({ length: 7 }, (_, i) => i),
+      Array.from({ length: 30 }, (_, i) => 7 + i),
+      Array.from({ length: 13 }, (_, i) => 37 + i),
+    ];
+    const total = stateOf(4, parts[0]);
+    const middle = stateOf(4, parts[1]);
+    const middleBefore = toJSON(middle);
+    expect(mergeInto(total, middle)).toBe(total);
+    mergeInto(total, stateOf(4, parts[2]));
+    expect(toJSON(middle)).toEqual(middleBefore);
+    const merged = merge(merge(stateOf(4, parts[0]), stateOf(4, parts[1])), stateOf(4, parts[2]));
+    expect(compute(total)).toEqual(compute(merged));
+    expect(compute(total)).toEqual(compute(stateOf(4)));
+    // The total owns its arrays: changing the part afterwards does not reach it.
+    middle.metrics.confusion.fill(0);
+    expect(compute(total)).toEqual(compute(stateOf(4)));
   });
 
   it('refuses to merge states of other classes, top-k or calibration grid, naming the difference', () => {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPermissionError } from '../../src/github/errors.js';
-import {
-  fitCommentBody,
-  GITHUB_COMMENT_LIMIT,
-  isMarkerComment,
-  upsertStickyComment,
-} from '../../src/github/stickyComment.js';
+import { fitCommentBody, isMarkerComment, upsertStickyComment } from '../../src/github/stickyComment.js';
+import { GITHUB_COMMENT_LIMIT } from '../../src/shared/githubLimits.js';
 import { commentMarker } from '../../src/render/markdown.js';
 import { ACTIONS_BOT, startFakeGitHub } from '../__fixtures__/fakeGitHub.js';
 import {

@@ -9,6 +9,7 @@ import {
   calibrationBin,
   calibrationStateFromJSON,
   calibrationStateProblem,
+  formatStateProblem,
   calibrationStateToJSON,
   cellIndex,
   computeCalibration,
@@ -345,7 +346,8 @@ describe('calibration state', () => {
     for (const [what, damage, message] of cases) {
       const s = good();
       damage(s);
-      expect(calibrationStateProblem(s), what).toContain(message);
+      const problem = calibrationStateProblem(s);
+      expect(problem && formatStateProblem(problem), what).toContain(message);
       expect(() => calibrationStateFromJSON(s, 'shard-3.json')).toThrow(InputError);
     }
     let thrown: unknown;

@@ -80,6 +80,9 @@ describe('report problems are data, worded once', () => {
     data.calibration.state.bins.count.pop();
     const [problem] = reportProblems(data);
     expect(problem).toMatchObject({ code: 'calibration', path: ['calibration', 'state', 'bins', 'count'] });
+    expect(formatReportProblems([problem!])).toContain(
+      'calibration.state.bins.count must be an array of 15 numbers, got an array of 14',
+    );
   });
 
   it('a predicted count that is not its confusion-matrix column', () => {
@@ -89,6 +92,18 @@ describe('report problems are data, worded once', () => {
     expect(rejectionMessage(data)).toContain(
       `classes[2].predicted must equal the sum of confusionMatrix column 2 (${data.classes[2].predicted - 1}), got ${data.classes[2].predicted}`,
     );
+  });
+
+  it('a sample count that is not the confusion matrix total, which every rate divides by', () => {
+    const data = plain();
+    const total = data.metrics.samples;
+    data.metrics.samples = total + 1;
+    expect(reportProblems(data)).toContainEqual({
+      code: 'confusion-matrix',
+      path: ['metrics', 'samples'],
+      requirement: `must equal the confusion matrix total (${total})`,
+      value: total + 1,
+    });
   });
 });
 

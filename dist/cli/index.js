@@ -49761,12 +49761,13 @@ const ExitCode = {
 /**
  * The closed set of error codes: stable names that scripts, dashboards and docs/errors.md rely
  * on. A code never changes meaning; new situations get new codes. Each value is its one-line
- * meaning (docs/errors.md holds the table with exit codes and what to do; a test keeps both in step).
+ * meaning (docs/errors.md holds the table with exit codes and what to do; a test keeps the codes and
+ * their exit codes in step with it).
  */
 const ErrorCodes = {
     E_INPUT: 'bad input that no more specific code describes',
     E_USAGE: 'the command line is wrong: an unknown command, flag or value, or a missing argument',
-    E_CONFIG_INVALID: 'evalgate.yml or an action input fails validation',
+    E_CONFIG_INVALID: 'evalgate.yml, an action input or a runner setting fails validation',
     E_FILE_NOT_FOUND: 'a file or folder that was named does not exist',
     E_FILE_ACCESS: 'a file or folder exists but cannot be read or written',
     E_LOCK_MISMATCH: 'the test set differs from its lock file',
@@ -49782,6 +49783,7 @@ const ErrorCodes = {
     E_RESULT_INVALID: "publish mode's result folder is missing a file or fails its checks",
     E_RUNTIME_UNAVAILABLE: 'onnxruntime cannot be loaded or installed for this platform or device',
     E_GITHUB: 'the GitHub context, token or API refused what the run needs',
+    E_GITHUB_UNAVAILABLE: 'the GitHub API kept failing after its retries (an outage, not a mistake): re-run the job',
     E_INTERNAL: 'a bug in evalgate: please report it',
 };
 /** True for a string that is one of the codes (for reading recorded errors back). */
@@ -49813,6 +49815,15 @@ class errors_InputError extends EvalgateError {
 class errors_InternalError extends EvalgateError {
     constructor(message, details = {}) {
         super(message, ExitCode.internal, { ...details, code: 'E_INTERNAL' });
+    }
+}
+/**
+ * A service the run depends on failed after its retries: neither the user's mistake nor a bug.
+ * Exit code 3, as for an internal error, with its own code (E_GITHUB_UNAVAILABLE).
+ */
+class ServiceError extends EvalgateError {
+    constructor(message, details = {}) {
+        super(message, ExitCode.internal, { ...details, code: 'E_GITHUB_UNAVAILABLE' });
     }
 }
 /** The code of any thrown value: known errors carry theirs, anything else is E_INTERNAL. */
@@ -61107,7 +61118,7 @@ function configJsonSchema() {
 function loadConfig(configFile, overrides) {
     const absolute = external_node_path_default().resolve(overrides.cwd, configFile);
     // Messages name the file as the user would type it: relative to where they are.
-    const displayName = external_node_path_default().relative(overrides.cwd, absolute) || absolute;
+    const displayName = external_node_path_default().relative(overrides.messagesRelativeTo ?? overrides.cwd, absolute) || absolute;
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
@@ -61487,9 +61498,9 @@ function readClasses(raw, at, fromBase) {
         try {
             text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
         }
-        catch {
+        catch (error) {
             throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, {
-                code: 'E_FILE_ACCESS',
+                code: fileErrorCode(error),
                 where: file,
             });
         }
@@ -61872,22 +61883,23 @@ function calibrationStateToJSON(state) {
     };
 }
 /**
- * The first problem of a stored state, as `<field> <what is wrong>` (null when consistent): counts
+ * The first problem of a stored state, as data: its path in the state and what is required there
+ * (null when consistent; formatStateProblem words it). Counts
  * are non-negative integers; 15 bins and CALIBRATION_GRID_CELLS cells; each cell holds at most its
  * count of correct samples and a confidence sum whose mean lies inside the cell; bins and grid both
  * total `count`, with the same number correct; sums of Brier and NLL within their ranges.
  */
 function calibrationStateProblem(value) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return 'must be an object';
+        return { path: [], requirement: 'must be an object' };
     const v = value;
     const { numClasses, count, bins, grid, brierSum, nllSum } = v;
     if (!isCount(numClasses) || numClasses < 1)
-        return `numClasses must be an integer >= 1, got ${describeJsonValue(numClasses)}`;
+        return at(['numClasses'], `must be an integer >= 1, got ${describeJsonValue(numClasses)}`);
     if (!isCount(count))
-        return `count must be an integer >= 0, got ${describeJsonValue(count)}`;
+        return at(['count'], `must be an integer >= 0, got ${describeJsonValue(count)}`);
     if (typeof grid === 'object' && grid !== null && grid.id !== CALIBRATION_GRID_ID) {
-        return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue(grid.id)}`;
+        return at(['grid', 'id'], `must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue(grid.id)}`);
     }
     const binProblem = sumsProblem('bins', bins, CALIBRATION_BIN_EDGES);
     if (binProblem)
@@ -61899,29 +61911,40 @@ function calibrationStateProblem(value) {
     const g = grid;
     const total = (xs) => xs.reduce((s, x) => s + x, 0);
     if (total(b.count) !== count)
-        return `bins.count must total count (${count}), got ${total(b.count)}`;
+        return at(['bins', 'count'], `must total count (${count}), got ${total(b.count)}`);
     if (total(g.count) !== count)
-        return `grid.count must total count (${count}), got ${total(g.count)}`;
+        return at(['grid', 'count'], `must total count (${count}), got ${total(g.count)}`);
     if (total(b.correct) !== total(g.correct)) {
-        return `grid.correct must total the same as bins.correct (${total(b.correct)}), got ${total(g.correct)}`;
+        return at(['grid', 'correct'], `must total the same as bins.correct (${total(b.correct)}), got ${total(g.correct)}`);
     }
     if (!calibration_close(total(b.confidenceSum), total(g.confidenceSum), count)) {
-        return `grid.confidenceSum must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`;
+        return at(['grid', 'confidenceSum'], `must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`);
     }
     if (!isFiniteNumber(brierSum) || brierSum < 0) {
-        return `brierSum must be a finite number >= 0, got ${describeJsonValue(brierSum)}`;
+        return at(['brierSum'], `must be a finite number >= 0, got ${describeJsonValue(brierSum)}`);
     }
     const maxNll = -Math.log(NLL_CLIP) * count;
     if (!isFiniteNumber(nllSum) || nllSum < 0 || nllSum > maxNll + tolerance(count)) {
-        return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`;
+        return at(['nllSum'], `must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`);
     }
     return null;
+}
+function at(path, requirement) {
+    return { path, requirement };
+}
+/** A state problem in words: `bins.count[3] must be ...` (the path as a reader writes it). */
+function formatStateProblem(problem) {
+    let where = '';
+    for (const part of problem.path) {
+        where += typeof part === 'number' ? `[${part}]` : where === '' ? part : `.${part}`;
+    }
+    return where === '' ? problem.requirement : `${where} ${problem.requirement}`;
 }
 /** Reads a stored state back, refusing anything `calibrationStateProblem` finds. */
 function calibrationStateFromJSON(value, where = 'calibration state') {
     const problem = calibrationStateProblem(value);
     if (problem !== null) {
-        throw new errors_InputError(`invalid calibration state: ${problem}`, {
+        throw new errors_InputError(`invalid calibration state: ${formatStateProblem(problem)}`, {
             code: 'E_REPORT_INVALID',
             where,
             hint: 'use a state written by calibrationStateToJSON, unchanged',
@@ -61943,11 +61966,11 @@ function calibrationStateFromJSON(value, where = 'calibration state') {
 function sumsProblem(name, value, edges) {
     const cells = edges.length - 1;
     if (typeof value !== 'object' || value === null)
-        return `${name} must be an object of per-cell sums`;
+        return at([name], 'must be an object of per-cell sums');
     const { count, confidenceSum, correct } = value;
     for (const [field, column] of Object.entries({ count, confidenceSum, correct })) {
         if (!Array.isArray(column) || column.length !== cells) {
-            return `${name}.${field} must be an array of ${cells} numbers, got ${describeJsonValue(column)}`;
+            return at([name, field], `must be an array of ${cells} numbers, got ${describeJsonValue(column)}`);
         }
     }
     const counts = count;
@@ -61956,17 +61979,17 @@ function sumsProblem(name, value, edges) {
     for (let i = 0; i < cells; i++) {
         const n = counts[i];
         if (!isCount(n))
-            return `${name}.count[${i}] must be an integer >= 0, got ${describeJsonValue(n)}`;
+            return at([name, 'count', i], `must be an integer >= 0, got ${describeJsonValue(n)}`);
         const right = hits[i];
         if (!isCount(right) || right > n) {
-            return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`;
+            return at([name, 'correct', i], `must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`);
         }
         const sum = sums[i];
         // The mean confidence of a cell lies inside it: low·n <= sum <= high·n (the first cell holds 0).
         const low = i === 0 ? 0 : edges[i] * n;
         const high = edges[i + 1] * n;
         if (!isFiniteNumber(sum) || sum < low - tolerance(n) || sum > high + tolerance(n)) {
-            return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`;
+            return at([name, 'confidenceSum', i], `must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`);
         }
     }
     return null;
@@ -62478,7 +62501,7 @@ function cohenKappa(support, predicted, correct, n) {
  */
 
 /** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
-function createMetricState(numClasses, topK) {
+function metricState_createMetricState(numClasses, topK) {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
         throw new errors_InternalError(`a metric state needs at least 1 class, got ${numClasses}`);
     }
@@ -62539,7 +62562,7 @@ function mergeMetricStates(a, b) {
             hint: 'merge only states computed with the same class list and the same top-k setting',
         });
     }
-    const merged = createMetricState(a.numClasses, a.topK);
+    const merged = metricState_createMetricState(a.numClasses, a.topK);
     const out = merged.confusion;
     for (let i = 0; i < out.length; i++)
         out[i] = a.confusion[i] + b.confusion[i];
@@ -62586,7 +62609,7 @@ function metricStateFromJSON(value, where = 'metric state') {
     if (!Array.isArray(confusion) || confusion.length !== c * c) {
         fail(`confusion must be an array of ${c}x${c} = ${c * c} counts`);
     }
-    const state = createMetricState(c, topK);
+    const state = metricState_createMetricState(c, topK);
     let total = 0;
     confusion.forEach((cell, i) => {
         if (!isCount(cell))
@@ -62844,18 +62867,24 @@ function formatReportProblems(problems) {
     return shown.join('; ') + (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : '');
 }
 
+;// CONCATENATED MODULE: ./src/report/valueChecks.ts
+/** Value predicates of the report reader, shared by the schema and its consistency checks. */
+/** An integer count: 0, 1, 2, ... */
+function valueChecks_isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+/** A rate in [0, 1]. */
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+
 ;// CONCATENATED MODULE: ./src/report/reportConsistency.ts
 
 
 
 
 
-function reportConsistency_isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-function isRate(value) {
-    return typeof value === 'number' && value >= 0 && value <= 1;
-}
+
 /** A JSON object: not null, not an array. */
 function isJsonObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -62965,29 +62994,36 @@ function checkClassFigures(report, problems) {
     const c = report.classNames.length;
     if (c === 0)
         return;
-    const state = createMetricState(c, 0);
+    const state = metricState_createMetricState(c, 0);
     for (let i = 0; i < c; i++) {
         for (let j = 0; j < c; j++)
             state.confusion[i * c + j] = report.confusionMatrix[i][j];
         state.count += report.classes[i].support;
     }
     const computed = computeMetrics(state, report.classNames).classes;
-    const check = (path, value, want, numerator, denominator) => {
-        if (denominator <= 0 || value === null || want === null)
+    /** A stored rate against the metric code's own figure from the counts `ratio` (numerator/denominator). */
+    const check = (path, value, want, ratio) => {
+        if (ratio.denominator <= 0 || value === null || want === null)
             return;
         if (Math.abs(value - want) > 1e-9) {
             problems.push({
                 code: 'derived-figure',
                 path,
-                requirement: `must equal ${numerator}/${denominator} = ${want} (the counts beside it)`,
+                requirement: `must equal ${ratio.numerator}/${ratio.denominator} = ${want} (the counts beside it)`,
                 value,
             });
         }
     };
     report.classes.forEach((cls, i) => {
         const want = computed[i];
-        check(['classes', i, 'recall'], cls.recall, want.recall, cls.truePositives, cls.support);
-        check(['classes', i, 'precision'], cls.precision, want.precision, cls.truePositives, cls.predicted);
+        check(['classes', i, 'recall'], cls.recall, want.recall, {
+            numerator: cls.truePositives,
+            denominator: cls.support,
+        });
+        check(['classes', i, 'precision'], cls.precision, want.precision, {
+            numerator: cls.truePositives,
+            denominator: cls.predicted,
+        });
     });
 }
 /**
@@ -63020,7 +63056,7 @@ function checkConfusionMatrix(report, problems) {
         let sum = 0;
         for (let j = 0; j < n; j++) {
             const cell = row[j];
-            if (!reportConsistency_isCount(cell)) {
+            if (!valueChecks_isCount(cell)) {
                 problems.push({
                     code: 'confusion-matrix',
                     path: ['confusionMatrix', i, j],
@@ -63056,6 +63092,16 @@ function checkConfusionMatrix(report, problems) {
             });
             return;
         }
+    }
+    // Every figure that divides by the sample count (accuracy, cost, calibration) reads metrics.samples.
+    const total = report.classes.reduce((sum, cls) => sum + cls.support, 0);
+    if (report.metrics.samples !== total) {
+        problems.push({
+            code: 'confusion-matrix',
+            path: ['metrics', 'samples'],
+            requirement: `must equal the confusion matrix total (${total})`,
+            value: report.metrics.samples,
+        });
     }
 }
 /**
@@ -63100,12 +63146,12 @@ function checkSamples(report, problems) {
             return;
         }
         const label = labelColumn[i];
-        if (!reportConsistency_isCount(label) || label >= classes) {
+        if (!valueChecks_isCount(label) || label >= classes) {
             problem(['labels', i], `must be a class index from 0 to ${classes - 1}`, label);
             return;
         }
         const prediction = predictionColumn[i];
-        if (!reportConsistency_isCount(prediction) || prediction >= classes) {
+        if (!valueChecks_isCount(prediction) || prediction >= classes) {
             problem(['predictions', i], `must be a class index from 0 to ${classes - 1}`, prediction);
             return;
         }
@@ -63155,24 +63201,6 @@ function checkIntervals(report, problems) {
 }
 const CALIBRATION_FIGURES = ['ece', 'mce', 'adaptiveEce', 'brier', 'nll'];
 /**
- * The path inside a calibration state that `calibrationStateProblem` names first in its message
- * (`bins.count[3] must ...`, per its contract `<field> <what is wrong>`), and the rest.
- */
-function calibrationStateProblemParts(problem) {
-    if (problem.startsWith('must '))
-        return { path: [], requirement: problem };
-    const space = problem.indexOf(' ');
-    const field = problem.slice(0, space);
-    const path = [];
-    for (const part of field.split('.')) {
-        const [name, ...indices] = part.split('[');
-        path.push(name);
-        for (const index of indices)
-            path.push(Number(index.slice(0, -1)));
-    }
-    return { path, requirement: problem.slice(space + 1) };
-}
-/**
  * `calibration`, when present: a valid state over this report's classes and samples (as many
  * correct as the confusion matrix's diagonal), and figures equal to the ones the metrics code
  * computes from that state: the ECE gate reads `calibration.ece`, so a hand-edited figure must not pass.
@@ -63193,7 +63221,7 @@ function checkCalibration(report, problems) {
     const stateValue = calibration.state;
     const stateProblem = calibrationStateProblem(stateValue);
     if (stateProblem !== null) {
-        const { path, requirement } = calibrationStateProblemParts(stateProblem);
+        const { path, requirement } = stateProblem;
         problems.push({ code: 'calibration', path: ['calibration', 'state', ...path], requirement });
         return;
     }
@@ -63288,7 +63316,7 @@ function checkCost(report, problems) {
     }
     const mean = want.expected;
     if (mean === null ? expected !== null : !near(expected, mean)) {
-        problem('expected', `must be ${mean} (cost.sum / cost.samples)`, expected, 'derived-figure');
+        problem('expected', `must be ${mean} (cost.sum / the confusion matrix total)`, expected, 'derived-figure');
     }
     if (interval !== null) {
         const { low, high } = (interval ?? {});
@@ -63336,6 +63364,7 @@ function checkCost(report, problems) {
  */
 
 
+
 const REPORT_SCHEMA = 'evalgate.report/v1';
 /**
  * A field with one plain-language requirement ("must be ..."). Built on `z.custom` so that every
@@ -63352,7 +63381,7 @@ function isInterval(value) {
     return isRate(low) && isRate(high) && low <= high;
 }
 const schema_text = field((v) => typeof v === 'string', 'must be a string', { type: 'string' });
-const count = field(reportConsistency_isCount, 'must be an integer >= 0', { type: 'integer', minimum: 0 });
+const count = field(valueChecks_isCount, 'must be an integer >= 0', { type: 'integer', minimum: 0 });
 const flag = field((v) => typeof v === 'boolean', 'must be true or false', {
     type: 'boolean',
 });
@@ -63435,7 +63464,7 @@ const headlineMetricsSchema = schema_object({
     accuracy: rateOrNull,
     accuracyInterval: intervalField,
     topK: object({
-        k: field((v) => reportConsistency_isCount(v) && v >= 1, 'must be an integer >= 1', {
+        k: field((v) => valueChecks_isCount(v) && v >= 1, 'must be an integer >= 1', {
             type: 'integer',
             minimum: 1,
         }),
@@ -63496,7 +63525,7 @@ const modelIdentitySchema = schema_object({
     /** Bytes of the .onnx file plus its external-data files. */
     size: count,
     /** Elements of all initializers; null when the file could not be parsed. */
-    parameterCount: field((v) => v === null || reportConsistency_isCount(v), 'must be an integer >= 0 or null', {
+    parameterCount: field((v) => v === null || valueChecks_isCount(v), 'must be an integer >= 0 or null', {
         type: ['integer', 'null'],
         minimum: 0,
     }),
@@ -67019,7 +67048,6 @@ const GITHUB_COMMENT_LIMIT = 65_536;
  * a message or name apply before escaping.
  */
 
-
 // --- The comment as a whole -------------------------------------------------------------------
 /**
  * Room left under GitHub's limit for what an adapter adds to the rendered body: the run link or
@@ -68020,7 +68048,7 @@ function judgeReport(input) {
         ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
         : null;
     const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
-    const earlier = (input.notes ?? []).map((text) => ({ kind: 'baseline-source', text }));
+    const earlier = (input.notes ?? []).map((text) => ({ kind: 'baseline', text }));
     const verdict = { ...gated, notes: [...earlier, ...gated.notes] };
     const comment = renderComment({
         candidate,
@@ -68327,11 +68355,12 @@ function verdictJson(verdict, comparison) {
     return `${JSON.stringify({ ...verdict, notes, comparison }, null, 1)}\n`;
 }
 /**
- * verdict.json of a run that stopped before a verdict: `passed: false`, no gates, and the error
- * as `{ code, message, where, hint }` (docs/errors.md lists the codes).
+ * verdict.json of a run that stopped before a verdict: `passed: false` and the error as
+ * `{ code, message, where, hint }` (docs/errors.md lists the codes). It has no `failures` or
+ * `warnings` lists, so that a script reading "no failures" as a pass cannot take it for one.
  */
 function errorVerdictJson(error) {
-    return `${JSON.stringify({ passed: false, error: errorRecord(error), failures: [], warnings: [] }, null, 1)}\n`;
+    return `${JSON.stringify({ passed: false, error: errorRecord(error) }, null, 1)}\n`;
 }
 /** Writes errorVerdictJson to `file`, best effort: the error that stopped the run matters more. */
 async function recordError(file, error) {
@@ -74632,6 +74661,17 @@ function safeFileName(url) {
     return cleaned.length > 0 && cleaned !== '.' && cleaned !== '..' ? cleaned : 'download';
 }
 
+;// CONCATENATED MODULE: ./src/config/displaySource.ts
+/** How a report names where an artifact came from. */
+
+/** An artifact's source as a report shows it: the URL, or the path relative to the config's folder. */
+function displaySource(source, baseDir) {
+    if (source.kind === 'url')
+        return source.url;
+    const relative = external_node_path_default().relative(baseDir, source.path);
+    return relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? source.path : relative || '.';
+}
+
 ;// CONCATENATED MODULE: ./src/artifacts/onnxModelInfo.ts
 /**
  * Reads what the report needs from an ONNX file without a protobuf library: the number of
@@ -74756,6 +74796,7 @@ function readVarint(bytes, offset) {
 
 
 
+
 async function describeModel(options) {
     const { modelPath, session } = options;
     // onnxruntime loads the whole file anyway; read it once for both its identity and its metadata.
@@ -74785,13 +74826,6 @@ async function describeModel(options) {
         output: session.output.name,
         outputKind: options.outputKind,
     };
-}
-/** An artifact's source as a report shows it: the URL, or the path relative to the config's folder. */
-function displaySource(source, baseDir) {
-    if (source.kind === 'url')
-        return source.url;
-    const relative = external_node_path_default().relative(baseDir, source.path);
-    return relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? source.path : relative || '.';
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/lockCheck.ts
@@ -75192,20 +75226,71 @@ function checkShape(probabilities, { size, numClasses, labels, topK }) {
  */
 
 /** Merges two values of T field by field with the declared reducers, as a new object (inputs unchanged). */
-function reduceFields(fields, a, b) {
+function reducers_reduceFields(fields, a, b) {
     const merged = { ...a };
     for (const name of Object.keys(fields)) {
+        if (isSetting(fields, name, a, b))
+            continue;
         const reducer = fields[name];
         merged[name] = reduceValue(reducer, a[name], b[name], name);
     }
     return merged;
 }
 /**
+ * Adds `source` into `target` field by field with the same declared reducers, in place: sums and
+ * extremes are written into the target's own arrays, and a concatenated array grows by doubling
+ * its capacity (a longer view of one buffer), so that accumulating many parts into one total copies
+ * each element a bounded number of times and allocates no new totals. Returns `target`.
+ */
+function accumulateFields(fields, target, source) {
+    for (const name of Object.keys(fields)) {
+        if (isSetting(fields, name, target, source))
+            continue;
+        const reducer = fields[name];
+        const x = target[name];
+        const y = source[name];
+        if (typeof x === 'number' || typeof y === 'number' || reducer !== 'concat') {
+            if (typeof x === 'number' || typeof y === 'number') {
+                target[name] = reduceValue(reducer, x, y, name);
+                continue;
+            }
+            checkSameKind(x, y, name);
+            if (x.length !== y.length)
+                throw cellMismatch(name, x.length, y.length);
+            const combine = reducer === 'sum' ? reducers_add : reducer === 'min' ? Math.min : Math.max;
+            for (let i = 0; i < x.length; i++)
+                x[i] = combine(x[i], y[i]);
+            continue;
+        }
+        checkSameKind(x, y, name);
+        const grown = lengthened(x, y.length);
+        grown.set(y, x.length);
+        target[name] = grown;
+    }
+    return target;
+}
+/**
+ * `column` lengthened by `extra` entries (left for the caller to fill): a longer view of the same
+ * buffer while its capacity lasts, else a copy into a buffer of twice the length.
+ */
+function lengthened(column, extra) {
+    const length = column.length + extra;
+    const Kind = column.constructor;
+    const bytes = column.BYTES_PER_ELEMENT;
+    if (column.byteOffset === 0 && column.buffer.byteLength >= length * bytes) {
+        return new Kind(column.buffer, 0, length);
+    }
+    const capacity = Math.max(length, 2 * column.length, 256);
+    const next = new Kind(new ArrayBuffer(capacity * bytes), 0, length);
+    next.set(column);
+    return next;
+}
+/**
  * Merges two keyed groups of sub-states key by key: a key on both sides is merged with `mergeOne`, a
  * key on one side only with a fresh `empty()` sub-state (the reducers' identity), so the result is
  * a new group sharing nothing with either input.
  */
-function reduceKeyed(a, b, mergeOne, empty) {
+function reducers_reduceKeyed(a, b, mergeOne, empty) {
     const merged = new Map();
     for (const [key, x] of a)
         merged.set(key, mergeOne(x, b.get(key) ?? empty()));
@@ -75224,9 +75309,10 @@ function reduceValue(reducer, x, y, name) {
             return Math.max(x, y);
         throw new errors_InternalError(`state field '${name}' is a number and cannot be concatenated`);
     }
-    if (typeof x === 'number' || typeof y === 'number' || x.constructor !== y.constructor) {
+    if (typeof x === 'number' || typeof y === 'number') {
         throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
     }
+    checkSameKind(x, y, name);
     const Kind = x.constructor;
     if (reducer === 'concat') {
         const joined = new Kind(x.length + y.length);
@@ -75234,14 +75320,30 @@ function reduceValue(reducer, x, y, name) {
         joined.set(y, x.length);
         return joined;
     }
-    if (x.length !== y.length) {
-        throw new errors_InternalError(`state field '${name}' has ${x.length} cells on one side and ${y.length} on the other`);
-    }
+    if (x.length !== y.length)
+        throw cellMismatch(name, x.length, y.length);
     const out = new Kind(x.length);
     const combine = reducer === 'sum' ? reducers_add : reducer === 'min' ? Math.min : Math.max;
     for (let i = 0; i < out.length; i++)
         out[i] = combine(x[i], y[i]);
     return out;
+}
+/** True for a `setting` field, after checking that both sides hold the same value. */
+function isSetting(fields, name, a, b) {
+    if (fields[name] !== 'setting')
+        return false;
+    if (a[name] !== b[name]) {
+        throw new errors_InternalError(`state setting '${name}' differs: ${String(a[name])} and ${String(b[name])}`);
+    }
+    return true;
+}
+function checkSameKind(x, y, name) {
+    if (x.constructor !== y.constructor) {
+        throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
+    }
+}
+function cellMismatch(name, x, y) {
+    return new errors_InternalError(`state field '${name}' has ${x} cells on one side and ${y} on the other`);
 }
 function reducers_add(x, y) {
     return x + y;
@@ -75267,7 +75369,13 @@ function reducers_add(x, y) {
 
 
 /** Reducers of a metric (sub-)state; numClasses and topK are settings, checked equal by merge. */
-const METRIC_FIELDS = { confusion: 'sum', topKHits: 'sum', count: 'sum' };
+const METRIC_FIELDS = {
+    numClasses: 'setting',
+    topK: 'setting',
+    confusion: 'sum',
+    topKHits: 'sum',
+    count: 'sum',
+};
 /** Reducers of the per-sample records. */
 const RECORD_FIELDS = {
     index: 'concat',
@@ -75295,7 +75403,7 @@ function create(options) {
     }
     return {
         spec,
-        metrics: createMetricState(spec.classNames.length, spec.topK),
+        metrics: metricState_createMetricState(spec.classNames.length, spec.topK),
         slices: new Map(),
         records: emptyRecords(),
     };
@@ -75348,6 +75456,22 @@ function evalState_merge(a, b) {
         slices: reduceKeyed(a.slices, b.slices, (x, y) => reduceKeyed(x, y, mergeMetrics, emptyMetrics), () => new Map()),
         records: reduceFields(RECORD_FIELDS, a.records, b.records),
     };
+}
+/**
+ * Adds `source` into `target` in place, by the same declared reducers as merge (accumulateFields),
+ * and returns `target`; `source` is unchanged. The pipeline's running total takes its partial
+ * states this way, so that no new total, and no new confusion matrix per slice, is allocated per part.
+ */
+function mergeInto(target, source) {
+    checkMergeable(target.spec, source.spec);
+    accumulateFields(METRIC_FIELDS, target.metrics, source.metrics);
+    for (const [column, byValue] of source.slices) {
+        for (const [value, slice] of byValue) {
+            accumulateFields(METRIC_FIELDS, sliceState(target, column, value), slice);
+        }
+    }
+    target.records = accumulateFields(RECORD_FIELDS, target.records, source.records);
+    return target;
 }
 /** Every figure of the state, and its records in sample order. */
 function compute(state, options = {}) {
@@ -75445,7 +75569,7 @@ function sliceState(state, column, value) {
     }
     let slice = byValue.get(value);
     if (!slice) {
-        slice = createMetricState(state.spec.classNames.length, state.spec.topK);
+        slice = metricState_createMetricState(state.spec.classNames.length, state.spec.topK);
         byValue.set(value, slice);
     }
     return slice;
@@ -75464,26 +75588,15 @@ function emptyRecords(length = 0) {
  * The records lengthened by `extra` entries (to be filled by the caller). A streaming state keeps
  * spare capacity behind its columns, doubling it when full, so that updating costs amortised O(1)
  * copies per sample; each column stays a view of exactly its length. Only `update` grows records,
- * and only in a state's own buffers (merge and fromJSON allocate fresh ones).
+ * and only in a state's own buffers (merge and fromJSON allocate fresh ones; mergeInto grows the
+ * target's as update does).
  */
 function growRecords(records, extra) {
     const grown = {};
     for (const name of Object.keys(RECORD_FIELDS)) {
-        grown[name] = evalState_grow(records[name], extra);
+        grown[name] = lengthened(records[name], extra);
     }
     return grown;
-}
-function evalState_grow(column, extra) {
-    const length = column.length + extra;
-    const Kind = column.constructor;
-    const bytes = column.BYTES_PER_ELEMENT;
-    if (column.byteOffset === 0 && column.buffer.byteLength >= length * bytes) {
-        return new Kind(column.buffer, 0, length);
-    }
-    const capacity = Math.max(length, 2 * column.length, 256);
-    const next = new Kind(new ArrayBuffer(capacity * bytes), 0, length);
-    next.set(column);
-    return next;
 }
 
 ;// CONCATENATED MODULE: ./src/evaluation/topK.ts
@@ -75513,8 +75626,9 @@ function describeEnvironment(onnxruntime, executionProvider) {
 ;// CONCATENATED MODULE: ./src/report/buildReport.ts
 /**
  * Assembles the report document from a computed evaluation state and the identities and settings of
- * the run. Pure: every figure comes from the state (src/evaluation), the identities from the stages
- * that established them.
+ * the run. Every figure comes from the state (src/evaluation) and the identities from the stages
+ * that established them; the only things read here are the clock (createdAt) and the machine
+ * (environment), and a class without samples adds its warning to the run's `warnings`.
  */
 
 
@@ -76855,8 +76969,9 @@ async function resolveOnnxRuntime(options) {
 
 /**
  * Scores every batch into an evaluation state. Batches go into a partial state, which is merged into
- * the running total (the same merge that combines shards) once it holds as many samples as the
- * total: the total doubles at each merge, so every record is copied a bounded number of times.
+ * the running total in place (mergeInto: the reducers that combine shards) once it holds as many
+ * samples as the total. The total doubles at each merge, so there are about log2(samples / batch)
+ * merges and every record is copied a bounded number of times.
  */
 async function scoreTestSet(options) {
     const { testSet, session, classNames, outputKind, now } = options;
@@ -76864,7 +76979,7 @@ async function scoreTestSet(options) {
     const total = testSet.samples.length;
     const sliceColumns = testSet.sliceColumns;
     const spec = { classNames, topK: options.topK, samples: total, sliceColumns, sumBlock: options.batchSize };
-    let state = create(spec);
+    const state = create(spec);
     let partial = create(spec);
     let inferenceMs = 0;
     let done = 0;
@@ -76897,16 +77012,16 @@ async function scoreTestSet(options) {
             slices: sliceColumns.length > 0 ? batch.indices.map((i) => testSet.samples[i].slices) : undefined,
         });
         if (partial.metrics.count >= state.metrics.count) {
-            state = evalState_merge(state, partial);
+            mergeInto(state, partial);
             partial = create(spec);
         }
         done += batch.size;
         options.onProgress?.(done, total);
     }
     if (done !== total) {
-        throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
+        throw new errors_InternalError(`evaluated ${done} of ${total} samples; some samples were not scored`);
     }
-    return { state: evalState_merge(state, partial), inferenceSeconds: inferenceMs / 1000 };
+    return { state: mergeInto(state, partial), inferenceSeconds: inferenceMs / 1000 };
 }
 function nameNonFiniteSamples(error, indices, testSet) {
     const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
@@ -77062,7 +77177,9 @@ function resolveRuntime(config, options) {
         explicitPath: options.onnxruntimePath,
         device: config.device,
         remoteCache: options.remoteCache,
-        // The adapters pass their environment; without one, none (the core reads no process.env).
+        // The adapters pass their environment (the core reads no process.env). A caller without
+        // runtimeResolution (tests, library use) resolves from onnxruntimePath or node_modules only:
+        // with an empty environment there is no tool cache, and an npm install would fail loudly.
         env: options.runtimeResolution?.env ?? {},
     });
 }
@@ -77213,12 +77330,16 @@ async function evaluateBaselineModel(plan, config, candidate, options) {
     return { report: { ...report, model: { ...report.model, source: plan.name } } };
 }
 
-;// CONCATENATED MODULE: ./src/cli/cacheDir.ts
-/** Where the CLI keeps downloaded models and test sets: $EVALGATE_CACHE_DIR, else ~/.cache/evalgate. */
+;// CONCATENATED MODULE: ./src/shared/artifactCacheDir.ts
+/**
+ * Where downloaded models and test sets are kept, for both adapters: $EVALGATE_CACHE_DIR, else
+ * `<home>/.cache/evalgate`. The adapters pass their environment and the user's home folder; the
+ * core only ever receives the folder.
+ */
 
-
-function cliCacheDir(env, home = external_node_os_default().homedir()) {
-    return env.EVALGATE_CACHE_DIR || external_node_path_default().join(home, '.cache', 'evalgate');
+const CACHE_DIR_VARIABLE = 'EVALGATE_CACHE_DIR';
+function artifactCacheDir(env, home) {
+    return env[CACHE_DIR_VARIABLE] || external_node_path_default().join(home, '.cache', 'evalgate');
 }
 
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
@@ -77246,6 +77367,7 @@ function createProgress(label, stream = process.stderr) {
 
 ;// CONCATENATED MODULE: ./src/cli/commands/runCommand.ts
 /** `evalgate run`: evaluate, compare with the baseline, write report.json + comment.md, exit by verdict. */
+
 
 
 
@@ -77328,7 +77450,7 @@ async function runCommand(argv, context) {
             evaluate: {
                 onnxruntimePath: values['onnxruntime-path'],
                 runtimeResolution: { env: context.env },
-                cacheDir: cliCacheDir(context.env),
+                cacheDir: artifactCacheDir(context.env, external_node_os_default().homedir()),
                 decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
                 onProgress: (done, total) => progress.update(done, total),
             },

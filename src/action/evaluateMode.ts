@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import type { RemoteCache } from '../shared/remoteCache.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { InputError, InternalError } from '../shared/errors.js';
+import { InputError, ServiceError } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isPermissionError } from '../github/errors.js';
 import { type PullRequestContext, pullRequestFromEvent } from '../github/pullRequestContext.js';
@@ -61,6 +61,8 @@ export async function evaluateMode(
   const cwd = path.resolve(inputs.workingDirectory);
   const config = loadConfig(path.resolve(cwd, inputs.config), {
     cwd,
+    // The step's own folder, where relative paths in messages start, as before working-directory.
+    messagesRelativeTo: process.cwd(),
     model: inputs.model,
     testSet: inputs.testSet,
     baseline: inputs.baseline,
@@ -233,7 +235,7 @@ function baseCommitReader(github: GitHubClient, pullRequest: PullRequestContext)
           hint: 'give the job permissions: contents: read (private repositories need it for the base commit)',
         });
       }
-      throw new InternalError(`${what}; re-run the job`, { cause: error });
+      throw new ServiceError(`${what}; re-run the job`, { cause: error });
     }
   };
 }

@@ -10,7 +10,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, isErrorCode } from '../shared/errors.js';
-import { GITHUB_COMMENT_LIMIT } from '../github/stickyComment.js';
+import { GITHUB_COMMENT_LIMIT } from '../shared/githubLimits.js';
 import { commentMarker } from '../render/markdown.js';
 import { Inputs, ResultFiles } from './constants.js';
 

@@ -3,6 +3,8 @@
  * status. The one try/catch that turns errors into core.setFailed (and exit code 2 or 3) lives
  * here; everything below throws typed errors. Clients (GitHub, caches) are parameters, so tests can pass their own.
  */
+import os from 'node:os';
+import { artifactCacheDir } from '../shared/artifactCacheDir.js';
 import * as core from '@actions/core';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import { actionsCache } from './actionsCache.js';
@@ -17,7 +19,7 @@ import { evaluateMode } from './evaluateMode.js';
 import type { ActionLog } from './postComment.js';
 import { publishMode } from './publishMode.js';
 import { runContextFromEnvironment } from './runContext.js';
-import { artifactCacheDir, gitHubSettings } from './runnerSettings.js';
+import { gitHubSettings } from './runnerSettings.js';
 
 export interface RunOptions {
   /** Script that starts a decode worker (the action's bundled entry). */
@@ -59,11 +61,15 @@ export async function run(options: RunOptions = {}): Promise<void> {
     runUrl = context.runUrl;
     comment = inputs.comment;
     progress.commit = context.sha ?? undefined;
-    const settings = gitHubSettings(env);
+    // The retry settings are read only when a client is made: a run without a token needs none.
     const createGitHub =
       options.createGitHub ??
       ((token: string) =>
-        createGitHubClient({ token, ...settings, log: { warn: log.warning, debug: (m) => core.debug(m) } }));
+        createGitHubClient({
+          token,
+          ...gitHubSettings(env),
+          log: { warn: log.warning, debug: (m) => core.debug(m) },
+        }));
     github = inputs.githubToken === '' ? null : createGitHub(inputs.githubToken);
     if (inputs.mode === 'publish') {
       await publishMode(inputs, context, { github, log });
@@ -76,7 +82,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       decodeWorkerScript: options.decodeWorkerScript,
       fetch: options.fetch,
       env,
-      cacheDir: artifactCacheDir(env),
+      cacheDir: artifactCacheDir(env, os.homedir()),
       log,
       progress,
     });

@@ -9,14 +9,11 @@
  *   one-write-per-second pacing is dropped (a GHES instance without secondary rate limits, or a
  *   local fake server). GitHub's own `retry-after` and rate-limit resets are always honoured.
  * - `EVALGATE_CACHE_DIR`: where downloaded models and test sets are kept on the runner's disk;
- *   default `~/.cache/evalgate` (the runner user's home, as for the CLI).
+ *   default `~/.cache/evalgate` (the runner user's home, as for the CLI; src/shared/artifactCacheDir.ts).
  */
-import os from 'node:os';
-import path from 'node:path';
 import { InputError } from '../shared/errors.js';
 
 export const RETRY_DELAY_VARIABLE = 'EVALGATE_GITHUB_RETRY_DELAY_MS';
-export const CACHE_DIR_VARIABLE = 'EVALGATE_CACHE_DIR';
 
 export interface GitHubSettings {
   baseUrl?: string;
@@ -40,9 +37,4 @@ export function gitHubSettings(env: NodeJS.ProcessEnv): GitHubSettings {
     settings.minRetryDelayMs = value;
   }
   return settings;
-}
-
-/** The folder for downloaded artifacts: $EVALGATE_CACHE_DIR, else ~/.cache/evalgate. */
-export function artifactCacheDir(env: NodeJS.ProcessEnv, home: string = os.homedir()): string {
-  return env[CACHE_DIR_VARIABLE] || path.join(home, '.cache', 'evalgate');
 }

@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { ArtifactSource } from '../config/types.js';
 import type { ModelSession, OutputKind, TensorInfo } from '../runtime/types.js';
 import { hashFile } from '../shared/hashFile.js';
+import { displaySource } from '../config/displaySource.js';
 import { readOnnxModelInfo } from './onnxModelInfo.js';
 
-/** The model as the report names it (report/types.ts ModelIdentity has this shape). */
+/** The model as the report names it (report/schema.ts checks that ModelIdentity is this shape). */
 export interface ModelDescription {
   source: string;
   sha256: string;
@@ -66,11 +67,4 @@ export async function describeModel(options: DescribeModelOptions): Promise<Mode
     output: session.output.name,
     outputKind: options.outputKind,
   };
-}
-
-/** An artifact's source as a report shows it: the URL, or the path relative to the config's folder. */
-export function displaySource(source: ArtifactSource, baseDir: string): string {
-  if (source.kind === 'url') return source.url;
-  const relative = path.relative(baseDir, source.path);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? source.path : relative || '.';
 }

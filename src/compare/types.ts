@@ -203,7 +203,8 @@ export interface Verdict {
 
 /**
  * What a note is about, so consumers switch on it instead of matching its words:
- * - baseline-source: how the baseline was found (notes of the stages before the gates);
+ * - baseline: which baseline was used and how it was found, why there is none, or that it is the
+ *   candidate's own file (the notes of the stages before the gates);
  * - first-baseline: no baseline, this run sets the first one (headlines say it themselves);
  * - unpaired: the samples could not be paired, so the tests are unpaired;
  * - class-not-evaluable: a class without test samples, under on-missing-class: warn;
@@ -212,7 +213,7 @@ export interface Verdict {
  * - zero-tolerance: per-class max-drop 0 without significance.
  */
 export type NoteKind =
-  | 'baseline-source'
+  | 'baseline'
   | 'first-baseline'
   | 'unpaired'
   | 'class-not-evaluable'

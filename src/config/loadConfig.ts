@@ -16,7 +16,7 @@ import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
 export function loadConfig(configFile: string, overrides: ConfigOverrides): EvalConfig {
   const absolute = path.resolve(overrides.cwd, configFile);
   // Messages name the file as the user would type it: relative to where they are.
-  const displayName = path.relative(overrides.cwd, absolute) || absolute;
+  const displayName = path.relative(overrides.messagesRelativeTo ?? overrides.cwd, absolute) || absolute;
   let text: string;
   try {
     text = readFileSync(absolute, 'utf8');
@@ -459,9 +459,9 @@ function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
-    } catch {
+    } catch (error) {
       throw new InputError(`cannot read classes file '${raw['classes-file']}'`, {
-        code: 'E_FILE_ACCESS',
+        code: fileErrorCode(error),
         where: file,
       });
     }

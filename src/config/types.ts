@@ -48,10 +48,16 @@ export interface EvalConfig {
 /** Flags that override the config file (CLI flags, action inputs), as the user typed them. */
 export interface ConfigOverrides {
   /**
-   * Folder that relative flag paths (and the config file's path) start from, and that messages
-   * name files relative to: the adapter's working folder (the CLI's cwd, the action's working-directory).
+   * Folder that relative flag paths (and the config file's path) start from: the adapter's working
+   * folder (the CLI's cwd, the action's working-directory).
    */
   cwd: string;
+  /**
+   * Folder that messages name the config file relative to (default `cwd`). The action passes the
+   * workspace, so that `where` reads as a path in the repository (`ml/evalgate.yml:3:1`) whatever
+   * its working-directory.
+   */
+  messagesRelativeTo?: string;
   model?: string;
   testSet?: string;
   baseline?: string | null;

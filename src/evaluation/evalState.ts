@@ -23,11 +23,17 @@ import { addSample, createMetricState, updateMetricState } from '../metrics/metr
 import { scoreBatch } from '../metrics/scoreBatch.js';
 import type { MetricState } from '../metrics/types.js';
 import { InputError, InternalError } from '../shared/errors.js';
-import { type FieldSpecs, reduceFields, reduceKeyed } from './reducers.js';
+import { accumulateFields, type FieldSpecs, lengthened, reduceFields, reduceKeyed } from './reducers.js';
 import type { EvalBatch, EvalResult, EvalSpec, EvalState, SampleRecords, SliceResult } from './types.js';
 
 /** Reducers of a metric (sub-)state; numClasses and topK are settings, checked equal by merge. */
-export const METRIC_FIELDS: FieldSpecs<MetricState> = { confusion: 'sum', topKHits: 'sum', count: 'sum' };
+export const METRIC_FIELDS: FieldSpecs<MetricState> = {
+  numClasses: 'setting',
+  topK: 'setting',
+  confusion: 'sum',
+  topKHits: 'sum',
+  count: 'sum',
+};
 
 /** Reducers of the per-sample records. */
 export const RECORD_FIELDS: FieldSpecs<SampleRecords> = {
@@ -128,6 +134,23 @@ export function merge(a: EvalState, b: EvalState): EvalState {
     ),
     records: reduceFields(RECORD_FIELDS, a.records, b.records),
   };
+}
+
+/**
+ * Adds `source` into `target` in place, by the same declared reducers as merge (accumulateFields),
+ * and returns `target`; `source` is unchanged. The pipeline's running total takes its partial
+ * states this way, so that no new total, and no new confusion matrix per slice, is allocated per part.
+ */
+export function mergeInto(target: EvalState, source: EvalState): EvalState {
+  checkMergeable(target.spec, source.spec);
+  accumulateFields(METRIC_FIELDS, target.metrics, source.metrics);
+  for (const [column, byValue] of source.slices) {
+    for (const [value, slice] of byValue) {
+      accumulateFields(METRIC_FIELDS, sliceState(target, column, value), slice);
+    }
+  }
+  target.records = accumulateFields(RECORD_FIELDS, target.records, source.records);
+  return target;
 }
 
 export interface ComputeOptions {
@@ -261,27 +284,13 @@ export function emptyRecords(length = 0): SampleRecords {
  * The records lengthened by `extra` entries (to be filled by the caller). A streaming state keeps
  * spare capacity behind its columns, doubling it when full, so that updating costs amortised O(1)
  * copies per sample; each column stays a view of exactly its length. Only `update` grows records,
- * and only in a state's own buffers (merge and fromJSON allocate fresh ones).
+ * and only in a state's own buffers (merge and fromJSON allocate fresh ones; mergeInto grows the
+ * target's as update does).
  */
 function growRecords(records: SampleRecords, extra: number): SampleRecords {
   const grown = {} as Record<keyof SampleRecords, SampleRecords[keyof SampleRecords]>;
   for (const name of Object.keys(RECORD_FIELDS) as Array<keyof SampleRecords>) {
-    grown[name] = grow(records[name], extra);
+    grown[name] = lengthened(records[name], extra);
   }
   return grown as SampleRecords;
-}
-
-type Column = SampleRecords[keyof SampleRecords];
-
-function grow<T extends Column>(column: T, extra: number): T {
-  const length = column.length + extra;
-  const Kind = column.constructor as { new (buffer: ArrayBuffer, offset: number, length: number): T };
-  const bytes = column.BYTES_PER_ELEMENT;
-  if (column.byteOffset === 0 && column.buffer.byteLength >= length * bytes) {
-    return new Kind(column.buffer as ArrayBuffer, 0, length);
-  }
-  const capacity = Math.max(length, 2 * column.length, 256);
-  const next = new Kind(new ArrayBuffer(capacity * bytes), 0, length);
-  next.set(column as never);
-  return next;
 }

@@ -24,7 +24,6 @@ import type { GitHubClient } from './client.js';
 import { isNotFoundError } from './errors.js';
 
 /** GitHub's limit on an issue comment body, in characters (shared/githubLimits.ts). */
-export { GITHUB_COMMENT_LIMIT };
 
 export interface StickyCommentRequest {
   owner: string;

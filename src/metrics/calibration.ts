@@ -362,20 +362,25 @@ export function calibrationStateToJSON(state: CalibrationState): CalibrationStat
 }
 
 /**
- * The first problem of a stored state, as `<field> <what is wrong>` (null when consistent): counts
+ * The first problem of a stored state, as data: its path in the state and what is required there
+ * (null when consistent; formatStateProblem words it). Counts
  * are non-negative integers; 15 bins and CALIBRATION_GRID_CELLS cells; each cell holds at most its
  * count of correct samples and a confidence sum whose mean lies inside the cell; bins and grid both
  * total `count`, with the same number correct; sums of Brier and NLL within their ranges.
  */
-export function calibrationStateProblem(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+export function calibrationStateProblem(value: unknown): StateProblem | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { path: [], requirement: 'must be an object' };
   const v = value as Record<string, unknown>;
   const { numClasses, count, bins, grid, brierSum, nllSum } = v;
   if (!isCount(numClasses) || numClasses < 1)
-    return `numClasses must be an integer >= 1, got ${describeJsonValue(numClasses)}`;
-  if (!isCount(count)) return `count must be an integer >= 0, got ${describeJsonValue(count)}`;
+    return at(['numClasses'], `must be an integer >= 1, got ${describeJsonValue(numClasses)}`);
+  if (!isCount(count)) return at(['count'], `must be an integer >= 0, got ${describeJsonValue(count)}`);
   if (typeof grid === 'object' && grid !== null && (grid as { id?: unknown }).id !== CALIBRATION_GRID_ID) {
-    return `grid.id must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue((grid as { id?: unknown }).id)}`;
+    return at(
+      ['grid', 'id'],
+      `must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue((grid as { id?: unknown }).id)}`,
+    );
   }
   const binProblem = sumsProblem('bins', bins, CALIBRATION_BIN_EDGES);
   if (binProblem) return binProblem;
@@ -384,29 +389,59 @@ export function calibrationStateProblem(value: unknown): string | null {
   const b = bins as CalibrationSumsJSON;
   const g = grid as CalibrationSumsJSON;
   const total = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
-  if (total(b.count) !== count) return `bins.count must total count (${count}), got ${total(b.count)}`;
-  if (total(g.count) !== count) return `grid.count must total count (${count}), got ${total(g.count)}`;
+  if (total(b.count) !== count)
+    return at(['bins', 'count'], `must total count (${count}), got ${total(b.count)}`);
+  if (total(g.count) !== count)
+    return at(['grid', 'count'], `must total count (${count}), got ${total(g.count)}`);
   if (total(b.correct) !== total(g.correct)) {
-    return `grid.correct must total the same as bins.correct (${total(b.correct)}), got ${total(g.correct)}`;
+    return at(
+      ['grid', 'correct'],
+      `must total the same as bins.correct (${total(b.correct)}), got ${total(g.correct)}`,
+    );
   }
   if (!close(total(b.confidenceSum), total(g.confidenceSum), count)) {
-    return `grid.confidenceSum must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`;
+    return at(
+      ['grid', 'confidenceSum'],
+      `must total the same as bins.confidenceSum (${total(b.confidenceSum)}), got ${total(g.confidenceSum)}`,
+    );
   }
   if (!isFiniteNumber(brierSum) || brierSum < 0) {
-    return `brierSum must be a finite number >= 0, got ${describeJsonValue(brierSum)}`;
+    return at(['brierSum'], `must be a finite number >= 0, got ${describeJsonValue(brierSum)}`);
   }
   const maxNll = -Math.log(NLL_CLIP) * (count as number);
   if (!isFiniteNumber(nllSum) || nllSum < 0 || nllSum > maxNll + tolerance(count as number)) {
-    return `nllSum must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`;
+    return at(
+      ['nllSum'],
+      `must be a number from 0 to ${maxNll} (count x -log ${NLL_CLIP}), got ${describeJsonValue(nllSum)}`,
+    );
   }
   return null;
+}
+
+/** A problem found in a stored state: where in it, and what is required there. */
+export interface StateProblem {
+  path: Array<string | number>;
+  requirement: string;
+}
+
+function at(path: Array<string | number>, requirement: string): StateProblem {
+  return { path, requirement };
+}
+
+/** A state problem in words: `bins.count[3] must be ...` (the path as a reader writes it). */
+export function formatStateProblem(problem: StateProblem): string {
+  let where = '';
+  for (const part of problem.path) {
+    where += typeof part === 'number' ? `[${part}]` : where === '' ? part : `.${part}`;
+  }
+  return where === '' ? problem.requirement : `${where} ${problem.requirement}`;
 }
 
 /** Reads a stored state back, refusing anything `calibrationStateProblem` finds. */
 export function calibrationStateFromJSON(value: unknown, where = 'calibration state'): CalibrationState {
   const problem = calibrationStateProblem(value);
   if (problem !== null) {
-    throw new InputError(`invalid calibration state: ${problem}`, {
+    throw new InputError(`invalid calibration state: ${formatStateProblem(problem)}`, {
       code: 'E_REPORT_INVALID',
       where,
       hint: 'use a state written by calibrationStateToJSON, unchanged',
@@ -426,13 +461,13 @@ export function calibrationStateFromJSON(value: unknown, where = 'calibration st
   return state;
 }
 
-function sumsProblem(name: string, value: unknown, edges: Float64Array): string | null {
+function sumsProblem(name: string, value: unknown, edges: Float64Array): StateProblem | null {
   const cells = edges.length - 1;
-  if (typeof value !== 'object' || value === null) return `${name} must be an object of per-cell sums`;
+  if (typeof value !== 'object' || value === null) return at([name], 'must be an object of per-cell sums');
   const { count, confidenceSum, correct } = value as Record<string, unknown>;
   for (const [field, column] of Object.entries({ count, confidenceSum, correct })) {
     if (!Array.isArray(column) || column.length !== cells) {
-      return `${name}.${field} must be an array of ${cells} numbers, got ${describeJsonValue(column)}`;
+      return at([name, field], `must be an array of ${cells} numbers, got ${describeJsonValue(column)}`);
     }
   }
   const counts = count as unknown[];
@@ -440,17 +475,23 @@ function sumsProblem(name: string, value: unknown, edges: Float64Array): string 
   const hits = correct as unknown[];
   for (let i = 0; i < cells; i++) {
     const n = counts[i];
-    if (!isCount(n)) return `${name}.count[${i}] must be an integer >= 0, got ${describeJsonValue(n)}`;
+    if (!isCount(n)) return at([name, 'count', i], `must be an integer >= 0, got ${describeJsonValue(n)}`);
     const right = hits[i];
     if (!isCount(right) || right > n) {
-      return `${name}.correct[${i}] must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`;
+      return at(
+        [name, 'correct', i],
+        `must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`,
+      );
     }
     const sum = sums[i];
     // The mean confidence of a cell lies inside it: low·n <= sum <= high·n (the first cell holds 0).
     const low = i === 0 ? 0 : edges[i] * n;
     const high = edges[i + 1] * n;
     if (!isFiniteNumber(sum) || sum < low - tolerance(n) || sum > high + tolerance(n)) {
-      return `${name}.confidenceSum[${i}] must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`;
+      return at(
+        [name, 'confidenceSum', i],
+        `must lie between ${low} and ${high} for ${n} samples in (${edges[i]}, ${edges[i + 1]}], got ${describeJsonValue(sum)}`,
+      );
     }
   }
   return null;

@@ -166,7 +166,9 @@ function resolveRuntime(config: EvalConfig, options: EvaluateOptions): Promise<L
     explicitPath: options.onnxruntimePath,
     device: config.device,
     remoteCache: options.remoteCache,
-    // The adapters pass their environment; without one, none (the core reads no process.env).
+    // The adapters pass their environment (the core reads no process.env). A caller without
+    // runtimeResolution (tests, library use) resolves from onnxruntimePath or node_modules only:
+    // with an empty environment there is no tool cache, and an npm install would fail loudly.
     env: options.runtimeResolution?.env ?? {},
   });
 }

@@ -43,7 +43,7 @@ export function judgeReport(input: JudgeInput): Judgement {
       ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
       : null;
   const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
-  const earlier = (input.notes ?? []).map((text): VerdictNote => ({ kind: 'baseline-source', text }));
+  const earlier = (input.notes ?? []).map((text): VerdictNote => ({ kind: 'baseline', text }));
   const verdict: Verdict = { ...gated, notes: [...earlier, ...gated.notes] };
   const comment = renderComment({
     candidate,

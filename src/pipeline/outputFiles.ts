@@ -44,11 +44,12 @@ export function verdictJson(verdict: Verdict, comparison: Comparison | null): st
 }
 
 /**
- * verdict.json of a run that stopped before a verdict: `passed: false`, no gates, and the error
- * as `{ code, message, where, hint }` (docs/errors.md lists the codes).
+ * verdict.json of a run that stopped before a verdict: `passed: false` and the error as
+ * `{ code, message, where, hint }` (docs/errors.md lists the codes). It has no `failures` or
+ * `warnings` lists, so that a script reading "no failures" as a pass cannot take it for one.
  */
 export function errorVerdictJson(error: unknown): string {
-  return `${JSON.stringify({ passed: false, error: errorRecord(error), failures: [], warnings: [] }, null, 1)}\n`;
+  return `${JSON.stringify({ passed: false, error: errorRecord(error) }, null, 1)}\n`;
 }
 
 /** Writes errorVerdictJson to `file`, best effort: the error that stopped the run matters more. */

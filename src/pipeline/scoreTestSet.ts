@@ -5,11 +5,11 @@
  * probabilities declared as logits.
  */
 import type { Batch, TestSet } from '../dataset/types.js';
-import { create, merge, update } from '../evaluation/evalState.js';
+import { create, mergeInto, update } from '../evaluation/evalState.js';
 import type { EvalState } from '../evaluation/types.js';
 import { looksLikeProbabilities, NonFiniteOutputError, toProbabilities } from '../runtime/modelSession.js';
 import type { ModelSession, OutputKind } from '../runtime/types.js';
-import { InputError } from '../shared/errors.js';
+import { InputError, InternalError } from '../shared/errors.js';
 
 export interface ScoreTestSetOptions {
   batches: AsyncIterable<Batch>;
@@ -36,8 +36,9 @@ export interface ScoredTestSet {
 
 /**
  * Scores every batch into an evaluation state. Batches go into a partial state, which is merged into
- * the running total (the same merge that combines shards) once it holds as many samples as the
- * total: the total doubles at each merge, so every record is copied a bounded number of times.
+ * the running total in place (mergeInto: the reducers that combine shards) once it holds as many
+ * samples as the total. The total doubles at each merge, so there are about log2(samples / batch)
+ * merges and every record is copied a bounded number of times.
  */
 export async function scoreTestSet(options: ScoreTestSetOptions): Promise<ScoredTestSet> {
   const { testSet, session, classNames, outputKind, now } = options;
@@ -45,7 +46,7 @@ export async function scoreTestSet(options: ScoreTestSetOptions): Promise<Scored
   const total = testSet.samples.length;
   const sliceColumns = testSet.sliceColumns;
   const spec = { classNames, topK: options.topK, samples: total, sliceColumns, sumBlock: options.batchSize };
-  let state = create(spec);
+  const state = create(spec);
   let partial = create(spec);
   let inferenceMs = 0;
   let done = 0;
@@ -80,16 +81,16 @@ export async function scoreTestSet(options: ScoreTestSetOptions): Promise<Scored
       slices: sliceColumns.length > 0 ? batch.indices.map((i) => testSet.samples[i].slices) : undefined,
     });
     if (partial.metrics.count >= state.metrics.count) {
-      state = merge(state, partial);
+      mergeInto(state, partial);
       partial = create(spec);
     }
     done += batch.size;
     options.onProgress?.(done, total);
   }
   if (done !== total) {
-    throw new Error(`evaluated ${done} of ${total} samples; some samples were not scored`);
+    throw new InternalError(`evaluated ${done} of ${total} samples; some samples were not scored`);
   }
-  return { state: merge(state, partial), inferenceSeconds: inferenceMs / 1000 };
+  return { state: mergeInto(state, partial), inferenceSeconds: inferenceMs / 1000 };
 }
 
 function nameNonFiniteSamples(error: NonFiniteOutputError, indices: number[], testSet: TestSet): InputError {

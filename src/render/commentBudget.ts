@@ -6,8 +6,6 @@
  */
 import { GITHUB_COMMENT_LIMIT } from '../shared/githubLimits.js';
 
-export { GITHUB_COMMENT_LIMIT };
-
 // --- The comment as a whole -------------------------------------------------------------------
 
 /**

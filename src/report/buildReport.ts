@@ -1,9 +1,10 @@
 /**
  * Assembles the report document from a computed evaluation state and the identities and settings of
- * the run. Pure: every figure comes from the state (src/evaluation), the identities from the stages
- * that established them.
+ * the run. Every figure comes from the state (src/evaluation) and the identities from the stages
+ * that established them; the only things read here are the clock (createdAt) and the machine
+ * (environment), and a class without samples adds its warning to the run's `warnings`.
  */
-import { displaySource } from '../artifacts/modelIdentity.js';
+import { displaySource } from '../config/displaySource.js';
 import type { EvalConfig } from '../config/types.js';
 import type { PreprocessOptions, TestSet } from '../dataset/types.js';
 import type { EvalResult } from '../evaluation/types.js';

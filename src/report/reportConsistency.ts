@@ -19,14 +19,7 @@ import type { CalibrationMetrics, CalibrationStateJSON } from '../metrics/types.
 import type { Interval } from '../stats/types.js';
 import { describeValue, type ReportProblem } from './reportProblems.js';
 import type { Report } from './schema.js';
-
-export function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-export function isRate(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && value <= 1;
-}
+import { isCount, isRate } from './valueChecks.js';
 
 /** A JSON object: not null, not an array. */
 function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -142,27 +135,33 @@ function checkClassFigures(report: Report, problems: ReportProblem[]): void {
     state.count += report.classes[i]!.support;
   }
   const computed = computeMetrics(state, report.classNames).classes;
+  /** A stored rate against the metric code's own figure from the counts `ratio` (numerator/denominator). */
   const check = (
     path: ReportProblem['path'],
     value: number | null,
     want: number | null,
-    numerator: number,
-    denominator: number,
+    ratio: { numerator: number; denominator: number },
   ) => {
-    if (denominator <= 0 || value === null || want === null) return;
+    if (ratio.denominator <= 0 || value === null || want === null) return;
     if (Math.abs(value - want) > 1e-9) {
       problems.push({
         code: 'derived-figure',
         path,
-        requirement: `must equal ${numerator}/${denominator} = ${want} (the counts beside it)`,
+        requirement: `must equal ${ratio.numerator}/${ratio.denominator} = ${want} (the counts beside it)`,
         value,
       });
     }
   };
   report.classes.forEach((cls, i) => {
     const want = computed[i]!;
-    check(['classes', i, 'recall'], cls.recall, want.recall, cls.truePositives, cls.support);
-    check(['classes', i, 'precision'], cls.precision, want.precision, cls.truePositives, cls.predicted);
+    check(['classes', i, 'recall'], cls.recall, want.recall, {
+      numerator: cls.truePositives,
+      denominator: cls.support,
+    });
+    check(['classes', i, 'precision'], cls.precision, want.precision, {
+      numerator: cls.truePositives,
+      denominator: cls.predicted,
+    });
   });
 }
 
@@ -232,6 +231,16 @@ function checkConfusionMatrix(report: Report, problems: ReportProblem[]): void {
       });
       return;
     }
+  }
+  // Every figure that divides by the sample count (accuracy, cost, calibration) reads metrics.samples.
+  const total = report.classes.reduce((sum, cls) => sum + cls.support, 0);
+  if (report.metrics.samples !== total) {
+    problems.push({
+      code: 'confusion-matrix',
+      path: ['metrics', 'samples'],
+      requirement: `must equal the confusion matrix total (${total})`,
+      value: report.metrics.samples,
+    });
   }
 }
 
@@ -338,26 +347,6 @@ function checkIntervals(report: Report, problems: ReportProblem[]): void {
 const CALIBRATION_FIGURES = ['ece', 'mce', 'adaptiveEce', 'brier', 'nll'] as const;
 
 /**
- * The path inside a calibration state that `calibrationStateProblem` names first in its message
- * (`bins.count[3] must ...`, per its contract `<field> <what is wrong>`), and the rest.
- */
-function calibrationStateProblemParts(problem: string): {
-  path: Array<string | number>;
-  requirement: string;
-} {
-  if (problem.startsWith('must ')) return { path: [], requirement: problem };
-  const space = problem.indexOf(' ');
-  const field = problem.slice(0, space);
-  const path: Array<string | number> = [];
-  for (const part of field.split('.')) {
-    const [name, ...indices] = part.split('[');
-    path.push(name!);
-    for (const index of indices) path.push(Number(index.slice(0, -1)));
-  }
-  return { path, requirement: problem.slice(space + 1) };
-}
-
-/**
  * `calibration`, when present: a valid state over this report's classes and samples (as many
  * correct as the confusion matrix's diagonal), and figures equal to the ones the metrics code
  * computes from that state: the ECE gate reads `calibration.ece`, so a hand-edited figure must not pass.
@@ -377,7 +366,7 @@ function checkCalibration(report: Report, problems: ReportProblem[]): void {
   const stateValue = calibration.state;
   const stateProblem = calibrationStateProblem(stateValue);
   if (stateProblem !== null) {
-    const { path, requirement } = calibrationStateProblemParts(stateProblem);
+    const { path, requirement } = stateProblem;
     problems.push({ code: 'calibration', path: ['calibration', 'state', ...path], requirement });
     return;
   }
@@ -482,7 +471,12 @@ function checkCost(report: Report, problems: ReportProblem[]): void {
   }
   const mean = want.expected;
   if (mean === null ? expected !== null : !near(expected, mean)) {
-    problem('expected', `must be ${mean} (cost.sum / cost.samples)`, expected, 'derived-figure');
+    problem(
+      'expected',
+      `must be ${mean} (cost.sum / the confusion matrix total)`,
+      expected,
+      'derived-figure',
+    );
   }
   if (interval !== null) {
     const { low, high } = (interval ?? {}) as Record<string, unknown>;

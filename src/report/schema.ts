@@ -27,6 +27,7 @@
  * the two cannot drift: changing a field on one side without the other fails `tsc`.
  */
 import { z } from 'zod';
+import type { ModelDescription } from '../artifacts/modelIdentity.js';
 import type { TestSetFormat } from '../dataset/types.js';
 import type {
   CalibrationReport,
@@ -37,7 +38,8 @@ import type {
 } from '../metrics/types.js';
 import type { ExecutionProvider, OutputKind, TensorInfo } from '../runtime/types.js';
 import type { Interval } from '../stats/types.js';
-import { isCount, isRate, reportConsistency } from './reportConsistency.js';
+import { reportConsistency } from './reportConsistency.js';
+import { isCount, isRate } from './valueChecks.js';
 
 export const REPORT_SCHEMA = 'evalgate.report/v1';
 
@@ -413,4 +415,5 @@ export type ReportContractGuards = [
   Assert<Same<z.output<typeof outputKindSchema>, OutputKind>>,
   Assert<Same<z.output<typeof executionProviderSchema>, ExecutionProvider>>,
   Assert<Same<z.output<typeof testSetFormatSchema>, TestSetFormat>>,
+  Assert<Same<ModelIdentity, ModelDescription>>,
 ];

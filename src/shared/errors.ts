@@ -15,12 +15,13 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /**
  * The closed set of error codes: stable names that scripts, dashboards and docs/errors.md rely
  * on. A code never changes meaning; new situations get new codes. Each value is its one-line
- * meaning (docs/errors.md holds the table with exit codes and what to do; a test keeps both in step).
+ * meaning (docs/errors.md holds the table with exit codes and what to do; a test keeps the codes and
+ * their exit codes in step with it).
  */
 export const ErrorCodes = {
   E_INPUT: 'bad input that no more specific code describes',
   E_USAGE: 'the command line is wrong: an unknown command, flag or value, or a missing argument',
-  E_CONFIG_INVALID: 'evalgate.yml or an action input fails validation',
+  E_CONFIG_INVALID: 'evalgate.yml, an action input or a runner setting fails validation',
   E_FILE_NOT_FOUND: 'a file or folder that was named does not exist',
   E_FILE_ACCESS: 'a file or folder exists but cannot be read or written',
   E_LOCK_MISMATCH: 'the test set differs from its lock file',
@@ -36,6 +37,8 @@ export const ErrorCodes = {
   E_RESULT_INVALID: "publish mode's result folder is missing a file or fails its checks",
   E_RUNTIME_UNAVAILABLE: 'onnxruntime cannot be loaded or installed for this platform or device',
   E_GITHUB: 'the GitHub context, token or API refused what the run needs',
+  E_GITHUB_UNAVAILABLE:
+    'the GitHub API kept failing after its retries (an outage, not a mistake): re-run the job',
   E_INTERNAL: 'a bug in evalgate: please report it',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -83,6 +86,16 @@ export class InputError extends EvalgateError {
 export class InternalError extends EvalgateError {
   constructor(message: string, details: Omit<ErrorDetails, 'code'> = {}) {
     super(message, ExitCode.internal, { ...details, code: 'E_INTERNAL' });
+  }
+}
+
+/**
+ * A service the run depends on failed after its retries: neither the user's mistake nor a bug.
+ * Exit code 3, as for an internal error, with its own code (E_GITHUB_UNAVAILABLE).
+ */
+export class ServiceError extends EvalgateError {
+  constructor(message: string, details: Omit<ErrorDetails, 'code'> = {}) {
+    super(message, ExitCode.internal, { ...details, code: 'E_GITHUB_UNAVAILABLE' });
   }
 }
 

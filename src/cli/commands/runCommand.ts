@@ -8,7 +8,8 @@ import { ExitCode, InputError } from '../../shared/errors.js';
 import { renderVerdictText } from '../../render/verdictText.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { MAX_BATCH_SIZE } from '../../config/schema.js';
-import { cliCacheDir } from '../cacheDir.js';
+import os from 'node:os';
+import { artifactCacheDir } from '../../shared/artifactCacheDir.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from './context.js';
 
@@ -91,7 +92,7 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
       evaluate: {
         onnxruntimePath: values['onnxruntime-path'],
         runtimeResolution: { env: context.env },
-        cacheDir: cliCacheDir(context.env),
+        cacheDir: artifactCacheDir(context.env, os.homedir()),
         decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
         onProgress: (done, total) => progress.update(done, total),
       },
