@@ -1,20 +1,14 @@
 // Benchmark of the metrics stage (issue 2, part 13): all metrics for 1,000,000 predictions over
-// 100 classes must take under 1 s. Feeds random probabilities through scoreBatch + updateMetricState
-// + updateCalibrationState (issue 4: ECE, MCE, adaptive ECE, Brier, NLL) in batches of 10,000, then
-// computeMetrics + computeCalibration. Generating the data is not timed.
+// 100 classes must take under 1 s. Feeds random probabilities through the pipeline's own evaluation
+// state (src/evaluation: scoring, the confusion counts and the per-sample records from which
+// calibration is formed) in batches of 10,000, then computes every figure (metrics, intervals, ECE,
+// MCE, adaptive ECE, Brier, NLL). Generating the data is not timed.
 //
 // Uses the compiled code in lib/ (run `npx tsc -p tsconfig.build.json` first; `npm run bench` does).
 // Standalone: `node scripts/bench/metrics.mjs`.
 
 import { pathToFileURL } from 'node:url';
-import {
-  computeCalibration,
-  createCalibrationState,
-  updateCalibrationState,
-} from '../../lib/metrics/calibration.js';
-import { computeMetrics } from '../../lib/metrics/computeMetrics.js';
-import { createMetricState, updateMetricState } from '../../lib/metrics/metricState.js';
-import { scoreBatch } from '../../lib/metrics/scoreBatch.js';
+import { compute, create, update } from '../../lib/evaluation/evalState.js';
 
 /** mulberry32: a small seeded generator, so every run scores the same data. */
 function seededRandom(seed) {
@@ -51,22 +45,19 @@ export function benchMetrics(options = {}) {
   const random = seededRandom(seed);
   const probabilities = new Float32Array(batchSize * numClasses);
   const labels = new Int32Array(batchSize);
-  const state = createMetricState(numClasses, topK);
-  const calibration = createCalibrationState(numClasses);
+  const classNames = Array.from({ length: numClasses }, (_, i) => `class${i}`);
+  const state = create({ classNames, topK, samples, sumBlock: batchSize });
   let updateNs = 0n;
   for (let done = 0; done < samples; done += batchSize) {
     const size = Math.min(batchSize, samples - done);
     fillBatch(random, probabilities, labels, size, numClasses);
+    const indices = Int32Array.from({ length: size }, (_, i) => done + i);
     const start = process.hrtime.bigint();
-    const scored = scoreBatch(probabilities, { size, numClasses, labels, topK });
-    updateMetricState(state, labels, scored, size);
-    updateCalibrationState(calibration, probabilities, labels, size);
+    update(state, { probabilities, size, labels, indices });
     updateNs += process.hrtime.bigint() - start;
   }
   const start = process.hrtime.bigint();
-  const classNames = Array.from({ length: numClasses }, (_, i) => `class${i}`);
-  const metrics = computeMetrics(state, classNames);
-  computeCalibration(calibration);
+  const { metrics } = compute(state, { confidence: 0.95 });
   const computeNs = process.hrtime.bigint() - start;
   const scoreAndUpdateSeconds = Number(updateNs) / 1e9;
   const computeSeconds = Number(computeNs) / 1e9;
