@@ -1,11 +1,12 @@
 // The action's `error-code` output: the stable code of the error that stopped a run (docs/errors.md),
 // empty when the run reached a verdict; the failure message, the job summary and verdict.json carry it too.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/action/run.js';
 import { copyExample } from '../helpers/cli.js';
 import { fakeCore } from '../helpers/fakeCore.js';
+import { pullRequestEvent } from '../helpers/runAction.js';
 
 import { pushEventEnvironment } from '../helpers/actionEnvironment.js';
 
@@ -55,6 +56,37 @@ describe('the error-code output', () => {
     expect(verdict).not.toHaveProperty('failures');
     expect(verdict.error.message).toMatch(/^the test set does not match its lock/);
     expect(verdict.error.hint).toMatch(/evalgate lock/);
+  });
+
+  it('on a pull request, leaves pull-request.json and the error for the publish job, even when onnxruntime cannot be found', async () => {
+    const dir = copyExample();
+    // An earlier run's passing verdict in the same folder (a self-hosted runner's workspace).
+    const out = path.join(dir, 'out');
+    await runIn(dir, {});
+    expect(JSON.parse(readFileSync(path.join(out, 'verdict.json'), 'utf8')).passed).toBe(true);
+    const eventFile = path.join(dir, 'pull-request-event.json');
+    writeFileSync(
+      eventFile,
+      JSON.stringify(
+        pullRequestEvent({
+          owner: 'octo',
+          repo: 'models',
+          number: 4,
+          headSha: 'c'.repeat(40),
+          baseSha: 'b'.repeat(40),
+        }),
+      ),
+    );
+    await runIn(
+      dir,
+      { 'baseline-source': 'none', 'onnxruntime-path': path.join(dir, 'no-runtime-here') },
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile },
+    );
+    expect(fakeCore.outputs['error-code']).not.toBe('');
+    const record = JSON.parse(readFileSync(path.join(out, 'pull-request.json'), 'utf8'));
+    expect(record).toMatchObject({ number: 4, headSha: 'c'.repeat(40) });
+    const verdict = JSON.parse(readFileSync(path.join(out, 'verdict.json'), 'utf8'));
+    expect(verdict).toMatchObject({ passed: false, error: { code: fakeCore.outputs['error-code'] } });
   });
 
   it('names a malformed retry setting of the runner as a config error naming the variable', async () => {

@@ -7,6 +7,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compute, create, type CreateOptions, merge, update } from '../../src/evaluation/evalState.js';
 import { fromJSON, toJSON } from '../../src/evaluation/evalStateJSON.js';
+import {
+  computeCalibration,
+  createCalibrationState,
+  updateCalibrationState,
+} from '../../src/metrics/calibration.js';
+import { computeMetrics } from '../../src/metrics/computeMetrics.js';
+import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
+import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import type { EvalState } from '../../src/evaluation/types.js';
 import { buildReport } from '../../src/report/buildReport.js';
 import type { Report } from '../../src/report/types.js';
@@ -112,6 +120,31 @@ describe('EvalState merge over random splits of the digits test set (real model 
     }
   });
 
+  it('gives the figures of the separate metric and calibration states fed batch by batch (the code before EvalState)', () => {
+    const { config, probabilities, labels } = run;
+    const c = config.classes.length;
+    const metrics = createMetricState(c, run.topK);
+    const calibration = createCalibrationState(c);
+    for (let start = 0; start < labels.length; start += config.batchSize) {
+      const size = Math.min(config.batchSize, labels.length - start);
+      const rows = probabilities.subarray(start * c, (start + size) * c);
+      const batchLabels = labels.subarray(start, start + size);
+      const scored = scoreBatch(rows, { size, numClasses: c, labels: batchLabels, topK: run.topK });
+      updateMetricState(metrics, batchLabels, scored, size);
+      updateCalibrationState(calibration, rows, batchLabels, size);
+    }
+    const { classes, confusionMatrix, ...headline } = computeMetrics(
+      metrics,
+      config.classes,
+      config.statistics.confidence,
+    );
+    expect(run.report.metrics).toEqual(headline);
+    expect(run.report.classes).toEqual(classes);
+    expect(run.report.confusionMatrix).toEqual(confusionMatrix);
+    const { state: _state, ...figures } = run.report.calibration!;
+    expect(JSON.stringify(figures)).toBe(JSON.stringify(computeCalibration(calibration)));
+  });
+
   it('merges associatively and commutatively', () => {
     const random = createRandom(7);
     for (let trial = 0; trial < 10; trial++) {
@@ -130,6 +163,12 @@ describe('EvalState merge over random splits of the digits test set (real model 
     const merged = merge(a, b);
     expect(merged).not.toBe(a);
     expect([JSON.stringify(toJSON(a)), JSON.stringify(toJSON(b))]).toEqual(before);
+    // And shares no buffer with them: changing an input afterwards leaves the merged state as it was.
+    const mergedBefore = JSON.stringify(toJSON(merged));
+    a.metrics.confusion.fill(0);
+    a.records.label.fill(0);
+    b.slices.clear();
+    expect(JSON.stringify(toJSON(merged))).toBe(mergedBefore);
   });
 
   it('round-trips partial and merged states through JSON, figures unchanged', () => {

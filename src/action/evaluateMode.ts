@@ -14,6 +14,7 @@ import { type PullRequestContext, pullRequestFromEvent } from '../github/pullReq
 import { readFileAtCommit } from '../github/repositoryFile.js';
 import { saveCachedBaseline } from '../pipeline/baselineSources.js';
 import type { BaselinePlan } from '../pipeline/baselineSources.js';
+import { prepareOutputDir, recordError } from '../pipeline/outputFiles.js';
 import { type RunEvaluationResult, runEvaluation } from '../pipeline/runEvaluation.js';
 import type { EvalConfig } from '../config/types.js';
 import { commentMarker } from '../render/markdown.js';
@@ -84,10 +85,12 @@ export async function evaluateMode(
   log.info(`evalgate: baseline: ${baseline.kind === 'none' ? 'none' : baseline.description}`);
 
   const outDir = path.resolve(cwd, inputs.outputDir);
-  const result = await evaluate({ inputs, context, deps, config, cwd, outDir, baseline, commentKey });
+  const result = await evaluateForPullRequest(
+    { inputs, context, deps, config, cwd, outDir, baseline, commentKey },
+    pullRequest,
+  );
   progress.reportPath = result.files.report;
   progress.commentPath = result.files.comment;
-  if (pullRequest !== null) await writePullRequestRecord(outDir, pullRequest, commentKey, baseline.id);
   await publishVerdict({
     inputs,
     context,
@@ -97,6 +100,27 @@ export async function evaluateMode(
     configFile: config.configFile,
     result,
   });
+}
+
+/**
+ * The evaluation, with what the fork-safe publish job needs on a pull request: pull-request.json
+ * written first, so that it learns where even an error of this job goes, and an error recorded in
+ * verdict.json also when it came before the pipeline ran (onnxruntime's resolution), so that a
+ * verdict.json left by an earlier run in this folder is never published as this commit's.
+ */
+async function evaluateForPullRequest(
+  step: EvaluationStep,
+  pullRequest: PullRequestContext | null,
+): Promise<RunEvaluationResult> {
+  if (pullRequest === null) return evaluate(step);
+  prepareOutputDir(step.outDir);
+  await writePullRequestRecord(step.outDir, pullRequest, step.commentKey, step.baseline.id);
+  try {
+    return await evaluate(step);
+  } catch (error) {
+    await recordError(path.join(step.outDir, ResultFiles.verdict), error);
+    throw error;
+  }
 }
 
 interface VerdictStep {
