@@ -50285,6 +50285,11 @@ function product(dims) {
 function needsSourceSize(options) {
     return options.resize === null && options.centerCrop === null;
 }
+/** The plan of a run's batches, once the batch size is checked: where both batch sources start. */
+function planBatchesOfSize(testSet, options, batchSize) {
+    checkBatchSize(batchSize);
+    return planBatches(testSet, options);
+}
 /**
  * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
  * resize nor center-crop fixes the size (then every image must have sample 0's size).
@@ -50361,8 +50366,7 @@ function checkBatchSize(batchSize) {
  * is produced. (`startDecodePool` in parallelBatches.ts decodes in worker threads instead.)
  */
 async function* batchTestSet(testSet, preprocess, batchSize) {
-    checkBatchSize(batchSize);
-    const plan = planBatches(testSet, preprocess);
+    const plan = planBatchesOfSize(testSet, preprocess, batchSize);
     const total = testSet.samples.length;
     for (let start = 0; start < total; start += batchSize) {
         const indices = batchIndices(start, Math.min(batchSize, total - start));
@@ -75016,8 +75020,7 @@ async function hashFilesInPool(channel, files) {
 }
 /** Yields the batches in order, each decoded by a worker (round-robin), up to two per worker ahead. */
 async function* decodeInPool(channel, testSet, preprocess, batchSize) {
-    checkBatchSize(batchSize);
-    const plan = planBatches(testSet, preprocess);
+    const plan = planBatchesOfSize(testSet, preprocess, batchSize);
     await channel.ready;
     const sampleFile = testSet.sampleFile.bind(testSet);
     const total = testSet.samples.length;

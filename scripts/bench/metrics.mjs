@@ -9,17 +9,12 @@
 
 import { pathToFileURL } from 'node:url';
 import { compute, create, update } from '../../lib/evaluation/evalState.js';
+import { createRandom } from '../../lib/stats/random.js';
 
-/** mulberry32: a small seeded generator, so every run scores the same data. */
+/** Uniform floats in [0, 1) from the project's seeded generator, so every run scores the same data. */
 function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.next();
 }
 
 /** Fills one batch: random scores with extra mass on the true class (~70% accuracy), rows normalised. */

@@ -39,6 +39,16 @@ export interface BatchPlan {
   reference: SizeReference | null;
 }
 
+/** The plan of a run's batches, once the batch size is checked: where both batch sources start. */
+export function planBatchesOfSize(
+  testSet: TestSet,
+  options: PreprocessOptions,
+  batchSize: number,
+): BatchPlan {
+  checkBatchSize(batchSize);
+  return planBatches(testSet, options);
+}
+
 /**
  * Validates the options and works out the per-sample shape, decoding sample 0 only when neither
  * resize nor center-crop fixes the size (then every image must have sample 0's size).
@@ -138,8 +148,7 @@ export async function* batchTestSet(
   preprocess: PreprocessOptions,
   batchSize: number,
 ): AsyncGenerator<Batch> {
-  checkBatchSize(batchSize);
-  const plan = planBatches(testSet, preprocess);
+  const plan = planBatchesOfSize(testSet, preprocess, batchSize);
   const total = testSet.samples.length;
   for (let start = 0; start < total; start += batchSize) {
     const indices = batchIndices(start, Math.min(batchSize, total - start));

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ExecutionProvider } from '../runtime/types.js';
 import { EvalgateError, ExitCode, InputError, InternalError, isErrorCode } from '../shared/errors.js';
-import { batchIndices, checkBatchSize, planBatches } from './batches.js';
+import { batchIndices, planBatchesOfSize } from './batches.js';
 import {
   DECODE_WORKER_KIND,
   type DecodeRequest,
@@ -214,8 +214,7 @@ async function* decodeInPool(
   preprocess: PreprocessOptions,
   batchSize: number,
 ): AsyncGenerator<Batch> {
-  checkBatchSize(batchSize);
-  const plan = planBatches(testSet, preprocess);
+  const plan = planBatchesOfSize(testSet, preprocess, batchSize);
   await channel.ready;
   const sampleFile = testSet.sampleFile!.bind(testSet);
   const total = testSet.samples.length;
