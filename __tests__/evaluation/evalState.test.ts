@@ -10,7 +10,7 @@ import { createMetricState, updateMetricState } from '../../src/metrics/metricSt
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
 import { compute, create, merge, mergeInto, update } from '../../src/evaluation/evalState.js';
 import { fromJSON, toJSON } from '../../src/evaluation/evalStateJSON.js';
-import { reduceFields, reduceKeyed } from '../../src/evaluation/reducers.js';
+import { reduceFields, reduceKeyed } from '../../src/shared/reducers.js';
 import type { EvalState } from '../../src/evaluation/types.js';
 import { InputError, InternalError } from '../../src/shared/errors.js';
 import { createRandom } from '../../src/stats/random.js';

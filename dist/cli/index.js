@@ -61555,6 +61555,138 @@ function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/shared/reducers.ts
+/**
+ * Reducers of mergeable state, as torchmetrics' `add_state(name, default, dist_reduce_fx)`: each
+ * field of a state declares how two partial values combine (sum, min, max or concatenation), and one
+ * generic merge walks the declarations. A state is then whatever its field specs say it is: adding a
+ * field means declaring its reducer, never writing another merge.
+ */
+
+/** Merges two values of T field by field with the declared reducers, as a new object (inputs unchanged). */
+function reducers_reduceFields(fields, a, b) {
+    const merged = { ...a };
+    for (const name of Object.keys(fields)) {
+        if (isSetting(fields, name, a, b))
+            continue;
+        const reducer = fields[name];
+        merged[name] = reduceValue(reducer, a[name], b[name], name);
+    }
+    return merged;
+}
+/**
+ * Adds `source` into `target` field by field with the same declared reducers, in place: sums and
+ * extremes are written into the target's own arrays, and a concatenated array grows by doubling
+ * its capacity (a longer view of one buffer), so that accumulating many parts into one total copies
+ * each element a bounded number of times and allocates no new totals. Returns `target`.
+ */
+function accumulateFields(fields, target, source) {
+    for (const name of Object.keys(fields)) {
+        if (isSetting(fields, name, target, source))
+            continue;
+        const reducer = fields[name];
+        const x = target[name];
+        const y = source[name];
+        if (typeof x === 'number' || typeof y === 'number' || reducer !== 'concat') {
+            if (typeof x === 'number' || typeof y === 'number') {
+                target[name] = reduceValue(reducer, x, y, name);
+                continue;
+            }
+            checkSameKind(x, y, name);
+            if (x.length !== y.length)
+                throw cellMismatch(name, x.length, y.length);
+            const combine = reducer === 'sum' ? add : reducer === 'min' ? Math.min : Math.max;
+            for (let i = 0; i < x.length; i++)
+                x[i] = combine(x[i], y[i]);
+            continue;
+        }
+        checkSameKind(x, y, name);
+        const grown = lengthened(x, y.length);
+        grown.set(y, x.length);
+        target[name] = grown;
+    }
+    return target;
+}
+/**
+ * `column` lengthened by `extra` entries (left for the caller to fill): a longer view of the same
+ * buffer while its capacity lasts, else a copy into a buffer of twice the length.
+ */
+function lengthened(column, extra) {
+    const length = column.length + extra;
+    const Kind = column.constructor;
+    const bytes = column.BYTES_PER_ELEMENT;
+    if (column.byteOffset === 0 && column.buffer.byteLength >= length * bytes) {
+        return new Kind(column.buffer, 0, length);
+    }
+    const capacity = Math.max(length, 2 * column.length, 256);
+    const next = new Kind(new ArrayBuffer(capacity * bytes), 0, length);
+    next.set(column);
+    return next;
+}
+/**
+ * Merges two keyed groups of sub-states key by key: a key on both sides is merged with `mergeOne`, a
+ * key on one side only with a fresh `empty()` sub-state (the reducers' identity), so the result is
+ * a new group sharing nothing with either input.
+ */
+function reducers_reduceKeyed(a, b, mergeOne, empty) {
+    const merged = new Map();
+    for (const [key, x] of a)
+        merged.set(key, mergeOne(x, b.get(key) ?? empty()));
+    for (const [key, y] of b)
+        if (!a.has(key))
+            merged.set(key, mergeOne(empty(), y));
+    return merged;
+}
+function reduceValue(reducer, x, y, name) {
+    if (typeof x === 'number' && typeof y === 'number') {
+        if (reducer === 'sum')
+            return x + y;
+        if (reducer === 'min')
+            return Math.min(x, y);
+        if (reducer === 'max')
+            return Math.max(x, y);
+        throw new errors_InternalError(`state field '${name}' is a number and cannot be concatenated`);
+    }
+    if (typeof x === 'number' || typeof y === 'number') {
+        throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
+    }
+    checkSameKind(x, y, name);
+    const Kind = x.constructor;
+    if (reducer === 'concat') {
+        const joined = new Kind(x.length + y.length);
+        joined.set(x);
+        joined.set(y, x.length);
+        return joined;
+    }
+    if (x.length !== y.length)
+        throw cellMismatch(name, x.length, y.length);
+    const out = new Kind(x.length);
+    const combine = reducer === 'sum' ? add : reducer === 'min' ? Math.min : Math.max;
+    for (let i = 0; i < out.length; i++)
+        out[i] = combine(x[i], y[i]);
+    return out;
+}
+/** True for a `setting` field, after checking that both sides hold the same value. */
+function isSetting(fields, name, a, b) {
+    if (fields[name] !== 'setting')
+        return false;
+    if (a[name] !== b[name]) {
+        throw new errors_InternalError(`state setting '${name}' differs: ${String(a[name])} and ${String(b[name])}`);
+    }
+    return true;
+}
+function checkSameKind(x, y, name) {
+    if (x.constructor !== y.constructor) {
+        throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
+    }
+}
+function cellMismatch(name, x, y) {
+    return new errors_InternalError(`state field '${name}' has ${x} cells on one side and ${y} on the other`);
+}
+function add(x, y) {
+    return x + y;
+}
+
 ;// CONCATENATED MODULE: ./src/shared/describeJsonValue.ts
 /**
  * A stored JSON value, shortly, for messages about a damaged state or report: "nothing", "an array
@@ -61597,6 +61729,7 @@ function describeJsonValue(value, words = {}) {
  *
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
+
 
 
 /** Equal-width bins of ECE and MCE (Guo et al.; torchmetrics' default). */
@@ -61770,7 +61903,23 @@ function calibrationStateFromRecords(numClasses, records, blockSize) {
     state.count = n;
     return state;
 }
-/** Sum of two states, as a new state (neither input changes). States of different class counts are refused. */
+/** How each field of a calibration state merges (src/shared/reducers.ts): every sum adds. */
+const CALIBRATION_FIELDS = {
+    numClasses: 'setting',
+    count: 'sum',
+    binCount: 'sum',
+    binConfidenceSum: 'sum',
+    binCorrect: 'sum',
+    gridCount: 'sum',
+    gridConfidenceSum: 'sum',
+    gridCorrect: 'sum',
+    brierSum: 'sum',
+    nllSum: 'sum',
+};
+/**
+ * Sum of two states, as a new state (neither input changes), by CALIBRATION_FIELDS. States of
+ * different class counts are refused.
+ */
 function mergeCalibrationStates(a, b) {
     if (a.numClasses !== b.numClasses) {
         throw new InputError(`calibration states cannot be merged: one has ${a.numClasses} classes, the other ${b.numClasses}`, {
@@ -61779,21 +61928,7 @@ function mergeCalibrationStates(a, b) {
             hint: 'merge only states computed with the same class list',
         });
     }
-    const merged = createCalibrationState(a.numClasses);
-    const add = (out, x, y) => {
-        for (let i = 0; i < out.length; i++)
-            out[i] = x[i] + y[i];
-    };
-    add(merged.binCount, a.binCount, b.binCount);
-    add(merged.binConfidenceSum, a.binConfidenceSum, b.binConfidenceSum);
-    add(merged.binCorrect, a.binCorrect, b.binCorrect);
-    add(merged.gridCount, a.gridCount, b.gridCount);
-    add(merged.gridConfidenceSum, a.gridConfidenceSum, b.gridConfidenceSum);
-    add(merged.gridCorrect, a.gridCorrect, b.gridCorrect);
-    merged.brierSum = a.brierSum + b.brierSum;
-    merged.nllSum = a.nllSum + b.nllSum;
-    merged.count = a.count + b.count;
-    return merged;
+    return reduceFields(CALIBRATION_FIELDS, a, b);
 }
 /** ECE, MCE, adaptive ECE, Brier and NLL of a state; all null without samples. */
 function computeCalibration(state) {
@@ -62500,10 +62635,23 @@ function cohenKappa(support, predicted, correct, n) {
 /**
  * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
  * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
- * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
- * (the torchmetrics design: state = sums, merge = add).
+ * so batches, slices, stress variants and shards all combine by the reducers its fields declare
+ * (METRIC_FIELDS; the torchmetrics design: state = sums, merge = add).
  */
 
+
+/**
+ * How each field of a metric state merges (src/shared/reducers.ts): the counts add; numClasses and
+ * topK are settings that both sides must share. Batches, slices, stress cells and shards all merge
+ * by these declarations, here and in the evaluation state.
+ */
+const metricState_METRIC_FIELDS = {
+    numClasses: 'setting',
+    topK: 'setting',
+    confusion: 'sum',
+    topKHits: 'sum',
+    count: 'sum',
+};
 /** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
 function metricState_createMetricState(numClasses, topK) {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
@@ -62553,8 +62701,8 @@ function addSample(state, label, prediction, topKHit) {
     return state;
 }
 /**
- * Sum of two states, as a new state (neither input is changed). Merging is associative and
- * commutative because every field is a count. States of different class counts or top-k settings
+ * Sum of two states, as a new state (neither input is changed), by METRIC_FIELDS. Merging is
+ * associative and commutative because every field is a count. States of different class counts or top-k settings
  * describe different evaluations and are refused.
  */
 function mergeMetricStates(a, b) {
@@ -62566,13 +62714,7 @@ function mergeMetricStates(a, b) {
             hint: 'merge only states computed with the same class list and the same top-k setting',
         });
     }
-    const merged = metricState_createMetricState(a.numClasses, a.topK);
-    const out = merged.confusion;
-    for (let i = 0; i < out.length; i++)
-        out[i] = a.confusion[i] + b.confusion[i];
-    merged.topKHits = a.topKHits + b.topKHits;
-    merged.count = a.count + b.count;
-    return merged;
+    return reduceFields(metricState_METRIC_FIELDS, a, b);
 }
 /** Plain-JSON form of a state (confusion flattened row-major). */
 function metricStateToJSON(state) {
@@ -64084,7 +64226,7 @@ function fisherExact(k1, n1, k2, n2) {
 function emptyCounts() {
     return { bothRight: 0, baselineOnly: 0, candidateOnly: 0, bothWrong: 0 };
 }
-function add(counts, baselineRight, candidateRight) {
+function proportionTests_add(counts, baselineRight, candidateRight) {
     if (baselineRight && candidateRight)
         counts.bothRight++;
     else if (baselineRight)
@@ -64101,8 +64243,8 @@ function pairedTables(paired, numClasses) {
         const label = paired.labels[i];
         const baselineRight = paired.baselinePredictions[i] === label;
         const candidateRight = paired.candidatePredictions[i] === label;
-        add(overall, baselineRight, candidateRight);
-        add(byClass[label], baselineRight, candidateRight);
+        proportionTests_add(overall, baselineRight, candidateRight);
+        proportionTests_add(byClass[label], baselineRight, candidateRight);
     }
     return { overall, byClass };
 }
@@ -75220,138 +75362,6 @@ function checkShape(probabilities, { size, numClasses, labels, topK }) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/evaluation/reducers.ts
-/**
- * Reducers of mergeable state, as torchmetrics' `add_state(name, default, dist_reduce_fx)`: each
- * field of a state declares how two partial values combine (sum, min, max or concatenation), and one
- * generic merge walks the declarations. A state is then whatever its field specs say it is: adding a
- * field means declaring its reducer, never writing another merge.
- */
-
-/** Merges two values of T field by field with the declared reducers, as a new object (inputs unchanged). */
-function reducers_reduceFields(fields, a, b) {
-    const merged = { ...a };
-    for (const name of Object.keys(fields)) {
-        if (isSetting(fields, name, a, b))
-            continue;
-        const reducer = fields[name];
-        merged[name] = reduceValue(reducer, a[name], b[name], name);
-    }
-    return merged;
-}
-/**
- * Adds `source` into `target` field by field with the same declared reducers, in place: sums and
- * extremes are written into the target's own arrays, and a concatenated array grows by doubling
- * its capacity (a longer view of one buffer), so that accumulating many parts into one total copies
- * each element a bounded number of times and allocates no new totals. Returns `target`.
- */
-function accumulateFields(fields, target, source) {
-    for (const name of Object.keys(fields)) {
-        if (isSetting(fields, name, target, source))
-            continue;
-        const reducer = fields[name];
-        const x = target[name];
-        const y = source[name];
-        if (typeof x === 'number' || typeof y === 'number' || reducer !== 'concat') {
-            if (typeof x === 'number' || typeof y === 'number') {
-                target[name] = reduceValue(reducer, x, y, name);
-                continue;
-            }
-            checkSameKind(x, y, name);
-            if (x.length !== y.length)
-                throw cellMismatch(name, x.length, y.length);
-            const combine = reducer === 'sum' ? reducers_add : reducer === 'min' ? Math.min : Math.max;
-            for (let i = 0; i < x.length; i++)
-                x[i] = combine(x[i], y[i]);
-            continue;
-        }
-        checkSameKind(x, y, name);
-        const grown = lengthened(x, y.length);
-        grown.set(y, x.length);
-        target[name] = grown;
-    }
-    return target;
-}
-/**
- * `column` lengthened by `extra` entries (left for the caller to fill): a longer view of the same
- * buffer while its capacity lasts, else a copy into a buffer of twice the length.
- */
-function lengthened(column, extra) {
-    const length = column.length + extra;
-    const Kind = column.constructor;
-    const bytes = column.BYTES_PER_ELEMENT;
-    if (column.byteOffset === 0 && column.buffer.byteLength >= length * bytes) {
-        return new Kind(column.buffer, 0, length);
-    }
-    const capacity = Math.max(length, 2 * column.length, 256);
-    const next = new Kind(new ArrayBuffer(capacity * bytes), 0, length);
-    next.set(column);
-    return next;
-}
-/**
- * Merges two keyed groups of sub-states key by key: a key on both sides is merged with `mergeOne`, a
- * key on one side only with a fresh `empty()` sub-state (the reducers' identity), so the result is
- * a new group sharing nothing with either input.
- */
-function reducers_reduceKeyed(a, b, mergeOne, empty) {
-    const merged = new Map();
-    for (const [key, x] of a)
-        merged.set(key, mergeOne(x, b.get(key) ?? empty()));
-    for (const [key, y] of b)
-        if (!a.has(key))
-            merged.set(key, mergeOne(empty(), y));
-    return merged;
-}
-function reduceValue(reducer, x, y, name) {
-    if (typeof x === 'number' && typeof y === 'number') {
-        if (reducer === 'sum')
-            return x + y;
-        if (reducer === 'min')
-            return Math.min(x, y);
-        if (reducer === 'max')
-            return Math.max(x, y);
-        throw new errors_InternalError(`state field '${name}' is a number and cannot be concatenated`);
-    }
-    if (typeof x === 'number' || typeof y === 'number') {
-        throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
-    }
-    checkSameKind(x, y, name);
-    const Kind = x.constructor;
-    if (reducer === 'concat') {
-        const joined = new Kind(x.length + y.length);
-        joined.set(x);
-        joined.set(y, x.length);
-        return joined;
-    }
-    if (x.length !== y.length)
-        throw cellMismatch(name, x.length, y.length);
-    const out = new Kind(x.length);
-    const combine = reducer === 'sum' ? reducers_add : reducer === 'min' ? Math.min : Math.max;
-    for (let i = 0; i < out.length; i++)
-        out[i] = combine(x[i], y[i]);
-    return out;
-}
-/** True for a `setting` field, after checking that both sides hold the same value. */
-function isSetting(fields, name, a, b) {
-    if (fields[name] !== 'setting')
-        return false;
-    if (a[name] !== b[name]) {
-        throw new errors_InternalError(`state setting '${name}' differs: ${String(a[name])} and ${String(b[name])}`);
-    }
-    return true;
-}
-function checkSameKind(x, y, name) {
-    if (x.constructor !== y.constructor) {
-        throw new errors_InternalError(`state field '${name}' holds values of different kinds on the two sides`);
-    }
-}
-function cellMismatch(name, x, y) {
-    return new errors_InternalError(`state field '${name}' has ${x} cells on one side and ${y} on the other`);
-}
-function reducers_add(x, y) {
-    return x + y;
-}
-
 ;// CONCATENATED MODULE: ./src/evaluation/evalState.ts
 /**
  * The one mergeable evaluation state (torchmetrics' Metric: add_state / update / merge / compute).
@@ -75371,14 +75381,6 @@ function reducers_add(x, y) {
 
 
 
-/** Reducers of a metric (sub-)state; numClasses and topK are settings, checked equal by merge. */
-const METRIC_FIELDS = {
-    numClasses: 'setting',
-    topK: 'setting',
-    confusion: 'sum',
-    topKHits: 'sum',
-    count: 'sum',
-};
 /** Reducers of the per-sample records. */
 const RECORD_FIELDS = {
     index: 'concat',
@@ -75467,10 +75469,10 @@ function evalState_merge(a, b) {
  */
 function mergeInto(target, source) {
     checkMergeable(target.spec, source.spec);
-    accumulateFields(METRIC_FIELDS, target.metrics, source.metrics);
+    accumulateFields(metricState_METRIC_FIELDS, target.metrics, source.metrics);
     for (const [column, byValue] of source.slices) {
         for (const [value, slice] of byValue) {
-            accumulateFields(METRIC_FIELDS, sliceState(target, column, value), slice);
+            accumulateFields(metricState_METRIC_FIELDS, sliceState(target, column, value), slice);
         }
     }
     target.records = accumulateFields(RECORD_FIELDS, target.records, source.records);

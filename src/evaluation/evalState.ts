@@ -19,21 +19,18 @@ import {
   nllTerm,
 } from '../metrics/calibration.js';
 import { computeMetrics } from '../metrics/computeMetrics.js';
-import { addSample, createMetricState, updateMetricState } from '../metrics/metricState.js';
+import { addSample, createMetricState, METRIC_FIELDS, updateMetricState } from '../metrics/metricState.js';
 import { scoreBatch } from '../metrics/scoreBatch.js';
 import type { MetricState } from '../metrics/types.js';
 import { InputError, InternalError } from '../shared/errors.js';
-import { accumulateFields, type FieldSpecs, lengthened, reduceFields, reduceKeyed } from './reducers.js';
+import {
+  accumulateFields,
+  type FieldSpecs,
+  lengthened,
+  reduceFields,
+  reduceKeyed,
+} from '../shared/reducers.js';
 import type { EvalBatch, EvalResult, EvalSpec, EvalState, SampleRecords, SliceResult } from './types.js';
-
-/** Reducers of a metric (sub-)state; numClasses and topK are settings, checked equal by merge. */
-export const METRIC_FIELDS: FieldSpecs<MetricState> = {
-  numClasses: 'setting',
-  topK: 'setting',
-  confusion: 'sum',
-  topKHits: 'sum',
-  count: 'sum',
-};
 
 /** Reducers of the per-sample records. */
 export const RECORD_FIELDS: FieldSpecs<SampleRecords> = {

@@ -23,6 +23,7 @@
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
 
+import { type FieldSpecs, reduceFields } from '../shared/reducers.js';
 import { describeJsonValue } from '../shared/describeJsonValue.js';
 import { InputError, InternalError } from '../shared/errors.js';
 import type {
@@ -240,7 +241,24 @@ export function calibrationStateFromRecords(
   return state;
 }
 
-/** Sum of two states, as a new state (neither input changes). States of different class counts are refused. */
+/** How each field of a calibration state merges (src/shared/reducers.ts): every sum adds. */
+export const CALIBRATION_FIELDS: FieldSpecs<CalibrationState> = {
+  numClasses: 'setting',
+  count: 'sum',
+  binCount: 'sum',
+  binConfidenceSum: 'sum',
+  binCorrect: 'sum',
+  gridCount: 'sum',
+  gridConfidenceSum: 'sum',
+  gridCorrect: 'sum',
+  brierSum: 'sum',
+  nllSum: 'sum',
+};
+
+/**
+ * Sum of two states, as a new state (neither input changes), by CALIBRATION_FIELDS. States of
+ * different class counts are refused.
+ */
 export function mergeCalibrationStates(a: CalibrationState, b: CalibrationState): CalibrationState {
   if (a.numClasses !== b.numClasses) {
     throw new InputError(
@@ -252,20 +270,7 @@ export function mergeCalibrationStates(a: CalibrationState, b: CalibrationState)
       },
     );
   }
-  const merged = createCalibrationState(a.numClasses);
-  const add = (out: Float64Array, x: Float64Array, y: Float64Array) => {
-    for (let i = 0; i < out.length; i++) out[i] = x[i] + y[i];
-  };
-  add(merged.binCount, a.binCount, b.binCount);
-  add(merged.binConfidenceSum, a.binConfidenceSum, b.binConfidenceSum);
-  add(merged.binCorrect, a.binCorrect, b.binCorrect);
-  add(merged.gridCount, a.gridCount, b.gridCount);
-  add(merged.gridConfidenceSum, a.gridConfidenceSum, b.gridConfidenceSum);
-  add(merged.gridCorrect, a.gridCorrect, b.gridCorrect);
-  merged.brierSum = a.brierSum + b.brierSum;
-  merged.nllSum = a.nllSum + b.nllSum;
-  merged.count = a.count + b.count;
-  return merged;
+  return reduceFields(CALIBRATION_FIELDS, a, b);
 }
 
 /** ECE, MCE, adaptive ECE, Brier and NLL of a state; all null without samples. */

@@ -1,12 +1,26 @@
 /**
  * Mergeable metric state: a confusion matrix of counts, a top-k hit count and a sample count.
  * Every metric is computed from these sums at the end (`computeMetrics`), never from running means,
- * so batches, slices, stress variants and shards all combine with `mergeMetricStates`
- * (the torchmetrics design: state = sums, merge = add).
+ * so batches, slices, stress variants and shards all combine by the reducers its fields declare
+ * (METRIC_FIELDS; the torchmetrics design: state = sums, merge = add).
  */
 
+import { type FieldSpecs, reduceFields } from '../shared/reducers.js';
 import { type EvalgateError, InputError, InternalError } from '../shared/errors.js';
 import type { MetricState, MetricStateJSON, ScoredBatch } from './types.js';
+
+/**
+ * How each field of a metric state merges (src/shared/reducers.ts): the counts add; numClasses and
+ * topK are settings that both sides must share. Batches, slices, stress cells and shards all merge
+ * by these declarations, here and in the evaluation state.
+ */
+export const METRIC_FIELDS: FieldSpecs<MetricState> = {
+  numClasses: 'setting',
+  topK: 'setting',
+  confusion: 'sum',
+  topKHits: 'sum',
+  count: 'sum',
+};
 
 /** An empty state for `numClasses` classes; `topK` = 0 turns top-k accuracy off. */
 export function createMetricState(numClasses: number, topK: number): MetricState {
@@ -71,8 +85,8 @@ export function addSample(
 }
 
 /**
- * Sum of two states, as a new state (neither input is changed). Merging is associative and
- * commutative because every field is a count. States of different class counts or top-k settings
+ * Sum of two states, as a new state (neither input is changed), by METRIC_FIELDS. Merging is
+ * associative and commutative because every field is a count. States of different class counts or top-k settings
  * describe different evaluations and are refused.
  */
 export function mergeMetricStates(a: MetricState, b: MetricState): MetricState {
@@ -87,12 +101,7 @@ export function mergeMetricStates(a: MetricState, b: MetricState): MetricState {
       },
     );
   }
-  const merged = createMetricState(a.numClasses, a.topK);
-  const out = merged.confusion;
-  for (let i = 0; i < out.length; i++) out[i] = a.confusion[i] + b.confusion[i];
-  merged.topKHits = a.topKHits + b.topKHits;
-  merged.count = a.count + b.count;
-  return merged;
+  return reduceFields(METRIC_FIELDS, a, b);
 }
 
 /** Plain-JSON form of a state (confusion flattened row-major). */

@@ -3,7 +3,7 @@ import type { Interval } from '../stats/types.js';
 
 /**
  * Mergeable metric state: counts only, never means (the torchmetrics idea), so batches, slices
- * and shards all merge with the same function (`mergeMetricStates`).
+ * and shards all merge by the same declared reducers (`METRIC_FIELDS` in metricState.ts).
  */
 export interface MetricState {
   numClasses: number;

@@ -4,7 +4,7 @@
  * generic merge walks the declarations. A state is then whatever its field specs say it is: adding a
  * field means declaring its reducer, never writing another merge.
  */
-import { InternalError } from '../shared/errors.js';
+import { InternalError } from './errors.js';
 
 export type Reducer = 'sum' | 'min' | 'max' | 'concat';
 
