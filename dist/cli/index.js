@@ -61555,6 +61555,28 @@ function normaliseDigest(digest) {
     return digest.replace(/^sha256:/, '').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/shared/valueChecks.ts
+/**
+ * Predicates for values read from JSON (reports, stored states, result files), written once for
+ * every reader that checks what it was given.
+ */
+/** An integer count: 0, 1, 2, ... */
+function valueChecks_isCount(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+/** A rate in [0, 1]. */
+function isRate(value) {
+    return typeof value === 'number' && value >= 0 && value <= 1;
+}
+/** A finite number (not NaN, not ±Infinity). */
+function isFiniteNumber(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
+/** A JSON object: not null, not an array. */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/shared/reducers.ts
 /**
  * Reducers of mergeable state, as torchmetrics' `add_state(name, default, dist_reduce_fx)`: each
@@ -61729,6 +61751,7 @@ function describeJsonValue(value, words = {}) {
  *
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
+
 
 
 
@@ -62033,9 +62056,9 @@ function calibrationStateProblem(value) {
         return { path: [], requirement: 'must be an object' };
     const v = value;
     const { numClasses, count, bins, grid, brierSum, nllSum } = v;
-    if (!isCount(numClasses) || numClasses < 1)
+    if (!valueChecks_isCount(numClasses) || numClasses < 1)
         return at(['numClasses'], `must be an integer >= 1, got ${describeJsonValue(numClasses)}`);
-    if (!isCount(count))
+    if (!valueChecks_isCount(count))
         return at(['count'], `must be an integer >= 0, got ${describeJsonValue(count)}`);
     if (typeof grid === 'object' && grid !== null && grid.id !== CALIBRATION_GRID_ID) {
         return at(['grid', 'id'], `must be "${CALIBRATION_GRID_ID}" (this evalgate's grid), got ${describeJsonValue(grid.id)}`);
@@ -62117,10 +62140,10 @@ function sumsProblem(name, value, edges) {
     const hits = correct;
     for (let i = 0; i < cells; i++) {
         const n = counts[i];
-        if (!isCount(n))
+        if (!valueChecks_isCount(n))
             return at([name, 'count', i], `must be an integer >= 0, got ${describeJsonValue(n)}`);
         const right = hits[i];
-        if (!isCount(right) || right > n) {
+        if (!valueChecks_isCount(right) || right > n) {
             return at([name, 'correct', i], `must be an integer from 0 to ${name}.count[${i}] (${n}), got ${describeJsonValue(right)}`);
         }
         const sum = sums[i];
@@ -62139,12 +62162,6 @@ function tolerance(n) {
 }
 function calibration_close(a, b, n) {
     return Math.abs(a - b) <= tolerance(n);
-}
-function isFiniteNumber(x) {
-    return typeof x === 'number' && Number.isFinite(x);
-}
-function isCount(x) {
-    return typeof x === 'number' && Number.isInteger(x) && x >= 0;
 }
 
 ;// CONCATENATED MODULE: ./src/stats/checkArguments.ts
@@ -62640,6 +62657,7 @@ function cohenKappa(support, predicted, correct, n) {
  */
 
 
+
 /**
  * How each field of a metric state merges (src/shared/reducers.ts): the counts add; numClasses and
  * topK are settings that both sides must share. Batches, slices, stress cells and shards all merge
@@ -62741,7 +62759,6 @@ function metricStateFromJSON(value, where = 'metric state') {
     if (typeof value !== 'object' || value === null)
         fail('expected an object');
     const v = value;
-    const isCount = (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
     const { numClasses, topK, confusion, topKHits, count } = v;
     if (!isCount(numClasses) || numClasses < 1)
         fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);
@@ -63013,28 +63030,21 @@ function formatReportProblems(problems) {
     return shown.join('; ') + (rest > 0 ? `; and ${rest} more ${rest === 1 ? 'problem' : 'problems'}` : '');
 }
 
-;// CONCATENATED MODULE: ./src/report/valueChecks.ts
-/** Value predicates of the report reader, shared by the schema and its consistency checks. */
-/** An integer count: 0, 1, 2, ... */
-function valueChecks_isCount(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-/** A rate in [0, 1]. */
-function isRate(value) {
-    return typeof value === 'number' && value >= 0 && value <= 1;
-}
-
 ;// CONCATENATED MODULE: ./src/report/reportConsistency.ts
+/**
+ * The report schema's root refinement: checks that relate fields to each other, and the large
+ * per-sample arrays, run once every field has the right type (zod skips a refinement while
+ * the fields have issues). Each check yields `ReportProblem`s; figures derived from counts or
+ * states are recomputed by the metrics stage's own functions (computeMetrics for per-class recall
+ * and precision, computeCalibration, computeCost), never re-derived here, so each formula has one
+ * implementation.
+ */
 
 
 
 
 
 
-/** A JSON object: not null, not an array. */
-function isJsonObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /** Relative tolerance for stored figures against recomputed ones (JSON round trips, summation order). */
 function near(got, want) {
     return typeof got === 'number' && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
@@ -66795,23 +66805,20 @@ function toAlignment(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/formatNumbers.ts
+/** Number formatting shared by the markdown and terminal renderers. */
+
 /** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 const formatNumbers_NONE = '—';
-/**
- * Whether `value` is a finite number. Every formatter checks this first and shows anything else
- * as NONE: report fields typed as numbers come from a file that may have been edited, and their
- * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
- */
-function formatNumbers_isFiniteNumber(value) {
-    return typeof value === 'number' && Number.isFinite(value);
-}
+// Every formatter checks isFiniteNumber first and shows anything else as NONE: report fields typed
+// as numbers come from a file that may have been edited, and their raw text must never reach a
+// comment (a `model.size` of `"<img ...>"` would be live HTML).
 /** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
 function formatRate(value) {
-    return !formatNumbers_isFiniteNumber(value) ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
+    return !isFiniteNumber(value) ? formatNumbers_NONE : `${(value * 100).toFixed(1)}%`;
 }
 /** A correlation in [-1, 1] with three decimals, with a true minus sign. */
 function formatCorrelation(value) {
-    return !formatNumbers_isFiniteNumber(value) ? formatNumbers_NONE : withMinus(value.toFixed(3));
+    return !isFiniteNumber(value) ? formatNumbers_NONE : withMinus(value.toFixed(3));
 }
 function formatMetric(value, scale) {
     return scale === 'rate' ? formatRate(value) : formatCorrelation(value);
@@ -66825,7 +66832,7 @@ function withMinus(text) {
  * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
  */
 function formatChange(delta, scale, arrows = true) {
-    if (!formatNumbers_isFiniteNumber(delta))
+    if (!isFiniteNumber(delta))
         return formatNumbers_NONE;
     const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
     const digits = scale === 'rate' ? 2 : 3;
@@ -66842,7 +66849,7 @@ function formatChange(delta, scale, arrows = true) {
 }
 /** Bytes in binary units: 187392 -> "183.0 KiB". */
 function formatBytes(bytes) {
-    if (!formatNumbers_isFiniteNumber(bytes))
+    if (!isFiniteNumber(bytes))
         return formatNumbers_NONE;
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     let value = bytes;
@@ -66858,7 +66865,7 @@ function formatBytes(bytes) {
  * the integer part only (a fractional count, which no report should hold, keeps its decimals).
  */
 function formatCount(n) {
-    if (!formatNumbers_isFiniteNumber(n))
+    if (!isFiniteNumber(n))
         return formatNumbers_NONE;
     const [whole, fraction] = String(n).split('.');
     const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -66866,7 +66873,7 @@ function formatCount(n) {
 }
 /** A rate interval in percent with one decimal: {0.849, 0.981} -> "84.9–98.1%". */
 function formatRateInterval(interval) {
-    if (!interval || !formatNumbers_isFiniteNumber(interval.low) || !formatNumbers_isFiniteNumber(interval.high))
+    if (!interval || !isFiniteNumber(interval.low) || !isFiniteNumber(interval.high))
         return formatNumbers_NONE;
     return `${(interval.low * 100).toFixed(1)}–${(interval.high * 100).toFixed(1)}%`;
 }
@@ -66875,7 +66882,7 @@ function formatRateInterval(interval) {
  * figures with three decimals; true minus signs.
  */
 function formatChangeInterval(interval, scale = 'rate') {
-    if (!interval || !formatNumbers_isFiniteNumber(interval.low) || !formatNumbers_isFiniteNumber(interval.high))
+    if (!interval || !isFiniteNumber(interval.low) || !isFiniteNumber(interval.high))
         return formatNumbers_NONE;
     // More decimals for a narrow interval, so that it never reads "0.0 to 0.0" (at most 3 in pp, 5 plain).
     const unit = scale === 'rate' ? 100 : 1;
@@ -66891,7 +66898,7 @@ function formatChangeInterval(interval, scale = 'rate') {
 }
 /** A p-value: "0.039", "<0.001"; NONE when there is none. */
 function formatPValue(p) {
-    if (!formatNumbers_isFiniteNumber(p))
+    if (!isFiniteNumber(p))
         return formatNumbers_NONE;
     return p < 0.001 ? '<0.001' : p.toFixed(3);
 }

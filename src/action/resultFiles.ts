@@ -7,6 +7,7 @@
  * shape-checked, the comment must start with evalgate's marker, and the pull request it names is
  * checked against the workflow_run event and the API before anything is posted.
  */
+import { isJsonObject } from '../shared/valueChecks.js';
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, isErrorCode } from '../shared/errors.js';
@@ -124,13 +125,9 @@ function parseJson(text: string, name: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parsePullRequestRecord(data: unknown): PullRequestRecord {
   const name = ResultFiles.pullRequest;
-  if (!isObject(data)) throw invalid(name, 'is not a JSON object');
+  if (!isJsonObject(data)) throw invalid(name, 'is not a JSON object');
   const { number, headSha, baseSha, repository, commentKey, baselineSource } = data;
   if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
     throw invalid(name, 'has no valid number (a positive integer)');
@@ -163,7 +160,7 @@ function parseGateList(value: unknown, field: string): PublishedVerdict['failure
   if (value === undefined && field === 'warnings') return [];
   if (!Array.isArray(value) || value.length > MAX_GATES) throw invalid(name, `has no valid ${field} list`);
   return value.map((item, i) => {
-    if (!isObject(item) || typeof item.gate !== 'string' || typeof item.message !== 'string') {
+    if (!isJsonObject(item) || typeof item.gate !== 'string' || typeof item.message !== 'string') {
       throw invalid(name, `has an invalid ${field}[${i}] (gate and message must be strings)`);
     }
     if (item.subject !== undefined && typeof item.subject !== 'string') {
@@ -179,8 +176,8 @@ function parseGateList(value: unknown, field: string): PublishedVerdict['failure
 
 export function parseVerdict(data: unknown): PublishedVerdict {
   const name = ResultFiles.verdict;
-  if (!isObject(data)) throw invalid(name, 'is not a JSON object');
-  if (isObject(data.error)) {
+  if (!isJsonObject(data)) throw invalid(name, 'is not a JSON object');
+  if (isJsonObject(data.error)) {
     const code = isErrorCode(data.error.code) ? ` (${data.error.code})` : '';
     throw invalid(name, `records an error of the evaluate job${code}, not a verdict: see that job's log`);
   }

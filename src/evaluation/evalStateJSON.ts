@@ -3,6 +3,7 @@
  * validates every field and names the first one that is wrong, so a corrupt file is refused with a
  * message, not turned into wrong figures.
  */
+import { isCount } from '../shared/valueChecks.js';
 import { describeJsonValue } from '../shared/describeJsonValue.js';
 import { CALIBRATION_GRID_ID, NLL_CLIP } from '../metrics/calibration.js';
 import { metricStateFromJSON, metricStateToJSON } from '../metrics/metricState.js';
@@ -183,10 +184,6 @@ function asObject(value: unknown, field: string): Record<string, unknown> {
     fail(field, `must be an object, got ${describeJsonValue(value)}`);
   }
   return value as Record<string, unknown>;
-}
-
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
 }
 
 function isStringArray(x: unknown): x is string[] {

@@ -23,6 +23,7 @@
  * Golden values: scripts/golden/make_calibration_goldens.py (independent numpy code, sklearn 1.2).
  */
 
+import { isCount, isFiniteNumber } from '../shared/valueChecks.js';
 import { type FieldSpecs, reduceFields } from '../shared/reducers.js';
 import { describeJsonValue } from '../shared/describeJsonValue.js';
 import { InputError, InternalError } from '../shared/errors.js';
@@ -509,12 +510,4 @@ function tolerance(n: number): number {
 
 function close(a: number, b: number, n: number): boolean {
   return Math.abs(a - b) <= tolerance(n);
-}
-
-function isFiniteNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
-
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
 }

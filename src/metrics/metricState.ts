@@ -5,6 +5,7 @@
  * (METRIC_FIELDS; the torchmetrics design: state = sums, merge = add).
  */
 
+import { isCount } from '../shared/valueChecks.js';
 import { type FieldSpecs, reduceFields } from '../shared/reducers.js';
 import { type EvalgateError, InputError, InternalError } from '../shared/errors.js';
 import type { MetricState, MetricStateJSON, ScoredBatch } from './types.js';
@@ -129,7 +130,6 @@ export function metricStateFromJSON(value: unknown, where = 'metric state'): Met
   };
   if (typeof value !== 'object' || value === null) fail('expected an object');
   const v = value as Record<string, unknown>;
-  const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   const { numClasses, topK, confusion, topKHits, count } = v;
   if (!isCount(numClasses) || numClasses < 1)
     fail(`numClasses must be an integer >= 1, got ${String(numClasses)}`);

@@ -21,8 +21,6 @@ import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
 import { scoreTestSet } from './scoreTestSet.js';
 import type { EvaluateOptions } from './types.js';
 
-export type { EvaluateOptions, VerifiedTestSet } from './types.js';
-
 /** Evaluates the configured model on the configured, lock-verified test set. */
 export async function evaluateModel(config: EvalConfig, options: EvaluateOptions = {}): Promise<Report> {
   const now = options.now ?? (() => performance.now());

@@ -1,17 +1,13 @@
 /** Number formatting shared by the markdown and terminal renderers. */
+import { isFiniteNumber } from '../shared/valueChecks.js';
 import type { MetricScale } from '../compare/types.js';
 
 /** Shown where a figure is undefined (absent class, no baseline) or is not a number at all. */
 export const NONE = '—';
 
-/**
- * Whether `value` is a finite number. Every formatter checks this first and shows anything else
- * as NONE: report fields typed as numbers come from a file that may have been edited, and their
- * raw text must never reach a comment (a `model.size` of `"<img ...>"` would be live HTML).
- */
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
+// Every formatter checks isFiniteNumber first and shows anything else as NONE: report fields typed
+// as numbers come from a file that may have been edited, and their raw text must never reach a
+// comment (a `model.size` of `"<img ...>"` would be live HTML).
 
 /** A rate in [0, 1] as a percentage with one decimal: 0.9444 -> "94.4%". */
 export function formatRate(value: number | null): string {

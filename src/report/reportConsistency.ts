@@ -6,6 +6,7 @@
  * and precision, computeCalibration, computeCost), never re-derived here, so each formula has one
  * implementation.
  */
+
 import type { z } from 'zod';
 import {
   calibrationStateFromJSON,
@@ -19,12 +20,7 @@ import type { CalibrationMetrics, CalibrationStateJSON } from '../metrics/types.
 import type { Interval } from '../stats/types.js';
 import { describeValue, type ReportProblem } from './reportProblems.js';
 import type { Report } from './schema.js';
-import { isCount, isRate } from './valueChecks.js';
-
-/** A JSON object: not null, not an array. */
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isCount, isJsonObject, isRate } from '../shared/valueChecks.js';
 
 /** Relative tolerance for stored figures against recomputed ones (JSON round trips, summation order). */
 function near(got: unknown, want: number): boolean {

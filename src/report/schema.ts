@@ -39,7 +39,7 @@ import type {
 import type { ExecutionProvider, OutputKind, TensorInfo } from '../runtime/types.js';
 import type { Interval } from '../stats/types.js';
 import { reportConsistency } from './reportConsistency.js';
-import { isCount, isRate } from './valueChecks.js';
+import { isCount, isRate } from '../shared/valueChecks.js';
 
 export const REPORT_SCHEMA = 'evalgate.report/v1';
 
