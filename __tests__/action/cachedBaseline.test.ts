@@ -104,7 +104,7 @@ describe('update-baseline and baseline-source cache', () => {
     );
     expect(pr.outputs['baseline-source']).toBe(`cache:${key}`);
     expect(pr.outputs.verdict).toBe('fail');
-    expect(pr.failed).toBe('evalgate: 1 gate(s) failed');
+    expect(pr.failed).toBe('evalgate: 1 gate failed');
     expect(pr.summary).toContain('the baseline saved in the Actions cache by the run on main at aaaaaaa');
     // The pull request's own run never replaces the baseline.
     expect(cache.keys()).toEqual([key]);

@@ -62,10 +62,11 @@ describe.concurrent('dist/index.js (the action)', { timeout: 120_000 }, () => {
     for (const output of ['accuracy', 'comment-id', 'report-path', 'comment-path', 'baseline-source']) {
       expect(run.outputs[output], output).toBe('');
     }
-    expect(run.stdout).toMatch(/::error::missing\.yml: cannot read config file/);
+    // A sentence that names the file once (needs dist/ rebuilt from src/config/loadConfig.ts).
+    expect(run.stdout).toMatch(/::error::there is no config file missing\.yml in /);
     expect(run.stdout).not.toMatch(/\n\s+at /);
     expect(run.summary).toMatch(
-      /^## evalgate: error\n\nevalgate could not evaluate: missing\.yml: cannot read config file/,
+      /^## evalgate: error\n\nevalgate could not evaluate: there is no config file missing\.yml in /,
     );
     // The token is masked before anything else is logged.
     expect(run.stdout).toMatch(/^::add-mask::ghs_not-a-real-token$/m);
@@ -97,10 +98,10 @@ describe('dist/index.js on a pull request that stops with an error', { timeout: 
       issueNumber: 31,
       body: `${marker}\n## evalgate: passed`,
     });
-    // This push broke the test set: a file the lock does not know.
+    // This push broke the test set: a locked file changed.
     writeFileSync(
-      path.join(dir, 'test-set', '0', 'extra.png'),
-      readFileSync(path.join(dir, 'test-set', '0', 'digit-0010.png')),
+      path.join(dir, 'test-set', '0', 'digit-0010.png'),
+      readFileSync(path.join(dir, 'test-set', '0', 'digit-0078.png')),
     );
     const run = await spawnAction(dir, {
       inputs: { config: 'evalgate.yml', 'output-dir': 'out', 'github-token': github.token, comment: 'true' },

@@ -26,6 +26,10 @@ function localActionPrefix(): string | undefined {
 }
 
 const prefix = localActionPrefix();
+// A skipped file says why in the test output (vitest itself only counts skipped tests).
+const skipReason =
+  'skipped: @github/local-action is not installed; `npm install --prefix /tmp/local-action @github/local-action@7.0.1` and set LOCAL_ACTION_PREFIX=/tmp/local-action';
+if (prefix === undefined) console.warn(`localAction.test.ts: ${skipReason}`);
 
 /** `.env.example`'s variables with the given overrides, written as a .env file. */
 function writeEnv(dir: string, overrides: Record<string, string>): string {
@@ -80,21 +84,24 @@ function runLocalAction(inputs: Record<string, string>) {
   return { ...result, dir, summary: readFileSync(summary, 'utf8') };
 }
 
-describe.skipIf(prefix === undefined)('the action run through @github/local-action', () => {
-  it('passes the example model, sets the outputs and writes the report and the job summary', () => {
-    const run = runLocalAction({});
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('::set-output name=verdict::pass');
-    expect(run.stdout).toContain('::set-output name=passed::true');
-    const report = JSON.parse(readFileSync(path.join(run.dir, 'out', 'report.json'), 'utf8'));
-    expect(report.schema).toBe('evalgate.report/v1');
-    expect(run.summary).toContain('evalgate');
-  });
+describe.skipIf(prefix === undefined)(
+  `the action run through @github/local-action${prefix === undefined ? ` (${skipReason})` : ''}`,
+  () => {
+    it('passes the example model, sets the outputs and writes the report and the job summary', () => {
+      const run = runLocalAction({});
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('::set-output name=verdict::pass');
+      expect(run.stdout).toContain('::set-output name=passed::true');
+      const report = JSON.parse(readFileSync(path.join(run.dir, 'out', 'report.json'), 'utf8'));
+      expect(report.schema).toBe('evalgate.report/v1');
+      expect(run.summary).toContain('evalgate');
+    });
 
-  it('fails the regressed model with verdict fail and names class 8', () => {
-    const run = runLocalAction({ INPUT_MODEL: 'model-regressed.onnx' });
-    expect(run.stdout).toContain('::set-output name=verdict::fail');
-    expect(run.stdout).toMatch(/::set-output name=regressions::.*"gate":"per-class-recall","subject":"8"/);
-    expect(run.stdout).toMatch(/::error title=evalgate: per-class-recall::recall of '8'/);
-  });
-});
+    it('fails the regressed model with verdict fail and names class 8', () => {
+      const run = runLocalAction({ INPUT_MODEL: 'model-regressed.onnx' });
+      expect(run.stdout).toContain('::set-output name=verdict::fail');
+      expect(run.stdout).toMatch(/::set-output name=regressions::.*"gate":"per-class-recall","subject":"8"/);
+      expect(run.stdout).toMatch(/::error title=evalgate: per-class-recall::recall of '8'/);
+    });
+  },
+);

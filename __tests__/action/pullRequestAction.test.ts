@@ -274,7 +274,7 @@ describe.concurrent(
       expect(run.outputs.passed).toBe('true');
       expect(run.outputs['accepted-by']).toBe('alice');
       expect(run.stdout).toMatch(
-        /::warning title=evalgate%3A regression accepted::evalgate: \d+ failed gate\(s\) ACCEPTED by @alice, who added the label 'evalgate\/accept-regression' at 2025-03-01T12:00:00Z/,
+        /::warning title=evalgate%3A regression accepted::evalgate: \d+ failures? ACCEPTED by @alice, who added the label 'evalgate\/accept-regression' at 2025-03-01T12:00:00Z/,
       );
       expect(run.stdout).not.toMatch(/::error/);
       const body = pr.comments()[0]!.body;

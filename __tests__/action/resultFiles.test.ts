@@ -99,7 +99,7 @@ describe('acceptance', () => {
   it('says loudly who accepted what, and when', () => {
     const message = acceptanceMessage(acceptance, ["recall of '8' dropped"]);
     expect(message).toMatch(
-      /1 failed gate\(s\) ACCEPTED by @alice, who added the label 'evalgate\/accept-regression' at 2025-01-01T00:00:05Z/,
+      /1 failure ACCEPTED by @alice, who added the label 'evalgate\/accept-regression' at 2025-01-01T00:00:05Z/,
     );
     expect(message).toContain("verdict output stays 'fail'");
     expect(message).toContain("recall of '8' dropped");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertComparable } from '../../src/compare/compatibility.js';
+import { assertComparable, settingsDifferences } from '../../src/compare/compatibility.js';
+import { evaluateGates } from '../../src/compare/gates.js';
 import { describeClassListDifference } from '../../src/compare/testSetCompatibility.js';
 import { InputError } from '../../src/shared/errors.js';
 import type { Report } from '../../src/report/types.js';
@@ -94,5 +95,67 @@ describe('assertComparable', () => {
     expect(error.message).toContain('evalgate 1.0.0 but this run is evalgate 0.1.0');
     const patch = { ...baseline, tool: { name: 'evalgate', version: '0.3.2' } } as Report;
     expect(() => assertComparable(patch, candidate, BASELINE_PATH)).not.toThrow();
+  });
+});
+
+/** `report` as if made with other preprocessing, another input size and another output kind. */
+function fedDifferently(report: Report): Report {
+  return {
+    ...report,
+    settings: {
+      ...report.settings,
+      preprocess: { ...report.settings.preprocess, color: 'rgb', resize: [32, 32] },
+    },
+    model: {
+      ...report.model,
+      inputs: [{ name: 'input', isTensor: true, type: 'float32', shape: ['batch', 1, 32, 32] }],
+      outputKind: 'probabilities',
+    },
+  };
+}
+
+describe('settingsDifferences (issue 9, item 9: a preprocessing change is not a model change)', () => {
+  const { baseline, candidate } = digitsPair();
+
+  it('names each setting that differs, with both values', () => {
+    expect(settingsDifferences(baseline, fedDifferently(candidate))).toEqual([
+      'preprocess.resize: [8, 8] in the baseline, [32, 32] here',
+      'preprocess.color: gray in the baseline, rgb here',
+      'input 1×8×8 in the baseline, 1×32×32 here',
+      'model.outputs: logits in the baseline, probabilities here',
+    ]);
+    const withMean = (mean: number[]) => ({
+      ...candidate,
+      settings: { ...candidate.settings, preprocess: { ...candidate.settings.preprocess, mean } },
+    });
+    expect(settingsDifferences(withMean([0.5]), withMean([0.45]))).toEqual([
+      'preprocess.mean: 0.5 in the baseline, 0.45 here',
+    ]);
+    // Values that differ beyond 6 digits are shown in full, never as two equal numbers.
+    expect(settingsDifferences(withMean([1 / 255]), withMean([0.003921568]))).toEqual([
+      'preprocess.mean: 0.00392156862745098 in the baseline, 0.003921568 here',
+    ]);
+  });
+
+  it('finds nothing between reports made the same way, or in a setting one report does not record', () => {
+    expect(settingsDifferences(baseline, candidate)).toEqual([]);
+    const older = { ...baseline, settings: { ...baseline.settings, preprocess: { color: 'gray' } } };
+    expect(settingsDifferences(older, candidate)).toEqual([]);
+  });
+
+  it('puts the differences in a note of the verdict, so a reviewer does not blame the model', () => {
+    const gates = {
+      perClassRecall: { maxDrop: 0.02, onMissingClass: 'fail', significance: true, onUnproven: 'warn' },
+    } as const;
+    const verdict = evaluateGates(gates, fedDifferently(candidate), baseline);
+    const note = verdict.notes.find((n) => n.kind === 'preprocessing-differs')!;
+    expect(note.text).toBe(
+      'The baseline fed or read its model differently, so a change may come from the settings, not the model: ' +
+        'preprocess.resize: [8, 8] in the baseline, [32, 32] here; preprocess.color: gray in the baseline, rgb here; ' +
+        'input 1×8×8 in the baseline, 1×32×32 here; model.outputs: logits in the baseline, probabilities here',
+    );
+    expect(evaluateGates(gates, candidate, baseline).notes.map((n) => n.kind)).not.toContain(
+      'preprocessing-differs',
+    );
   });
 });

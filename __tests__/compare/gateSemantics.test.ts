@@ -123,16 +123,19 @@ describe('per-class recall: tolerance and evidence are separate', () => {
       'cat',
     ).message;
     expect(message).toMatch(
-      /^recall of 'cat' dropped by 0\.120 \(1\.000 -> 0\.880, 100 samples; 95% CI of the change −0\.\d+ to −0\.\d+; paired exact p = 0\.001 after Holm\), more than the allowed 0\.020$/,
+      // In percent and percentage points, the interval too (issue 9, item 8); its label is the CI's level and method.
+      /^recall of 'cat' dropped by 12\.0 pp \(100\.0% → 88\.0%, 100 samples; [\d.]+% CI of the change[^;]* −\d+\.\d to −\d+\.\d pp; paired exact p = 0\.001 after Holm\), more than the allowed 2\.0 pp$/,
     );
+    // Holm across 3 classes: cat is rejected at rank 1, so its interval is at α/3 (issue 9, item 5).
+    expect(message).toContain('98.33% CI of the change (Holm-adjusted for 3 classes)');
     const possible = catChanges({ n: 100, broken: 3 });
     expect(
       resultFor(evaluateGates(recallGates(), possible.candidate, possible.baseline), 'cat').message,
-    ).toMatch(/more than the allowed 0\.020, but not significant at α = 0\.05: a possible regression$/);
+    ).toMatch(/more than the allowed 2\.0 pp, but not significant at α = 0\.05: a possible regression$/);
     const improved = catChanges({ n: 100, baselineWrong: 20, fixed: 12 });
     expect(
       resultFor(evaluateGates(recallGates(), improved.candidate, improved.baseline), 'cat').message,
-    ).toMatch(/^recall of 'cat' rose by 0\.120 .*, a significant improvement$/);
+    ).toMatch(/^recall of 'cat' rose by 12\.0 pp \(80\.0% → 92\.0%.*, a significant improvement$/);
   });
 
   it('uses the gate’s own α when set, else statistics.alpha', () => {
@@ -310,7 +313,7 @@ describe('accuracy gates', () => {
     const gate = verdict.gates.find((g) => g.gate === 'accuracy.max-drop')!;
     expect(gate).toMatchObject({ finding: 'regressed', test: 'mcnemar-exact' });
     expect(gate.pValue).toBeCloseTo(mcnemarExact(45, 0), 15);
-    expect(gate.message).toMatch(/McNemar exact p < 0\.001\), more than the allowed 0\.100$/);
+    expect(gate.message).toMatch(/McNemar exact p < 0\.001\), more than the allowed 10\.0 pp$/);
   });
 });
 

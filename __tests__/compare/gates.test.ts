@@ -32,7 +32,7 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
     expect(perClass.every((g) => g.status === 'pass')).toBe(true);
   });
 
-  it('fails a class whose recall dropped by more than the allowed drop, with the numbers', () => {
+  it('fails a class whose recall dropped by more than the allowed drop, with the numbers in percent and points', () => {
     const verdict = evaluateGates(DEFAULT_GATES, candidate, baseline);
     expect(verdict.passed).toBe(false);
     expect(verdict.failures).toHaveLength(1);
@@ -42,7 +42,8 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
     expect(failure.candidate).toBeCloseTo(30 / 54, 15);
     expect(failure.threshold).toBe(0.02);
     expect(failure.message).toBe(
-      "recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples), more than the allowed 0.020",
+      // Rates in percent and their changes in percentage points, the unit of every table (issue 9, item 8).
+      "recall of '8' dropped by 38.9 pp (94.4% → 55.6%, 54 samples), more than the allowed 2.0 pp",
     );
   });
 
@@ -52,7 +53,7 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
     const exactly = evaluateGates(DEFAULT_GATES, threeClass([50, 50, 50], [1, 0, 0]), before);
     expect(exactly.passed).toBe(true);
     expect(exactly.gates[0]!.message).toBe(
-      "recall of 'cat' dropped by 0.020 (1.000 -> 0.980, 50 samples), within the allowed 0.020",
+      "recall of 'cat' dropped by 2.0 pp (100.0% → 98.0%, 50 samples), within the allowed 2.0 pp",
     );
     const beyond = evaluateGates(DEFAULT_GATES, threeClass([50, 50, 50], [2, 0, 0]), before);
     expect(beyond.passed).toBe(false);
@@ -60,11 +61,11 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
   });
 
   it('shows enough decimals to tell a drop from the threshold it exceeds', () => {
-    // 0.0201 would print as "0.020 ... more than the allowed 0.020" with three decimals.
+    // 2.01 pp would print as "2.0 pp ... more than the allowed 2.0 pp" with one decimal.
     const before = threeClass([10000, 10, 10]);
     const verdict = evaluateGates(DEFAULT_GATES, threeClass([10000, 10, 10], [201, 0, 0]), before);
-    expect(verdict.failures[0]!.message).toContain('dropped by 0.0201');
-    expect(verdict.failures[0]!.message).toContain('more than the allowed 0.0200');
+    expect(verdict.failures[0]!.message).toContain('dropped by 2.01 pp (100.0% → 98.0%');
+    expect(verdict.failures[0]!.message).toContain('more than the allowed 2.00 pp');
   });
 
   it('orders failures by the size of the drop, largest first, then the other gates', () => {
@@ -105,7 +106,7 @@ describe('evaluateGates with a baseline, significance off (plain thresholds)', (
     };
     const verdict = evaluateGates(gates, candidate, baseline);
     const accuracy = verdict.failures.find((f) => f.gate === 'accuracy.max-drop')!;
-    expect(accuracy.message).toBe('accuracy dropped by 0.039 (0.978 -> 0.939), more than the allowed 0.010');
+    expect(accuracy.message).toBe('accuracy dropped by 3.9 pp (97.8% → 93.9%), more than the allowed 1.0 pp');
     expect(verdict.failures.find((f) => f.gate === 'macro-f1.max-drop')!.status).toBe('fail');
     expect(verdict.failures[0]!.gate).toBe('per-class-recall');
   });
@@ -181,7 +182,7 @@ describe('evaluateGates without a baseline, significance off', () => {
     // 507 of 540 correct = 0.93889.
     const failing = evaluateGates({ ...DEFAULT_GATES, accuracy: { min: 0.95, ...OFF } }, candidate, null);
     expect(failing.passed).toBe(false);
-    expect(failing.failures[0]!.message).toBe('accuracy is 0.939, below the required minimum 0.950');
+    expect(failing.failures[0]!.message).toBe('accuracy is 93.9%, below the required minimum 95.0%');
     const atMinimum = evaluateGates(
       { ...DEFAULT_GATES, accuracy: { min: 507 / 540, ...OFF } },
       candidate,

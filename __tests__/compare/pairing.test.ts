@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.js';
 import { pairSamples } from '../../src/compare/pairing.js';
-import { pairedTables } from '../../src/compare/proportionTests.js';
+import { agreeingChangeInterval, pairedTables } from '../../src/compare/proportionTests.js';
 import type { Report } from '../../src/report/types.js';
 import {
   fisherExact,
@@ -138,7 +138,7 @@ describe('pairSamples', () => {
 });
 
 describe('compareReports evidence', () => {
-  it('gives each class its paired exact test and Newcombe interval, and accuracy McNemar’s', () => {
+  it('gives each class its paired exact test and the interval inverting it, and accuracy McNemar’s', () => {
     const comparison = compareReports(baseline, candidate, { confidence: 0.9 });
     expect(comparison.pairing).toEqual({ paired: true, samples: 130, changedPredictions: 12 });
     expect(comparison.confidence).toBe(0.9);
@@ -147,15 +147,18 @@ describe('compareReports evidence', () => {
     expect(cat.recallTest).toEqual({
       test: 'paired-exact-recall',
       pValue: mcnemarExact(9, 2),
-      interval: pairedDifferenceInterval(counts, 0.9),
+      interval: agreeingChangeInterval({ counts }, 1 - 0.9),
       counts,
     });
+    // p = 0.065 < 0.10: the 90% interval excludes 0, its far end at least Newcombe's.
+    expect(cat.recallTest!.interval!.high).toBeLessThan(0);
+    expect(cat.recallTest!.interval!.low).toBeLessThanOrEqual(pairedDifferenceInterval(counts, 0.9)!.low);
     expect(comparison.accuracyTest!.test).toBe('mcnemar-exact');
     expect(comparison.accuracyTest!.pValue).toBe(mcnemarExact(10, 2));
     expect(cat.candidateRecallInterval!.low).toBeLessThan(48 / 60);
   });
 
-  it('falls back to Fisher’s test and the unpaired Newcombe interval without pairing', () => {
+  it('falls back to Fisher’s test and the interval inverting it without pairing', () => {
     const unpaired = withSamples(baseline, () => ({ ids: [], labels: [], predictions: [], confidences: [] }));
     const comparison = compareReports(unpaired, candidate);
     expect(comparison.pairing).toEqual({
@@ -166,12 +169,22 @@ describe('compareReports evidence', () => {
     expect(comparison.classes[0]!.recallTest).toEqual({
       test: 'fisher-exact',
       pValue: fisherExact(55, 60, 48, 60),
-      interval: unpairedDifferenceInterval(
-        { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
-        0.95,
+      interval: agreeingChangeInterval(
+        {
+          counts: { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
+        },
+        1 - 0.95,
       ),
       counts: { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
     });
     expect(comparison.accuracyTest!.pValue).toBe(fisherExact(121, 130, 113, 130));
+    // Fisher p = 0.114 ≥ 0.05: the interval holds 0 and is at least as wide as Newcombe's hybrid.
+    const shown = comparison.classes[0]!.recallTest!.interval!;
+    const newcombe = unpairedDifferenceInterval(
+      { baselineSuccesses: 55, baselineTrials: 60, candidateSuccesses: 48, candidateTrials: 60 },
+      0.95,
+    )!;
+    expect(shown.low).toBeLessThanOrEqual(newcombe.low);
+    expect(shown.high).toBeGreaterThanOrEqual(Math.max(0, newcombe.high));
   });
 });

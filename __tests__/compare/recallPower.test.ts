@@ -50,12 +50,23 @@ describe('power warnings of the per-class gate', () => {
     // Most samples missing first.
     const more = power.classes.map((c) => c.moreSamples!);
     expect([...more].sort((a, b) => b - a)).toEqual(more);
-    const note = verdict.notes
-      .map((n) => n.text)
-      .find((n) => n.startsWith('10 of 10 classes cannot reliably detect'))!;
-    expect(note).toMatch(
-      /^10 of 10 classes cannot reliably detect a recall drop of 0\.020 \(max-drop\): the smallest true drop their paired test flags as significant with 80% power at α = 0\.005 \(0\.05 after Holm across 10 classes\) is 0\.\d{3} to 0\.\d{3}, so true drops beyond the tolerance but below that mostly show as possible regressions; a drop of 0\.020 itself becomes significant with 80% power with [\d,]+ to [\d,]+ more samples per class\. The gate also requires the observed drop to exceed the tolerance, so a true drop only just above it is blocked about half the time, whatever the sample size\.$/,
+    // One line a reader can act on (issue 9, item 6): the samples each class needs, and has.
+    const note = verdict.notes.find((n) => n.kind === 'underpowered')!.text;
+    const needed = power.classes.map((c) => c.samplesNeeded!);
+    expect(note).toBe(
+      '10 of 10 classes have too few test samples to see a recall drop of 2.0 pp: about ' +
+        `${Math.min(...needed).toLocaleString('en-US')} to ${Math.max(...needed).toLocaleString('en-US')} ` +
+        'per class needed (54 now)',
     );
+    expect(note.length).toBeLessThan(120);
+  });
+
+  it('says nothing of a paired test in the power note of a first-baseline run, where no test was made', () => {
+    const note = evaluateGates(GATES, baseline, null).notes.find((n) => n.kind === 'underpowered')!.text;
+    expect(note).toMatch(
+      /^10 of 10 classes have too few test samples to see a recall drop of 2\.0 pp: about /,
+    );
+    expect(note).not.toMatch(/paired|test flags|McNemar/);
   });
 
   it('uses the gate’s α without division when there is no correction, and the unpaired design without pairing', () => {
@@ -68,11 +79,9 @@ describe('power warnings of the per-class gate', () => {
       minimumDetectableDrop({ n: 54, baselineRate: 1, alpha: 0.05, power: 0.8, design: 'unpaired' })!,
       12,
     );
-    expect(
-      verdict.notes
-        .map((n) => n.text)
-        .some((n) => n.includes('unpaired test flags as significant with 80% power at α = 0.05 is')),
-    ).toBe(true);
+    expect(verdict.notes.find((n) => n.kind === 'underpowered')!.text).toMatch(
+      /^10 of 10 classes have too few test samples to see a recall drop of 2\.0 pp: about [\d,]+( to [\d,]+)? per class needed \(54 now\)$/,
+    );
   });
 
   it('warns about no class whose test samples can see the tolerance', () => {
@@ -88,7 +97,7 @@ describe('power warnings of the per-class gate', () => {
     const gates: GatesConfig = { perClassRecall: { ...GATES.perClassRecall, maxDrop: 0.1 } };
     const verdict = evaluateGates(gates, after, before);
     expect(verdict.statistics.power!.classes).toEqual([]);
-    expect(verdict.notes.map((n) => n.text).some((n) => n.includes('cannot reliably detect'))).toBe(false);
+    expect(verdict.notes.map((n) => n.kind)).not.toContain('underpowered');
   });
 
   it('flags classes with fewer samples than statistics.min-class-samples by name', () => {

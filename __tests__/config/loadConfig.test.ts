@@ -36,7 +36,8 @@ describe('loadConfig', () => {
     expect(config.batchSize).toBe(32);
     expect(config.model.outputKind).toBe('logits');
     expect(config.preprocess).toMatchObject({ color: 'rgb', layout: 'NCHW', mean: [0], std: [1] });
-    expect(config.preprocess.scale).toBeCloseTo(1 / 255, 15);
+    // No default scale in the config: it follows the test set's data type (dataset/preprocessForModel.ts).
+    expect(config.preprocess.scale).toBeNull();
     expect(config.gates.perClassRecall).toEqual({
       maxDrop: 0.02,
       onMissingClass: 'fail',
@@ -66,6 +67,12 @@ describe('loadConfig', () => {
       kind: 'path',
       path: path.join(dir, 'models/model.onnx'),
       sha256: undefined,
+      // Where the path was set, so that a missing file is blamed on model.path at its line.
+      origin: {
+        name: 'model.path',
+        where: `${path.relative(process.cwd(), file)}:2`,
+        relativeTo: "the config file's folder",
+      },
     });
     expect(config.testSet.source).toMatchObject({ kind: 'path', path: path.join(dir, 'data/test') });
     expect(config.baselineReport).toBe(path.join(dir, 'base/report.json'));
@@ -191,10 +198,10 @@ describe('loadConfig', () => {
     expect(error.message).toBe(`'version' must be 1 (a number), not the text "1"`);
   });
 
-  it('describes what a union field takes instead of "Invalid input"', () => {
+  it('describes what a size takes, with both valid forms, instead of "Invalid input"', () => {
     const error = errorOf(() => parseConfigText(`${minimal}preprocess: { resize: [8, 8, 3] }\n`, 'x.yml'));
     expect(error.message).toBe(
-      "'preprocess.resize': Pixels: one number for a square, or [height, width]., got [8,8,3]",
+      "'preprocess.resize' must be a whole number of pixels for a square (resize: 224) or [height, width] (resize: [224, 320]), got [8,8,3]",
     );
   });
 
@@ -244,9 +251,13 @@ describe('loadConfig', () => {
     expect(loadConfig(unlocked, { cwd: process.cwd(), testSet: '/elsewhere' }).testSet.lock).toBeNull();
   });
 
-  it('says which file is missing when the config cannot be read', () => {
+  it('says which file is missing, once and in a sentence, when the config cannot be read', () => {
     const error = errorOf(() => loadConfig('/nonexistent/evalgate.yml', { cwd: process.cwd() }));
-    expect(error.where).toBe(path.relative(process.cwd(), '/nonexistent/evalgate.yml'));
+    const shown = path.relative(process.cwd(), '/nonexistent/evalgate.yml');
+    expect(error.message).toBe(`there is no config file ${shown} in /nonexistent`);
+    expect(error.message).not.toContain('ENOENT');
+    expect(error.where).toBeUndefined();
+    expect(error.code).toBe('E_FILE_NOT_FOUND');
   });
 });
 

@@ -121,7 +121,8 @@ describe('lock files', () => {
     const testSet = await open(join(dir, 'arrays.npz'));
     const lock = await createLock(testSet, CLASSES, '0.1.0');
     expect(lock.files.map((e) => e.path)).toEqual(['arrays.npz']);
-    expect(defaultLockPath(join(dir, 'arrays.npz'))).toBe(join(dir, 'evalgate.lock.json'));
+    // Named after the file, so that two .npz files in one folder do not share one lock.
+    expect(defaultLockPath(join(dir, 'arrays.npz'))).toBe(join(dir, 'arrays.evalgate.lock.json'));
     expect((await verifyLock(lock, testSet)).digest).toBe(lock.digest);
   });
 

@@ -15,7 +15,7 @@ import {
 import { computeMetrics } from '../../src/metrics/computeMetrics.js';
 import { createMetricState, updateMetricState } from '../../src/metrics/metricState.js';
 import { scoreBatch } from '../../src/metrics/scoreBatch.js';
-import type { EvalState } from '../../src/evaluation/types.js';
+import type { EvalState, ValueRange } from '../../src/evaluation/types.js';
 import { buildReport } from '../../src/report/buildReport.js';
 import type { Report } from '../../src/report/types.js';
 import { createRandom, type Random } from '../../src/stats/random.js';
@@ -69,10 +69,22 @@ function evaluatePart(indices: number[], random: Random): EvalState {
       labels: Int32Array.from(batch, (i) => run.labels[i]),
       indices: batch,
       slices: batch.map((i) => run.testSet.samples[i].slices),
+      inputs: rangeOf(batch),
     });
     start += batch.length;
   }
   return state;
+}
+
+/** The input range of some samples, from each sample's own (the pipeline measures it per batch). */
+function rangeOf(indices: number[]): ValueRange {
+  const ranges = indices.map((i) => run.sampleRanges[i]);
+  return {
+    rawMin: Math.min(...ranges.map((r) => r.rawMin)),
+    rawMax: Math.max(...ranges.map((r) => r.rawMax)),
+    min: Math.min(...ranges.map((r) => r.min)),
+    max: Math.max(...ranges.map((r) => r.max)),
+  };
 }
 
 /** The report of a state, with the unsplit run's identities and settings. */
@@ -101,8 +113,9 @@ function comparable(report: Report): Omit<Report, 'createdAt' | 'timing'> {
 }
 
 describe('EvalState merge over random splits of the digits test set (real model outputs)', () => {
-  it('is the unsplit run: every metric, interval, slice, calibration figure and record', () => {
+  it('is the unsplit run: every metric, interval, slice, calibration figure, record and the input range', () => {
     expect(run.report.slices.length).toBeGreaterThan(0); // the slices are exercised
+    expect(run.report.inputRange).toMatchObject({ rawMin: 0, rawMax: 255, min: -1, max: 1 }); // and the range
     const unsplit = comparable(run.report);
     const random = createRandom(20261204);
     for (let trial = 0; trial < 40; trial++) {

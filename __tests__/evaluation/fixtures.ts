@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { EvalConfig } from '../../src/config/types.js';
-import { batchTestSet } from '../../src/dataset/batches.js';
+import { batchTestSet, decodeBatch, planBatches } from '../../src/dataset/batches.js';
+import { emptyValueRange } from '../../src/dataset/preprocess.js';
 import { openTestSet } from '../../src/dataset/openTestSet.js';
 import { resolvePreprocess } from '../../src/dataset/preprocessForModel.js';
-import type { TestSet } from '../../src/dataset/types.js';
+import type { TestSet, ValueRange } from '../../src/dataset/types.js';
 import { resolveTopK } from '../../src/evaluation/topK.js';
 import { evaluateModel } from '../../src/pipeline/evaluateModel.js';
 import type { Report } from '../../src/report/types.js';
@@ -28,6 +29,8 @@ export interface RealRun {
   probabilities: Float32Array;
   labels: Int32Array;
   topK: number;
+  /** Each sample's input value range on its own (raw and fed), in test-set order. */
+  sampleRanges: ValueRange[];
 }
 
 /** The example with a manifest holding slice columns `parity` (of the label) and `third` (some empty). */
@@ -47,8 +50,9 @@ function slicedExample(): string {
   }
   writeFileSync(path.join(root, 'manifest.csv'), `${rows.join('\n')}\n`);
   const text = readFileSync(path.join(dir, 'evalgate.yml'), 'utf8').replace(
-    'path: test-set\n  lock: test-set/evalgate.lock.json',
-    'path: test-set\n  manifest: manifest.csv\n  lock: none',
+    // The example names manifest.csv already; this test writes its own, so it runs unlocked.
+    'lock: test-set/evalgate.lock.json',
+    'lock: none',
   );
   writeFileSync(path.join(dir, 'evalgate.yml'), text);
   return dir;
@@ -72,8 +76,15 @@ export async function realRun(): Promise<RealRun> {
     executionProvider: 'cpu',
   });
   const probabilities = new Float32Array(testSet.samples.length * numClasses);
+  const sampleRanges: ValueRange[] = [];
   try {
     const preprocess = resolvePreprocess(config.preprocess, session, testSet);
+    const plan = planBatches(testSet, preprocess);
+    for (let i = 0; i < testSet.samples.length; i++) {
+      const range = emptyValueRange();
+      decodeBatch(testSet, { preprocess, indices: [i], plan, range });
+      sampleRanges.push(range);
+    }
     for await (const batch of batchTestSet(testSet, preprocess, config.batchSize)) {
       const rows = await session.run(batch.data, batch.size, batch.sampleShape);
       probabilities.set(rows.subarray(0, batch.size * numClasses), batch.indices[0] * numClasses);
@@ -88,5 +99,6 @@ export async function realRun(): Promise<RealRun> {
     probabilities,
     labels: Int32Array.from(testSet.samples, (s) => s.label),
     topK: resolveTopK(config.topK, numClasses),
+    sampleRanges,
   };
 }

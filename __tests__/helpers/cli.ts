@@ -45,3 +45,25 @@ export function writeConfig(dir: string, edit: (text: string) => string, name = 
   writeFileSync(file, edit(text));
   return file;
 }
+
+/**
+ * The bundled example's config read as a plain image-folder test set (no manifest, no slices), for
+ * tests that write their own config over a copy of the example and must not depend on how the
+ * example's own config changes.
+ */
+export const IMAGE_FOLDER_CONFIG = `version: 1
+task: image-classification
+model:
+  path: model.onnx
+  outputs: logits
+classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+test-set:
+  path: test-set
+preprocess:
+  color: gray
+  scale: 0.00392156862745098
+  mean: 0.5
+  std: 0.5
+  layout: NCHW
+batch-size: 64
+`;

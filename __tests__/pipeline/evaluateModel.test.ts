@@ -22,6 +22,11 @@ function zipExampleTestSet(): Buffer {
   const root = path.join(exampleDir, 'test-set');
   for (const label of readdirSync(root)) {
     if (label.endsWith('.json')) continue;
+    // The manifest (path,label,ink) travels with the images, as the lock covers it.
+    if (label.endsWith('.csv')) {
+      files[`test-set/${label}`] = new Uint8Array(readFileSync(path.join(root, label)));
+      continue;
+    }
     for (const file of readdirSync(path.join(root, label))) {
       files[`test-set/${label}/${file}`] = new Uint8Array(readFileSync(path.join(root, label, file)));
     }
@@ -46,8 +51,8 @@ describe('evaluateModel', () => {
     const dir = copyExample();
     const file = writeConfig(dir, (t) =>
       t.replace(
-        'path: test-set\n  lock: test-set/evalgate.lock.json',
-        `url: https://data.example.test/test-set.zip\n  sha256: ${zipDigest}`,
+        /path: test-set\n {2}manifest: manifest\.csv[^\n]*\n {2}lock: test-set\/evalgate\.lock\.json/,
+        `url: https://data.example.test/test-set.zip\n  sha256: ${zipDigest}\n  manifest: manifest.csv`,
       ),
     );
     const report = await evaluateModel(loadConfig(file, { cwd: process.cwd() }), {

@@ -60,6 +60,12 @@ describe('renderCalibrationSection', () => {
       expect(out).toContain(`| ${label}`);
     }
     expect(out).toContain('blue line: baseline');
+    // Lower is better for every calibration figure: a rise is marked worse, a fall better (issue 9, item 8).
+    for (const line of out.split('\n').filter((l) => /^\| (ECE|MCE|Adaptive|Brier|NLL)/.test(l))) {
+      const change = line.split('|').at(-2)!.trim();
+      if (change.includes('+')) expect(change.startsWith('❗ +'), line).toBe(true);
+      if (change.includes('−')) expect(change.startsWith('✓ −'), line).toBe(true);
+    }
   });
 
   it('draws perfect calibration, baseline and candidate accuracy over the bins both models fill', () => {

@@ -22,18 +22,25 @@ describe('number formatting', () => {
     expect(formatMetric(0.9, 'correlation')).toBe('0.900');
   });
 
-  it('signs changes, with arrows for markdown and plain signs for terminals', () => {
-    expect(formatChange(-21 / 54, 'rate')).toBe('▼ −38.89 pp');
-    expect(formatChange(0.0123, 'rate')).toBe('▲ +1.23 pp');
+  it("marks a change worse or better for the model, whatever the figure's direction, with plain signs for terminals", () => {
+    // Higher is better (recall, accuracy, MCC): a drop is worse.
+    expect(formatChange(-21 / 54, 'rate')).toBe('❗ −38.89 pp');
+    expect(formatChange(0.0123, 'rate')).toBe('✓ +1.23 pp');
+    expect(formatChange(0.012, 'correlation')).toBe('✓ +0.012');
+    // Lower is better (ECE, Brier, cost): a drop is better, a rise worse (issue 9, item 8).
+    expect(formatChange(-0.0123, 'rate', 'lower')).toBe('✓ −1.23 pp');
+    expect(formatChange(0.0339, 'correlation', 'lower', 4)).toBe('❗ +0.0339');
     expect(formatChange(-21 / 54, 'rate', false)).toBe('-38.89 pp');
-    expect(formatChange(0.012, 'correlation')).toBe('▲ +0.012');
     expect(formatChange(null, 'rate')).toBe('—');
   });
 
-  it('never shows a real change as zero, and float noise as no change', () => {
-    expect(formatChange(-0.00001, 'rate')).toBe('▼ −<0.01 pp');
-    expect(formatChange(0, 'rate')).toBe('0 pp');
-    expect(formatChange(51 / 54 - (1 - 3 / 54), 'rate')).toBe('0 pp');
+  it('never shows a real change as zero, and no change with the decimals of its column', () => {
+    expect(formatChange(-0.00001, 'rate')).toBe('❗ −<0.01 pp');
+    // "0.00 pp" beside "−1.85 pp", not "0 pp" (issue 9, item 8).
+    expect(formatChange(0, 'rate')).toBe('0.00 pp');
+    expect(formatChange(51 / 54 - (1 - 3 / 54), 'rate')).toBe('0.00 pp');
+    expect(formatChange(0, 'correlation')).toBe('0.000');
+    expect(formatChange(0, 'rate', false)).toBe('0.00 pp');
   });
 
   it('formats sizes and counts', () => {

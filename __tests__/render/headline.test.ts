@@ -18,7 +18,11 @@ describe('deriveHeadline', () => {
     const verdict = evaluateGates(GATES, candidate, baseline, { comparison });
     const headline = deriveHeadline(verdict, classRows(candidate, comparison, verdict));
     expect(headline.outcome).toBe('failed');
-    expect(headline.counts).toMatchObject({ checked: 10, failed: 1, notEvaluable: 0 });
+    // Gates as configured: one (per-class-recall), whatever the number of classes (issue 9, item 7).
+    expect(headline.counts).toMatchObject({ configured: 1, checked: 1, failed: 1, notEvaluable: 0 });
+    expect(headline.failedGates).toEqual([
+      { key: 'per-class-recall', summary: '10 classes, 1 regressed', items: verdict.failures },
+    ]);
     expect(headline.reasons).toEqual([
       { kind: 'regressed-classes', names: ['8'], tolerance: 0.02, significant: true },
     ]);

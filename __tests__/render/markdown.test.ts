@@ -95,22 +95,32 @@ describe('renderComment', () => {
     expect(body.startsWith('<!-- evalgate:comment key=eval-b -->\n')).toBe(true);
   });
 
-  it('headlines a failure with the number of failed gates and the regressed class', () => {
+  it('headlines a failure with the configured gates, and lists the regressed class under its gate', () => {
+    // Two gates configured (per-class-recall, accuracy), not 11 results (issue 9, item 7).
     const body = render(baseline, candidate, { ...GATES, accuracy: { min: 0.5, ...ON } });
     const headline = body.split('\n').find((l) => l.startsWith('## '))!;
-    expect(headline).toBe('## ❌ evalgate: failed, 1 of 11 gates failed');
-    expect(body).toContain("Recall dropped significantly by more than 2.0 pp for 1 class: '8'.");
+    expect(headline).toBe('## ❌ evalgate: failed, 1 of 2 gates failed');
     const failed = body.slice(body.indexOf('### Failed gates (1)'));
-    expect(failed).toContain(
-      "- ❌ **per-class-recall**: recall of '8' dropped by 0.389 (0.944 -&gt; 0.556, 54 samples; 95% CI of the change " +
-        '−0.52 to −0.25; paired exact p &lt; 0.001 after Holm), more than the allowed 0.020',
+    expect(failed).toMatch(
+      /^### Failed gates \(1\)\n\n- ❌ \*\*per-class-recall\*\*: 10 classes, 1 regressed\n {2}- recall of '8' dropped by 38\.9 pp \(94\.4% → 55\.6%, 54 samples; [\d.]+% CI of the change[^;]* −\d+\.\d to −\d+\.\d pp; paired exact p &lt; 0\.001 after Holm\), more than the allowed 2\.0 pp\n/,
     );
+  });
+
+  it('says each failed gate once: the paragraph under the heading does not repeat the list', () => {
+    // Issue 9, item 8: it used to say "Recall dropped significantly by more than 2.0 pp for 1 class: '8'."
+    const body = render(baseline, candidate);
+    const top = body.slice(body.indexOf('## '), body.indexOf('### Failed gates'));
+    expect(top).not.toMatch(/'8'|Recall dropped|regress/);
+    expect(body.match(/recall of '8' dropped by/g)).toHaveLength(1);
   });
 
   it('headlines a pass without a failed-gates section', () => {
     const body = render(baseline, improved);
     expect(body).toContain('## ✅ evalgate: passed\n');
-    expect(body).toContain('All 10 gates passed against the baseline.');
+    expect(body).toContain('The 1 gate passed against the baseline.');
+    expect(render(baseline, improved, { ...GATES, accuracy: { min: 0.5, maxDrop: 0.1, ...ON } })).toContain(
+      'All 2 gates passed against the baseline.',
+    );
     expect(body).not.toContain('Failed gates');
     expect(body).not.toContain('❌');
   });
@@ -126,23 +136,29 @@ describe('renderComment', () => {
     expect(cells(table[0]!)).toEqual(['metric', 'baseline', 'candidate', 'change', '95% CI of change', 'p']);
     const accuracy = table.map(cells).find((row) => row[0] === 'accuracy')!;
     // 528/540 -> 507/540: 97.78% -> 93.89%, a drop of 3.89 points, with Wilson intervals, the
-    // Newcombe interval of the paired difference and McNemar's p (b = 21, c = 0).
+    // interval that inverts McNemar's exact test, and McNemar's p (b = 21, c = 0).
     expect(accuracy).toEqual([
       'accuracy',
       '97.8% (96.2–98.7%)',
       '93.9% (91.5–95.6%)',
-      '▼ −3.89 pp',
-      '−5.9 to −2.3 pp',
+      '❗ −3.89 pp',
+      expect.stringMatching(/^−\d\.\d to −\d\.\d pp$/),
       '&lt;0.001',
     ]);
     const mcc = table.map(cells).find((row) => row[0] === 'Matthews correlation')!;
-    expect(mcc[3]).toMatch(/^▼ −0\.\d{3}$/);
+    expect(mcc[3]).toMatch(/^❗ −0\.\d{3}$/);
     const better = tableAfter(render(candidate, baseline), '### Summary').map(cells);
-    expect(better.find((row) => row[0] === 'accuracy')![3]).toBe('▲ +3.89 pp');
-    expect(render(baseline, candidate)).toContain(
-      '_Intervals at 95%; compared sample by sample on 540 paired samples (exact McNemar tests, Newcombe ' +
-        'intervals); p-values of changes are two-sided, of bounds (min, max) one-sided; per-class p-values ' +
-        'adjusted by Holm across 10 classes._',
+    expect(better.find((row) => row[0] === 'accuracy')![3]).toBe('✓ +3.89 pp');
+    // The marks mean worse / better whatever the metric's direction, explained once, under the
+    // summary table (issue 9, item 8); the method line follows.
+    const text = render(baseline, candidate);
+    expect(text.split('❗ worse, ✓ better than the baseline').length).toBe(2);
+    expect(text).toContain(
+      '_❗ worse, ✓ better than the baseline, whichever way the figure moves (lower is better for ECE, Brier, ' +
+        'NLL and cost). Intervals at 95%; compared sample by sample on 540 paired samples (',
+    );
+    expect(text).toMatch(
+      /p-values of changes are two-sided, of bounds \(min, max\) one-sided; per-class p-values[^_]* adjusted by Holm across 10 classes\._/,
     );
   });
 
@@ -182,7 +198,8 @@ describe('renderComment', () => {
       'recall (candidate)',
       '95% CI',
       'change',
-      '95% CI of change',
+      // Each class's interval is at its own Holm-adjusted level (issue 9, item 5).
+      'CI of change (Holm-adjusted)',
       'p (Holm)',
       'precision (95% CI)',
       'F1',
@@ -201,8 +218,8 @@ describe('renderComment', () => {
       '94.4%',
       '55.6%',
       '42.4–68.0%',
-      '▼ −38.89 pp',
-      '−51.9 to −24.7 pp',
+      '❗ −38.89 pp',
+      expect.stringMatching(/^−\d+\.\d to −\d+\.\d pp$/),
       '&lt;0.001',
     ]);
     expect(rows.slice(1).every((row) => row[0] === '✅ within tolerance')).toBe(true);
@@ -217,12 +234,14 @@ describe('renderComment', () => {
     expect(rows.map((r) => [r[0], r[1]])).toEqual([
       ['⚠️ not evaluable', 'truck'],
       ['✅ within tolerance', 'dog'],
-      ['▲ improved', 'cat'],
+      ['✓ improved', 'cat'],
     ]);
     expect(body).toContain("class 'truck' has no test samples");
     const failing = render(before, after);
     expect(tableAfter(failing, '### Per-class results').slice(2).map(cells)[0]![0]).toBe('❌ not evaluable');
-    expect(failing).toContain("1 class has no test samples and cannot be checked: 'truck'.");
+    expect(failing).toContain(
+      "- ❌ **per-class-recall**: 3 classes, 1 not evaluable\n  - class 'truck' has no test samples: its recall cannot be checked",
+    );
   });
 
   it('never counts a class without test samples as a passed gate in the headline', () => {
@@ -231,9 +250,10 @@ describe('renderComment', () => {
     const after = makeReport({ classNames: names, matrix: matrixFrom([50, 50, 0], []) });
     const warn: GatesConfig = { perClassRecall: { maxDrop: 0.02, onMissingClass: 'warn', ...OFF } };
     const body = render(before, after, warn);
-    expect(body).not.toContain('All 3 gates passed');
+    expect(body).not.toContain('All 1 gate');
+    expect(body).not.toContain('The 1 gate passed');
     expect(body).toContain(
-      '2 gates passed against the baseline; 1 class not evaluable (no test samples, reported as a warning): it was not checked.',
+      '1 gate passed against the baseline; 1 class not evaluable (no test samples, reported as a warning): it was not checked.',
     );
     const failing = render(
       before,
@@ -241,7 +261,7 @@ describe('renderComment', () => {
       warn,
     );
     expect(failing.split('\n').find((l) => l.startsWith('## '))).toBe(
-      '## ❌ evalgate: failed, 1 of 2 gates failed, 1 class not evaluable',
+      '## ❌ evalgate: failed, 1 of 1 gate failed, 1 class not evaluable',
     );
   });
 
@@ -341,8 +361,10 @@ describe('renderComment', () => {
     const absent = makeReport({ classNames: ['cat', 'dog'], matrix: matrixFrom([50, 0], []) });
     const body = render(null, absent);
     expect(body).toContain('## ❌ evalgate: failed, 1 of 1 gate failed');
-    expect(body).toContain("1 class has no test samples and cannot be checked: 'dog'.");
-    expect(body).toContain('this run sets the first baseline');
+    expect(body).toContain(
+      "- ❌ **per-class-recall**: 2 classes, 1 not evaluable, 1 not compared\n  - class 'dog' has no test samples",
+    );
+    expect(body).toContain('No baseline report to compare with: this run sets the first baseline.');
   });
 
   it('links the workflow run only for http(s) URLs', () => {
@@ -470,11 +492,12 @@ describe('renderComment size', () => {
     const all = Array.from({ length: 3000 }, (_, i) => i * 3);
     const body = large(10_000, all, (i) => `${'<very>|long|class|name '.repeat(10)}${i}`);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
-    expect(body).toContain('## ❌ evalgate: failed, 3,000 of 10,000 gates failed');
+    expect(body).toContain('## ❌ evalgate: failed, 1 of 1 gate failed');
+    expect(body).toContain('- ❌ **per-class-recall**: 10,000 classes, 3,000 regressed\n');
     expect(body).toMatch(
       /_[\d,]+ more regressed classes and [\d,]+ more classes within tolerance — see the full report\._/,
     );
-    expect(body).toContain('- … and 2,975 more failed gates');
+    expect(body).toContain('  - … and 2,975 more classes, all in the full report');
     expect(body).not.toContain('<very>');
   });
 
@@ -524,14 +547,14 @@ describe('renderComment evidence', () => {
     const body = render(possible.baseline, possible.candidate);
     expect(body).toContain('## ⚠️ evalgate: passed, 1 possible regression\n');
     expect(body).toContain(
-      '2 gates passed against the baseline; 1 possible regression beyond the tolerance without significant ' +
+      '1 gate passed against the baseline; 1 possible regression beyond the tolerance without significant ' +
         'evidence (a warning, listed below).',
     );
     expect(body).not.toContain('Failed gates');
     const section = body.slice(body.indexOf('### Possible regressions (1)'));
     expect(section).toContain('_Beyond the tolerance, but not statistically significant at α = 0.05');
     expect(section).toContain(
-      "- ⚠️ **per-class-recall**: recall of 'cat' dropped by 0.030 (1.000 -&gt; 0.970, 100 samples; 95% CI of the change",
+      "- ⚠️ **per-class-recall**: 3 classes, 1 possible regression\n  - recall of 'cat' dropped by 3.0 pp (100.0% → 97.0%, 100 samples; ",
     );
     const rows = tableAfter(body, '### Per-class results').slice(2).map(cells);
     expect(rows[0]!.slice(0, 2)).toEqual(['⚠️ possible regression', 'cat']);
@@ -541,9 +564,10 @@ describe('renderComment evidence', () => {
   it('fails on a possible regression under on-unproven: fail, and says why', () => {
     const gates: GatesConfig = { perClassRecall: { ...GATES.perClassRecall, onUnproven: 'fail' } };
     const body = render(possible.baseline, possible.candidate, gates);
-    expect(body).toContain('## ❌ evalgate: failed, 1 of 3 gates failed');
+    expect(body).toContain('## ❌ evalgate: failed, 1 of 1 gate failed');
     expect(body).toContain(
-      "Recall dropped by more than 2.0 pp, without significant evidence (on-unproven: fail), for 1 class: 'cat'.",
+      '- ❌ **per-class-recall**: 3 classes, 1 possible regression (without significant evidence; on-unproven: fail)\n' +
+        "  - recall of 'cat' dropped by 3.0 pp",
     );
     expect(tableAfter(body, '### Per-class results').slice(2).map(cells)[0]![0]).toBe(
       '❌ possible regression',
@@ -560,7 +584,7 @@ describe('renderComment evidence', () => {
       '- ℹ️ Compared without pairing samples: the baseline report carries no per-sample records. The tests are unpaired',
     );
     expect(body).toContain(
-      'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)',
+      'compared without pairing samples (Fisher exact tests, with the intervals that invert them; see the notes)',
     );
     expect(body).not.toContain('predictions changed');
   });
@@ -568,7 +592,10 @@ describe('renderComment evidence', () => {
   it('folds the power table, most samples missing first, with a one-line note', () => {
     const { baseline, candidate } = digitsPair();
     const body = render(baseline, candidate);
-    expect(body).toMatch(/- ℹ️ 10 of 10 classes cannot reliably detect a recall drop of 0\.020 \(max-drop\)/);
+    // Issue 9, item 6: one short line in the notes, the detail folded below.
+    expect(body).toContain(
+      '- ℹ️ 10 of 10 classes have too few test samples to see a recall drop of 2.0 pp: about 663 per class needed (54 now)\n',
+    );
     const block = detailsBlock(body, 'Statistical power of the per-class gate');
     expect(block).toContain(
       '<summary>Statistical power of the per-class gate: 10 of 10 classes cannot detect a drop of 2.0 pp</summary>',
@@ -605,7 +632,8 @@ describe('renderComment evidence', () => {
       'expected cost per sample (USD)',
       '0.000',
       expect.stringMatching(/^0\.010 \(/),
-      '▲ +0.010',
+      // Lower is better for a cost: a rise is marked worse (issue 9, item 8).
+      '❗ +0.010',
     ]);
     expect(cost[5]).toMatch(/^0\.\d{3}$/);
   });
@@ -635,4 +663,46 @@ describe('renderComment size with significance on', () => {
       expect(listed.sort()).toEqual(regressed.map((i) => `class-${i}`).sort());
     },
   );
+});
+
+describe('renderComment: issue 9 (one power line, other settings named)', () => {
+  const { baseline, candidate } = digitsPair();
+
+  it('says in the notes, marked as a warning, when the baseline fed or read its model differently', () => {
+    const other = {
+      ...candidate,
+      settings: { ...candidate.settings, preprocess: { ...candidate.settings.preprocess, resize: [32, 32] } },
+      model: { ...candidate.model, outputKind: 'probabilities' as const },
+    };
+    const notes = render(baseline, other).split('### Notes')[1]!.split('###')[0]!;
+    expect(notes).toContain(
+      '- ⚠️ The baseline fed or read its model differently, so a change may come from the settings, not the ' +
+        'model: preprocess.resize: \\[8, 8\\] in the baseline, \\[32, 32\\] here; model.outputs: logits in the ' +
+        'baseline, probabilities here\n',
+    );
+    expect(render(baseline, candidate)).not.toContain('fed or read its model differently');
+  });
+
+  it('never cuts a long note in the middle of a word', () => {
+    const verdict = evaluateGates(GATES, candidate, baseline);
+    const long = `${'the quick brown fox jumps over the lazy dog '.repeat(12)}per class`;
+    const body = renderComment({
+      candidate,
+      baseline,
+      comparison: compareReports(baseline, candidate),
+      verdict: { ...verdict, notes: [{ kind: 'underpowered', text: long }] },
+    });
+    const line = body.split('\n').find((l) => l.startsWith('- ℹ️ the quick'))!;
+    expect(line.endsWith('…')).toBe(true);
+    expect(line).toMatch(/ (the|quick|brown|fox|jumps|over|lazy|dog)…$/);
+  });
+
+  it('on a first-baseline run speaks of no paired test, in the note or in the folded power table', () => {
+    const body = render(null, baseline);
+    expect(body).toContain(
+      '- ℹ️ 10 of 10 classes have too few test samples to see a recall drop of 2.0 pp: about ',
+    );
+    expect(body).toContain('<summary>Statistical power of the per-class gate');
+    expect(body).not.toMatch(/paired/);
+  });
 });

@@ -12,17 +12,23 @@ const GATES: GatesConfig = {
 describe('renderVerdictText', () => {
   const { baseline, candidate, improved } = digitsPair();
 
-  it('prints a failure headline, each failed gate and the top regressions as plain text', () => {
+  it('prints a failure headline of configured gates, each failed gate with its classes under it, and the top regressions', () => {
     const text = renderVerdictText(
       evaluateGates(GATES, candidate, baseline),
       candidate,
       compareReports(baseline, candidate),
     );
     const lines = text.split('\n');
-    expect(lines[0]).toBe('evalgate: FAILED - 1 of 10 gates failed');
-    expect(lines[1]).toBe(
-      "  x per-class-recall: recall of '8' dropped by 0.389 (0.944 -> 0.556, 54 samples; 95% CI of the change " +
-        '−0.52 to −0.25; paired exact p < 0.001 after Holm), more than the allowed 0.020',
+    // One gate configured (per-class-recall), not ten results (issue 9, item 7).
+    expect(lines[0]).toBe('evalgate: FAILED - 1 of 1 gate failed');
+    expect(lines[1]).toBe('  x per-class-recall: 10 classes, 1 regressed');
+    // In percent and percentage points, as the tables (issue 9, item 8).
+    expect(lines[2]).toMatch(
+      /^ {6}recall of '8' dropped by 38\.9 pp \(94\.4% → 55\.6%, 54 samples; [\d.]+% CI of the change[^;]* −\d+\.\d to −\d+\.\d pp; paired exact p < 0\.001 after Holm\), more than the allowed 2\.0 pp$/,
+    );
+    // The power note is one short line (issue 9, item 6).
+    expect(lines[3]).toBe(
+      '  note: 10 of 10 classes have too few test samples to see a recall drop of 2.0 pp: about 663 per class needed (54 now)',
     );
     const table = lines.indexOf('Top regressions:');
     expect(lines[table + 1]!.split(/\s+/).filter(Boolean)).toEqual([
@@ -54,7 +60,19 @@ describe('renderVerdictText', () => {
       improved,
       compareReports(baseline, improved),
     );
-    expect(passed.split('\n')[0]).toBe('evalgate: PASSED - all 10 gates passed against the baseline');
+    expect(passed.split('\n')[0]).toBe('evalgate: PASSED - the 1 gate passed against the baseline');
+    const three: GatesConfig = {
+      ...GATES,
+      accuracy: { min: 0.5, maxDrop: 0.1, significance: true, onUnproven: 'warn' },
+      macroF1: { maxDrop: 0.1, significance: true, onUnproven: 'warn' },
+    };
+    expect(
+      renderVerdictText(
+        evaluateGates(three, improved, baseline),
+        improved,
+        compareReports(baseline, improved),
+      ).split('\n')[0],
+    ).toBe('evalgate: PASSED - all 3 gates passed against the baseline');
     expect(passed).not.toContain('Top regressions');
     const first = renderVerdictText(evaluateGates(GATES, baseline, null), baseline, null);
     expect(first.split('\n')[0]).toBe(
@@ -82,7 +100,7 @@ describe('renderVerdictText', () => {
     };
     const text = renderVerdictText(evaluateGates(warn, after, before), after, compareReports(before, after));
     expect(text.split('\n')[0]).toBe(
-      'evalgate: PASSED - 2 gates passed against the baseline, 1 class not evaluable (warning)',
+      'evalgate: PASSED - 1 gate passed against the baseline, 1 class not evaluable (warning)',
     );
     const worse = makeReport({ classNames: names, matrix: matrixFrom([50, 40, 0], [[], [[0, 5]]]) });
     const failed = renderVerdictText(
@@ -90,7 +108,7 @@ describe('renderVerdictText', () => {
       worse,
       compareReports(before, worse),
     );
-    expect(failed.split('\n')[0]).toBe('evalgate: FAILED - 1 of 2 gates failed, 1 class not evaluable');
+    expect(failed.split('\n')[0]).toBe('evalgate: FAILED - 1 of 1 gate failed, 1 class not evaluable');
   });
 
   it('says once, from testSet.locked, that the test set is not locked, and lists report warnings as they are', () => {
@@ -135,11 +153,41 @@ describe('renderVerdictText', () => {
       compareReports(before, after),
     ).split('\n');
     expect(lines[0]).toBe(
-      'evalgate: PASSED - 2 gates passed against the baseline, 1 possible regression (warning)',
+      'evalgate: PASSED - 1 gate passed against the baseline, 1 possible regression (warning)',
     );
-    expect(lines[1]).toMatch(
-      /^ {2}! per-class-recall: recall of 'cat' dropped by 0\.030 .* but not significant at α = 0\.05: a possible regression$/,
+    expect(lines[1]).toBe('  ! per-class-recall: 3 classes, 1 possible regression');
+    expect(lines[2]).toMatch(
+      /^ {6}recall of 'cat' dropped by 3\.0 pp .* but not significant at α = 0\.05: a possible regression$/,
     );
     expect(lines).not.toContain('Top regressions:');
+  });
+});
+
+describe('renderVerdictText: issue 9', () => {
+  const { baseline, candidate } = digitsPair();
+
+  it('names what the baseline fed or read differently, so a reviewer does not blame the model', () => {
+    const other = {
+      ...candidate,
+      settings: { ...candidate.settings, preprocess: { ...candidate.settings.preprocess, color: 'rgb' } },
+    };
+    const text = renderVerdictText(
+      evaluateGates(GATES, other, baseline),
+      other,
+      compareReports(baseline, other),
+    );
+    expect(text.split('\n')).toContain(
+      '  note: The baseline fed or read its model differently, so a change may come from the settings, not the ' +
+        'model: preprocess.color: gray in the baseline, rgb here',
+    );
+  });
+
+  it('shows no change with the decimals of the others', () => {
+    const text = renderVerdictText(
+      evaluateGates(GATES, baseline, baseline),
+      baseline,
+      compareReports(baseline, baseline),
+    );
+    expect(text).toContain('  accuracy: 97.8% (baseline 97.8%, 0.00 pp)');
   });
 });

@@ -2,7 +2,8 @@
  * Every fixture model (scripts/fixtures/make_model_fixtures.py) runs through the real onnxruntime-node
  * and must agree with torch's outputs of the baseline digits CNN on real test samples.
  */
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -322,6 +323,39 @@ describe('bad models and mismatched configs', () => {
       expect(result).toBeInstanceOf(InputError);
       expect((result as InputError).where).toBe('device');
     }
+  });
+
+  it('prints no native onnxruntime error beside its own message when the CUDA provider cannot load', () => {
+    // onnxruntime writes its log lines (a red "[E:onnxruntime:...] Failed to load library" dump
+    // here) straight to file descriptor 2, which vitest cannot capture: so this runs in a child
+    // process whose stderr is read and asserted on. evalgate reports the failure itself (above),
+    // so the product sets onnxruntime's process-wide log level to fatal (modelSession.ts).
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-ort-log-'));
+    const script = path.join(dir, 'open-cuda.ts');
+    const src = (file: string) => JSON.stringify(path.join(import.meta.dirname, '../../src/runtime', file));
+    writeFileSync(
+      script,
+      [
+        `import { loadOnnxRuntime } from ${src('loadOnnxRuntime.ts')};`,
+        `import { openModelSession } from ${src('modelSession.ts')};`,
+        'const { ort } = await loadOnnxRuntime();',
+        'try {',
+        `  const s = await openModelSession(ort, { modelPath: ${JSON.stringify(baselinePath)}, outputKind: 'logits', numClasses: ${K}, executionProvider: 'cuda' });`,
+        "  await s.close();\n  console.log('opened');",
+        '} catch (e) {',
+        '  const { code, where } = e as { code?: string; where?: string };',
+        "  console.log(code + ' ' + where);",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const viteNode = path.join(import.meta.dirname, '../../node_modules/vite-node/vite-node.mjs');
+    const child = spawnSync(process.execPath, [viteNode, script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.status, child.stderr).toBe(0);
+    // Without the CUDA libraries (the default install) the clear error; on a machine with them, a session.
+    expect(['E_RUNTIME_UNAVAILABLE device', 'opened']).toContain(child.stdout.trim());
+    expect(child.stderr).not.toContain('onnxruntime');
+    expect(child.stderr).not.toMatch(/\[E:/);
   });
 });
 

@@ -137,6 +137,60 @@ describe('README', () => {
   });
 });
 
+describe('README.md and docs/*.md: running the CLI', () => {
+  // evalgate is not on the npm registry and the name there is someone else's: a bare `npx evalgate`
+  // outside a project that installed it would fetch and run that package. The docs tell the user to
+  // install evalgate into the project (docs/cli.md, "Install the CLI") and run that copy with
+  // `npx --no-install evalgate`, which runs an installed bin or stops, and never installs.
+  const cliPage = readFileSync(path.join(docsDir, 'cli.md'), 'utf8');
+
+  /** Every `npx [flags] evalgate` and `npm exec|x [flags] evalgate` in a text, with its flags. */
+  function npxCalls(text: string): Array<{ call: string; flags: string[] }> {
+    return [...text.matchAll(/\b(npx|npm\s+(?:exec|x))((?:\s+-{1,2}[\w-]+(?:=\S+)?)*)\s+evalgate\b/g)].map(
+      (m) => ({
+        call: m[0],
+        flags: m[2].trim().split(/\s+/).filter(Boolean),
+      }),
+    );
+  }
+
+  it('finds the calls, and tells a bare `npx evalgate` from `npx --no-install evalgate`', () => {
+    expect(npxCalls('run `npx evalgate run` or npx --yes evalgate')).toEqual([
+      { call: 'npx evalgate', flags: [] },
+      { call: 'npx --yes evalgate', flags: ['--yes'] },
+    ]);
+    expect(npxCalls('npx --no-install evalgate lock; npm exec --no-install evalgate')).toHaveLength(2);
+    expect(npxCalls(readme).length).toBeGreaterThanOrEqual(2);
+    expect(npxCalls(cliPage).length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const page of pages) {
+    it(`${path.relative(repoRoot, page)}: runs evalgate only as \`npx --no-install evalgate\``, () => {
+      const bare = npxCalls(readFileSync(page, 'utf8')).filter(
+        ({ call, flags }) => !call.startsWith('npx') || flags.join(' ') !== '--no-install',
+      );
+      expect(bare.map(({ call }) => call)).toEqual([]);
+    });
+  }
+
+  it('says how to install the CLI: a release tarball, a local tarball and a git URL, with the CUDA download skipped', () => {
+    const install = /## Install the CLI\n([\s\S]*?)\n## /.exec(cliPage)?.[1] ?? '';
+    expect(install).toMatch(
+      /npm install --save-dev https:\/\/github\.com\/OWNER\/evalgate\/releases\/download\/v[\d.]+\/evalgate-[\d.]+\.tgz/,
+    );
+    expect(install).toMatch(/npm install --save-dev \.\/evalgate-[\d.]+\.tgz/);
+    expect(install).toMatch(
+      /npm install --save-dev "git\+https:\/\/github\.com\/OWNER\/evalgate\.git#v[\d.]+"/,
+    );
+    expect(install).toContain('"allowScripts": { "onnxruntime-node": false }');
+    expect(install).toContain('onnxruntime-node-install=skip');
+    // The README sends the reader there before the first CLI command.
+    const firstCall = readme.indexOf('npx --no-install evalgate');
+    expect(readme.indexOf('(docs/cli.md#install-the-cli)')).toBeGreaterThan(-1);
+    expect(readme.indexOf('(docs/cli.md#install-the-cli)')).toBeLessThan(firstCall);
+  });
+});
+
 describe('README.md and docs/*.md: relative links', () => {
   it('finds the pages and their links', () => {
     expect(pages.map((page) => path.relative(repoRoot, page))).toEqual(

@@ -106,6 +106,7 @@ describe('workflows and example workflows', () => {
       expect.arrayContaining([
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
+        '.github/workflows/release.yml',
         'docs/examples/pr-gate.yml',
         'docs/examples/baseline-update.yml',
         'docs/examples/fork-safe-two-stage.yml',
@@ -125,7 +126,7 @@ describe('workflows and example workflows', () => {
       expect(workflow.permissions, workflow.file).toEqual({ contents: 'read' });
   });
 
-  it('grants `pull-requests: write` to the commenting jobs and to no other job, and no other write', () => {
+  it('grants `pull-requests: write` to the commenting jobs, `contents: write` to the release job only, and no other write', () => {
     for (const workflow of workflows) {
       for (const [jobId, job] of jobsOf(workflow)) {
         const where = `${workflow.file} job ${jobId}`;
@@ -133,7 +134,10 @@ describe('workflows and example workflows', () => {
         expect(typeof permissions, `${where}: use a mapping, not read-all/write-all`).toBe('object');
         const granted = permissions as Mapping;
         const writes = Object.entries(granted).filter(([, level]) => level === 'write');
-        if (jobComments(workflow, job)) {
+        if (workflow.file === '.github/workflows/release.yml' && jobId === 'release') {
+          // Creates the release, uploads the tarball and moves the major tag (release.test.ts).
+          expect(writes, where).toEqual([['contents', 'write']]);
+        } else if (jobComments(workflow, job)) {
           expect(writes, `${where} comments`).toEqual([['pull-requests', 'write']]);
         } else {
           expect(writes, `${where} does not comment`).toEqual([]);
@@ -176,6 +180,22 @@ describe('workflows and example workflows', () => {
     }
     for (const [action, refs] of versions)
       expect([...refs], `${action} at one version everywhere`).toHaveLength(1);
+  });
+
+  it('examples are ready to paste but for the marked line that names the evalgate repository', () => {
+    // The one edit a user makes: `OWNER/evalgate`, on the `uses:` line that says so with `# <-`.
+    const marked =
+      /^\s*- uses: OWNER\/evalgate@v1 # <- edit: the evalgate repository \(owner\/name\); to pin, see docs\/action\.md$/;
+    for (const workflow of workflows.filter((w) => w.example)) {
+      const text = readFileSync(path.join(repoRoot, workflow.file), 'utf8');
+      const placeholderLines = text
+        .split('\n')
+        .filter((line) => /OWNER|# <-/.test(line.replace(/`# <-`/g, '')));
+      const evalgateSteps = jobsOf(workflow).flatMap(([, job]) => job.steps.filter(isEvalgateStep));
+      expect(evalgateSteps.length, workflow.file).toBeGreaterThan(0);
+      expect(placeholderLines, workflow.file).toHaveLength(evalgateSteps.length);
+      for (const line of placeholderLines) expect(line, workflow.file).toMatch(marked);
+    }
   });
 
   it('passes evalgate only inputs that action.yml declares, with valid choices', () => {

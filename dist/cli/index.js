@@ -36240,156 +36240,6 @@ module.exports = toStrTag;
 
 /***/ }),
 
-/***/ 21916:
-/***/ ((__unused_webpack_module, exports) => {
-
-var __webpack_unused_export__;
-
-__webpack_unused_export__ = true;
-exports.Io = exports.kp = void 0;
-var peq = new Uint32Array(0x10000);
-var myers_32 = function (a, b) {
-    var n = a.length;
-    var m = b.length;
-    var lst = 1 << (n - 1);
-    var pv = -1;
-    var mv = 0;
-    var sc = n;
-    var i = n;
-    while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-    }
-    for (i = 0; i < m; i++) {
-        var eq = peq[b.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= ((eq & pv) + pv) ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-            sc++;
-        }
-        if (pv & lst) {
-            sc--;
-        }
-        mv = (mv << 1) | 1;
-        pv = (pv << 1) | ~(xv | mv);
-        mv &= xv;
-    }
-    i = n;
-    while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-    }
-    return sc;
-};
-var myers_x = function (b, a) {
-    var n = a.length;
-    var m = b.length;
-    var mhc = [];
-    var phc = [];
-    var hsize = Math.ceil(n / 32);
-    var vsize = Math.ceil(m / 32);
-    for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-    }
-    var j = 0;
-    for (; j < vsize - 1; j++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k = start_1; k < vlen_1; k++) {
-            peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (var i = 0; i < n; i++) {
-            var eq = peq[a.charCodeAt(i)];
-            var pb = (phc[(i / 32) | 0] >>> i) & 1;
-            var mb = (mhc[(i / 32) | 0] >>> i) & 1;
-            var xv = eq | mv_1;
-            var xh = ((((eq | mb) & pv_1) + pv_1) ^ pv_1) | eq | mb;
-            var ph = mv_1 | ~(xh | pv_1);
-            var mh = pv_1 & xh;
-            if ((ph >>> 31) ^ pb) {
-                phc[(i / 32) | 0] ^= 1 << i;
-            }
-            if ((mh >>> 31) ^ mb) {
-                mhc[(i / 32) | 0] ^= 1 << i;
-            }
-            ph = (ph << 1) | pb;
-            mh = (mh << 1) | mb;
-            pv_1 = mh | ~(xv | ph);
-            mv_1 = ph & xv;
-        }
-        for (var k = start_1; k < vlen_1; k++) {
-            peq[b.charCodeAt(k)] = 0;
-        }
-    }
-    var mv = 0;
-    var pv = -1;
-    var start = j * 32;
-    var vlen = Math.min(32, m - start) + start;
-    for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-    }
-    var score = m;
-    for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = (phc[(i / 32) | 0] >>> i) & 1;
-        var mb = (mhc[(i / 32) | 0] >>> i) & 1;
-        var xv = eq | mv;
-        var xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += (ph >>> (m - 1)) & 1;
-        score -= (mh >>> (m - 1)) & 1;
-        if ((ph >>> 31) ^ pb) {
-            phc[(i / 32) | 0] ^= 1 << i;
-        }
-        if ((mh >>> 31) ^ mb) {
-            mhc[(i / 32) | 0] ^= 1 << i;
-        }
-        ph = (ph << 1) | pb;
-        mh = (mh << 1) | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-    }
-    for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-    }
-    return score;
-};
-var distance = function (a, b) {
-    if (a.length < b.length) {
-        var tmp = b;
-        b = a;
-        a = tmp;
-    }
-    if (b.length === 0) {
-        return a.length;
-    }
-    if (a.length <= 32) {
-        return myers_32(a, b);
-    }
-    return myers_x(a, b);
-};
-exports.Io = distance;
-var closest = function (str, arr) {
-    var min_distance = Infinity;
-    var min_index = 0;
-    for (var i = 0; i < arr.length; i++) {
-        var dist = distance(str, arr[i]);
-        if (dist < min_distance) {
-            min_distance = dist;
-            min_index = i;
-        }
-    }
-    return arr[min_index];
-};
-exports.kp = closest;
-
-
-/***/ }),
-
 /***/ 83598:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -49774,7 +49624,7 @@ const ErrorCodes = {
     E_LOCK_INVALID: 'the lock file cannot be read or is not an evalgate lock',
     E_TEST_SET_INVALID: 'the test set cannot be read: its layout, a manifest, an image or an array is wrong',
     E_MODEL_INVALID: 'the model file cannot be loaded, or its inputs do not fit the preprocessing',
-    E_MODEL_OUTPUTS: "the model's outputs do not fit the classes, or hold NaN or infinite values",
+    E_MODEL_OUTPUTS: "the model's outputs do not fit the classes or `model.outputs`, or hold NaN or infinite values",
     E_ARTIFACT_DOWNLOAD: 'a model or test set URL could not be downloaded',
     E_ARTIFACT_CHECKSUM: "a file's sha256 differs from the one pinned in the config",
     E_BASELINE_MISSING: 'no baseline was found where one is required',
@@ -50146,17 +49996,44 @@ function roundHalfEven(x) {
 function cropOffset(size, crop) {
     return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
 }
+/** An empty range (+Infinity to -Infinity), to be widened by the values it sees. */
+function emptyValueRange() {
+    return {
+        rawMin: Number.POSITIVE_INFINITY,
+        rawMax: Number.NEGATIVE_INFINITY,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+    };
+}
+/** Widens `range.rawMin`/`rawMax` to the values[start, end) (a NaN widens nothing). */
+function widenRaw(values, start, end, range) {
+    let min = range.rawMin;
+    let max = range.rawMax;
+    for (let i = start; i < end; i++) {
+        const v = values[i];
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+    }
+    range.rawMin = min;
+    range.rawMax = max;
+}
 /**
  * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
  * `offset`. `options` must have passed validatePreprocessOptions: this runs once per image, so it
- * does not check them again (planBatches validates once per run, before the first image).
+ * does not check them again (planBatches validates once per run, before the first image). With
+ * `range`, widens its raw extremes to the image's values after colour conversion (what `scale`
+ * multiplies): one pass over the source pixels.
  */
-function preprocessInto(image, options, out, offset) {
+function preprocessInto(image, options, out, offset, range) {
     const { width, height } = image;
     const pixels = width * height;
     const gray = options.color === 'gray';
     planeScratch = grow(planeScratch, pixels * 3);
     const planeCount = toPlanes(image, gray, planeScratch);
+    if (range)
+        widenRaw(planeScratch, 0, pixels * planeCount, range);
     let planes = planeScratch;
     let h = height;
     let w = width;
@@ -50248,9 +50125,14 @@ function validateFeatureOptions(options, featureLength) {
         });
     }
 }
-/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
-function preprocessFeaturesInto(values, options, out, offset) {
+/**
+ * Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector; with `range`,
+ * widens its raw extremes to the values.
+ */
+function preprocessFeaturesInto(values, options, out, offset, range) {
     const n = values.length;
+    if (range)
+        widenRaw(values, 0, n, range);
     const { mean, std, scale } = options;
     const perMean = mean.length > 1;
     const perStd = std.length > 1;
@@ -50332,7 +50214,7 @@ function sizeMismatch(id, image, reference) {
  * so the per-image preprocessing does not check them again.
  */
 function decodeBatch(testSet, request) {
-    const { preprocess, indices, plan, reuse } = request;
+    const { preprocess, indices, plan, reuse, range } = request;
     const sampleSize = product(plan.sampleShape);
     const length = indices.length * sampleSize;
     const data = reuse && reuse.byteLength >= length * 4 ? new Float32Array(reuse, 0, length) : new Float32Array(length);
@@ -50341,16 +50223,32 @@ function decodeBatch(testSet, request) {
         const index = indices[k];
         const image = testSet.decode(index);
         if (features) {
-            preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
+            preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize, range);
             continue;
         }
         const { reference } = plan;
         if (reference && (image.width !== reference.width || image.height !== reference.height)) {
             throw sizeMismatch(testSet.samples[index].id, image, reference);
         }
-        preprocessInto(image, preprocess, data, k * sampleSize);
+        preprocessInto(image, preprocess, data, k * sampleSize, range);
     }
+    if (range)
+        widenFed(data, range);
     return data;
+}
+/** Widens `range.min`/`max` to the values fed to the model (one pass over the batch; NaN widens nothing). */
+function widenFed(data, range) {
+    let min = range.min;
+    let max = range.max;
+    for (let i = 0; i < data.length; i++) {
+        const v = data[i];
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+    }
+    range.min = min;
+    range.max = max;
 }
 function checkBatchSize(batchSize) {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -50370,11 +50268,13 @@ async function* batchTestSet(testSet, preprocess, batchSize) {
     const total = testSet.samples.length;
     for (let start = 0; start < total; start += batchSize) {
         const indices = batchIndices(start, Math.min(batchSize, total - start));
+        const range = emptyValueRange();
         yield {
             indices,
-            data: decodeBatch(testSet, { preprocess, indices, plan }),
+            data: decodeBatch(testSet, { preprocess, indices, plan, range }),
             size: indices.length,
             sampleShape: plan.sampleShape,
+            range,
         };
     }
 }
@@ -50387,8 +50287,71 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(21916);
+;// CONCATENATED MODULE: ./src/shared/nearestName.ts
+/**
+ * "Did you mean" suggestions: the candidate nearest to a mistyped word, offered only when it is
+ * close enough to be the same word typed wrong. Shared by the config, the flags, the action's
+ * inputs and the test-set labels, so that every suggestion follows one rule.
+ */
+/**
+ * Largest normalized edit distance that still counts as a typo: edits divided by the length of the
+ * longer word. A third allows one slip in a 3-letter word ('rn' -> 'run', 'rbg' -> 'rgb'), two in
+ * a 6-letter one ('layuot' -> 'layout'), and never offers 'std' for 'id' (2 of 3) or 'off' for 'on'.
+ */
+const MAX_TYPO_DISTANCE = 1 / 3;
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment, Damerau 1964): insertions,
+ * deletions, substitutions and swaps of two neighbouring characters each cost 1, so 'mena' is one
+ * edit from 'mean', as a person counts it (plain Levenshtein counts a swap as 2).
+ */
+function typoDistance(a, b) {
+    const m = a.length;
+    const n = b.length;
+    if (m === 0)
+        return n;
+    if (n === 0)
+        return m;
+    // Three rows of the dynamic-programming table: the one before the previous, the previous, this.
+    let before = new Array(n + 1).fill(0);
+    let previous = Array.from({ length: n + 1 }, (_, j) => j);
+    let current = new Array(n + 1).fill(0);
+    for (let i = 1; i <= m; i++) {
+        current[0] = i;
+        for (let j = 1; j <= n; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d = Math.min(d, before[j - 2] + 1);
+            current[j] = d;
+        }
+        [before, previous, current] = [previous, current, before];
+    }
+    return previous[n];
+}
+/** How a word is compared: case and the separators people mix up (`max_drop`, `max drop`) do not count. */
+function normalise(word) {
+    return word.toLowerCase().replace(/[_\s]/g, '-');
+}
+/**
+ * The candidate nearest to `word`, or undefined when none is within MAX_TYPO_DISTANCE of it
+ * (edits / length of the longer of the two): a far guess misleads more than no suggestion.
+ */
+function nearest(word, candidates) {
+    const normalised = normalise(word);
+    let best;
+    let bestRatio = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) {
+        const other = normalise(candidate);
+        const longer = Math.max(normalised.length, other.length);
+        const ratio = longer === 0 ? 0 : typoDistance(normalised, other) / longer;
+        if (ratio < bestRatio) {
+            best = candidate;
+            bestRatio = ratio;
+        }
+    }
+    return bestRatio <= MAX_TYPO_DISTANCE ? best : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/classLabels.ts
 /** Maps label names to class indices with messages that name the label, where it came from and the list. */
 
@@ -50410,7 +50373,8 @@ function formatClassList(classNames) {
 }
 /** The InputError for a label that is not a class: `what` says where it came from ("folder x/"). */
 function unknownLabelError(label, what, classNames, where) {
-    const suggestion = classNames.length > 0 ? (0,mod/* closest */.kp)(label, classNames) : undefined;
+    // Only a close class is offered: the nearest of ['0'..'9'] to a stray folder '12' is no help.
+    const suggestion = nearest(label, classNames);
     const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
     return new errors_InputError(`label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`, {
         code: 'E_TEST_SET_INVALID',
@@ -50441,6 +50405,8 @@ var lib_png = __nccwpck_require__(10359);
  * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
  *   their colour), so the chunk is left out before pngjs parses the file.
  * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
+ * - So every decoded image is uint8 (0..255), whatever its bit depth: the default preprocess.scale
+ *   of image test sets is 1/255 (preprocessForModel.ts, defaultScale).
  */
 
 
@@ -50653,7 +50619,12 @@ function hasJpegEnd(bytes) {
 /** File-name rules shared by the test-set readers and the lock. */
 
 
-/** The lock file's default name; never part of a test set's files, wherever it sits. */
+
+/**
+ * The lock file's default name inside a test-set folder, and the ending of the default lock beside
+ * an .npz (`digits-test.npz` -> `digits-test.evalgate.lock.json`); never part of a test set's files,
+ * wherever it sits.
+ */
 const LOCK_FILE_NAME = 'evalgate.lock.json';
 /** Image files are recognised by extension when listing a folder; decoding then checks the bytes. */
 const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
@@ -50678,9 +50649,47 @@ function compareCodeUnits(a, b) {
 function filesBase(root) {
     return (0,external_node_fs_namespaceObject.statSync)(root).isFile() ? (0,external_node_path_namespaceObject.dirname)(root) : root;
 }
-/** Where `evalgate lock <test-set>` writes the lock by default: inside the folder, or beside the file. */
+/**
+ * Where the lock of a test set is by default: `evalgate.lock.json` inside a folder; beside an .npz,
+ * named after it (`digits-test.npz` -> `digits-test.evalgate.lock.json`), so that two .npz files in
+ * one folder have a lock each.
+ */
 function defaultLockPath(root) {
-    return (0,external_node_path_namespaceObject.join)(filesBase(root), LOCK_FILE_NAME);
+    if (!(0,external_node_fs_namespaceObject.statSync)(root).isFile())
+        return (0,external_node_path_namespaceObject.join)(root, LOCK_FILE_NAME);
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(root), archiveLockName((0,external_node_path_namespaceObject.basename)(root)));
+}
+/** The default lock name of an .npz file: `digits-test.npz` -> `digits-test.evalgate.lock.json`. */
+function archiveLockName(fileName) {
+    return `${fileName.slice(0, fileName.length - (0,external_node_path_namespaceObject.extname)(fileName).length)}.${LOCK_FILE_NAME}`;
+}
+/**
+ * The lock an .npz had by default before locks were named after the file (`evalgate.lock.json`
+ * beside it); still read when the new one is absent, if it locks this file. Undefined for folders.
+ */
+function legacyLockPath(root) {
+    return (0,external_node_fs_namespaceObject.statSync)(root).isFile() ? (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(root), LOCK_FILE_NAME) : undefined;
+}
+/**
+ * A manifest path resolves against `base`, as every other relative path does. A name that exists
+ * only inside the test-set folder (`manifest: labels.csv` beside the images, the rule before) is
+ * taken from there; when both exist and are different files, which one is meant cannot be known,
+ * and it is an error that names both.
+ */
+function resolveManifestPath(options) {
+    const fromBase = (0,external_node_path_namespaceObject.resolve)(options.base, options.manifest);
+    const inTestSet = (0,external_node_path_namespaceObject.resolve)(options.testSetRoot, options.manifest);
+    if (fromBase === inTestSet || !(0,external_node_fs_namespaceObject.existsSync)(inTestSet))
+        return fromBase;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(fromBase))
+        return inTestSet;
+    if ((0,external_node_fs_namespaceObject.realpathSync)(fromBase) === (0,external_node_fs_namespaceObject.realpathSync)(inTestSet))
+        return fromBase;
+    throw new errors_InputError(`test-set.manifest '${options.manifest}' names two different files: ${fromBase} (from the config's folder) and ${inTestSet} (in the test-set folder)`, {
+        code: 'E_CONFIG_INVALID',
+        where: options.where,
+        hint: `write the path from the config's folder to the one you mean, for example ${JSON.stringify((0,external_node_path_namespaceObject.relative)(options.base, inTestSet))}`,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/readImageFolder.ts
@@ -50772,6 +50781,8 @@ function readImageFolder(options) {
     const lockPath = options.lockPath ? (0,external_node_path_namespaceObject.resolve)(options.lockPath) : undefined;
     const labels = classIndex(options.classNames);
     const samples = [];
+    /** Files of folders that are not classes (only with onUnknownLabel): in the lock's view, not samples. */
+    const unlabelled = [];
     const skip = (name, abs) => isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
     // Canonical paths of the folders from the root down to the one being listed: a link that resolves
     // to one of them would make the walk go round forever (`cat/loop -> ..`).
@@ -50796,7 +50807,10 @@ function readImageFolder(options) {
                 walk(abs, id, label);
             }
             else if (isImageFileName(name)) {
-                samples.push({ id, label, slices: NO_SLICES });
+                if (label < 0)
+                    unlabelled.push(id);
+                else
+                    samples.push({ id, label, slices: NO_SLICES });
             }
             else {
                 throw new errors_InputError('not a PNG or JPEG file inside a class folder', {
@@ -50815,9 +50829,13 @@ function readImageFolder(options) {
             continue;
         if (isDirectory(entry, abs)) {
             const label = labels.get(name);
-            if (label === undefined)
-                throw unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
-            walk(abs, name, label);
+            if (label === undefined) {
+                const error = unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
+                if (!options.onUnknownLabel)
+                    throw error;
+                options.onUnknownLabel(error);
+            }
+            walk(abs, name, label ?? -1);
         }
         else if (isImageFileName(name)) {
             throw new errors_InputError('image directly in the test-set folder has no class', {
@@ -50829,7 +50847,9 @@ function readImageFolder(options) {
         // Other top-level files (README.md, labels.txt) are documentation, not samples.
     }
     samples.sort((a, b) => compareCodeUnits(a.id, b.id));
-    const files = samples.map((s) => s.id);
+    const files = unlabelled.length === 0
+        ? samples.map((s) => s.id)
+        : [...samples.map((s) => s.id), ...unlabelled].sort(compareCodeUnits);
     return {
         format: 'image-folder',
         root,
@@ -60790,6 +60810,7 @@ function isSortedByPath(entries) {
 
 
 
+
 const DECODE_WORKER_KIND = 'evalgate-decode-worker';
 /** True inside a thread started as a decode worker (the bundled entries check this first). */
 function isDecodeWorker() {
@@ -60812,13 +60833,15 @@ function runDecodeWorker() {
         const indices = files.map((_, k) => k);
         if (request.recycle)
             spare.push(request.recycle);
+        const range = emptyValueRange();
         const data = decodeBatch(source, {
             preprocess: request.preprocess,
             indices,
             plan: request.plan,
             reuse: spare.pop(),
+            range,
         });
-        return { id: request.id, data };
+        return { id: request.id, data, range };
     };
     // Requests are handled one at a time, in order: the main thread relies on that order.
     let queue = Promise.resolve();
@@ -60855,28 +60878,6 @@ function serialiseError(error) {
     return { known: false, message: String(error) };
 }
 
-;// CONCATENATED MODULE: ./src/config/suggest.ts
-/** "Did you mean" suggestions for misspelt config keys and enum values. */
-
-/**
- * The nearest candidate to `word`, or undefined when nothing is close enough to be a plausible
- * typo (more than a third of the word, at least 2 edits, would be a guess, not a suggestion).
- */
-function nearest(word, candidates) {
-    const normalised = word.toLowerCase().replace(/[_\s]/g, '-');
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-        const d = (0,mod/* distance */.Io)(normalised, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    const allowed = Math.max(2, Math.ceil(word.length / 3));
-    return bestDistance <= allowed ? best : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** evalgate's version, written into every report. Kept equal to package.json by a test. */
 const TOOL_VERSION = '0.1.0';
@@ -60910,6 +60911,13 @@ function defaultStatistics() {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/shared/plural.ts
+/** Counts in messages: "1 file", "2 files", never "file(s)". */
+/** `n` and the noun, singular for exactly 1: countOf(1, 'file') = '1 file', countOf(3, 'class', 'classes') = '3 classes'. */
+function countOf(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
@@ -60950,11 +60958,11 @@ const testSetSchema = strictObject({
     manifest: schemas_string()
         .min(1)
         .optional()
-        .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
+        .describe('CSV or JSONL with path,label (+ slice columns) inside the test set, relative to this file (a bare name found only in the test-set folder is read there).'),
     lock: schemas_string()
         .min(1)
         .optional()
-        .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
+        .describe("Lock file (default: evalgate.lock.json in the test-set folder, <name>.evalgate.lock.json beside an .npz), or 'none' to run unlocked."),
 })
     .describe('The locked test set.');
 const preprocessSchema = strictObject({
@@ -60963,8 +60971,8 @@ const preprocessSchema = strictObject({
     color: schemas_enum(['gray', 'rgb', 'bgr']).default('rgb'),
     scale: schemas_number()
         .positive()
-        .default(1 / 255)
-        .describe('Multiplies 0..255 pixel values.'),
+        .optional()
+        .describe('Multiplies the raw values before mean and std. Default by data type: 1/255 for 8-bit images (PNG, JPEG, uint8 arrays), 1/65535 for uint16, 1/127 for int8, 1/32767 for int16; 1 (as they are) for float and bool arrays; 32/64-bit integer arrays need it set.'),
     mean: perChannel.default(0),
     std: perChannel.default(1),
     layout: schemas_enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
@@ -60989,6 +60997,19 @@ const boundGate = (what) => strictObject({
     'max-drop': fraction.optional().describe(`Largest drop of ${what} from the baseline allowed (absolute).`),
     ...evidenceOptions,
 });
+/**
+ * The gates of one slice column (`gates.slices.<column>`), applied to every value of the column:
+ * the whole-set accuracy and per-class-recall shapes, each with its own evidence settings.
+ */
+const sliceGatesSchema = strictObject({
+    accuracy: boundGate('accuracy in each slice').optional(),
+    'per-class-recall': strictObject({
+        'max-drop': fraction.describe('No class recall within a slice may drop by more than this (absolute).'),
+        ...evidenceOptions,
+    })
+        .optional(),
+})
+    .describe('Gates applied to every value of this slice column (a manifest column).');
 const gatesSchema = strictObject({
     'per-class-recall': strictObject({
         'max-drop': fraction
@@ -61025,6 +61046,9 @@ const gatesSchema = strictObject({
         ...evidenceOptions,
     })
         .optional(),
+    slices: record(schemas_string().min(1), sliceGatesSchema)
+        .optional()
+        .describe('Gates per slice column of the manifest: slice column -> accuracy and per-class-recall limits, applied to each of its values.'),
 })
     .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
 const statisticsSchema = strictObject({
@@ -61040,7 +61064,7 @@ const statisticsSchema = strictObject({
         .describe('Default significance level of the gates.'),
     correction: schemas_enum(['holm', 'benjamini-hochberg', 'none'])
         .default(DEFAULT_STATISTICS.correction)
-        .describe('Multiple-comparison correction across classes for the per-class gate.'),
+        .describe('Multiple-comparison correction across classes for the per-class gate, and across every slice × class test of the slice gates (one family).'),
     power: schemas_number()
         .min(0.5)
         .lt(1)
@@ -61070,7 +61094,6 @@ const configSchema = strictObject({
     'test-set': testSetSchema,
     preprocess: preprocessSchema.default({
         color: 'rgb',
-        scale: 1 / 255,
         mean: 0,
         std: 1,
         layout: 'NCHW',
@@ -61118,6 +61141,8 @@ function configJsonSchema() {
 
 
 
+
+
 /** Loads, validates and resolves a config file. */
 function loadConfig(configFile, overrides) {
     const absolute = external_node_path_default().resolve(overrides.cwd, configFile);
@@ -61128,11 +61153,7 @@ function loadConfig(configFile, overrides) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
     }
     catch (error) {
-        throw new errors_InputError(`cannot read config file: ${fileErrorReason(error)}`, {
-            code: fileErrorCode(error),
-            where: displayName,
-            hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
-        });
+        throw configFileError(error, displayName, external_node_path_default().dirname(absolute));
     }
     const { config, locate } = parseConfig(text, displayName);
     return resolveConfig({
@@ -61141,6 +61162,24 @@ function loadConfig(configFile, overrides) {
         configFile: absolute,
         overrides,
         locate,
+    });
+}
+/** Why the config file cannot be read, as a sentence (never a bare `ENOENT`). */
+function configFileError(error, displayName, folder) {
+    const errno = error?.code;
+    const message = errno === 'ENOENT'
+        ? `there is no config file ${displayName} in ${folder}`
+        : errno === 'EISDIR'
+            ? `the config file ${displayName} is a folder, not a file`
+            : errno === 'EACCES' || errno === 'EPERM'
+                ? `the config file ${displayName} cannot be read: permission denied`
+                : `the config file ${displayName} cannot be read (${fileErrorReason(error)})`;
+    return new errors_InputError(message, {
+        code: fileErrorCode(error),
+        hint: errno === 'ENOENT'
+            ? "run evalgate in the folder that holds evalgate.yml, or pass --config <file> (in the action: its 'config' input); docs/config.md shows a minimal one"
+            : "pass --config <file> (in the action: its 'config' input) with a readable YAML file",
+        cause: error,
     });
 }
 /** Parses and validates config text; errors cite `file:line` and the key path. */
@@ -61211,6 +61250,9 @@ function describeIssue(issue, doc, lineCounter, displayName) {
     }
     const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
     const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+    if (keyPath[0] === 'preprocess' && SIZE_KEYS.has(keyPath[1] ?? '')) {
+        return sizeIssue(keyPath[1], valueAt(doc, keyPath.slice(0, 2)), where);
+    }
     const given = valueAt(doc, keyPath);
     const description = schemaAt(keyPath)?.description;
     if (given === undefined) {
@@ -61254,6 +61296,20 @@ function describeIssue(issue, doc, lineCounter, displayName) {
         ? description
         : issue.message.replace(/^Invalid input: /, '');
     return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
+}
+/** The `preprocess` keys that take a size in pixels. */
+const SIZE_KEYS = new Set(['resize', 'center-crop']);
+/** A size that is not one: the message shows both valid forms, and `24x24` gets its fix. */
+function sizeIssue(key, given, where) {
+    const pair = typeof given === 'string' ? /^\s*(\d+)\s*[x×X*,]\s*(\d+)\s*$/.exec(given) : null;
+    return {
+        where,
+        message: `'preprocess.${key}' must be a whole number of pixels for a square (${key}: 224) or ` +
+            `[height, width] (${key}: [224, 320]), got ${JSON.stringify(given)}`,
+        hint: pair
+            ? `write it as  ${key}: [${pair[1]}, ${pair[2]}]  (height first, then width)`
+            : 'sizes are whole numbers of pixels, at least 1',
+    };
 }
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath) {
@@ -61317,29 +61373,55 @@ function resolveConfig(input) {
     const fromBase = (p) => external_node_path_default().resolve(baseDir, p);
     // Flags are paths as typed: relative to where the command ran, not to the config file.
     const { cwd } = overrides;
+    const flag = (key, fallback) => {
+        const name = overrides.overrideNames?.[key] ?? fallback;
+        return { name, where: name, relativeTo: 'the folder evalgate runs in' };
+    };
+    const configKey = (keyPath) => ({
+        name: keyPath.join('.'),
+        where: at(keyPath),
+        relativeTo: "the config file's folder",
+    });
     const modelSource = overrides.model
-        ? sourceFromFlag(overrides.model, cwd)
+        ? sourceFromFlag(overrides.model, cwd, flag('model', '--model'))
         : artifactSource(raw.model, 'model', at, fromBase);
     const testSetSource = overrides.testSet
-        ? sourceFromFlag(overrides.testSet, cwd)
+        ? sourceFromFlag(overrides.testSet, cwd, flag('testSet', '--test-set'))
         : artifactSource(raw['test-set'], 'test-set', at, fromBase);
     const classes = readClasses(raw, at, fromBase);
     const lockSetting = raw['test-set'].lock;
-    // A test set given by flag brings its own lock (the default inside it): the configured lock
-    // belongs to the configured test set. `lock: none` stays none.
-    const lock = lockSetting === 'none'
-        ? null
-        : lockSetting === undefined || overrides.testSet
-            ? undefined
-            : fromBase(lockSetting);
+    // --lock wins. A test set given by flag brings its own lock (the default beside or inside it):
+    // the configured lock belongs to the configured test set. `lock: none` stays none.
+    const lock = overrides.lock !== undefined
+        ? external_node_path_default().resolve(cwd, overrides.lock)
+        : lockSetting === 'none'
+            ? null
+            : lockSetting === undefined || overrides.testSet
+                ? undefined
+                : fromBase(lockSetting);
+    const manifestSetting = raw['test-set'].manifest;
+    const manifest = manifestSetting === undefined || testSetSource.kind === 'url'
+        ? manifestSetting // a downloaded test set's manifest is inside what was downloaded
+        : resolveManifestPath({
+            manifest: manifestSetting,
+            base: baseDir,
+            testSetRoot: testSetSource.path,
+            where: at(['test-set', 'manifest']),
+        });
     const pre = raw.preprocess;
-    const baselineSetting = overrides.baseline !== undefined
-        ? overrides.baseline === null
+    const baselineFromFlag = overrides.baseline !== undefined;
+    const baselineSetting = baselineFromFlag
+        ? overrides.baseline === null || overrides.baseline === undefined
             ? null
             : external_node_path_default().resolve(cwd, overrides.baseline)
         : raw.baseline?.report
             ? fromBase(raw.baseline.report)
             : null;
+    const baselineReportOrigin = baselineSetting === null
+        ? undefined
+        : baselineFromFlag
+            ? flag('baseline', '--baseline')
+            : configKey(['baseline', 'report']);
     return {
         configFile,
         baseDir,
@@ -61351,17 +61433,18 @@ function resolveConfig(input) {
             outputKind: raw.model.outputs,
         },
         classes,
-        testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
+        testSet: { source: testSetSource, manifest, lock },
         preprocess: {
             resize: toSize(pre.resize),
             centerCrop: toSize(pre['center-crop']),
             color: pre.color,
-            scale: pre.scale,
+            scale: pre.scale ?? null,
             mean: toList(pre.mean),
             std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
             layout: pre.layout,
         },
         baselineReport: baselineSetting,
+        ...(baselineReportOrigin ? { baselineReportOrigin } : {}),
         baselineModel: raw.baseline?.model ? fromBase(raw.baseline.model) : null,
         gates: resolveGates(raw.gates),
         statistics: resolveStatistics(raw.statistics),
@@ -61404,7 +61487,23 @@ function resolveGates(raw) {
         cost: raw.cost
             ? { max: raw.cost.max, maxIncrease: raw.cost['max-increase'], ...evidence(raw.cost) }
             : undefined,
+        slices: raw.slices ? resolveSliceGates(raw.slices) : undefined,
     };
+}
+/** `gates.slices`, resolved; whether each column exists is checked against the test set (compare/sliceGates.ts). */
+function resolveSliceGates(raw) {
+    const slices = {};
+    for (const [column, gates] of Object.entries(raw)) {
+        const accuracy = gates.accuracy;
+        const recall = gates['per-class-recall'];
+        slices[column] = {
+            ...(accuracy
+                ? { accuracy: { min: accuracy.min, maxDrop: accuracy['max-drop'], ...evidence(accuracy) } }
+                : {}),
+            ...(recall ? { perClassRecall: { maxDrop: recall['max-drop'], ...evidence(recall) } } : {}),
+        };
+    }
+    return slices;
 }
 /** The cost matrix, checked; a cost gate without one cannot be applied and is refused. */
 function checkCostGate(raw, classes, at) {
@@ -61421,7 +61520,7 @@ function checkCostGate(raw, classes, at) {
 function checkCosts(raw, classes, at) {
     const n = classes.length;
     if (raw.matrix.length !== n) {
-        throw new errors_InputError(`costs.matrix has ${raw.matrix.length} ${raw.matrix.length === 1 ? 'row' : 'rows'} for ${n} classes`, {
+        throw new errors_InputError(`costs.matrix has ${countOf(raw.matrix.length, 'row')} for ${countOf(n, 'class', 'classes')}`, {
             code: 'E_CONFIG_INVALID',
             where: at(['costs', 'matrix']),
             hint: 'give one row per true class, in class-list order (rows = true class, columns = predicted class)',
@@ -61429,7 +61528,7 @@ function checkCosts(raw, classes, at) {
     }
     raw.matrix.forEach((row, i) => {
         if (row.length !== n) {
-            throw new errors_InputError(`costs.matrix row ${i + 1} (true class '${classes[i]}') has ${row.length} columns for ${n} classes`, {
+            throw new errors_InputError(`costs.matrix row ${i + 1} (true class '${classes[i]}') has ${countOf(row.length, 'column')} for ${countOf(n, 'class', 'classes')}`, {
                 code: 'E_CONFIG_INVALID',
                 where: at(['costs', 'matrix', String(i)]),
                 hint: 'give one column per predicted class, in class-list order',
@@ -61473,17 +61572,18 @@ function artifactSource(section, name, at, fromBase) {
         kind: 'path',
         path: fromBase(section.path),
         sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
+        origin: { name: `${name}.path`, where: at([name, 'path']), relativeTo: "the config file's folder" },
     };
 }
-function sourceFromFlag(value, cwd) {
+function sourceFromFlag(value, cwd, origin) {
     if (/^[a-z]+:\/\//i.test(value)) {
-        throw new errors_InputError(`'${value}' is a URL; a flag takes a local path`, {
+        throw new errors_InputError(`'${value}' is a URL; ${origin.name} takes a local path`, {
             code: 'E_CONFIG_INVALID',
-            where: value,
+            where: origin.where,
             hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
         });
     }
-    return { kind: 'path', path: external_node_path_default().resolve(cwd, value) };
+    return { kind: 'path', path: external_node_path_default().resolve(cwd, value), origin };
 }
 function readClasses(raw, at, fromBase) {
     if (raw.classes && raw['classes-file']) {
@@ -61503,9 +61603,14 @@ function readClasses(raw, at, fromBase) {
             text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
         }
         catch (error) {
-            throw new errors_InputError(`cannot read classes file '${raw['classes-file']}'`, {
+            const missing = error?.code === 'ENOENT';
+            throw new errors_InputError(missing
+                ? `the classes file ${file} does not exist`
+                : `the classes file ${file} cannot be read (${fileErrorReason(error)})`, {
                 code: fileErrorCode(error),
-                where: file,
+                where: at(['classes-file']),
+                hint: "check 'classes-file' (relative paths start at the config file's folder)",
+                cause: error,
             });
         }
         classes = text
@@ -63316,6 +63421,28 @@ function checkSamples(report, problems) {
             return;
         }
     }
+    checkSampleSlices(samples.slices, n, problem);
+}
+/** `samples.slices`, when present: column -> one string per sample id (read by the slice gates). */
+function checkSampleSlices(slices, n, problem) {
+    if (slices === undefined)
+        return;
+    if (!isJsonObject(slices)) {
+        problem(['slices'], 'must be an object: slice column -> one value per sample', slices);
+        return;
+    }
+    for (const [column, values] of Object.entries(slices)) {
+        if (!Array.isArray(values) || values.length !== n) {
+            problem(['slices', column], `must be an array with one value per sample id (${n})`, Array.isArray(values) ? values.length : values);
+            return;
+        }
+        for (let i = 0; i < n; i++) {
+            if (typeof values[i] !== 'string') {
+                problem(['slices', column, i], 'must be a string', values[i]);
+                return;
+            }
+        }
+    }
 }
 /**
  * Wilson intervals, when present, must belong to their proportion: null exactly when it has no
@@ -63738,6 +63865,21 @@ const runSettingsSchema = schema_object({
     confidence: field((v) => typeof v === 'number' && v > 0 && v < 1, 'must be a number between 0 and 1 (exclusive)', { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }).optional(),
     preprocess: carried(record(schemas_string(), unknown())),
 });
+/**
+ * The range of the input values over the whole test set: as decoded (`rawMin`/`rawMax`, after
+ * colour conversion and before scale, mean and std) and as fed to the model (`min`/`max`), with the
+ * raw values' type and whether the scale was configured or the type's default (docs/report.md).
+ */
+const inputRangeSchema = object({
+    /** 'uint8' for PNG/JPEG images; the NumPy dtype of an array test set's x. */
+    valueType: schemas_string(),
+    /** `config`: preprocess.scale was set; `default`: the scale of `valueType` (docs/config.md). */
+    scaleSource: schemas_enum(['config', 'default']),
+    rawMin: schemas_number(),
+    rawMax: schemas_number(),
+    min: schemas_number(),
+    max: schemas_number(),
+});
 /** Compact per-sample records, columnar, for sample-by-sample comparison by a later run. */
 const sampleRecordsSchema = object({
     ids: array(schemas_string()),
@@ -63746,6 +63888,12 @@ const sampleRecordsSchema = object({
     predictions: array(schemas_int().min(0)),
     /** Probability of the predicted class, rounded to 6 decimals to keep reports small. */
     confidences: array(schemas_number().min(0).max(1)),
+    /**
+     * Each sample's value of every slice column (the manifest's extra columns), aligned with `ids`:
+     * column -> one value per sample ('' where the manifest left it empty). Lets a later run test a
+     * slice sample by sample. Absent in reports written before it, and for test sets without slices.
+     */
+    slices: record(schemas_string(), array(schemas_string())).optional(),
 });
 /** The report's fields; `reportSchema` adds the checks that relate them. */
 const reportShape = schema_object({
@@ -63772,6 +63920,8 @@ const reportShape = schema_object({
     cost: checkedBelow(costSummarySchema).optional(),
     environment: environmentSchema,
     settings: presentSinceV1(runSettingsSchema),
+    /** The input values' range; absent in reports written before evalgate recorded it. */
+    inputRange: carried(inputRangeSchema).optional(),
     samples: checkedBelow(sampleRecordsSchema),
     timing: carried(object({
         totalSeconds: schemas_number(),
@@ -63918,6 +64068,95 @@ function majorVersion(version) {
     const match = /^v?(\d+)\./.exec(version ?? '');
     return match ? match[1] : null;
 }
+// ---------------------------------------------------------------------------------------------
+// Comparable, but not on the same terms: what reached the model differs.
+/** Differences listed one by one in the note; the rest are counted. */
+const MAX_LISTED_DIFFERENCES = 6;
+/**
+ * What differs between how the baseline and the candidate fed their models and read them: each
+ * preprocessing setting (`settings.preprocess`: resize, crop, colour, scale, mean, std, layout,
+ * channels, ...), the size of the input tensor, and the kind of output read (`model.outputKind`,
+ * what `model.outputs` resolved to). Each entry names the setting and both values:
+ * "preprocess.mean: 0.5 in the baseline, 0.45 here". Empty when nothing differs, or when a report
+ * does not record the setting (an older report is not blamed for what it did not write down).
+ */
+function settingsDifferences(baseline, candidate) {
+    const differences = [];
+    const before = baseline.settings?.preprocess;
+    const after = candidate.settings?.preprocess;
+    if (isRecord(before) && isRecord(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+        for (const key of keys) {
+            if (!(key in before) || !(key in after))
+                continue; // a setting one version does not record
+            if (sameValue(before[key], after[key]))
+                continue;
+            differences.push(`preprocess.${key}: ${bothValues(before[key], after[key])}`);
+        }
+    }
+    const inputBefore = inputSize(baseline);
+    const inputAfter = inputSize(candidate);
+    if (inputBefore !== null && inputAfter !== null && inputBefore !== inputAfter) {
+        differences.push(`input ${inputBefore} in the baseline, ${inputAfter} here`);
+    }
+    const kindBefore = baseline.model?.outputKind;
+    const kindAfter = candidate.model?.outputKind;
+    if (typeof kindBefore === 'string' && typeof kindAfter === 'string' && kindBefore !== kindAfter) {
+        differences.push(`model.outputs: ${kindBefore} in the baseline, ${kindAfter} here`);
+    }
+    return differences;
+}
+/**
+ * The verdict's note when the two runs fed or read their models differently, or null: a change
+ * in the figures may then come from the settings, not from the model, and a reviewer must know.
+ */
+function settingsDifferenceNote(baseline, candidate) {
+    const differences = settingsDifferences(baseline, candidate);
+    if (differences.length === 0)
+        return null;
+    const listed = differences.slice(0, MAX_LISTED_DIFFERENCES);
+    const rest = differences.length - listed.length;
+    return ('The baseline fed or read its model differently, so a change may come from the settings, not the model: ' +
+        `${listed.join('; ')}${rest > 0 ? `; and ${rest} more (see both reports' settings)` : ''}`);
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function sameValue(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+/** "0.5 in the baseline, 0.45 here", with enough digits that the two never read the same. */
+function bothValues(before, after) {
+    let a = settingText(before, 6);
+    let b = settingText(after, 6);
+    if (a === b) {
+        a = settingText(before, 17);
+        b = settingText(after, 17);
+    }
+    return `${a} in the baseline, ${b} here`;
+}
+/** A setting as a reader writes it: a one-value list as its value, null as "none", numbers short. */
+function settingText(value, digits) {
+    if (value === null || value === undefined)
+        return 'none';
+    if (typeof value === 'number')
+        return String(Number(value.toPrecision(digits)));
+    if (Array.isArray(value)) {
+        const items = value.map((v) => settingText(v, digits));
+        return items.length === 1 ? items[0] : `[${items.join(', ')}]`;
+    }
+    if (typeof value === 'string')
+        return value;
+    return JSON.stringify(value);
+}
+/** The input tensor fed, without its batch dimension, as "1×28×28"; null when not recorded. */
+function inputSize(report) {
+    const model = report.model;
+    const input = model?.inputs?.find((tensor) => tensor.name === model.input) ?? model?.inputs?.[0];
+    if (input === undefined || !Array.isArray(input.shape) || input.shape.length < 2)
+        return null;
+    return input.shape.slice(1).join('×');
+}
 
 ;// CONCATENATED MODULE: ./src/compare/messageText.ts
 /** Text helpers for gate messages: plain text, read in terminals, logs and (escaped again) markdown. */
@@ -63933,6 +64172,32 @@ function formatFraction(value, other) {
             digits++;
     }
     return value.toFixed(digits);
+}
+/**
+ * A rate in [0, 1] as a percentage with `digits` decimals (1 by default): 0.962 -> "96.2%". With
+ * `other`, decimals are added (up to 4 more) until the two differ visibly, as in `formatFraction`.
+ */
+function formatPercent(value, other, digits = 1) {
+    return `${percentDigits(value, other, digits)}%`;
+}
+/**
+ * A difference of two rates in percentage points, unsigned: 0.173 -> "17.3 pp", 0.02 -> "2.0 pp";
+ * with `other`, decimals are added until the two differ visibly ("2.01 pp ... 2.00 pp").
+ */
+function formatPoints(value, other, digits = 1) {
+    return `${percentDigits(value, other, digits)} pp`;
+}
+function percentDigits(value, other, digits) {
+    let shown = digits;
+    const a = value * 100;
+    if (other !== undefined && Math.abs(value - other) > 1e-12) {
+        const b = other * 100;
+        while (shown < digits + 4 && a.toFixed(shown) === b.toFixed(shown))
+            shown++;
+    }
+    const text = a.toFixed(shown);
+    // -0.0 reads as a change: show it as 0.
+    return Number(text) === 0 ? text.replace('-', '') : text;
 }
 /**
  * Characters written as escapes: C0 and C1 controls (newlines, terminal escape sequences), the
@@ -63958,14 +64223,33 @@ function printableName(name) {
         return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
 }
-/** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with an ellipsis when cut. */
+/**
+ * Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with an ellipsis
+ * when cut. A sentence is cut at the last space in its second half, so no word is cut in the middle
+ * ("… per c…" reads as noise); a run of characters without such a space (a long class name, a
+ * digest) is cut where it must be.
+ */
 function truncate(text, max) {
     if (text.length <= max)
         return text; // UTF-16 length >= code points: nothing to cut
     const points = Array.from(text);
     if (points.length <= max)
         return text;
-    return `${points.slice(0, max - 1).join('')}…`;
+    const kept = points.slice(0, max - 1);
+    // The word boundary: the end of `kept` when a space follows it, else the last space inside it.
+    let boundary = kept.length;
+    if (!/\s/.test(points[max - 1])) {
+        boundary = kept.length - 1;
+        while (boundary >= 0 && !/\s/.test(kept[boundary]))
+            boundary--;
+    }
+    if (boundary < Math.ceil(max / 2))
+        return `${kept.join('')}…`;
+    // Cut between words: never leave a comma or semicolon just before the ellipsis.
+    return `${kept
+        .slice(0, boundary)
+        .join('')
+        .replace(/[\s,;:]+$/, '')}…`;
 }
 /** Longest class name quoted in a message, in code points; the gate's `subject` keeps the full name. */
 const MESSAGE_NAME_CHARS = 80;
@@ -64221,16 +64505,410 @@ function fisherExact(k1, n1, k2, n2) {
     return Math.min(1, extreme / normaliser);
 }
 
+;// CONCATENATED MODULE: ./src/stats/exactIntervals.ts
+/**
+ * Intervals that are the inversions of the exact tests the gates decide by, so that an interval
+ * excludes the null value exactly when its test rejects (docs/statistics.md, "Exact paired
+ * interval", "Exact unpaired interval" and "Intervals that agree with the corrected decision").
+ *
+ * Every function takes the level α′ itself (not a confidence 1 − α′: 1 − (1 − α′) is not α′ in
+ * floating point, and agreement at the boundary needs the same number the test is compared with).
+ * A test "rejects at α′" when its p < α′, as the gates decide (findings.ts).
+ *
+ * Each bound is found by bisection of the test's acceptance region, with the null value itself as
+ * the first point tried and decided by the very same expression the test computes, so which side of
+ * the null value a bound falls on is the test's decision, for every double.
+ */
+
+
+
+/**
+ * The boundary of a monotone acceptance region between `acceptedEnd` (accepted) and `rejectedEnd`
+ * (rejected), by bisection to the last bit (or, with `absolute`, until the bracket is that narrow):
+ * returns the accepted end of the final bracket, so the result is always an accepted point and lies
+ * on `acceptedEnd`'s side of every rejected point tried, however early the bisection stops.
+ */
+function boundary(accepted, acceptedEnd, rejectedEnd, absolute = 0) {
+    let a = acceptedEnd;
+    let r = rejectedEnd;
+    for (let i = 0; i < 1100; i++) {
+        const mid = a + (r - a) / 2;
+        if (mid === a || mid === r || Math.abs(r - a) <= absolute)
+            break;
+        if (accepted(mid))
+            a = mid;
+        else
+            r = mid;
+    }
+    return a;
+}
+/**
+ * Clopper–Pearson (1934) interval of a binomial proportion, k successes of n, at level `alpha`
+ * (α/2 in each tail): [πL, πU] with P(X ≥ k; πL) = α/2 and P(X ≤ k; πU) = α/2 (statsmodels
+ * proportion_confint(method='beta')). `pivot` (default ½) is tried first, with the tails computed
+ * as the exact McNemar test computes them at ½, so the interval excludes ½ exactly when
+ * 2·min(P(X ≤ k; ½), P(X ≥ k; ½)) < α (docs/statistics.md, "Exact McNemar test"). Null when n = 0.
+ */
+function clopperPearsonInterval(k, n, alpha, pivot = 0.5) {
+    checkCount('k', k);
+    checkCount('n', n);
+    checkOpenUnit('alpha', alpha);
+    if (k > n)
+        throw new RangeError(`k (${k}) must not exceed n (${n})`);
+    if (n === 0)
+        return null;
+    const half = alpha / 2;
+    // P(X ≥ k; π) = P(n − X ≤ n − k; 1 − π): accurate in the upper tail, and at π = ½ exactly the
+    // expression mcnemarExact uses for the smaller count.
+    const lowerAccepted = (p) => binomialCdf(n - k, n, 1 - p) >= half;
+    const upperAccepted = (p) => binomialCdf(k, n, p) >= half;
+    let low = 0;
+    if (k > 0)
+        low = lowerAccepted(pivot) ? boundary(lowerAccepted, pivot, 0) : boundary(lowerAccepted, 1, pivot);
+    let high = 1;
+    if (k < n)
+        high = upperAccepted(pivot) ? boundary(upperAccepted, pivot, 1) : boundary(upperAccepted, 0, pivot);
+    return { low, high };
+}
+/**
+ * The exact McNemar test inverted (docs/statistics.md, "Exact paired interval"): given the
+ * n = b + c samples whose outcome changed, b ~ Binomial(n, π) with π the share of the changes that
+ * broke a sample, and the change candidate − baseline = (c − b)/N = (n/N)·(1 − 2π) over the N
+ * samples of the table. The Clopper–Pearson interval [πL, πU] of π at α′ maps to the interval
+ * [(n/N)(1 − 2πU), (n/N)(1 − 2πL)] of the change, conditional on the n changes; it excludes 0
+ * exactly when mcnemarExact(b, c) < α′ (πL > ½ ⇔ P(X ≥ b; ½) < α′/2, and 1 − 2π is exact near
+ * ½). No changes (n = 0): [0, 0], which excludes nothing, as p = 1 rejects nothing. Null without samples.
+ */
+function pairedExactChangeInterval(counts, alpha) {
+    const { bothRight: a, baselineOnly: b, candidateOnly: c, bothWrong: d } = counts;
+    for (const [name, value] of Object.entries(counts))
+        checkCount(name, value);
+    checkOpenUnit('alpha', alpha);
+    const total = a + b + c + d;
+    if (total === 0)
+        return null;
+    const n = b + c;
+    if (n === 0)
+        return { low: 0, high: 0 };
+    const share = clopperPearsonInterval(b, n, alpha);
+    const scale = n / total;
+    return { low: scale * (1 - 2 * share.high), high: scale * (1 - 2 * share.low) };
+}
+/** Largest |log odds ratio| searched; beyond it the conditional distribution sits at a support end. */
+const LOG_ODDS_LIMIT = 40;
+/**
+ * Bisection stops on a bracket of log odds this narrow (a change of ~1e-12 in the mapped interval):
+ * an end at the jump of the test's p at ψ = 1 (common: n1 = n2 makes the mirror table tie) would
+ * otherwise be chased down to denormals, each step a pass over the support. Which side of ψ = 1 an
+ * end lies on stays exact (see `boundary`).
+ */
+const LOG_ODDS_TOLERANCE = 1e-12;
+/**
+ * The conditional distribution of Fisher's test: X = baseline successes given both margins,
+ * noncentral hypergeometric with odds ratio ψ = baseline odds / candidate odds,
+ * P(X = x) ∝ C(n1, x)·C(n2, m − x)·ψ^x on [lo, hi].
+ */
+function fisherConditional(k1, n1, k2, n2) {
+    const m = k1 + k2;
+    const lo = Math.max(0, m - n2);
+    const hi = Math.min(n1, m);
+    // log C(n1, x) + log C(n2, m − x), relative to x = lo, by the ratio recurrence of fisherExact.
+    const logWeight = new Float64Array(hi - lo + 1);
+    for (let x = lo; x < hi; x++) {
+        const ratio = ((n1 - x) * (m - x)) / ((x + 1) * (n2 - m + x + 1));
+        logWeight[x + 1 - lo] = logWeight[x - lo] + Math.log(ratio);
+    }
+    const weights = new Float64Array(hi - lo + 1);
+    /** Weights at log ψ = t, scaled so the largest is 1. */
+    const at = (t) => {
+        let top = Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < weights.length; i++)
+            top = Math.max(top, logWeight[i] + (lo + i) * t);
+        for (let i = 0; i < weights.length; i++)
+            weights[i] = Math.exp(logWeight[i] + (lo + i) * t - top);
+        return weights;
+    };
+    /** Two-sided p of Fisher's test (the tables no more probable than the observed) of ψ = e^t. */
+    const pValue = (t) => {
+        const w = at(t);
+        const observed = w[k1 - lo] * (1 + 1e-7);
+        let total = 0;
+        let extreme = 0;
+        for (let i = 0; i < w.length; i++) {
+            total += w[i];
+            if (w[i] <= observed)
+                extreme += w[i];
+        }
+        return Math.min(1, extreme / total);
+    };
+    /** E[X] at log ψ = t (±∞: the support's ends). */
+    const mean = (t) => {
+        if (t === Number.NEGATIVE_INFINITY)
+            return lo;
+        if (t === Number.POSITIVE_INFINITY)
+            return hi;
+        const w = at(t);
+        let total = 0;
+        let sum = 0;
+        for (let i = 0; i < w.length; i++) {
+            total += w[i];
+            sum += w[i] * (lo + i);
+        }
+        return sum / total;
+    };
+    return { m, lo, hi, pValue, mean };
+}
+/**
+ * Fisher's exact test inverted (docs/statistics.md, "Exact unpaired interval"): the log odds
+ * ratios t = log ψ whose two-sided Fisher test (the minimum-likelihood p of scipy's fisher_exact,
+ * conditional on both margins) gives p ≥ α′, searched outwards from t = 0, which is decided by
+ * `fisherExact` itself; each end is mapped to the conditional expected change
+ * E[k2/n2 − k1/n1 | margins; ψ], which falls as ψ rises and is 0 at ψ = 1. Where Fisher rejects at
+ * α′, the interval is the accepted region on the side of the conditional maximum-likelihood
+ * estimate (the minimum-likelihood test's acceptance region is not always one piece; Fay 2010,
+ * "Confidence intervals that match Fisher's exact or Blaker's exact tests", Biostatistics 11:373).
+ * So it excludes 0 exactly when fisherExact(...) < α′. Null when either side has no samples.
+ */
+function fisherExactChangeInterval(counts, alpha) {
+    const { baselineSuccesses: k1, baselineTrials: n1, candidateSuccesses: k2, candidateTrials: n2 } = counts;
+    checkTwoProportions(k1, n1, k2, n2);
+    checkOpenUnit('alpha', alpha);
+    if (n1 === 0 || n2 === 0)
+        return null;
+    const model = fisherConditional(k1, n1, k2, n2);
+    const { m, lo, hi } = model;
+    if (lo === hi)
+        return { low: 0, high: 0 }; // one table only: the margins fix the change
+    const change = (t) => {
+        if (t === 0)
+            return 0;
+        const x = model.mean(t);
+        const value = (m - x) / n2 - x / n1;
+        // The sign is the side of ψ = 1 (rounding must not move a bound across 0).
+        return t > 0 ? Math.min(value, -Number.MIN_VALUE) : Math.max(value, Number.MIN_VALUE);
+    };
+    const accepted = (t) => t === 0 ? fisherExact(k1, n1, k2, n2) >= alpha : model.pValue(t) >= alpha;
+    /** The accepted region's end beyond `from` (accepted) towards `direction` (±1). */
+    const outward = (from, direction) => {
+        const limit = direction * LOG_ODDS_LIMIT;
+        if (accepted(limit))
+            return direction * Number.POSITIVE_INFINITY;
+        return boundary(accepted, from, limit, LOG_ODDS_TOLERANCE);
+    };
+    let lower;
+    let upper;
+    if (accepted(0)) {
+        lower = outward(0, -1);
+        upper = outward(0, 1);
+    }
+    else {
+        // The conditional MLE: E[X; t̂] = k1 (E[X] rises with t), or a support end.
+        const side = k1 * (n1 + n2) > n1 * m ? 1 : -1;
+        let estimate;
+        if (k1 === lo)
+            estimate = -LOG_ODDS_LIMIT;
+        else if (k1 === hi)
+            estimate = LOG_ODDS_LIMIT;
+        else
+            estimate = boundary((t) => (side > 0 ? model.mean(t) <= k1 : model.mean(t) >= k1), 0, side * LOG_ODDS_LIMIT, LOG_ODDS_TOLERANCE);
+        if (!accepted(estimate))
+            return { low: change(estimate), high: change(estimate) };
+        const near = boundary(accepted, estimate, 0, LOG_ODDS_TOLERANCE);
+        const far = outward(estimate, side);
+        lower = side > 0 ? near : far;
+        upper = side > 0 ? far : near;
+    }
+    return { low: change(upper), high: change(lower) };
+}
+/**
+ * An interval that keeps the exact test's decision and does not understate the far end: the end
+ * of `exact` nearer 0 is kept, so the result excludes 0 exactly when `exact` does, and each other
+ * end is the farther of `exact`'s and `wide`'s (an unconditional score interval at the same level,
+ * which carries the uncertainty of how many samples changed that a conditional interval leaves
+ * out). Always a superset of `exact`, clamped into [−1, 1].
+ */
+function keepNearEnd(exact, wide) {
+    const low = wide === null ? exact.low : Math.min(exact.low, wide.low);
+    const high = wide === null ? exact.high : Math.max(exact.high, wide.high);
+    if (exact.high < 0)
+        return { low: Math.max(-1, low), high: exact.high };
+    if (exact.low > 0)
+        return { low: exact.low, high: Math.min(1, high) };
+    return { low: Math.max(-1, low), high: Math.min(1, high) };
+}
+/**
+ * The one-sided exact binomial test of "p ≥ p0" (binomialTestLess) inverted: the Clopper–Pearson
+ * upper bound πU = sup{π : P(X ≤ k; π) ≥ α}, with p0 tried first, so πU < p0 exactly when
+ * binomialTestLess(k, n, p0) < α. Returned as the two-sided interval at 2α (its lower end the
+ * one-sided 1 − α lower bound), the interval of the figure shown beside a bound gate. Null when n = 0.
+ */
+function binomialBoundInterval(k, n, p0, alpha) {
+    checkCount('k', k);
+    checkCount('n', n);
+    checkOpenUnit('alpha', alpha);
+    if (n === 0)
+        return null;
+    const accepted = (p) => binomialCdf(k, n, p) >= alpha;
+    const high = k === n ? 1 : accepted(p0) ? boundary(accepted, p0, 1) : boundary(accepted, 0, p0);
+    const lowAccepted = (p) => binomialCdf(n - k, n, 1 - p) >= alpha;
+    const low = k === 0 ? 0 : boundary(lowAccepted, 1, 0);
+    return { low: Math.min(low, high), high };
+}
+
+;// CONCATENATED MODULE: ./src/stats/multipleTesting.ts
+/** Multiple-comparison adjustment of p-values (one test per class). */
+
+/**
+ * Adjusted p-values, in the input order, matching statsmodels.stats.multitest.multipletests:
+ * - 'holm' (Holm 1979, step-down, controls the family-wise error rate): with p sorted ascending,
+ *   p̃(i) = max over j ≤ i of min(1, (m − j + 1)·p(j));
+ * - 'benjamini-hochberg' (Benjamini & Hochberg 1995, step-up, controls the false discovery rate
+ *   under independence or positive dependence; statsmodels 'fdr_bh'):
+ *   p̃(i) = min over j ≥ i of min(1, m/j·p(j));
+ * - 'none': the p-values unchanged.
+ * Reject H0 for a test when its adjusted p-value is below α. Ties are ordered stably, which does not
+ * change the adjusted values.
+ */
+function adjustPValues(pValues, method) {
+    pValues.forEach((p, i) => {
+        checkProbability(`pValues[${i}]`, p);
+    });
+    const m = pValues.length;
+    if (method === 'none' || m === 0)
+        return [...pValues];
+    const order = pValues.map((_, i) => i).sort((i, j) => pValues[i] - pValues[j] || i - j);
+    const adjusted = new Array(m);
+    if (method === 'holm') {
+        let running = 0;
+        for (let rank = 0; rank < m; rank++) {
+            const index = order[rank];
+            running = Math.max(running, Math.min(1, (m - rank) * pValues[index]));
+            adjusted[index] = running;
+        }
+        return adjusted;
+    }
+    if (method === 'benjamini-hochberg') {
+        let running = 1;
+        for (let rank = m - 1; rank >= 0; rank--) {
+            const index = order[rank];
+            running = Math.min(running, (m / (rank + 1)) * pValues[index]);
+            adjusted[index] = running;
+        }
+        return adjusted;
+    }
+    throw new RangeError(`unknown p-value adjustment '${String(method)}'`);
+}
+
+;// CONCATENATED MODULE: ./src/stats/familyLevels.ts
+/**
+ * Family-adjusted significance levels for the confidence intervals shown beside corrected
+ * decisions (docs/statistics.md, "Intervals that agree with the corrected decision"). One function
+ * for every family of tests (the classes of the per-class gate, the slice × class cells of a slice
+ * gate): give it the raw p-values, α and the correction, and it returns, for each test, the level
+ * α′ at which an interval must be built so that the interval excludes the null value exactly when
+ * the corrected test rejects:
+ *
+ *   p_raw < α′  ⇔  adjusted p < α   (for every test of the family)
+ *
+ * The interval itself must be the inversion of the same test at α′ (see exactIntervals.ts), so
+ * that it excludes the null value exactly when p_raw < α′.
+ *
+ * Levels, with the p-values sorted ascending p(1) ≤ … ≤ p(m) and r the number rejected:
+ *
+ * - Holm: the rejected test of rank k gets α/(m − k + 1); every test not rejected gets α/(m − r).
+ *   Proof of agreement. Holm rejects ranks 1..r, where r is the first rank whose step fails:
+ *   (m − j + 1)·p(j) < α for every j ≤ r, so each rejected p(k) < α/(m − k + 1). The step at
+ *   rank r + 1 fails: (m − r)·p(r+1) ≥ α, and every non-rejected p(k) ≥ p(r+1) ≥ α/(m − r). (Ties:
+ *   equal p-values at ranks j and j + 1 pass or fail together, since (m − j)·p ≤ (m − j + 1)·p.)
+ *   With r = m every test is rejected and α/(m − r) is never used. Each interval is at the level
+ *   of its own step of the procedure; together they are not simultaneous intervals. (Strassburger
+ *   & Bretz 2008, "Compatible simultaneous lower confidence bounds for the Holm procedure and other
+ *   Bonferroni-based closed tests", Stat. Med. 27:4914–4927, give the non-rejected tests the same
+ *   α/(m − r), but the rejected ones only the null value, to keep simultaneous coverage.)
+ * - Benjamini–Hochberg: every test gets R·α/m, R = the number rejected (α/m when R = 0).
+ *   Proof of agreement. BH rejects ranks 1..R, R the largest rank with (m/R)·p(R) < α; a rejected
+ *   p(i) ≤ p(R) < R·α/m. A non-rejected rank i > R has adjusted p = min over j ≥ i of (m/j)·p(j)
+ *   ≥ α, so p(i) ≥ i·α/m ≥ (R + 1)·α/m > R·α/m. With R = 0 every p(i) ≥ i·α/m ≥ α/m.
+ *   These are Benjamini & Yekutieli's (2005, "False discovery rate–adjusted multiple confidence
+ *   intervals for selected parameters", JASA 100:71–81) FCR-adjusted intervals: level R·α/m.
+ * - none: α.
+ *
+ * Floating point: the decision compares the adjusted p computed by `adjustPValues` (a product) with
+ * α, the interval a raw p with α′ (a quotient); the two can differ in the last bit at an exact
+ * boundary. Such a level is moved by that one unit in the last place (`nudge` below), so the
+ * agreement holds for every double, not only for the real numbers of the proof.
+ */
+
+
+/** The next double above `x` (x ≥ 0, finite). */
+function nextUp(x) {
+    if (x === 0)
+        return Number.MIN_VALUE;
+    const buffer = new Float64Array([x]);
+    const bits = new BigInt64Array(buffer.buffer);
+    bits[0] = bits[0] + 1n;
+    return buffer[0];
+}
+/**
+ * Keeps `level` (the formula's α′) but moves it by the least amount that makes `p < level` agree
+ * with `rejected` (only ever a rounding difference; see the module comment).
+ */
+function nudge(level, p, rejected) {
+    if (rejected && !(p < level))
+        return nextUp(p);
+    if (!rejected && p < level)
+        return p;
+    return level;
+}
+/**
+ * The family-adjusted interval level of each test: see the module comment. `alpha` is the
+ * family's significance level; `method` the correction (a family of one is uncorrected whatever
+ * the method, as Holm and BH then are).
+ */
+function familyLevels(pValues, alpha, method) {
+    checkOpenUnit('alpha', alpha);
+    const m = pValues.length;
+    const adjusted = adjustPValues(pValues, method);
+    const rejected = adjusted.map((p) => p < alpha);
+    const rejections = rejected.filter(Boolean).length;
+    let formula;
+    if (method === 'none' || m <= 1) {
+        formula = () => alpha;
+    }
+    else if (method === 'holm') {
+        // Rank of each test in the ascending order adjustPValues uses (ties by input order).
+        const order = pValues.map((_, i) => i).sort((i, j) => pValues[i] - pValues[j] || i - j);
+        const rank = new Array(m);
+        order.forEach((index, k) => {
+            rank[index] = k + 1;
+        });
+        formula = (i) => (rejected[i] ? alpha / (m - rank[i] + 1) : alpha / (m - rejections));
+    }
+    else if (method === 'benjamini-hochberg') {
+        const level = (Math.max(1, rejections) * alpha) / m;
+        formula = () => level;
+    }
+    else {
+        throw new RangeError(`unknown p-value adjustment '${String(method)}'`);
+    }
+    const alphas = pValues.map((p, i) => nudge(formula(i), p, rejected[i]));
+    return { adjusted, rejected, alphas };
+}
+
 ;// CONCATENATED MODULE: ./src/compare/proportionTests.ts
 /**
  * Tests of a change in a proportion (accuracy, one class's recall) between baseline and candidate:
  * paired when the samples could be paired, unpaired otherwise. Formulas: docs/statistics.md,
  * "Formulas: tests and intervals".
- * - paired: McNemar's exact test on the discordant pairs, p = min(1, 2·BinomCDF(min(b, c); b + c, ½)),
- *   and Newcombe's (1998) score interval for a paired difference;
- * - unpaired: Fisher's exact test and Newcombe's hybrid score interval (method 10). On the same test
- *   set this is conservative (it ignores the positive correlation of the two models' errors).
+ * - paired: McNemar's exact test on the discordant pairs, p = min(1, 2·BinomCDF(min(b, c); b + c, ½));
+ * - unpaired: Fisher's exact test. On the same test set this is conservative (it ignores the
+ *   positive correlation of the two models' errors).
+ * The interval shown beside the test is the test inverted (`agreeingChangeInterval`), at the level
+ * the decision uses, so it excludes 0 exactly when the test rejects (docs/statistics.md, "Intervals
+ * that agree with the corrected decision").
  */
+
+
 
 
 function emptyCounts() {
@@ -64266,63 +64944,82 @@ function pairedProportionTest(counts, confidence, test) {
     return {
         test,
         pValue: mcnemarExact(counts.baselineOnly, counts.candidateOnly),
-        interval: pairedDifferenceInterval(counts, confidence),
+        interval: agreeingChangeInterval({ counts }, 1 - confidence),
         counts: { ...counts },
     };
 }
-/** Fisher's exact test and the Newcombe hybrid interval for candidate − baseline. */
+/** Fisher's exact test and its inverted interval for candidate − baseline. */
 function unpairedProportionTest(counts, confidence) {
     const { baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials } = counts;
+    const own = { baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials };
     return {
         test: 'fisher-exact',
         pValue: fisherExact(baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials),
-        interval: unpairedDifferenceInterval(counts, confidence),
-        counts: { baselineSuccesses, baselineTrials, candidateSuccesses, candidateTrials },
+        interval: agreeingChangeInterval({ counts: own }, 1 - confidence),
+        counts: own,
     };
 }
-
-;// CONCATENATED MODULE: ./src/compare/compare.ts
-
-
-
-/** Confidence level used when none is configured. */
-const DEFAULT_CONFIDENCE = 0.95;
-/**
- * The headline figures of one report, in display order. Top-k is listed only when the report
- * computed it; its label carries k.
- *
- * Balanced accuracy is not listed: it equals macro recall by definition. Both are the mean recall
- * over the classes present in the test set (scikit-learn's balanced_accuracy_score; macro averages
- * here are over present classes, see metrics/types.ts), so it would be a second, identical row.
- * The report keeps `metrics.balancedAccuracy` for readers that look for it by that name.
- */
-function headlineMetrics(report) {
-    const m = report.metrics;
-    const rows = [
-        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
-    ];
-    if (m.topK !== null) {
-        const { k, accuracy } = m.topK;
-        rows.push({ metric: 'top-k', label: `top-${k} accuracy`, scale: 'rate', value: accuracy, k });
-    }
-    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
-    return rows;
+/** How `agreeingChangeInterval` makes the interval of a test with these counts. */
+function changeIntervalMethod(test) {
+    return 'bothRight' in test.counts ? 'exact-mcnemar' : 'exact-fisher';
 }
+/**
+ * The interval of the change candidate − baseline at level `alpha` (confidence 1 − α) that agrees
+ * with the test: it excludes 0 exactly when the test's raw p < α (docs/statistics.md, "Exact
+ * paired interval", "Exact unpaired interval"). The end nearer 0 is the exact test's inversion
+ * (conditional on the samples that changed, or on both margins); the far end is the farther of
+ * that and Newcombe's score interval at the same level, so it does not understate how large the
+ * change may be. Pass the family-adjusted α′ of the test (stats/familyLevels.ts) beside a corrected
+ * decision. Null without samples.
+ */
+function agreeingChangeInterval(test, alpha) {
+    const { counts } = test;
+    if ('bothRight' in counts) {
+        const exact = pairedExactChangeInterval(counts, alpha);
+        return exact === null ? null : keepNearEnd(exact, pairedDifferenceInterval(counts, 1 - alpha));
+    }
+    const exact = fisherExactChangeInterval(counts, alpha);
+    return exact === null ? null : keepNearEnd(exact, unpairedDifferenceInterval(counts, 1 - alpha));
+}
+/**
+ * A family of proportion tests (the classes of the per-class gate, the slice × class cells of a
+ * slice gate) corrected together: each test's adjusted p, its decision at `alpha`, and the
+ * interval at its family-adjusted level α′, which excludes 0 exactly when the corrected test
+ * rejects (docs/statistics.md, "Intervals that agree with the corrected decision"). A null test
+ * counts in the family as p = 1 (it can reject nothing). A family of one is not corrected.
+ */
+function familyProportionOutcomes(tests, alpha, correction) {
+    const effective = tests.length > 1 ? correction : 'none';
+    const levels = familyLevels(tests.map((t) => t?.pValue ?? 1), alpha, effective);
+    return tests.map((test, i) => {
+        const intervalAlpha = levels.alphas[i];
+        const interval = test === null ? null : agreeingChangeInterval(test, intervalAlpha);
+        const fields = test === null || interval === null
+            ? null
+            : {
+                intervalLevel: 1 - intervalAlpha,
+                intervalMethod: changeIntervalMethod(test),
+                intervalMatchesTest: true,
+                ...(effective === 'none'
+                    ? {}
+                    : { intervalCorrection: { correction: effective, family: tests.length } }),
+            };
+        return {
+            pValue: test === null ? null : levels.adjusted[i],
+            rejected: levels.rejected[i],
+            intervalAlpha,
+            interval,
+            fields,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/compare/classDeltas.ts
+
+
+/** candidate - baseline, or null when either is missing. */
 function difference(candidate, baseline) {
     return candidate === null || baseline === null ? null : candidate - baseline;
-}
-/**
- * Correct predictions and samples of a report, from its per-class table (the confusion matrix's
- * diagonal and row sums), so accuracy tests use exact counts rather than a rounded ratio.
- */
-function accuracyCounts(report) {
-    let correct = 0;
-    let samples = 0;
-    for (const c of report.classes) {
-        correct += c.truePositives;
-        samples += c.support;
-    }
-    return { correct, samples };
 }
 /** Wilson interval of a class's recall (TP of support) at `confidence`; null without samples. */
 function recallInterval(cls, confidence) {
@@ -64330,58 +65027,14 @@ function recallInterval(cls, confidence) {
         return null;
     return wilsonInterval(cls.truePositives, cls.support, confidence);
 }
-/** Wilson interval of a class's precision (TP of predicted) at `confidence`; null when never predicted. */
-function precisionInterval(cls, confidence) {
-    if (cls === undefined || !(cls.predicted > 0))
-        return null;
-    return wilsonInterval(cls.truePositives, cls.predicted, confidence);
-}
-/** Wilson interval of a report's accuracy at `confidence`; null without samples. */
-function accuracyInterval(report, confidence) {
-    const { correct, samples } = accuracyCounts(report);
-    return samples > 0 ? wilsonInterval(correct, samples, confidence) : null;
-}
-/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
-function compareReports(baseline, candidate, options = {}) {
-    const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
-    const attempt = options.pairing ?? pairing_pairSamples(baseline, candidate);
-    const tables = 'paired' in attempt ? pairedTables(attempt.paired, candidate.classes.length) : null;
-    const pairing = 'paired' in attempt
-        ? { paired: true, samples: attempt.paired.n, changedPredictions: pairing_changedPredictions(attempt.paired) }
-        : { paired: false, reason: attempt.reason };
-    return {
-        metrics: metricDeltas(baseline, candidate),
-        classes: classDeltas(baseline, candidate, tables, confidence),
-        changedPredictions: pairing.paired ? pairing.changedPredictions : null,
-        pairing,
-        confidence,
-        accuracyTest: accuracyTest(baseline, candidate, tables, confidence),
-        baselineAccuracyInterval: accuracyInterval(baseline, confidence),
-        candidateAccuracyInterval: accuracyInterval(candidate, confidence),
-    };
-}
-/** The headline figures side by side, in the candidate's display order. */
-function metricDeltas(baseline, candidate) {
-    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
-    return headlineMetrics(candidate).map((row) => {
-        const before = baselineByMetric.get(row.metric);
-        // Top-k with another k is another metric: no baseline figure for it.
-        const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
-        return {
-            metric: row.metric,
-            label: row.label,
-            scale: row.scale,
-            baseline: baselineValue,
-            candidate: row.value,
-            delta: difference(row.value, baselineValue),
-        };
-    });
-}
-/** One delta per candidate class, with the test of its recall change (paired when `tables` exist). */
-function classDeltas(baseline, candidate, tables, confidence) {
-    const baselineClasses = new Map(baseline.classes.map((c) => [c.name, c]));
-    return candidate.classes.map((c, index) => {
-        const before = baselineClasses.get(c.name);
+/**
+ * One delta per candidate class, matched to the baseline's class of the same name; `tables` are
+ * the paired tables of these samples (byClass in candidate class order), or null to test unpaired.
+ */
+function classDeltas(baselineClasses, candidateClasses, tables, confidence) {
+    const byName = new Map(baselineClasses.map((c) => [c.name, c]));
+    return candidateClasses.map((c, index) => {
+        const before = byName.get(c.name);
         const baselineRecall = before?.recall ?? null;
         const baselineF1 = before?.f1 ?? null;
         let recallTest = null;
@@ -64410,6 +65063,309 @@ function classDeltas(baseline, candidate, tables, confidence) {
             baselineF1,
             candidateF1: c.f1,
             f1Delta: difference(c.f1, baselineF1),
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/compare/sliceComparison.ts
+
+
+
+
+/** The slice columns of a report, in report order (from its per-slice figures). */
+function sliceColumnsOf(report) {
+    const columns = [];
+    for (const slice of report.slices ?? []) {
+        if (!columns.includes(slice.column))
+            columns.push(slice.column);
+    }
+    return columns;
+}
+/** Correct predictions and samples of a slice, from its per-class table. */
+function sliceAccuracyCounts(classes) {
+    let correct = 0;
+    let samples = 0;
+    for (const c of classes) {
+        correct += c.truePositives;
+        samples += c.support;
+    }
+    return { correct, samples };
+}
+/** The candidate's slices beside the baseline's; undefined when the candidate has no slices. */
+function compareSlices(baseline, candidate, attempt, confidence) {
+    const columns = sliceColumnsOf(candidate);
+    if (columns.length === 0)
+        return undefined;
+    const before = new Map();
+    for (const slice of baseline.slices ?? [])
+        before.set(key(slice.column, slice.value), slice);
+    const result = { columns: [], slices: [] };
+    for (const column of columns) {
+        const own = (candidate.slices ?? []).filter((s) => s.column === column);
+        own.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+        const { pairing, tables } = pairColumn(column, baseline, candidate, attempt);
+        result.columns.push(pairing);
+        for (const slice of own) {
+            const earlier = pairing.design === 'not-compared' ? undefined : before.get(key(column, slice.value));
+            result.slices.push(sliceDelta(slice, earlier, tables?.get(slice.value) ?? null, confidence));
+        }
+    }
+    return result;
+}
+function key(column, value) {
+    return `${column}\u0000${value}`;
+}
+function pairColumn(column, baseline, candidate, attempt) {
+    const name = `'${messageName(column)}'`;
+    const unpaired = (reason) => ({
+        pairing: { column, design: 'unpaired', reason },
+        tables: null,
+    });
+    if (!(baseline.slices ?? []).some((s) => s.column === column)) {
+        return {
+            pairing: { column, design: 'not-compared', reason: `the baseline report has no slice column ${name}` },
+            tables: null,
+        };
+    }
+    if (!('paired' in attempt))
+        return unpaired(attempt.reason);
+    const paired = attempt.paired;
+    const candidateValues = valuesOf(candidate, column, paired.n);
+    if (candidateValues === null) {
+        return unpaired(`the candidate report carries no per-sample values of slice column ${name}`);
+    }
+    const baselineValues = valuesOf(baseline, column, paired.n);
+    let design = 'paired';
+    if (baselineValues !== null) {
+        const differ = differingSamples(baseline, candidate, baselineValues, candidateValues);
+        if (differ > 0) {
+            return unpaired(`the two reports put ${differ} ${differ === 1 ? 'sample' : 'samples'} in different slices of ${name}`);
+        }
+    }
+    else if (baseline.testSet.digest === candidate.testSet.digest) {
+        design = 'paired-by-candidate';
+    }
+    else {
+        return unpaired(`the baseline report carries no per-sample values of slice column ${name} and is on another test set, ` +
+            "so its samples cannot be put in the candidate's slices");
+    }
+    const tables = tablesBySlice(paired, candidateValues, candidate.classes.length);
+    // The tests must be about the figures shown: each side's per-slice table must match its samples.
+    for (const [side, report] of [
+        ['baseline', baseline],
+        ['candidate', candidate],
+    ]) {
+        const off = disagreement(report, column, tables, side === 'baseline');
+        if (off !== null) {
+            const how = design === 'paired-by-candidate' ? " put in the candidate's slices" : '';
+            return unpaired(`the ${side}'s per-slice figures of ${name} do not match its samples${how} (${off})`);
+        }
+    }
+    const reason = design === 'paired-by-candidate'
+        ? "the baseline report carries no per-sample slice values; its samples were paired by id and put in the candidate's slices (same test set)"
+        : undefined;
+    return { pairing: { column, design, ...(reason ? { reason } : {}) }, tables };
+}
+/** A report's per-sample values of `column`, when it has one per sample. */
+function valuesOf(report, column, n) {
+    const values = report.samples?.slices?.[column];
+    return Array.isArray(values) && values.length === n ? values : null;
+}
+/** Samples (matched by id) that the two reports put in different values of the column. */
+function differingSamples(baseline, candidate, baselineValues, candidateValues) {
+    const index = new Map();
+    baseline.samples.ids.forEach((id, j) => {
+        index.set(id, j);
+    });
+    let differ = 0;
+    candidate.samples.ids.forEach((id, i) => {
+        const j = index.get(id);
+        if (j === undefined || baselineValues[j] !== candidateValues[i])
+            differ++;
+    });
+    return differ;
+}
+/** McNemar tables per slice value; `values` are aligned with the paired samples (candidate order). */
+function tablesBySlice(paired, values, numClasses) {
+    const members = new Map();
+    for (let i = 0; i < paired.n; i++) {
+        const list = members.get(values[i]);
+        if (list === undefined)
+            members.set(values[i], [i]);
+        else
+            list.push(i);
+    }
+    const tables = new Map();
+    for (const [value, rows] of members) {
+        const pick = (column) => {
+            const out = new column.constructor(rows.length);
+            rows.forEach((row, k) => {
+                out[k] = column[row];
+            });
+            return out;
+        };
+        const subset = {
+            n: rows.length,
+            labels: pick(paired.labels),
+            baselinePredictions: pick(paired.baselinePredictions),
+            candidatePredictions: pick(paired.candidatePredictions),
+            baselineConfidences: pick(paired.baselineConfidences),
+            candidateConfidences: pick(paired.candidateConfidences),
+        };
+        tables.set(value, pairedTables(subset, numClasses));
+    }
+    return tables;
+}
+/** Whether a report's per-slice class tables agree with the paired tables; what differs, or null. */
+function disagreement(report, column, tables, baselineSide) {
+    const slices = (report.slices ?? []).filter((s) => s.column === column);
+    for (const slice of slices) {
+        const table = tables.get(slice.value);
+        for (let c = 0; c < report.classes.length; c++) {
+            const cls = slice.classes.find((x) => x.name === report.classes[c].name);
+            const counts = table?.byClass[c];
+            const support = counts
+                ? counts.bothRight + counts.baselineOnly + counts.candidateOnly + counts.bothWrong
+                : 0;
+            const right = counts
+                ? baselineSide
+                    ? counts.bothRight + counts.baselineOnly
+                    : counts.bothRight + counts.candidateOnly
+                : 0;
+            if ((cls?.support ?? 0) !== support || (cls?.truePositives ?? 0) !== right) {
+                return `slice '${messageName(slice.value)}', class '${messageName(report.classes[c].name)}': ${support} samples, ${right} right by the samples; ${cls?.support ?? 0} and ${cls?.truePositives ?? 0} in the table`;
+            }
+        }
+    }
+    return null;
+}
+function interval(successes, trials, confidence) {
+    return trials > 0 ? wilsonInterval(successes, trials, confidence) : null;
+}
+function sliceDelta(slice, before, tables, confidence) {
+    const now = sliceAccuracyCounts(slice.classes);
+    const then = before === undefined ? null : sliceAccuracyCounts(before.classes);
+    const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
+    const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
+    let accuracyTest = null;
+    if (then !== null && then.samples > 0 && now.samples > 0) {
+        accuracyTest =
+            tables !== null
+                ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
+                : unpairedProportionTest({
+                    baselineSuccesses: then.correct,
+                    baselineTrials: then.samples,
+                    candidateSuccesses: now.correct,
+                    candidateTrials: now.samples,
+                }, confidence);
+    }
+    const classes = classDeltas(before?.classes ?? [], slice.classes, tables, confidence);
+    return {
+        column: slice.column,
+        value: slice.value,
+        samples: now.samples,
+        baselineSamples: then?.samples ?? null,
+        baselineAccuracy,
+        candidateAccuracy,
+        accuracyDelta: candidateAccuracy === null || baselineAccuracy === null ? null : candidateAccuracy - baselineAccuracy,
+        baselineAccuracyInterval: then === null ? null : interval(then.correct, then.samples, confidence),
+        candidateAccuracyInterval: interval(now.correct, now.samples, confidence),
+        accuracyTest,
+        classes,
+        pairedCounts: tables?.overall ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/compare/compare.ts
+
+
+
+
+
+/** Confidence level used when none is configured. */
+const DEFAULT_CONFIDENCE = 0.95;
+/**
+ * The headline figures of one report, in display order. Top-k is listed only when the report
+ * computed it; its label carries k.
+ *
+ * Balanced accuracy is not listed: it equals macro recall by definition. Both are the mean recall
+ * over the classes present in the test set (scikit-learn's balanced_accuracy_score; macro averages
+ * here are over present classes, see metrics/types.ts), so it would be a second, identical row.
+ * The report keeps `metrics.balancedAccuracy` for readers that look for it by that name.
+ */
+function headlineMetrics(report) {
+    const m = report.metrics;
+    const rows = [
+        { metric: 'accuracy', label: 'accuracy', scale: 'rate', value: m.accuracy },
+    ];
+    if (m.topK !== null) {
+        const { k, accuracy } = m.topK;
+        rows.push({ metric: 'top-k', label: `top-${k} accuracy`, scale: 'rate', value: accuracy, k });
+    }
+    rows.push({ metric: 'macro-f1', label: 'macro F1', scale: 'rate', value: m.macroF1 }, { metric: 'macro-recall', label: 'macro recall', scale: 'rate', value: m.macroRecall }, { metric: 'weighted-f1', label: 'weighted F1', scale: 'rate', value: m.weightedF1 }, { metric: 'mcc', label: 'Matthews correlation', scale: 'correlation', value: m.matthewsCorrelation }, { metric: 'cohen-kappa', label: "Cohen's kappa", scale: 'correlation', value: m.cohenKappa });
+    return rows;
+}
+/**
+ * Correct predictions and samples of a report, from its per-class table (the confusion matrix's
+ * diagonal and row sums), so accuracy tests use exact counts rather than a rounded ratio.
+ */
+function accuracyCounts(report) {
+    let correct = 0;
+    let samples = 0;
+    for (const c of report.classes) {
+        correct += c.truePositives;
+        samples += c.support;
+    }
+    return { correct, samples };
+}
+/** Wilson interval of a class's precision (TP of predicted) at `confidence`; null when never predicted. */
+function precisionInterval(cls, confidence) {
+    if (cls === undefined || !(cls.predicted > 0))
+        return null;
+    return wilsonInterval(cls.truePositives, cls.predicted, confidence);
+}
+/** Wilson interval of a report's accuracy at `confidence`; null without samples. */
+function accuracyInterval(report, confidence) {
+    const { correct, samples } = accuracyCounts(report);
+    return samples > 0 ? wilsonInterval(correct, samples, confidence) : null;
+}
+/** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
+function compareReports(baseline, candidate, options = {}) {
+    const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+    const attempt = options.pairing ?? pairing_pairSamples(baseline, candidate);
+    const tables = 'paired' in attempt ? pairedTables(attempt.paired, candidate.classes.length) : null;
+    const pairing = 'paired' in attempt
+        ? { paired: true, samples: attempt.paired.n, changedPredictions: pairing_changedPredictions(attempt.paired) }
+        : { paired: false, reason: attempt.reason };
+    return {
+        metrics: metricDeltas(baseline, candidate),
+        classes: classDeltas(baseline.classes, candidate.classes, tables, confidence),
+        changedPredictions: pairing.paired ? pairing.changedPredictions : null,
+        pairing,
+        confidence,
+        accuracyTest: accuracyTest(baseline, candidate, tables, confidence),
+        baselineAccuracyInterval: accuracyInterval(baseline, confidence),
+        candidateAccuracyInterval: accuracyInterval(candidate, confidence),
+        ...sliceField(compareSlices(baseline, candidate, attempt, confidence)),
+    };
+}
+function sliceField(slices) {
+    return slices === undefined ? {} : { slices };
+}
+/** The headline figures side by side, in the candidate's display order. */
+function metricDeltas(baseline, candidate) {
+    const baselineByMetric = new Map(headlineMetrics(baseline).map((row) => [row.metric, row]));
+    return headlineMetrics(candidate).map((row) => {
+        const before = baselineByMetric.get(row.metric);
+        // Top-k with another k is another metric: no baseline figure for it.
+        const baselineValue = before !== undefined && before.k === row.k ? before.value : null;
+        return {
+            metric: row.metric,
+            label: row.label,
+            scale: row.scale,
+            baseline: baselineValue,
+            candidate: row.value,
+            delta: difference(row.value, baselineValue),
         };
     });
 }
@@ -64768,7 +65724,16 @@ function bootstrapBound(input) {
         test: 'bootstrap',
         pValue: basicBootstrapPValue(result, bound, kind === 'min' ? 'at-least' : 'at-most'),
         interval: result.interval,
+        intervalInfo: bootstrapIntervalInfo(settings.confidence),
     };
+}
+/**
+ * A basic bootstrap interval beside a bootstrap or randomization test: a description of the
+ * figure's spread, not the test inverted, so it may exclude 0 (the bound) while the test does not
+ * reject, or the reverse (docs/statistics.md, "Intervals that agree with the corrected decision").
+ */
+function bootstrapIntervalInfo(confidence) {
+    return { intervalLevel: confidence, intervalMethod: 'basic-bootstrap', intervalMatchesTest: false };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/gateContext.ts
@@ -64841,10 +65806,17 @@ function intervalDigits(interval) {
         digits++;
     return digits;
 }
-/** "−0.29 to −0.07". */
-function intervalText(interval) {
-    const digits = intervalDigits(interval);
-    return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+/** "−0.29 to −0.07", "−29.7 to −6.4 pp", "91.5–95.6%". */
+function intervalText(interval, scale = 'plain') {
+    if (scale === 'plain') {
+        const digits = intervalDigits(interval);
+        return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+    }
+    // In percent one decimal fewer than a fraction's 2 reads the same: −0.297 -> −29.7.
+    const digits = Math.max(1, intervalDigits(interval) - 1);
+    const low = signed(interval.low * 100, digits);
+    const high = signed(interval.high * 100, digits);
+    return scale === 'points' ? `${low} to ${high} pp` : `${low}–${high}%`;
 }
 /** A confidence level as a percentage: 0.95 -> "95%", 0.975 -> "97.5%". */
 function levelText(confidence) {
@@ -64879,7 +65851,9 @@ const CORRECTION_NAMES = {
 function evidenceText(parts) {
     const out = [];
     if (parts.interval) {
-        out.push(`${levelText(parts.confidence)} CI of ${parts.intervalOf ?? 'the change'} ${intervalText(parts.interval)}`);
+        const kind = parts.intervalKind ? `${parts.intervalKind} ` : '';
+        const note = parts.intervalNote ? ` (${parts.intervalNote})` : '';
+        out.push(`${levelText(parts.intervalLevel ?? parts.confidence)} ${kind}CI of ${parts.intervalOf ?? 'the change'}${note} ${intervalText(parts.interval, parts.intervalScale)}`);
     }
     if (parts.test !== undefined &&
         parts.test !== 'threshold' &&
@@ -64894,28 +65868,39 @@ function evidenceText(parts) {
 function correctionName(correction) {
     return CORRECTION_NAMES[correction] || 'none';
 }
+/**
+ * The label of a family-adjusted interval: "Holm-adjusted for 10 classes". `unit` names what the
+ * family counts (plural): 'classes', or a slice gate's own word.
+ */
+function adjustedIntervalNote(correction, unit = 'classes') {
+    return `${correctionName(correction.correction)}-adjusted for ${correction.family} ${unit}`;
+}
 
 ;// CONCATENATED MODULE: ./src/compare/changeMessage.ts
 /**
  * The one sentence of a change gate (max-drop, max-increase), with the numbers: both figures, the
  * evidence when the gate weighs it, and what the gate concluded. With significance off the text is
- * exactly the plain threshold message: "accuracy dropped by 0.039 (0.978 -> 0.939), more than the
- * allowed 0.010".
+ * exactly the plain threshold message: "accuracy dropped by 3.9 pp (97.8% → 93.9%), more than the
+ * allowed 1.0 pp". Rates (scale 'rate') are shown in percent and their changes in percentage
+ * points, the unit of every table; other figures (costs) as they are.
  */
 
 
 
 function changeMessage(input) {
-    const format = input.format ?? formatFraction;
+    const rate = input.scale === 'rate';
+    const format = rate ? formatPercent : (input.format ?? formatFraction);
+    // The size of a change and the tolerance: percentage points for rates.
+    const size = rate ? formatPoints : format;
     const { label, baseline, candidate, tolerance, finding, direction } = input;
     const worsening = direction === 'drop' ? baseline - candidate : candidate - baseline;
     const evidence = input.evidence === '' ? '' : `; ${input.evidence}`;
-    const figures = `${format(baseline)} -> ${format(candidate)}${input.figuresSuffix ?? ''}${evidence}`;
+    const figures = `${format(baseline, candidate)} → ${format(candidate, baseline)}${input.figuresSuffix ?? ''}${evidence}`;
     const worse = direction === 'drop' ? 'dropped by' : 'rose by';
     const better = direction === 'drop' ? 'rose by' : 'fell by';
     const allowed = direction === 'drop' ? 'the allowed' : 'the allowed increase of';
     if (worsening > tolerance + EPSILON) {
-        const base = `${label} ${worse} ${format(worsening, tolerance)} (${figures}), more than ${allowed} ${format(tolerance, worsening)}`;
+        const base = `${label} ${worse} ${size(worsening, tolerance)} (${figures}), more than ${allowed} ${size(tolerance, worsening)}`;
         if (finding === 'possible-regression') {
             return input.tested === false
                 ? `${base}, but unproven without a test: a possible regression`
@@ -64924,11 +65909,11 @@ function changeMessage(input) {
         return base;
     }
     if (worsening > EPSILON || (worsening > 0 && !input.significance)) {
-        return `${label} ${worse} ${format(worsening, tolerance)} (${figures}), within ${allowed} ${format(tolerance, worsening)}`;
+        return `${label} ${worse} ${size(worsening, tolerance)} (${figures}), within ${allowed} ${size(tolerance, worsening)}`;
     }
     if (worsening === 0 || Math.abs(worsening) <= EPSILON)
         return `${label} unchanged (${figures})`;
-    const rose = `${label} ${better} ${format(-worsening)} (${figures})`;
+    const rose = `${label} ${better} ${size(-worsening)} (${figures})`;
     return finding === 'improved' && input.significance ? `${rose}, a significant improvement` : rose;
 }
 
@@ -64943,6 +65928,17 @@ function changeMessage(input) {
 
 
 
+/** The word before "CI" of an interval that is not the test's own: "95% bootstrap CI of the change". */
+const INTERVAL_KIND = {
+    'basic-bootstrap': 'bootstrap',
+    'paired-t': 'paired t',
+    'welch-t': 'Welch t',
+    t: 't',
+};
+/** How a figure of this gate is written: percent for rates, `format` (3 decimals by default) otherwise. */
+function figureFormat(spec) {
+    return spec.scale === 'rate' ? formatPercent : (spec.format ?? formatFraction);
+}
 function alphaOf(spec) {
     return spec.evidence.alpha ?? spec.statistics.alpha;
 }
@@ -64950,19 +65946,33 @@ function alphaOf(spec) {
 function tested(spec) {
     return spec.test !== null && spec.test.test !== 'threshold' && spec.test.pValue !== null;
 }
-/** Evidence text for the message; '' with significance off. */
+/**
+ * Evidence text for the message; '' with significance off. `intervalOf` names the figure a bound
+ * gate's interval is of (its ends are rates); a change gate's interval is of the change (points).
+ */
 function evidenceOf(spec, intervalOf) {
     if (!spec.evidence.significance)
         return '';
     if (!tested(spec))
         return `no test possible: ${spec.noTestReason ?? 'no test applies'}`;
     const test = spec.test;
+    const info = test.intervalInfo;
+    const adjusted = info?.intervalCorrection === undefined
+        ? undefined
+        : adjustedIntervalNote(info.intervalCorrection, info.familyUnit);
     return evidenceText({
         interval: test.interval,
         intervalOf,
+        intervalLevel: info?.intervalLevel,
+        intervalKind: info?.intervalMethod === undefined || info.intervalMatchesTest
+            ? undefined
+            : INTERVAL_KIND[info.intervalMethod],
+        intervalNote: [adjusted, info?.note].filter((part) => part !== undefined).join('; ') || undefined,
+        intervalScale: spec.scale === 'rate' ? (intervalOf === undefined ? 'points' : 'percent') : 'plain',
         confidence: spec.statistics.confidence,
         test: test.test,
         pValue: test.pValue,
+        correction: spec.correction,
     });
 }
 /** The figures' suffix: shown with the evidence only, so `significance: off` keeps the plain messages. */
@@ -64970,16 +65980,19 @@ function suffixOf(spec) {
     return spec.evidence.significance ? (spec.figuresSuffix ?? '') : '';
 }
 function testFields(spec) {
+    const info = spec.test?.interval ? spec.test.intervalInfo : undefined;
+    const { note: _note, familyUnit: _unit, ...fields } = info ?? {};
     return {
         pValue: spec.test?.pValue ?? null,
         interval: spec.test?.interval ?? null,
+        ...fields,
         test: spec.test?.test ?? 'threshold',
         ...(spec.evidence.significance ? { alpha: alphaOf(spec) } : {}),
     };
 }
 function changeGate(spec) {
     const { gate, label, baseline, candidate, tolerance } = spec;
-    const format = spec.format ?? formatFraction;
+    const format = figureFormat(spec);
     if (baseline === undefined || baseline === null) {
         return {
             gate,
@@ -65029,6 +66042,7 @@ function changeGate(spec) {
             significance: spec.evidence.significance,
             tested: tested(spec),
             alpha,
+            scale: spec.scale ?? 'plain',
             format,
         }),
         finding,
@@ -65037,7 +66051,7 @@ function changeGate(spec) {
 }
 function gateResults_boundGate(spec) {
     const { gate, label, candidate, bound, kind } = spec;
-    const format = spec.format ?? formatFraction;
+    const format = figureFormat(spec);
     const boundWords = kind === 'min' ? 'the required minimum' : 'the allowed maximum';
     if (candidate === null) {
         return {
@@ -65385,51 +66399,8 @@ function randomizationChange(n, swaps, intervalStatistic, settings) {
         test: 'paired-randomization',
         pValue: result.pValue,
         interval: bootstrapChangeInterval(n, intervalStatistic, settings),
+        intervalInfo: bootstrapIntervalInfo(settings.confidence),
     };
-}
-
-;// CONCATENATED MODULE: ./src/stats/multipleTesting.ts
-/** Multiple-comparison adjustment of p-values (one test per class). */
-
-/**
- * Adjusted p-values, in the input order, matching statsmodels.stats.multitest.multipletests:
- * - 'holm' (Holm 1979, step-down, controls the family-wise error rate): with p sorted ascending,
- *   p̃(i) = max over j ≤ i of min(1, (m − j + 1)·p(j));
- * - 'benjamini-hochberg' (Benjamini & Hochberg 1995, step-up, controls the false discovery rate
- *   under independence or positive dependence; statsmodels 'fdr_bh'):
- *   p̃(i) = min over j ≥ i of min(1, m/j·p(j));
- * - 'none': the p-values unchanged.
- * Reject H0 for a test when its adjusted p-value is below α. Ties are ordered stably, which does not
- * change the adjusted values.
- */
-function adjustPValues(pValues, method) {
-    pValues.forEach((p, i) => {
-        checkProbability(`pValues[${i}]`, p);
-    });
-    const m = pValues.length;
-    if (method === 'none' || m === 0)
-        return [...pValues];
-    const order = pValues.map((_, i) => i).sort((i, j) => pValues[i] - pValues[j] || i - j);
-    const adjusted = new Array(m);
-    if (method === 'holm') {
-        let running = 0;
-        for (let rank = 0; rank < m; rank++) {
-            const index = order[rank];
-            running = Math.max(running, Math.min(1, (m - rank) * pValues[index]));
-            adjusted[index] = running;
-        }
-        return adjusted;
-    }
-    if (method === 'benjamini-hochberg') {
-        let running = 1;
-        for (let rank = m - 1; rank >= 0; rank--) {
-            const index = order[rank];
-            running = Math.min(running, (m / (rank + 1)) * pValues[index]);
-            adjusted[index] = running;
-        }
-        return adjusted;
-    }
-    throw new RangeError(`unknown p-value adjustment '${String(method)}'`);
 }
 
 ;// CONCATENATED MODULE: ./src/compare/recallGate.ts
@@ -65507,7 +66478,7 @@ function notComparedResult(cls, gate, baseline, before) {
         baseline: before?.recall ?? null,
         candidate: cls.recall,
         threshold: gate.maxDrop,
-        message: `recall of '${messageName(cls.name)}' is ${formatFraction(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
+        message: `recall of '${messageName(cls.name)}' is ${formatPercent(cls.recall)} (${samplesText(cls.support)}); not compared: ${why}`,
         blocking: false,
     };
 }
@@ -65519,12 +66490,26 @@ function testedResults(input, pending) {
     const { gate, statistics, comparison } = input;
     const { maxDrop } = gate;
     const alpha = gate.alpha ?? statistics.alpha;
-    const raw = pending.map((p) => p.delta.recallTest?.pValue ?? 1);
-    const adjusted = adjustPValues(raw, statistics.correction);
+    // Adjusted p-values and, for each class, the interval at the family-adjusted level its corrected
+    // decision uses, so the interval excludes 0 exactly when the class's corrected test rejects.
+    const family = familyProportionOutcomes(pending.map((p) => p.delta.recallTest), alpha, statistics.correction);
     const correction = pending.length > 1 ? statistics.correction : 'none';
     return pending.map(({ cls, before, delta }, i) => {
         const test = delta.recallTest;
-        const pValue = test === null ? null : adjusted[i];
+        const outcome = family[i];
+        const pValue = outcome.pValue;
+        // With significance off no test decides: the comparison's interval at `confidence` is shown.
+        const shown = gate.significance
+            ? { interval: outcome.interval, fields: outcome.fields }
+            : {
+                interval: test?.interval ?? null,
+                fields: test === null || test.interval === null
+                    ? null
+                    : {
+                        intervalLevel: comparison.confidence,
+                        intervalMethod: changeIntervalMethod(test),
+                    },
+            };
         const finding = changeFinding(before - cls.recall, maxDrop, {
             significance: gate.significance,
             pValue,
@@ -65532,8 +66517,13 @@ function testedResults(input, pending) {
         });
         const evidence = gate.significance
             ? evidenceText({
-                interval: test?.interval,
+                interval: shown.interval,
+                intervalScale: 'points',
                 confidence: comparison.confidence,
+                intervalLevel: shown.fields?.intervalLevel,
+                intervalNote: shown.fields?.intervalCorrection === undefined
+                    ? undefined
+                    : adjustedIntervalNote(shown.fields.intervalCorrection),
                 test: test?.test,
                 pValue,
                 correction,
@@ -65557,10 +66547,12 @@ function testedResults(input, pending) {
                 evidence,
                 significance: gate.significance,
                 alpha,
+                scale: 'rate',
             }),
             finding,
             pValue,
-            interval: test?.interval ?? null,
+            interval: shown.interval,
+            ...(shown.fields ?? {}),
             test: test?.test ?? 'threshold',
             ...(gate.significance ? { alpha } : {}),
         };
@@ -65615,7 +66607,14 @@ function eceGates(context) {
         return results;
     }
     const settings = { seed: context.seed, confidence: statistics.confidence };
-    const common = { label: 'ECE', evidence: gate, statistics, candidate: calibration.ece };
+    // ECE is a rate (a gap between confidence and accuracy): percent, and its changes in points.
+    const common = {
+        label: 'ECE',
+        scale: 'rate',
+        evidence: gate,
+        statistics,
+        candidate: calibration.ece,
+    };
     if (gate.max !== undefined) {
         const own = gate.significance ? selfPaired(candidate) : null;
         const usable = own !== null && own.n > 0 && hasConfidences(own);
@@ -65628,7 +66627,7 @@ function eceGates(context) {
             test: usable
                 ? bootstrapBound({ n: own.n, statistic: eceStatistic(own), kind: 'max', bound: gate.max, settings })
                 : null,
-            noTestReason: usable ? BOOTSTRAP_NO_TEST : 'the report carries no per-sample confidences',
+            noTestReason: usable ? BOOTSTRAP_NO_TEST : confidencesProblem(own),
             figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
         }));
     }
@@ -65648,10 +66647,35 @@ function eceGates(context) {
             test: usable && paired !== null
                 ? randomizationChange(paired.n, eceSwaps(paired), eceStatistic(paired), settings)
                 : null,
-            noTestReason: paired === null ? unpairedReason(context) : 'the per-sample records carry no confidences',
+            noTestReason: paired === null ? unpairedReason(context) : confidencesProblem(paired),
         }));
     }
     return results;
+}
+/**
+ * Why the per-sample confidences cannot be tested: no records, confidences missing (a report from
+ * before they were recorded), or confidences that are no probabilities. Each reason only when it is
+ * true: a report whose "confidences" exceed 1 does carry confidences, and saying it does not sent
+ * users looking for the wrong problem.
+ */
+function confidencesProblem(paired) {
+    if (paired === null || paired.n === 0)
+        return 'the report carries no per-sample records';
+    const sides = [
+        ['baseline', paired.baselineConfidences],
+        ['candidate', paired.candidateConfidences],
+    ];
+    const self = paired.baselineConfidences === paired.candidateConfidences;
+    for (const [side, confidences] of self ? sides.slice(1) : sides) {
+        const owner = self ? 'the report' : `the ${side} report`;
+        if (confidences.some((c) => Number.isNaN(c)))
+            return `${owner} carries no per-sample confidences`;
+        const outside = confidences.find((c) => !(c >= 0 && c <= 1));
+        if (outside !== undefined) {
+            return `${owner}'s per-sample confidences are not probabilities (one is ${outside}); check model.outputs`;
+        }
+    }
+    return 'the per-sample confidences cannot be tested';
 }
 
 ;// CONCATENATED MODULE: ./src/compare/costGate.ts
@@ -65684,10 +66708,15 @@ function baselineCost(baseline, cost, confidence) {
     return computeCost({ matrix: cost.matrix, unit: cost.unit }, baseline.confusionMatrix, confidence);
 }
 /** A t comparison as a gate outcome; no test when the t-test has no answer (meanTests.ts). */
-function outcome(test, comparison) {
+function outcome(test, comparison, confidence) {
     if (comparison.pValue === null)
         return null;
-    return { test, pValue: comparison.pValue, interval: comparison.interval };
+    return {
+        test,
+        pValue: comparison.pValue,
+        interval: comparison.interval,
+        intervalInfo: { intervalLevel: confidence, intervalMethod: 'welch-t', intervalMatchesTest: false },
+    };
 }
 function costGates(context) {
     const gate = context.gates.cost;
@@ -65766,7 +66795,13 @@ function costMaxTest(cost, max, confidence) {
         return null;
     // One-sided p of H0 "mean ≤ max" from the two-sided p of "mean = max".
     const oneSided = shifted.mean > 0 ? shifted.pValue / 2 : 1 - shifted.pValue / 2;
-    return { test: 't-test', pValue: oneSided, interval: cost.interval };
+    // The report's t interval at `confidence`, a description beside the one-sided test.
+    return {
+        test: 't-test',
+        pValue: oneSided,
+        interval: cost.interval,
+        intervalInfo: { intervalLevel: confidence, intervalMethod: 't', intervalMatchesTest: false },
+    };
 }
 /**
  * The test of the cost change: the exact sign-flip test on the per-sample cost differences (with
@@ -65776,7 +66811,7 @@ function costIncreaseTest(context, cost, before) {
     const { confidence } = context.statistics;
     const paired = pairedSamples(context);
     if (paired === null) {
-        return outcome('welch-t', welchMeanDifference({ sum: before.sum, sumOfSquares: before.sumOfSquares, n: before.samples }, { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples }, confidence));
+        return outcome('welch-t', welchMeanDifference({ sum: before.sum, sumOfSquares: before.sumOfSquares, n: before.samples }, { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples }, confidence), confidence);
     }
     const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
     const previous = perSampleCosts(cost.matrix, paired.labels, paired.baselinePredictions);
@@ -65793,6 +66828,7 @@ function costIncreaseTest(context, cost, before) {
         test: 'sign-flip',
         pValue: signFlipTest(differences, { seed: context.seed }).pValue,
         interval: pairedMeanDifference(sum, sumOfSquares, paired.n, confidence).interval,
+        intervalInfo: { intervalLevel: confidence, intervalMethod: 'paired-t', intervalMatchesTest: false },
     };
 }
 
@@ -65814,6 +66850,9 @@ function costIncreaseTest(context, cost, before) {
 
 
 
+
+
+
 function accuracyGates(context) {
     const gate = context.gates.accuracy;
     if (gate === undefined)
@@ -65823,6 +66862,7 @@ function accuracyGates(context) {
     const { correct, samples } = accuracyCounts(candidate);
     const common = {
         label: 'accuracy',
+        scale: 'rate',
         evidence: gate,
         statistics,
         candidate: candidate.metrics.accuracy,
@@ -65830,11 +66870,20 @@ function accuracyGates(context) {
     };
     if (gate.min !== undefined) {
         const min = gate.min;
+        const alpha = gate.alpha ?? statistics.alpha;
+        // The one-sided test inverted: the interval's upper end (the one-sided 1 − α bound) is below
+        // `min` exactly when the test rejects; shown as the two-sided interval at 1 − 2α.
         const test = samples > 0
             ? {
                 test: 'binomial-exact',
                 pValue: binomialTestLess(correct, samples, min),
-                interval: accuracyInterval(candidate, statistics.confidence),
+                interval: binomialBoundInterval(correct, samples, min, alpha),
+                intervalInfo: {
+                    intervalLevel: 1 - 2 * alpha,
+                    intervalMethod: 'clopper-pearson',
+                    intervalMatchesTest: true,
+                    note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
+                },
             }
             : null;
         results.push(gateResults_boundGate({
@@ -65854,10 +66903,26 @@ function accuracyGates(context) {
             direction: 'drop',
             tolerance: gate.maxDrop,
             baseline: baseline ? baseline.metrics.accuracy : undefined,
-            test: test === null ? null : { test: test.test, pValue: test.pValue, interval: test.interval },
+            test: test === null ? null : accuracyChangeOutcome(test, gate.alpha ?? statistics.alpha),
         }));
     }
     return results;
+}
+/**
+ * The accuracy change's test with the interval that agrees with it at the gate's α (one test, not
+ * corrected): the exact McNemar (Fisher, unpaired) test inverted, as for a class's recall.
+ */
+function accuracyChangeOutcome(test, alpha) {
+    return {
+        test: test.test,
+        pValue: test.pValue,
+        interval: agreeingChangeInterval(test, alpha),
+        intervalInfo: {
+            intervalLevel: 1 - alpha,
+            intervalMethod: changeIntervalMethod(test),
+            intervalMatchesTest: true,
+        },
+    };
 }
 function macroF1Gates(context) {
     const gate = context.gates.macroF1;
@@ -65869,6 +66934,7 @@ function macroF1Gates(context) {
     const results = [];
     const common = {
         label: 'macro F1',
+        scale: 'rate',
         evidence: gate,
         statistics,
         candidate: candidate.metrics.macroF1,
@@ -66047,7 +67113,6 @@ function checkPowerOptions(options) {
 
 
 
-
 function recallPower(input) {
     const { gate, statistics, design } = input;
     const tolerance = gate.maxDrop;
@@ -66122,58 +67187,51 @@ function thousands(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 /**
- * One concise note per kind of problem: classes whose test cannot detect the tolerance, and
- * classes with fewer samples than `min-class-samples`. The per-class figures are in the summary.
+ * One line per kind of problem: classes whose test samples cannot see the tolerance, and classes
+ * with fewer samples than `min-class-samples`. The per-class figures (smallest detectable drop,
+ * samples needed) are in the summary, which the comment folds into its power table.
  *
- * What the figures mean, precisely (the note says it so as not to promise more):
+ * The line says what a reader can act on, "10 of 10 classes have too few test samples to see a
+ * recall drop of 2.0 pp: about 663 to 786 per class needed (52 to 55 now)", and names no test, so it
+ * reads the same on a first-baseline run, where no test was made. What the figures mean, precisely
+ * (the power table's caption says it):
  * - the minimum detectable drop is the smallest TRUE drop the test flags as significant with the
  *   configured power; where it exceeds the tolerance, true drops between the two mostly come out
  *   as possible regressions;
- * - "more samples" is what makes a true drop of exactly the tolerance significant with that power;
+ * - "samples needed" is what makes a true drop of exactly the tolerance significant with that power;
  * - the gate blocks only when the observed drop also exceeds the tolerance, which a true drop of
  *   exactly the tolerance does about half the time, so drops only just above the tolerance are
  *   blocked about half the time whatever the sample size (exact check: at the advised size for the
  *   bundled example's '8', significant 85%, blocked 51%).
  */
-function powerNotes(summary, statistics, gate, family) {
-    const gateAlpha = gate.alpha ?? statistics.alpha;
+function powerNotes(summary, gate) {
     const notes = [];
     const weak = summary.classes.filter((c) => c.underpowered);
     if (weak.length > 0) {
-        const level = statistics.correction === 'none' || family <= 1
-            ? `α = ${alphaText(summary.alpha)}`
-            : `α = ${alphaText(summary.alpha)} (${alphaText(gateAlpha)} after ${correctionName(statistics.correction)} ` +
-                `across ${thousands(family)} classes)`;
-        const power = `${Math.round(summary.power * 100)}% power`;
-        const tolerance = formatFraction(summary.tolerance);
-        const detectable = weak.map((c) => c.minimumDetectableDrop).filter((d) => d !== null);
-        const sees = detectable.length === 0
-            ? `their ${summary.design} test cannot flag even a drop to 0 as significant with ${power}`
-            : `the smallest true drop their ${summary.design} test flags as significant with ${power} at ${level} ` +
-                `is ${range(detectable, (v) => formatFraction(v))}` +
-                (detectable.length < weak.length
-                    ? ` (${thousands(weak.length - detectable.length)} not even a drop to 0)`
-                    : '') +
-                (gate.significance
-                    ? ', so true drops beyond the tolerance but below that mostly show as possible regressions'
-                    : '');
-        const more = weak.map((c) => c.moreSamples).filter((m) => m !== null);
-        const need = summary.tolerance <= EPSILON
-            ? '; no number of samples makes a drop of 0 significant'
-            : more.length > 0
-                ? `; a drop of ${tolerance} itself becomes significant with ${power} with ${range(more, thousands)} ` +
-                    'more samples per class'
-                : '';
-        notes.push({
-            kind: 'underpowered',
-            text: `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes cannot reliably detect a recall drop ` +
-                `of ${tolerance} (max-drop): ${sees}${need}.` +
-                (gate.significance
-                    ? ' The gate also requires the observed drop to exceed the tolerance, so a true drop only just above ' +
-                        'it is blocked about half the time, whatever the sample size.'
-                    : ' With significance off nothing is tested: drops beyond the tolerance there fail the run even when ' +
-                        'they are noise.'),
-        });
+        const classes = `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes`;
+        const tolerance = formatPoints(summary.tolerance);
+        const needed = weak.map((c) => c.samplesNeeded).filter((m) => m !== null);
+        const now = range(weak.map((c) => c.support), thousands);
+        let text;
+        if (summary.tolerance <= EPSILON) {
+            text = `${classes} cannot see a recall drop of 0 (max-drop 0): no number of test samples makes it significant`;
+        }
+        else {
+            const see = gate.significance
+                ? `see a recall drop of ${tolerance}`
+                : `tell a recall drop of ${tolerance} from noise`;
+            const need = needed.length === 0
+                ? 'no number of samples per class is enough'
+                : `about ${range(needed, thousands)} per class needed (${now} now)` +
+                    (needed.length < weak.length
+                        ? `, and for ${thousands(weak.length - needed.length)} no number is enough`
+                        : '');
+            text = `${classes} have too few test samples to ${see}: ${need}`;
+            // Without a test, noise beyond the tolerance fails the run: the one thing to add.
+            if (!gate.significance)
+                text += '; with significance off, such noise fails the run';
+        }
+        notes.push({ kind: 'underpowered', text });
     }
     const small = summary.classes.filter((c) => c.small);
     if (small.length > 0) {
@@ -66185,6 +67243,381 @@ function powerNotes(summary, statistics, gate, family) {
         });
     }
     return notes;
+}
+
+;// CONCATENATED MODULE: ./src/compare/sliceGates.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Refuses a `gates.slices` column the test set does not have (a typo would otherwise gate
+ * nothing and pass). `columns` are the test set's slice columns (its manifest's extra columns).
+ */
+function checkSliceGateColumns(gates, columns) {
+    for (const column of Object.keys(gates.slices ?? {})) {
+        if (columns.includes(column))
+            continue;
+        const there = columns.length === 0
+            ? 'the test set has no slice columns (slices are the extra columns of a manifest, test-set.manifest)'
+            : `the test set's slice columns are ${columns.map((c) => `'${messageName(c)}'`).join(', ')}`;
+        throw new errors_InputError(`gates.slices.${messageName(column)} names no slice column of the test set: ${there}`, {
+            code: 'E_CONFIG_INVALID',
+            where: `gates.slices.${messageName(column)}`,
+            hint: columns.length === 0
+                ? 'add the column to the manifest (path,label,<column>) and set test-set.manifest, or remove it from gates.slices'
+                : 'name one of those columns, or remove it from gates.slices',
+        });
+    }
+}
+/** The slice gates' results, in config order (column, then value, accuracy before classes), and their notes. */
+function sliceGates(context) {
+    const configured = context.gates.slices ?? {};
+    const columns = Object.keys(configured);
+    const notes = pairingNotes(context, columns);
+    if (columns.length === 0)
+        return { results: [], notes, tested: 0 };
+    checkSliceGateColumns(context.gates, sliceColumnsOf(context.candidate));
+    const planned = [];
+    for (const column of columns) {
+        for (const slice of slicesOf(context, column))
+            planned.push(...planSlice(context, configured[column], slice));
+    }
+    const decisions = decide(planned, context.statistics.correction);
+    const results = planned.map((p, i) => p.build(decisions[i]));
+    const tested = decisions.filter((d) => d !== null).length;
+    notes.push(...sliceGates_powerNotes(context, configured, tested));
+    return { results, notes, tested };
+}
+/**
+ * The decisions of the whole family at once: the p-values corrected together (`statistics.correction`
+ * over every test the slice gates made), and each interval's level from familyLevels (the function
+ * the per-class gate's intervals use), at the test's own gate α, so that every interval shown
+ * excludes the null exactly when its corrected test rejects.
+ */
+function decide(planned, method) {
+    const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
+    const raw = tested.map((i) => planned[i].raw);
+    const correction = tested.length > 1 ? method : 'none';
+    const out = planned.map(() => null);
+    const byAlpha = new Map();
+    tested.forEach((at, k) => {
+        const alpha = planned[at].alpha;
+        let levels = byAlpha.get(alpha);
+        if (levels === undefined) {
+            levels = familyLevels(raw, alpha, correction);
+            byAlpha.set(alpha, levels);
+        }
+        out[at] = {
+            pValue: levels.adjusted[k],
+            intervalAlpha: levels.alphas[k],
+            correction,
+            family: tested.length,
+        };
+    });
+    return out;
+}
+function slicesOf(context, column) {
+    const own = (context.candidate.slices ?? []).filter((s) => s.column === column);
+    own.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    const deltas = context.comparison?.slices?.slices ?? [];
+    return own.map((report) => ({
+        column,
+        value: report.value,
+        report,
+        delta: deltas.find((d) => d.column === column && d.value === report.value),
+        baseline: (context.baseline?.slices ?? []).find((s) => s.column === column && s.value === report.value),
+    }));
+}
+/** "ink = light", as messages name a slice. */
+function sliceLabel(column, value) {
+    return `${messageName(column)} = ${value === '' ? '(empty)' : messageName(value)}`;
+}
+function tagged(result, view, subject) {
+    return { ...result, subject: subject ?? view.value, slice: { column: view.column, value: view.value } };
+}
+function planSlice(context, gates, view) {
+    const { statistics, baseline } = context;
+    const label = sliceLabel(view.column, view.value);
+    const prefix = `slices.${view.column}`;
+    const out = [];
+    const { correct, samples } = sliceAccuracyCounts(view.report.classes);
+    const accuracy = gates.accuracy;
+    const common = (evidence) => ({
+        label: `accuracy in ${label}`,
+        scale: 'rate',
+        evidence,
+        statistics,
+        candidate: view.report.metrics.accuracy,
+        figuresSuffix: `, ${samplesText(samples)}`,
+    });
+    if (accuracy?.min !== undefined) {
+        const min = accuracy.min;
+        const raw = accuracy.significance && samples > 0 ? binomialTestLess(correct, samples, min) : null;
+        const alpha = accuracy.alpha ?? statistics.alpha;
+        out.push({
+            raw,
+            alpha,
+            build: (decision) => {
+                // Beside a decision: the one-sided test inverted at its family level (as accuracy.min does).
+                const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
+                const test = samples > 0
+                    ? {
+                        test: 'binomial-exact',
+                        pValue: decision?.pValue ?? null,
+                        interval: binomialBoundInterval(correct, samples, min, level),
+                        intervalInfo: {
+                            intervalLevel: 1 - 2 * level,
+                            intervalMethod: 'clopper-pearson',
+                            intervalMatchesTest: true,
+                            note: `its upper end the one-sided ${levelText(1 - level)} bound`,
+                            ...(decision ? familyFields(decision) : {}),
+                        },
+                    }
+                    : null;
+                return tagged(gateResults_boundGate({
+                    ...common(accuracy),
+                    gate: `${prefix}.accuracy.min`,
+                    kind: 'min',
+                    bound: min,
+                    baseline: view.baseline?.metrics.accuracy ?? null,
+                    test,
+                    correction: decision?.correction,
+                }), view);
+            },
+        });
+    }
+    if (accuracy?.maxDrop !== undefined) {
+        const maxDrop = accuracy.maxDrop;
+        const test = view.delta?.accuracyTest ?? null;
+        out.push({
+            raw: accuracy.significance && test !== null ? test.pValue : null,
+            alpha: accuracy.alpha ?? statistics.alpha,
+            build: (decision) => tagged(changeGate({
+                ...common(accuracy),
+                gate: `${prefix}.accuracy.max-drop`,
+                direction: 'drop',
+                tolerance: maxDrop,
+                baseline: baseline === null ? undefined : (view.delta?.baselineAccuracy ?? null),
+                baselineMissingReason: `the baseline has no slice ${label}`,
+                test: test === null ? null : decidedTest(test, decision),
+                correction: decision?.correction,
+            }), view),
+        });
+    }
+    const recall = gates.perClassRecall;
+    if (recall !== undefined) {
+        const gate = `${prefix}.per-class-recall`;
+        const classes = view.delta?.classes.filter((c) => c.recallTest !== null && c.baselineRecall !== null && c.candidateRecall !== null);
+        if (baseline === null || view.delta === undefined || view.delta.baselineSamples === null || !classes) {
+            const why = baseline === null
+                ? 'no baseline (this run sets the first one)'
+                : `the baseline has no slice ${label}`;
+            out.push({
+                raw: null,
+                alpha: recall.alpha ?? statistics.alpha,
+                build: () => tagged({
+                    gate,
+                    status: 'skipped',
+                    baseline: null,
+                    candidate: null,
+                    threshold: recall.maxDrop,
+                    message: `recall per class in ${label} not compared: ${why}`,
+                    blocking: false,
+                }, view),
+            });
+        }
+        else {
+            for (const cls of classes) {
+                const test = cls.recallTest;
+                out.push({
+                    raw: recall.significance ? test.pValue : null,
+                    alpha: recall.alpha ?? statistics.alpha,
+                    build: (decision) => tagged(changeGate({
+                        gate,
+                        label: `recall of '${messageName(cls.name)}' in ${label}`,
+                        scale: 'rate',
+                        evidence: recall,
+                        statistics,
+                        candidate: cls.candidateRecall,
+                        baseline: cls.baselineRecall,
+                        direction: 'drop',
+                        tolerance: recall.maxDrop,
+                        figuresSuffix: `, ${samplesText(cls.support)}`,
+                        test: decidedTest(test, decision),
+                        correction: decision?.correction,
+                    }), view, cls.name),
+                });
+            }
+        }
+    }
+    return out;
+}
+/**
+ * A change test as the gate shows it: the corrected p, and the test's own inverted interval at the
+ * family-adjusted level (agreeingChangeInterval, as the per-class gate), so that it excludes 0
+ * exactly when the corrected test rejects. Without a decision (significance off) the raw figures.
+ */
+function decidedTest(test, decision) {
+    if (decision === null)
+        return { test: test.test, pValue: test.pValue, interval: test.interval };
+    return {
+        test: test.test,
+        pValue: decision.pValue,
+        interval: agreeingChangeInterval(test, decision.intervalAlpha),
+        intervalInfo: {
+            intervalLevel: 1 - decision.intervalAlpha,
+            intervalMethod: changeIntervalMethod(test),
+            intervalMatchesTest: true,
+            ...familyFields(decision),
+        },
+    };
+}
+/** The family adjustment of a decided interval, recorded in the result and named in its message. */
+function familyFields(decision) {
+    return decision.correction === 'none'
+        ? {}
+        : {
+            intervalCorrection: { correction: decision.correction, family: decision.family },
+            familyUnit: 'slice tests',
+        };
+}
+/**
+ * How each slice column was compared, when it was not sample by sample with both reports' own slice
+ * values: paired through the candidate's values, unpaired (with why), or not compared at all. A
+ * column that is unpaired only because the whole comparison is says nothing new (the verdict's
+ * unpaired note says it).
+ */
+function pairingNotes(context, gated) {
+    const columns = context.comparison?.slices?.columns ?? [];
+    const overallUnpaired = context.comparison !== null && !context.comparison.pairing.paired;
+    const notes = [];
+    for (const column of columns) {
+        const name = `'${messageName(column.column)}'`;
+        if (column.design === 'paired-by-candidate') {
+            notes.push({
+                kind: 'slice-pairing',
+                text: `Slices of ${name} paired by sample id using the candidate's slice values: ${column.reason}. ` +
+                    'Re-run the baseline with this evalgate to record its own (samples.slices).',
+            });
+        }
+        else if (column.design === 'unpaired' && !overallUnpaired) {
+            notes.push({
+                kind: 'slice-pairing',
+                text: `Slices of ${name} compared without pairing samples (Fisher's exact tests): ${column.reason}.`,
+            });
+        }
+        else if (column.design === 'not-compared' && gated.includes(column.column)) {
+            notes.push({
+                kind: 'slice-pairing',
+                text: `Slices of ${name} not compared with the baseline: ${column.reason}; its change gates were skipped.`,
+            });
+        }
+    }
+    return notes;
+}
+function sliceGates_thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/**
+ * One line per gated slice whose samples cannot see its gates' tolerances: the smallest drop a test
+ * on the slice's samples detects with `statistics.power` at the family's level (α/m for Holm and
+ * Benjamini–Hochberg, as recallPower.ts explains), from src/stats/power.ts through recallPower.
+ */
+function sliceGates_powerNotes(context, configured, tested) {
+    const { statistics, baseline } = context;
+    const family = Math.max(1, baseline === null ? wouldTest(context, configured) : tested);
+    const notes = [];
+    for (const [column, gates] of Object.entries(configured)) {
+        const pairing = context.comparison?.slices?.columns.find((c) => c.column === column);
+        const design = baseline === null
+            ? context.candidate.samples?.slices?.[column] !== undefined
+                ? 'paired'
+                : 'unpaired'
+            : pairing?.design === 'paired' || pairing?.design === 'paired-by-candidate'
+                ? 'paired'
+                : 'unpaired';
+        for (const view of slicesOf(context, column)) {
+            const parts = [];
+            const counts = view.delta?.pairedCounts ?? null;
+            const n = counts ? counts.bothRight + counts.baselineOnly + counts.candidateOnly + counts.bothWrong : 0;
+            const churn = counts && n > 0 ? counts.candidateOnly / n : undefined;
+            const accuracy = gates.accuracy;
+            if (accuracy?.maxDrop !== undefined && accuracy.significance && accuracy.maxDrop > 0) {
+                const alpha = levelOf(accuracy.alpha ?? statistics.alpha, statistics.correction, family);
+                const rate = view.delta?.baselineAccuracy ?? view.report.metrics.accuracy;
+                if (rate !== null && rate > accuracy.maxDrop) {
+                    const options = { baselineRate: rate, alpha, power: statistics.power, design, churn };
+                    const detectable = minimumDetectableDrop({ ...options, n: view.report.samples });
+                    if (detectable === null || detectable > accuracy.maxDrop + 1e-12) {
+                        const needed = samplesForDrop({ ...options, drop: accuracy.maxDrop });
+                        parts.push(`an accuracy drop of ${formatPoints(accuracy.maxDrop)} needs about ${needed === null ? 'more' : sliceGates_thousands(needed)} samples`);
+                    }
+                }
+            }
+            const recall = gates.perClassRecall;
+            if (recall?.significance && recall.maxDrop > 0) {
+                const summary = recallPower({
+                    gate: { ...recall, onMissingClass: 'warn' },
+                    statistics,
+                    candidateClasses: view.report.classes,
+                    baselineClasses: view.baseline
+                        ? new Map(view.baseline.classes.map((c) => [c.name, c]))
+                        : null,
+                    design,
+                    overall: counts,
+                    family,
+                });
+                const weak = summary?.classes.filter((c) => c.underpowered) ?? [];
+                if (summary && weak.length > 0) {
+                    const needed = weak.map((c) => c.samplesNeeded).filter((s) => s !== null);
+                    parts.push(`a recall drop of ${formatPoints(recall.maxDrop)} needs about ${needed.length > 0 ? sliceGates_thousands(Math.max(...needed)) : 'more'} ` +
+                        `samples per class (${weak.length} of ${summary.classesChecked} classes have too few)`);
+                }
+            }
+            if (parts.length === 0)
+                continue;
+            notes.push({
+                kind: 'slice-underpowered',
+                text: `Slice ${sliceLabel(column, view.value)} (${samplesText(view.report.samples)}) is too small to see its gates' ` +
+                    `tolerances at ${familyLevel(statistics, family)}: ${parts.join('; ')}.`,
+            });
+        }
+    }
+    return notes;
+}
+function levelOf(alpha, correction, family) {
+    return correction === 'none' ? alpha : alpha / family;
+}
+function familyLevel(statistics, family) {
+    if (statistics.correction === 'none' || family <= 1)
+        return `α = ${alphaText(statistics.alpha)}`;
+    return `α = ${alphaText(statistics.alpha / family)} (${correctionName(statistics.correction)} across ${sliceGates_thousands(family)} slice tests)`;
+}
+/** Without a baseline: the tests a comparison would make, for the power notes' level. */
+function wouldTest(context, configured) {
+    let m = 0;
+    for (const [column, gates] of Object.entries(configured)) {
+        for (const slice of (context.candidate.slices ?? []).filter((s) => s.column === column)) {
+            if (gates.accuracy?.significance) {
+                if (gates.accuracy.min !== undefined)
+                    m++;
+                if (gates.accuracy.maxDrop !== undefined)
+                    m++;
+            }
+            if (gates.perClassRecall?.significance)
+                m += slice.classes.filter((c) => c.support > 0).length;
+        }
+    }
+    return m;
 }
 
 ;// CONCATENATED MODULE: ./src/compare/gates.ts
@@ -66201,6 +67634,8 @@ function powerNotes(summary, statistics, gate, family) {
  * `on-unproven: fail`) when it is not; `significance: off` is the plain threshold check, where a
  * breach of exactly the threshold passes and anything beyond fails.
  */
+
+
 
 
 
@@ -66243,6 +67678,9 @@ function evaluateGates(gates, candidate, baseline, options = {}) {
         ...eceGates(context),
         ...costGates(context),
     ];
+    // After the whole-set gates, in config order; refuses a gates.slices column the test set lacks.
+    const slices = sliceGates(context);
+    results.push(...slices.results);
     const power = perClassPower(context, recall.tested);
     const failures = orderedFailures(results);
     return {
@@ -66250,7 +67688,7 @@ function evaluateGates(gates, candidate, baseline, options = {}) {
         gates: results,
         failures,
         warnings: orderedWarnings(results),
-        notes: verdictNotes(context, recall.notes, power, recall.tested),
+        notes: [...verdictNotes(context, recall.notes, power), ...slices.notes],
         comparedWithBaseline: baseline !== null,
         statistics: {
             confidence: statistics.confidence,
@@ -66281,23 +67719,29 @@ function gateContext(gates, candidate, baseline, options) {
         seed: Number.isInteger(candidate.settings?.seed) ? candidate.settings.seed : 0,
     };
 }
-/** The verdict's notes in display order: the baseline, pairing, missing classes, power, zero tolerance. */
-function verdictNotes(context, recallNotes, power, tested) {
-    const { baseline, comparison, gates, statistics, candidate } = context;
+/**
+ * The verdict's notes in display order: the baseline, other settings, pairing, missing classes,
+ * power, zero tolerance.
+ */
+function verdictNotes(context, recallNotes, power) {
+    const { baseline, comparison, gates, candidate } = context;
     const notes = [];
     if (baseline === null)
         notes.push({ kind: 'first-baseline', text: FIRST_BASELINE_NOTE });
+    const settings = baseline === null ? null : settingsDifferenceNote(baseline, candidate);
+    if (settings !== null)
+        notes.push({ kind: 'preprocessing-differs', text: settings });
     if (comparison !== null && !comparison.pairing.paired) {
         notes.push({
             kind: 'unpaired',
             text: `Compared without pairing samples: ${comparison.pairing.reason}. The tests are unpaired (Fisher's exact ` +
-                'test, Newcombe hybrid score intervals), which are less powerful than a sample-by-sample comparison; ' +
+                'test and the intervals that invert it), which are less powerful than a sample-by-sample comparison; ' +
                 'reports made by `evalgate run` on the same locked test set pair.',
         });
     }
     notes.push(...recallNotes);
     if (power !== null) {
-        notes.push(...powerNotes(power, statistics, gates.perClassRecall, familySize(context, tested)));
+        notes.push(...powerNotes(power, gates.perClassRecall));
     }
     const zeroTolerance = zeroToleranceNote(gates.perClassRecall, candidate);
     if (zeroTolerance !== null)
@@ -66826,26 +68270,35 @@ function formatMetric(value, scale) {
 function withMinus(text) {
     return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
 }
+/** The mark before a change in markdown: what it means for the model, never which way it moved. */
+const WORSE_MARK = '❗';
+const BETTER_MARK = '✓';
+/** The legend of the marks, said once in the comment (under the summary table). */
+const CHANGE_MARKS_LEGEND = `${WORSE_MARK} worse, ${BETTER_MARK} better than the baseline, whichever way the figure moves ` +
+    '(lower is better for ECE, Brier, NLL and cost)';
 /**
- * A change, signed and with a direction: rates in percentage points with two decimals (the
- * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
- * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ * A change, signed: rates in percentage points with two decimals (0.02 = 2.00 pp), other figures
+ * with `digits` decimals (3 by default), always that many, so a column of changes lines up
+ * ("0.00 pp" beside "−1.85 pp"). In markdown a mark says whether the change is worse or better for
+ * the model (WORSE_MARK, BETTER_MARK), whatever the figure's direction; the sign says which way it
+ * moved. `marks` false gives the terminal's plain signs.
  */
-function formatChange(delta, scale, arrows = true) {
+function formatChange(delta, scale, marks = 'higher', digits = scale === 'rate' ? 2 : 3) {
     if (!isFiniteNumber(delta))
         return formatNumbers_NONE;
     const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
-    const digits = scale === 'rate' ? 2 : 3;
     const unit = scale === 'rate' ? ' pp' : '';
     const text = size.toFixed(digits);
-    const plus = arrows ? '▲ +' : '+';
-    const minus = arrows ? '▼ \u2212' : '-';
     // Float noise from computing the same ratio two ways is no change.
     if (Math.abs(delta) < 1e-12)
-        return `0${unit}`;
+        return `${(0).toFixed(digits)}${unit}`;
     // Nonzero but below display precision: say so instead of printing a misleading 0.
     const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
-    return `${delta > 0 ? plus : minus}${shown}${unit}`;
+    const sign = delta > 0 ? '+' : marks === false ? '-' : '\u2212';
+    if (marks === false)
+        return `${sign}${shown}${unit}`;
+    const better = delta > 0 === (marks !== 'lower');
+    return `${better ? BETTER_MARK : WORSE_MARK} ${sign}${shown}${unit}`;
 }
 /** Bytes in binary units: 187392 -> "183.0 KiB". */
 function formatBytes(bytes) {
@@ -67080,13 +68533,8 @@ function formatDelta(before, now, rate) {
     if (!isNumber(before) || !isNumber(now))
         return formatNumbers_NONE;
     const delta = now - before;
-    if (rate)
-        return formatChange(delta, 'rate');
-    if (Math.abs(delta) < 1e-12)
-        return '0';
-    const text = Math.abs(delta).toFixed(4);
-    const shown = Number(text) === 0 ? '<0.0001' : text;
-    return `${delta > 0 ? '▲ +' : '▼ \u2212'}${shown}`;
+    // Lower is better for every calibration figure: a rise is marked worse.
+    return rate ? formatChange(delta, 'rate', 'lower') : formatChange(delta, 'correlation', 'lower', 4);
 }
 
 ;// CONCATENATED MODULE: ./src/render/classRows.ts
@@ -67097,6 +68545,7 @@ function formatDelta(before, now, rate) {
  * body has to be cut, it is cut from the end of this order, so what matters most is never the part
  * that is dropped.
  */
+
 
 /** Changes smaller than this are float noise, not improvements. */
 const classRows_EPSILON = 1e-12;
@@ -67222,6 +68671,8 @@ const MAX_MATRIX_CLASSES = 15;
 const MAX_CONFUSED_PAIRS = 10;
 /** Rows of the folded power table; 40 rows of at most ~150 characters keep it near 6,000 characters. */
 const MAX_POWER_ROWS = 40;
+/** Rows of the slice table (worst first); 20 rows of at most ~300 characters keep it near 6,000 characters. */
+const MAX_SLICE_ROWS = 20;
 /** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
 const MAX_LISTED_FAILURES = 25;
 /** Possible regressions listed one by one, likewise. */
@@ -67235,15 +68686,15 @@ const MAX_LISTED_WARNINGS = 10;
 const MAX_MESSAGE_CHARS = 400;
 /** Longest heading title. */
 const TITLE_CHARS = 100;
-/** Class names quoted in the headline's reasons; the rest are counted. */
-const HEADLINE_NAMES = 5;
-/** Longest class name quoted in the headline. */
+/** Longest class name or gate name quoted in the headline and the lists under it. */
 const HEADLINE_NAME_CHARS = 40;
 /** Longest class name in the per-class table. */
 const CLASS_NAME_CHARS = 80;
 /** Longest class name in the confusion matrix's header row, and in its rows and pair list. */
 const MATRIX_HEADER_NAME_CHARS = 24;
 const MATRIX_ROW_NAME_CHARS = 60;
+/** Longest slice column, slice value or class name in the slice table and the terminal's slice line. */
+const SLICE_NAME_CHARS = 40;
 /** Longest class name in the power table. */
 const POWER_NAME_CHARS = 60;
 /** Longest model or test-set path shown in the identity table. */
@@ -67259,6 +68710,8 @@ const SHORT_DIGEST_HEX = 12;
 const TEXT_MAX_LISTED = 20;
 /** Rows of the terminal's "Top regressions" table. */
 const TEXT_MAX_TABLE_ROWS = 10;
+/** Values of each slice column on the terminal's one slice line (worst first); the rest are counted. */
+const TEXT_MAX_SLICE_VALUES = 4;
 /** Longest class name in that table. */
 const TEXT_NAME_CHARS = 40;
 
@@ -67343,7 +68796,7 @@ const STATUS_TEXT = {
     'possible-regression': '⚠️ possible regression',
     'not-evaluable': '⚠️ not evaluable',
     ok: '✅ within tolerance',
-    improved: '▲ improved',
+    improved: '✓ improved',
     'not-compared': '➖ not compared',
 };
 function statusText(row) {
@@ -67395,7 +68848,10 @@ function tableHeader(options) {
             'recall (candidate)',
             ci,
             'change',
-            `${ci} of change`,
+            // Family-adjusted intervals have a level per class (each message states it).
+            options.correction === 'none'
+                ? `${ci} of change`
+                : `CI of change (${correctionName(options.correction)}-adjusted)`,
             CORRECTION_LABEL[options.correction],
             `precision (${ci})`,
             'F1',
@@ -67587,28 +69043,97 @@ function renderConfusionSection(candidate, baseline, focus) {
 
 ;// CONCATENATED MODULE: ./src/render/gateCounts.ts
 
+/** The configured gate a result belongs to: 'accuracy.max-drop' -> 'accuracy', 'slices.light.accuracy' -> 'slices.light'. */
+function gateKey(result) {
+    const parts = result.gate.split('.');
+    return parts[0] === 'slices' && parts.length > 1 ? `${parts[0]}.${parts[1]}` : parts[0];
+}
 function isWarningOnly(gate) {
     return gate.status === 'not-evaluable' && !gate.blocking;
 }
+/** Whether a result was applied (not skipped, not a class that could not be checked and only warns). */
+function applied(gate) {
+    return gate.status !== 'skipped' && !isWarningOnly(gate);
+}
+/** The results of each configured gate, in the verdict's order of first appearance. */
+function groupByGate(results) {
+    const groups = new Map();
+    for (const result of results) {
+        const key = gateKey(result);
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [result]);
+        else
+            group.push(result);
+    }
+    return groups;
+}
 function countGates(verdict) {
+    const groups = groupByGate(verdict.gates);
+    // A failure listed without its result among the gates (a hand-made verdict) still counts.
+    for (const failure of verdict.failures) {
+        if (!groups.has(gateKey(failure)))
+            groups.set(gateKey(failure), [failure]);
+    }
     let checked = 0;
-    let passed = 0;
-    let notEvaluable = 0;
-    let warned = 0;
-    for (const gate of verdict.gates) {
-        if (gate.status === 'skipped')
-            continue;
-        if (isWarningOnly(gate)) {
-            notEvaluable++;
+    let failed = 0;
+    const notCompared = [];
+    for (const [key, results] of groups) {
+        if (!results.some(applied)) {
+            if (!results.some(isWarningOnly))
+                notCompared.push(key);
             continue;
         }
         checked++;
-        if (gate.status === 'pass')
-            passed++;
-        if (gate.status === 'warn')
-            warned++;
+        if (results.some((r) => r.blocking))
+            failed++;
     }
-    return { checked, passed, failed: verdict.failures.length, warned, notEvaluable };
+    return {
+        configured: groups.size,
+        checked,
+        passed: checked - failed,
+        failed,
+        notCompared,
+        warned: verdict.gates.filter((g) => g.status === 'warn').length,
+        notEvaluable: verdict.gates.filter(isWarningOnly).length,
+    };
+}
+/**
+ * `listed` (failures or warnings, in their order) under their configured gate, each gate once, in
+ * the order of its first listed result; `all` are every result of the verdict, for the summary.
+ */
+function listUnderGates(listed, all) {
+    const everything = groupByGate(all);
+    return [...groupByGate(listed)].map(([key, items]) => ({
+        key,
+        summary: key === 'per-class-recall' ? perClassSummary(everything.get(key) ?? items) : '',
+        items,
+    }));
+}
+/**
+ * The per-class gate's findings in one line: "10 classes, 1 regressed", "3 classes, 1 possible
+ * regression (blocking: on-unproven: fail)", "3 classes, 1 not evaluable".
+ */
+function perClassSummary(results) {
+    const classes = results.filter((r) => r.gate === 'per-class-recall');
+    const count = (test) => classes.filter(test).length;
+    const regressed = count((r) => r.finding === 'regressed' || (r.status === 'fail' && r.finding === undefined));
+    const possible = count((r) => r.finding === 'possible-regression');
+    const blockingPossible = count((r) => r.finding === 'possible-regression' && r.blocking);
+    const notEvaluable = count((r) => r.status === 'not-evaluable');
+    const notCompared = count((r) => r.status === 'skipped');
+    const parts = [`${formatCount(classes.length)} ${classes.length === 1 ? 'class' : 'classes'}`];
+    if (regressed > 0)
+        parts.push(`${formatCount(regressed)} regressed`);
+    if (possible > 0) {
+        parts.push(possibleRegressionsText(possible) +
+            (blockingPossible > 0 ? ' (without significant evidence; on-unproven: fail)' : ''));
+    }
+    if (notEvaluable > 0)
+        parts.push(`${formatCount(notEvaluable)} not evaluable`);
+    if (notCompared > 0)
+        parts.push(`${formatCount(notCompared)} not compared`);
+    return parts.join(', ');
 }
 /** "1 class not evaluable", "3 classes not evaluable". */
 function notEvaluableText(count) {
@@ -67618,9 +69143,20 @@ function notEvaluableText(count) {
 function gatesWord(count) {
     return count === 1 ? 'gate' : 'gates';
 }
+/** "1 gate", "3 gates". */
+function gatesText(count) {
+    return `${formatCount(count)} ${gatesWord(count)}`;
+}
 /** "1 possible regression", "3 possible regressions". */
 function possibleRegressionsText(count) {
     return `${formatCount(count)} possible ${count === 1 ? 'regression' : 'regressions'}`;
+}
+/**
+ * The number of configured gates among `failures` (results that fail the run), for adapters that
+ * hold only the failures: 50 regressed classes are 1 failed gate.
+ */
+function failedGateCount(failures) {
+    return new Set(failures.map(gateKey)).size;
 }
 
 ;// CONCATENATED MODULE: ./src/render/headline.ts
@@ -67635,6 +69171,8 @@ function deriveHeadline(verdict, rows) {
         reasons: verdict.passed ? [] : failureReasons(verdict, rows),
         failures: verdict.failures,
         warnings: verdict.warnings ?? [],
+        failedGates: listUnderGates(verdict.failures, verdict.gates),
+        warnedGates: listUnderGates(verdict.warnings ?? [], verdict.gates),
         notes: verdict.notes.filter((note) => note.kind !== 'first-baseline'),
     };
 }
@@ -67692,6 +69230,7 @@ function renderPowerSection(statistics) {
     const power = statistics?.power;
     if (!power || power.classes.length === 0)
         return '';
+    const compared = statistics?.pairing !== null && statistics?.pairing !== undefined;
     const weak = power.classes.filter((c) => c.underpowered).length;
     const small = power.classes.filter((c) => c.small).length;
     const parts = [];
@@ -67721,7 +69260,10 @@ function renderPowerSection(statistics) {
         '<details>',
         `<summary>Statistical power of the per-class gate: ${parts.join('; ')}</summary>`,
         '',
-        `_Smallest true recall drop each class's ${power.design} test flags as significant with ` +
+        // Without a baseline no test was made: the design is the one a later comparison will use.
+        (compared
+            ? `_Smallest true recall drop each class's ${power.design} test flags as significant with `
+            : '_Smallest true recall drop that later comparisons with this baseline will flag as significant, per class, with ') +
             `${Math.round(power.power * 100)}% power at ${level}; samples needed for a drop of the tolerance ` +
             `(${drop(power.tolerance)}) itself to be significant with that power. A drop is blocked only when its ` +
             'observed size also exceeds the tolerance, so true drops just above it are blocked about half the time._',
@@ -67731,6 +69273,245 @@ function renderPowerSection(statistics) {
         '',
         '</details>',
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/sliceSection.ts
+/**
+ * The slices of the test set (a manifest's extra columns: `light = night`) in the comment and in
+ * the terminal: per slice, accuracy with its Wilson interval and its change against the baseline's
+ * same slice with the change's interval, and the class whose recall fell most within it, worst
+ * slices first (largest accuracy drop; without a baseline, lowest accuracy). A slice gate's finding
+ * (`gates.slices`) is its status; beside a gated slice the change's interval is the gate's, at the
+ * family-adjusted level its corrected decision uses, so that the two always agree.
+ */
+
+
+
+
+
+
+const sliceSection_STATUS_RANK = {
+    fail: 0,
+    'not-evaluable': 1,
+    warn: 2,
+    pass: 3,
+    skipped: 4,
+};
+/** The slice rows, worst first; empty when the candidate has no slices. */
+function sliceRows(candidate, comparison, verdict) {
+    const slices = candidate.slices ?? [];
+    if (slices.length === 0)
+        return [];
+    const deltas = comparison?.slices?.slices ?? [];
+    const rows = slices.map((slice) => {
+        const delta = deltas.find((d) => d.column === slice.column && d.value === slice.value);
+        const results = verdict.gates.filter((g) => g.slice !== undefined && g.slice.column === slice.column && g.slice.value === slice.value);
+        const worst = [...results].sort((a, b) => sliceSection_STATUS_RANK[a.status] - sliceSection_STATUS_RANK[b.status])[0];
+        const accuracyGate = results.find((g) => g.gate.endsWith('.accuracy.max-drop') && g.interval);
+        const classes = delta?.classes ??
+            slice.classes.map((c) => ({
+                name: c.name,
+                support: c.support,
+                baselineRecall: null,
+                candidateRecall: c.recall,
+                recallDelta: null,
+                baselineRecallInterval: null,
+                candidateRecallInterval: c.recallInterval ?? null,
+                recallTest: null,
+                baselinePrecision: null,
+                candidatePrecision: c.precision,
+                baselineF1: null,
+                candidateF1: c.f1,
+                f1Delta: null,
+            }));
+        return {
+            column: slice.column,
+            value: slice.value,
+            samples: slice.samples,
+            baselineAccuracy: delta?.baselineAccuracy ?? null,
+            candidateAccuracy: slice.metrics.accuracy,
+            candidateInterval: delta?.candidateAccuracyInterval ?? slice.metrics.accuracyInterval ?? null,
+            accuracyDelta: delta?.accuracyDelta ?? null,
+            deltaInterval: accuracyGate?.interval ?? delta?.accuracyTest?.interval ?? null,
+            gatedInterval: accuracyGate !== undefined,
+            worstClass: worstClassOf(classes),
+            status: worst?.status ?? null,
+            possible: worst?.finding === 'possible-regression',
+        };
+    });
+    // Worst first: a failed slice gate, then the largest accuracy drop, then the lowest accuracy.
+    const failing = (r) => (r.status === 'fail' ? 0 : r.status === 'warn' ? 1 : 2);
+    const key = (r) => r.accuracyDelta ?? Number.POSITIVE_INFINITY;
+    return rows.sort((a, b) => failing(a) - failing(b) ||
+        key(a) - key(b) ||
+        (a.candidateAccuracy ?? 1) - (b.candidateAccuracy ?? 1) ||
+        (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
+}
+/** The class with the largest recall drop (ties: fewer samples last), or the lowest recall without a baseline. */
+function worstClassOf(classes) {
+    const present = classes.filter((c) => c.support > 0 && c.candidateRecall !== null);
+    if (present.length === 0)
+        return null;
+    const compared = present.filter((c) => c.recallDelta !== null);
+    if (compared.length > 0) {
+        return compared.reduce((w, c) => (c.recallDelta < w.recallDelta ? c : w));
+    }
+    return present.reduce((w, c) => (c.candidateRecall < w.candidateRecall ? c : w));
+}
+function sliceSection_statusText(row) {
+    switch (row.status) {
+        case null:
+            return '➖ not gated';
+        case 'fail':
+            return row.possible ? '❌ possible regression' : '❌ regressed';
+        case 'warn':
+            return '⚠️ possible regression';
+        case 'not-evaluable':
+            return '⚠️ not evaluable';
+        case 'pass':
+            return '✅ within tolerance';
+        case 'skipped':
+            return '➖ not compared';
+    }
+}
+function sliceName(row, max) {
+    const value = row.value === '' ? '(empty)' : row.value;
+    return `${escapeMarkdown(row.column, max)} = ${escapeMarkdown(value, max)}`;
+}
+/**
+ * The slice table: a section of its own when a slice gate failed or warned (it is then news),
+ * folded otherwise. '' when the test set has no slices.
+ */
+function renderSliceSection(rows, options) {
+    if (rows.length === 0)
+        return '';
+    const ci = `${levelText(options.confidence)} CI`;
+    const header = options.compared
+        ? [
+            'status',
+            'slice',
+            'samples',
+            'accuracy (baseline)',
+            'accuracy (candidate)',
+            ci,
+            'change',
+            `CI of change`,
+            'class that fell most',
+            'its recall',
+            'its change',
+        ]
+        : ['status', 'slice', 'samples', 'accuracy', ci, 'lowest class recall', 'its recall'];
+    const shown = rows.slice(0, MAX_SLICE_ROWS);
+    const cells = shown.map((r) => {
+        const cls = r.worstClass;
+        const className = cls === null ? formatNumbers_NONE : `'${escapeMarkdown(cls.name, SLICE_NAME_CHARS)}' (${formatCount(cls.support)})`;
+        const recall = cls === null
+            ? formatNumbers_NONE
+            : `${formatRate(cls.candidateRecall)} (${formatRateInterval(cls.candidateRecallInterval)})`;
+        return options.compared
+            ? [
+                sliceSection_statusText(r),
+                sliceName(r, SLICE_NAME_CHARS),
+                formatCount(r.samples),
+                formatRate(r.baselineAccuracy),
+                formatRate(r.candidateAccuracy),
+                formatRateInterval(r.candidateInterval),
+                formatChange(r.accuracyDelta, 'rate'),
+                formatChangeInterval(r.deltaInterval),
+                className,
+                recall,
+                cls === null ? formatNumbers_NONE : formatChange(cls.recallDelta, 'rate'),
+            ]
+            : [
+                sliceSection_statusText(r),
+                sliceName(r, SLICE_NAME_CHARS),
+                formatCount(r.samples),
+                formatRate(r.candidateAccuracy),
+                formatRateInterval(r.candidateInterval),
+                className,
+                recall,
+            ];
+    });
+    const table = markdownTable([header, ...cells], {
+        alignDelimiters: false,
+        align: ['l', 'l', ...header.slice(2).map(() => 'r')],
+    });
+    const rest = rows.length - shown.length;
+    const gated = rows.some((r) => r.gatedInterval);
+    const caption = `_Accuracy per slice (the manifest's extra columns), worst first, with ${ci}s` +
+        (options.compared
+            ? `; the change against the baseline's same slice, with the interval of its test (${ci}` +
+                (gated
+                    ? options.family > 1 && options.correction !== 'none'
+                        ? `; for a gated slice, at the level its decision uses after ${options.correction} across the ${formatCount(options.family)} slice tests`
+                        : '; for a gated slice, the level its decision uses'
+                    : '') +
+                '), and the class whose recall fell most within the slice'
+            : ', and the class with the lowest recall within each') +
+        '._';
+    const parts = [
+        caption,
+        '',
+        table,
+        ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more slices in the full report._`] : []),
+    ];
+    const news = rows.some((r) => r.status === 'fail' || r.status === 'warn');
+    const count = `${formatCount(rows.length)} ${rows.length === 1 ? 'slice' : 'slices'}`;
+    if (news)
+        return [`### Slices (${count})`, '', ...parts].join('\n');
+    return [
+        '<details>',
+        `<summary>Slices (${count}): ${summaryWords(rows)}</summary>`,
+        '',
+        ...parts,
+        '',
+        '</details>',
+    ].join('\n');
+}
+/** "worst: ink = heavy 91.2% (❗ −6.30 pp)". */
+function summaryWords(rows) {
+    const worst = rows[0];
+    const change = worst.accuracyDelta === null ? '' : ` (${formatChange(worst.accuracyDelta, 'rate')})`;
+    return `worst: ${sliceName(worst, SLICE_NAME_CHARS)} ${formatRate(worst.candidateAccuracy)}${change}`;
+}
+/**
+ * The terminal's one line: "slices: light — night 91.2% (-6.30 pp), day 98.9% (-0.40 pp)"; the
+ * values of each column worst first, columns in report order. null when there are no slices.
+ */
+function sliceSummaryLine(rows) {
+    if (rows.length === 0)
+        return null;
+    const columns = [];
+    for (const row of rows)
+        if (!columns.includes(row.column))
+            columns.push(row.column);
+    const parts = columns.map((column) => {
+        const own = rows.filter((r) => r.column === column);
+        const shown = own.slice(0, TEXT_MAX_SLICE_VALUES).map((r) => {
+            const value = truncate(printableName(r.value === '' ? '(empty)' : r.value), SLICE_NAME_CHARS);
+            const change = r.accuracyDelta === null ? '' : ` (${formatChange(r.accuracyDelta, 'rate', false)})`;
+            const mark = r.status === 'fail' ? ' FAILED' : r.status === 'warn' ? ' possible regression' : '';
+            return `${value} ${formatRate(r.candidateAccuracy)}${change}${mark}`;
+        });
+        const more = own.length - shown.length;
+        return (`${truncate(printableName(column), SLICE_NAME_CHARS)} — ${shown.join(', ')}` +
+            (more > 0 ? ` and ${formatCount(more)} more` : ''));
+    });
+    return `slices: ${parts.join('; ')}`;
+}
+/**
+ * The comment's slice section for a verdict: the rows, and the slice family (the slice gates'
+ * tested results) for the caption. '' when the test set has no slices.
+ */
+function renderSlices(candidate, comparison, verdict) {
+    const rows = sliceRows(candidate, comparison, verdict);
+    const family = verdict.gates.filter((g) => g.slice !== undefined && g.alpha !== undefined && g.pValue != null).length;
+    return renderSliceSection(rows, {
+        compared: comparison !== null,
+        confidence: verdict.statistics?.confidence ?? comparison?.confidence ?? 0.95,
+        correction: correctionName(verdict.statistics?.correction ?? 'holm'),
+        family,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/render/summarySection.ts
@@ -67807,7 +69588,7 @@ function renderSummary(candidate, baseline, comparison, verdict) {
             costLabel(candidate),
             formatCost(baselineValue),
             `${formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
-            formatChange(delta, 'correlation'),
+            formatChange(delta, 'correlation', 'lower'),
             gate?.interval ? formatChangeInterval(gate.interval, 'plain') : '',
             gate?.pValue === null || gate?.pValue === undefined ? '' : escapeMarkdown(formatPValue(gate.pValue)),
         ]);
@@ -67851,10 +69632,10 @@ function methodLine(comparison, verdict, level) {
     const correction = verdict.statistics?.correction ?? 'none';
     const corrected = correction === 'none' || tested <= 1
         ? ''
-        : `; per-class p-values adjusted by ${correctionName(correction)} across ${formatCount(tested)} classes`;
+        : `; per-class p-values and intervals adjusted by ${correctionName(correction)} across ${formatCount(tested)} classes`;
     const how = comparison.pairing.paired
-        ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, Newcombe intervals)`
-        : 'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)';
+        ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, with the intervals that invert them)`
+        : 'compared without pairing samples (Fisher exact tests, with the intervals that invert them; see the notes)';
     const others = [];
     const randomized = figuresTestedBy(verdict, 'paired-randomization');
     if (randomized) {
@@ -67866,7 +69647,7 @@ function methodLine(comparison, verdict, level) {
     if (bounded)
         others.push(`${bounded} bounds by a one-sided basic bootstrap`);
     const sides = 'p-values of changes are two-sided, of bounds (min, max) one-sided';
-    return `_Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
+    return `_${CHANGE_MARKS_LEGEND}. Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
@@ -67876,6 +69657,7 @@ function methodLine(comparison, verdict, level) {
  * posts. The body always fits GitHub's comment limit: regressions first, the rest folded or cut
  * with a note that says what was left out and where to find it.
  */
+
 
 
 
@@ -67909,8 +69691,8 @@ function renderComment(input) {
     const top = [
         marker,
         renderHeadline(input, headline),
-        renderFailures(headline.failures),
-        renderWarnings(headline.warnings),
+        renderFailures(headline),
+        renderWarnings(headline),
         renderNotes(input, headline),
         renderSummary(candidate, compared ? baseline : null, comparison, verdict),
     ]
@@ -67927,6 +69709,7 @@ function renderComment(input) {
     // Folded sections after the per-class table, in display order; when the table's header does not
     // fit they are dropped in DROP_ORDER (the largest and least urgent first).
     const sections = {
+        slices: renderSlices(candidate, compared ? comparison : null, verdict),
         power: renderPowerSection(verdict.statistics),
         calibration: renderCalibrationSection(candidate, compared ? baseline : null),
         matrix: matrix ?? '',
@@ -67954,8 +69737,9 @@ function renderComment(input) {
         .join('\n\n');
     return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
 }
-const SECTION_ORDER = ['power', 'calibration', 'matrix'];
-const DROP_ORDER = ['matrix', 'power', 'calibration'];
+const SECTION_ORDER = ['slices', 'power', 'calibration', 'matrix'];
+// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it).
+const DROP_ORDER = ['matrix', 'power', 'calibration', 'slices'];
 /**
  * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
  * characters that escape to entities): cut at a line break, close a folded block left open, say so.
@@ -67969,16 +69753,13 @@ function hardCut(body) {
     const open = kept.split('<details>').length - kept.split('</details>').length;
     return kept + (open > 0 ? close : '') + note;
 }
-function quoted(names) {
-    const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, HEADLINE_NAME_CHARS)}'`);
-    const rest = names.length - shown.length;
-    return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
 function renderHeadline(input, headline) {
     const title = escapeMarkdown(input.title ?? 'evalgate', TITLE_CHARS);
-    return [headingLine(title, headline), [summaryLine(headline), identityLine(input)].join('\n\n')].join('\n\n');
+    return [headingLine(title, headline), summaryLine(headline), identityLine(input)]
+        .filter((part) => part !== '')
+        .join('\n\n');
 }
-/** "## ✅ evalgate: passed", "## ❌ evalgate: failed, 2 of 14 gates failed". */
+/** "## ✅ evalgate: passed", "## ❌ evalgate: failed, 1 of 3 gates failed" (gates as configured). */
 function headingLine(title, headline) {
     const { counts } = headline;
     // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
@@ -67995,16 +69776,19 @@ function headingLine(title, headline) {
             : '';
     return `## ${mark} ${title}: passed${extra}`;
 }
-/** The sentence under the heading: what passed, or the reasons the run failed. */
+/**
+ * The sentence under the heading: what passed and what was not compared. A failed run says nothing
+ * more here (the failed gates are listed right below, once), except that no baseline was compared.
+ */
 function summaryLine(headline) {
     const { counts } = headline;
     switch (headline.outcome) {
         case 'first-baseline':
             return 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.';
         case 'passed':
-            return `All ${formatCount(counts.checked)} gates passed against the baseline.`;
+            return `${counts.checked === 1 ? 'The 1 gate' : `All ${gatesText(counts.checked)}`} passed against the baseline${notComparedText(counts)}.`;
         case 'passed-with-warnings': {
-            let text = `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline`;
+            let text = `${gatesText(counts.passed)} passed against the baseline`;
             if (counts.warned > 0) {
                 text +=
                     `; ${possibleRegressionsText(counts.warned)} beyond the tolerance without significant evidence ` +
@@ -68013,37 +69797,19 @@ function summaryLine(headline) {
             if (counts.notEvaluable > 0) {
                 text += `; ${notEvaluableText(counts.notEvaluable)} (no test samples, reported as a warning): it was not checked`;
             }
-            return `${text}.`;
+            return `${text}${notComparedText(counts)}.`;
         }
         case 'failed':
-            return headline.reasons.map(reasonText).join('<br>\n');
+            return headline.comparedWithBaseline
+                ? ''
+                : 'No baseline report to compare with: this run sets the first baseline.';
     }
 }
-function classesText(count) {
-    return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'}`;
-}
-function reasonText(reason) {
-    switch (reason.kind) {
-        case 'regressed-classes':
-            return (`Recall dropped ${reason.significant ? 'significantly ' : ''}by more than ${toleranceText(reason.tolerance)} ` +
-                `for ${classesText(reason.names.length)}: ${quoted(reason.names)}.`);
-        case 'unproven-classes':
-            return (`Recall dropped by more than ${toleranceText(reason.tolerance)}, without significant evidence (on-unproven: fail), for ` +
-                `${classesText(reason.names.length)}: ${quoted(reason.names)}.`);
-        case 'classes-not-evaluable': {
-            const n = reason.names.length;
-            return (`${formatCount(n)} ${n === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-                `${quoted(reason.names)}.`);
-        }
-        case 'gate-failed':
-            return `${capitalise(escapeMarkdown(reason.message, MAX_MESSAGE_CHARS))}.`;
-        case 'first-baseline':
-            return 'No baseline report to compare with: this run sets the first baseline.';
-    }
-}
-/** A recall tolerance in percentage points: 0.02 -> "2.0 pp". */
-function toleranceText(tolerance) {
-    return formatRate(tolerance).replace('%', ' pp');
+/** "; not compared: ece (see the report)" for configured gates that had nothing to compare with. */
+function notComparedText(counts) {
+    if (counts.notCompared.length === 0)
+        return '';
+    return `; not compared: ${counts.notCompared.map((key) => escapeMarkdown(key, HEADLINE_NAME_CHARS)).join(', ')} (see the report)`;
 }
 /** Which model, against which baseline model, on which test set. */
 function identityLine(input) {
@@ -68054,30 +69820,49 @@ function identityLine(input) {
     return (`Model ${digestCode(candidate.model.sha256, SHORT_DIGEST_HEX)}${vs} on test set ${digestCode(candidate.testSet.digest, SHORT_DIGEST_HEX)} ` +
         `(${formatCount(candidate.testSet.size)} samples${candidate.testSet.locked ? ', locked' : ', **not locked**'}).`);
 }
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * Listed results under their configured gate: the per-class gate as one item with its findings
+ * summed up and its classes nested under it, every other result as an item of its own. At most
+ * `max` results are listed; the rest are counted where they would have been.
+ */
+function listedItems(gates, mark, max, more) {
+    const items = [];
+    let room = max;
+    for (const gate of gates) {
+        const name = escapeMarkdown(gate.key, HEADLINE_NAME_CHARS);
+        const shown = gate.items.slice(0, Math.max(0, room));
+        room -= shown.length;
+        const rest = gate.items.length - shown.length;
+        if (gate.summary !== '') {
+            items.push(`- ${mark} **${name}**: ${gate.summary}`);
+            for (const r of shown)
+                items.push(`  - ${escapeMarkdown(r.message, MAX_MESSAGE_CHARS)}`);
+            if (rest > 0)
+                items.push(`  - … and ${formatCount(rest)} more classes, all in the full report`);
+            continue;
+        }
+        for (const r of shown)
+            items.push(`- ${mark} **${escapeMarkdown(r.gate, HEADLINE_NAME_CHARS)}**: ${escapeMarkdown(r.message, MAX_MESSAGE_CHARS)}`);
+        if (rest > 0)
+            items.push(`- … and ${formatCount(rest)} more ${more} of ${name}, all in the full report`);
+    }
+    return items;
 }
-function renderFailures(failures) {
-    if (failures.length === 0)
+function renderFailures(headline) {
+    const gates = headline.failedGates;
+    if (gates.length === 0)
         return '';
-    const items = failures
-        .slice(0, MAX_LISTED_FAILURES)
-        .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
-    const rest = failures.length - MAX_LISTED_FAILURES;
-    if (rest > 0)
-        items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
-    return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
+    return [
+        `### Failed gates (${formatCount(gates.length)})`,
+        '',
+        ...listedItems(gates, '❌', MAX_LISTED_FAILURES, 'failed results'),
+    ].join('\n');
 }
-function renderWarnings(warnings) {
+function renderWarnings(headline) {
+    const warnings = headline.warnings;
     if (warnings.length === 0)
         return '';
     const alpha = warnings.find((w) => w.alpha !== undefined)?.alpha;
-    const items = warnings
-        .slice(0, MAX_LISTED_POSSIBLE)
-        .map((w) => `- ⚠️ **${w.gate}**: ${escapeMarkdown(w.message, MAX_MESSAGE_CHARS)}`);
-    const rest = warnings.length - MAX_LISTED_POSSIBLE;
-    if (rest > 0)
-        items.push(`- … and ${formatCount(rest)} more possible regressions, all in the full report`);
     return [
         `### Possible regressions (${formatCount(warnings.length)})`,
         '',
@@ -68085,8 +69870,12 @@ function renderWarnings(warnings) {
             'the test set is too small to tell them from noise. They do not fail the run (on-unproven: warn); more ' +
             'test samples would settle them._',
         '',
-        ...items,
+        ...listedItems(headline.warnedGates, '⚠️', MAX_LISTED_POSSIBLE, 'possible regressions'),
     ].join('\n');
+}
+/** A note's mark: a warning for what may explain the figures (other settings), else information. */
+function noteMark(note) {
+    return note.kind === 'preprocessing-differs' ? '⚠️' : 'ℹ️';
 }
 function renderNotes(input, headline) {
     const { candidate, comparison } = input;
@@ -68100,7 +69889,7 @@ function renderNotes(input, headline) {
     const notes = headline.notes;
     const listed = notes.slice(0, MAX_LISTED_NOTES);
     for (const note of listed)
-        items.push(`- ℹ️ ${escapeMarkdown(note.text, MAX_MESSAGE_CHARS)}`);
+        items.push(`- ${noteMark(note)} ${escapeMarkdown(note.text, MAX_MESSAGE_CHARS)}`);
     if (notes.length > listed.length) {
         items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
     }
@@ -68229,6 +70018,7 @@ function judgeReport(input) {
 
 
 
+
 function renderVerdictText(verdict, candidate, comparison) {
     const rows = classRows(candidate, comparison, verdict);
     const headline = deriveHeadline(verdict, rows);
@@ -68239,47 +70029,66 @@ function renderVerdictText(verdict, candidate, comparison) {
         ...regressionLines(rows),
         '',
         ...figureLines(candidate, comparison),
+        ...sliceLines(candidate, comparison, verdict),
     ];
     return `${lines.join('\n')}\n`;
 }
-/** "evalgate: PASSED - all 14 gates passed against the baseline", "evalgate: FAILED - 2 of 14 gates failed". */
+/**
+ * "evalgate: PASSED - all 3 gates passed against the baseline", "evalgate: FAILED - 1 of 3 gates
+ * failed": gates as configured in evalgate.yml (gateCounts.ts), not their results.
+ */
 function headlineText(headline) {
     const { counts } = headline;
     // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
     const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
+    const notCompared = counts.notCompared.length > 0 ? `; not compared: ${counts.notCompared.join(', ')}` : '';
     switch (headline.outcome) {
         case 'first-baseline':
             return 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline';
         case 'passed':
-            return `evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`;
+            return (`evalgate: PASSED - ${counts.checked === 1 ? 'the 1 gate' : `all ${gatesText(counts.checked)}`} passed ` +
+                `against the baseline${notCompared}`);
         case 'passed-with-warnings': {
             const warned = counts.warned > 0 ? `, ${possibleRegressionsText(counts.warned)}` : '';
-            return (`evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
-                `${warned}${unchecked} (warning)`);
+            return (`evalgate: PASSED - ${gatesText(counts.passed)} passed against the baseline` +
+                `${warned}${unchecked} (warning)${notCompared}`);
         }
         case 'failed':
             return (`evalgate: FAILED - ${formatCount(counts.failed)} of ${formatCount(counts.checked)} ` +
                 `${gatesWord(counts.checked)} failed${unchecked}`);
     }
 }
-/** Failed gates, possible regressions and notes, one line each up to TEXT_MAX_LISTED of each. */
+/**
+ * Failed gates, possible regressions and notes, one line each, up to TEXT_MAX_LISTED results of
+ * each: the per-class gate as one line with its findings summed up and its classes under it.
+ */
 function listedLines(headline) {
-    const { failures, warnings, notes } = headline;
+    return [
+        ...gateLines(headline.failedGates, 'x', 'failed'),
+        ...gateLines(headline.warnedGates, '!', 'possible regressions'),
+        ...headline.notes.slice(0, TEXT_MAX_LISTED).map((note) => `  note: ${printableName(note.text)}`),
+    ];
+}
+function gateLines(gates, mark, what) {
     const lines = [];
-    for (const failure of failures.slice(0, TEXT_MAX_LISTED)) {
-        lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
+    let room = TEXT_MAX_LISTED;
+    for (const gate of gates) {
+        const shown = gate.items.slice(0, Math.max(0, room));
+        room -= shown.length;
+        const rest = gate.items.length - shown.length;
+        if (gate.summary !== '') {
+            lines.push(`  ${mark} ${printableName(gate.key)}: ${gate.summary}`);
+            for (const r of shown)
+                lines.push(`      ${printableName(r.message)}`);
+            if (rest > 0)
+                lines.push(`      ... and ${formatCount(rest)} more classes (see the report)`);
+            continue;
+        }
+        for (const r of shown)
+            lines.push(`  ${mark} ${printableName(r.gate)}: ${printableName(r.message)}`);
+        if (rest > 0)
+            lines.push(`  ... and ${formatCount(rest)} more ${what} of ${printableName(gate.key)} (see the report)`);
     }
-    if (failures.length > TEXT_MAX_LISTED) {
-        lines.push(`  ... and ${formatCount(failures.length - TEXT_MAX_LISTED)} more (see the report)`);
-    }
-    for (const warning of warnings.slice(0, TEXT_MAX_LISTED)) {
-        lines.push(`  ! ${warning.gate}: ${printableName(warning.message)}`);
-    }
-    if (warnings.length > TEXT_MAX_LISTED) {
-        lines.push(`  ... and ${formatCount(warnings.length - TEXT_MAX_LISTED)} more possible regressions (see the report)`);
-    }
-    for (const note of notes.slice(0, TEXT_MAX_LISTED))
-        lines.push(`  note: ${printableName(note.text)}`);
     return lines;
 }
 /** The report's warnings, the unlocked test set first. */
@@ -68329,6 +70138,11 @@ function figureLines(candidate, comparison) {
         lines.push(`  predictions changed: ${formatCount(comparison.changedPredictions)} of ${formatCount(candidate.testSet.size)}`);
     }
     return lines;
+}
+/** The slices on one line, worst first ("slices: light — night 91.2% (-6.30 pp), ..."); nothing without slices. */
+function sliceLines(candidate, comparison, verdict) {
+    const line = sliceSummaryLine(sliceRows(candidate, comparison, verdict));
+    return line === null ? [] : [`  ${line}`];
 }
 /** Left-aligns the first column and right-aligns the others (numbers). */
 function alignColumns(rows) {
@@ -68536,12 +70350,16 @@ async function recordError(file, error) {
 
 
 
+
 const COMPARE_HELP = `Usage: evalgate compare <baseline.json> <candidate.json> [options]
 
-Applies the gates to two reports made on the same locked test set and prints the verdict.
+Applies the gates to two reports made on the same locked test set and prints the verdict. The
+gates and statistics come from the config, as for 'evalgate run': ./evalgate.yml when it exists,
+so that run and compare give the same verdict on the same reports; without one, the defaults.
 
 Options:
-  --config <file>            take the gates and statistics from this config
+  --config <file>            take the gates and statistics from this config (default: evalgate.yml
+                             when it exists)
   --max-recall-drop <x>      per-class recall may not drop by more than x (default 0.02)
   --out <dir>                also write comment.md and verdict.json into this folder
   -h, --help                 show this help
@@ -68565,9 +70383,12 @@ async function compareCommand(argv, context) {
         });
     }
     const [baselinePath, candidatePath] = positionals.map((p) => external_node_path_default().resolve(context.cwd, p));
-    const config = values.config
-        ? loadConfig(external_node_path_default().resolve(context.cwd, values.config), { cwd: context.cwd })
-        : null;
+    // As `evalgate run` does: ./evalgate.yml unless --config names another; none means the defaults.
+    // (One expression for both cases, as in runCommand: a literal path.resolve(cwd, 'evalgate.yml')
+    // makes ncc copy every evalgate.yml of the repository into dist/ as an asset.)
+    const configPath = external_node_path_default().resolve(context.cwd, values.config ?? 'evalgate.yml');
+    const configFile = values.config || (0,external_node_fs_namespaceObject.existsSync)(configPath) ? configPath : null;
+    const config = configFile ? loadConfig(configFile, { cwd: context.cwd }) : null;
     const gates = config?.gates ?? defaultGates();
     const maxDrop = parseFraction(values['max-recall-drop'], 'max-recall-drop');
     if (maxDrop !== undefined)
@@ -68577,6 +70398,16 @@ async function compareCommand(argv, context) {
         prepareOutputDir(outDir);
     const baseline = await readReport(baselinePath, 'baseline');
     const candidate = await readReport(candidatePath, 'candidate');
+    if (config && configFile && !sameList(config.classes, candidate.classNames)) {
+        // Gates written for other classes (cost matrix rows, per-class limits) would judge nonsense.
+        throw new errors_InputError(`the candidate report's classes are not the classes of ${external_node_path_default().relative(context.cwd, configFile) || configFile}`, {
+            code: 'E_CONFIG_INVALID',
+            where: positionals[1],
+            hint: values.config
+                ? 'pass the config the reports were made with'
+                : 'evalgate compare reads ./evalgate.yml when it exists; pass --config <file> with the config the reports were made with',
+        });
+    }
     const judgement = judgeReport({
         candidate,
         baseline,
@@ -68590,6 +70421,70 @@ async function compareCommand(argv, context) {
         await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
     }
     return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+;// CONCATENATED MODULE: ./src/dataset/lockCheck.ts
+/**
+ * Which lock a run checks, and the check itself: the test set's identity (digest) and whether it is
+ * fixed (locked by a lock file, or pinned by the sha256 of a download).
+ */
+
+
+
+
+
+/**
+ * The lock to check: the configured one, else the default (inside a folder, or named after an
+ * .npz beside it); none for `lock: none`, and none for a downloaded test set without one, which its
+ * sha256 pin already fixes. An .npz whose own lock is absent falls back to the `evalgate.lock.json`
+ * beside it, its default name before locks were named after the file (checkLock makes sure that
+ * lock is this file's).
+ */
+function resolveLockPath({ lock, downloaded, testSetRoot }) {
+    if (lock === null)
+        return undefined;
+    if (lock !== undefined)
+        return lock;
+    if (downloaded)
+        return undefined;
+    const own = defaultLockPath(testSetRoot);
+    const legacy = legacyLockPath(testSetRoot);
+    return legacy !== undefined && !(0,external_node_fs_namespaceObject.existsSync)(own) && (0,external_node_fs_namespaceObject.existsSync)(legacy) ? legacy : own;
+}
+/** Verifies the test set against its lock (throws on a mismatch); returns its digest and whether it is fixed. */
+async function checkLock(options) {
+    const { lockPath, testSet, hasher } = options;
+    if (lockPath === undefined) {
+        // A download pinned by sha256 is as fixed as a locked folder.
+        return { digest: await computeDigest(testSet, hasher), locked: options.pinned };
+    }
+    const lock = await readLock(lockPath);
+    refuseOtherArchiveLock(lock, testSet, lockPath);
+    const { digest } = await verifyLock(lock, testSet, { classNames: options.classNames, hasher, lockPath });
+    return { digest, locked: true };
+}
+/**
+ * An `evalgate.lock.json` beside an .npz that locks another .npz of the folder: written when every
+ * .npz of a folder shared that one default name. Said as such, with the way to a lock of its own,
+ * rather than as a file-by-file mismatch.
+ */
+function refuseOtherArchiveLock(lock, testSet, lockPath) {
+    if (testSet.format !== 'arrays' || lock.format !== 'arrays' || testSet.files.length !== 1)
+        return;
+    const name = testSet.files[0];
+    const locked = lock.files.map((entry) => entry.path);
+    if (locked.length !== 1 || locked[0] === name || !/\.npz$/i.test(locked[0]))
+        return;
+    const own = defaultLockPath(testSet.root);
+    throw new errors_InputError(`the lock ${lockPath} belongs to ${locked[0]}, not to ${name}: each .npz has a lock of its own, named after it`, {
+        code: 'E_LOCK_MISMATCH',
+        where: testSet.root,
+        hint: `run \`evalgate lock ${name}\` to write ${(0,external_node_path_namespaceObject.basename)(own)}, and rename ${(0,external_node_path_namespaceObject.basename)(lockPath)} to ` +
+            `${archiveLockName(locked[0])} if ${locked[0]} still uses it; or name the lock with test-set.lock or --lock`,
+    });
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -71470,6 +73365,17 @@ function parseNpyHeader(bytes, file) {
     }
     throw npyError(file, `unsupported dtype '${descr}'`, 'use uint8, int8/16/32/64, float16/32/64 or bool data (and integer or string labels)');
 }
+/** The NumPy name of a numeric header's dtype ('uint8', 'int16', 'float32', ...), for the default scale. */
+function valueTypeOf(header) {
+    const { kind, itemSize } = header;
+    if (kind === 'b')
+        return 'bool';
+    if (kind === 'f')
+        return `float${itemSize * 8}`;
+    if (kind === 'u' || kind === 'i')
+        return `${kind === 'u' ? 'uint' : 'int'}${itemSize * 8}`;
+    throw new Error(`valueTypeOf: dtype ${header.descr} is not numeric`);
+}
 /**
  * Numeric elements as numbers: uint8 and bool data stay a Uint8Array (pixel values), anything else
  * becomes a Float32Array (int64 values above 2^24 lose precision, as they would in a float32 model
@@ -71577,7 +73483,8 @@ function decodeUtf32(bytes) {
  * x shapes: [N, H, W] (gray images), [N, H, W, C] with C = 1, 3 or 4 (images, HWC; a fourth channel is
  * alpha and never reaches the model), or [N, D] (feature vectors: only scale, mean and std apply).
  * Values are used as pixel values: uint8 stays 8-bit, any other dtype becomes float32, and
- * `preprocess.scale` / `mean` / `std` apply as to images (for float data in [0, 1], set scale: 1).
+ * `preprocess.scale` / `mean` / `std` apply as to images. The dtype is the test set's `valueType`,
+ * which sets the default scale (preprocessForModel.ts: 1/255 for uint8, 1 for float data).
  * y: integer class indices [N] in 0..classes-1, or class names (numpy '<U' or '|S' strings).
  *
  * Memory: x.npy is read one sample at a time with positional reads (through one descriptor), so a
@@ -71673,6 +73580,7 @@ function readArrays(options) {
         samples,
         sliceColumns: [],
         featureLength,
+        valueType: valueTypeOf(x.header),
         decode(index) {
             const data = toPixelValues(x.read(index * sampleBytes, sampleBytes), x.header);
             return { width, height, channels, data };
@@ -73929,6 +75837,7 @@ const sync_parse = function (data, opts = {}) {
 
 
 
+
 function isInside(parent, child) {
     const rel = (0,external_node_path_namespaceObject.relative)(parent, child);
     return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
@@ -73973,6 +75882,14 @@ function readManifest(options) {
     const lockPath = options.lockPath ? (0,external_node_path_namespaceObject.resolve)(options.lockPath) : undefined;
     const seen = new Map();
     const samples = [];
+    /** Files of rows whose label is wrong (only with onUnknownLabel): in the lock's view, not samples. */
+    const unlabelled = [];
+    const labelProblem = (error, id) => {
+        if (!options.onUnknownLabel)
+            throw error;
+        options.onUnknownLabel(error);
+        unlabelled.push(id);
+    };
     for (const row of parsed.rows) {
         const where = `${manifestRel}:${row.line}`;
         const id = checkPath(row.path, where, root, rootReal);
@@ -73994,18 +75911,21 @@ function readManifest(options) {
         seen.set(id, row.line);
         const labelText = typeof row.label === 'number' ? String(row.label) : row.label;
         if (typeof labelText !== 'string' || labelText === '') {
-            throw new errors_InputError('missing label', {
+            labelProblem(new errors_InputError('missing label', {
                 code: 'E_TEST_SET_INVALID',
                 where,
                 hint: 'every row needs a class name in its label column',
-            });
+            }), id);
+            continue;
         }
         const label = labels.get(labelText);
-        if (label === undefined)
-            throw unknownLabelError(labelText, `on ${where}`, options.classNames, where);
+        if (label === undefined) {
+            labelProblem(unknownLabelError(labelText, `on ${where}`, options.classNames, where), id);
+            continue;
+        }
         samples.push({ id, label, slices: row.slices });
     }
-    const files = [...samples.map((s) => s.id), manifestRel].sort(compareCodeUnits);
+    const files = [...samples.map((s) => s.id), ...unlabelled, manifestRel].sort(compareCodeUnits);
     return {
         format: 'manifest',
         root,
@@ -74079,11 +75999,16 @@ function parseCsv(text, manifestRel) {
         records = sync_parse(text, { bom: true, skip_empty_lines: true, trim: true, info: true });
     }
     catch (error) {
-        const detail = errorMessage(error);
         const line = error.lines;
+        const where = line ? `${manifestRel}:${line}` : manifestRel;
+        if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+            throw fieldCountError(text, error.record ?? [], where, error);
+        }
+        // The location is in `where`; csv-parse's own "on line 4" would say it twice.
+        const detail = errorMessage(error).replace(/,?\s+(?:on|at) line \d+\.?$/, '');
         throw new errors_InputError(`cannot parse the CSV manifest: ${detail}`, {
             code: 'E_TEST_SET_INVALID',
-            where: line ? `${manifestRel}:${line}` : manifestRel,
+            where,
             cause: error,
         });
     }
@@ -74124,6 +76049,20 @@ function parseCsv(text, manifestRel) {
         rows.push({ line: info.lines, path: record[pathColumn], label: record[labelColumn], slices });
     }
     return { rows, sliceColumns };
+}
+/** A CSV row with more or fewer fields than the header has columns: names both, and the fix. */
+function fieldCountError(text, record, where, cause) {
+    const header = sync_parse(text, { bom: true, skip_empty_lines: true, trim: true, to: 1 })[0] ?? [];
+    const fields = record.map((field) => JSON.stringify(field)).join(', ');
+    const extra = record.length > header.length;
+    return new errors_InputError(`the row has ${countOf(record.length, 'field')} (${fields}), but the header has ${countOf(header.length, 'column')}: ${header.join(',')}`, {
+        code: 'E_TEST_SET_INVALID',
+        where,
+        hint: extra
+            ? `quote a field that holds a comma ("a,b"), or name the extra column in the header (${header.join(',')},<slice>)`
+            : `give every row one value per column (${header.join(',')}); an empty value is allowed`,
+        cause,
+    });
 }
 function parseJsonl(text, manifestRel) {
     const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -74181,7 +76120,13 @@ function parseJsonl(text, manifestRel) {
  *   the folder holds x.npy                -> arrays (x.npy + y.npy)
  *   otherwise                             -> image folder (one sub-folder per class)
  * An empty test set is an error: a gate over zero samples would pass vacuously.
+ *
+ * The lock comes before the labels (docs/config.md: the lock is checked before anything else): a
+ * label that is not a class (an image folder or manifest row) or an array file that cannot be read
+ * is reported only after the files were checked against the lock, so that a changed test set is
+ * named as such, not by one of its symptoms.
  */
+
 
 
 
@@ -74202,6 +76147,14 @@ async function openTestSet(options) {
             cause: error,
         });
     }
+    // A label error waits for the lock check (below); without a lock to check it is thrown at once.
+    const checksLock = options.lockPath !== undefined && !options.writingLock;
+    let labelError;
+    const onUnknownLabel = checksLock
+        ? (error) => {
+            labelError ??= error;
+        }
+        : undefined;
     let testSet;
     if (options.manifest !== undefined) {
         if (isFile) {
@@ -74216,16 +76169,24 @@ async function openTestSet(options) {
             manifest: options.manifest,
             classNames: options.classNames,
             lockPath: options.lockPath,
+            onUnknownLabel,
         });
     }
-    else if (isFile) {
-        testSet = readArrays({ root, classNames: options.classNames });
-    }
-    else if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, 'x.npy'))) {
-        testSet = readArrays({ root, classNames: options.classNames });
+    else if (isFile || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, 'x.npy'))) {
+        testSet = await readArraysLockFirst(root, isFile, options.classNames, checksLock ? options.lockPath : undefined);
     }
     else {
-        testSet = readImageFolder({ root, classNames: options.classNames, lockPath: options.lockPath });
+        testSet = readImageFolder({
+            root,
+            classNames: options.classNames,
+            lockPath: options.lockPath,
+            onUnknownLabel,
+        });
+    }
+    if (labelError !== undefined) {
+        // Files only: the class counts of a test set with an unknown label mean nothing yet.
+        await checkLock({ lockPath: options.lockPath, pinned: false, testSet });
+        throw labelError;
     }
     if (testSet.samples.length === 0) {
         throw new errors_InputError('the test set is empty: no samples found', {
@@ -74238,9 +76199,36 @@ async function openTestSet(options) {
     }
     return testSet;
 }
+/**
+ * Array test sets: an array that cannot be read as this test set (a label out of range, a wrong
+ * shape) is first checked against the lock by its files alone (the .npz, or x.npy and y.npy).
+ */
+async function readArraysLockFirst(root, isFile, classNames, lockPath) {
+    try {
+        return readArrays({ root, classNames });
+    }
+    catch (error) {
+        if (lockPath === undefined || !(error instanceof errors_InputError) || error.code !== 'E_TEST_SET_INVALID')
+            throw error;
+        const files = isFile ? [(0,external_node_path_namespaceObject.basename)(root)] : ['x.npy', 'y.npy'];
+        const unread = {
+            format: 'arrays',
+            root,
+            files,
+            samples: [],
+            sliceColumns: [],
+            decode() {
+                throw error;
+            },
+        };
+        await checkLock({ lockPath, pinned: false, testSet: unread });
+        throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/cli/commands/lockCommand.ts
 /** `evalgate lock`: hash every file of a test set and write its lock file. */
+
 
 
 
@@ -74262,10 +76250,12 @@ Arguments:
 
 Options:
   --config <file>            take the test set, manifest, classes and lock path from this config
-  --manifest <file>          manifest CSV/JSONL inside the test-set folder (path,label,...)
+  --manifest <file>          manifest CSV/JSONL inside the test-set folder (path,label,...);
+                             relative to this folder, or a name inside the test-set folder
   --classes <a,b,c>          class names in model-output order (default for image folders:
                              the sub-folder names, sorted)
-  --out <file>               where to write the lock (default: <test-set>/evalgate.lock.json)
+  --out <file>               where to write the lock (default: <folder>/evalgate.lock.json;
+                             for an .npz, <name>.evalgate.lock.json beside it)
   -h, --help                 show this help`;
 async function lockCommand(argv, context) {
     const { values, positionals } = parseCommandArgs('lock', argv, {
@@ -74283,7 +76273,7 @@ async function lockCommand(argv, context) {
         throw new errors_InputError(`'evalgate lock' takes one test set, got ${positionals.length}: ${positionals.join(' ')}`, { code: 'E_USAGE' });
     }
     let root;
-    let manifest = values.manifest;
+    let manifest;
     let classNames;
     let lockPath = values.out ? external_node_path_default().resolve(context.cwd, values.out) : undefined;
     if (values.config) {
@@ -74299,7 +76289,9 @@ async function lockCommand(argv, context) {
         }
         root = config.testSet.source.path;
         checkTestSetPath(root);
-        manifest ??= config.testSet.manifest;
+        manifest = values.manifest
+            ? manifestFromFlag(values.manifest, context.cwd, root)
+            : config.testSet.manifest;
         classNames = values.classes ? splitClasses(values.classes) : config.classes;
         if (!lockPath && config.testSet.lock)
             lockPath = config.testSet.lock;
@@ -74313,16 +76305,21 @@ async function lockCommand(argv, context) {
         }
         root = external_node_path_default().resolve(context.cwd, positionals[0]);
         checkTestSetPath(root);
+        manifest = values.manifest ? manifestFromFlag(values.manifest, context.cwd, root) : undefined;
         classNames = values.classes ? splitClasses(values.classes) : inferClassesFromFolders(root, manifest);
     }
     const target = lockPath ?? defaultLockPath(root);
-    const testSet = await openTestSet({ root, manifest, classNames, lockPath: target });
+    const testSet = await openTestSet({ root, manifest, classNames, lockPath: target, writingLock: true });
     const lock = await createLock(testSet, classNames, TOOL_VERSION);
     await writeLock(target, lock);
-    context.stdout(`locked ${lock.samples} samples in ${lock.files.length} files (${classNames.length} classes)\n` +
+    context.stdout(`locked ${countOf(lock.samples, 'sample')} in ${countOf(lock.files.length, 'file')} (${countOf(classNames.length, 'class', 'classes')})\n` +
         `digest: ${lock.digest}\n` +
         `wrote:  ${external_node_path_default().relative(context.cwd, target) || target}`);
     return ExitCode.passed;
+}
+/** --manifest is a path as typed (from the working folder); a bare name inside the test set still works. */
+function manifestFromFlag(value, cwd, root) {
+    return resolveManifestPath({ manifest: value, base: cwd, testSetRoot: root, where: '--manifest' });
 }
 function splitClasses(value) {
     const names = value
@@ -74398,16 +76395,22 @@ function shownPath(file, cwd) {
     const relative = external_node_path_default().relative(cwd, file);
     return relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative;
 }
-/** The baseline report file from the config (or --baseline), checked to exist. */
+/**
+ * The baseline report file from the config (or --baseline), checked to exist. A missing one is
+ * blamed on where it was given (config.baselineReportOrigin: the flag, or baseline.report at its
+ * line), when `file` is the configured report.
+ */
 function reportBaseline(file, cwd, config) {
     const name = shownPath(file, cwd);
     if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
+        const origin = file === config.baselineReport ? config.baselineReportOrigin : undefined;
         // A typo or a deleted file must never turn off the per-class gate as a silent "first baseline".
         throw new errors_InputError(`the baseline report ${name} does not exist`, {
             code: 'E_BASELINE_MISSING',
-            where: config.configFile ?? name,
-            hint: 'fix the path (baseline.report, --baseline or the baseline input); to set the first baseline, run once ' +
-                `with --no-baseline (action: baseline-source: none) and commit the report.json it writes as ${name}`,
+            where: origin?.where ?? config.configFile ?? name,
+            hint: `fix the path (${origin ? `${origin.name}; relative paths start at ${origin.relativeTo}` : 'baseline.report, --baseline or the baseline input'}); ` +
+                'to set the first baseline, run once with --no-baseline (action: baseline-source: none) and commit the ' +
+                `report.json it writes as ${name}`,
         });
     }
     return { kind: 'report', file, name, description: name, id: `report:${name}`, notes: [] };
@@ -74587,7 +76590,7 @@ function artifactCacheKey(sha256) {
 }
 async function fetchArtifact(source, options) {
     if (source.kind === 'path')
-        return checkLocal(source.path, source.sha256, options.label);
+        return checkLocal(source, options.label);
     if (options.cacheDir === undefined) {
         throw new errors_InternalError(`the ${options.label} is a URL, but no cache folder was given to download it into`);
     }
@@ -74723,16 +76726,20 @@ async function restoreFromRemoteCache(restore) {
     log.info(`the ${label} was restored from the Actions cache (${key}); nothing downloaded`);
     return true;
 }
-async function checkLocal(file, sha256, label) {
+async function checkLocal(source, label) {
+    const { path: file, sha256, origin } = source;
     let info;
     try {
         info = await (0,promises_namespaceObject.stat)(file);
     }
     catch {
+        // The path is said once, and the blame goes to where it was given: the flag, or the config key.
         throw new errors_InputError(`${label} not found: ${file}`, {
             code: 'E_FILE_NOT_FOUND',
-            where: file,
-            hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
+            where: origin?.where,
+            hint: origin
+                ? `check ${origin.name} (relative paths start at ${origin.relativeTo})`
+                : `check '${label}.path' in the config (relative paths start at the config file's folder)`,
         });
     }
     if (sha256 && !info.isFile()) {
@@ -74981,36 +76988,6 @@ async function describeModel(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/dataset/lockCheck.ts
-/**
- * Which lock a run checks, and the check itself: the test set's identity (digest) and whether it is
- * fixed (locked by a lock file, or pinned by the sha256 of a download).
- */
-
-
-/**
- * The lock to check: the configured one, else the default inside the test set; none for
- * `lock: none`, and none for a downloaded test set without one, which its sha256 pin already fixes.
- */
-function resolveLockPath({ lock, downloaded, testSetRoot }) {
-    if (lock === null)
-        return undefined;
-    if (lock !== undefined)
-        return lock;
-    return downloaded ? undefined : defaultLockPath(testSetRoot);
-}
-/** Verifies the test set against its lock (throws on a mismatch); returns its digest and whether it is fixed. */
-async function checkLock(options) {
-    const { lockPath, testSet, hasher } = options;
-    if (lockPath === undefined) {
-        // A download pinned by sha256 is as fixed as a locked folder.
-        return { digest: await computeDigest(testSet, hasher), locked: options.pinned };
-    }
-    const lock = await readLock(lockPath);
-    const { digest } = await verifyLock(lock, testSet, { classNames: options.classNames, hasher, lockPath });
-    return { digest, locked: true };
-}
-
 ;// CONCATENATED MODULE: ./src/dataset/parallelBatches.ts
 /**
  * Batches decoded in worker threads. onnxruntime-node runs a model synchronously on the main thread,
@@ -75201,7 +77178,13 @@ async function* decodeInPool(channel, testSet, preprocess, batchSize) {
             throw new errors_InternalError('a decode worker answered a batch with no data');
         const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
         handedOut = answer.data.buffer;
-        yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
+        yield {
+            indices,
+            data: answer.data,
+            size: indices.length,
+            sampleShape: plan.sampleShape,
+            range: answer.range,
+        };
     }
 }
 /**
@@ -75246,12 +77229,98 @@ function toError(error) {
         : new EvalgateError(error.message, error.exitCode, details);
 }
 
+;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
+/** Shapes of model inputs and outputs, as people read them in messages. */
+/**
+ * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
+ * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
+ */
+function describeShape(dims) {
+    const parts = dims.map((d, i) => {
+        if (typeof d === 'number' && d >= 0)
+            return String(d);
+        if (i === 0)
+            return 'N';
+        return typeof d === 'string' && d !== '' ? d : '?';
+    });
+    return `[${parts.join(',')}]`;
+}
+/**
+ * The shape a batch of `sampleDims` has when fed to a model whose input is `modelShape`: the
+ * model's own batch size when it is fixed (`[1,1,8,8]`), else N. Messages that set what the model
+ * takes beside what preprocessing makes then agree on the batch axis.
+ */
+function describeFedShape(modelShape, sampleDims) {
+    const batch = modelShape[0];
+    return describeShape([typeof batch === 'number' && batch > 0 ? batch : 'N', ...sampleDims]);
+}
+/** Per-sample dims (after the batch axis), with -1 where the model leaves a dimension symbolic. */
+function sampleDims(shape) {
+    return shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
+}
+/** True when `actual` fits `expected` (same rank; equal where `expected` is not -1). */
+function sampleShapeMatches(expected, actual) {
+    if (expected.length !== actual.length)
+        return false;
+    for (let i = 0; i < expected.length; i++) {
+        if (expected[i] !== -1 && expected[i] !== actual[i])
+            return false;
+    }
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/preprocessForModel.ts
 
-function resolvePreprocess(configured, session, testSet) {
+
+
+/**
+ * The default `preprocess.scale` for raw values of `type`, or null when the type says nothing of
+ * the range (32- and 64-bit integers: counts, ids or pixels widened by NumPy, so the config must
+ * say). Integer types map their largest value to 1, as torchvision's `convert_image_dtype` and
+ * `ToDtype(scale=True)` do: uint8 / 255 (PNG and JPEG images decode to uint8), uint16 / 65535,
+ * int8 / 127 and int16 / 32767 (negative values then reach about -1). Floats and bools are taken
+ * as they are: float data is usually scaled already (numpy `x / 255`), and bools are 0 and 1.
+ */
+function defaultScale(type) {
+    switch (type) {
+        case 'uint8':
+            return 1 / 255;
+        case 'uint16':
+            return 1 / 65535;
+        case 'int8':
+            return 1 / 127;
+        case 'int16':
+            return 1 / 32767;
+        case 'bool':
+        case 'float16':
+        case 'float32':
+        case 'float64':
+            return 1;
+        default:
+            return null;
+    }
+}
+/** `preprocess.scale`, or the default for the test set's values (an InputError when there is none). */
+function resolveScale(configured, testSet) {
+    if (configured !== null)
+        return configured;
+    const type = testSet.valueType ?? 'uint8';
+    const scale = defaultScale(type);
+    if (scale === null) {
+        throw new errors_InputError(`the test set's x array holds ${type} values, whose range evalgate cannot tell from the type, and preprocess.scale is not set`, {
+            code: 'E_CONFIG_INVALID',
+            where: 'preprocess.scale',
+            hint: 'set preprocess.scale: 0.00392156862745098 (1/255) for 0..255 pixel values, or 1 to feed the values as they are; or save x as uint8 or float32',
+        });
+    }
+    return scale;
+}
+function resolvePreprocess(configuredOptions, session, testSet) {
+    const configured = { ...configuredOptions, scale: resolveScale(configuredOptions.scale, testSet) };
     const layout = configured.layout;
     const shape = session.sampleShape;
-    const modelShape = `[N, ${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
+    // As the model declares it: a fixed batch shows its size ([1,1,8,8]), a dynamic one N.
+    const modelShape = describeShape(session.input.shape);
     const colorChannels = configured.color === 'gray' ? 1 : 3;
     if (testSet.featureLength !== undefined || layout === 'flat') {
         // Flat inputs carry no channel axis: the colour mode decides how many values a pixel gives.
@@ -75267,7 +77336,7 @@ function resolvePreprocess(configured, session, testSet) {
     // Channel counts a model takes are 1 (gray) or 3 (colour); anything else at the channel axis of
     // the configured layout, with 1 or 3 at the other end, is almost surely the other layout.
     if (modelChannels > 0 && !isChannelCount(modelChannels) && isChannelCount(otherChannels)) {
-        throw new errors_InputError(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${otherChannels} channel(s)), ` +
+        throw new errors_InputError(`the model input '${session.input.name}' is ${modelShape}, which reads as ${otherLayout} (${countOf(otherChannels, 'channel')}), ` +
             `but preprocess.layout is ${layout}, which would make ${modelChannels} channels`, { code: 'E_MODEL_INVALID', where: 'preprocess.layout', hint: `set preprocess.layout: ${otherLayout}` });
     }
     return { ...configured, channels: modelChannels > 0 ? modelChannels : colorChannels };
@@ -75377,7 +77446,8 @@ function checkShape(probabilities, { size, numClasses, labels, topK }) {
  *
  * Fields and their reducers (the declarations below drive `merge`):
  * - headline counts and per-slice counts (confusion matrix, top-k hits, samples): sum;
- * - per-sample records (index, label, prediction, confidence, Brier and NLL terms): concat.
+ * - per-sample records (index, label, prediction, confidence, Brier and NLL terms): concat;
+ * - the input value range (raw and fed, smallest and largest): min and max.
  * Float sums are order-dependent, so the calibration sums are not reduced field by field: compute
  * forms them from the records in sample order (calibrationStateFromRecords), which every split of
  * the samples agrees on. Counts are integers and add exactly in any order.
@@ -75397,6 +77467,22 @@ const RECORD_FIELDS = {
     brier: 'concat',
     nll: 'concat',
 };
+/** Reducers of the input value range: extremes merge exactly in any order. */
+const INPUT_RANGE_FIELDS = {
+    rawMin: 'min',
+    rawMax: 'max',
+    min: 'min',
+    max: 'max',
+};
+/** The identity of the range reducers: nothing seen yet. */
+function emptyInputRange() {
+    return {
+        rawMin: Number.POSITIVE_INFINITY,
+        rawMax: Number.NEGATIVE_INFINITY,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+    };
+}
 /** An empty state. */
 function create(options) {
     const spec = {
@@ -75418,6 +77504,7 @@ function create(options) {
         metrics: metricState_createMetricState(spec.classNames.length, spec.topK),
         slices: new Map(),
         records: emptyRecords(),
+        inputs: emptyInputRange(),
     };
 }
 /** Scores one batch and adds it to every field of `state`, in place (streaming); returns the state. */
@@ -75429,6 +77516,8 @@ function update(state, batch) {
         throw new errors_InternalError(`update: ${size} samples, but ${indices.length} indices and ${batch.slices?.length ?? 'no'} slice values`);
     }
     const scored = scoreBatch(probabilities, { size, numClasses, labels, topK });
+    if (batch.inputs)
+        accumulateFields(INPUT_RANGE_FIELDS, state.inputs, batch.inputs);
     updateMetricState(state.metrics, labels, scored, size);
     const offset = state.records.index.length;
     const records = growRecords(state.records, size);
@@ -75467,6 +77556,7 @@ function evalState_merge(a, b) {
         metrics: mergeMetrics(a.metrics, b.metrics),
         slices: reduceKeyed(a.slices, b.slices, (x, y) => reduceKeyed(x, y, mergeMetrics, emptyMetrics), () => new Map()),
         records: reduceFields(RECORD_FIELDS, a.records, b.records),
+        inputs: reduceFields(INPUT_RANGE_FIELDS, a.inputs, b.inputs),
     };
 }
 /**
@@ -75483,6 +77573,7 @@ function mergeInto(target, source) {
         }
     }
     target.records = accumulateFields(RECORD_FIELDS, target.records, source.records);
+    accumulateFields(INPUT_RANGE_FIELDS, target.inputs, source.inputs);
     return target;
 }
 /** Every figure of the state, and its records in sample order. */
@@ -75517,6 +77608,7 @@ function compute(state, options = {}) {
         slices,
         calibration: { ...computeCalibration(calibration), state: calibrationStateToJSON(calibration) },
         records: { labels: ordered.label, predictions: ordered.prediction, confidences: ordered.confidence },
+        inputs: state.inputs.min <= state.inputs.max ? { ...state.inputs } : null,
     };
 }
 /** The records sorted by sample index; every index 0..samples-1 must be there exactly once. */
@@ -75619,6 +77711,70 @@ function resolveTopK(configured, numClasses) {
     return numClasses >= 5 ? 5 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/dataset/inputRangeWarnings.ts
+const ONE_255 = 1 / 255;
+/** The warnings the range calls for, in the report's words; none for a plausible range. */
+function inputRangeWarnings(context) {
+    const { range, scale, scaleConfigured } = context;
+    const type = context.valueType ?? 'uint8';
+    const { rawMin, rawMax } = range;
+    const warnings = [];
+    const raw = `raw values from ${figure(rawMin)} to ${figure(rawMax)}`;
+    const fed = `the model saw values from ${figure(range.min)} to ${figure(range.max)}`;
+    const scaleText = scaleConfigured
+        ? `preprocess.scale is ${scale}${nameOf(scale)}`
+        : `preprocess.scale is not set, so it is ${scale}${nameOf(scale)}, the default for ${type} data`;
+    if (range.min === range.max) {
+        const rawConstant = rawMin === rawMax ? ` (every raw value is ${figure(rawMin)})` : ` (${raw})`;
+        warnings.push(`preprocess: every value fed to the model was ${figure(range.min)}${rawConstant}: the model saw a constant input, ` +
+            'so its figures say nothing about the test set; check preprocess.scale, mean and std, and the test set.');
+        return warnings;
+    }
+    // 8-bit pixels in a 16-bit array: scaled by the 16-bit default they are all below 1/255 too, but
+    // the specific warning says more than "scaled twice".
+    const narrowInWide = !scaleConfigured && (type === 'uint16' || type === 'int16') && rawMin >= 0 && rawMax > 1 && rawMax <= 255;
+    const magnitude = Math.max(Math.abs(rawMin), Math.abs(rawMax));
+    if (!narrowInWide && scale < 1 && magnitude * scale <= ONE_255 * (1 + 1e-6)) {
+        const inUnit = rawMin >= 0 && rawMax <= 1;
+        warnings.push(inUnit
+            ? `preprocess: the test set's values are already in [0, 1] (${raw}), but ${scaleText}: ` +
+                `every value was at most 1/255 after scaling (${fed}); remove preprocess.scale or set it to 1.`
+            : `preprocess: every value was at most 1/255 after scaling (${raw}; ${scaleText}; ${fed}): ` +
+                'the values look scaled twice; set preprocess.scale to what the model was trained with.');
+    }
+    if (narrowInWide) {
+        warnings.push(`preprocess: the ${type} values all lie in 0..255 (${raw}), and ${scaleText}: 8-bit pixels in a 16-bit array? ` +
+            `If so, set preprocess.scale: ${ONE_255} (1/255) or save x as uint8.`);
+    }
+    const isFloat = type === 'float16' || type === 'float32' || type === 'float64';
+    if (!scaleConfigured &&
+        isFloat &&
+        context.featureLength === undefined &&
+        rawMin >= 0 &&
+        rawMax > 1 &&
+        rawMax <= 255) {
+        warnings.push(`preprocess: the test set's float values run from ${figure(rawMin)} to ${figure(rawMax)}, and float data is fed as it is ` +
+            `when preprocess.scale is not set: if these are 0..255 pixel values and the model was trained on [0, 1], ` +
+            `set preprocess.scale: ${ONE_255} (1/255); if the model takes 0..255, set preprocess.scale: 1 to say so.`);
+    }
+    return warnings;
+}
+function nameOf(scale) {
+    if (scale === ONE_255)
+        return ' (1/255)';
+    if (scale === 1 / 65535)
+        return ' (1/65535)';
+    if (scale === 1 / 127)
+        return ' (1/127)';
+    if (scale === 1 / 32767)
+        return ' (1/32767)';
+    return '';
+}
+/** A value for a message: 4 significant digits, without trailing zeros. */
+function figure(value) {
+    return String(Number(value.toPrecision(4)));
+}
+
 ;// CONCATENATED MODULE: ./src/report/environment.ts
 /** Where a report was made: OS, CPU, Node and onnxruntime versions, execution provider. */
 
@@ -75647,6 +77803,7 @@ function describeEnvironment(onnxruntime, executionProvider) {
 
 
 
+
 function buildReport(parts) {
     const { config, testSet, result, warnings } = parts;
     const { classes, confusionMatrix } = result;
@@ -75660,6 +77817,16 @@ function buildReport(parts) {
     const support = {};
     for (const c of classes)
         support[c.name] = c.support;
+    const inputRange = describeInputRange(parts);
+    if (inputRange) {
+        warnings.push(...inputRangeWarnings({
+            range: inputRange,
+            scale: parts.preprocess.scale,
+            scaleConfigured: inputRange.scaleSource === 'config',
+            valueType: testSet.valueType,
+            featureLength: testSet.featureLength,
+        }));
+    }
     return {
         schema: REPORT_SCHEMA,
         tool: { name: 'evalgate', version: TOOL_VERSION },
@@ -75690,11 +77857,13 @@ function buildReport(parts) {
             confidence,
             preprocess: { ...parts.preprocess },
         },
+        ...(inputRange ? { inputRange } : {}),
         samples: {
             ids: testSet.samples.map((s) => s.id),
             labels: Array.from(result.records.labels),
             predictions: Array.from(result.records.predictions),
             confidences: Array.from(result.records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+            ...sampleSlices(testSet),
         },
         timing: {
             totalSeconds: buildReport_round(parts.totalSeconds, 3),
@@ -75704,6 +77873,33 @@ function buildReport(parts) {
         warnings,
     };
 }
+/**
+ * Each sample's slice values by column, aligned with `samples.ids` (the test set's order), so that a
+ * later comparison can test every slice sample by sample; nothing for a test set without slices.
+ */
+function sampleSlices(testSet) {
+    if (testSet.sliceColumns.length === 0)
+        return {};
+    const slices = {};
+    for (const column of testSet.sliceColumns) {
+        slices[column] = testSet.samples.map((s) => s.slices[column] ?? '');
+    }
+    return { slices };
+}
+/** The range the evaluation state measured, with the value type and where the scale came from. */
+function describeInputRange(parts) {
+    const measured = parts.result.inputs;
+    if (measured === null)
+        return undefined;
+    return {
+        valueType: parts.testSet.valueType ?? 'uint8',
+        scaleSource: parts.config.preprocess.scale === null ? 'default' : 'config',
+        rawMin: measured.rawMin,
+        rawMax: measured.rawMax,
+        min: measured.min,
+        max: measured.max,
+    };
+}
 function buildReport_round(value, digits) {
     const f = 10 ** digits;
     return Math.round(value * f) / f;
@@ -75711,41 +77907,182 @@ function buildReport_round(value, digits) {
 
 ;// CONCATENATED MODULE: ./src/runtime/outputProbabilities.ts
 /**
- * Converts raw scores (`size` rows of `numClasses`, sample-major) to probabilities by `kind`:
- * - logits: softmax, made numerically stable by subtracting the row maximum before exp
- *   (Goodfellow et al., Deep Learning, section 4.1), summed in float64;
- * - probabilities: copied as they are;
- * - log-probabilities: exp (a row's -Infinity is probability 0).
+ * Largest |row sum - 1| accepted for a row declared `probabilities` (sum of the values) or
+ * `log-probabilities` (sum of their exponentials), for float32 and float64 outputs. A float32
+ * softmax sums to 1 within about 1e-6 (K roundings of 2^-24 each); 1e-3 leaves room for softmaxes
+ * computed in lower precision inside the graph and cast back.
  */
-function toProbabilities(raw, size, numClasses, kind) {
+const ROW_SUM_TOLERANCE = 1e-3;
+/**
+ * The same for float16 outputs. Rounding each probability to float16 changes it by at most 2^-11
+ * of itself, so a row's sum by at most 2^-11 = 0.00049; rounding a log-probability log p changes
+ * p by up to |log p| * 2^-11 of itself, so the row's sum by up to H * 2^-11, H the row's entropy in
+ * nats (at most ln K: 0.0011 for 10 classes, 0.0034 for 1,000). 1e-2 covers both for any class
+ * count a classifier has (ln K <= 20), with room for a softmax accumulated in float16.
+ */
+const FLOAT16_ROW_SUM_TOLERANCE = 1e-2;
+/**
+ * The negative mass a row of probabilities may hold in all, and how far a log-probability may lie
+ * above 0: a softmax computed in floating point gives values in [0, 1] exactly (e / sum with
+ * e <= sum), and a log-softmax values <= 0, so this only absorbs conversions outside evalgate's view.
+ */
+const VALUE_TOLERANCE = 1e-4;
+/** The row-sum tolerance for an output of ONNX element type `type` ('float16', 'float32', ...). */
+function rowSumTolerance(type) {
+    return type === 'float16' ? FLOAT16_ROW_SUM_TOLERANCE : ROW_SUM_TOLERANCE;
+}
+/** Offending rows whose figures a mismatch carries (and the error message shows). */
+const MISMATCH_ROWS_SHOWN = 3;
+/**
+ * Converts raw scores (`size` rows of `numClasses`, sample-major) to probabilities by `kind`, and
+ * checks each row against `kind` in the same pass over the scores:
+ * - logits: softmax, made numerically stable by subtracting the row maximum before exp
+ *   (Goodfellow et al., Deep Learning, section 4.1), summed in float64; any value is accepted,
+ *   and the pass notes whether every row already looks like probabilities;
+ * - probabilities: copied as they are; each row must sum to 1 within `tolerance` and hold no
+ *   negative mass beyond VALUE_TOLERANCE (so every value lies in [0, 1] within the tolerances);
+ * - log-probabilities: exp (a row's -Infinity is probability 0); every value must be <= 0 and the
+ *   exponentials of a row must sum to 1 within `tolerance`.
+ * The check costs a comparison and an addition per score, on values the conversion reads anyway.
+ */
+function convertOutputs(raw, size, numClasses, kind, tolerance = ROW_SUM_TOLERANCE) {
     const out = new Float32Array(size * numClasses);
+    const bad = [];
+    if (kind === 'logits') {
+        let allDistributions = size > 0;
+        for (let row = 0; row < size; row++) {
+            const start = row * numClasses;
+            let max = Number.NEGATIVE_INFINITY;
+            let rawSum = 0;
+            let absSum = 0;
+            for (let c = 0; c < numClasses; c++) {
+                const v = raw[start + c];
+                if (v > max)
+                    max = v;
+                rawSum += v;
+                absSum += Math.abs(v);
+            }
+            if (allDistributions && !isDistribution(rawSum, absSum, tolerance))
+                allDistributions = false;
+            // exp once per logit: the exponentials go into `out` (float32) and are then divided by their
+            // float64 sum; max - max = 0 gives exp(0) = 1, so the sum is at least 1 and never overflows.
+            let sum = 0;
+            for (let c = 0; c < numClasses; c++) {
+                const e = Math.exp(raw[start + c] - max);
+                out[start + c] = e;
+                sum += e;
+            }
+            for (let c = 0; c < numClasses; c++)
+                out[start + c] /= sum;
+        }
+        return { probabilities: out, mismatch: null, looksLikeProbabilities: allDistributions };
+    }
     if (kind === 'probabilities') {
         out.set(raw.subarray(0, size * numClasses));
-        return out;
+        for (let row = 0; row < size; row++) {
+            const start = row * numClasses;
+            // Two sums instead of a minimum and a maximum (half the time per score): the row's sum, and
+            // the sum of its absolute values, which exceeds the sum by twice the negative mass. A row
+            // whose sum is 1 and whose negative mass is at most VALUE_TOLERANCE has every value in
+            // [-VALUE_TOLERANCE, 1 + tolerance + VALUE_TOLERANCE]: no value can exceed the sum by more.
+            let sum = 0;
+            let absSum = 0;
+            for (let c = start, end = start + numClasses; c < end; c++) {
+                const v = raw[c];
+                sum += v;
+                absSum += Math.abs(v);
+            }
+            // Written as "not inside" so that a NaN counts as outside.
+            if (!isDistribution(sum, absSum, tolerance))
+                bad.push(row);
+        }
     }
+    else {
+        for (let row = 0; row < size; row++) {
+            const start = row * numClasses;
+            let max = Number.NEGATIVE_INFINITY;
+            let sum = 0;
+            for (let c = 0; c < numClasses; c++) {
+                const v = raw[start + c];
+                const e = Math.exp(v);
+                out[start + c] = e;
+                if (v > max)
+                    max = v;
+                sum += e;
+            }
+            if (!(max <= VALUE_TOLERANCE && Math.abs(sum - 1) <= tolerance))
+                bad.push(row);
+        }
+    }
+    const mismatch = bad.length === 0 ? null : describeMismatch(raw, size, numClasses, kind, bad, tolerance);
+    return { probabilities: out, mismatch, looksLikeProbabilities: false };
+}
+/**
+ * A row that sums to 1 within `tolerance` with at most VALUE_TOLERANCE of negative mass, from its
+ * sum and the sum of its absolute values (see the probabilities branch of convertOutputs). Written
+ * as one "inside" test so that a NaN is never inside.
+ */
+function isDistribution(sum, absSum, tolerance) {
+    return Math.abs(sum - 1) <= tolerance && absSum - sum <= 2 * VALUE_TOLERANCE;
+}
+/**
+ * The mismatch of a batch, once some rows are known to contradict the declared kind: the figures of
+ * the first offending rows and the setting the whole batch fits. A second pass over the batch, run
+ * only on the way to an error.
+ */
+function describeMismatch(raw, size, numClasses, declared, rows, tolerance) {
+    let allProbabilities = size > 0;
+    let allLogProbabilities = size > 0;
+    let unitInterval = size > 0;
+    const figures = new Map();
+    const shown = new Set(rows.slice(0, MISMATCH_ROWS_SHOWN));
     for (let row = 0; row < size; row++) {
         const start = row * numClasses;
-        if (kind === 'log-probabilities') {
-            for (let c = 0; c < numClasses; c++)
-                out[start + c] = Math.exp(raw[start + c]);
-            continue;
-        }
+        let min = Number.POSITIVE_INFINITY;
         let max = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < numClasses; c++)
-            if (raw[start + c] > max)
-                max = raw[start + c];
-        // exp once per logit: the exponentials go into `out` (float32) and are then divided by their
-        // float64 sum; max - max = 0 gives exp(0) = 1, so the sum is at least 1 and never overflows.
         let sum = 0;
+        let absSum = 0;
+        let expSum = 0;
         for (let c = 0; c < numClasses; c++) {
-            const e = Math.exp(raw[start + c] - max);
-            out[start + c] = e;
-            sum += e;
+            const v = raw[start + c];
+            if (v < min)
+                min = v;
+            if (v > max)
+                max = v;
+            sum += v;
+            absSum += Math.abs(v);
+            expSum += Math.exp(v);
         }
-        for (let c = 0; c < numClasses; c++)
-            out[start + c] /= sum;
+        if (!isDistribution(sum, absSum, tolerance))
+            allProbabilities = false;
+        if (!(max <= VALUE_TOLERANCE && Math.abs(expSum - 1) <= tolerance))
+            allLogProbabilities = false;
+        if (!(min >= -VALUE_TOLERANCE && max <= 1 + VALUE_TOLERANCE))
+            unitInterval = false;
+        if (shown.has(row))
+            figures.set(row, { row, min, max, sum: declared === 'probabilities' ? sum : expSum });
     }
-    return out;
+    const fits = allProbabilities
+        ? 'probabilities'
+        : allLogProbabilities
+            ? 'log-probabilities'
+            : 'logits';
+    return {
+        declared,
+        size,
+        rows,
+        first: [...shown].map((row) => figures.get(row)),
+        fits,
+        unitInterval: unitInterval && fits === 'logits',
+        tolerance,
+    };
+}
+/**
+ * Converts raw scores to probabilities by `kind` (convertOutputs without looking at its checks):
+ * for callers that checked the scores already, or do not need to.
+ */
+function toProbabilities(raw, size, numClasses, kind) {
+    return convertOutputs(raw, size, numClasses, kind).probabilities;
 }
 /**
  * Batch-local indices of the rows whose raw scores cannot be turned into probabilities: any NaN or
@@ -75772,53 +78109,22 @@ function findNonFiniteRows(raw, size, numClasses, kind) {
 }
 /**
  * True when every row looks like a probability distribution: all values in [0, 1] and the row
- * sums to 1 within `tolerance`. Callers use it on raw scores to warn that `model.outputs: logits`
- * is probably wrong (softmax over probabilities flattens every confidence).
+ * sums to 1 within `tolerance`. The test convertOutputs applies to logits (for the warning that
+ * `model.outputs: logits` is probably wrong: softmax over probabilities flattens every confidence).
  */
-function looksLikeProbabilities(values, size, numClasses, tolerance = 1e-3) {
+function looksLikeProbabilities(values, size, numClasses, tolerance = ROW_SUM_TOLERANCE) {
     if (size === 0)
         return false;
     for (let row = 0; row < size; row++) {
         const start = row * numClasses;
         let sum = 0;
+        let absSum = 0;
         for (let c = 0; c < numClasses; c++) {
             const v = values[start + c];
-            if (!(v >= 0 && v <= 1))
-                return false;
             sum += v;
+            absSum += Math.abs(v);
         }
-        if (Math.abs(sum - 1) > tolerance)
-            return false;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/runtime/tensorShapes.ts
-/** Shapes of model inputs and outputs, as people read them in messages. */
-/**
- * Formats dims as `[N,1,8,8]`: a symbolic or unknown batch dimension (the first) shows as N, other
- * symbolic dimensions by their name, or `?` when unnamed (-1 or '').
- */
-function describeShape(dims) {
-    const parts = dims.map((d, i) => {
-        if (typeof d === 'number' && d >= 0)
-            return String(d);
-        if (i === 0)
-            return 'N';
-        return typeof d === 'string' && d !== '' ? d : '?';
-    });
-    return `[${parts.join(',')}]`;
-}
-/** Per-sample dims (after the batch axis), with -1 where the model leaves a dimension symbolic. */
-function sampleDims(shape) {
-    return shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
-}
-/** True when `actual` fits `expected` (same rank; equal where `expected` is not -1). */
-function sampleShapeMatches(expected, actual) {
-    if (expected.length !== actual.length)
-        return false;
-    for (let i = 0; i < expected.length; i++) {
-        if (expected[i] !== -1 && expected[i] !== actual[i])
+        if (!isDistribution(sum, absSum, tolerance))
             return false;
     }
     return true;
@@ -75839,6 +78145,7 @@ function sampleShapeMatches(expected, actual) {
 
 
 
+
 /** Element types evalgate can feed and read; anything else is refused with a message. */
 const FLOAT_TYPES = new Set(['float32', 'float16', 'float64']);
 /**
@@ -75849,7 +78156,7 @@ class NonFiniteOutputError extends errors_InputError {
     rows;
     constructor(outputName, rows, size) {
         const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? `, ... (${rows.length - 10} more)` : '');
-        super(`the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${size} sample(s) in the batch (batch rows ${shown})`, {
+        super(`the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${countOf(size, 'sample')} in the batch (batch rows ${shown})`, {
             code: 'E_MODEL_OUTPUTS',
             where: 'model',
             hint: 'check the preprocessing (scale, mean, std) against what the model was trained with, and the model export',
@@ -75911,6 +78218,13 @@ async function assertModelFile(modelPath) {
 async function createSession(ort, options) {
     const { modelPath, executionProvider } = options;
     const executionProviders = executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+    // The session's logLevel below covers the session only: the process-wide logger, which
+    // onnxruntime-node sets up at the first session from `env.logLevel` (default 'warning'), writes
+    // its errors in red straight to stderr, e.g. a whole "Failed to load library
+    // libonnxruntime_providers_shared.so" dump when the CUDA provider cannot load, beside the
+    // message evalgate gives for the same failure. 'fatal': only what ends the process.
+    if (ort.env !== undefined && ort.env.logLevel !== 'fatal')
+        ort.env.logLevel = 'fatal';
     try {
         // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
         return await ort.InferenceSession.create(modelPath, {
@@ -76123,7 +78437,7 @@ class OnnxModelSession {
             return; // the model does not declare its input rank
         if (sampleShapeMatches(this.sampleShape, sampleShape))
             return;
-        throw new errors_InputError(`the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeShape(['N', ...sampleShape])}`, {
+        throw new errors_InputError(`the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeFedShape(this.input.shape, sampleShape)}`, {
             code: 'E_MODEL_INVALID',
             where: 'preprocess',
             hint: 'check preprocess.resize / center-crop, preprocess.color and preprocess.layout against the model input',
@@ -76975,7 +79289,50 @@ async function resolveOnnxRuntime(options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/runtime/outputKindError.ts
+/**
+ * The error for scores that contradict `model.outputs` (convertOutputs finds them): what was
+ * declared, the first offending samples with their figures, and the setting the scores fit.
+ */
+
+/** An InputError (exit 2, E_MODEL_OUTPUTS, where `model.outputs`) describing `mismatch`. */
+function outputKindError(mismatch, context) {
+    const { declared, rows, size, tolerance } = mismatch;
+    const probabilities = declared === 'probabilities';
+    const problem = probabilities
+        ? `scores outside [0, 1] or rows that do not sum to 1 (within ${tolerance})`
+        : `scores above 0 or rows whose exponentials do not sum to 1 (within ${tolerance})`;
+    const sumName = probabilities ? 'sum' : 'sum of exp';
+    const shown = mismatch.first.map((f) => `${context.sampleId(f.row)} (min ${outputKindError_figure(f.min)}, max ${outputKindError_figure(f.max)}, ${sumName} ${outputKindError_figure(f.sum, 6)})`);
+    const more = rows.length > shown.length ? ` and ${rows.length - shown.length} more` : '';
+    return new errors_InputError(
+    // `where` names model.outputs (the adapters print it before the message), so the message does not.
+    `set to '${declared}', but the output '${context.outputName}' does not hold ${declared}: ` +
+        `${rows.length} of the ${size} samples in the first batch that does not fit have ${problem}: ` +
+        `${shown.join(', ')}${more}; evaluation stopped there`, { code: 'E_MODEL_OUTPUTS', where: 'model.outputs', hint: settingThatFits(mismatch) });
+}
+function settingThatFits(mismatch) {
+    switch (mismatch.fits) {
+        case 'probabilities':
+            return 'the rows look like probabilities (scores in [0, 1], rows summing to 1): set model.outputs: probabilities';
+        case 'log-probabilities':
+            return 'the rows look like log-probabilities (scores <= 0 whose exponentials sum to 1): set model.outputs: log-probabilities';
+        case 'logits':
+            return mismatch.unitInterval
+                ? 'every score lies in [0, 1] but the rows do not sum to 1: independent (sigmoid) scores are no distribution over the classes; ' +
+                    'export the model with a softmax output (model.outputs: probabilities), or read its logits (model.outputs: logits)'
+                : 'the rows look like logits (unnormalised scores): set model.outputs: logits';
+    }
+}
+/** A score for the message: `digits` significant digits, without trailing zeros. */
+function outputKindError_figure(value, digits = 4) {
+    return Number.isFinite(value) ? String(Number(value.toPrecision(digits))) : String(value);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/scoreTestSet.ts
+
+
+
 
 
 
@@ -76996,6 +79353,7 @@ async function scoreTestSet(options) {
     let inferenceMs = 0;
     let done = 0;
     let probabilityWarningGiven = false;
+    const tolerance = rowSumTolerance(session.output.type);
     for await (const batch of options.batches) {
         const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
         const inferenceStart = now();
@@ -77009,19 +79367,27 @@ async function scoreTestSet(options) {
             throw error;
         }
         inferenceMs += now() - inferenceStart;
+        // One pass converts the scores and checks them against model.outputs (exit 2 when they
+        // contradict it, naming the samples).
+        const converted = convertOutputs(raw, batch.size, numClasses, outputKind, tolerance);
+        if (converted.mismatch) {
+            throw outputKindError(converted.mismatch, {
+                outputName: session.output.name,
+                sampleId: (row) => testSet.samples[batch.indices[row]].id,
+            });
+        }
         // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
-        if (!probabilityWarningGiven &&
-            outputKind === 'logits' &&
-            looksLikeProbabilities(raw, batch.size, numClasses)) {
+        if (!probabilityWarningGiven && converted.looksLikeProbabilities) {
             probabilityWarningGiven = true;
             options.warnings.push(`The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`);
         }
         update(partial, {
-            probabilities: toProbabilities(raw, batch.size, numClasses, outputKind),
+            probabilities: converted.probabilities,
             size: batch.size,
             labels,
             indices: batch.indices,
             slices: sliceColumns.length > 0 ? batch.indices.map((i) => testSet.samples[i].slices) : undefined,
+            inputs: batch.range,
         });
         if (partial.metrics.count >= state.metrics.count) {
             mergeInto(state, partial);
@@ -77038,7 +79404,7 @@ async function scoreTestSet(options) {
 function nameNonFiniteSamples(error, indices, testSet) {
     const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
     const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-    return new errors_InputError(`the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+    return new errors_InputError(`the model produced NaN or infinite outputs for ${ids.length} of ${countOf(indices.length, 'sample')} in one batch ` +
         `(${shown}); evaluation stopped at the first such batch`, {
         code: 'E_MODEL_OUTPUTS',
         where: 'model',
@@ -77064,6 +79430,7 @@ function nameNonFiniteSamples(error, indices, testSet) {
 
 
 
+
 /** Evaluates the configured model on the configured, lock-verified test set. */
 async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
@@ -77072,6 +79439,8 @@ async function evaluateModel(config, options = {}) {
     // The lock is verified before anything else (the model is fetched and run only after it):
     // numbers from changed data are lies.
     const { testSet, lockPath } = await openConfiguredTestSet(config, options);
+    // A gates.slices column the manifest lacks would gate nothing: refused before the model runs.
+    checkSliceGateColumns(config.gates, testSet.sliceColumns);
     // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
     // until the batches are asked for, after it.
     const workerCount = decodeWorkerCount(config, options, testSet);
@@ -77355,26 +79724,120 @@ function artifactCacheDir(env, home) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/progress.ts
-function createProgress(label, stream = process.stderr) {
+/**
+ * Progress on a terminal: the phase (verifying the lock, evaluating), and while evaluating the
+ * samples done, the rate in samples per second and an ETA, redrawn in place (`\r`) at most
+ * DRAW_INTERVAL_MS apart; then one closing line with the total time and the throughput. When
+ * stderr is not a terminal (CI logs, pipes) nothing at all is written.
+ */
+
+/** Least time between two redraws of the line, in ms: four a second reads as live and costs nothing. */
+const DRAW_INTERVAL_MS = 250;
+const SILENT = { phase() { }, update() { }, finish() { }, done() { } };
+function createProgress(stream = process.stderr, options = {}) {
     if (!stream.isTTY)
-        return { update() { }, done() { } };
-    let lastDrawn = 0;
+        return SILENT;
+    const now = options.now ?? (() => performance.now());
+    const countedLabel = options.evaluatingLabel ?? 'evaluating';
+    const started = now();
+    let label = countedLabel;
+    let labelCounted = true;
+    let lastDrawn = Number.NEGATIVE_INFINITY;
     let drawn = false;
+    let cleared = false;
+    // The current pass: its rate is measured from the first count seen, so that the time before the
+    // first batch (loading the model) does not count against it.
+    let pass = null;
+    let lastUpdateTime = started;
+    // Of the passes already finished: samples in all, and the samples and ms that the rate covers.
+    let samples = 0;
+    let ratedSamples = 0;
+    let ratedMs = 0;
+    const draw = (text) => {
+        stream.write(`\r\x1b[2K${text}`);
+        drawn = true;
+        cleared = false;
+    };
+    const clear = () => {
+        if (drawn && !cleared)
+            stream.write('\r\x1b[2K');
+        cleared = true;
+    };
+    const closePass = () => {
+        if (pass === null)
+            return;
+        samples += pass.last;
+        ratedSamples += pass.last - pass.startDone;
+        ratedMs += Math.max(0, lastUpdateTime - pass.startTime);
+        pass = null;
+    };
     return {
+        phase(next, counted = false) {
+            closePass();
+            label = next;
+            labelCounted = counted;
+            lastDrawn = now();
+            draw(`${label}…`);
+        },
         update(done, total) {
-            const now = Date.now();
-            if (done < total && now - lastDrawn < 100)
+            const t = now();
+            if (pass === null || done < pass.last) {
+                closePass();
+                if (!labelCounted) {
+                    label = countedLabel;
+                    labelCounted = true;
+                }
+                // Samples of the first batch were done before its count arrived: measure from there on.
+                pass = { startTime: t, startDone: done, last: done, total };
+            }
+            pass.last = done;
+            pass.total = total;
+            lastUpdateTime = t;
+            if (t - lastDrawn < DRAW_INTERVAL_MS)
                 return;
-            lastDrawn = now;
-            drawn = true;
+            lastDrawn = t;
             const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
-            stream.write(`\r${label} ${done}/${total} (${percent}%)`);
+            const seconds = (t - pass.startTime) / 1000;
+            const rate = seconds > 0 ? (done - pass.startDone) / seconds : 0;
+            const parts = [`${label} ${done}/${total} (${percent}%)`];
+            if (rate > 0) {
+                parts.push(`${progress_formatRate(rate)} samples/s`);
+                if (done < total)
+                    parts.push(`ETA ${formatDuration((total - done) / rate)}`);
+            }
+            draw(parts.join(' · '));
+        },
+        finish() {
+            closePass();
+            clear();
+            const totalSeconds = (now() - started) / 1000;
+            // The rate while evaluating; with a single batch (no rate measured), over the whole run.
+            const rate = ratedMs > 0 && ratedSamples > 0
+                ? ratedSamples / (ratedMs / 1000)
+                : totalSeconds > 0
+                    ? samples / totalSeconds
+                    : 0;
+            const throughput = rate > 0 ? ` (${progress_formatRate(rate)} samples/s)` : '';
+            stream.write(`evaluated ${countOf(samples, 'sample')} in ${formatDuration(totalSeconds)}${throughput}\n`);
         },
         done() {
-            if (drawn)
-                stream.write('\r\x1b[2K');
+            clear();
         },
     };
+}
+/** Samples per second for people: whole numbers from 10 up, one decimal below. */
+function progress_formatRate(rate) {
+    return rate >= 10 ? String(Math.round(rate)) : rate.toFixed(1);
+}
+/** 0.4 s, 12.3 s, 2:05, 1:02:05. */
+function formatDuration(seconds) {
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = String(whole % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/runCommand.ts
@@ -77404,6 +79867,9 @@ Options:
   --out <dir>                output folder (default: evalgate-output)
   --model <file>             model to evaluate (overrides model.path)
   --test-set <path>          test set folder or .npz (overrides test-set.path)
+  --lock <file>              lock file to check the test set against (overrides test-set.lock;
+                             default: <folder>/evalgate.lock.json, <name>.evalgate.lock.json
+                             beside an .npz)
   --batch-size <n>           samples per inference batch (overrides batch-size)
   --device <cpu|cuda>        onnxruntime execution provider (overrides device)
   --onnxruntime-path <dir>   use the onnxruntime-node installed in this folder
@@ -77419,6 +79885,7 @@ async function runCommand(argv, context) {
         out: { type: 'string' },
         model: { type: 'string' },
         'test-set': { type: 'string' },
+        lock: { type: 'string' },
         'batch-size': { type: 'string' },
         device: { type: 'string' },
         'onnxruntime-path': { type: 'string' },
@@ -77441,11 +79908,13 @@ async function runCommand(argv, context) {
         cwd: context.cwd,
         model: values.model,
         testSet: values['test-set'],
+        lock: values.lock,
         baseline: values['no-baseline'] ? null : values.baseline,
         batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
         device: device,
     });
-    const progress = createProgress('evaluating', context.stderrStream);
+    const progress = createProgress(context.stderrStream, { now: context.now });
+    progress.phase(config.testSet.lock === null ? 'reading the test set' : 'verifying the lock');
     let result;
     try {
         result = await runEvaluation({
@@ -77466,7 +79935,9 @@ async function runCommand(argv, context) {
                 decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
                 onProgress: (done, total) => progress.update(done, total),
             },
+            onBaselineModel: () => progress.phase('evaluating the baseline model', true),
         });
+        progress.finish();
     }
     finally {
         progress.done();

@@ -20,6 +20,7 @@ import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError } from '../github/errors.js';
 import { findLabelAcceptance } from '../github/labelAcceptance.js';
 import { escapeMarkdown } from '../render/escapeMarkdown.js';
+import { countOf } from '../shared/plural.js';
 
 export interface Acceptance {
   label: string;
@@ -38,7 +39,7 @@ export function acceptanceMessage(acceptance: Acceptance, failures: string[]): s
   const listed =
     failures.slice(0, 5).join('; ') + (failures.length > 5 ? `; and ${failures.length - 5} more` : '');
   return (
-    `evalgate: ${failures.length} failed gate(s) ACCEPTED by ${who(acceptance)}, who added the label ` +
+    `evalgate: ${countOf(failures.length, 'failure')} ACCEPTED by ${who(acceptance)}, who added the label ` +
     `'${acceptance.label}'${acceptance.at ? ` at ${acceptance.at}` : ''}. The step passes; the verdict output ` +
     `stays 'fail'. Accepted: ${listed}`
   );

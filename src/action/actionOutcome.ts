@@ -3,6 +3,7 @@
  * status. The step fails exactly when a gate failed and no accept label accepted it.
  */
 import * as core from '@actions/core';
+import { failedGateCount } from '../render/gateCounts.js';
 import { describeError, errorCodeOf, exitCodeOf } from '../shared/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { type Acceptance, acceptanceBanner, acceptanceMessage, withBanner } from './acceptance.js';
@@ -52,7 +53,7 @@ export async function finishRun(outcome: ActionOutcome): Promise<void> {
   const body = bodyWithAcceptance(
     outcome.body,
     accepted ? outcome.acceptance : null,
-    outcome.failures.length,
+    failedGateCount(outcome.failures),
   );
   try {
     await core.summary.addRaw(body).write();
@@ -80,10 +81,15 @@ export async function finishRun(outcome: ActionOutcome): Promise<void> {
     );
     return;
   }
-  core.setFailed(`evalgate: ${outcome.failures.length} gate(s) failed`);
+  // Gates as configured (50 regressed classes are 1 failed gate), as the comment's heading counts them.
+  const failed = failedGateCount(outcome.failures);
+  core.setFailed(`evalgate: ${failed} ${failed === 1 ? 'gate' : 'gates'} failed`);
 }
 
-/** The banner-carrying body, for callers that post it (the comment is posted before finishRun). */
+/**
+ * The banner-carrying body, for callers that post it (the comment is posted before finishRun);
+ * `failureCount` is the number of failed gates as configured (render/gateCounts.ts's failedGateCount).
+ */
 export function bodyWithAcceptance(
   body: string,
   acceptance: Acceptance | null,

@@ -17,6 +17,7 @@ import type { BaselinePlan } from '../pipeline/baselineSources.js';
 import { prepareOutputDir, recordError } from '../pipeline/outputFiles.js';
 import { type RunEvaluationResult, runEvaluation } from '../pipeline/runEvaluation.js';
 import type { EvalConfig } from '../config/types.js';
+import { failedGateCount } from '../render/gateCounts.js';
 import { commentMarker } from '../render/markdown.js';
 import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import type { ToolCache } from '../runtime/runtimeClients.js';
@@ -68,6 +69,12 @@ export async function evaluateMode(
     testSet: inputs.testSet,
     baseline: inputs.baseline,
     device: inputs.device,
+    // A missing file given by an input is blamed on the input, not on a CLI flag.
+    overrideNames: {
+      model: `input '${Inputs.model}'`,
+      testSet: `input '${Inputs.testSet}'`,
+      baseline: `input '${Inputs.baseline}'`,
+    },
   });
 
   const baseline = await resolveActionBaseline({
@@ -148,7 +155,7 @@ async function publishVerdict(step: VerdictStep): Promise<void> {
     github,
     log,
     marker: commentMarker(step.commentKey),
-    body: bodyWithAcceptance(result.judgement.comment, acceptance, verdict.failures.length),
+    body: bodyWithAcceptance(result.judgement.comment, acceptance, failedGateCount(verdict.failures)),
   });
   if (inputs.updateBaseline) {
     await updateBaseline({

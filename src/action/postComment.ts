@@ -6,6 +6,7 @@
 import type { GitHubClient } from '../github/client.js';
 import { describeGitHubError, isPermissionError } from '../github/errors.js';
 import { upsertStickyComment } from '../github/stickyComment.js';
+import { countOf } from '../shared/plural.js';
 
 export interface CommentTarget {
   owner: string;
@@ -52,7 +53,7 @@ export async function postVerdictComment(comment: VerdictComment): Promise<numbe
     log.info(`evalgate: comment ${result.outcome}: ${result.url ?? `#${result.commentId}`}`);
     if (result.removedDuplicates.length > 0) {
       log.info(
-        `evalgate: removed ${result.removedDuplicates.length} duplicate evalgate comment(s) left by a concurrent run: ` +
+        `evalgate: removed ${countOf(result.removedDuplicates.length, 'duplicate evalgate comment')} left by a concurrent run: ` +
           result.removedDuplicates.join(', '),
       );
     }

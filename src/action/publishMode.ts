@@ -38,6 +38,7 @@ import {
   type WorkflowRunContext,
   workflowRunFromEvent,
 } from '../github/pullRequestContext.js';
+import { failedGateCount } from '../render/gateCounts.js';
 import { commentMarker } from '../render/markdown.js';
 import { lookUpAcceptance } from './acceptance.js';
 import type { ActionConfig } from './actionConfig.js';
@@ -116,7 +117,7 @@ async function postAndFinish(step: PublishStep): Promise<void> {
           github,
           target,
           marker: commentMarker(commentKey),
-          body: bodyWithAcceptance(body, acceptance, verdict.failures.length),
+          body: bodyWithAcceptance(body, acceptance, failedGateCount(verdict.failures)),
           log,
         })
       : null;

@@ -14,6 +14,7 @@ import { InputError, isErrorCode } from '../shared/errors.js';
 import { GITHUB_COMMENT_LIMIT } from '../shared/githubLimits.js';
 import { commentMarker } from '../render/markdown.js';
 import { Inputs, ResultFiles } from './constants.js';
+import { countOf } from '../shared/plural.js';
 
 /** What the publish job needs to know about the pull request the result belongs to. */
 export interface PullRequestRecord {
@@ -185,7 +186,7 @@ export function parseVerdict(data: unknown): PublishedVerdict {
   const failures = parseGateList(data.failures, 'failures');
   // A result that claims to pass with failed gates (or the reverse) was not written by evalgate.
   if (data.passed !== (failures.length === 0)) {
-    throw invalid(name, `says passed: ${data.passed} with ${failures.length} failed gate(s)`);
+    throw invalid(name, `says passed: ${data.passed} with ${countOf(failures.length, 'failed gate')}`);
   }
   return { passed: data.passed, failures, warnings: parseGateList(data.warnings, 'warnings') };
 }

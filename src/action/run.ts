@@ -9,11 +9,13 @@ import * as core from '@actions/core';
 import type { FetchLike } from '../artifacts/fetchArtifact.js';
 import { actionsCache } from './actionsCache.js';
 import type { RemoteCache } from '../shared/remoteCache.js';
+import { exitCodeOf } from '../shared/errors.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { actionsToolCache } from './actionsToolCache.js';
 import type { ToolCache } from '../runtime/runtimeClients.js';
 import { getActionConfig } from './actionConfig.js';
 import { failRun, type RunProgress } from './actionOutcome.js';
+import { type GuardedProcess, installProcessGuard } from './processGuard.js';
 import { Inputs } from './constants.js';
 import { evaluateMode } from './evaluateMode.js';
 import type { ActionLog } from './postComment.js';
@@ -37,6 +39,12 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Downloads model and test set URLs; the global fetch by default. */
   fetch?: FetchLike;
+  /**
+   * The process to guard (the action's entry passes `process`): an uncaught exception or an
+   * unhandled rejection anywhere still ends the run with verdict=error, every output, the summary
+   * and the comment, and exits it (processGuard.ts). Absent: no guard (in-process tests).
+   */
+  guard?: GuardedProcess & { exit(code: number): void };
 }
 
 const log: ActionLog = {
@@ -50,6 +58,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let github: GitHubClient | null = null;
   let comment = false;
   let runUrl: string | null = null;
+  // First of all, so that it covers everything below; it reports with what the run knows then.
+  const guarded = options.guard;
+  const guard =
+    guarded === undefined
+      ? null
+      : installProcessGuard({
+          process: guarded,
+          report: (error) => failRun(error, { progress, github: comment ? github : null, runUrl, log }),
+          exitCode: exitCodeOf,
+          exit: (code) => guarded.exit(code),
+          debug: (message) => core.debug(message),
+          warn: (message) => core.error(message),
+        });
   try {
     // First, before anything can fail or log: the runner masks the token in every later line.
     const token = core.getInput(Inputs.githubToken).trim();
@@ -87,6 +108,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       progress,
     });
   } catch (error) {
+    // The guard has taken over (an uncaught error came first): it writes the one ending.
+    if (guard?.tripped) return;
     await failRun(error, { progress, github: comment ? github : null, runUrl, log });
+  } finally {
+    guard?.settle();
   }
 }

@@ -91,7 +91,7 @@ export interface FetchedArtifact {
 }
 
 export async function fetchArtifact(source: ArtifactSource, options: FetchOptions): Promise<FetchedArtifact> {
-  if (source.kind === 'path') return checkLocal(source.path, source.sha256, options.label);
+  if (source.kind === 'path') return checkLocal(source, options.label);
   if (options.cacheDir === undefined) {
     throw new InternalError(
       `the ${options.label} is a URL, but no cache folder was given to download it into`,
@@ -247,15 +247,22 @@ async function restoreFromRemoteCache(restore: RemoteCacheEntry): Promise<boolea
   return true;
 }
 
-async function checkLocal(file: string, sha256: string | undefined, label: string): Promise<FetchedArtifact> {
+async function checkLocal(
+  source: Extract<ArtifactSource, { kind: 'path' }>,
+  label: string,
+): Promise<FetchedArtifact> {
+  const { path: file, sha256, origin } = source;
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
   } catch {
+    // The path is said once, and the blame goes to where it was given: the flag, or the config key.
     throw new InputError(`${label} not found: ${file}`, {
       code: 'E_FILE_NOT_FOUND',
-      where: file,
-      hint: `check '${label}.path' in the config (relative paths start at the config file's folder)`,
+      where: origin?.where,
+      hint: origin
+        ? `check ${origin.name} (relative paths start at ${origin.relativeTo})`
+        : `check '${label}.path' in the config (relative paths start at the config file's folder)`,
     });
   }
   if (sha256 && !info.isFile()) {

@@ -212,5 +212,15 @@ export function bootstrapBound(input: BootstrapBoundInput): TestOutcome {
     test: 'bootstrap',
     pValue: basicBootstrapPValue(result, bound, kind === 'min' ? 'at-least' : 'at-most'),
     interval: result.interval,
+    intervalInfo: bootstrapIntervalInfo(settings.confidence),
   };
+}
+
+/**
+ * A basic bootstrap interval beside a bootstrap or randomization test: a description of the
+ * figure's spread, not the test inverted, so it may exclude 0 (the bound) while the test does not
+ * reject, or the reverse (docs/statistics.md, "Intervals that agree with the corrected decision").
+ */
+export function bootstrapIntervalInfo(confidence: number): NonNullable<TestOutcome['intervalInfo']> {
+  return { intervalLevel: confidence, intervalMethod: 'basic-bootstrap', intervalMatchesTest: false };
 }

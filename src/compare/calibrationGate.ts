@@ -12,7 +12,7 @@
 import { BOOTSTRAP_NO_TEST, bootstrapBound, eceStatistic, hasConfidences } from './bootstrapTests.js';
 import { type GateContext, pairedSamples, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate } from './gateResults.js';
-import { selfPaired } from './pairing.js';
+import { type PairedSamples, selfPaired } from './pairing.js';
 import { eceSwaps, randomizationChange } from './randomizationTests.js';
 import { samplesText } from './recallGate.js';
 import type { GateResult } from './types.js';
@@ -48,7 +48,14 @@ export function eceGates(context: GateContext): GateResult[] {
   }
 
   const settings = { seed: context.seed, confidence: statistics.confidence };
-  const common = { label: 'ECE', evidence: gate, statistics, candidate: calibration.ece };
+  // ECE is a rate (a gap between confidence and accuracy): percent, and its changes in points.
+  const common = {
+    label: 'ECE',
+    scale: 'rate' as const,
+    evidence: gate,
+    statistics,
+    candidate: calibration.ece,
+  };
   if (gate.max !== undefined) {
     const own = gate.significance ? selfPaired(candidate) : null;
     const usable = own !== null && own.n > 0 && hasConfidences(own);
@@ -62,7 +69,7 @@ export function eceGates(context: GateContext): GateResult[] {
         test: usable
           ? bootstrapBound({ n: own.n, statistic: eceStatistic(own), kind: 'max', bound: gate.max, settings })
           : null,
-        noTestReason: usable ? BOOTSTRAP_NO_TEST : 'the report carries no per-sample confidences',
+        noTestReason: usable ? BOOTSTRAP_NO_TEST : confidencesProblem(own),
         figuresSuffix: own ? `, ${samplesText(own.n)}` : '',
       }),
     );
@@ -86,10 +93,33 @@ export function eceGates(context: GateContext): GateResult[] {
           usable && paired !== null
             ? randomizationChange(paired.n, eceSwaps(paired), eceStatistic(paired), settings)
             : null,
-        noTestReason:
-          paired === null ? unpairedReason(context) : 'the per-sample records carry no confidences',
+        noTestReason: paired === null ? unpairedReason(context) : confidencesProblem(paired),
       }),
     );
   }
   return results;
+}
+
+/**
+ * Why the per-sample confidences cannot be tested: no records, confidences missing (a report from
+ * before they were recorded), or confidences that are no probabilities. Each reason only when it is
+ * true: a report whose "confidences" exceed 1 does carry confidences, and saying it does not sent
+ * users looking for the wrong problem.
+ */
+export function confidencesProblem(paired: PairedSamples | null): string {
+  if (paired === null || paired.n === 0) return 'the report carries no per-sample records';
+  const sides: Array<[string, Float64Array]> = [
+    ['baseline', paired.baselineConfidences],
+    ['candidate', paired.candidateConfidences],
+  ];
+  const self = paired.baselineConfidences === paired.candidateConfidences;
+  for (const [side, confidences] of self ? sides.slice(1) : sides) {
+    const owner = self ? 'the report' : `the ${side} report`;
+    if (confidences.some((c) => Number.isNaN(c))) return `${owner} carries no per-sample confidences`;
+    const outside = confidences.find((c) => !(c >= 0 && c <= 1));
+    if (outside !== undefined) {
+      return `${owner}'s per-sample confidences are not probabilities (one is ${outside}); check model.outputs`;
+    }
+  }
+  return 'the per-sample confidences cannot be tested';
 }

@@ -8,6 +8,8 @@ import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
 import { wilsonInterval } from '../stats/proportionIntervals.js';
 import { changedPredictions, type PairingAttempt, pairSamples } from './pairing.js';
+import { classDeltas, difference } from './classDeltas.js';
+import { compareSlices } from './sliceComparison.js';
 import {
   type PairedTables,
   pairedProportionTest,
@@ -15,13 +17,13 @@ import {
   unpairedProportionTest,
 } from './proportionTests.js';
 import type {
-  ClassDelta,
   Comparison,
   Interval,
   MetricDelta,
   MetricScale,
   Pairing,
   ProportionTest,
+  SliceComparison,
 } from './types.js';
 
 /** Confidence level used when none is configured. */
@@ -65,10 +67,6 @@ export function headlineMetrics(report: Report): HeadlineMetric[] {
   return rows;
 }
 
-function difference(candidate: number | null, baseline: number | null): number | null {
-  return candidate === null || baseline === null ? null : candidate - baseline;
-}
-
 /**
  * Correct predictions and samples of a report, from its per-class table (the confusion matrix's
  * diagonal and row sums), so accuracy tests use exact counts rather than a rounded ratio.
@@ -81,12 +79,6 @@ export function accuracyCounts(report: Report): { correct: number; samples: numb
     samples += c.support;
   }
   return { correct, samples };
-}
-
-/** Wilson interval of a class's recall (TP of support) at `confidence`; null without samples. */
-export function recallInterval(cls: ClassMetrics | undefined, confidence: number): Interval | null {
-  if (cls === undefined || !(cls.support > 0)) return null;
-  return wilsonInterval(cls.truePositives, cls.support, confidence);
 }
 
 /** Wilson interval of a class's precision (TP of predicted) at `confidence`; null when never predicted. */
@@ -123,14 +115,19 @@ export function compareReports(
       : { paired: false, reason: attempt.reason };
   return {
     metrics: metricDeltas(baseline, candidate),
-    classes: classDeltas(baseline, candidate, tables, confidence),
+    classes: classDeltas(baseline.classes, candidate.classes, tables, confidence),
     changedPredictions: pairing.paired ? pairing.changedPredictions : null,
     pairing,
     confidence,
     accuracyTest: accuracyTest(baseline, candidate, tables, confidence),
     baselineAccuracyInterval: accuracyInterval(baseline, confidence),
     candidateAccuracyInterval: accuracyInterval(candidate, confidence),
+    ...sliceField(compareSlices(baseline, candidate, attempt, confidence)),
   };
+}
+
+function sliceField(slices: SliceComparison | undefined): { slices?: SliceComparison } {
+  return slices === undefined ? {} : { slices };
 }
 
 /** The headline figures side by side, in the candidate's display order. */
@@ -147,51 +144,6 @@ function metricDeltas(baseline: Report, candidate: Report): MetricDelta[] {
       baseline: baselineValue,
       candidate: row.value,
       delta: difference(row.value, baselineValue),
-    };
-  });
-}
-
-/** One delta per candidate class, with the test of its recall change (paired when `tables` exist). */
-function classDeltas(
-  baseline: Report,
-  candidate: Report,
-  tables: PairedTables | null,
-  confidence: number,
-): ClassDelta[] {
-  const baselineClasses = new Map<string, ClassMetrics>(baseline.classes.map((c) => [c.name, c]));
-  return candidate.classes.map((c, index) => {
-    const before = baselineClasses.get(c.name);
-    const baselineRecall = before?.recall ?? null;
-    const baselineF1 = before?.f1 ?? null;
-    let recallTest: ProportionTest | null = null;
-    if (before !== undefined && before.support > 0 && c.support > 0) {
-      recallTest =
-        tables !== null
-          ? pairedProportionTest(tables.byClass[index]!, confidence, 'paired-exact-recall')
-          : unpairedProportionTest(
-              {
-                baselineSuccesses: before.truePositives,
-                baselineTrials: before.support,
-                candidateSuccesses: c.truePositives,
-                candidateTrials: c.support,
-              },
-              confidence,
-            );
-    }
-    return {
-      name: c.name,
-      support: c.support,
-      baselineRecall,
-      candidateRecall: c.recall,
-      recallDelta: difference(c.recall, baselineRecall),
-      baselineRecallInterval: recallInterval(before, confidence),
-      candidateRecallInterval: recallInterval(c, confidence),
-      recallTest,
-      baselinePrecision: before?.precision ?? null,
-      candidatePrecision: c.precision,
-      baselineF1,
-      candidateF1: c.f1,
-      f1Delta: difference(c.f1, baselineF1),
     };
   });
 }

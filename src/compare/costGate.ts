@@ -33,9 +33,14 @@ export function baselineCost(baseline: Report, cost: CostSummary, confidence: nu
 }
 
 /** A t comparison as a gate outcome; no test when the t-test has no answer (meanTests.ts). */
-function outcome(test: 'welch-t' | 't-test', comparison: MeanComparison): TestOutcome | null {
+function outcome(test: 'welch-t', comparison: MeanComparison, confidence: number): TestOutcome | null {
   if (comparison.pValue === null) return null;
-  return { test, pValue: comparison.pValue, interval: comparison.interval };
+  return {
+    test,
+    pValue: comparison.pValue,
+    interval: comparison.interval,
+    intervalInfo: { intervalLevel: confidence, intervalMethod: 'welch-t', intervalMatchesTest: false },
+  };
 }
 
 export function costGates(context: GateContext): GateResult[] {
@@ -124,7 +129,13 @@ function costMaxTest(cost: CostSummary, max: number, confidence: number): TestOu
   if (shifted.pValue === null) return null;
   // One-sided p of H0 "mean ≤ max" from the two-sided p of "mean = max".
   const oneSided = shifted.mean > 0 ? shifted.pValue / 2 : 1 - shifted.pValue / 2;
-  return { test: 't-test', pValue: oneSided, interval: cost.interval };
+  // The report's t interval at `confidence`, a description beside the one-sided test.
+  return {
+    test: 't-test',
+    pValue: oneSided,
+    interval: cost.interval,
+    intervalInfo: { intervalLevel: confidence, intervalMethod: 't', intervalMatchesTest: false },
+  };
 }
 
 /**
@@ -142,6 +153,7 @@ function costIncreaseTest(context: GateContext, cost: CostSummary, before: CostS
         { sum: cost.sum, sumOfSquares: cost.sumOfSquares, n: cost.samples },
         confidence,
       ),
+      confidence,
     );
   }
   const after = perSampleCosts(cost.matrix, paired.labels, paired.candidatePredictions);
@@ -159,5 +171,6 @@ function costIncreaseTest(context: GateContext, cost: CostSummary, before: CostS
     test: 'sign-flip',
     pValue: signFlipTest(differences, { seed: context.seed }).pValue,
     interval: pairedMeanDifference(sum, sumOfSquares, paired.n, confidence).interval,
+    intervalInfo: { intervalLevel: confidence, intervalMethod: 'paired-t', intervalMatchesTest: false },
   };
 }

@@ -23,10 +23,23 @@ function intervalDigits(interval: Interval): number {
   return digits;
 }
 
-/** "−0.29 to −0.07". */
-export function intervalText(interval: Interval): string {
-  const digits = intervalDigits(interval);
-  return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+/**
+ * How an interval's ends are written: 'plain' as they are ("−0.29 to −0.07"), 'points' for a change
+ * of a rate in percentage points ("−29.7 to −6.4 pp"), 'percent' for a rate ("91.5–95.6%").
+ */
+export type IntervalScale = 'plain' | 'points' | 'percent';
+
+/** "−0.29 to −0.07", "−29.7 to −6.4 pp", "91.5–95.6%". */
+export function intervalText(interval: Interval, scale: IntervalScale = 'plain'): string {
+  if (scale === 'plain') {
+    const digits = intervalDigits(interval);
+    return `${signed(interval.low, digits)} to ${signed(interval.high, digits)}`;
+  }
+  // In percent one decimal fewer than a fraction's 2 reads the same: −0.297 -> −29.7.
+  const digits = Math.max(1, intervalDigits(interval) - 1);
+  const low = signed(interval.low * 100, digits);
+  const high = signed(interval.high * 100, digits);
+  return scale === 'points' ? `${low} to ${high} pp` : `${low}–${high}%`;
 }
 
 /** A confidence level as a percentage: 0.95 -> "95%", 0.975 -> "97.5%". */
@@ -67,19 +80,29 @@ export interface EvidenceParts {
   interval?: Interval | null;
   /** What the interval is of: 'the change' (default) or e.g. 'accuracy'. */
   intervalOf?: string;
+  /** How its ends are written (default 'plain'): rates in 'percent', their changes in 'points'. */
+  intervalScale?: IntervalScale;
   confidence: number;
   test?: GateTest;
   pValue?: number | null;
   /** The correction applied to `pValue`; omitted or 'none' for a single test. */
   correction?: PValueAdjustment;
+  /** Level of the interval when it is not `confidence` (family-adjusted beside a corrected p). */
+  intervalLevel?: number;
+  /** Said in parentheses after what the interval is of: "Holm-adjusted for 10 classes". */
+  intervalNote?: string;
+  /** The kind of an interval that is not the test's own, before "CI": "bootstrap", "t". */
+  intervalKind?: string;
 }
 
 /** "95% CI of the change −0.29 to −0.07; paired exact p = 0.039 after Holm" (parts that exist only). */
 export function evidenceText(parts: EvidenceParts): string {
   const out: string[] = [];
   if (parts.interval) {
+    const kind = parts.intervalKind ? `${parts.intervalKind} ` : '';
+    const note = parts.intervalNote ? ` (${parts.intervalNote})` : '';
     out.push(
-      `${levelText(parts.confidence)} CI of ${parts.intervalOf ?? 'the change'} ${intervalText(parts.interval)}`,
+      `${levelText(parts.intervalLevel ?? parts.confidence)} ${kind}CI of ${parts.intervalOf ?? 'the change'}${note} ${intervalText(parts.interval, parts.intervalScale)}`,
     );
   }
   if (
@@ -99,4 +122,15 @@ export function evidenceText(parts: EvidenceParts): string {
 /** Short name of a correction for table headers and notes: "Holm", "Benjamini–Hochberg", "none". */
 export function correctionName(correction: PValueAdjustment): string {
   return CORRECTION_NAMES[correction] || 'none';
+}
+
+/**
+ * The label of a family-adjusted interval: "Holm-adjusted for 10 classes". `unit` names what the
+ * family counts (plural): 'classes', or a slice gate's own word.
+ */
+export function adjustedIntervalNote(
+  correction: { correction: PValueAdjustment; family: number },
+  unit = 'classes',
+): string {
+  return `${correctionName(correction.correction)}-adjusted for ${correction.family} ${unit}`;
 }

@@ -5,11 +5,12 @@
  * callers. Per-class recall has its own module (recallGate.ts) for its correction across classes.
  */
 import { changeMessage } from './changeMessage.js';
-import { alphaText, evidenceText } from './evidenceText.js';
+import { adjustedIntervalNote, alphaText, evidenceText } from './evidenceText.js';
 import { boundFinding, changeFinding, statusOf } from './findings.js';
-import { formatFraction } from './messageText.js';
+import { formatFraction, formatPercent } from './messageText.js';
 import type { GateResult, GateTest, Interval } from './types.js';
 import type { GateEvidence, StatisticsConfig } from '../config/types.js';
+import type { PValueAdjustment } from '../stats/types.js';
 
 /** The outcome of a test, as a gate needs it. */
 export interface TestOutcome {
@@ -17,7 +18,31 @@ export interface TestOutcome {
   /** p-value the gate compares with α (two-sided for changes, one-sided for bounds); null = no p. */
   pValue: number | null;
   interval: Interval | null;
+  /**
+   * How `interval` was made, recorded in the result and named in the message: its level (when
+   * not `statistics.confidence`), method, family adjustment and whether it agrees with the test.
+   */
+  intervalInfo?: IntervalInfo;
 }
+
+/** The interval fields of a gate result. */
+export type IntervalInfo = Pick<
+  GateResult,
+  'intervalLevel' | 'intervalMethod' | 'intervalCorrection' | 'intervalMatchesTest'
+> & {
+  /** Said in parentheses after what the interval is of ("its upper end the one-sided 95% bound"). */
+  note?: string;
+  /** What the family of `intervalCorrection` counts, plural (default 'classes'; slice gates: 'slice tests'). */
+  familyUnit?: string;
+};
+
+/** The word before "CI" of an interval that is not the test's own: "95% bootstrap CI of the change". */
+const INTERVAL_KIND: Partial<Record<NonNullable<GateResult['intervalMethod']>, string>> = {
+  'basic-bootstrap': 'bootstrap',
+  'paired-t': 'paired t',
+  'welch-t': 'Welch t',
+  t: 't',
+};
 
 interface CommonSpec {
   /** 'accuracy.max-drop', 'ece.max', ... */
@@ -35,7 +60,14 @@ interface CommonSpec {
   noTestReason?: string;
   /** Appended to the figures in the message: ", 540 samples". */
   figuresSuffix?: string;
+  /**
+   * 'rate' (accuracy, macro F1, ECE): figures in percent, changes and tolerances in percentage
+   * points, as in the tables; 'plain' (default, costs): with `format`.
+   */
+  scale?: 'rate' | 'plain';
   format?: (value: number, other?: number) => string;
+  /** The correction `test.pValue` is after, named in the message (slice gates); default none. */
+  correction?: PValueAdjustment;
 }
 
 export interface ChangeGateSpec extends CommonSpec {
@@ -54,6 +86,11 @@ export interface BoundGateSpec extends CommonSpec {
   baseline: number | null;
 }
 
+/** How a figure of this gate is written: percent for rates, `format` (3 decimals by default) otherwise. */
+function figureFormat(spec: CommonSpec): (value: number, other?: number) => string {
+  return spec.scale === 'rate' ? formatPercent : (spec.format ?? formatFraction);
+}
+
 function alphaOf(spec: CommonSpec): number {
   return spec.evidence.alpha ?? spec.statistics.alpha;
 }
@@ -63,17 +100,33 @@ function tested(spec: CommonSpec): boolean {
   return spec.test !== null && spec.test.test !== 'threshold' && spec.test.pValue !== null;
 }
 
-/** Evidence text for the message; '' with significance off. */
+/**
+ * Evidence text for the message; '' with significance off. `intervalOf` names the figure a bound
+ * gate's interval is of (its ends are rates); a change gate's interval is of the change (points).
+ */
 function evidenceOf(spec: CommonSpec, intervalOf?: string): string {
   if (!spec.evidence.significance) return '';
   if (!tested(spec)) return `no test possible: ${spec.noTestReason ?? 'no test applies'}`;
   const test = spec.test!;
+  const info = test.intervalInfo;
+  const adjusted =
+    info?.intervalCorrection === undefined
+      ? undefined
+      : adjustedIntervalNote(info.intervalCorrection, info.familyUnit);
   return evidenceText({
     interval: test.interval,
     intervalOf,
+    intervalLevel: info?.intervalLevel,
+    intervalKind:
+      info?.intervalMethod === undefined || info.intervalMatchesTest
+        ? undefined
+        : INTERVAL_KIND[info.intervalMethod],
+    intervalNote: [adjusted, info?.note].filter((part) => part !== undefined).join('; ') || undefined,
+    intervalScale: spec.scale === 'rate' ? (intervalOf === undefined ? 'points' : 'percent') : 'plain',
     confidence: spec.statistics.confidence,
     test: test.test,
     pValue: test.pValue,
+    correction: spec.correction,
   });
 }
 
@@ -82,10 +135,13 @@ function suffixOf(spec: CommonSpec): string {
   return spec.evidence.significance ? (spec.figuresSuffix ?? '') : '';
 }
 
-function testFields(spec: CommonSpec): Pick<GateResult, 'pValue' | 'interval' | 'test' | 'alpha'> {
+function testFields(spec: CommonSpec): Partial<GateResult> {
+  const info = spec.test?.interval ? spec.test.intervalInfo : undefined;
+  const { note: _note, familyUnit: _unit, ...fields } = info ?? {};
   return {
     pValue: spec.test?.pValue ?? null,
     interval: spec.test?.interval ?? null,
+    ...fields,
     test: spec.test?.test ?? 'threshold',
     ...(spec.evidence.significance ? { alpha: alphaOf(spec) } : {}),
   };
@@ -93,7 +149,7 @@ function testFields(spec: CommonSpec): Pick<GateResult, 'pValue' | 'interval' | 
 
 export function changeGate(spec: ChangeGateSpec): GateResult {
   const { gate, label, baseline, candidate, tolerance } = spec;
-  const format = spec.format ?? formatFraction;
+  const format = figureFormat(spec);
   if (baseline === undefined || baseline === null) {
     return {
       gate,
@@ -144,6 +200,7 @@ export function changeGate(spec: ChangeGateSpec): GateResult {
       significance: spec.evidence.significance,
       tested: tested(spec),
       alpha,
+      scale: spec.scale ?? 'plain',
       format,
     }),
     finding,
@@ -153,7 +210,7 @@ export function changeGate(spec: ChangeGateSpec): GateResult {
 
 export function boundGate(spec: BoundGateSpec): GateResult {
   const { gate, label, candidate, bound, kind } = spec;
-  const format = spec.format ?? formatFraction;
+  const format = figureFormat(spec);
   const boundWords = kind === 'min' ? 'the required minimum' : 'the allowed maximum';
   if (candidate === null) {
     return {

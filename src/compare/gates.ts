@@ -17,12 +17,14 @@ import type { Report } from '../report/types.js';
 import { eceGates } from './calibrationGate.js';
 import { compareReports } from './compare.js';
 import { costGates } from './costGate.js';
+import { settingsDifferenceNote } from './compatibility.js';
 import { EPSILON } from './findings.js';
 import type { GateContext } from './gateContext.js';
 import { accuracyGates, macroF1Gates } from './headlineGates.js';
 import { type PairingAttempt, pairSamples } from './pairing.js';
 import { perClassRecallGate } from './recallGate.js';
 import { powerNotes, recallPower } from './recallPower.js';
+import { sliceGates } from './sliceGates.js';
 import type { Comparison, GateResult, PowerSummary, Verdict, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
@@ -75,6 +77,9 @@ export function evaluateGates(
     ...eceGates(context),
     ...costGates(context),
   ];
+  // After the whole-set gates, in config order; refuses a gates.slices column the test set lacks.
+  const slices = sliceGates(context);
+  results.push(...slices.results);
   const power = perClassPower(context, recall.tested);
   const failures = orderedFailures(results);
   return {
@@ -82,7 +87,7 @@ export function evaluateGates(
     gates: results,
     failures,
     warnings: orderedWarnings(results),
-    notes: verdictNotes(context, recall.notes, power, recall.tested),
+    notes: [...verdictNotes(context, recall.notes, power), ...slices.notes],
     comparedWithBaseline: baseline !== null,
     statistics: {
       confidence: statistics.confidence,
@@ -121,28 +126,32 @@ function gateContext(
   };
 }
 
-/** The verdict's notes in display order: the baseline, pairing, missing classes, power, zero tolerance. */
+/**
+ * The verdict's notes in display order: the baseline, other settings, pairing, missing classes,
+ * power, zero tolerance.
+ */
 function verdictNotes(
   context: GateContext,
   recallNotes: VerdictNote[],
   power: PowerSummary | null,
-  tested: number,
 ): VerdictNote[] {
-  const { baseline, comparison, gates, statistics, candidate } = context;
+  const { baseline, comparison, gates, candidate } = context;
   const notes: VerdictNote[] = [];
   if (baseline === null) notes.push({ kind: 'first-baseline', text: FIRST_BASELINE_NOTE });
+  const settings = baseline === null ? null : settingsDifferenceNote(baseline, candidate);
+  if (settings !== null) notes.push({ kind: 'preprocessing-differs', text: settings });
   if (comparison !== null && !comparison.pairing.paired) {
     notes.push({
       kind: 'unpaired',
       text:
         `Compared without pairing samples: ${comparison.pairing.reason}. The tests are unpaired (Fisher's exact ` +
-        'test, Newcombe hybrid score intervals), which are less powerful than a sample-by-sample comparison; ' +
+        'test and the intervals that invert it), which are less powerful than a sample-by-sample comparison; ' +
         'reports made by `evalgate run` on the same locked test set pair.',
     });
   }
   notes.push(...recallNotes);
   if (power !== null) {
-    notes.push(...powerNotes(power, statistics, gates.perClassRecall, familySize(context, tested)));
+    notes.push(...powerNotes(power, gates.perClassRecall));
   }
   const zeroTolerance = zeroToleranceNote(gates.perClassRecall, candidate);
   if (zeroTolerance !== null) notes.push({ kind: 'zero-tolerance', text: zeroTolerance });

@@ -7,15 +7,18 @@
  *   with a basic bootstrap interval; without pairing no test is possible (a possible regression);
  * - macro-f1.min: one-sided basic bootstrap of the candidate's macro F1 against the minimum.
  */
+import { binomialBoundInterval } from '../stats/exactIntervals.js';
 import { binomialTestLess } from '../stats/exactTests.js';
 import { BOOTSTRAP_NO_TEST, bootstrapBound, macroF1Statistic } from './bootstrapTests.js';
-import { accuracyCounts, accuracyInterval } from './compare.js';
+import { accuracyCounts } from './compare.js';
+import { levelText } from './evidenceText.js';
 import { type GateContext, pairedSamples, unpairedReason } from './gateContext.js';
 import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { selfPaired } from './pairing.js';
+import { agreeingChangeInterval, changeIntervalMethod } from './proportionTests.js';
 import { macroF1Swaps, randomizationChange } from './randomizationTests.js';
 import { samplesText } from './recallGate.js';
-import type { GateResult } from './types.js';
+import type { GateResult, ProportionTest } from './types.js';
 
 export function accuracyGates(context: GateContext): GateResult[] {
   const gate = context.gates.accuracy;
@@ -25,6 +28,7 @@ export function accuracyGates(context: GateContext): GateResult[] {
   const { correct, samples } = accuracyCounts(candidate);
   const common = {
     label: 'accuracy',
+    scale: 'rate' as const,
     evidence: gate,
     statistics,
     candidate: candidate.metrics.accuracy,
@@ -32,12 +36,21 @@ export function accuracyGates(context: GateContext): GateResult[] {
   };
   if (gate.min !== undefined) {
     const min = gate.min;
+    const alpha = gate.alpha ?? statistics.alpha;
+    // The one-sided test inverted: the interval's upper end (the one-sided 1 − α bound) is below
+    // `min` exactly when the test rejects; shown as the two-sided interval at 1 − 2α.
     const test: TestOutcome | null =
       samples > 0
         ? {
             test: 'binomial-exact',
             pValue: binomialTestLess(correct, samples, min),
-            interval: accuracyInterval(candidate, statistics.confidence),
+            interval: binomialBoundInterval(correct, samples, min, alpha),
+            intervalInfo: {
+              intervalLevel: 1 - 2 * alpha,
+              intervalMethod: 'clopper-pearson',
+              intervalMatchesTest: true,
+              note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
+            },
           }
         : null;
     results.push(
@@ -60,11 +73,28 @@ export function accuracyGates(context: GateContext): GateResult[] {
         direction: 'drop',
         tolerance: gate.maxDrop,
         baseline: baseline ? baseline.metrics.accuracy : undefined,
-        test: test === null ? null : { test: test.test, pValue: test.pValue, interval: test.interval },
+        test: test === null ? null : accuracyChangeOutcome(test, gate.alpha ?? statistics.alpha),
       }),
     );
   }
   return results;
+}
+
+/**
+ * The accuracy change's test with the interval that agrees with it at the gate's α (one test, not
+ * corrected): the exact McNemar (Fisher, unpaired) test inverted, as for a class's recall.
+ */
+function accuracyChangeOutcome(test: ProportionTest, alpha: number): TestOutcome {
+  return {
+    test: test.test,
+    pValue: test.pValue,
+    interval: agreeingChangeInterval(test, alpha),
+    intervalInfo: {
+      intervalLevel: 1 - alpha,
+      intervalMethod: changeIntervalMethod(test),
+      intervalMatchesTest: true,
+    },
+  };
 }
 
 export function macroF1Gates(context: GateContext): GateResult[] {
@@ -76,6 +106,7 @@ export function macroF1Gates(context: GateContext): GateResult[] {
   const results: GateResult[] = [];
   const common = {
     label: 'macro F1',
+    scale: 'rate' as const,
     evidence: gate,
     statistics,
     candidate: candidate.metrics.macroF1,

@@ -14,7 +14,12 @@
  */
 import { CALIBRATION_BINS, calibrationBin } from '../metrics/calibration.js';
 import { pairedRandomizationTest, type SwapStatistic } from '../stats/randomization.js';
-import { type BootstrapSettings, bootstrapChangeInterval, type Statistic } from './bootstrapTests.js';
+import {
+  type BootstrapSettings,
+  bootstrapChangeInterval,
+  bootstrapIntervalInfo,
+  type Statistic,
+} from './bootstrapTests.js';
 import type { TestOutcome } from './gateResults.js';
 import type { PairedSamples } from './pairing.js';
 
@@ -162,5 +167,6 @@ export function randomizationChange(
     test: 'paired-randomization',
     pValue: result.pValue,
     interval: bootstrapChangeInterval(n, intervalStatistic, settings),
+    intervalInfo: bootstrapIntervalInfo(settings.confidence),
   };
 }

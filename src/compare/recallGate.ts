@@ -6,12 +6,12 @@
  */
 import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
-import { adjustPValues } from '../stats/multipleTesting.js';
 import { changeMessage } from './changeMessage.js';
-import { evidenceText } from './evidenceText.js';
+import { adjustedIntervalNote, evidenceText } from './evidenceText.js';
+import { changeIntervalMethod, familyProportionOutcomes, type IntervalFields } from './proportionTests.js';
 import { changeFinding, statusOf } from './findings.js';
-import { formatFraction, messageName } from './messageText.js';
-import type { ClassDelta, Comparison, GateResult, VerdictNote } from './types.js';
+import { formatPercent, messageName } from './messageText.js';
+import type { ClassDelta, Comparison, GateResult, Interval, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
 export function samplesText(n: number): string {
@@ -120,7 +120,7 @@ function notComparedResult(
     baseline: before?.recall ?? null,
     candidate: cls.recall,
     threshold: gate.maxDrop,
-    message: `recall of '${messageName(cls.name)}' is ${formatFraction(cls.recall!)} (${samplesText(cls.support)}); not compared: ${why}`,
+    message: `recall of '${messageName(cls.name)}' is ${formatPercent(cls.recall!)} (${samplesText(cls.support)}); not compared: ${why}`,
     blocking: false,
   };
 }
@@ -133,12 +133,31 @@ function testedResults(input: RecallGateInput, pending: PendingClass[]): GateRes
   const { gate, statistics, comparison } = input;
   const { maxDrop } = gate;
   const alpha = gate.alpha ?? statistics.alpha;
-  const raw = pending.map((p) => p.delta.recallTest?.pValue ?? 1);
-  const adjusted = adjustPValues(raw, statistics.correction);
+  // Adjusted p-values and, for each class, the interval at the family-adjusted level its corrected
+  // decision uses, so the interval excludes 0 exactly when the class's corrected test rejects.
+  const family = familyProportionOutcomes(
+    pending.map((p) => p.delta.recallTest),
+    alpha,
+    statistics.correction,
+  );
   const correction = pending.length > 1 ? statistics.correction : 'none';
   return pending.map(({ cls, before, delta }, i) => {
     const test = delta.recallTest;
-    const pValue = test === null ? null : adjusted[i]!;
+    const outcome = family[i]!;
+    const pValue = outcome.pValue;
+    // With significance off no test decides: the comparison's interval at `confidence` is shown.
+    const shown: { interval: Interval | null; fields: Partial<IntervalFields> | null } = gate.significance
+      ? { interval: outcome.interval, fields: outcome.fields }
+      : {
+          interval: test?.interval ?? null,
+          fields:
+            test === null || test.interval === null
+              ? null
+              : {
+                  intervalLevel: comparison!.confidence,
+                  intervalMethod: changeIntervalMethod(test),
+                },
+        };
     const finding = changeFinding(before - cls.recall!, maxDrop, {
       significance: gate.significance,
       pValue,
@@ -146,8 +165,14 @@ function testedResults(input: RecallGateInput, pending: PendingClass[]): GateRes
     });
     const evidence = gate.significance
       ? evidenceText({
-          interval: test?.interval,
+          interval: shown.interval,
+          intervalScale: 'points',
           confidence: comparison!.confidence,
+          intervalLevel: shown.fields?.intervalLevel,
+          intervalNote:
+            shown.fields?.intervalCorrection === undefined
+              ? undefined
+              : adjustedIntervalNote(shown.fields.intervalCorrection),
           test: test?.test,
           pValue,
           correction,
@@ -171,10 +196,12 @@ function testedResults(input: RecallGateInput, pending: PendingClass[]): GateRes
         evidence,
         significance: gate.significance,
         alpha,
+        scale: 'rate',
       }),
       finding,
       pValue,
-      interval: test?.interval ?? null,
+      interval: shown.interval,
+      ...(shown.fields ?? {}),
       test: test?.test ?? 'threshold',
       ...(gate.significance ? { alpha } : {}),
     };

@@ -15,9 +15,8 @@
 import type { ClassMetrics } from '../metrics/types.js';
 import { minimumDetectableDrop, samplesForDrop } from '../stats/power.js';
 import type { PairedCounts } from '../stats/types.js';
-import { alphaText, correctionName } from './evidenceText.js';
 import { EPSILON } from './findings.js';
-import { formatFraction, messageName } from './messageText.js';
+import { formatPoints, messageName } from './messageText.js';
 import type { ClassPower, PowerSummary, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
@@ -111,67 +110,53 @@ function thousands(n: number): string {
 }
 
 /**
- * One concise note per kind of problem: classes whose test cannot detect the tolerance, and
- * classes with fewer samples than `min-class-samples`. The per-class figures are in the summary.
+ * One line per kind of problem: classes whose test samples cannot see the tolerance, and classes
+ * with fewer samples than `min-class-samples`. The per-class figures (smallest detectable drop,
+ * samples needed) are in the summary, which the comment folds into its power table.
  *
- * What the figures mean, precisely (the note says it so as not to promise more):
+ * The line says what a reader can act on, "10 of 10 classes have too few test samples to see a
+ * recall drop of 2.0 pp: about 663 to 786 per class needed (52 to 55 now)", and names no test, so it
+ * reads the same on a first-baseline run, where no test was made. What the figures mean, precisely
+ * (the power table's caption says it):
  * - the minimum detectable drop is the smallest TRUE drop the test flags as significant with the
  *   configured power; where it exceeds the tolerance, true drops between the two mostly come out
  *   as possible regressions;
- * - "more samples" is what makes a true drop of exactly the tolerance significant with that power;
+ * - "samples needed" is what makes a true drop of exactly the tolerance significant with that power;
  * - the gate blocks only when the observed drop also exceeds the tolerance, which a true drop of
  *   exactly the tolerance does about half the time, so drops only just above the tolerance are
  *   blocked about half the time whatever the sample size (exact check: at the advised size for the
  *   bundled example's '8', significant 85%, blocked 51%).
  */
-export function powerNotes(
-  summary: PowerSummary,
-  statistics: StatisticsConfig,
-  gate: GatesConfig['perClassRecall'],
-  family: number,
-): VerdictNote[] {
-  const gateAlpha = gate.alpha ?? statistics.alpha;
+export function powerNotes(summary: PowerSummary, gate: GatesConfig['perClassRecall']): VerdictNote[] {
   const notes: VerdictNote[] = [];
   const weak = summary.classes.filter((c) => c.underpowered);
   if (weak.length > 0) {
-    const level =
-      statistics.correction === 'none' || family <= 1
-        ? `α = ${alphaText(summary.alpha)}`
-        : `α = ${alphaText(summary.alpha)} (${alphaText(gateAlpha)} after ${correctionName(statistics.correction)} ` +
-          `across ${thousands(family)} classes)`;
-    const power = `${Math.round(summary.power * 100)}% power`;
-    const tolerance = formatFraction(summary.tolerance);
-    const detectable = weak.map((c) => c.minimumDetectableDrop).filter((d): d is number => d !== null);
-    const sees =
-      detectable.length === 0
-        ? `their ${summary.design} test cannot flag even a drop to 0 as significant with ${power}`
-        : `the smallest true drop their ${summary.design} test flags as significant with ${power} at ${level} ` +
-          `is ${range(detectable, (v) => formatFraction(v))}` +
-          (detectable.length < weak.length
-            ? ` (${thousands(weak.length - detectable.length)} not even a drop to 0)`
-            : '') +
-          (gate.significance
-            ? ', so true drops beyond the tolerance but below that mostly show as possible regressions'
-            : '');
-    const more = weak.map((c) => c.moreSamples).filter((m): m is number => m !== null);
-    const need =
-      summary.tolerance <= EPSILON
-        ? '; no number of samples makes a drop of 0 significant'
-        : more.length > 0
-          ? `; a drop of ${tolerance} itself becomes significant with ${power} with ${range(more, thousands)} ` +
-            'more samples per class'
-          : '';
-    notes.push({
-      kind: 'underpowered',
-      text:
-        `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes cannot reliably detect a recall drop ` +
-        `of ${tolerance} (max-drop): ${sees}${need}.` +
-        (gate.significance
-          ? ' The gate also requires the observed drop to exceed the tolerance, so a true drop only just above ' +
-            'it is blocked about half the time, whatever the sample size.'
-          : ' With significance off nothing is tested: drops beyond the tolerance there fail the run even when ' +
-            'they are noise.'),
-    });
+    const classes = `${thousands(weak.length)} of ${thousands(summary.classesChecked)} classes`;
+    const tolerance = formatPoints(summary.tolerance);
+    const needed = weak.map((c) => c.samplesNeeded).filter((m): m is number => m !== null);
+    const now = range(
+      weak.map((c) => c.support),
+      thousands,
+    );
+    let text: string;
+    if (summary.tolerance <= EPSILON) {
+      text = `${classes} cannot see a recall drop of 0 (max-drop 0): no number of test samples makes it significant`;
+    } else {
+      const see = gate.significance
+        ? `see a recall drop of ${tolerance}`
+        : `tell a recall drop of ${tolerance} from noise`;
+      const need =
+        needed.length === 0
+          ? 'no number of samples per class is enough'
+          : `about ${range(needed, thousands)} per class needed (${now} now)` +
+            (needed.length < weak.length
+              ? `, and for ${thousands(weak.length - needed.length)} no number is enough`
+              : '');
+      text = `${classes} have too few test samples to ${see}: ${need}`;
+      // Without a test, noise beyond the tolerance fails the run: the one thing to add.
+      if (!gate.significance) text += '; with significance off, such noise fails the run';
+    }
+    notes.push({ kind: 'underpowered', text });
   }
   const small = summary.classes.filter((c) => c.small);
   if (small.length > 0) {

@@ -31,7 +31,11 @@ export interface ProportionTest {
   test: 'mcnemar-exact' | 'paired-exact-recall' | 'fisher-exact';
   /** Two-sided p-value of H0 "no change", before any multiple-comparison correction. */
   pValue: number;
-  /** Interval of candidate − baseline at `StatisticsConfig.confidence` (Newcombe); null when n = 0. */
+  /**
+   * Interval of candidate − baseline at `StatisticsConfig.confidence`, the test inverted (it
+   * excludes 0 exactly when the raw p < 1 − confidence; proportionTests.ts); null when n = 0.
+   * The gates show their own, at the level their (corrected) decision uses.
+   */
   interval: Interval | null;
   /** Paired: the 2x2 table. Unpaired: each side's successes and trials. */
   counts: PairedCounts | UnpairedCounts;
@@ -79,6 +83,51 @@ export interface Comparison {
   /** Wilson intervals of each side's accuracy. */
   baselineAccuracyInterval: Interval | null;
   candidateAccuracyInterval: Interval | null;
+  /** Every slice of the candidate side by side with the baseline's (sliceComparison.ts); absent = none. */
+  slices?: SliceComparison;
+}
+
+/**
+ * How one slice column was compared:
+ * - paired: both reports carry each sample's slice value, and they agree sample by sample;
+ * - paired-by-candidate: the baseline report carries no per-sample slice values, but it is on the
+ *   same test set (same digest), so its samples are paired by id and put in the candidate's slices
+ *   (checked against the baseline's own per-slice figures);
+ * - unpaired: Fisher's exact tests on each side's per-slice counts; `reason` says why;
+ * - not-compared: the baseline has no figures for this column.
+ */
+export interface SliceColumnPairing {
+  column: string;
+  design: 'paired' | 'paired-by-candidate' | 'unpaired' | 'not-compared';
+  /** Why the column is not paired sample by sample (unpaired, not-compared). */
+  reason?: string;
+}
+
+/** One slice (column = value) of the candidate beside the baseline's same slice. */
+export interface SliceDelta {
+  column: string;
+  value: string;
+  /** The candidate's samples in the slice. */
+  samples: number;
+  /** The baseline's samples in the slice; null when the baseline has no such slice. */
+  baselineSamples: number | null;
+  baselineAccuracy: number | null;
+  candidateAccuracy: number | null;
+  accuracyDelta: number | null;
+  baselineAccuracyInterval: Interval | null;
+  candidateAccuracyInterval: Interval | null;
+  /** Test of the accuracy change (McNemar on the slice's samples when paired); raw p. */
+  accuracyTest: ProportionTest | null;
+  /** The candidate's classes within the slice, with their recall tests (raw p). */
+  classes: ClassDelta[];
+  /** The slice's overall McNemar table when paired (for the power estimate); null otherwise. */
+  pairedCounts: PairedCounts | null;
+}
+
+export interface SliceComparison {
+  columns: SliceColumnPairing[];
+  /** Column order of the candidate's report, values sorted within a column. */
+  slices: SliceDelta[];
 }
 
 /**
@@ -111,6 +160,31 @@ export type GateTest =
   | 'welch-t'
   | 't-test'
   | 'threshold';
+
+/**
+ * How a result's interval was made:
+ * - 'exact-mcnemar': the exact McNemar test inverted (paired; its end nearer 0 conditional on the
+ *   samples that changed, its far end at least Newcombe's); 'exact-fisher': Fisher's exact test
+ *   inverted (unpaired), likewise; 'clopper-pearson': the exact binomial test inverted (a bound);
+ *   these exclude 0 (the bound) exactly when the test rejects;
+ * - 'basic-bootstrap', 'paired-t', 'welch-t', 't': shown beside a randomization, sign-flip,
+ *   bootstrap or t-test; see `intervalMatchesTest`.
+ */
+export type IntervalMethod =
+  | 'exact-mcnemar'
+  | 'exact-fisher'
+  | 'clopper-pearson'
+  | 'basic-bootstrap'
+  | 'paired-t'
+  | 'welch-t'
+  | 't';
+
+/** The family-wise adjustment behind an interval's level. */
+export interface IntervalCorrection {
+  correction: Exclude<StatisticsConfig['correction'], 'none'>;
+  /** Tests in the family (classes tested). */
+  family: number;
+}
 
 export interface GateResult {
   /** Config key of the gate: 'per-class-recall', 'accuracy.min', 'accuracy.max-drop', 'macro-f1.max-drop', ... */
@@ -145,6 +219,22 @@ export interface GateResult {
   test?: GateTest;
   /** Significance level applied (undefined with `significance: off`). */
   alpha?: number;
+  /**
+   * Confidence level of `interval` (set with it): 1 − α′, where α′ is the level the decision
+   * uses (family-adjusted beside a corrected p: 0.995 for the first of 10 classes under Holm).
+   */
+  intervalLevel?: number;
+  intervalMethod?: IntervalMethod;
+  /** Present when `intervalLevel` is family-adjusted (Holm, Benjamini–Hochberg across classes). */
+  intervalCorrection?: IntervalCorrection;
+  /**
+   * Whether `interval` excludes 0 (for a bound gate: the bound) exactly when the test rejects:
+   * true for the exact methods; false for a bootstrap or t interval beside a randomization,
+   * sign-flip or bootstrap test, which is only a description (docs/statistics.md).
+   */
+  intervalMatchesTest?: boolean;
+  /** The slice a slice gate's result is about (`gates.slices`); absent for whole-set gates. */
+  slice?: { column: string; value: string };
 }
 
 /**
@@ -207,19 +297,26 @@ export interface Verdict {
  *   candidate's own file (the notes of the stages before the gates);
  * - first-baseline: no baseline, this run sets the first one (headlines say it themselves);
  * - unpaired: the samples could not be paired, so the tests are unpaired;
+ * - preprocessing-differs: the baseline was made with other preprocessing, input size or output
+ *   kind, so a change may come from the settings rather than the model (compatibility.ts);
  * - class-not-evaluable: a class without test samples, under on-missing-class: warn;
  * - underpowered: classes whose test cannot detect the per-class tolerance;
  * - small-classes: classes with fewer samples than statistics.min-class-samples;
- * - zero-tolerance: per-class max-drop 0 without significance.
+ * - zero-tolerance: per-class max-drop 0 without significance;
+ * - slice-pairing: how a slice column was compared when not sample by sample with both reports' values;
+ * - slice-underpowered: a gated slice whose samples cannot detect its gate's tolerance (one per slice).
  */
 export type NoteKind =
   | 'baseline'
   | 'first-baseline'
   | 'unpaired'
+  | 'preprocessing-differs'
   | 'class-not-evaluable'
   | 'underpowered'
   | 'small-classes'
-  | 'zero-tolerance';
+  | 'zero-tolerance'
+  | 'slice-pairing'
+  | 'slice-underpowered';
 
 /** A non-blocking note of the verdict: its kind, and the sentence shown (verdict.json keeps only the text). */
 export interface VerdictNote {

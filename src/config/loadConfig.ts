@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { resolveManifestPath } from '../dataset/testSetPaths.js';
 import { fileErrorCode, fileErrorReason, InputError } from '../shared/errors.js';
+import { countOf } from '../shared/plural.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
-import type { CostsConfig, GateEvidence, GatesConfig, StatisticsConfig } from './types.js';
-import type { ArtifactSource, ConfigOverrides, EvalConfig } from './types.js';
+import type { CostsConfig, GateEvidence, GatesConfig, SliceGatesConfig, StatisticsConfig } from './types.js';
+import type { ArtifactSource, ConfigOverrides, EvalConfig, SettingOrigin } from './types.js';
 
 /** Loads, validates and resolves a config file. */
 export function loadConfig(configFile: string, overrides: ConfigOverrides): EvalConfig {
@@ -21,11 +23,7 @@ export function loadConfig(configFile: string, overrides: ConfigOverrides): Eval
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read config file: ${fileErrorReason(error)}`, {
-      code: fileErrorCode(error),
-      where: displayName,
-      hint: 'pass --config <file>, or run from the folder that holds evalgate.yml',
-    });
+    throw configFileError(error, displayName, path.dirname(absolute));
   }
   const { config, locate } = parseConfig(text, displayName);
   return resolveConfig({
@@ -34,6 +32,27 @@ export function loadConfig(configFile: string, overrides: ConfigOverrides): Eval
     configFile: absolute,
     overrides,
     locate,
+  });
+}
+
+/** Why the config file cannot be read, as a sentence (never a bare `ENOENT`). */
+function configFileError(error: unknown, displayName: string, folder: string): InputError {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message =
+    errno === 'ENOENT'
+      ? `there is no config file ${displayName} in ${folder}`
+      : errno === 'EISDIR'
+        ? `the config file ${displayName} is a folder, not a file`
+        : errno === 'EACCES' || errno === 'EPERM'
+          ? `the config file ${displayName} cannot be read: permission denied`
+          : `the config file ${displayName} cannot be read (${fileErrorReason(error)})`;
+  return new InputError(message, {
+    code: fileErrorCode(error),
+    hint:
+      errno === 'ENOENT'
+        ? "run evalgate in the folder that holds evalgate.yml, or pass --config <file> (in the action: its 'config' input); docs/config.md shows a minimal one"
+        : "pass --config <file> (in the action: its 'config' input) with a readable YAML file",
+    cause: error,
   });
 }
 
@@ -127,6 +146,9 @@ function describeIssue(
   }
   const where = `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
   const field = keyPath.length ? `'${keyPath.join('.')}'` : 'the config';
+  if (keyPath[0] === 'preprocess' && SIZE_KEYS.has(keyPath[1] ?? '')) {
+    return sizeIssue(keyPath[1], valueAt(doc, keyPath.slice(0, 2)), where);
+  }
   const given = valueAt(doc, keyPath);
   const description = schemaAt(keyPath)?.description as string | undefined;
   if (given === undefined) {
@@ -172,6 +194,23 @@ function describeIssue(
       ? description
       : issue.message.replace(/^Invalid input: /, '');
   return { where, message: `${field}: ${reason}, got ${JSON.stringify(given)}` };
+}
+
+/** The `preprocess` keys that take a size in pixels. */
+const SIZE_KEYS = new Set(['resize', 'center-crop']);
+
+/** A size that is not one: the message shows both valid forms, and `24x24` gets its fix. */
+function sizeIssue(key: string, given: unknown, where: string): IssueMessage {
+  const pair = typeof given === 'string' ? /^\s*(\d+)\s*[x×X*,]\s*(\d+)\s*$/.exec(given) : null;
+  return {
+    where,
+    message:
+      `'preprocess.${key}' must be a whole number of pixels for a square (${key}: 224) or ` +
+      `[height, width] (${key}: [224, 320]), got ${JSON.stringify(given)}`,
+    hint: pair
+      ? `write it as  ${key}: [${pair[1]}, ${pair[2]}]  (height first, then width)`
+      : 'sizes are whole numbers of pixels, at least 1',
+  };
 }
 
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
@@ -249,34 +288,64 @@ export function resolveConfig(input: ResolveConfigInput): EvalConfig {
   const fromBase = (p: string) => path.resolve(baseDir, p);
   // Flags are paths as typed: relative to where the command ran, not to the config file.
   const { cwd } = overrides;
+  const flag = (
+    key: keyof NonNullable<ConfigOverrides['overrideNames']>,
+    fallback: string,
+  ): SettingOrigin => {
+    const name = overrides.overrideNames?.[key] ?? fallback;
+    return { name, where: name, relativeTo: 'the folder evalgate runs in' };
+  };
+  const configKey = (keyPath: string[]): SettingOrigin => ({
+    name: keyPath.join('.'),
+    where: at(keyPath),
+    relativeTo: "the config file's folder",
+  });
 
   const modelSource: ArtifactSource = overrides.model
-    ? sourceFromFlag(overrides.model, cwd)
+    ? sourceFromFlag(overrides.model, cwd, flag('model', '--model'))
     : artifactSource(raw.model, 'model', at, fromBase);
   const testSetSource: ArtifactSource = overrides.testSet
-    ? sourceFromFlag(overrides.testSet, cwd)
+    ? sourceFromFlag(overrides.testSet, cwd, flag('testSet', '--test-set'))
     : artifactSource(raw['test-set'], 'test-set', at, fromBase);
 
   const classes = readClasses(raw, at, fromBase);
   const lockSetting = raw['test-set'].lock;
-  // A test set given by flag brings its own lock (the default inside it): the configured lock
-  // belongs to the configured test set. `lock: none` stays none.
+  // --lock wins. A test set given by flag brings its own lock (the default beside or inside it):
+  // the configured lock belongs to the configured test set. `lock: none` stays none.
   const lock =
-    lockSetting === 'none'
-      ? null
-      : lockSetting === undefined || overrides.testSet
-        ? undefined
-        : fromBase(lockSetting);
+    overrides.lock !== undefined
+      ? path.resolve(cwd, overrides.lock)
+      : lockSetting === 'none'
+        ? null
+        : lockSetting === undefined || overrides.testSet
+          ? undefined
+          : fromBase(lockSetting);
+  const manifestSetting = raw['test-set'].manifest;
+  const manifest =
+    manifestSetting === undefined || testSetSource.kind === 'url'
+      ? manifestSetting // a downloaded test set's manifest is inside what was downloaded
+      : resolveManifestPath({
+          manifest: manifestSetting,
+          base: baseDir,
+          testSetRoot: testSetSource.path,
+          where: at(['test-set', 'manifest']),
+        });
 
   const pre = raw.preprocess;
-  const baselineSetting =
-    overrides.baseline !== undefined
-      ? overrides.baseline === null
-        ? null
-        : path.resolve(cwd, overrides.baseline)
-      : raw.baseline?.report
-        ? fromBase(raw.baseline.report)
-        : null;
+  const baselineFromFlag = overrides.baseline !== undefined;
+  const baselineSetting = baselineFromFlag
+    ? overrides.baseline === null || overrides.baseline === undefined
+      ? null
+      : path.resolve(cwd, overrides.baseline)
+    : raw.baseline?.report
+      ? fromBase(raw.baseline.report)
+      : null;
+  const baselineReportOrigin =
+    baselineSetting === null
+      ? undefined
+      : baselineFromFlag
+        ? flag('baseline', '--baseline')
+        : configKey(['baseline', 'report']);
 
   return {
     configFile,
@@ -289,17 +358,18 @@ export function resolveConfig(input: ResolveConfigInput): EvalConfig {
       outputKind: raw.model.outputs,
     },
     classes,
-    testSet: { source: testSetSource, manifest: raw['test-set'].manifest, lock },
+    testSet: { source: testSetSource, manifest, lock },
     preprocess: {
       resize: toSize(pre.resize),
       centerCrop: toSize(pre['center-crop']),
       color: pre.color,
-      scale: pre.scale,
+      scale: pre.scale ?? null,
       mean: toList(pre.mean),
       std: checkStd(toList(pre.std), at(['preprocess', 'std'])),
       layout: pre.layout,
     },
     baselineReport: baselineSetting,
+    ...(baselineReportOrigin ? { baselineReportOrigin } : {}),
     baselineModel: raw.baseline?.model ? fromBase(raw.baseline.model) : null,
     gates: resolveGates(raw.gates),
     statistics: resolveStatistics(raw.statistics),
@@ -347,7 +417,24 @@ export function resolveGates(raw: RawConfig['gates']): GatesConfig {
     cost: raw.cost
       ? { max: raw.cost.max, maxIncrease: raw.cost['max-increase'], ...evidence(raw.cost) }
       : undefined,
+    slices: raw.slices ? resolveSliceGates(raw.slices) : undefined,
   };
+}
+
+/** `gates.slices`, resolved; whether each column exists is checked against the test set (compare/sliceGates.ts). */
+function resolveSliceGates(raw: NonNullable<RawConfig['gates']['slices']>): Record<string, SliceGatesConfig> {
+  const slices: Record<string, SliceGatesConfig> = {};
+  for (const [column, gates] of Object.entries(raw)) {
+    const accuracy = gates.accuracy;
+    const recall = gates['per-class-recall'];
+    slices[column] = {
+      ...(accuracy
+        ? { accuracy: { min: accuracy.min, maxDrop: accuracy['max-drop'], ...evidence(accuracy) } }
+        : {}),
+      ...(recall ? { perClassRecall: { maxDrop: recall['max-drop'], ...evidence(recall) } } : {}),
+    };
+  }
+  return slices;
 }
 
 /** The cost matrix, checked; a cost gate without one cannot be applied and is refused. */
@@ -367,7 +454,7 @@ function checkCosts(raw: NonNullable<RawConfig['costs']>, classes: string[], at:
   const n = classes.length;
   if (raw.matrix.length !== n) {
     throw new InputError(
-      `costs.matrix has ${raw.matrix.length} ${raw.matrix.length === 1 ? 'row' : 'rows'} for ${n} classes`,
+      `costs.matrix has ${countOf(raw.matrix.length, 'row')} for ${countOf(n, 'class', 'classes')}`,
       {
         code: 'E_CONFIG_INVALID',
         where: at(['costs', 'matrix']),
@@ -378,7 +465,7 @@ function checkCosts(raw: NonNullable<RawConfig['costs']>, classes: string[], at:
   raw.matrix.forEach((row, i) => {
     if (row.length !== n) {
       throw new InputError(
-        `costs.matrix row ${i + 1} (true class '${classes[i]}') has ${row.length} columns for ${n} classes`,
+        `costs.matrix row ${i + 1} (true class '${classes[i]}') has ${countOf(row.length, 'column')} for ${countOf(n, 'class', 'classes')}`,
         {
           code: 'E_CONFIG_INVALID',
           where: at(['costs', 'matrix', String(i)]),
@@ -430,18 +517,19 @@ function artifactSource(
     kind: 'path',
     path: fromBase(section.path),
     sha256: section.sha256 ? normaliseDigest(section.sha256) : undefined,
+    origin: { name: `${name}.path`, where: at([name, 'path']), relativeTo: "the config file's folder" },
   };
 }
 
-function sourceFromFlag(value: string, cwd: string): ArtifactSource {
+function sourceFromFlag(value: string, cwd: string, origin: SettingOrigin): ArtifactSource {
   if (/^[a-z]+:\/\//i.test(value)) {
-    throw new InputError(`'${value}' is a URL; a flag takes a local path`, {
+    throw new InputError(`'${value}' is a URL; ${origin.name} takes a local path`, {
       code: 'E_CONFIG_INVALID',
-      where: value,
+      where: origin.where,
       hint: 'a download needs its sha256: put url and sha256 under model or test-set in the config file',
     });
   }
-  return { kind: 'path', path: path.resolve(cwd, value) };
+  return { kind: 'path', path: path.resolve(cwd, value), origin };
 }
 
 function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string): string[] {
@@ -460,10 +548,18 @@ function readClasses(raw: RawConfig, at: Locate, fromBase: (p: string) => string
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new InputError(`cannot read classes file '${raw['classes-file']}'`, {
-        code: fileErrorCode(error),
-        where: file,
-      });
+      const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+      throw new InputError(
+        missing
+          ? `the classes file ${file} does not exist`
+          : `the classes file ${file} cannot be read (${fileErrorReason(error)})`,
+        {
+          code: fileErrorCode(error),
+          where: at(['classes-file']),
+          hint: "check 'classes-file' (relative paths start at the config file's folder)",
+          cause: error,
+        },
+      );
     }
     classes = text
       .split(/\r?\n/)

@@ -50,12 +50,16 @@ export const testSetSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('CSV or JSONL with path,label (+ slice columns), relative to the test-set folder.'),
+      .describe(
+        'CSV or JSONL with path,label (+ slice columns) inside the test set, relative to this file (a bare name found only in the test-set folder is read there).',
+      ),
     lock: z
       .string()
       .min(1)
       .optional()
-      .describe("Lock file (default: evalgate.lock.json in the test-set folder), or 'none' to run unlocked."),
+      .describe(
+        "Lock file (default: evalgate.lock.json in the test-set folder, <name>.evalgate.lock.json beside an .npz), or 'none' to run unlocked.",
+      ),
   })
   .describe('The locked test set.');
 
@@ -67,8 +71,10 @@ export const preprocessSchema = z
     scale: z
       .number()
       .positive()
-      .default(1 / 255)
-      .describe('Multiplies 0..255 pixel values.'),
+      .optional()
+      .describe(
+        'Multiplies the raw values before mean and std. Default by data type: 1/255 for 8-bit images (PNG, JPEG, uint8 arrays), 1/65535 for uint16, 1/127 for int8, 1/32767 for int16; 1 (as they are) for float and bool arrays; 32/64-bit integer arrays need it set.',
+      ),
     mean: perChannel.default(0),
     std: perChannel.default(1),
     layout: z.enum(['NCHW', 'NHWC', 'flat']).default('NCHW'),
@@ -101,6 +107,24 @@ const boundGate = (what: string) =>
     'max-drop': fraction.optional().describe(`Largest drop of ${what} from the baseline allowed (absolute).`),
     ...evidenceOptions,
   });
+
+/**
+ * The gates of one slice column (`gates.slices.<column>`), applied to every value of the column:
+ * the whole-set accuracy and per-class-recall shapes, each with its own evidence settings.
+ */
+const sliceGatesSchema = z
+  .strictObject({
+    accuracy: boundGate('accuracy in each slice').optional(),
+    'per-class-recall': z
+      .strictObject({
+        'max-drop': fraction.describe(
+          'No class recall within a slice may drop by more than this (absolute).',
+        ),
+        ...evidenceOptions,
+      })
+      .optional(),
+  })
+  .describe('Gates applied to every value of this slice column (a manifest column).');
 
 export const gatesSchema = z
   .strictObject({
@@ -145,6 +169,12 @@ export const gatesSchema = z
         ...evidenceOptions,
       })
       .optional(),
+    slices: z
+      .record(z.string().min(1), sliceGatesSchema)
+      .optional()
+      .describe(
+        'Gates per slice column of the manifest: slice column -> accuracy and per-class-recall limits, applied to each of its values.',
+      ),
   })
   .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
 
@@ -165,7 +195,9 @@ export const statisticsSchema = z
     correction: z
       .enum(['holm', 'benjamini-hochberg', 'none'])
       .default(DEFAULT_STATISTICS.correction)
-      .describe('Multiple-comparison correction across classes for the per-class gate.'),
+      .describe(
+        'Multiple-comparison correction across classes for the per-class gate, and across every slice × class test of the slice gates (one family).',
+      ),
     power: z
       .number()
       .min(0.5)
@@ -202,7 +234,6 @@ export const configSchema = z
     'test-set': testSetSchema,
     preprocess: preprocessSchema.default({
       color: 'rgb',
-      scale: 1 / 255,
       mean: 0,
       std: 1,
       layout: 'NCHW',

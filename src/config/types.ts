@@ -1,10 +1,24 @@
 /** The resolved configuration: every path absolute, every default applied. */
-import type { PreprocessOptions } from '../dataset/types.js';
+import type { ConfiguredPreprocess } from '../dataset/types.js';
 import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
+
+/**
+ * Where a path was set, for messages that blame the right thing: a flag or action input
+ * (`--model`, relative to the working folder) or a config key (`model.path` at `evalgate.yml:6`,
+ * relative to the config file's folder).
+ */
+export interface SettingOrigin {
+  /** The setting as a person names it: `--model`, `input 'model'`, `model.path`. */
+  name: string;
+  /** Location shown before the message: the flag itself, or `file:line` of the config key. */
+  where: string;
+  /** What a relative path in it starts from, for hints: "the config file's folder". */
+  relativeTo: string;
+}
 
 /** A file that comes from disk or from a pinned https URL. */
 export type ArtifactSource =
-  | { kind: 'path'; path: string; sha256?: string }
+  | { kind: 'path'; path: string; sha256?: string; origin?: SettingOrigin }
   | { kind: 'url'; url: string; sha256: string };
 
 export interface EvalConfig {
@@ -23,15 +37,26 @@ export interface EvalConfig {
   classes: string[];
   testSet: {
     source: ArtifactSource;
-    /** Manifest path relative to the test-set folder. */
+    /**
+     * Manifest path: absolute for a local test set (resolved against the config's folder, or the
+     * test-set folder for a bare name found only there); relative to the unpacked folder for a URL.
+     */
     manifest?: string;
-    /** Absolute lock path; null for `lock: none`; undefined = default inside the test-set folder. */
+    /**
+     * Absolute lock path; null for `lock: none`; undefined = the default (`evalgate.lock.json`
+     * inside a folder, `<name>.evalgate.lock.json` beside an .npz).
+     */
     lock: string | null | undefined;
   };
-  /** Everything but the channel count, which comes from the model's input. */
-  preprocess: Omit<PreprocessOptions, 'channels'>;
+  /**
+   * Everything but the channel count, which comes from the model's input; `scale` is null when
+   * the config leaves it to the test set's data type.
+   */
+  preprocess: ConfiguredPreprocess;
   /** Absolute path of the baseline report, or null for none. */
   baselineReport: string | null;
+  /** Where `baselineReport` was set (`--baseline`, or baseline.report in the config), for messages. */
+  baselineReportOrigin?: SettingOrigin;
   /** Absolute path of the baseline model evaluated side by side (`baseline.model`), or null. */
   baselineModel: string | null;
   gates: GatesConfig;
@@ -61,6 +86,13 @@ export interface ConfigOverrides {
   model?: string;
   testSet?: string;
   baseline?: string | null;
+  /** Lock file (`--lock`), relative to `cwd`; wins over test-set.lock. */
+  lock?: string;
+  /**
+   * How messages name the overrides above: the CLI's flags by default (`--model`); the action
+   * passes its inputs (`input 'model'`).
+   */
+  overrideNames?: Partial<Record<'model' | 'testSet' | 'baseline' | 'lock', string>>;
   batchSize?: number;
   device?: ExecutionProvider;
 }
@@ -79,6 +111,14 @@ export interface GatesConfig {
   ece?: { max?: number; maxIncrease?: number } & GateEvidence;
   /** Expected cost per sample under `costs.matrix`. */
   cost?: { max?: number; maxIncrease?: number } & GateEvidence;
+  /** Gates per slice column of the manifest (`gates.slices`), in config order; absent = none. */
+  slices?: Record<string, SliceGatesConfig>;
+}
+
+/** `gates.slices.<column>`: applied to every value of the column (docs/config.md, "gates.slices"). */
+export interface SliceGatesConfig {
+  accuracy?: { min?: number; maxDrop?: number } & GateEvidence;
+  perClassRecall?: { maxDrop: number } & GateEvidence;
 }
 
 /** How a gate weighs evidence (docs/statistics.md, "How verdicts are reached"). */

@@ -9,6 +9,7 @@
  */
 import { InputError } from '../shared/errors.js';
 import {
+  emptyValueRange,
   preprocessedShape,
   preprocessFeaturesInto,
   preprocessInto,
@@ -16,7 +17,7 @@ import {
   validatePreprocessOptions,
 } from './preprocess.js';
 import { product } from '../shared/shape.js';
-import type { Batch, DecodedImage, PreprocessOptions, TestSet } from './types.js';
+import type { Batch, DecodedImage, PreprocessOptions, TestSet, ValueRange } from './types.js';
 
 /** Size of sample 0 when the preprocessing does not fix the output size (no resize, no crop). */
 function needsSourceSize(options: PreprocessOptions): boolean {
@@ -98,6 +99,8 @@ export interface DecodeBatchRequest {
   plan: BatchPlan;
   /** A buffer to fill instead of allocating one, when it is large enough (decode workers recycle). */
   reuse?: ArrayBuffer;
+  /** Widened to the batch's values, raw and preprocessed (for the report's input range). */
+  range?: ValueRange;
 }
 
 /**
@@ -107,7 +110,7 @@ export interface DecodeBatchRequest {
  * so the per-image preprocessing does not check them again.
  */
 export function decodeBatch(testSet: BatchSource, request: DecodeBatchRequest): Float32Array {
-  const { preprocess, indices, plan, reuse } = request;
+  const { preprocess, indices, plan, reuse, range } = request;
   const sampleSize = product(plan.sampleShape);
   const length = indices.length * sampleSize;
   const data =
@@ -117,16 +120,30 @@ export function decodeBatch(testSet: BatchSource, request: DecodeBatchRequest): 
     const index = indices[k];
     const image = testSet.decode(index);
     if (features) {
-      preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize);
+      preprocessFeaturesInto(image.data, preprocess, data, k * sampleSize, range);
       continue;
     }
     const { reference } = plan;
     if (reference && (image.width !== reference.width || image.height !== reference.height)) {
       throw sizeMismatch(testSet.samples[index].id, image, reference);
     }
-    preprocessInto(image, preprocess, data, k * sampleSize);
+    preprocessInto(image, preprocess, data, k * sampleSize, range);
   }
+  if (range) widenFed(data, range);
   return data;
+}
+
+/** Widens `range.min`/`max` to the values fed to the model (one pass over the batch; NaN widens nothing). */
+function widenFed(data: Float32Array, range: ValueRange): void {
+  let min = range.min;
+  let max = range.max;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  range.min = min;
+  range.max = max;
 }
 
 export function checkBatchSize(batchSize: number): void {
@@ -152,11 +169,13 @@ export async function* batchTestSet(
   const total = testSet.samples.length;
   for (let start = 0; start < total; start += batchSize) {
     const indices = batchIndices(start, Math.min(batchSize, total - start));
+    const range = emptyValueRange();
     yield {
       indices,
-      data: decodeBatch(testSet, { preprocess, indices, plan }),
+      data: decodeBatch(testSet, { preprocess, indices, plan, range }),
       size: indices.length,
       sampleShape: plan.sampleShape,
+      range,
     };
   }
 }

@@ -1,6 +1,6 @@
 /** Maps label names to class indices with messages that name the label, where it came from and the list. */
-import { closest } from 'fastest-levenshtein';
 import { InputError } from '../shared/errors.js';
+import { nearest } from '../shared/nearestName.js';
 
 /** A lookup from class name to index; throws on duplicate names (the config should prevent them). */
 export function classIndex(classNames: string[]): Map<string, number> {
@@ -25,7 +25,8 @@ export function unknownLabelError(
   classNames: string[],
   where: string,
 ): InputError {
-  const suggestion = classNames.length > 0 ? closest(label, classNames) : undefined;
+  // Only a close class is offered: the nearest of ['0'..'9'] to a stray folder '12' is no help.
+  const suggestion = nearest(label, classNames);
   const didYouMean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : '';
   return new InputError(
     `label '${label}' (${what}) is not in the class list ${formatClassList(classNames)}`,

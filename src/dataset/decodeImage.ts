@@ -14,6 +14,8 @@
  * - A tRNS colour key on a gray or RGB PNG is ignored (pngjs would zero the pixels it matches; PIL keeps
  *   their colour), so the chunk is left out before pngjs parses the file.
  * - A corrupt, truncated or unknown file is an InputError naming the file and what was wrong.
+ * - So every decoded image is uint8 (0..255), whatever its bit depth: the default preprocess.scale
+ *   of image test sets is 1/255 (preprocessForModel.ts, defaultScale).
  */
 import jpeg from 'jpeg-js';
 import { PNG, type PNGWithMetadata } from 'pngjs';

@@ -9,9 +9,10 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { EvalgateError } from '../shared/errors.js';
 import { type BatchPlan, type BatchSource, decodeBatch } from './batches.js';
+import { emptyValueRange } from './preprocess.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { hashFiles } from './lock.js';
-import type { PreprocessOptions } from './types.js';
+import type { PreprocessOptions, ValueRange } from './types.js';
 
 export const DECODE_WORKER_KIND = 'evalgate-decode-worker';
 
@@ -46,7 +47,7 @@ export type SerialisedError =
 
 /** Worker -> main thread: the batch's data or hashes, or the error that stopped it. */
 export type DecodeResponse =
-  | { id: number; data: Float32Array }
+  | { id: number; data: Float32Array; range: ValueRange }
   | { id: number; hashes: Array<{ sha256: string; size: number }> }
   | { id: number; error: SerialisedError }
   | { ready: true };
@@ -71,13 +72,15 @@ export function runDecodeWorker(): void {
     };
     const indices = files.map((_, k) => k);
     if (request.recycle) spare.push(request.recycle);
+    const range = emptyValueRange();
     const data = decodeBatch(source, {
       preprocess: request.preprocess,
       indices,
       plan: request.plan,
       reuse: spare.pop(),
+      range,
     });
-    return { id: request.id, data };
+    return { id: request.id, data, range };
   };
 
   // Requests are handled one at a time, in order: the main thread relies on that order.

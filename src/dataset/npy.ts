@@ -10,6 +10,7 @@
  */
 import { InputError } from '../shared/errors.js';
 import { float16BitsToFloat32 } from '../shared/float16.js';
+import type { ValueType } from './types.js';
 
 export type NpyKind = 'b' | 'u' | 'i' | 'f' | 'U' | 'S';
 
@@ -118,6 +119,15 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     `unsupported dtype '${descr}'`,
     'use uint8, int8/16/32/64, float16/32/64 or bool data (and integer or string labels)',
   );
+}
+
+/** The NumPy name of a numeric header's dtype ('uint8', 'int16', 'float32', ...), for the default scale. */
+export function valueTypeOf(header: NpyHeader): ValueType {
+  const { kind, itemSize } = header;
+  if (kind === 'b') return 'bool';
+  if (kind === 'f') return `float${itemSize * 8}` as ValueType;
+  if (kind === 'u' || kind === 'i') return `${kind === 'u' ? 'uint' : 'int'}${itemSize * 8}` as ValueType;
+  throw new Error(`valueTypeOf: dtype ${header.descr} is not numeric`);
 }
 
 /**

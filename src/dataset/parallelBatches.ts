@@ -247,7 +247,13 @@ async function* decodeInPool(
     if (!('data' in answer)) throw new InternalError('a decode worker answered a batch with no data');
     const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
     handedOut = answer.data.buffer as ArrayBuffer;
-    yield { indices, data: answer.data, size: indices.length, sampleShape: plan.sampleShape };
+    yield {
+      indices,
+      data: answer.data,
+      size: indices.length,
+      sampleShape: plan.sampleShape,
+      range: answer.range,
+    };
   }
 }
 

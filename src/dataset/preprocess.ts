@@ -17,7 +17,7 @@
  */
 import { InputError } from '../shared/errors.js';
 import { resizePlane } from './resizeBilinear.js';
-import type { DecodedImage, PreprocessOptions } from './types.js';
+import type { DecodedImage, PreprocessOptions, ValueRange } from './types.js';
 
 /** Output height and width after resize and crop, for a source of the given size. */
 function outputSize(
@@ -152,16 +152,42 @@ function cropOffset(size: number, crop: number): number {
   return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
 }
 
+/** An empty range (+Infinity to -Infinity), to be widened by the values it sees. */
+export function emptyValueRange(): ValueRange {
+  return {
+    rawMin: Number.POSITIVE_INFINITY,
+    rawMax: Number.NEGATIVE_INFINITY,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+  };
+}
+
+/** Widens `range.rawMin`/`rawMax` to the values[start, end) (a NaN widens nothing). */
+function widenRaw(values: ArrayLike<number>, start: number, end: number, range: ValueRange): void {
+  let min = range.rawMin;
+  let max = range.rawMax;
+  for (let i = start; i < end; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  range.rawMin = min;
+  range.rawMax = max;
+}
+
 /**
  * Preprocesses `image` and writes prod(preprocessedShape(options, image)) values into `out` from
  * `offset`. `options` must have passed validatePreprocessOptions: this runs once per image, so it
- * does not check them again (planBatches validates once per run, before the first image).
+ * does not check them again (planBatches validates once per run, before the first image). With
+ * `range`, widens its raw extremes to the image's values after colour conversion (what `scale`
+ * multiplies): one pass over the source pixels.
  */
 export function preprocessInto(
   image: DecodedImage,
   options: PreprocessOptions,
   out: Float32Array,
   offset: number,
+  range?: ValueRange,
 ): void {
   const { width, height } = image;
   const pixels = width * height;
@@ -169,6 +195,7 @@ export function preprocessInto(
 
   planeScratch = grow(planeScratch, pixels * 3);
   const planeCount = toPlanes(image, gray, planeScratch);
+  if (range) widenRaw(planeScratch, 0, pixels * planeCount, range);
 
   let planes = planeScratch;
   let h = height;
@@ -269,14 +296,19 @@ export function validateFeatureOptions(options: PreprocessOptions, featureLength
   }
 }
 
-/** Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector. */
+/**
+ * Writes (v * scale - mean[i]) / std[i] for each of the D values of a feature vector; with `range`,
+ * widens its raw extremes to the values.
+ */
 export function preprocessFeaturesInto(
   values: Uint8Array | Float32Array,
   options: PreprocessOptions,
   out: Float32Array,
   offset: number,
+  range?: ValueRange,
 ): void {
   const n = values.length;
+  if (range) widenRaw(values, 0, n, range);
   const { mean, std, scale } = options;
   const perMean = mean.length > 1;
   const perStd = std.length > 1;

@@ -5,7 +5,8 @@
  * x shapes: [N, H, W] (gray images), [N, H, W, C] with C = 1, 3 or 4 (images, HWC; a fourth channel is
  * alpha and never reaches the model), or [N, D] (feature vectors: only scale, mean and std apply).
  * Values are used as pixel values: uint8 stays 8-bit, any other dtype becomes float32, and
- * `preprocess.scale` / `mean` / `std` apply as to images (for float data in [0, 1], set scale: 1).
+ * `preprocess.scale` / `mean` / `std` apply as to images. The dtype is the test set's `valueType`,
+ * which sets the default scale (preprocessForModel.ts: 1/255 for uint8, 1 for float data).
  * y: integer class indices [N] in 0..classes-1, or class names (numpy '<U' or '|S' strings).
  *
  * Memory: x.npy is read one sample at a time with positional reads (through one descriptor), so a
@@ -17,7 +18,14 @@ import { basename, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { errorMessage, InputError } from '../shared/errors.js';
 import { classIndex, formatClassList, unknownLabelError } from './classLabels.js';
-import { type NpyHeader, npyHeaderLength, parseNpyHeader, toLabelValues, toPixelValues } from './npy.js';
+import {
+  type NpyHeader,
+  npyHeaderLength,
+  parseNpyHeader,
+  toLabelValues,
+  toPixelValues,
+  valueTypeOf,
+} from './npy.js';
 import { product } from '../shared/shape.js';
 import type { DecodedImage, TestSet, TestSetSample } from './types.js';
 
@@ -123,6 +131,7 @@ export function readArrays(options: ReadArraysOptions): TestSet {
     samples,
     sliceColumns: [],
     featureLength,
+    valueType: valueTypeOf(x.header),
     decode(index: number): DecodedImage {
       const data = toPixelValues(x.read(index * sampleBytes, sampleBytes), x.header);
       return { width, height, channels, data };

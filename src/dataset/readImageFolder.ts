@@ -32,6 +32,11 @@ export interface ReadImageFolderOptions {
   classNames: string[];
   /** Absolute path of the lock file, when it sits inside the root under another name. */
   lockPath?: string;
+  /**
+   * Receives the error of a folder that is not a class instead of throwing it, so that the caller
+   * can check the lock first; that folder's files stay in `files` but give no samples.
+   */
+  onUnknownLabel?: (error: InputError) => void;
 }
 
 /** Directory test from a readdir entry; symlinks are followed (one stat), as ImageFolder does. */
@@ -98,6 +103,8 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
   const lockPath = options.lockPath ? resolve(options.lockPath) : undefined;
   const labels = classIndex(options.classNames);
   const samples: TestSetSample[] = [];
+  /** Files of folders that are not classes (only with onUnknownLabel): in the lock's view, not samples. */
+  const unlabelled: string[] = [];
 
   const skip = (name: string, abs: string) =>
     isHiddenName(name) || name === LOCK_FILE_NAME || abs === lockPath;
@@ -124,7 +131,8 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
       if (isDirectory(entry, abs)) {
         walk(abs, id, label);
       } else if (isImageFileName(name)) {
-        samples.push({ id, label, slices: NO_SLICES });
+        if (label < 0) unlabelled.push(id);
+        else samples.push({ id, label, slices: NO_SLICES });
       } else {
         throw new InputError('not a PNG or JPEG file inside a class folder', {
           code: 'E_TEST_SET_INVALID',
@@ -142,8 +150,12 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
     if (skip(name, abs)) continue;
     if (isDirectory(entry, abs)) {
       const label = labels.get(name);
-      if (label === undefined) throw unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
-      walk(abs, name, label);
+      if (label === undefined) {
+        const error = unknownLabelError(name, `folder ${name}/`, options.classNames, abs);
+        if (!options.onUnknownLabel) throw error;
+        options.onUnknownLabel(error);
+      }
+      walk(abs, name, label ?? -1);
     } else if (isImageFileName(name)) {
       throw new InputError('image directly in the test-set folder has no class', {
         code: 'E_TEST_SET_INVALID',
@@ -155,7 +167,10 @@ export function readImageFolder(options: ReadImageFolderOptions): TestSet {
   }
 
   samples.sort((a, b) => compareCodeUnits(a.id, b.id));
-  const files = samples.map((s) => s.id);
+  const files =
+    unlabelled.length === 0
+      ? samples.map((s) => s.id)
+      : [...samples.map((s) => s.id), ...unlabelled].sort(compareCodeUnits);
 
   return {
     format: 'image-folder',

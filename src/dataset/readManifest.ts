@@ -11,6 +11,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { errorMessage, fileAccessError, InputError } from '../shared/errors.js';
+import { countOf } from '../shared/plural.js';
 import { classIndex, unknownLabelError } from './classLabels.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { compareCodeUnits, LOCK_FILE_NAME } from './testSetPaths.js';
@@ -23,6 +24,11 @@ export interface ReadManifestOptions {
   classNames: string[];
   /** Absolute path of the lock file, refused as a sample. */
   lockPath?: string;
+  /**
+   * Receives the error of a row without a label or with one that is not a class, instead of
+   * throwing it, so that the caller can check the lock first; the row's file stays in `files`.
+   */
+  onUnknownLabel?: (error: InputError) => void;
 }
 
 /** One manifest row before validation. */
@@ -77,6 +83,13 @@ export function readManifest(options: ReadManifestOptions): TestSet {
   const lockPath = options.lockPath ? resolve(options.lockPath) : undefined;
   const seen = new Map<string, number>();
   const samples: TestSetSample[] = [];
+  /** Files of rows whose label is wrong (only with onUnknownLabel): in the lock's view, not samples. */
+  const unlabelled: string[] = [];
+  const labelProblem = (error: InputError, id: string) => {
+    if (!options.onUnknownLabel) throw error;
+    options.onUnknownLabel(error);
+    unlabelled.push(id);
+  };
   for (const row of parsed.rows) {
     const where = `${manifestRel}:${row.line}`;
     const id = checkPath(row.path, where, root, rootReal);
@@ -98,18 +111,25 @@ export function readManifest(options: ReadManifestOptions): TestSet {
     seen.set(id, row.line);
     const labelText = typeof row.label === 'number' ? String(row.label) : row.label;
     if (typeof labelText !== 'string' || labelText === '') {
-      throw new InputError('missing label', {
-        code: 'E_TEST_SET_INVALID',
-        where,
-        hint: 'every row needs a class name in its label column',
-      });
+      labelProblem(
+        new InputError('missing label', {
+          code: 'E_TEST_SET_INVALID',
+          where,
+          hint: 'every row needs a class name in its label column',
+        }),
+        id,
+      );
+      continue;
     }
     const label = labels.get(labelText);
-    if (label === undefined) throw unknownLabelError(labelText, `on ${where}`, options.classNames, where);
+    if (label === undefined) {
+      labelProblem(unknownLabelError(labelText, `on ${where}`, options.classNames, where), id);
+      continue;
+    }
     samples.push({ id, label, slices: row.slices });
   }
 
-  const files = [...samples.map((s) => s.id), manifestRel].sort(compareCodeUnits);
+  const files = [...samples.map((s) => s.id), ...unlabelled, manifestRel].sort(compareCodeUnits);
   return {
     format: 'manifest',
     root,
@@ -188,11 +208,16 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
       info: { lines: number };
     }[];
   } catch (error) {
-    const detail = errorMessage(error);
     const line = (error as { lines?: number }).lines;
+    const where = line ? `${manifestRel}:${line}` : manifestRel;
+    if ((error as { code?: string }).code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+      throw fieldCountError(text, (error as { record?: string[] }).record ?? [], where, error);
+    }
+    // The location is in `where`; csv-parse's own "on line 4" would say it twice.
+    const detail = errorMessage(error).replace(/,?\s+(?:on|at) line \d+\.?$/, '');
     throw new InputError(`cannot parse the CSV manifest: ${detail}`, {
       code: 'E_TEST_SET_INVALID',
-      where: line ? `${manifestRel}:${line}` : manifestRel,
+      where,
       cause: error,
     });
   }
@@ -236,6 +261,25 @@ function parseCsv(text: string, manifestRel: string): { rows: ManifestRow[]; sli
     rows.push({ line: info.lines, path: record[pathColumn], label: record[labelColumn], slices });
   }
   return { rows, sliceColumns };
+}
+
+/** A CSV row with more or fewer fields than the header has columns: names both, and the fix. */
+function fieldCountError(text: string, record: string[], where: string, cause: unknown): InputError {
+  const header =
+    (parse(text, { bom: true, skip_empty_lines: true, trim: true, to: 1 }) as string[][])[0] ?? [];
+  const fields = record.map((field) => JSON.stringify(field)).join(', ');
+  const extra = record.length > header.length;
+  return new InputError(
+    `the row has ${countOf(record.length, 'field')} (${fields}), but the header has ${countOf(header.length, 'column')}: ${header.join(',')}`,
+    {
+      code: 'E_TEST_SET_INVALID',
+      where,
+      hint: extra
+        ? `quote a field that holds a comma ("a,b"), or name the extra column in the header (${header.join(',')},<slice>)`
+        : `give every row one value per column (${header.join(',')}); an empty value is allowed`,
+      cause,
+    },
+  );
 }
 
 function parseJsonl(text: string, manifestRel: string): { rows: ManifestRow[]; sliceColumns: string[] } {

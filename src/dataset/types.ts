@@ -1,4 +1,7 @@
 /** Contracts of the dataset stage: test-set readers, decoding, preprocessing and batching. */
+import type { ValueRange } from '../evaluation/types.js';
+
+export type { ValueRange } from '../evaluation/types.js';
 
 export type TestSetFormat = 'image-folder' | 'manifest' | 'arrays';
 
@@ -45,7 +48,28 @@ export interface TestSet {
   sampleFile?(index: number): string;
   /** For array test sets of feature vectors ([N, D]): each sample is D values, no image semantics. */
   featureLength?: number;
+  /**
+   * Data type of the raw values, which decides the default `preprocess.scale`: 'uint8' for decoded
+   * PNG and JPEG images (16-bit PNGs are decoded to 8 bits), the NumPy dtype of an array's x
+   * otherwise. Absent means 'uint8' (test sets made by hand).
+   */
+  valueType?: ValueType;
 }
+
+/** The raw value types of test sets: NumPy dtype names. */
+export type ValueType =
+  | 'bool'
+  | 'uint8'
+  | 'int8'
+  | 'uint16'
+  | 'int16'
+  | 'uint32'
+  | 'int32'
+  | 'uint64'
+  | 'int64'
+  | 'float16'
+  | 'float32'
+  | 'float64';
 
 export type ColorMode = 'gray' | 'rgb' | 'bgr';
 export type Layout = 'NCHW' | 'NHWC' | 'flat';
@@ -57,7 +81,7 @@ export interface PreprocessOptions {
   /** [height, width] central crop after resizing, or null. */
   centerCrop: [number, number] | null;
   color: ColorMode;
-  /** Multiplies raw 0..255 pixel values (e.g. 1/255) before mean/std. */
+  /** Multiplies the raw values (e.g. 1/255 for 0..255 pixels) before mean/std. */
   scale: number;
   /** Per-channel mean subtracted after scaling (length 1 or the channel count). */
   mean: number[];
@@ -71,6 +95,12 @@ export interface PreprocessOptions {
   channels: number;
 }
 
+/** The preprocessing as configured: the model gives the channels, the data the default scale. */
+export type ConfiguredPreprocess = Omit<PreprocessOptions, 'channels' | 'scale'> & {
+  /** `preprocess.scale`, or null to take the default for the test set's value type. */
+  scale: number | null;
+};
+
 /** A batch ready for inference. */
 export interface Batch {
   /** Positions in `TestSet.samples`. */
@@ -81,6 +111,8 @@ export interface Batch {
   size: number;
   /** Per-sample tensor shape, e.g. [3, 224, 224] for NCHW, [224, 224, 3] for NHWC, [150528] for flat. */
   sampleShape: number[];
+  /** The batch's value range before and after preprocessing (absent in batches made by hand). */
+  range?: ValueRange;
 }
 
 /** `evalgate.lock.json` contents. */

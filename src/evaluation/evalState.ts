@@ -5,7 +5,8 @@
  *
  * Fields and their reducers (the declarations below drive `merge`):
  * - headline counts and per-slice counts (confusion matrix, top-k hits, samples): sum;
- * - per-sample records (index, label, prediction, confidence, Brier and NLL terms): concat.
+ * - per-sample records (index, label, prediction, confidence, Brier and NLL terms): concat;
+ * - the input value range (raw and fed, smallest and largest): min and max.
  * Float sums are order-dependent, so the calibration sums are not reduced field by field: compute
  * forms them from the records in sample order (calibrationStateFromRecords), which every split of
  * the samples agrees on. Counts are integers and add exactly in any order.
@@ -30,7 +31,15 @@ import {
   reduceFields,
   reduceKeyed,
 } from '../shared/reducers.js';
-import type { EvalBatch, EvalResult, EvalSpec, EvalState, SampleRecords, SliceResult } from './types.js';
+import type {
+  EvalBatch,
+  EvalResult,
+  EvalSpec,
+  EvalState,
+  SampleRecords,
+  SliceResult,
+  ValueRange,
+} from './types.js';
 
 /** Reducers of the per-sample records. */
 export const RECORD_FIELDS: FieldSpecs<SampleRecords> = {
@@ -41,6 +50,24 @@ export const RECORD_FIELDS: FieldSpecs<SampleRecords> = {
   brier: 'concat',
   nll: 'concat',
 };
+
+/** Reducers of the input value range: extremes merge exactly in any order. */
+export const INPUT_RANGE_FIELDS: FieldSpecs<ValueRange> = {
+  rawMin: 'min',
+  rawMax: 'max',
+  min: 'min',
+  max: 'max',
+};
+
+/** The identity of the range reducers: nothing seen yet. */
+export function emptyInputRange(): ValueRange {
+  return {
+    rawMin: Number.POSITIVE_INFINITY,
+    rawMax: Number.NEGATIVE_INFINITY,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+  };
+}
 
 export interface CreateOptions {
   classNames: string[];
@@ -72,6 +99,7 @@ export function create(options: CreateOptions): EvalState {
     metrics: createMetricState(spec.classNames.length, spec.topK),
     slices: new Map(),
     records: emptyRecords(),
+    inputs: emptyInputRange(),
   };
 }
 
@@ -86,6 +114,7 @@ export function update(state: EvalState, batch: EvalBatch): EvalState {
     );
   }
   const scored = scoreBatch(probabilities, { size, numClasses, labels, topK });
+  if (batch.inputs) accumulateFields(INPUT_RANGE_FIELDS, state.inputs, batch.inputs);
   updateMetricState(state.metrics, labels, scored, size);
   const offset = state.records.index.length;
   const records = growRecords(state.records, size);
@@ -130,6 +159,7 @@ export function merge(a: EvalState, b: EvalState): EvalState {
       () => new Map(),
     ),
     records: reduceFields(RECORD_FIELDS, a.records, b.records),
+    inputs: reduceFields(INPUT_RANGE_FIELDS, a.inputs, b.inputs),
   };
 }
 
@@ -147,6 +177,7 @@ export function mergeInto(target: EvalState, source: EvalState): EvalState {
     }
   }
   target.records = accumulateFields(RECORD_FIELDS, target.records, source.records);
+  accumulateFields(INPUT_RANGE_FIELDS, target.inputs, source.inputs);
   return target;
 }
 
@@ -194,6 +225,7 @@ export function compute(state: EvalState, options: ComputeOptions = {}): EvalRes
     slices,
     calibration: { ...computeCalibration(calibration), state: calibrationStateToJSON(calibration) },
     records: { labels: ordered.label, predictions: ordered.prediction, confidences: ordered.confidence },
+    inputs: state.inputs.min <= state.inputs.max ? { ...state.inputs } : null,
   };
 }
 

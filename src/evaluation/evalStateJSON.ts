@@ -9,8 +9,8 @@ import { CALIBRATION_GRID_ID, NLL_CLIP } from '../metrics/calibration.js';
 import { metricStateFromJSON, metricStateToJSON } from '../metrics/metricState.js';
 import type { MetricState, MetricStateJSON } from '../metrics/types.js';
 import { InputError } from '../shared/errors.js';
-import { create, emptyRecords, RECORD_FIELDS } from './evalState.js';
-import type { EvalSpec, EvalState, SampleRecords } from './types.js';
+import { create, emptyInputRange, emptyRecords, INPUT_RANGE_FIELDS, RECORD_FIELDS } from './evalState.js';
+import type { EvalSpec, EvalState, SampleRecords, ValueRange } from './types.js';
 
 export const EVAL_STATE_FORMAT = 'evalgate.eval-state/v1';
 
@@ -20,6 +20,8 @@ export interface EvalStateJSON {
   metrics: MetricStateJSON;
   slices: Array<{ column: string; value: string; state: MetricStateJSON }>;
   records: { [K in keyof SampleRecords]: number[] };
+  /** The input value range; null for an extreme not seen yet (JSON has no infinities). Absent in older states. */
+  inputs?: { [K in keyof ValueRange]: number | null };
 }
 
 export function toJSON(state: EvalState): EvalStateJSON {
@@ -39,7 +41,17 @@ export function toJSON(state: EvalState): EvalStateJSON {
     metrics: metricStateToJSON(state.metrics),
     slices,
     records,
+    inputs: {
+      rawMin: finiteOrNull(state.inputs.rawMin),
+      rawMax: finiteOrNull(state.inputs.rawMax),
+      min: finiteOrNull(state.inputs.min),
+      max: finiteOrNull(state.inputs.max),
+    },
   };
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 const WHERE = 'evaluation state';
@@ -93,7 +105,23 @@ export function fromJSON(value: unknown): EvalState {
     }
   }
   state.records = recordsFromJSON(v.records, state.metrics.count, spec.samples, numClasses);
+  if (v.inputs !== undefined) state.inputs = inputsFromJSON(v.inputs);
   return state;
+}
+
+/** The input range back: each extreme a finite number, or null for one not seen (an empty state's). */
+function inputsFromJSON(value: unknown): ValueRange {
+  const r = asObject(value, 'inputs');
+  const range = emptyInputRange();
+  for (const name of Object.keys(INPUT_RANGE_FIELDS) as Array<keyof ValueRange>) {
+    const x = r[name];
+    if (x === null) continue;
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      fail(`inputs.${name}`, `must be a finite number or null, got ${describeJsonValue(x)}`);
+    }
+    range[name] = x;
+  }
+  return range;
 }
 
 function specFromJSON(value: unknown): EvalSpec {

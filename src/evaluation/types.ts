@@ -43,6 +43,19 @@ export interface EvalState {
   /** Slice metric states by column, then by value. */
   slices: Map<string, Map<string, MetricState>>;
   records: SampleRecords;
+  /** Range of the input values that reached the model, over the samples (reducers min and max). */
+  inputs: ValueRange;
+}
+
+/**
+ * Smallest and largest input values of some samples: `raw*` as decoded (after colour conversion,
+ * before scale, mean and std), `min`/`max` as fed to the model. Empty: +Infinity and -Infinity.
+ */
+export interface ValueRange {
+  rawMin: number;
+  rawMax: number;
+  min: number;
+  max: number;
 }
 
 /** One batch of model outputs for `update`. */
@@ -56,6 +69,8 @@ export interface EvalBatch {
   indices: ArrayLike<number>;
   /** Each sample's slice values by column (required when the spec has slice columns). */
   slices?: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** The batch's input value range, when the caller measured it. */
+  inputs?: ValueRange;
 }
 
 export type HeadlineMetrics = Omit<Metrics, 'classes' | 'confusionMatrix'>;
@@ -77,4 +92,6 @@ export interface EvalResult {
   slices: SliceResult[];
   calibration: CalibrationReport;
   records: { labels: Int32Array; predictions: Int32Array; confidences: Float32Array };
+  /** Range of the input values that reached the model; null when no batch measured it. */
+  inputs: ValueRange | null;
 }

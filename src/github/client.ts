@@ -13,14 +13,20 @@
  *   See https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  * - Every retry is reported through `log.warn`, so a slow job says why.
  *
+ * - Every response body is read as it arrives, never paused, and whole before the answer is
+ *   returned: see `unpausedFetch` (an HTTP/1.0 front end that closes each connection crashed
+ *   undici 6 otherwise, nodejs/undici#5360) and `wholeBody` (a raw body could be lost to GC).
+ *
  * Timing is the caller's: `baseUrl` and `minRetryDelayMs` are options (the action adapter reads
  * GITHUB_API_URL and its documented retry setting from the runner's environment and passes them),
  * so this module reads no environment. A base delay below 1 s also drops the throttling plugin's
  * one-write-per-second pacing, which GitHub asks of real clients: it is meant for local fakes.
  */
 import { getOctokit } from '@actions/github';
+import { HttpClient } from '@actions/http-client';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { Agent, DecoratorHandler, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { InputError } from '../shared/errors.js';
 import { TOOL_VERSION } from '../shared/version.js';
 
@@ -75,10 +81,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log: GitHubLog = options.log ?? { warn: (message) => console.warn(message) };
   const retries = options.retries ?? DEFAULT_RETRIES;
   const delayMs = options.minRetryDelayMs ?? 1000;
+  const baseUrl = options.baseUrl ?? 'https://api.github.com';
   return getOctokit(
     token,
     {
-      baseUrl: options.baseUrl ?? 'https://api.github.com',
+      baseUrl,
+      request: { fetch: unpausedFetch(baseUrl) },
       userAgent: options.userAgent ?? `evalgate/${TOOL_VERSION}`,
       log: {
         debug: (message: string) => log.debug?.(message),
@@ -93,6 +101,68 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry,
     throttling,
   );
+}
+
+/**
+ * The fetch the client sends every request with: undici's (as @actions/github's default, with the
+ * same proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, which @actions/http-client reads), through
+ * a dispatcher that never pauses the HTTP parser.
+ *
+ * Why: undici's HTTP/1 parser pauses when a response body arrives faster than it is read (more than
+ * the body stream's 16 KB buffer, e.g. the 38 KB baseline.json). If the server then ends the
+ * connection, as an HTTP/1.0 server or proxy does after every response (the body ends with the
+ * connection), undici 6.x and 7.x assert `!this.paused` in the socket's 'end' handler and the
+ * process dies of an uncatchable AssertionError (nodejs/undici#5360). The fix (nodejs/undici#5474)
+ * is only in undici 8, which needs Node 22.19 and which @actions/github's `undici ^6` does not
+ * accept. GitHub's answers are JSON documents and files of a few MB at most, which Octokit reads
+ * whole anyway, so backpressure buys nothing here: the body is taken as it arrives.
+ */
+export function unpausedFetch(baseUrl: string): typeof fetch {
+  const proxy = new HttpClient().getAgentDispatcher(baseUrl);
+  const dispatcher = (proxy ?? new Agent()).compose(
+    (dispatch) => (options, handler) => dispatch(options, new UnpausedHandler(handler)),
+  );
+  return (async (url: string | URL, init?: Parameters<typeof undiciFetch>[1]) =>
+    wholeBody(await undiciFetch(url, { ...init, dispatcher }))) as unknown as typeof fetch;
+}
+
+/** Statuses whose response may carry no body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * The response with its body already read into memory. Octokit hands a caller that asks for the
+ * raw body (`parseSuccessResponseBody: false`, as readFileAtCommit does) the body stream alone
+ * and drops the Response; undici cancels the stream of a Response that is garbage-collected
+ * before its body is read (a FinalizationRegistry in its fetch), so a collection between the
+ * two, likely in a job that has just loaded a model, made the file read as empty ("baseline.json
+ * is not valid JSON"). A body read here cannot be lost that way.
+ */
+async function wholeBody(response: Response): Promise<Response> {
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+  const whole = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // Octokit reads `url` (after redirects) into its answer; a constructed Response has none.
+  Object.defineProperty(whole, 'url', { value: response.url });
+  return whole;
+}
+
+/**
+ * Passes every event on, and answers "go on" to the two that may pause the parser (a handler
+ * returning false from onHeaders or onData asks undici to stop reading the socket).
+ */
+class UnpausedHandler extends DecoratorHandler {
+  onHeaders(...args: Parameters<NonNullable<Dispatcher.DispatchHandlers['onHeaders']>>): boolean {
+    (DecoratorHandler.prototype as Dispatcher.DispatchHandlers).onHeaders!.apply(this, args);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    (DecoratorHandler.prototype as Dispatcher.DispatchHandlers).onData!.call(this, chunk);
+    return true;
+  }
 }
 
 /**

@@ -49,17 +49,23 @@ function shownPath(file: string, cwd: string): string {
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
-/** The baseline report file from the config (or --baseline), checked to exist. */
+/**
+ * The baseline report file from the config (or --baseline), checked to exist. A missing one is
+ * blamed on where it was given (config.baselineReportOrigin: the flag, or baseline.report at its
+ * line), when `file` is the configured report.
+ */
 export function reportBaseline(file: string, cwd: string, config: EvalConfig): BaselinePlan {
   const name = shownPath(file, cwd);
   if (!existsSync(file)) {
+    const origin = file === config.baselineReport ? config.baselineReportOrigin : undefined;
     // A typo or a deleted file must never turn off the per-class gate as a silent "first baseline".
     throw new InputError(`the baseline report ${name} does not exist`, {
       code: 'E_BASELINE_MISSING',
-      where: config.configFile ?? name,
+      where: origin?.where ?? config.configFile ?? name,
       hint:
-        'fix the path (baseline.report, --baseline or the baseline input); to set the first baseline, run once ' +
-        `with --no-baseline (action: baseline-source: none) and commit the report.json it writes as ${name}`,
+        `fix the path (${origin ? `${origin.name}; relative paths start at ${origin.relativeTo}` : 'baseline.report, --baseline or the baseline input'}); ` +
+        'to set the first baseline, run once with --no-baseline (action: baseline-source: none) and commit the ' +
+        `report.json it writes as ${name}`,
     });
   }
   return { kind: 'report', file, name, description: name, id: `report:${name}`, notes: [] };

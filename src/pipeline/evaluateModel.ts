@@ -4,6 +4,7 @@
  */
 import { type FetchedArtifact, fetchArtifact, type FetchOptions } from '../artifacts/fetchArtifact.js';
 import { describeModel } from '../artifacts/modelIdentity.js';
+import { checkSliceGateColumns } from '../compare/sliceGates.js';
 import type { EvalConfig } from '../config/types.js';
 import { batchTestSet } from '../dataset/batches.js';
 import { checkLock, resolveLockPath } from '../dataset/lockCheck.js';
@@ -29,6 +30,8 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   // The lock is verified before anything else (the model is fetched and run only after it):
   // numbers from changed data are lies.
   const { testSet, lockPath } = await openConfiguredTestSet(config, options);
+  // A gates.slices column the manifest lacks would gate nothing: refused before the model runs.
+  checkSliceGateColumns(config.gates, testSet.sliceColumns);
   // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
   // until the batches are asked for, after it.
   const workerCount = decodeWorkerCount(config, options, testSet);

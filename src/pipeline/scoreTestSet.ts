@@ -1,15 +1,18 @@
 /**
  * Scoring: runs the model over every batch and feeds the outputs to the evaluation state. The state
  * does the pure work (src/evaluation); this loop owns what needs the runtime and the test set:
- * inference, its timing, naming the samples of non-finite outputs, and the warning for
- * probabilities declared as logits.
+ * inference, its timing, naming the samples of non-finite outputs or of outputs that contradict
+ * model.outputs, and the warning for probabilities declared as logits.
  */
 import type { Batch, TestSet } from '../dataset/types.js';
 import { create, mergeInto, update } from '../evaluation/evalState.js';
 import type { EvalState } from '../evaluation/types.js';
-import { looksLikeProbabilities, NonFiniteOutputError, toProbabilities } from '../runtime/modelSession.js';
+import { NonFiniteOutputError } from '../runtime/modelSession.js';
+import { outputKindError } from '../runtime/outputKindError.js';
+import { convertOutputs, rowSumTolerance } from '../runtime/outputProbabilities.js';
 import type { ModelSession, OutputKind } from '../runtime/types.js';
 import { InputError, InternalError } from '../shared/errors.js';
+import { countOf } from '../shared/plural.js';
 
 export interface ScoreTestSetOptions {
   batches: AsyncIterable<Batch>;
@@ -51,6 +54,7 @@ export async function scoreTestSet(options: ScoreTestSetOptions): Promise<Scored
   let inferenceMs = 0;
   let done = 0;
   let probabilityWarningGiven = false;
+  const tolerance = rowSumTolerance(session.output.type);
   for await (const batch of options.batches) {
     const labels = Int32Array.from(batch.indices, (i) => testSet.samples[i].label);
     const inferenceStart = now();
@@ -62,23 +66,29 @@ export async function scoreTestSet(options: ScoreTestSetOptions): Promise<Scored
       throw error;
     }
     inferenceMs += now() - inferenceStart;
+    // One pass converts the scores and checks them against model.outputs (exit 2 when they
+    // contradict it, naming the samples).
+    const converted = convertOutputs(raw, batch.size, numClasses, outputKind, tolerance);
+    if (converted.mismatch) {
+      throw outputKindError(converted.mismatch, {
+        outputName: session.output.name,
+        sampleId: (row) => testSet.samples[batch.indices[row]].id,
+      });
+    }
     // Softmax over probabilities keeps the argmax but flattens the confidences: worth a warning.
-    if (
-      !probabilityWarningGiven &&
-      outputKind === 'logits' &&
-      looksLikeProbabilities(raw, batch.size, numClasses)
-    ) {
+    if (!probabilityWarningGiven && converted.looksLikeProbabilities) {
       probabilityWarningGiven = true;
       options.warnings.push(
         `The output '${session.output.name}' looks like probabilities (rows in [0, 1] summing to 1) but model.outputs is 'logits'; set model.outputs: probabilities so that confidences are right.`,
       );
     }
     update(partial, {
-      probabilities: toProbabilities(raw, batch.size, numClasses, outputKind),
+      probabilities: converted.probabilities,
       size: batch.size,
       labels,
       indices: batch.indices,
       slices: sliceColumns.length > 0 ? batch.indices.map((i) => testSet.samples[i].slices) : undefined,
+      inputs: batch.range,
     });
     if (partial.metrics.count >= state.metrics.count) {
       mergeInto(state, partial);
@@ -97,7 +107,7 @@ function nameNonFiniteSamples(error: NonFiniteOutputError, indices: number[], te
   const ids = error.rows.map((row) => testSet.samples[indices[row]].id);
   const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
   return new InputError(
-    `the model produced NaN or infinite outputs for ${ids.length} of the ${indices.length} samples in one batch ` +
+    `the model produced NaN or infinite outputs for ${ids.length} of ${countOf(indices.length, 'sample')} in one batch ` +
       `(${shown}); evaluation stopped at the first such batch`,
     {
       code: 'E_MODEL_OUTPUTS',

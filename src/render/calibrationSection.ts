@@ -198,9 +198,6 @@ function formatShare(value: number | null): string {
 function formatDelta(before: number | null, now: number | null, rate: boolean): string {
   if (!isNumber(before) || !isNumber(now)) return NONE;
   const delta = now - before;
-  if (rate) return formatChange(delta, 'rate');
-  if (Math.abs(delta) < 1e-12) return '0';
-  const text = Math.abs(delta).toFixed(4);
-  const shown = Number(text) === 0 ? '<0.0001' : text;
-  return `${delta > 0 ? '▲ +' : '▼ \u2212'}${shown}`;
+  // Lower is better for every calibration figure: a rise is marked worse.
+  return rate ? formatChange(delta, 'rate', 'lower') : formatChange(delta, 'correlation', 'lower', 4);
 }

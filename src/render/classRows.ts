@@ -5,7 +5,8 @@
  * body has to be cut, it is cut from the end of this order, so what matters most is never the part
  * that is dropped.
  */
-import { precisionInterval, recallInterval } from '../compare/compare.js';
+import { recallInterval } from '../compare/classDeltas.js';
+import { precisionInterval } from '../compare/compare.js';
 import type { Comparison, GateResult, Interval, Verdict } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 

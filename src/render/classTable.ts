@@ -5,7 +5,7 @@
  * naming what was left out.
  */
 import { markdownTable } from 'markdown-table';
-import { levelText } from '../compare/evidenceText.js';
+import { correctionName, levelText } from '../compare/evidenceText.js';
 import type { PValueAdjustment } from '../stats/types.js';
 import type { ClassRow } from './classRows.js';
 import { CLASS_NAME_CHARS } from './commentBudget.js';
@@ -24,7 +24,7 @@ const STATUS_TEXT: Record<ClassRow['status'], string> = {
   'possible-regression': '⚠️ possible regression',
   'not-evaluable': '⚠️ not evaluable',
   ok: '✅ within tolerance',
-  improved: '▲ improved',
+  improved: '✓ improved',
   'not-compared': '➖ not compared',
 };
 
@@ -87,7 +87,10 @@ function tableHeader(options: ClassTableOptions): string[] {
         'recall (candidate)',
         ci,
         'change',
-        `${ci} of change`,
+        // Family-adjusted intervals have a level per class (each message states it).
+        options.correction === 'none'
+          ? `${ci} of change`
+          : `CI of change (${correctionName(options.correction)}-adjusted)`,
         CORRECTION_LABEL[options.correction],
         `precision (${ci})`,
         'F1',

@@ -33,6 +33,8 @@ export const MAX_MATRIX_CLASSES = 15;
 export const MAX_CONFUSED_PAIRS = 10;
 /** Rows of the folded power table; 40 rows of at most ~150 characters keep it near 6,000 characters. */
 export const MAX_POWER_ROWS = 40;
+/** Rows of the slice table (worst first); 20 rows of at most ~300 characters keep it near 6,000 characters. */
+export const MAX_SLICE_ROWS = 20;
 /** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
 export const MAX_LISTED_FAILURES = 25;
 /** Possible regressions listed one by one, likewise. */
@@ -48,15 +50,15 @@ export const MAX_LISTED_WARNINGS = 10;
 export const MAX_MESSAGE_CHARS = 400;
 /** Longest heading title. */
 export const TITLE_CHARS = 100;
-/** Class names quoted in the headline's reasons; the rest are counted. */
-export const HEADLINE_NAMES = 5;
-/** Longest class name quoted in the headline. */
+/** Longest class name or gate name quoted in the headline and the lists under it. */
 export const HEADLINE_NAME_CHARS = 40;
 /** Longest class name in the per-class table. */
 export const CLASS_NAME_CHARS = 80;
 /** Longest class name in the confusion matrix's header row, and in its rows and pair list. */
 export const MATRIX_HEADER_NAME_CHARS = 24;
 export const MATRIX_ROW_NAME_CHARS = 60;
+/** Longest slice column, slice value or class name in the slice table and the terminal's slice line. */
+export const SLICE_NAME_CHARS = 40;
 /** Longest class name in the power table. */
 export const POWER_NAME_CHARS = 60;
 /** Longest model or test-set path shown in the identity table. */
@@ -74,5 +76,7 @@ export const SHORT_DIGEST_HEX = 12;
 export const TEXT_MAX_LISTED = 20;
 /** Rows of the terminal's "Top regressions" table. */
 export const TEXT_MAX_TABLE_ROWS = 10;
+/** Values of each slice column on the terminal's one slice line (worst first); the rest are counted. */
+export const TEXT_MAX_SLICE_VALUES = 4;
 /** Longest class name in that table. */
 export const TEXT_NAME_CHARS = 40;

@@ -27,24 +27,46 @@ function withMinus(text: string): string {
   return text.startsWith('-') ? `\u2212${text.slice(1)}` : text;
 }
 
+/** The mark before a change in markdown: what it means for the model, never which way it moved. */
+export const WORSE_MARK = '❗';
+export const BETTER_MARK = '✓';
+
+/** The legend of the marks, said once in the comment (under the summary table). */
+export const CHANGE_MARKS_LEGEND =
+  `${WORSE_MARK} worse, ${BETTER_MARK} better than the baseline, whichever way the figure moves ` +
+  '(lower is better for ECE, Brier, NLL and cost)';
+
 /**
- * A change, signed and with a direction: rates in percentage points with two decimals (the
- * unit of the gates' thresholds, 0.02 = 2.00 pp), correlations with three decimals.
- * `arrows` adds ▲/▼ for markdown; the terminal version uses signs only.
+ * Which way a figure is better, for the mark of its change: 'higher' (accuracy, recall, F1, MCC),
+ * 'lower' (ECE, Brier, NLL, cost); false for no mark (the terminal: signs only). `true` is 'higher'.
  */
-export function formatChange(delta: number | null, scale: MetricScale, arrows = true): string {
+export type ChangeMarks = 'higher' | 'lower' | boolean;
+
+/**
+ * A change, signed: rates in percentage points with two decimals (0.02 = 2.00 pp), other figures
+ * with `digits` decimals (3 by default), always that many, so a column of changes lines up
+ * ("0.00 pp" beside "−1.85 pp"). In markdown a mark says whether the change is worse or better for
+ * the model (WORSE_MARK, BETTER_MARK), whatever the figure's direction; the sign says which way it
+ * moved. `marks` false gives the terminal's plain signs.
+ */
+export function formatChange(
+  delta: number | null,
+  scale: MetricScale,
+  marks: ChangeMarks = 'higher',
+  digits = scale === 'rate' ? 2 : 3,
+): string {
   if (!isFiniteNumber(delta)) return NONE;
   const size = scale === 'rate' ? Math.abs(delta) * 100 : Math.abs(delta);
-  const digits = scale === 'rate' ? 2 : 3;
   const unit = scale === 'rate' ? ' pp' : '';
   const text = size.toFixed(digits);
-  const plus = arrows ? '▲ +' : '+';
-  const minus = arrows ? '▼ \u2212' : '-';
   // Float noise from computing the same ratio two ways is no change.
-  if (Math.abs(delta) < 1e-12) return `0${unit}`;
+  if (Math.abs(delta) < 1e-12) return `${(0).toFixed(digits)}${unit}`;
   // Nonzero but below display precision: say so instead of printing a misleading 0.
   const shown = Number(text) === 0 ? `<${(10 ** -digits).toFixed(digits)}` : text;
-  return `${delta > 0 ? plus : minus}${shown}${unit}`;
+  const sign = delta > 0 ? '+' : marks === false ? '-' : '\u2212';
+  if (marks === false) return `${sign}${shown}${unit}`;
+  const better = delta > 0 === (marks !== 'lower');
+  return `${better ? BETTER_MARK : WORSE_MARK} ${sign}${shown}${unit}`;
 }
 
 /** Bytes in binary units: 187392 -> "183.0 KiB". */

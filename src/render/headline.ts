@@ -10,7 +10,7 @@
  */
 import type { GateResult, Verdict, VerdictNote } from '../compare/types.js';
 import type { ClassRow } from './classRows.js';
-import { countGates, type GateCounts } from './gateCounts.js';
+import { countGates, type GateCounts, type ListedGate, listUnderGates } from './gateCounts.js';
 
 /**
  * - first-baseline: passed with no baseline to compare with; this run sets the first one;
@@ -45,6 +45,10 @@ export interface Headline {
   failures: GateResult[];
   /** Possible regressions that only warn, in the verdict's order. */
   warnings: GateResult[];
+  /** The failures under their configured gate, the per-class findings summed up ("10 classes, 1 regressed"). */
+  failedGates: ListedGate[];
+  /** The possible regressions that only warn, likewise. */
+  warnedGates: ListedGate[];
   /** The notes shown under the headline: the first-baseline note is left out, the outcome says it. */
   notes: VerdictNote[];
 }
@@ -59,6 +63,8 @@ export function deriveHeadline(verdict: Verdict, rows: ClassRow[]): Headline {
     reasons: verdict.passed ? [] : failureReasons(verdict, rows),
     failures: verdict.failures,
     warnings: verdict.warnings ?? [],
+    failedGates: listUnderGates(verdict.failures, verdict.gates),
+    warnedGates: listUnderGates(verdict.warnings ?? [], verdict.gates),
     notes: verdict.notes.filter((note) => note.kind !== 'first-baseline'),
   };
 }

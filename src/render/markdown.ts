@@ -6,7 +6,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import { alphaText } from '../compare/evidenceText.js';
-import type { Comparison, GateResult, Verdict } from '../compare/types.js';
+import type { Comparison, Verdict, VerdictNote } from '../compare/types.js';
 import type { Report } from '../report/types.js';
 import { renderCalibrationSection } from './calibrationSection.js';
 import { classRows } from './classRows.js';
@@ -14,7 +14,6 @@ import { renderClassTable } from './classTable.js';
 import {
   CLASS_TABLE_NOTE_CHARS,
   HEADLINE_NAME_CHARS,
-  HEADLINE_NAMES,
   IDENTITY_FIELD_CHARS,
   IDENTITY_SHORT_FIELD_CHARS,
   MAX_COMMENT_CHARS,
@@ -32,9 +31,17 @@ import {
 import { renderConfusionSection } from './confusionSection.js';
 import { digestCode, escapeMarkdown, safeUrl } from './escapeMarkdown.js';
 import { formatBytes, formatCount, formatRate } from './formatNumbers.js';
-import { gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
-import { deriveHeadline, type Headline, type HeadlineReason } from './headline.js';
+import {
+  type GateCounts,
+  gatesText,
+  gatesWord,
+  type ListedGate,
+  notEvaluableText,
+  possibleRegressionsText,
+} from './gateCounts.js';
+import { deriveHeadline, type Headline } from './headline.js';
 import { renderPowerSection } from './powerSection.js';
+import { renderSlices } from './sliceSection.js';
 import { renderSummary } from './summarySection.js';
 
 /** Longest body rendered (GitHub's limit less an adapter's room): commentBudget.ts holds every cap. */
@@ -75,8 +82,8 @@ export function renderComment(input: CommentInput): string {
   const top = [
     marker,
     renderHeadline(input, headline),
-    renderFailures(headline.failures),
-    renderWarnings(headline.warnings),
+    renderFailures(headline),
+    renderWarnings(headline),
     renderNotes(input, headline),
     renderSummary(candidate, compared ? baseline : null, comparison, verdict),
   ]
@@ -94,6 +101,7 @@ export function renderComment(input: CommentInput): string {
   // Folded sections after the per-class table, in display order; when the table's header does not
   // fit they are dropped in DROP_ORDER (the largest and least urgent first).
   const sections: Record<Section, string> = {
+    slices: renderSlices(candidate, compared ? comparison : null, verdict),
     power: renderPowerSection(verdict.statistics),
     calibration: renderCalibrationSection(candidate, compared ? baseline : null),
     matrix: matrix ?? '',
@@ -122,9 +130,10 @@ export function renderComment(input: CommentInput): string {
   return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
 }
 
-type Section = 'power' | 'calibration' | 'matrix';
-const SECTION_ORDER: Section[] = ['power', 'calibration', 'matrix'];
-const DROP_ORDER: Section[] = ['matrix', 'power', 'calibration'];
+type Section = 'slices' | 'power' | 'calibration' | 'matrix';
+const SECTION_ORDER: Section[] = ['slices', 'power', 'calibration', 'matrix'];
+// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it).
+const DROP_ORDER: Section[] = ['matrix', 'power', 'calibration', 'slices'];
 
 /**
  * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
@@ -140,20 +149,14 @@ function hardCut(body: string): string {
   return kept + (open > 0 ? close : '') + note;
 }
 
-function quoted(names: string[]): string {
-  const shown = names.slice(0, HEADLINE_NAMES).map((n) => `'${escapeMarkdown(n, HEADLINE_NAME_CHARS)}'`);
-  const rest = names.length - shown.length;
-  return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
-
 function renderHeadline(input: CommentInput, headline: Headline): string {
   const title = escapeMarkdown(input.title ?? 'evalgate', TITLE_CHARS);
-  return [headingLine(title, headline), [summaryLine(headline), identityLine(input)].join('\n\n')].join(
-    '\n\n',
-  );
+  return [headingLine(title, headline), summaryLine(headline), identityLine(input)]
+    .filter((part) => part !== '')
+    .join('\n\n');
 }
 
-/** "## ✅ evalgate: passed", "## ❌ evalgate: failed, 2 of 14 gates failed". */
+/** "## ✅ evalgate: passed", "## ❌ evalgate: failed, 1 of 3 gates failed" (gates as configured). */
 function headingLine(title: string, headline: Headline): string {
   const { counts } = headline;
   // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
@@ -174,16 +177,19 @@ function headingLine(title: string, headline: Headline): string {
   return `## ${mark} ${title}: passed${extra}`;
 }
 
-/** The sentence under the heading: what passed, or the reasons the run failed. */
+/**
+ * The sentence under the heading: what passed and what was not compared. A failed run says nothing
+ * more here (the failed gates are listed right below, once), except that no baseline was compared.
+ */
 function summaryLine(headline: Headline): string {
   const { counts } = headline;
   switch (headline.outcome) {
     case 'first-baseline':
       return 'No baseline report to compare with: this run sets the first baseline. Keep its report.json as the baseline.';
     case 'passed':
-      return `All ${formatCount(counts.checked)} gates passed against the baseline.`;
+      return `${counts.checked === 1 ? 'The 1 gate' : `All ${gatesText(counts.checked)}`} passed against the baseline${notComparedText(counts)}.`;
     case 'passed-with-warnings': {
-      let text = `${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline`;
+      let text = `${gatesText(counts.passed)} passed against the baseline`;
       if (counts.warned > 0) {
         text +=
           `; ${possibleRegressionsText(counts.warned)} beyond the tolerance without significant evidence ` +
@@ -192,46 +198,19 @@ function summaryLine(headline: Headline): string {
       if (counts.notEvaluable > 0) {
         text += `; ${notEvaluableText(counts.notEvaluable)} (no test samples, reported as a warning): it was not checked`;
       }
-      return `${text}.`;
+      return `${text}${notComparedText(counts)}.`;
     }
     case 'failed':
-      return headline.reasons.map(reasonText).join('<br>\n');
+      return headline.comparedWithBaseline
+        ? ''
+        : 'No baseline report to compare with: this run sets the first baseline.';
   }
 }
 
-function classesText(count: number): string {
-  return `${formatCount(count)} ${count === 1 ? 'class' : 'classes'}`;
-}
-
-function reasonText(reason: HeadlineReason): string {
-  switch (reason.kind) {
-    case 'regressed-classes':
-      return (
-        `Recall dropped ${reason.significant ? 'significantly ' : ''}by more than ${toleranceText(reason.tolerance)} ` +
-        `for ${classesText(reason.names.length)}: ${quoted(reason.names)}.`
-      );
-    case 'unproven-classes':
-      return (
-        `Recall dropped by more than ${toleranceText(reason.tolerance)}, without significant evidence (on-unproven: fail), for ` +
-        `${classesText(reason.names.length)}: ${quoted(reason.names)}.`
-      );
-    case 'classes-not-evaluable': {
-      const n = reason.names.length;
-      return (
-        `${formatCount(n)} ${n === 1 ? 'class has' : 'classes have'} no test samples and cannot be checked: ` +
-        `${quoted(reason.names)}.`
-      );
-    }
-    case 'gate-failed':
-      return `${capitalise(escapeMarkdown(reason.message, MAX_MESSAGE_CHARS))}.`;
-    case 'first-baseline':
-      return 'No baseline report to compare with: this run sets the first baseline.';
-  }
-}
-
-/** A recall tolerance in percentage points: 0.02 -> "2.0 pp". */
-function toleranceText(tolerance: number): string {
-  return formatRate(tolerance).replace('%', ' pp');
+/** "; not compared: ece (see the report)" for configured gates that had nothing to compare with. */
+function notComparedText(counts: GateCounts): string {
+  if (counts.notCompared.length === 0) return '';
+  return `; not compared: ${counts.notCompared.map((key) => escapeMarkdown(key, HEADLINE_NAME_CHARS)).join(', ')} (see the report)`;
 }
 
 /** Which model, against which baseline model, on which test set. */
@@ -247,28 +226,48 @@ function identityLine(input: CommentInput): string {
   );
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * Listed results under their configured gate: the per-class gate as one item with its findings
+ * summed up and its classes nested under it, every other result as an item of its own. At most
+ * `max` results are listed; the rest are counted where they would have been.
+ */
+function listedItems(gates: ListedGate[], mark: string, max: number, more: string): string[] {
+  const items: string[] = [];
+  let room = max;
+  for (const gate of gates) {
+    const name = escapeMarkdown(gate.key, HEADLINE_NAME_CHARS);
+    const shown = gate.items.slice(0, Math.max(0, room));
+    room -= shown.length;
+    const rest = gate.items.length - shown.length;
+    if (gate.summary !== '') {
+      items.push(`- ${mark} **${name}**: ${gate.summary}`);
+      for (const r of shown) items.push(`  - ${escapeMarkdown(r.message, MAX_MESSAGE_CHARS)}`);
+      if (rest > 0) items.push(`  - … and ${formatCount(rest)} more classes, all in the full report`);
+      continue;
+    }
+    for (const r of shown)
+      items.push(
+        `- ${mark} **${escapeMarkdown(r.gate, HEADLINE_NAME_CHARS)}**: ${escapeMarkdown(r.message, MAX_MESSAGE_CHARS)}`,
+      );
+    if (rest > 0) items.push(`- … and ${formatCount(rest)} more ${more} of ${name}, all in the full report`);
+  }
+  return items;
 }
 
-function renderFailures(failures: GateResult[]): string {
-  if (failures.length === 0) return '';
-  const items = failures
-    .slice(0, MAX_LISTED_FAILURES)
-    .map((f) => `- ❌ **${f.gate}**: ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`);
-  const rest = failures.length - MAX_LISTED_FAILURES;
-  if (rest > 0) items.push(`- … and ${formatCount(rest)} more failed gates, all in the full report`);
-  return [`### Failed gates (${formatCount(failures.length)})`, '', ...items].join('\n');
+function renderFailures(headline: Headline): string {
+  const gates = headline.failedGates;
+  if (gates.length === 0) return '';
+  return [
+    `### Failed gates (${formatCount(gates.length)})`,
+    '',
+    ...listedItems(gates, '❌', MAX_LISTED_FAILURES, 'failed results'),
+  ].join('\n');
 }
 
-function renderWarnings(warnings: GateResult[]): string {
+function renderWarnings(headline: Headline): string {
+  const warnings = headline.warnings;
   if (warnings.length === 0) return '';
   const alpha = warnings.find((w) => w.alpha !== undefined)?.alpha;
-  const items = warnings
-    .slice(0, MAX_LISTED_POSSIBLE)
-    .map((w) => `- ⚠️ **${w.gate}**: ${escapeMarkdown(w.message, MAX_MESSAGE_CHARS)}`);
-  const rest = warnings.length - MAX_LISTED_POSSIBLE;
-  if (rest > 0) items.push(`- … and ${formatCount(rest)} more possible regressions, all in the full report`);
   return [
     `### Possible regressions (${formatCount(warnings.length)})`,
     '',
@@ -276,8 +275,13 @@ function renderWarnings(warnings: GateResult[]): string {
       'the test set is too small to tell them from noise. They do not fail the run (on-unproven: warn); more ' +
       'test samples would settle them._',
     '',
-    ...items,
+    ...listedItems(headline.warnedGates, '⚠️', MAX_LISTED_POSSIBLE, 'possible regressions'),
   ].join('\n');
+}
+
+/** A note's mark: a warning for what may explain the figures (other settings), else information. */
+function noteMark(note: VerdictNote): string {
+  return note.kind === 'preprocessing-differs' ? '⚠️' : 'ℹ️';
 }
 
 function renderNotes(input: CommentInput, headline: Headline): string {
@@ -293,7 +297,8 @@ function renderNotes(input: CommentInput, headline: Headline): string {
   // The headline already says that this run sets the first baseline (deriveHeadline leaves it out).
   const notes = headline.notes;
   const listed = notes.slice(0, MAX_LISTED_NOTES);
-  for (const note of listed) items.push(`- ℹ️ ${escapeMarkdown(note.text, MAX_MESSAGE_CHARS)}`);
+  for (const note of listed)
+    items.push(`- ${noteMark(note)} ${escapeMarkdown(note.text, MAX_MESSAGE_CHARS)}`);
   if (notes.length > listed.length) {
     items.push(`- ℹ️ … and ${formatCount(notes.length - listed.length)} more notes in the full report`);
   }

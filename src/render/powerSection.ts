@@ -22,6 +22,7 @@ function drop(value: number | null): string {
 export function renderPowerSection(statistics: VerdictStatistics | undefined): string {
   const power: PowerSummary | null | undefined = statistics?.power;
   if (!power || power.classes.length === 0) return '';
+  const compared = statistics?.pairing !== null && statistics?.pairing !== undefined;
   const weak = power.classes.filter((c) => c.underpowered).length;
   const small = power.classes.filter((c) => c.small).length;
   const parts: string[] = [];
@@ -57,7 +58,10 @@ export function renderPowerSection(statistics: VerdictStatistics | undefined): s
     '<details>',
     `<summary>Statistical power of the per-class gate: ${parts.join('; ')}</summary>`,
     '',
-    `_Smallest true recall drop each class's ${power.design} test flags as significant with ` +
+    // Without a baseline no test was made: the design is the one a later comparison will use.
+    (compared
+      ? `_Smallest true recall drop each class's ${power.design} test flags as significant with `
+      : '_Smallest true recall drop that later comparisons with this baseline will flag as significant, per class, with ') +
       `${Math.round(power.power * 100)}% power at ${level}; samples needed for a drop of the tolerance ` +
       `(${drop(power.tolerance)}) itself to be significant with that power. A drop is blocked only when its ` +
       'observed size also exceeds the tolerance, so true drops just above it are blocked about half the time._',

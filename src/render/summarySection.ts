@@ -11,6 +11,7 @@ import type { Report } from '../report/types.js';
 import { baselineCost } from '../compare/costGate.js';
 import { escapeMarkdown } from './escapeMarkdown.js';
 import {
+  CHANGE_MARKS_LEGEND,
   formatChange,
   formatChangeInterval,
   formatCount,
@@ -91,7 +92,7 @@ export function renderSummary(
       costLabel(candidate),
       formatCost(baselineValue),
       `${formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
-      formatChange(delta, 'correlation'),
+      formatChange(delta, 'correlation', 'lower'),
       gate?.interval ? formatChangeInterval(gate.interval, 'plain') : '',
       gate?.pValue === null || gate?.pValue === undefined ? '' : escapeMarkdown(formatPValue(gate.pValue)),
     ]);
@@ -144,10 +145,10 @@ function methodLine(comparison: Comparison, verdict: Verdict, level: string): st
   const corrected =
     correction === 'none' || tested <= 1
       ? ''
-      : `; per-class p-values adjusted by ${correctionName(correction)} across ${formatCount(tested)} classes`;
+      : `; per-class p-values and intervals adjusted by ${correctionName(correction)} across ${formatCount(tested)} classes`;
   const how = comparison.pairing.paired
-    ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, Newcombe intervals)`
-    : 'compared without pairing samples (Fisher exact tests, Newcombe hybrid intervals; see the notes)';
+    ? `compared sample by sample on ${formatCount(comparison.pairing.samples)} paired samples (exact McNemar tests, with the intervals that invert them)`
+    : 'compared without pairing samples (Fisher exact tests, with the intervals that invert them; see the notes)';
   const others: string[] = [];
   const randomized = figuresTestedBy(verdict, 'paired-randomization');
   if (randomized) {
@@ -158,5 +159,5 @@ function methodLine(comparison: Comparison, verdict: Verdict, level: string): st
   const bounded = figuresTestedBy(verdict, 'bootstrap');
   if (bounded) others.push(`${bounded} bounds by a one-sided basic bootstrap`);
   const sides = 'p-values of changes are two-sided, of bounds (min, max) one-sided';
-  return `_Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
+  return `_${CHANGE_MARKS_LEGEND}. Intervals at ${level}; ${how}${others.length > 0 ? `; ${others.join('; ')}` : ''}; ${sides}${corrected}._`;
 }

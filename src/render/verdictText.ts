@@ -10,8 +10,15 @@ import type { Report } from '../report/types.js';
 import { type ClassRow, classRows } from './classRows.js';
 import { TEXT_MAX_LISTED, TEXT_MAX_TABLE_ROWS, TEXT_NAME_CHARS } from './commentBudget.js';
 import { formatChange, formatCount, formatMetric, formatPValue, formatRate } from './formatNumbers.js';
-import { gatesWord, notEvaluableText, possibleRegressionsText } from './gateCounts.js';
+import {
+  gatesText,
+  gatesWord,
+  type ListedGate,
+  notEvaluableText,
+  possibleRegressionsText,
+} from './gateCounts.js';
 import { deriveHeadline, type Headline } from './headline.js';
+import { sliceRows, sliceSummaryLine } from './sliceSection.js';
 
 export function renderVerdictText(
   verdict: Verdict,
@@ -27,25 +34,33 @@ export function renderVerdictText(
     ...regressionLines(rows),
     '',
     ...figureLines(candidate, comparison),
+    ...sliceLines(candidate, comparison, verdict),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** "evalgate: PASSED - all 14 gates passed against the baseline", "evalgate: FAILED - 2 of 14 gates failed". */
+/**
+ * "evalgate: PASSED - all 3 gates passed against the baseline", "evalgate: FAILED - 1 of 3 gates
+ * failed": gates as configured in evalgate.yml (gateCounts.ts), not their results.
+ */
 function headlineText(headline: Headline): string {
   const { counts } = headline;
   // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
   const unchecked = counts.notEvaluable > 0 ? `, ${notEvaluableText(counts.notEvaluable)}` : '';
+  const notCompared = counts.notCompared.length > 0 ? `; not compared: ${counts.notCompared.join(', ')}` : '';
   switch (headline.outcome) {
     case 'first-baseline':
       return 'evalgate: PASSED - no baseline to compare with; this run sets the first baseline';
     case 'passed':
-      return `evalgate: PASSED - all ${formatCount(counts.checked)} gates passed against the baseline`;
+      return (
+        `evalgate: PASSED - ${counts.checked === 1 ? 'the 1 gate' : `all ${gatesText(counts.checked)}`} passed ` +
+        `against the baseline${notCompared}`
+      );
     case 'passed-with-warnings': {
       const warned = counts.warned > 0 ? `, ${possibleRegressionsText(counts.warned)}` : '';
       return (
-        `evalgate: PASSED - ${formatCount(counts.passed)} ${gatesWord(counts.passed)} passed against the baseline` +
-        `${warned}${unchecked} (warning)`
+        `evalgate: PASSED - ${gatesText(counts.passed)} passed against the baseline` +
+        `${warned}${unchecked} (warning)${notCompared}`
       );
     }
     case 'failed':
@@ -56,25 +71,37 @@ function headlineText(headline: Headline): string {
   }
 }
 
-/** Failed gates, possible regressions and notes, one line each up to TEXT_MAX_LISTED of each. */
+/**
+ * Failed gates, possible regressions and notes, one line each, up to TEXT_MAX_LISTED results of
+ * each: the per-class gate as one line with its findings summed up and its classes under it.
+ */
 function listedLines(headline: Headline): string[] {
-  const { failures, warnings, notes } = headline;
+  return [
+    ...gateLines(headline.failedGates, 'x', 'failed'),
+    ...gateLines(headline.warnedGates, '!', 'possible regressions'),
+    ...headline.notes.slice(0, TEXT_MAX_LISTED).map((note) => `  note: ${printableName(note.text)}`),
+  ];
+}
+
+function gateLines(gates: ListedGate[], mark: string, what: string): string[] {
   const lines: string[] = [];
-  for (const failure of failures.slice(0, TEXT_MAX_LISTED)) {
-    lines.push(`  x ${failure.gate}: ${printableName(failure.message)}`);
+  let room = TEXT_MAX_LISTED;
+  for (const gate of gates) {
+    const shown = gate.items.slice(0, Math.max(0, room));
+    room -= shown.length;
+    const rest = gate.items.length - shown.length;
+    if (gate.summary !== '') {
+      lines.push(`  ${mark} ${printableName(gate.key)}: ${gate.summary}`);
+      for (const r of shown) lines.push(`      ${printableName(r.message)}`);
+      if (rest > 0) lines.push(`      ... and ${formatCount(rest)} more classes (see the report)`);
+      continue;
+    }
+    for (const r of shown) lines.push(`  ${mark} ${printableName(r.gate)}: ${printableName(r.message)}`);
+    if (rest > 0)
+      lines.push(
+        `  ... and ${formatCount(rest)} more ${what} of ${printableName(gate.key)} (see the report)`,
+      );
   }
-  if (failures.length > TEXT_MAX_LISTED) {
-    lines.push(`  ... and ${formatCount(failures.length - TEXT_MAX_LISTED)} more (see the report)`);
-  }
-  for (const warning of warnings.slice(0, TEXT_MAX_LISTED)) {
-    lines.push(`  ! ${warning.gate}: ${printableName(warning.message)}`);
-  }
-  if (warnings.length > TEXT_MAX_LISTED) {
-    lines.push(
-      `  ... and ${formatCount(warnings.length - TEXT_MAX_LISTED)} more possible regressions (see the report)`,
-    );
-  }
-  for (const note of notes.slice(0, TEXT_MAX_LISTED)) lines.push(`  note: ${printableName(note.text)}`);
   return lines;
 }
 
@@ -134,6 +161,12 @@ function figureLines(candidate: Report, comparison: Comparison | null): string[]
     );
   }
   return lines;
+}
+
+/** The slices on one line, worst first ("slices: light — night 91.2% (-6.30 pp), ..."); nothing without slices. */
+function sliceLines(candidate: Report, comparison: Comparison | null, verdict: Verdict): string[] {
+  const line = sliceSummaryLine(sliceRows(candidate, comparison, verdict));
+  return line === null ? [] : [`  ${line}`];
 }
 
 /** Left-aligns the first column and right-aligns the others (numbers). */

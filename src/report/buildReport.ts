@@ -6,6 +6,7 @@
  */
 import { displaySource } from '../config/displaySource.js';
 import type { EvalConfig } from '../config/types.js';
+import { inputRangeWarnings } from '../dataset/inputRangeWarnings.js';
 import type { PreprocessOptions, TestSet } from '../dataset/types.js';
 import type { EvalResult } from '../evaluation/types.js';
 import { computeCost } from '../metrics/costs.js';
@@ -44,6 +45,18 @@ export function buildReport(parts: ReportParts): Report {
   }
   const support: Record<string, number> = {};
   for (const c of classes) support[c.name] = c.support;
+  const inputRange = describeInputRange(parts);
+  if (inputRange) {
+    warnings.push(
+      ...inputRangeWarnings({
+        range: inputRange,
+        scale: parts.preprocess.scale,
+        scaleConfigured: inputRange.scaleSource === 'config',
+        valueType: testSet.valueType,
+        featureLength: testSet.featureLength,
+      }),
+    );
+  }
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'evalgate', version: TOOL_VERSION },
@@ -74,11 +87,13 @@ export function buildReport(parts: ReportParts): Report {
       confidence,
       preprocess: { ...parts.preprocess },
     },
+    ...(inputRange ? { inputRange } : {}),
     samples: {
       ids: testSet.samples.map((s) => s.id),
       labels: Array.from(result.records.labels),
       predictions: Array.from(result.records.predictions),
       confidences: Array.from(result.records.confidences, (c) => Math.round(c * 1e6) / 1e6),
+      ...sampleSlices(testSet),
     },
     timing: {
       totalSeconds: round(parts.totalSeconds, 3),
@@ -86,6 +101,33 @@ export function buildReport(parts: ReportParts): Report {
       samplesPerSecond: round(total / Math.max(parts.totalSeconds, 1e-9), 1),
     },
     warnings,
+  };
+}
+
+/**
+ * Each sample's slice values by column, aligned with `samples.ids` (the test set's order), so that a
+ * later comparison can test every slice sample by sample; nothing for a test set without slices.
+ */
+function sampleSlices(testSet: TestSet): { slices?: Record<string, string[]> } {
+  if (testSet.sliceColumns.length === 0) return {};
+  const slices: Record<string, string[]> = {};
+  for (const column of testSet.sliceColumns) {
+    slices[column] = testSet.samples.map((s) => s.slices[column] ?? '');
+  }
+  return { slices };
+}
+
+/** The range the evaluation state measured, with the value type and where the scale came from. */
+function describeInputRange(parts: ReportParts): Report['inputRange'] {
+  const measured = parts.result.inputs;
+  if (measured === null) return undefined;
+  return {
+    valueType: parts.testSet.valueType ?? 'uint8',
+    scaleSource: parts.config.preprocess.scale === null ? 'default' : 'config',
+    rawMin: measured.rawMin,
+    rawMax: measured.rawMax,
+    min: measured.min,
+    max: measured.max,
   };
 }
 

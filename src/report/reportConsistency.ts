@@ -295,6 +295,36 @@ function checkSamples(report: Report, problems: ReportProblem[]): void {
       return;
     }
   }
+  checkSampleSlices((samples as { slices?: unknown }).slices, n, problem);
+}
+
+/** `samples.slices`, when present: column -> one string per sample id (read by the slice gates). */
+function checkSampleSlices(
+  slices: unknown,
+  n: number,
+  problem: (path: ReportProblem['path'], requirement: string, value: unknown) => void,
+): void {
+  if (slices === undefined) return;
+  if (!isJsonObject(slices)) {
+    problem(['slices'], 'must be an object: slice column -> one value per sample', slices);
+    return;
+  }
+  for (const [column, values] of Object.entries(slices)) {
+    if (!Array.isArray(values) || values.length !== n) {
+      problem(
+        ['slices', column],
+        `must be an array with one value per sample id (${n})`,
+        Array.isArray(values) ? values.length : values,
+      );
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      if (typeof values[i] !== 'string') {
+        problem(['slices', column, i], 'must be a string', values[i]);
+        return;
+      }
+    }
+  }
 }
 
 /**

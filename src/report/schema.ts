@@ -309,6 +309,22 @@ export const runSettingsSchema = object({
   preprocess: carried(z.record(z.string(), z.unknown())),
 });
 
+/**
+ * The range of the input values over the whole test set: as decoded (`rawMin`/`rawMax`, after
+ * colour conversion and before scale, mean and std) and as fed to the model (`min`/`max`), with the
+ * raw values' type and whether the scale was configured or the type's default (docs/report.md).
+ */
+export const inputRangeSchema = z.object({
+  /** 'uint8' for PNG/JPEG images; the NumPy dtype of an array test set's x. */
+  valueType: z.string(),
+  /** `config`: preprocess.scale was set; `default`: the scale of `valueType` (docs/config.md). */
+  scaleSource: z.enum(['config', 'default']),
+  rawMin: z.number(),
+  rawMax: z.number(),
+  min: z.number(),
+  max: z.number(),
+});
+
 /** Compact per-sample records, columnar, for sample-by-sample comparison by a later run. */
 export const sampleRecordsSchema = z.object({
   ids: z.array(z.string()),
@@ -317,6 +333,12 @@ export const sampleRecordsSchema = z.object({
   predictions: z.array(z.int().min(0)),
   /** Probability of the predicted class, rounded to 6 decimals to keep reports small. */
   confidences: z.array(z.number().min(0).max(1)),
+  /**
+   * Each sample's value of every slice column (the manifest's extra columns), aligned with `ids`:
+   * column -> one value per sample ('' where the manifest left it empty). Lets a later run test a
+   * slice sample by sample. Absent in reports written before it, and for test sets without slices.
+   */
+  slices: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 /** The report's fields; `reportSchema` adds the checks that relate them. */
@@ -344,6 +366,8 @@ const reportShape = object({
   cost: checkedBelow(costSummarySchema).optional(),
   environment: environmentSchema,
   settings: presentSinceV1(runSettingsSchema),
+  /** The input values' range; absent in reports written before evalgate recorded it. */
+  inputRange: carried(inputRangeSchema).optional(),
   samples: checkedBelow(sampleRecordsSchema),
   timing: carried(
     z.object({
@@ -370,6 +394,7 @@ export type SliceReport = z.output<typeof sliceReportSchema>;
 export type Environment = z.output<typeof environmentSchema>;
 export type RunSettings = z.output<typeof runSettingsSchema>;
 export type SampleRecords = z.output<typeof sampleRecordsSchema>;
+export type InputRange = z.output<typeof inputRangeSchema>;
 /** The report's headline figures: the metrics stage's `Metrics` without the table and matrix. */
 export type HeadlineMetrics = z.output<typeof headlineMetricsSchema>;
 

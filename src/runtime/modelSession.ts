@@ -9,8 +9,9 @@ import { errorMessage, InputError } from '../shared/errors.js';
 import { decodeFloat16, encodeFloat16 } from '../shared/float16.js';
 import { findNonFiniteRows, toProbabilities } from './outputProbabilities.js';
 import { product } from '../shared/shape.js';
-import { describeShape, sampleDims, sampleShapeMatches } from './tensorShapes.js';
+import { describeFedShape, describeShape, sampleDims, sampleShapeMatches } from './tensorShapes.js';
 import type { ModelSession, OpenModelOptions, OrtModule, TensorInfo } from './types.js';
+import { countOf } from '../shared/plural.js';
 
 export { looksLikeProbabilities, toProbabilities } from './outputProbabilities.js';
 export { describeShape } from './tensorShapes.js';
@@ -31,7 +32,7 @@ export class NonFiniteOutputError extends InputError {
   constructor(outputName: string, rows: number[], size: number) {
     const shown = rows.slice(0, 10).join(', ') + (rows.length > 10 ? `, ... (${rows.length - 10} more)` : '');
     super(
-      `the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${size} sample(s) in the batch (batch rows ${shown})`,
+      `the model output '${outputName}' has NaN or infinite values for ${rows.length} of ${countOf(size, 'sample')} in the batch (batch rows ${shown})`,
       {
         code: 'E_MODEL_OUTPUTS',
         where: 'model',
@@ -97,6 +98,12 @@ async function assertModelFile(modelPath: string): Promise<void> {
 async function createSession(ort: OrtModule, options: OpenModelOptions): Promise<OrtSession> {
   const { modelPath, executionProvider } = options;
   const executionProviders = executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+  // The session's logLevel below covers the session only: the process-wide logger, which
+  // onnxruntime-node sets up at the first session from `env.logLevel` (default 'warning'), writes
+  // its errors in red straight to stderr, e.g. a whole "Failed to load library
+  // libonnxruntime_providers_shared.so" dump when the CUDA provider cannot load, beside the
+  // message evalgate gives for the same failure. 'fatal': only what ends the process.
+  if (ort.env !== undefined && ort.env.logLevel !== 'fatal') ort.env.logLevel = 'fatal';
   try {
     // By path, not by bytes: onnxruntime then finds external weights (model.onnx.data) next to the model.
     return await ort.InferenceSession.create(modelPath, {
@@ -356,7 +363,7 @@ class OnnxModelSession implements ModelSession {
     if (this.input.shape.length === 0) return; // the model does not declare its input rank
     if (sampleShapeMatches(this.sampleShape, sampleShape)) return;
     throw new InputError(
-      `the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeShape(['N', ...sampleShape])}`,
+      `the model input '${this.input.name}' expects ${describeShape(this.input.shape)} but preprocessing produces ${describeFedShape(this.input.shape, sampleShape)}`,
       {
         code: 'E_MODEL_INVALID',
         where: 'preprocess',

@@ -13,6 +13,19 @@ export function describeShape(dims: ReadonlyArray<number | string>): string {
   return `[${parts.join(',')}]`;
 }
 
+/**
+ * The shape a batch of `sampleDims` has when fed to a model whose input is `modelShape`: the
+ * model's own batch size when it is fixed (`[1,1,8,8]`), else N. Messages that set what the model
+ * takes beside what preprocessing makes then agree on the batch axis.
+ */
+export function describeFedShape(
+  modelShape: ReadonlyArray<number | string>,
+  sampleDims: ReadonlyArray<number>,
+): string {
+  const batch = modelShape[0];
+  return describeShape([typeof batch === 'number' && batch > 0 ? batch : 'N', ...sampleDims]);
+}
+
 /** Per-sample dims (after the batch axis), with -1 where the model leaves a dimension symbolic. */
 export function sampleDims(shape: ReadonlyArray<number | string>): number[] {
   return shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));

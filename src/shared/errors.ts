@@ -28,7 +28,8 @@ export const ErrorCodes = {
   E_LOCK_INVALID: 'the lock file cannot be read or is not an evalgate lock',
   E_TEST_SET_INVALID: 'the test set cannot be read: its layout, a manifest, an image or an array is wrong',
   E_MODEL_INVALID: 'the model file cannot be loaded, or its inputs do not fit the preprocessing',
-  E_MODEL_OUTPUTS: "the model's outputs do not fit the classes, or hold NaN or infinite values",
+  E_MODEL_OUTPUTS:
+    "the model's outputs do not fit the classes or `model.outputs`, or hold NaN or infinite values",
   E_ARTIFACT_DOWNLOAD: 'a model or test set URL could not be downloaded',
   E_ARTIFACT_CHECKSUM: "a file's sha256 differs from the one pinned in the config",
   E_BASELINE_MISSING: 'no baseline was found where one is required',

@@ -18,7 +18,15 @@ export {
   tQuantile,
   tTwoSidedPValue,
 } from './distributions.js';
+export {
+  binomialBoundInterval,
+  clopperPearsonInterval,
+  fisherExactChangeInterval,
+  keepNearEnd,
+  pairedExactChangeInterval,
+} from './exactIntervals.js';
 export { binomialTestLess, fisherExact, mcnemarExact } from './exactTests.js';
+export { type FamilyLevels, familyLevels } from './familyLevels.js';
 export { meanInterval, pairedMeanDifference, sampleVariance, welchMeanDifference } from './meanTests.js';
 export { adjustPValues } from './multipleTesting.js';
 export {

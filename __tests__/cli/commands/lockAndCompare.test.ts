@@ -7,7 +7,8 @@ import { copyExample, exampleDir, runCli, writeConfig } from '../../helpers/cli.
 describe('evalgate lock', () => {
   it('reproduces the committed lock of the example test set byte for byte in its digest', async () => {
     const dir = copyExample();
-    const result = await runCli(['lock', 'test-set', '--out', 'new.lock.json'], dir);
+    // The example is a manifest test set (path,label,ink): its config names the manifest and classes.
+    const result = await runCli(['lock', '--config', 'evalgate.yml', '--out', 'new.lock.json'], dir);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const fresh = JSON.parse(readFileSync(path.join(dir, 'new.lock.json'), 'utf8'));
@@ -112,9 +113,7 @@ describe('evalgate (top level)', () => {
 describe('evalgate lock --config with a missing test set', () => {
   it('says the test set is missing (exit 2), not an internal error', async () => {
     const dir = copyExample();
-    writeConfig(dir, (t) =>
-      t.replace('path: test-set\n  lock: test-set/evalgate.lock.json', 'path: missing-set'),
-    );
+    writeConfig(dir, (t) => t.replace('path: test-set\n', 'path: missing-set\n'));
     const result = await runCli(['lock', '--config', 'evalgate.yml'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/missing-set: test set not found/);
@@ -125,6 +124,6 @@ describe('flags that name a URL', () => {
   it('refuses a URL passed as --model, asking for the config with its sha256', async () => {
     const result = await runCli(['run', '--model', 'https://example.test/m.onnx'], copyExample());
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("'https://example.test/m.onnx' is a URL; a flag takes a local path");
+    expect(result.stderr).toContain("'https://example.test/m.onnx' is a URL; --model takes a local path");
   });
 });

@@ -80,7 +80,8 @@ describe('evalgate run on the bundled example', () => {
       lines.push(`${id},${id.split('/')[0]},${i % 2 === 0 ? 'even' : 'odd'}`);
     writeFileSync(path.join(dir, 'test-set', 'manifest.csv'), `${lines.join('\n')}\n`);
     writeConfig(dir, (t) =>
-      t.replace('lock: test-set/evalgate.lock.json', 'manifest: manifest.csv\n  lock: none'),
+      // The example names manifest.csv already; the test's own manifest runs unlocked.
+      t.replace('lock: test-set/evalgate.lock.json', 'lock: none'),
     );
     const result = await runCli(['run', '--config', 'evalgate.yml', '--no-baseline', '--out', 'out'], dir);
     expect(result.stderr).toBe('');
@@ -92,6 +93,11 @@ describe('evalgate run on the bundled example', () => {
     expect(report.slices[0].samples + report.slices[1].samples).toBe(report.testSet.size);
   });
 });
+
+/** The example config without its manifest line: the image-folder layout of the same files. */
+function withoutManifest(text: string): string {
+  return text.replace(/\n {2}manifest: [^\n]*/, '');
+}
 
 describe('evalgate run refuses bad input with exit code 2 and a clear message', () => {
   async function expectBadInput(dir: string, args: string[], pattern: RegExp) {
@@ -136,7 +142,8 @@ describe('evalgate run refuses bad input with exit code 2 and a clear message', 
     const dir = copyExample();
     mkdirSync(path.join(dir, 'test-set', 'ten'));
     cpSync(path.join(dir, 'test-set', '1'), path.join(dir, 'test-set', 'ten'), { recursive: true });
-    writeConfig(dir, (t) => t.replace('lock: test-set/evalgate.lock.json', 'lock: none'));
+    // The image-folder layout (labels from the folders), without the example's manifest.
+    writeConfig(dir, (t) => withoutManifest(t).replace('lock: test-set/evalgate.lock.json', 'lock: none'));
     await expectBadInput(dir, [], /'ten'.*not in the class list/);
   });
 
@@ -153,7 +160,7 @@ describe('evalgate run refuses bad input with exit code 2 and a clear message', 
     const dir = copyExample();
     rmSync(path.join(dir, 'test-set'), { recursive: true });
     mkdirSync(path.join(dir, 'test-set'));
-    writeConfig(dir, (t) => t.replace('lock: test-set/evalgate.lock.json', 'lock: none'));
+    writeConfig(dir, (t) => withoutManifest(t).replace('lock: test-set/evalgate.lock.json', 'lock: none'));
     await expectBadInput(dir, [], /empty|no samples|no images/i);
   });
 
@@ -165,6 +172,13 @@ describe('evalgate run refuses bad input with exit code 2 and a clear message', 
       path.join(dir, 'test-set', ids[1]),
       path.join(dir, 'test-set', ids[1].replace('.png', '-copy.png')),
     );
+    // The example's manifest lists the samples: take the removed file out and list the copy.
+    const manifest = path.join(dir, 'test-set', 'manifest.csv');
+    const rows = readFileSync(manifest, 'utf8')
+      .split('\n')
+      .filter((row) => !row.startsWith(`${ids[0]},`));
+    rows.splice(2, 0, `${ids[1].replace('.png', '-copy.png')},${ids[1].split('/')[0]},light`);
+    writeFileSync(manifest, rows.join('\n'));
     const result = await expectBadInput(dir, [], /lock/i);
     expect(result.stderr).toContain(ids[0]);
     expect(result.stderr).toContain(ids[1].replace('.png', '-copy.png'));
@@ -201,7 +215,8 @@ describe('evalgate run refuses bad input with exit code 2 and a clear message', 
     const dir = copyExample();
     writeFileSync(path.join(dir, 'test-set', 'manifest.csv'), 'path,label\n../model.onnx,1\n');
     writeConfig(dir, (t) =>
-      t.replace('lock: test-set/evalgate.lock.json', 'manifest: manifest.csv\n  lock: none'),
+      // The example names manifest.csv already; the test's own manifest runs unlocked.
+      t.replace('lock: test-set/evalgate.lock.json', 'lock: none'),
     );
     await expectBadInput(dir, [], /manifest\.csv:2.*(escape|outside)/);
   });

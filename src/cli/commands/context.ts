@@ -9,6 +9,8 @@ export interface CommandContext {
   stdout(line: string): void;
   stderr(line: string): void;
   stderrStream: NodeJS.WriteStream;
+  /** Clock in milliseconds for the progress line (default performance.now); tests inject one. */
+  now?: () => number;
   /** Script that starts a decode worker (the CLI's own entry); without it, decoding stays on this thread. */
   decodeWorkerScript?: URL;
 }

@@ -5,8 +5,9 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { createLock, writeLock } from '../../dataset/lock.js';
 import { openTestSet } from '../../dataset/openTestSet.js';
 import { classFolderNames } from '../../dataset/readImageFolder.js';
-import { defaultLockPath } from '../../dataset/testSetPaths.js';
+import { defaultLockPath, resolveManifestPath } from '../../dataset/testSetPaths.js';
 import { ExitCode, fileAccessError, InputError } from '../../shared/errors.js';
+import { countOf } from '../../shared/plural.js';
 import { TOOL_VERSION } from '../../shared/version.js';
 import { parseCommandArgs } from '../args.js';
 import type { CommandContext } from './context.js';
@@ -22,10 +23,12 @@ Arguments:
 
 Options:
   --config <file>            take the test set, manifest, classes and lock path from this config
-  --manifest <file>          manifest CSV/JSONL inside the test-set folder (path,label,...)
+  --manifest <file>          manifest CSV/JSONL inside the test-set folder (path,label,...);
+                             relative to this folder, or a name inside the test-set folder
   --classes <a,b,c>          class names in model-output order (default for image folders:
                              the sub-folder names, sorted)
-  --out <file>               where to write the lock (default: <test-set>/evalgate.lock.json)
+  --out <file>               where to write the lock (default: <folder>/evalgate.lock.json;
+                             for an .npz, <name>.evalgate.lock.json beside it)
   -h, --help                 show this help`;
 
 export async function lockCommand(argv: string[], context: CommandContext): Promise<number> {
@@ -53,7 +56,7 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
   }
 
   let root: string;
-  let manifest = values.manifest;
+  let manifest: string | undefined;
   let classNames: string[];
   let lockPath: string | undefined = values.out ? path.resolve(context.cwd, values.out) : undefined;
   if (values.config) {
@@ -69,7 +72,9 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
     }
     root = config.testSet.source.path;
     checkTestSetPath(root);
-    manifest ??= config.testSet.manifest;
+    manifest = values.manifest
+      ? manifestFromFlag(values.manifest, context.cwd, root)
+      : config.testSet.manifest;
     classNames = values.classes ? splitClasses(values.classes) : config.classes;
     if (!lockPath && config.testSet.lock) lockPath = config.testSet.lock;
   } else {
@@ -81,19 +86,25 @@ export async function lockCommand(argv: string[], context: CommandContext): Prom
     }
     root = path.resolve(context.cwd, positionals[0]);
     checkTestSetPath(root);
+    manifest = values.manifest ? manifestFromFlag(values.manifest, context.cwd, root) : undefined;
     classNames = values.classes ? splitClasses(values.classes) : inferClassesFromFolders(root, manifest);
   }
 
   const target = lockPath ?? defaultLockPath(root);
-  const testSet = await openTestSet({ root, manifest, classNames, lockPath: target });
+  const testSet = await openTestSet({ root, manifest, classNames, lockPath: target, writingLock: true });
   const lock = await createLock(testSet, classNames, TOOL_VERSION);
   await writeLock(target, lock);
   context.stdout(
-    `locked ${lock.samples} samples in ${lock.files.length} files (${classNames.length} classes)\n` +
+    `locked ${countOf(lock.samples, 'sample')} in ${countOf(lock.files.length, 'file')} (${countOf(classNames.length, 'class', 'classes')})\n` +
       `digest: ${lock.digest}\n` +
       `wrote:  ${path.relative(context.cwd, target) || target}`,
   );
   return ExitCode.passed;
+}
+
+/** --manifest is a path as typed (from the working folder); a bare name inside the test set still works. */
+function manifestFromFlag(value: string, cwd: string, root: string): string {
+  return resolveManifestPath({ manifest: value, base: cwd, testSetRoot: root, where: '--manifest' });
 }
 
 function splitClasses(value: string): string[] {

@@ -27,6 +27,9 @@ Options:
   --out <dir>                output folder (default: evalgate-output)
   --model <file>             model to evaluate (overrides model.path)
   --test-set <path>          test set folder or .npz (overrides test-set.path)
+  --lock <file>              lock file to check the test set against (overrides test-set.lock;
+                             default: <folder>/evalgate.lock.json, <name>.evalgate.lock.json
+                             beside an .npz)
   --batch-size <n>           samples per inference batch (overrides batch-size)
   --device <cpu|cuda>        onnxruntime execution provider (overrides device)
   --onnxruntime-path <dir>   use the onnxruntime-node installed in this folder
@@ -46,6 +49,7 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
       out: { type: 'string' },
       model: { type: 'string' },
       'test-set': { type: 'string' },
+      lock: { type: 'string' },
       'batch-size': { type: 'string' },
       device: { type: 'string' },
       'onnxruntime-path': { type: 'string' },
@@ -70,12 +74,14 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
     cwd: context.cwd,
     model: values.model,
     testSet: values['test-set'],
+    lock: values.lock,
     baseline: values['no-baseline'] ? null : values.baseline,
     batchSize: parsePositiveInt(values['batch-size'], 'batch-size', MAX_BATCH_SIZE),
     device: device as ExecutionProvider | undefined,
   });
 
-  const progress = createProgress('evaluating', context.stderrStream);
+  const progress = createProgress(context.stderrStream, { now: context.now });
+  progress.phase(config.testSet.lock === null ? 'reading the test set' : 'verifying the lock');
   let result: RunEvaluationResult;
   try {
     result = await runEvaluation({
@@ -96,7 +102,9 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
         decodeWorkers: context.decodeWorkerScript ? { script: context.decodeWorkerScript } : undefined,
         onProgress: (done, total) => progress.update(done, total),
       },
+      onBaselineModel: () => progress.phase('evaluating the baseline model', true),
     });
+    progress.finish();
   } finally {
     progress.done();
   }
