@@ -127,7 +127,7 @@ export function unpausedFetch(baseUrl: string): typeof fetch {
 }
 
 /** Statuses whose response may carry no body (the Response constructor refuses one). */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+const NULL_BODY_STATUSES: readonly number[] = [101, 204, 205, 304];
 
 /**
  * The response with its body already read into memory. Octokit hands a caller that asks for the
@@ -138,7 +138,7 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
  * is not valid JSON"). A body read here cannot be lost that way.
  */
 async function wholeBody(response: Response): Promise<Response> {
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+  const body = NULL_BODY_STATUSES.includes(response.status) ? null : await response.arrayBuffer();
   const whole = new Response(body, {
     status: response.status,
     statusText: response.statusText,
