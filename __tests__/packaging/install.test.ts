@@ -241,13 +241,14 @@ describe('the package: what `npm pack` puts in the tarball', () => {
       'dist/cli/index.js',
       'dist/cli/package.json',
       'dist/cli/sourcemap-register.cjs',
-      'dist/licenses.txt',
+      'dist/cli/licenses.txt',
+      'LICENSE',
       'schema/evalgate.schema.json',
     ])
       expect(files).toContain(file);
     const unexpected = files.filter(
       (file) =>
-        !/^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/[^/]+\.js|dist\/cli\/[^/]+|dist\/licenses\.txt|schema\/[^/]+\.json)$/.test(
+        !/^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/[^/]+\.js|dist\/cli\/[^/]+|schema\/[^/]+\.json)$/.test(
           file,
         ),
     );

@@ -114,6 +114,20 @@ describe('renderComment', () => {
     expect(body.match(/recall of '8' dropped by/g)).toHaveLength(1);
   });
 
+  it("labels a gate's interval with its own level when its alpha is not the table's", () => {
+    // The summary column is headed at statistics.confidence (95%); an accuracy gate at alpha 0.01
+    // shows the 99% interval that agrees with its own test, and must say so in the cell.
+    const summaryRow = (body: string) => body.split('\n').find((l) => l.startsWith('| accuracy'))!;
+    const atOwnLevel = render(baseline, candidate, {
+      ...GATES,
+      accuracy: { maxDrop: 0.01, ...ON, alpha: 0.01 },
+    });
+    expect(atOwnLevel).toContain('95% CI of change');
+    expect(summaryRow(atOwnLevel)).toMatch(/pp \(99% CI\)/);
+    const atTableLevel = render(baseline, candidate, { ...GATES, accuracy: { maxDrop: 0.01, ...ON } });
+    expect(summaryRow(atTableLevel)).not.toContain('CI)');
+  });
+
   it('headlines a pass without a failed-gates section', () => {
     const body = render(baseline, improved);
     expect(body).toContain('## ✅ evalgate: passed\n');

@@ -69574,7 +69574,7 @@ function renderSummary(candidate, baseline, comparison, verdict) {
                 ? withInterval(formatMetric(m.candidate, m.scale), comparison.candidateAccuracyInterval)
                 : formatMetric(m.candidate, m.scale),
             formatChange(m.delta, m.scale),
-            interval === null ? '' : formatChangeInterval(interval, m.scale),
+            interval === null ? '' : formatChangeInterval(interval, m.scale) + otherLevel(gate, confidence),
             p === null ? '' : escapeMarkdown(formatPValue(p)),
         ];
     });
@@ -69589,7 +69589,7 @@ function renderSummary(candidate, baseline, comparison, verdict) {
             formatCost(baselineValue),
             `${formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
             formatChange(delta, 'correlation', 'lower'),
-            gate?.interval ? formatChangeInterval(gate.interval, 'plain') : '',
+            gate?.interval ? formatChangeInterval(gate.interval, 'plain') + otherLevel(gate, confidence) : '',
             gate?.pValue === null || gate?.pValue === undefined ? '' : escapeMarkdown(formatPValue(gate.pValue)),
         ]);
     }
@@ -69627,6 +69627,14 @@ function figuresTestedBy(verdict, test) {
  * How the evidence was weighed, in one line: the design and tests, which figures used the
  * resampling tests, that change tests are two-sided and bound tests one-sided, and the correction.
  */
+/**
+ * The level of a gate's interval when it is not the column's (a gate whose `alpha` is not
+ * 1 - statistics.confidence shows the interval that agrees with its own test), e.g. " (99% CI)".
+ */
+function otherLevel(gate, confidence) {
+    const level = gate?.intervalLevel;
+    return level === undefined || Math.abs(level - confidence) < 1e-9 ? '' : ` (${levelText(level)} CI)`;
+}
 function methodLine(comparison, verdict, level) {
     const tested = verdict.gates.filter((g) => g.gate === 'per-class-recall' && g.test !== undefined).length;
     const correction = verdict.statistics?.correction ?? 'none';

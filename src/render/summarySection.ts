@@ -77,7 +77,7 @@ export function renderSummary(
         ? withInterval(formatMetric(m.candidate, m.scale), comparison.candidateAccuracyInterval)
         : formatMetric(m.candidate, m.scale),
       formatChange(m.delta, m.scale),
-      interval === null ? '' : formatChangeInterval(interval, m.scale),
+      interval === null ? '' : formatChangeInterval(interval, m.scale) + otherLevel(gate, confidence),
       p === null ? '' : escapeMarkdown(formatPValue(p)),
     ];
   });
@@ -93,7 +93,7 @@ export function renderSummary(
       formatCost(baselineValue),
       `${formatCost(cost.expected)}${cost.interval ? ` (${formatCostInterval(cost.interval)})` : ''}`,
       formatChange(delta, 'correlation', 'lower'),
-      gate?.interval ? formatChangeInterval(gate.interval, 'plain') : '',
+      gate?.interval ? formatChangeInterval(gate.interval, 'plain') + otherLevel(gate, confidence) : '',
       gate?.pValue === null || gate?.pValue === undefined ? '' : escapeMarkdown(formatPValue(gate.pValue)),
     ]);
   }
@@ -139,6 +139,15 @@ function figuresTestedBy(verdict: Verdict, test: GateResult['test']): string {
  * How the evidence was weighed, in one line: the design and tests, which figures used the
  * resampling tests, that change tests are two-sided and bound tests one-sided, and the correction.
  */
+/**
+ * The level of a gate's interval when it is not the column's (a gate whose `alpha` is not
+ * 1 - statistics.confidence shows the interval that agrees with its own test), e.g. " (99% CI)".
+ */
+function otherLevel(gate: GateResult | undefined, confidence: number): string {
+  const level = gate?.intervalLevel;
+  return level === undefined || Math.abs(level - confidence) < 1e-9 ? '' : ` (${levelText(level)} CI)`;
+}
+
 function methodLine(comparison: Comparison, verdict: Verdict, level: string): string {
   const tested = verdict.gates.filter((g) => g.gate === 'per-class-recall' && g.test !== undefined).length;
   const correction = verdict.statistics?.correction ?? 'none';
