@@ -279,6 +279,35 @@ export const sliceReportSchema = z.object({
   classes: z.array(classMetricsSchema),
 });
 
+/**
+ * One stress cell: the stressed samples under one perturbation at one severity, evaluated by the
+ * same EvalState code as the clean run (docs/stress.md).
+ */
+export const stressCellSchema = z.object({
+  /** Perturbation name as in src/modalities/image/perturbations/registry.ts ('gaussian_noise'). */
+  perturbation: z.string(),
+  family: z.string(),
+  severity: z.int().min(1).max(5),
+  /** The parameters the severity meant for this test set's image size (perturbation.parameters()). */
+  parameters: z.record(z.string(), z.unknown()),
+  samples: z.int().min(0),
+  metrics: headlineMetricsSchema,
+  classes: z.array(classMetricsSchema),
+  /** Predicted class of each stressed sample, aligned with `stress.sampleIndices`. */
+  predictions: z.array(z.int().min(0)),
+});
+
+/** The stress section: which samples were stressed, how they were seeded, and every cell. */
+export const stressReportSchema = z.object({
+  /** The run seed; each image's draws are seeded from (seed, sample id, perturbation, severity). */
+  seed: z.int(),
+  /** 'all' samples, or a seeded subset stratified by class (`stress.samples`). */
+  subset: z.enum(['all', 'stratified']),
+  /** Indices into `samples.ids` of the stressed samples, ascending. */
+  sampleIndices: z.array(z.int().min(0)),
+  cells: z.array(stressCellSchema),
+});
+
 export const environmentSchema = object({
   os: text,
   arch: text,
@@ -357,6 +386,8 @@ const reportShape = object({
   /** rows = true class, columns = predicted class. */
   confusionMatrix: checkedBelow(countMatrixSchema),
   slices: carried(z.array(sliceReportSchema)),
+  /** Present when the run had a stress suite (`stress:` in evalgate.yml). */
+  stress: stressReportSchema.optional(),
   /**
    * Calibration of the top-1 confidence (ECE, MCE, adaptive ECE, Brier, NLL) with the mergeable
    * state it was computed from. Absent in reports written before evalgate computed it.
@@ -391,6 +422,8 @@ export const reportSchema = reportShape.superRefine(reportConsistency);
 export type ModelIdentity = z.output<typeof modelIdentitySchema>;
 export type TestSetIdentity = z.output<typeof testSetIdentitySchema>;
 export type SliceReport = z.output<typeof sliceReportSchema>;
+export type StressCellReport = z.output<typeof stressCellSchema>;
+export type StressReport = z.output<typeof stressReportSchema>;
 export type Environment = z.output<typeof environmentSchema>;
 export type RunSettings = z.output<typeof runSettingsSchema>;
 export type SampleRecords = z.output<typeof sampleRecordsSchema>;

@@ -12,5 +12,7 @@ export {
   type RunSettings,
   type SampleRecords,
   type SliceReport,
+  type StressCellReport,
+  type StressReport,
   type TestSetIdentity,
 } from './schema.js';
