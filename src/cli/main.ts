@@ -6,15 +6,17 @@ import { compareCommand } from './commands/compareCommand.js';
 import type { CommandContext } from './commands/context.js';
 import { lockCommand } from './commands/lockCommand.js';
 import { runCommand } from './commands/runCommand.js';
+import { stressPreviewCommand } from './commands/stressPreviewCommand.js';
 
 const HELP = `evalgate ${TOOL_VERSION}: a merge gate for model quality
 
 Usage: evalgate <command> [options]
 
 Commands:
-  run        evaluate the model on the locked test set and judge it against the baseline
-  lock       write the lock file of a test set
-  compare    judge a candidate report against a baseline report
+  run             evaluate the model on the locked test set and judge it against the baseline
+  lock            write the lock file of a test set
+  compare         judge a candidate report against a baseline report
+  stress-preview  write a contact sheet PNG of one image under every stress perturbation
 
 Run 'evalgate <command> --help' for a command's options.
 Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[], context: CommandContext) => Prom
   run: runCommand,
   lock: lockCommand,
   compare: compareCommand,
+  'stress-preview': stressPreviewCommand,
 };
 
 export async function main(argv: string[], context: CommandContext): Promise<number> {
