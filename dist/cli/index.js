@@ -60918,6 +60918,1925 @@ function countOf(n, singular, plural = `${singular}s`) {
     return `${n} ${n === 1 ? singular : plural}`;
 }
 
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/filters.ts
+/** Below this sigma (px) a gaussian is the identity to float32 precision; blurs return a copy. */
+const MIN_SIGMA = 1e-3;
+/** scipy.ndimage.gaussian_filter's default truncate: the kernel reaches 4 σ either side. */
+const GAUSSIAN_TRUNCATE = 4;
+/**
+ * Radius (px) of the gaussian kernel for `sigma`, as scipy.ndimage computes it:
+ * int(truncate · σ + 0.5), i.e. 4σ rounded to the nearest integer (not its ceiling).
+ */
+function gaussianRadius(sigma, truncate = GAUSSIAN_TRUNCATE) {
+    if (!(sigma >= MIN_SIGMA))
+        return 0;
+    return Math.floor(truncate * sigma + 0.5);
+}
+/**
+ * Normalised 1-D gaussian kernel of length 2r + 1, r = gaussianRadius(σ), weights
+ * exp(-x² / 2σ²) / Σ (scipy.ndimage._gaussian_kernel1d, order 0). σ = 0 or below MIN_SIGMA gives [1].
+ */
+function gaussianKernel(sigma, truncate = GAUSSIAN_TRUNCATE) {
+    const radius = gaussianRadius(sigma, truncate);
+    if (radius === 0)
+        return Float32Array.of(1);
+    const weights = new Float64Array(2 * radius + 1);
+    let sum = 0;
+    for (let x = -radius; x <= radius; x++) {
+        const w = Math.exp((-0.5 * x * x) / (sigma * sigma));
+        weights[x + radius] = w;
+        sum += w;
+    }
+    const out = new Float32Array(weights.length);
+    for (let i = 0; i < weights.length; i++)
+        out[i] = weights[i] / sum;
+    return out;
+}
+/** Index `i` of a line of `n` samples mapped inside [0, n) by the boundary mode. */
+function boundaryIndex(i, n, mode) {
+    if (i >= 0 && i < n)
+        return i;
+    if (n === 1)
+        return 0;
+    if (mode === 'nearest')
+        return i < 0 ? 0 : n - 1;
+    if (mode === 'reflect') {
+        const period = 2 * n;
+        let m = i % period;
+        if (m < 0)
+            m += period;
+        return m < n ? m : period - 1 - m;
+    }
+    // mirror: period 2n - 2, edges not repeated.
+    const period = 2 * n - 2;
+    let m = i % period;
+    if (m < 0)
+        m += period;
+    return m < n ? m : period - m;
+}
+/** Table of boundary indices for offsets -radius..n-1+radius. */
+function indexTable(n, radius, mode) {
+    const table = new Int32Array(n + 2 * radius);
+    for (let i = 0; i < table.length; i++)
+        table[i] = boundaryIndex(i - radius, n, mode);
+    return table;
+}
+/**
+ * Correlates `plane` (width × height, row-major) with a symmetric or general 1-D kernel of odd
+ * length along x and then along y (the separable 2-D filter), accumulating in float64.
+ */
+function separableFilter(plane, width, height, kernelX, kernelY, mode = 'reflect') {
+    checkPlane(plane, width, height);
+    const rx = (kernelX.length - 1) >> 1;
+    const ry = (kernelY.length - 1) >> 1;
+    const tmp = new Float32Array(width * height);
+    const xs = indexTable(width, rx, mode);
+    for (let y = 0; y < height; y++) {
+        const row = y * width;
+        for (let x = 0; x < width; x++) {
+            let acc = 0;
+            for (let k = 0; k < kernelX.length; k++)
+                acc += kernelX[k] * plane[row + xs[x + k]];
+            tmp[row + x] = acc;
+        }
+    }
+    const out = new Float32Array(width * height);
+    const ys = indexTable(height, ry, mode);
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            let acc = 0;
+            for (let k = 0; k < kernelY.length; k++)
+                acc += kernelY[k] * tmp[ys[y + k] * width + x];
+            out[y * width + x] = acc;
+        }
+    }
+    return out;
+}
+/**
+ * Gaussian blur of one plane, σ in px, kernel radius int(4σ + 0.5) (scipy.ndimage.gaussian_filter,
+ * truncate 4.0). Boundary 'reflect' by default (scipy's default); skimage.filters.gaussian, which
+ * the original gaussian / glass blur call, defaults to 'nearest' — pass it for those. σ below
+ * MIN_SIGMA returns a copy.
+ */
+function blurPlane(plane, width, height, sigma, mode = 'reflect') {
+    checkPlane(plane, width, height);
+    if (!(sigma >= MIN_SIGMA))
+        return plane.slice();
+    const kernel = gaussianKernel(sigma);
+    return separableFilter(plane, width, height, kernel, kernel, mode);
+}
+/**
+ * 2-D correlation of `plane` with a kw × kh kernel (row-major, odd sides, anchored at its centre),
+ * as cv2.filter2D computes it (correlation, not convolution: for the symmetric kernels here the two
+ * agree). Boundary 'reflect' by default; cv2.filter2D's own default is 'mirror'.
+ */
+function convolvePlane(plane, width, height, kernel, kw, kh, mode = 'reflect') {
+    checkPlane(plane, width, height);
+    if (kw % 2 !== 1 || kh % 2 !== 1 || kernel.length !== kw * kh) {
+        throw new RangeError(`kernel must be kw × kh with odd sides, got ${kw} × ${kh} for ${kernel.length} weights`);
+    }
+    const rx = (kw - 1) >> 1;
+    const ry = (kh - 1) >> 1;
+    const xs = indexTable(width, rx, mode);
+    const ys = indexTable(height, ry, mode);
+    // Each kernel row is split into runs of one identical non-zero weight (a disk kernel's interior is
+    // one run per row): a run costs one difference of row prefix sums per pixel, not one tap per
+    // weight, so a radius-23 disk costs ~50 runs a pixel instead of ~1,800 taps. Exact up to float64
+    // rounding of the prefix sums.
+    const runRow = [];
+    const runStart = [];
+    const runEnd = [];
+    const runWeight = [];
+    for (let ky = 0; ky < kh; ky++) {
+        let kx = 0;
+        while (kx < kw) {
+            const w = kernel[ky * kw + kx];
+            let end = kx;
+            while (end + 1 < kw && kernel[ky * kw + end + 1] === w)
+                end++;
+            if (w !== 0) {
+                runRow.push(ky);
+                runStart.push(kx);
+                runEnd.push(end + 1);
+                runWeight.push(w);
+            }
+            kx = end + 1;
+        }
+    }
+    // Prefix sums of every source row over the boundary-extended columns: prefix[r][j] = Σ_{k<j}.
+    const extended = width + 2 * rx;
+    const stride = extended + 1;
+    const prefix = new Float64Array(height * stride);
+    for (let r = 0; r < height; r++) {
+        const base = r * stride;
+        const row = r * width;
+        let acc = 0;
+        for (let j = 0; j < extended; j++) {
+            acc += plane[row + xs[j]];
+            prefix[base + j + 1] = acc;
+        }
+    }
+    const out = new Float32Array(width * height);
+    const runs = runWeight.length;
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            let acc = 0;
+            for (let t = 0; t < runs; t++) {
+                const base = ys[y + runRow[t]] * stride + x;
+                acc += runWeight[t] * (prefix[base + runEnd[t]] - prefix[base + runStart[t]]);
+            }
+            out[y * width + x] = acc;
+        }
+    }
+    return out;
+}
+/** Channel `c` of an HWC image as its own plane. */
+function extractPlane(image, c) {
+    const { width, height, channels, data } = image;
+    const plane = new Float32Array(width * height);
+    for (let p = 0, i = c; p < plane.length; p++, i += channels)
+        plane[p] = data[i];
+    return plane;
+}
+/** Writes `plane` into channel `c` of `data` (HWC, `channels` interleaved). */
+function insertPlane(data, channels, c, plane) {
+    for (let p = 0, i = c; p < plane.length; p++, i += channels)
+        data[i] = plane[p];
+}
+/** Applies a plane filter to every channel of an image; returns a new image (not clipped). */
+function mapPlanes(image, filter) {
+    const data = new Float32Array(image.data.length);
+    for (let c = 0; c < image.channels; c++)
+        insertPlane(data, image.channels, c, filter(extractPlane(image, c)));
+    return { width: image.width, height: image.height, channels: image.channels, data };
+}
+/**
+ * Gaussian blur of every channel with the same σ (px) and none across channels (skimage's
+ * multichannel=True). Not clipped: a convex combination of values in [0, 1] stays there. σ below
+ * MIN_SIGMA returns a copy.
+ */
+function gaussianBlur(image, sigma, mode = 'reflect') {
+    if (!(sigma >= MIN_SIGMA))
+        return { ...image, data: image.data.slice() };
+    return mapPlanes(image, (plane) => blurPlane(plane, image.width, image.height, sigma, mode));
+}
+function checkPlane(plane, width, height) {
+    if (!Number.isInteger(width) ||
+        !Number.isInteger(height) ||
+        width < 1 ||
+        height < 1 ||
+        plane.length !== width * height) {
+        throw new RangeError(`plane must hold width × height = ${width} × ${height} values, got ${plane.length}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/floatImage.ts
+/**
+ * A decoded image as floats in [0, 1]: 8-bit data divided by 255; float data taken as it is (array
+ * test sets, already in the range the preprocessing's scale maps from, see inputRange); alpha dropped.
+ */
+function toFloatImage(image, valueScale = image.data instanceof Uint8Array ? 1 / 255 : 1) {
+    const { width, height } = image;
+    const channels = image.channels === 1 ? 1 : 3;
+    const pixels = width * height;
+    const out = new Float32Array(pixels * channels);
+    const src = image.data;
+    const step = image.channels;
+    for (let p = 0; p < pixels; p++) {
+        for (let c = 0; c < channels; c++)
+            out[p * channels + c] = src[p * step + c] * valueScale;
+    }
+    return { width, height, channels, data: out };
+}
+/** Back to 8 bits (rounded, clipped), as ImageNet-C stores its corrupted images. */
+function toDecodedImage(image) {
+    const out = new Uint8Array(image.data.length);
+    for (let i = 0; i < out.length; i++) {
+        const v = Math.round(image.data[i] * 255);
+        out[i] = Math.min(Math.max(v, 0), 255);
+    }
+    return { width: image.width, height: image.height, channels: image.channels, data: out };
+}
+/** A new image of the same size and channels, zeroed. */
+function blankLike(image) {
+    return {
+        width: image.width,
+        height: image.height,
+        channels: image.channels,
+        data: new Float32Array(image.data.length),
+    };
+}
+/** Clips every value of `data` to [0, 1] in place (NaN becomes 0) and returns it. */
+function clipUnit(data) {
+    for (let i = 0; i < data.length; i++) {
+        const v = data[i];
+        data[i] = v > 0 ? Math.min(v, 1) : 0; // NaN > 0 is false: NaN becomes 0
+    }
+    return data;
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/parameterSets.ts
+/**
+ * Which table of severity parameters an image gets, and how pixel lengths are scaled.
+ *
+ * CIFAR-10-C's parameters were made for 32×32 images and ImageNet-C's for 224×224 crops; an 8×8
+ * digit is neither. The rule (docs/stress.md "Image size"):
+ * - the shorter side s ≤ 96 px: the CIFAR-10-C table, and every pixel-length parameter (blur radii
+ *   and sigmas, glass-blur displacement, elastic alpha and sigma, cutout side, translation in px)
+ *   scaled by s / 32;
+ * - s > 96 px: the ImageNet-C table, pixel lengths scaled by s / 224.
+ * Parameters that are not lengths (noise levels, JPEG quality, contrast factors, zoom factors,
+ * pixelate fraction) are used as tabled. 96 is where the two tables' blur sigmas, scaled, meet
+ * most closely (CIFAR σ = 1 at s1..s5 scaled by 3 is 1.2..3, ImageNet's scaled by 96/224 is 0.4..2.6).
+ */
+/** Shorter side up to which the CIFAR-10-C table is used. */
+const CIFAR_TABLE_MAX_SIDE = 96;
+function parameterSet(size) {
+    const side = Math.min(size.width, size.height);
+    return side <= CIFAR_TABLE_MAX_SIDE
+        ? { table: 'cifar', pixelScale: side / 32 }
+        : { table: 'imagenet', pixelScale: side / 224 };
+}
+/** The value of a five-entry table at `severity` (1..5). */
+function atSeverity(values, severity) {
+    if (values.length !== 5 || !Number.isInteger(severity) || severity < 1 || severity > 5) {
+        throw new RangeError(`severity must be 1..5 and the table five long, got ${severity} of ${values.length}`);
+    }
+    return values[severity - 1];
+}
+/** `cifar` or `imagenet` entry of a pair of five-entry tables, by the image's size. */
+function pickTable(tables, severity, size) {
+    return atSeverity(tables[parameterSet(size).table], severity);
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/blur.ts
+
+
+
+/** σ (px at the table's own size) of skimage.filters.gaussian. */
+const GAUSSIAN_SIGMA = {
+    imagenet: [1, 2, 3, 4, 6],
+    cifar: [0.4, 0.6, 0.7, 0.8, 1],
+};
+/** (disk radius px, alias-blur σ px) of make_*_c.py defocus_blur. */
+const DEFOCUS = {
+    imagenet: [
+        [3, 0.1],
+        [4, 0.5],
+        [6, 0.5],
+        [8, 0.5],
+        [10, 0.5],
+    ],
+    cifar: [
+        [0.3, 0.4],
+        [0.4, 0.5],
+        [0.5, 0.6],
+        [1, 0.2],
+        [1.5, 0.1],
+    ],
+};
+/** (radius px, σ px) of motion_blur: the kernel has 2·radius + 1 taps. */
+const MOTION = {
+    imagenet: [
+        [10, 3],
+        [15, 5],
+        [15, 8],
+        [15, 12],
+        [20, 15],
+    ],
+    cifar: [
+        [6, 1],
+        [6, 1.5],
+        [6, 2],
+        [8, 2],
+        [9, 2.5],
+    ],
+};
+/** motion_blur's angle of travel: U(−45°, 45°). */
+const MOTION_MAX_ANGLE_DEG = 45;
+/**
+ * Zoom factors of zoom_blur, exactly as the originals' np.arange produced them (floating point makes
+ * np.arange(1, 1.11, 0.01) end at 1.11 and np.arange(1, 1.06, 0.01) at 1.06, stop included).
+ */
+const ZOOM_FACTORS = {
+    imagenet: [
+        arange(1, 0.01, 12),
+        arange(1, 0.01, 16),
+        arange(1, 0.02, 11),
+        arange(1, 0.02, 13),
+        arange(1, 0.03, 11),
+    ],
+    cifar: [
+        arange(1, 0.01, 7),
+        arange(1, 0.01, 12),
+        arange(1, 0.01, 16),
+        arange(1, 0.01, 21),
+        arange(1, 0.01, 26),
+    ],
+};
+/** (σ px, max displacement δ px, iterations) of glass_blur. */
+const GLASS = {
+    imagenet: [
+        [0.7, 1, 2],
+        [0.9, 2, 1],
+        [1, 2, 3],
+        [1.1, 3, 2],
+        [1.5, 4, 2],
+    ],
+    cifar: [
+        [0.05, 1, 1],
+        [0.25, 1, 1],
+        [0.4, 1, 1],
+        [0.25, 1, 2],
+        [0.4, 1, 2],
+    ],
+};
+/** skimage.filters.gaussian's default boundary, used by the originals' gaussian and glass blur. */
+const SKIMAGE_MODE = 'nearest';
+/** cv2.filter2D's and cv2.GaussianBlur's default border, BORDER_REFLECT_101. */
+const OPENCV_MODE = 'mirror';
+function arange(start, step, count) {
+    return Array.from({ length: count }, (_, i) => start + i * step);
+}
+function sized(image) {
+    return { width: image.width, height: image.height };
+}
+function scaled(value, size) {
+    return value * parameterSet(size).pixelScale;
+}
+/** An integer pixel length that must not vanish: round(value · scale), at least 1. */
+function scaledInteger(value, size) {
+    return Math.max(1, Math.round(scaled(value, size)));
+}
+function finish(image, data) {
+    return { width: image.width, height: image.height, channels: image.channels, data: clipUnit(data) };
+}
+// ---------------------------------------------------------------- gaussian blur
+function gaussianSigma(severity, size) {
+    return scaled(pickTable(GAUSSIAN_SIGMA, severity, size), size);
+}
+/** skimage.filters.gaussian(x, σ, multichannel=True): each channel alone, 'nearest' border, truncate 4. */
+function applyGaussianBlur(image, severity) {
+    const blurred = gaussianBlur(image, gaussianSigma(severity, sized(image)), SKIMAGE_MODE);
+    return finish(image, blurred.data);
+}
+// ---------------------------------------------------------------- defocus blur
+function defocusParameters(severity, size) {
+    const [radius, alias] = pickTable(DEFOCUS, severity, size);
+    return { radius: scaled(radius, size), aliasSigma: scaled(alias, size) };
+}
+/** A normalised 1-D gaussian of exactly `length` taps (cv2.getGaussianKernel for σ > 0). */
+function fixedGaussian(length, sigma) {
+    const half = (length - 1) / 2;
+    const weights = new Float32Array(length);
+    let sum = 0;
+    for (let i = 0; i < length; i++) {
+        const w = Math.exp(-((i - half) ** 2) / (2 * sigma * sigma));
+        weights[i] = w;
+        sum += w;
+    }
+    for (let i = 0; i < length; i++)
+        weights[i] = weights[i] / sum;
+    return weights;
+}
+/**
+ * make_imagenet_c.py disk(radius, alias_blur): the point-sampled disk x² + y² ≤ r² on the grid
+ * −L..L with L = 8 for r ≤ 8 (else L = ⌈r⌉; the original's arange(−r, r + 1) assumes an integer r),
+ * normalised, then smoothed by cv2.GaussianBlur with a 3×3 (r ≤ 8) or 5×5 (r > 8) kernel of σ = α
+ * and the reflect-101 border — the original's "supersample disk to antialias". A radius below 1 px
+ * keeps only the centre tap, so the kernel is just the small gaussian of σ = α (CIFAR's first
+ * three severities at 32 px are 3×3 gaussians of σ 0.4–0.6); with α tiny too it is the identity.
+ * Renormalised to sum 1 after smoothing (see the module comment).
+ */
+function defocusKernel(radius, aliasSigma) {
+    const half = radius <= 8 ? 8 : Math.ceil(radius);
+    const smoothing = radius <= 8 ? 3 : 5;
+    const side = 2 * half + 1;
+    let disk = new Float32Array(side * side);
+    let count = 0;
+    for (let y = -half; y <= half; y++) {
+        for (let x = -half; x <= half; x++) {
+            if (x * x + y * y <= radius * radius) {
+                disk[(y + half) * side + (x + half)] = 1;
+                count++;
+            }
+        }
+    }
+    for (let i = 0; i < disk.length; i++)
+        disk[i] = disk[i] / count;
+    if (aliasSigma >= MIN_SIGMA) {
+        const g = fixedGaussian(smoothing, aliasSigma);
+        disk = separableFilter(disk, side, side, g, g, OPENCV_MODE);
+    }
+    let sum = 0;
+    for (let i = 0; i < disk.length; i++)
+        sum += disk[i];
+    for (let i = 0; i < disk.length; i++)
+        disk[i] = disk[i] / sum;
+    return { kernel: disk, side };
+}
+/** cv2.filter2D of every channel with the smoothed disk, reflect-101 border. */
+function applyDefocusBlur(image, severity) {
+    const { radius, aliasSigma } = defocusParameters(severity, sized(image));
+    const { kernel, side } = defocusKernel(radius, aliasSigma);
+    const blurred = mapPlanes(image, (plane) => convolvePlane(plane, image.width, image.height, kernel, side, side, OPENCV_MODE));
+    return finish(image, blurred.data);
+}
+// ---------------------------------------------------------------- motion blur
+function motionParameters(severity, size) {
+    const [radius, sigma] = pickTable(MOTION, severity, size);
+    return { radius: scaledInteger(radius, size), sigma: scaled(sigma, size) };
+}
+/**
+ * imagecorruptions _motion_blur: a one-sided trail of width = 2·radius + 1 taps with weights
+ * exp(−i²/2σ²) (normalised), tap i taken from the image shifted by
+ * (dy, dx) = (−⌈i·sin θ − ½⌉, −⌈i·cos θ − ½⌉) with edge replication (its shift()); θ ~ U(−45°, 45°).
+ * Output pixel (y, x) = Σ wᵢ · image[clamp(y − dyᵢ), clamp(x − dxᵢ)].
+ */
+function motionBlurImage(image, radius, sigma, angleDeg) {
+    const { width, height, channels, data } = image;
+    const taps = 2 * radius + 1;
+    const theta = (angleDeg * Math.PI) / 180;
+    // As the original: point = (width·sin θ, width·cos θ), offsets i·point / hypot(point).
+    const py = taps * Math.sin(theta);
+    const px = taps * Math.cos(theta);
+    const hypot = Math.hypot(py, px);
+    const dys = [];
+    const dxs = [];
+    const weights = [];
+    let total = 0;
+    for (let i = 0; i < taps; i++) {
+        const dy = -Math.ceil((i * py) / hypot - 0.5);
+        const dx = -Math.ceil((i * px) / hypot - 0.5);
+        if (Math.abs(dy) >= height || Math.abs(dx) >= width)
+            break; // the trail left the image
+        // σ below MIN_SIGMA: only the first tap (the identity).
+        const w = sigma >= MIN_SIGMA ? Math.exp(-(i * i) / (2 * sigma * sigma)) : i === 0 ? 1 : 0;
+        dys.push(dy);
+        dxs.push(dx);
+        weights.push(w);
+        total += w;
+    }
+    const out = new Float32Array(data.length);
+    const rowIndex = new Int32Array(height);
+    const colIndex = new Int32Array(width);
+    for (let t = 0; t < weights.length; t++) {
+        const w = weights[t] / total;
+        if (w === 0)
+            continue;
+        for (let y = 0; y < height; y++)
+            rowIndex[y] = boundaryIndex(y - dys[t], height, 'nearest');
+        for (let x = 0; x < width; x++)
+            colIndex[x] = boundaryIndex(x - dxs[t], width, 'nearest');
+        for (let y = 0; y < height; y++) {
+            const srcRow = rowIndex[y] * width;
+            const dstRow = y * width;
+            for (let x = 0; x < width; x++) {
+                const src = (srcRow + colIndex[x]) * channels;
+                const dst = (dstRow + x) * channels;
+                for (let c = 0; c < channels; c++)
+                    out[dst + c] = out[dst + c] + w * data[src + c];
+            }
+        }
+    }
+    return { width, height, channels, data: out };
+}
+function applyMotionBlur(image, severity, random) {
+    const { radius, sigma } = motionParameters(severity, sized(image));
+    const angle = (2 * random.next() - 1) * MOTION_MAX_ANGLE_DEG;
+    return finish(image, motionBlurImage(image, radius, sigma, angle).data);
+}
+// ---------------------------------------------------------------- zoom blur
+/**
+ * The image magnified by `factor` ≥ 1 about its centre ((w−1)/2, (h−1)/2), same size, bilinear:
+ * output (y, x) samples the input at (c_y + (y − c_y)/z, c_x + (x − c_x)/z), which always lies
+ * inside the image. Added into `into` with weight `weight`.
+ */
+function addCentreZoom(image, factor, weight, into) {
+    const { width, height, channels, data } = image;
+    const cy = (height - 1) / 2;
+    const cx = (width - 1) / 2;
+    const x0 = new Int32Array(width);
+    const x1 = new Int32Array(width);
+    const fx = new Float64Array(width);
+    for (let x = 0; x < width; x++) {
+        const sx = Math.min(Math.max(cx + (x - cx) / factor, 0), width - 1);
+        x0[x] = Math.floor(sx);
+        x1[x] = Math.min(x0[x] + 1, width - 1);
+        fx[x] = sx - x0[x];
+    }
+    for (let y = 0; y < height; y++) {
+        const sy = Math.min(Math.max(cy + (y - cy) / factor, 0), height - 1);
+        const y0 = Math.floor(sy);
+        const y1 = Math.min(y0 + 1, height - 1);
+        const fy = sy - y0;
+        const r0 = y0 * width;
+        const r1 = y1 * width;
+        for (let x = 0; x < width; x++) {
+            const a = fx[x];
+            const w00 = (1 - fy) * (1 - a);
+            const w01 = (1 - fy) * a;
+            const w10 = fy * (1 - a);
+            const w11 = fy * a;
+            const i00 = (r0 + x0[x]) * channels;
+            const i01 = (r0 + x1[x]) * channels;
+            const i10 = (r1 + x0[x]) * channels;
+            const i11 = (r1 + x1[x]) * channels;
+            const dst = (y * width + x) * channels;
+            for (let c = 0; c < channels; c++) {
+                const v = w00 * data[i00 + c] + w01 * data[i01 + c] + w10 * data[i10 + c] + w11 * data[i11 + c];
+                into[dst + c] = into[dst + c] + weight * v;
+            }
+        }
+    }
+}
+function zoomFactors(severity, size) {
+    return pickTable(ZOOM_FACTORS, severity, size);
+}
+/** (x + Σ_z zoom(x, z)) / (n + 1), as zoom_blur (whose factor list starts at 1, so x counts twice). */
+function applyZoomBlur(image, severity) {
+    const factors = zoomFactors(severity, sized(image));
+    const weight = 1 / (factors.length + 1);
+    const out = new Float32Array(image.data.length);
+    for (let i = 0; i < out.length; i++)
+        out[i] = weight * image.data[i];
+    for (const factor of factors)
+        addCentreZoom(image, factor, weight, out);
+    return finish(image, out);
+}
+// ---------------------------------------------------------------- glass blur
+function glassParameters(severity, size) {
+    const [sigma, delta, iterations] = pickTable(GLASS, severity, size);
+    return { sigma: scaled(sigma, size), maxDelta: scaledInteger(delta, size), iterations };
+}
+/**
+ * glass_blur: blur σ; then `iterations` passes over rows h = H−δ down to δ+1 and, within each,
+ * columns w = W−δ down to δ+1 (the original's scan order), each drawing dx then dy from
+ * randint(−δ, δ) — i.e. −δ..δ−1, the original's half-open range — and swapping pixel (h, w) with
+ * (h + dy, w + dx), all channels together; then blur σ again.
+ */
+function applyGlassBlur(image, severity, random) {
+    const { sigma, maxDelta: d, iterations } = glassParameters(severity, sized(image));
+    const { width, height, channels } = image;
+    const x = gaussianBlur(image, sigma, SKIMAGE_MODE);
+    const data = x.data;
+    for (let pass = 0; pass < iterations; pass++) {
+        for (let h = height - d; h > d; h--) {
+            for (let w = width - d; w > d; w--) {
+                const dx = random.int(2 * d) - d;
+                const dy = random.int(2 * d) - d;
+                const a = (h * width + w) * channels;
+                const b = ((h + dy) * width + (w + dx)) * channels;
+                for (let c = 0; c < channels; c++) {
+                    const t = data[a + c];
+                    data[a + c] = data[b + c];
+                    data[b + c] = t;
+                }
+            }
+        }
+    }
+    return finish(image, gaussianBlur(x, sigma, SKIMAGE_MODE).data);
+}
+// ---------------------------------------------------------------- the list
+function tableOf(size) {
+    return parameterSet(size).table;
+}
+const BLUR_PERTURBATIONS = [
+    {
+        name: 'gaussian_blur',
+        family: 'blur',
+        summary: 'blurs with a gaussian of standard deviation σ px (an out-of-focus or low-quality lens)',
+        parameters: (severity, size) => ({ table: tableOf(size), sigma: gaussianSigma(severity, size) }),
+        apply: (image, severity) => applyGaussianBlur(image, severity),
+    },
+    {
+        name: 'defocus_blur',
+        family: 'blur',
+        summary: 'convolves with a disk of radius r px, its edge softened by a gaussian of σ = α px (a lens focused elsewhere)',
+        parameters: (severity, size) => {
+            const { radius, aliasSigma } = defocusParameters(severity, size);
+            return { table: tableOf(size), radius, aliasSigma };
+        },
+        apply: (image, severity) => applyDefocusBlur(image, severity),
+    },
+    {
+        name: 'motion_blur',
+        family: 'blur',
+        summary: 'smears along a random direction within ±45° of horizontal with a one-sided gaussian trail (camera shake)',
+        parameters: (severity, size) => {
+            const { radius, sigma } = motionParameters(severity, size);
+            return {
+                table: tableOf(size),
+                radius,
+                sigma,
+                angleDegrees: `U(-${MOTION_MAX_ANGLE_DEG}, ${MOTION_MAX_ANGLE_DEG})`,
+            };
+        },
+        apply: applyMotionBlur,
+    },
+    {
+        name: 'zoom_blur',
+        family: 'blur',
+        summary: 'averages the image with copies magnified about its centre (moving towards the subject during exposure)',
+        parameters: (severity, size) => ({ table: tableOf(size), factors: zoomFactors(severity, size) }),
+        apply: (image, severity) => applyZoomBlur(image, severity),
+    },
+    {
+        name: 'glass_blur',
+        family: 'blur',
+        summary: 'blurs, swaps pixels with random neighbours within δ px, and blurs again (looking through frosted glass)',
+        parameters: (severity, size) => {
+            const { sigma, maxDelta, iterations } = glassParameters(severity, size);
+            return { table: tableOf(size), sigma, maxDelta, iterations };
+        },
+        apply: applyGlassBlur,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/color.ts
+/**
+ * RGB ↔ HSV over interleaved pixel arrays, as scikit-image's rgb2hsv / hsv2rgb compute them
+ * (skimage/color/colorconv.py), which ImageNet-C's brightness and saturate use: H, S, V all in [0, 1].
+ *
+ * rgb2hsv: V = max(R, G, B); Δ = max − min; S = Δ / V (0 where Δ = 0); H from whichever channel is
+ * the maximum, blue winning ties over green and green over red (skimage assigns red, then green,
+ * then blue, each overwriting the last), H = 0 where Δ = 0.
+ * hsv2rgb: the sextant hi = ⌊6H⌋ mod 6, f = 6H − ⌊6H⌋, p = V(1 − S), q = V(1 − fS), t = V(1 − (1 − f)S).
+ * Arithmetic is in double precision per pixel (skimage works in float64); the arrays are float32.
+ */
+/** HSV of every pixel of interleaved RGB `rgb` (3 values a pixel), as a new interleaved array. */
+function rgbToHsv(rgb) {
+    const out = new Float32Array(rgb.length);
+    for (let i = 0; i + 2 < rgb.length; i += 3) {
+        const r = rgb[i];
+        const g = rgb[i + 1];
+        const b = rgb[i + 2];
+        const v = Math.max(r, g, b);
+        const delta = v - Math.min(r, g, b);
+        let h = 0;
+        let s = 0;
+        if (delta > 0) {
+            s = delta / v;
+            if (b === v)
+                h = 4 + (r - g) / delta;
+            else if (g === v)
+                h = 2 + (b - r) / delta;
+            else
+                h = (g - b) / delta;
+            h /= 6;
+            h -= Math.floor(h); // Python's % 1.0: into [0, 1) also for negative hues (red max, g < b)
+        }
+        out[i] = h;
+        out[i + 1] = s;
+        out[i + 2] = v;
+    }
+    return out;
+}
+/** RGB of every pixel of interleaved HSV `hsv`, as a new interleaved array (not clipped). */
+function hsvToRgb(hsv) {
+    const out = new Float32Array(hsv.length);
+    for (let i = 0; i + 2 < hsv.length; i += 3) {
+        const h6 = hsv[i] * 6;
+        const s = hsv[i + 1];
+        const v = hsv[i + 2];
+        const floor = Math.floor(h6);
+        const f = h6 - floor;
+        const p = v * (1 - s);
+        const q = v * (1 - f * s);
+        const t = v * (1 - (1 - f) * s);
+        // No array destructuring here: it would allocate per pixel.
+        const sextant = ((floor % 6) + 6) % 6;
+        let r = v;
+        let g = p;
+        let b = q; // sextant 5
+        if (sextant === 0) {
+            g = t;
+            b = p;
+        }
+        else if (sextant === 1) {
+            r = q;
+            g = v;
+            b = p;
+        }
+        else if (sextant === 2) {
+            r = p;
+            g = v;
+            b = t;
+        }
+        else if (sextant === 3) {
+            r = p;
+            g = q;
+            b = v;
+        }
+        else if (sextant === 4) {
+            r = t;
+            g = p;
+            b = v;
+        }
+        out[i] = r;
+        out[i + 1] = g;
+        out[i + 2] = b;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/digital.ts
+/**
+ * The digital corruptions of ImageNet-C / CIFAR-10-C: brightness, contrast, saturate, pixelate and
+ * JPEG compression (hendrycks/robustness ImageNet-C/create_c/make_imagenet_c.py, make_cifar_c.py;
+ * bethgelab/imagecorruptions corruptions.py). Parameters: ../shared/design/reference.md §1. None of
+ * them draws a random number; `random` is accepted for the common contract and left untouched.
+ *
+ * Deviations from the originals, all deliberate:
+ * - pixelate works in float, without the 8-bit rounding PIL applies after each resampling pass
+ *   (a difference of at most half a grey level before the final rounding).
+ * - jpeg_compression encodes with jpeg-js (baseline JPEG, IJG quality scaling of the standard
+ *   tables, 4:4:4: no chroma subsampling) where the originals use PIL/libjpeg (4:2:0 by default),
+ *   so colour images lose a little less chroma detail at the same quality than ImageNet-C's.
+ * - Gray images: see each perturbation's grayBehaviour.
+ */
+
+
+
+
+/** Added to the HSV value (V = max(R, G, B)), in units of the [0, 1] range. */
+const BRIGHTNESS_DELTA = {
+    imagenet: [0.1, 0.2, 0.3, 0.4, 0.5],
+    cifar: [0.05, 0.1, 0.15, 0.2, 0.3],
+};
+/** Factor on the deviation from the per-channel mean; smaller is flatter. */
+const CONTRAST_FACTOR = {
+    imagenet: [0.4, 0.3, 0.2, 0.1, 0.05],
+    cifar: [0.75, 0.5, 0.4, 0.3, 0.15],
+};
+/**
+ * (a, b) in S' = clip(S·a + b, 0, 1) on the HSV saturation. Not monotonic in severity by design:
+ * s1–s2 desaturate (s2 more), s3–s5 oversaturate (more with severity).
+ */
+const SATURATE_SCALE_OFFSET = {
+    imagenet: [
+        [0.3, 0],
+        [0.1, 0],
+        [2, 0],
+        [5, 0.1],
+        [20, 0.2],
+    ],
+    cifar: [
+        [0.3, 0],
+        [0.1, 0],
+        [1.5, 0],
+        [2, 0.1],
+        [2.5, 0.2],
+    ],
+};
+/** Side of the downscaled image as a fraction of the original side. */
+const PIXELATE_FRACTION = {
+    imagenet: [0.6, 0.5, 0.4, 0.3, 0.25],
+    cifar: [0.95, 0.9, 0.85, 0.75, 0.65],
+};
+/** JPEG quality (1–100, IJG scale). */
+const JPEG_QUALITY = {
+    imagenet: [25, 18, 15, 10, 7],
+    cifar: [80, 65, 58, 50, 40],
+};
+function digital_sized(image) {
+    return { width: image.width, height: image.height };
+}
+function withData(image, data) {
+    return { width: image.width, height: image.height, channels: image.channels, data: clipUnit(data) };
+}
+/**
+ * V' = clip(V + c) in HSV, back to RGB (make_imagenet_c.py brightness via skimage rgb2hsv/hsv2rgb):
+ * every pixel keeps its hue and saturation and its channels scale by V'/V. On gray, V is the gray
+ * value, so this is clip(x + c) (what imagecorruptions does for 2-D arrays).
+ */
+function brightness(image, severity, _random) {
+    const delta = pickTable(BRIGHTNESS_DELTA, severity, digital_sized(image));
+    const src = image.data;
+    if (image.channels === 1) {
+        const out = new Float32Array(src.length);
+        for (let i = 0; i < src.length; i++)
+            out[i] = src[i] + delta;
+        return withData(image, out);
+    }
+    const hsv = rgbToHsv(src);
+    for (let i = 2; i < hsv.length; i += 3) {
+        hsv[i] = Math.min(1, hsv[i] + delta);
+    }
+    return withData(image, hsvToRgb(hsv));
+}
+/** (x − m)·c + m with m the per-channel mean over the image (make_imagenet_c.py contrast). */
+function contrast(image, severity, _random) {
+    const factor = pickTable(CONTRAST_FACTOR, severity, digital_sized(image));
+    const { channels } = image;
+    const src = image.data;
+    const pixels = image.width * image.height;
+    const out = new Float32Array(src.length);
+    for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let i = c; i < src.length; i += channels)
+            sum += src[i];
+        const mean = sum / pixels;
+        for (let i = c; i < src.length; i += channels)
+            out[i] = (src[i] - mean) * factor + mean;
+    }
+    return withData(image, out);
+}
+/**
+ * S' = clip(S·a + b) in HSV, back to RGB (make_imagenet_c.py saturate). A gray image has no
+ * saturation to change: it is returned unchanged (a copy). imagecorruptions gets the same result the
+ * long way — it replicates the gray to RGB, where H = 0 and S becomes b, and keeps channel R = V.
+ */
+function saturate(image, severity, _random) {
+    const [scale, offset] = pickTable(SATURATE_SCALE_OFFSET, severity, digital_sized(image));
+    if (image.channels === 1)
+        return withData(image, Float32Array.from(image.data));
+    const hsv = rgbToHsv(image.data);
+    for (let i = 1; i < hsv.length; i += 3) {
+        hsv[i] = Math.min(1, Math.max(0, hsv[i] * scale + offset));
+    }
+    return withData(image, hsvToRgb(hsv));
+}
+/** The downscaled size of pixelate: ⌊side·c⌋ per axis (imagecorruptions), at least 1 px. */
+function pixelateSize(size, fraction) {
+    return {
+        width: Math.max(1, Math.floor(size.width * fraction)),
+        height: Math.max(1, Math.floor(size.height * fraction)),
+    };
+}
+/**
+ * For each output index o of a PIL BOX downscale from `inSize` to `outSize`: the first source index
+ * and the count. PIL (Resample.c precompute_coeffs, box_filter) averages, with equal weights, the
+ * source pixels whose centres i + 0.5 fall in (o·s, (o+1)·s], s = inSize/outSize, which are
+ * i ∈ [⌊o·s + 0.5⌋, ⌊(o+1)·s + 0.5⌋).
+ */
+function boxWindows(inSize, outSize) {
+    const scale = inSize / outSize;
+    const start = new Int32Array(outSize);
+    const count = new Int32Array(outSize);
+    for (let o = 0; o < outSize; o++) {
+        const first = Math.max(0, Math.floor(o * scale + 0.5));
+        const end = Math.min(inSize, Math.floor((o + 1) * scale + 0.5));
+        start[o] = first;
+        count[o] = Math.max(1, end - first);
+    }
+    return { start, count };
+}
+/**
+ * Source index of each output index of a PIL NEAREST upscale: ⌊(o + 0.5)·inSize/outSize⌋ (PIL's
+ * affine nearest-neighbour sampling at pixel centres).
+ */
+function nearestIndices(inSize, outSize) {
+    const scale = inSize / outSize;
+    const index = new Int32Array(outSize);
+    for (let o = 0; o < outSize; o++)
+        index[o] = Math.min(inSize - 1, Math.floor((o + 0.5) * scale));
+    return index;
+}
+/**
+ * Box-downscale to ⌊w·c⌋ × ⌊h·c⌋ and upscale back by nearest neighbour, as imagecorruptions'
+ * pixelate (PIL resize BOX, then NEAREST). ImageNet-C resizes a 224 crop to ⌊224c⌋ square; on
+ * non-square images we scale each axis, as imagecorruptions does.
+ */
+function pixelate(image, severity, _random) {
+    const fraction = pickTable(PIXELATE_FRACTION, severity, digital_sized(image));
+    const { width, height, channels } = image;
+    const small = pixelateSize(image, fraction);
+    const cols = boxWindows(width, small.width);
+    const rows = boxWindows(height, small.height);
+    const src = image.data;
+    const reduced = new Float32Array(small.width * small.height * channels);
+    for (let oy = 0; oy < small.height; oy++) {
+        const y0 = rows.start[oy];
+        const ny = rows.count[oy];
+        for (let ox = 0; ox < small.width; ox++) {
+            const x0 = cols.start[ox];
+            const nx = cols.count[ox];
+            const weight = 1 / (nx * ny);
+            for (let c = 0; c < channels; c++) {
+                let sum = 0;
+                for (let y = y0; y < y0 + ny; y++) {
+                    for (let x = x0; x < x0 + nx; x++)
+                        sum += src[(y * width + x) * channels + c];
+                }
+                reduced[(oy * small.width + ox) * channels + c] = sum * weight;
+            }
+        }
+    }
+    const fromX = nearestIndices(small.width, width);
+    const fromY = nearestIndices(small.height, height);
+    const out = new Float32Array(src.length);
+    for (let y = 0; y < height; y++) {
+        const sy = fromY[y];
+        for (let x = 0; x < width; x++) {
+            const s = (sy * small.width + fromX[x]) * channels;
+            const d = (y * width + x) * channels;
+            for (let c = 0; c < channels; c++)
+                out[d + c] = reduced[s + c];
+        }
+    }
+    return withData(image, out);
+}
+function toByte(value) {
+    return Math.min(255, Math.max(0, Math.round(value * 255)));
+}
+/**
+ * Encodes the image as a JPEG at quality c with jpeg-js and decodes it back (make_imagenet_c.py
+ * jpeg_compression: PIL save at quality c, reopen). The image is quantised to 8 bits first, as the
+ * originals' PIL images are. A gray image is encoded as gray replicated to R, G and B (PIL's
+ * convert('RGB') in imagecorruptions) and brought back by PIL's convert('L') luma,
+ * L = (19595 R + 38470 G + 7471 B + 2¹⁵) >> 16 — which on a decoded gray is its Y channel.
+ */
+function jpegCompression(image, severity, _random) {
+    const quality = pickTable(JPEG_QUALITY, severity, digital_sized(image));
+    const { width, height, channels } = image;
+    const pixels = width * height;
+    const src = image.data;
+    const rgba = new Uint8Array(pixels * 4);
+    for (let p = 0; p < pixels; p++) {
+        const d = p * 4;
+        if (channels === 1) {
+            const v = toByte(src[p]);
+            rgba[d] = v;
+            rgba[d + 1] = v;
+            rgba[d + 2] = v;
+        }
+        else {
+            rgba[d] = toByte(src[p * 3]);
+            rgba[d + 1] = toByte(src[p * 3 + 1]);
+            rgba[d + 2] = toByte(src[p * 3 + 2]);
+        }
+        rgba[d + 3] = 255;
+    }
+    const encoded = jpeg_js_default().encode({ data: rgba, width, height }, quality).data;
+    const decoded = jpeg_js_default().decode(encoded, { useTArray: true, formatAsRGBA: false });
+    if (decoded.width !== width || decoded.height !== height || decoded.data.length !== pixels * 3) {
+        throw new Error(`jpeg_compression: jpeg-js decoded a ${decoded.width}×${decoded.height} image from a ${width}×${height} one; this is a bug`);
+    }
+    const rgb = decoded.data;
+    const out = new Float32Array(src.length);
+    if (channels === 1) {
+        for (let p = 0; p < pixels; p++) {
+            const luma = (rgb[p * 3] * 19595 + rgb[p * 3 + 1] * 38470 + rgb[p * 3 + 2] * 7471 + 0x8000) >> 16;
+            out[p] = luma / 255;
+        }
+    }
+    else {
+        for (let i = 0; i < out.length; i++)
+            out[i] = rgb[i] / 255;
+    }
+    return withData(image, out);
+}
+const DIGITAL_PERTURBATIONS = [
+    {
+        name: 'brightness',
+        family: 'digital',
+        summary: 'raises the HSV value of every pixel by c, keeping hue and saturation (over-exposure)',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            delta: pickTable(BRIGHTNESS_DELTA, severity, size),
+        }),
+        apply: brightness,
+        grayBehaviour: 'the HSV value of a gray pixel is its gray value, so c is added to it (clipped at 1)',
+    },
+    {
+        name: 'contrast',
+        family: 'digital',
+        summary: 'shrinks every channel towards its mean by a factor c (flat, hazy or under-exposed scene)',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            factor: pickTable(CONTRAST_FACTOR, severity, size),
+        }),
+        apply: contrast,
+    },
+    {
+        name: 'saturate',
+        family: 'digital',
+        summary: 'maps the HSV saturation S to S·a + b: washed-out colours at severities 1–2, oversaturated at 3–5',
+        parameters: (severity, size) => {
+            const [scale, offset] = pickTable(SATURATE_SCALE_OFFSET, severity, size);
+            return { table: parameterSet(size).table, scale, offset };
+        },
+        apply: saturate,
+        grayBehaviour: 'a gray image has no saturation: it is returned unchanged at every severity (as imagecorruptions)',
+    },
+    {
+        name: 'pixelate',
+        family: 'digital',
+        summary: 'box-downscales each side to ⌊side·c⌋ and enlarges back by nearest neighbour (low-resolution camera, digital zoom)',
+        parameters: (severity, size) => {
+            const fraction = pickTable(PIXELATE_FRACTION, severity, size);
+            const small = pixelateSize(size, fraction);
+            return { table: parameterSet(size).table, fraction, width: small.width, height: small.height };
+        },
+        apply: pixelate,
+    },
+    {
+        name: 'jpeg_compression',
+        family: 'digital',
+        summary: 'encodes as JPEG at quality c and decodes (blocking and ringing of a heavily compressed upload)',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            quality: pickTable(JPEG_QUALITY, severity, size),
+            encoder: 'jpeg-js, baseline, 4:4:4',
+        }),
+        apply: jpegCompression,
+        grayBehaviour: 'encoded as gray replicated to RGB (its chroma is flat), decoded and brought back to one channel by the luma of PIL convert("L")',
+    },
+];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/sampling.ts
+/**
+ * Bilinear sampling of a FloatImage at real coordinates, and remapping an image through a map of
+ * source coordinates: the resampling step of the geometric perturbations (rotate, translate,
+ * scale) and of the elastic transform.
+ *
+ * Coordinates are in pixels with pixel centres at integers: (0, 0) is the centre of the top-left
+ * pixel, (width − 1, height − 1) that of the bottom-right one (the convention of scipy.ndimage's
+ * map_coordinates and of OpenCV's remap / warpAffine).
+ *
+ * Outside the image a sample is taken by one of these rules, applied to each of the four
+ * neighbouring taps separately (as OpenCV's border modes and scipy's order-1 map_coordinates do):
+ * - 'edge'     the nearest edge pixel (OpenCV BORDER_REPLICATE, scipy 'nearest');
+ * - 'constant' a given value, per channel (OpenCV BORDER_CONSTANT), so the image fades into it over
+ *              one pixel;
+ * - 'reflect'  d c b a | a b c d | d c b a, edge repeated (scipy 'reflect', OpenCV BORDER_REFLECT),
+ *              which the original elastic transform's map_coordinates uses;
+ * - 'mirror'   d c b | a b c d | c b a, edge not repeated (OpenCV BORDER_REFLECT_101), which the
+ *              original elastic transform's cv2.warpAffine uses.
+ */
+
+/**
+ * The bilinear interpolation of `channel` of `image` at (x, y) px. `constant` is the value outside
+ * the image when `fill` is 'constant' (ignored otherwise).
+ */
+function sampleBilinear(image, x, y, channel, fill, constant = 0) {
+    const { width, height, channels, data } = image;
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+        return fill === 'constant' ? constant : 0;
+    const x0 = Math.floor(x);
+    const y0 = Math.floor(y);
+    const fx = x - x0;
+    const fy = y - y0;
+    const v00 = tap(data, width, height, channels, x0, y0, channel, fill, constant);
+    const v10 = tap(data, width, height, channels, x0 + 1, y0, channel, fill, constant);
+    const v01 = tap(data, width, height, channels, x0, y0 + 1, channel, fill, constant);
+    const v11 = tap(data, width, height, channels, x0 + 1, y0 + 1, channel, fill, constant);
+    const top = v00 + (v10 - v00) * fx;
+    const bottom = v01 + (v11 - v01) * fx;
+    return top + (bottom - top) * fy;
+}
+/** One pixel value at integer (x, y), mapped inside the image by the fill rule. */
+function tap(data, width, height, channels, x, y, channel, fill, constant) {
+    if (x < 0 || x >= width || y < 0 || y >= height) {
+        if (fill === 'constant')
+            return constant;
+        const mode = fill === 'edge' ? 'nearest' : fill;
+        x = boundaryIndex(x, width, mode);
+        y = boundaryIndex(y, height, mode);
+    }
+    return data[(y * width + x) * channels + channel];
+}
+/**
+ * A new image whose pixel (x, y) is `image` sampled bilinearly at (mapX[p], mapY[p]), p = y·width + x
+ * (cv2.remap with INTER_LINEAR; scipy map_coordinates with order 1). The maps have one entry per
+ * output pixel and the output has the input's size and channels. `constant` is the fill value for
+ * 'constant', one number for every channel or one per channel. Not clipped: a bilinear sample is a
+ * convex combination of pixel values (and of the constant), so values in [0, 1] stay there.
+ */
+function remap(image, mapX, mapY, fill, constant = 0) {
+    const { width, height, channels } = image;
+    const pixels = width * height;
+    if (mapX.length !== pixels || mapY.length !== pixels) {
+        throw new RangeError(`remap needs one source coordinate per pixel (${width} × ${height} = ${pixels}), got ${mapX.length} and ${mapY.length}`);
+    }
+    const constants = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+        constants[c] = typeof constant === 'number' ? constant : (constant[c] ?? constant[0] ?? 0);
+    }
+    const out = new Float32Array(pixels * channels);
+    for (let p = 0; p < pixels; p++) {
+        const sx = mapX[p];
+        const sy = mapY[p];
+        for (let c = 0; c < channels; c++) {
+            out[p * channels + c] = sampleBilinear(image, sx, sy, c, fill, constants[c]);
+        }
+    }
+    return { width, height, channels, data: out };
+}
+/**
+ * The map of source coordinates of an affine warp: output pixel (x, y) samples the source at
+ * (a·x + b·y + c, d·x + e·y + f), i.e. `inverse` is the output→source matrix [a b c; d e f] (what
+ * cv2.warpAffine computes from the forward matrix when WARP_INVERSE_MAP is not set).
+ */
+function affineSourceMap(width, height, inverse) {
+    const [a, b, c, d, e, f] = inverse;
+    const mapX = new Float32Array(width * height);
+    const mapY = new Float32Array(width * height);
+    for (let y = 0, p = 0; y < height; y++) {
+        for (let x = 0; x < width; x++, p++) {
+            mapX[p] = a * x + b * y + c;
+            mapY[p] = d * x + e * y + f;
+        }
+    }
+    return { mapX, mapY };
+}
+/** The per-channel mean of an image (float64 sums), the fill of the geometric and occlusion stresses. */
+function channelMeans(image) {
+    const { channels, data } = image;
+    const sums = new Float64Array(channels);
+    for (let i = 0; i < data.length; i++)
+        sums[i % channels] += data[i];
+    const pixels = data.length / channels;
+    return Array.from(sums, (s) => (pixels > 0 ? s / pixels : 0));
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/elastic.ts
+
+
+
+
+/** (α, σ, affine jitter a), px of a 224-px image (written with the original's 244). */
+const ELASTIC_IMAGENET = [
+    [244 * 2, 244 * 0.7, 244 * 0.1],
+    [244 * 2, 244 * 0.08, 244 * 0.2],
+    [244 * 0.05, 244 * 0.01, 244 * 0.02],
+    [244 * 0.07, 244 * 0.01, 244 * 0.02],
+    [244 * 0.12, 244 * 0.01, 244 * 0.02],
+];
+/** (α, σ, affine jitter a), px of a 32-px image. */
+const ELASTIC_CIFAR = [
+    [32 * 0, 32 * 0, 32 * 0.08],
+    [32 * 0.05, 32 * 0.2, 32 * 0.07],
+    [32 * 0.08, 32 * 0.06, 32 * 0.06],
+    [32 * 0.1, 32 * 0.04, 32 * 0.05],
+    [32 * 0.1, 32 * 0.03, 32 * 0.03],
+];
+/** The original smooths the displacement noise with truncate = 3 (not scipy's default 4). */
+const FIELD_TRUNCATE = 3;
+function tableEntry(severity, size) {
+    const [alpha, sigma, jitter] = pickTable({ cifar: ELASTIC_CIFAR, imagenet: ELASTIC_IMAGENET }, severity, size);
+    const k = parameterSet(size).pixelScale;
+    return { alpha, sigma, jitter, k };
+}
+/**
+ * The affine map taking (x, y) of `from[i]` to `to[i]` for three points, as [a b c; d e f]
+ * (cv2.getAffineTransform). Collinear points (a zero determinant) give the identity.
+ */
+function affineFromPoints(from, to) {
+    const [[x0, y0], [x1, y1], [x2, y2]] = from;
+    const det = x0 * (y1 - y2) - y0 * (x1 - x2) + (x1 * y2 - x2 * y1);
+    if (Math.abs(det) < 1e-9)
+        return [1, 0, 0, 0, 1, 0];
+    const solve = (v0, v1, v2) => {
+        // Cramer's rule for [x y 1]·[p q r]ᵀ = v at the three points.
+        const p = (v0 * (y1 - y2) - y0 * (v1 - v2) + (v1 * y2 - v2 * y1)) / det;
+        const q = (x0 * (v1 - v2) - v0 * (x1 - x2) + (x1 * v2 - x2 * v1)) / det;
+        const r = (x0 * (y1 * v2 - y2 * v1) - y0 * (x1 * v2 - x2 * v1) + v0 * (x1 * y2 - x2 * y1)) / det;
+        return [p, q, r];
+    };
+    const [a, b, c] = solve(to[0][0], to[1][0], to[2][0]);
+    const [d, e, f] = solve(to[0][1], to[1][1], to[2][1]);
+    return [a, b, c, d, e, f];
+}
+/**
+ * Every random draw of elastic_transform for an image of `size`, in the original's order (the six
+ * affine offsets, then the dx noise, then the dy noise, row-major), and the displacement field
+ * resampled to the image. Exported for the tests.
+ */
+function elasticPlan(severity, size, random) {
+    const { width, height } = size;
+    const { alpha, sigma, jitter, k } = tableEntry(severity, size);
+    const a = jitter * k;
+    const cx = Math.floor(width / 2);
+    const cy = Math.floor(height / 2);
+    const s = Math.min(width, height) / 3;
+    const from = [
+        [cx + s, cy + s],
+        [cx + s, cy - s],
+        [cx - s, cy - s],
+    ];
+    const to = from.map(([x, y]) => [
+        x + (2 * random.next() - 1) * a,
+        y + (2 * random.next() - 1) * a,
+    ]);
+    // The warp samples the source at M⁻¹(p): the affine taking the moved points back to the old ones.
+    const inverseAffine = affineFromPoints(to, from);
+    const gridWidth = Math.max(1, Math.round(width / k));
+    const gridHeight = Math.max(1, Math.round(height / k));
+    const plan = {
+        affineJitter: a,
+        sigma: sigma * k,
+        alpha: alpha * k * k,
+        inverseAffine,
+        dx: null,
+        dy: null,
+        gridWidth,
+        gridHeight,
+    };
+    if (alpha === 0)
+        return plan;
+    const cells = gridWidth * gridHeight;
+    const field = () => {
+        const noise = new Float32Array(cells);
+        for (let i = 0; i < cells; i++)
+            noise[i] = 2 * random.next() - 1;
+        const smooth = sigma >= MIN_SIGMA
+            ? separableFilter(noise, gridWidth, gridHeight, gaussianKernel(sigma, FIELD_TRUNCATE), gaussianKernel(sigma, FIELD_TRUNCATE), 'reflect')
+            : noise;
+        for (let i = 0; i < cells; i++)
+            smooth[i] = smooth[i] * alpha;
+        return smooth;
+    };
+    const gridDx = field();
+    const gridDy = field();
+    if (gridWidth === width && gridHeight === height) {
+        plan.dx = gridDx;
+        plan.dy = gridDy;
+        return plan;
+    }
+    // Resample the reference-grid field to the image (pixel centres aligned) and scale its vectors
+    // from grid px to image px.
+    const scaleX = width / gridWidth;
+    const scaleY = height / gridHeight;
+    const planeX = { width: gridWidth, height: gridHeight, channels: 1, data: gridDx };
+    const planeY = { width: gridWidth, height: gridHeight, channels: 1, data: gridDy };
+    const dx = new Float32Array(width * height);
+    const dy = new Float32Array(width * height);
+    for (let y = 0, p = 0; y < height; y++) {
+        const gy = (y + 0.5) / scaleY - 0.5;
+        for (let x = 0; x < width; x++, p++) {
+            const gx = (x + 0.5) / scaleX - 0.5;
+            dx[p] = sampleBilinear(planeX, gx, gy, 0, 'edge') * scaleX;
+            dy[p] = sampleBilinear(planeY, gx, gy, 0, 'edge') * scaleY;
+        }
+    }
+    plan.dx = dx;
+    plan.dy = dy;
+    return plan;
+}
+const elasticTransform = {
+    name: 'elastic_transform',
+    family: 'digital',
+    summary: 'a random affine jitter, then a smooth random displacement field (local rubber-sheet warping)',
+    parameters(severity, size) {
+        const { alpha, sigma, jitter, k } = tableEntry(severity, size);
+        return {
+            alpha: alpha * k * k,
+            sigma: sigma * k,
+            affine_jitter: jitter * k,
+            field_grid: `${Math.max(1, Math.round(size.width / k))}x${Math.max(1, Math.round(size.height / k))}`,
+        };
+    },
+    apply(image, severity, random) {
+        const { width, height } = image;
+        const plan = elasticPlan(severity, image, random);
+        const affine = affineSourceMap(width, height, plan.inverseAffine);
+        const warped = remap(image, affine.mapX, affine.mapY, 'mirror');
+        if (plan.dx === null || plan.dy === null)
+            return { ...warped, data: clipUnit(warped.data) };
+        const mapX = new Float32Array(width * height);
+        const mapY = new Float32Array(width * height);
+        for (let y = 0, p = 0; y < height; y++) {
+            for (let x = 0; x < width; x++, p++) {
+                mapX[p] = x + plan.dx[p];
+                mapY[p] = y + plan.dy[p];
+            }
+        }
+        const out = remap(warped, mapX, mapY, 'reflect');
+        return { ...out, data: clipUnit(out.data) };
+    },
+};
+const ELASTIC_PERTURBATIONS = [elasticTransform];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/geometry.ts
+
+
+/** |rotation| in degrees per severity. */
+const ROTATE_DEGREES = [3, 6, 9, 12, 15];
+/** |translation| as a share of the side (x of the width, y of the height) per severity. */
+const TRANSLATE_SHARE = [0.02, 0.04, 0.06, 0.08, 0.1];
+/** Zoom-out factor per severity. */
+const SCALE_FACTOR = [0.95, 0.9, 0.8, 0.7, 0.6];
+/** The signed rotation (degrees) of one application: one draw, the sign. */
+function drawRotation(severity, random) {
+    const degrees = atSeverity(ROTATE_DEGREES, severity);
+    return random.next() < 0.5 ? -degrees : degrees;
+}
+/** The shift (px) of one application: two draws, the sign in x then in y. */
+function drawTranslation(severity, size, random) {
+    const share = atSeverity(TRANSLATE_SHARE, severity);
+    const sx = random.next() < 0.5 ? -1 : 1;
+    const sy = random.next() < 0.5 ? -1 : 1;
+    return { dx: sx * share * size.width, dy: sy * share * size.height };
+}
+/**
+ * Output → source matrix of a rotation by `degrees` (counter-clockwise on screen) about the centre.
+ * On screen (y down) a counter-clockwise turn by θ sends (u, v) from the centre to
+ * (u cos θ + v sin θ, −u sin θ + v cos θ); the source of an output point is the inverse turn.
+ */
+function rotationInverse(width, height, degrees) {
+    const theta = (degrees * Math.PI) / 180;
+    const cos = Math.cos(theta);
+    const sin = Math.sin(theta);
+    const cx = (width - 1) / 2;
+    const cy = (height - 1) / 2;
+    // source = R(−θ)_screen · (p − c) + c, with R(−θ)_screen (u, v) = (u cos θ − v sin θ, u sin θ + v cos θ).
+    return [cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy];
+}
+function warp(image, inverse) {
+    const { mapX, mapY } = affineSourceMap(image.width, image.height, inverse);
+    // Bilinear combinations of values in [0, 1] and the mean stay in [0, 1]; no clipping is needed.
+    return remap(image, mapX, mapY, 'constant', channelMeans(image));
+}
+const rotate = {
+    name: 'rotate',
+    family: 'geometry',
+    summary: 'rotated about the centre by ±3° to ±15° (ImageNet-P range), corners filled with the mean colour',
+    parameters(severity) {
+        return { degrees: atSeverity(ROTATE_DEGREES, severity), sign: 'random ±', fill: 'per-channel mean' };
+    },
+    apply(image, severity, random) {
+        return warp(image, rotationInverse(image.width, image.height, drawRotation(severity, random)));
+    },
+};
+const translate = {
+    name: 'translate',
+    family: 'geometry',
+    summary: 'shifted by 2% to 10% of the side in x and y (ImageNet-P ±9%), the gap filled with the mean colour',
+    parameters(severity, size) {
+        const share = atSeverity(TRANSLATE_SHARE, severity);
+        return {
+            share,
+            dx_px: share * size.width,
+            dy_px: share * size.height,
+            sign: 'random ± per axis',
+            fill: 'per-channel mean',
+        };
+    },
+    apply(image, severity, random) {
+        const { dx, dy } = drawTranslation(severity, image, random);
+        // Output (x, y) shows source (x − dx, y − dy): content moves by (+dx, +dy).
+        return warp(image, [1, 0, -dx, 0, 1, -dy]);
+    },
+};
+const scale = {
+    name: 'scale',
+    family: 'geometry',
+    summary: 'zoomed out about the centre to 95% … 60% (ImageNet-P 0.40–1.15), the border filled with the mean colour',
+    parameters(severity) {
+        return { factor: atSeverity(SCALE_FACTOR, severity), fill: 'per-channel mean' };
+    },
+    apply(image, severity, _random) {
+        // No draw: the factor is fixed by the severity.
+        const f = atSeverity(SCALE_FACTOR, severity);
+        const cx = (image.width - 1) / 2;
+        const cy = (image.height - 1) / 2;
+        // Output p shows source c + (p − c) / f.
+        return warp(image, [1 / f, 0, cx - cx / f, 0, 1 / f, cy - cy / f]);
+    },
+};
+const GEOMETRY_PERTURBATIONS = [rotate, translate, scale];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/draws.ts
+/**
+ * A standard normal draw, by the Box–Muller transform (Box & Muller 1958). One of the pair is
+ * returned; the other is dropped, which keeps the draw a pure function of the generator's sequence.
+ */
+function normal(random) {
+    let u = random.next();
+    while (u === 0)
+        u = random.next();
+    const v = random.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+/** λ from which poisson() uses PTRS rather than multiplying uniforms (numpy's switch point). */
+const POISSON_PTRS_MIN_LAMBDA = 10;
+/**
+ * A Poisson(λ) draw, λ ≥ 0 (finite), as numpy's `random.poisson` computes it
+ * (numpy/random/src/distributions/distributions.c), so shot noise has the original's distribution:
+ * - λ = 0: 0;
+ * - λ < 10: Knuth's multiplication method, exact: count uniforms until their product falls to e^−λ
+ *   (about λ + 1 draws);
+ * - λ ≥ 10: PTRS, the transformed rejection method with squeeze of Hörmann (1993), "The transformed
+ *   rejection method for generating Poisson random variables", Insurance: Mathematics and
+ *   Economics 12(1):39–45. Exact too (rejection against the true pmf), with a bounded expected
+ *   number of uniforms per draw whatever λ, so λ = 500 (CIFAR-10-C shot noise s1 on a white pixel)
+ *   costs no more than λ = 10. (A normal approximation would be indistinguishable at λ ≈ 500 but
+ *   visibly skewed at λ ≈ 10–40, where the shot-noise tables also land.)
+ */
+function poisson(random, lambda) {
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
+        throw new RangeError(`poisson(λ) needs a finite λ ≥ 0, got ${lambda}`);
+    }
+    if (lambda === 0)
+        return 0;
+    if (lambda < POISSON_PTRS_MIN_LAMBDA) {
+        const limit = Math.exp(-lambda);
+        let count = 0;
+        let product = random.next();
+        while (product > limit) {
+            count++;
+            product *= random.next();
+        }
+        return count;
+    }
+    return poissonPtrs(random, lambda);
+}
+/** Hörmann's PTRS for λ ≥ 10; constants as in the paper (and numpy's random_poisson_ptrs). */
+function poissonPtrs(random, lambda) {
+    const sqrtLambda = Math.sqrt(lambda);
+    const logLambda = Math.log(lambda);
+    const b = 0.931 + 2.53 * sqrtLambda;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+        const u = random.next() - 0.5;
+        const v = random.next();
+        const us = 0.5 - Math.abs(u);
+        const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+        if (us >= 0.07 && v <= vr)
+            return k; // the squeeze: accepted without evaluating the pmf
+        if (k < 0 || (us < 0.013 && v > us))
+            continue;
+        // log(v) = −∞ for v = 0 accepts, as in the original.
+        if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <=
+            -lambda + k * logLambda - logGamma(k + 1)) {
+            return k;
+        }
+    }
+}
+/** Stirling-series coefficients B₂ₖ / (2k(2k − 1)), k = 1..10, of log Γ (numpy's random_loggam). */
+const LOG_GAMMA_SERIES = [
+    8.333333333333333e-2, -2.777777777777778e-3, 7.936507936507937e-4, -5.952380952380952e-4,
+    8.417508417508418e-4, -1.917526917526918e-3, 6.41025641025641e-3, -2.955065359477124e-2,
+    1.796443723688307e-1, -1.3924322169059,
+];
+/**
+ * log Γ(x) for x > 0 by the Stirling series, shifted up to x ≥ 7 by the recurrence
+ * Γ(x) = Γ(x + n) / (x (x + 1) … (x + n − 1)); absolute error below 1e−14 there (numpy's random_loggam).
+ */
+function logGamma(x) {
+    if (x === 1 || x === 2)
+        return 0;
+    const n = x < 7 ? Math.floor(7 - x) : 0;
+    let x0 = x + n;
+    const x2 = 1 / (x0 * x0);
+    let series = LOG_GAMMA_SERIES[9];
+    for (let k = 8; k >= 0; k--)
+        series = series * x2 + LOG_GAMMA_SERIES[k];
+    let result = series / x0 + (x0 - 0.5) * Math.log(x0) - x0 + 0.5 * Math.log(2 * Math.PI);
+    for (let k = 1; k <= n; k++) {
+        x0 -= 1;
+        result -= Math.log(x0);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/noise.ts
+
+
+
+/** Standard deviation σ of the additive noise, in units of the [0, 1] range. */
+const noise_GAUSSIAN_SIGMA = {
+    imagenet: [0.08, 0.12, 0.18, 0.26, 0.38],
+    cifar: [0.04, 0.06, 0.08, 0.09, 0.1],
+};
+/** c in Poisson(x·c)/c: photons per unit of intensity; smaller is noisier (variance x/c). */
+const SHOT_RATE = {
+    imagenet: [60, 25, 12, 5, 3],
+    cifar: [500, 250, 100, 75, 50],
+};
+/** Share of elements replaced by salt (1) or pepper (0). */
+const IMPULSE_AMOUNT = {
+    imagenet: [0.03, 0.06, 0.09, 0.17, 0.27],
+    cifar: [0.01, 0.02, 0.03, 0.05, 0.07],
+};
+/** skimage.util.random_noise's default share of salt among the replaced elements. */
+const SALT_VS_PEPPER = 0.5;
+/** σ of the multiplicative noise: x + x·N(0, σ²). */
+const SPECKLE_SIGMA = {
+    imagenet: [0.15, 0.2, 0.35, 0.45, 0.6],
+    cifar: [0.06, 0.1, 0.12, 0.16, 0.2],
+};
+function noise_sized(image) {
+    return { width: image.width, height: image.height };
+}
+function noise_withData(image, data) {
+    return { width: image.width, height: image.height, channels: image.channels, data: clipUnit(data) };
+}
+/** x + N(0, σ²) per element, clipped (make_imagenet_c.py gaussian_noise). */
+function gaussianNoise(image, severity, random) {
+    const sigma = pickTable(noise_GAUSSIAN_SIGMA, severity, noise_sized(image));
+    const src = image.data;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++)
+        out[i] = src[i] + sigma * normal(random);
+    return noise_withData(image, out);
+}
+/**
+ * Poisson(x·c)/c per element, clipped (make_imagenet_c.py shot_noise): photon-counting noise whose
+ * variance x/c grows with the intensity. Values below 0 (none in a [0, 1] image) count as 0.
+ */
+function shotNoise(image, severity, random) {
+    const rate = pickTable(SHOT_RATE, severity, noise_sized(image));
+    const src = image.data;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+        const x = src[i];
+        out[i] = poisson(random, x > 0 ? x * rate : 0) / rate;
+    }
+    return noise_withData(image, out);
+}
+/**
+ * Salt and pepper, skimage.util.random_noise(mode='s&p', amount=c) (skimage ≥ 0.19): every element
+ * is replaced with probability c, by 1 (salt) or 0 (pepper) with equal odds. One uniform u per
+ * element decides both: u < c replaces (probability c), and then u < c/2 — an even split of the
+ * replaced ones, since u is uniform on [0, c) given u < c — picks salt. Same distribution as
+ * skimage's two independent choices, one draw instead of two. (The skimage of 2018 that made
+ * ImageNet-C instead set ⌈c·N/2⌉ random coordinates, drawn with replacement, to salt and as many to
+ * pepper: nearly the same share, c − O(c²); the per-element form is today's skimage and the brief's.)
+ */
+function impulseNoise(image, severity, random) {
+    const amount = pickTable(IMPULSE_AMOUNT, severity, noise_sized(image));
+    const saltBelow = amount * SALT_VS_PEPPER;
+    const src = image.data;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+        const u = random.next();
+        out[i] = u < amount ? (u < saltBelow ? 1 : 0) : src[i];
+    }
+    return noise_withData(image, out);
+}
+/** x + x·N(0, σ²) per element, clipped (make_imagenet_c.py speckle_noise). */
+function speckleNoise(image, severity, random) {
+    const sigma = pickTable(SPECKLE_SIGMA, severity, noise_sized(image));
+    const src = image.data;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+        const x = src[i];
+        out[i] = x + x * sigma * normal(random);
+    }
+    return noise_withData(image, out);
+}
+const NOISE_PERTURBATIONS = [
+    {
+        name: 'gaussian_noise',
+        family: 'noise',
+        summary: 'adds gaussian noise of standard deviation σ to every pixel and channel (sensor read noise)',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            sigma: pickTable(noise_GAUSSIAN_SIGMA, severity, size),
+        }),
+        apply: gaussianNoise,
+    },
+    {
+        name: 'shot_noise',
+        family: 'noise',
+        summary: 'replaces every value x by Poisson(x·c)/c: photon noise of a dim exposure, stronger in bright areas',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            rate: pickTable(SHOT_RATE, severity, size),
+        }),
+        apply: shotNoise,
+    },
+    {
+        name: 'impulse_noise',
+        family: 'noise',
+        summary: 'sets a share of the pixel values to 0 or 1 (salt and pepper: dead and stuck sensor elements, bit errors)',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            amount: pickTable(IMPULSE_AMOUNT, severity, size),
+            saltVsPepper: SALT_VS_PEPPER,
+        }),
+        apply: impulseNoise,
+    },
+    {
+        name: 'speckle_noise',
+        family: 'noise',
+        summary: 'multiplies every value x by 1 + N(0, σ²): noise that grows with the intensity',
+        parameters: (severity, size) => ({
+            table: parameterSet(size).table,
+            sigma: pickTable(SPECKLE_SIGMA, severity, size),
+        }),
+        apply: speckleNoise,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/occlusion.ts
+
+
+/** Cutout side as a share of the shorter image side, per severity. */
+const CUTOUT_SIDE_SHARE = [0.25, 0.375, 0.5, 0.625, 0.75];
+/** Upper end of random erasing's area share U(ERASING_AREA_LOW, a_hi), per severity. */
+const ERASING_AREA_HIGH = [0.08, 0.16, 0.24, 0.32, 0.4];
+const ERASING_AREA_LOW = 0.02;
+/** Aspect ratio range U(r, 1 / r), r = 0.3 (Zhong et al.). */
+const ERASING_ASPECT_LOW = 0.3;
+const ERASING_ATTEMPTS = 100;
+function cutoutSide(severity, size) {
+    return Math.max(1, Math.round(atSeverity(CUTOUT_SIDE_SHARE, severity) * Math.min(size.width, size.height)));
+}
+/** The hole of one cutout: two draws, the centre row then the centre column, each uniform over pixels. */
+function drawCutout(severity, size, random) {
+    const side = cutoutSide(severity, size);
+    const cy = random.int(size.height);
+    const cx = random.int(size.width);
+    const y0 = cy - Math.floor(side / 2);
+    const x0 = cx - Math.floor(side / 2);
+    return {
+        x0: Math.max(0, x0),
+        y0: Math.max(0, y0),
+        x1: Math.min(size.width, x0 + side),
+        y1: Math.min(size.height, y0 + side),
+    };
+}
+/** The rectangle of one random erasing: per attempt, the area share then the aspect, then the corner. */
+function drawErasing(severity, size, random) {
+    const { width, height } = size;
+    const high = atSeverity(ERASING_AREA_HIGH, severity);
+    const area = width * height;
+    let h = 1;
+    let w = 1;
+    for (let attempt = 0; attempt < ERASING_ATTEMPTS; attempt++) {
+        const target = (ERASING_AREA_LOW + (high - ERASING_AREA_LOW) * random.next()) * area;
+        const aspect = ERASING_ASPECT_LOW + (1 / ERASING_ASPECT_LOW - ERASING_ASPECT_LOW) * random.next();
+        h = Math.max(1, Math.round(Math.sqrt(target * aspect)));
+        w = Math.max(1, Math.round(Math.sqrt(target / aspect)));
+        if (h < height && w < width)
+            break;
+        if (attempt === ERASING_ATTEMPTS - 1) {
+            h = Math.min(h, height);
+            w = Math.min(w, width);
+        }
+    }
+    const y0 = random.int(height - h + 1);
+    const x0 = random.int(width - w + 1);
+    return { x0, y0, x1: x0 + w, y1: y0 + h };
+}
+/** A copy of `image` with `rect` filled with the image's per-channel mean. */
+function fillRect(image, rect) {
+    const { width, channels } = image;
+    const means = channelMeans(image);
+    const data = image.data.slice();
+    for (let y = rect.y0; y < rect.y1; y++) {
+        for (let x = rect.x0; x < rect.x1; x++) {
+            const p = (y * width + x) * channels;
+            for (let c = 0; c < channels; c++)
+                data[p + c] = means[c];
+        }
+    }
+    return { width: image.width, height: image.height, channels, data };
+}
+const cutout = {
+    name: 'cutout',
+    family: 'occlusion',
+    summary: 'one square hole (¼ to ¾ of the side; ½ at severity 3, as DeVries & Taylor) filled with the mean colour',
+    parameters(severity, size) {
+        return {
+            side_share: atSeverity(CUTOUT_SIDE_SHARE, severity),
+            side_px: cutoutSide(severity, size),
+            centre: 'uniform pixel, hole clipped at the borders',
+            fill: 'per-channel mean',
+        };
+    },
+    apply(image, severity, random) {
+        return fillRect(image, drawCutout(severity, image, random));
+    },
+};
+const randomErasing = {
+    name: 'random_erasing',
+    family: 'occlusion',
+    summary: 'one rectangle of 2% up to 8–40% of the area, aspect 0.3–3.3 (Zhong et al.), filled with the mean colour',
+    parameters(severity) {
+        return {
+            area_share: [ERASING_AREA_LOW, atSeverity(ERASING_AREA_HIGH, severity)],
+            aspect: [ERASING_ASPECT_LOW, 1 / ERASING_ASPECT_LOW],
+            fill: 'per-channel mean',
+        };
+    },
+    apply(image, severity, random) {
+        return fillRect(image, drawErasing(severity, image, random));
+    },
+};
+const OCCLUSION_PERTURBATIONS = [cutout, randomErasing];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/weather.ts
+
+
+/** (t, wibble decay) per severity; neither is a pixel length, so they are used as tabled. */
+const FOG_IMAGENET = [
+    [1.5, 2],
+    [2, 2],
+    [2.5, 1.7],
+    [2.5, 1.5],
+    [3, 1.4],
+];
+const FOG_CIFAR = [
+    [0.2, 3],
+    [0.5, 3],
+    [0.75, 2.5],
+    [1, 2],
+    [1.5, 1.75],
+];
+/** The smallest power of two ≥ n (n ≥ 1). */
+function nextPowerOfTwo(n) {
+    let p = 1;
+    while (p < n)
+        p *= 2;
+    return p;
+}
+/**
+ * A mapSize × mapSize heightmap by the diamond-square algorithm, normalised to [0, 1] (row-major,
+ * float64), as make_imagenet_c.py's `plasma_fractal` (a modification of FLHerne/mapgen
+ * diamondsquare.py): the map is toroidal (neighbours wrap, numpy's roll), the corner (0, 0) starts
+ * at 0, every new point is the mean of its four neighbours plus wibble·U(−wibble, wibble), and the
+ * wibble (100 at first) is divided by `wibbleDecay` after each halving of the step. The uniform
+ * draws are taken in the order numpy fills its arrays (row-major, squares then the two diamond
+ * sets), from `random` instead of numpy's unseeded global generator.
+ *
+ * mapSize must be a power of two. The original uses 256 for ImageNet (cropped to 224) and 32 for
+ * CIFAR; we use the next power of two ≥ the longer image side and crop, which gives both of those.
+ */
+function plasmaFractal(mapSize, wibbleDecay, random) {
+    if (!(Number.isInteger(mapSize) && mapSize >= 1 && (mapSize & (mapSize - 1)) === 0)) {
+        throw new RangeError(`plasma fractal map size must be a power of two, got ${mapSize}`);
+    }
+    const n = mapSize;
+    const map = new Float64Array(n * n);
+    let step = n;
+    let wibble = 100;
+    const wibbled = (sum) => sum / 4 + wibble * (-wibble + 2 * wibble * random.next());
+    while (step >= 2) {
+        const half = step >> 1;
+        const cells = n / step;
+        // Squares: the centre of each square of corners `step` apart.
+        for (let i = 0; i < cells; i++) {
+            const r0 = i * step;
+            const r1 = ((i + 1) % cells) * step;
+            for (let j = 0; j < cells; j++) {
+                const c0 = j * step;
+                const c1 = ((j + 1) % cells) * step;
+                const sum = map[r0 * n + c0] + map[r1 * n + c0] + map[r0 * n + c1] + map[r1 * n + c1];
+                map[(r0 + half) * n + c0 + half] = wibbled(sum);
+            }
+        }
+        // Diamonds on the corner rows (row i·step, column half + j·step): neighbours above and below are
+        // square centres (rows i−1 and i), left and right are corners (columns j and j+1).
+        const rowPoints = new Float64Array(cells * cells);
+        for (let i = 0; i < cells; i++) {
+            const up = (((i - 1 + cells) % cells) * step + half) * n;
+            const down = (i * step + half) * n;
+            const row = i * step * n;
+            for (let j = 0; j < cells; j++) {
+                const col = j * step + half;
+                const sum = map[up + col] + map[down + col] + map[row + j * step] + map[row + ((j + 1) % cells) * step];
+                rowPoints[i * cells + j] = wibbled(sum);
+            }
+        }
+        // Diamonds on the corner columns (row half + i·step, column j·step): left and right are square
+        // centres (columns j−1 and j), above and below are corners (rows i and i+1). Read before the
+        // first set is written, as numpy computes both right-hand sides from the same views.
+        const colPoints = new Float64Array(cells * cells);
+        for (let i = 0; i < cells; i++) {
+            const centreRow = (i * step + half) * n;
+            const top = i * step * n;
+            const bottom = ((i + 1) % cells) * step * n;
+            for (let j = 0; j < cells; j++) {
+                const col = j * step;
+                const left = ((j - 1 + cells) % cells) * step + half;
+                const right = j * step + half;
+                const sum = map[centreRow + right] + map[centreRow + left] + map[top + col] + map[bottom + col];
+                colPoints[i * cells + j] = wibbled(sum);
+            }
+        }
+        for (let i = 0; i < cells; i++) {
+            for (let j = 0; j < cells; j++) {
+                map[i * step * n + j * step + half] = rowPoints[i * cells + j];
+                map[(i * step + half) * n + j * step] = colPoints[i * cells + j];
+            }
+        }
+        step = half;
+        wibble /= wibbleDecay;
+    }
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < map.length; i++) {
+        if (map[i] < min)
+            min = map[i];
+        if (map[i] > max)
+            max = map[i];
+    }
+    const range = max - min;
+    // A 1×1 map (or a flat one) has no range: the original would divide 0 by 0; we return zeros.
+    for (let i = 0; i < map.length; i++)
+        map[i] = range > 0 ? (map[i] - min) / range : 0;
+    return map;
+}
+function fogParameters(severity, size) {
+    return pickTable({ cifar: FOG_CIFAR, imagenet: FOG_IMAGENET }, severity, size);
+}
+const fog = {
+    name: 'fog',
+    family: 'weather',
+    summary: 'a diamond-square plasma fractal haze added over the image, then the range compressed',
+    parameters(severity, size) {
+        const [thickness, wibbleDecay] = fogParameters(severity, size);
+        return {
+            thickness,
+            wibble_decay: wibbleDecay,
+            map_size: nextPowerOfTwo(Math.max(size.width, size.height)),
+        };
+    },
+    apply(image, severity, random) {
+        const { width, height, channels, data } = image;
+        const [t, decay] = fogParameters(severity, image);
+        const mapSize = nextPowerOfTwo(Math.max(width, height));
+        const plasma = plasmaFractal(mapSize, decay, random);
+        let maxValue = 0;
+        for (let i = 0; i < data.length; i++)
+            if (data[i] > maxValue)
+                maxValue = data[i];
+        // An all-black image (max 0) stays black, as in the original (x·0/(0 + t)).
+        const gain = maxValue / (maxValue + t);
+        const out = new Float32Array(data.length);
+        for (let y = 0; y < height; y++) {
+            for (let x = 0; x < width; x++) {
+                const haze = t * plasma[y * mapSize + x];
+                const p = (y * width + x) * channels;
+                for (let c = 0; c < channels; c++)
+                    out[p + c] = (data[p + c] + haze) * gain;
+            }
+        }
+        return { width, height, channels, data: clipUnit(out) };
+    },
+    grayBehaviour: 'the same fog on the one channel: fog is colourless (the same haze on every channel of RGB)',
+};
+const WEATHER_PERTURBATIONS = [fog];
+
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/registry.ts
+/** Every image perturbation of the stress suite, by name, in the order the docs and the comment list them. */
+
+
+
+
+
+
+
+const IMAGE_PERTURBATIONS = [
+    ...NOISE_PERTURBATIONS,
+    ...BLUR_PERTURBATIONS,
+    ...WEATHER_PERTURBATIONS,
+    ...DIGITAL_PERTURBATIONS,
+    ...ELASTIC_PERTURBATIONS,
+    ...GEOMETRY_PERTURBATIONS,
+    ...OCCLUSION_PERTURBATIONS,
+];
+function perturbationNamed(name) {
+    return IMAGE_PERTURBATIONS.find((p) => p.name === name);
+}
+
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The one schema for `evalgate.yml`. It validates configs, drives the "did you mean" suggestions
@@ -61010,6 +62929,39 @@ const sliceGatesSchema = strictObject({
         .optional(),
 })
     .describe('Gates applied to every value of this slice column (a manifest column).');
+const severity = schemas_number().int().min(1).max(5);
+/** Keys of `gates.stress` that are not perturbation names. */
+const STRESS_GATE_KEYS = ['mean-accuracy', 'per-class-recall', 'flip-rate'];
+/**
+ * `gates.stress`: the three named gates, and any other key a perturbation name (checked against
+ * the perturbation registry when the config is read, and against the run's stress section when the
+ * gates are applied).
+ */
+const stressGatesSchema = object({
+    'mean-accuracy': strictObject({
+        'max-drop': fraction.describe('Largest drop of mean corruption accuracy (noise, blur, weather, digital cells) from the baseline allowed (absolute).'),
+        ...evidenceOptions,
+    })
+        .optional(),
+    'per-class-recall': strictObject({
+        'max-drop': fraction.describe("No class recall under a stressed cell may drop below the baseline's same cell by more than this (absolute)."),
+        severity: severity.optional().describe('Only cells at or below this severity (default: every cell).'),
+        ...evidenceOptions,
+    })
+        .optional(),
+    'flip-rate': strictObject({
+        max: fraction.describe('Largest flip rate allowed per cell: the share of stressed samples whose prediction differs from the clean one.'),
+        ...evidenceOptions,
+    })
+        .optional(),
+})
+    .catchall(strictObject({
+    severity: severity.describe('The severity (1 to 5) the minimum applies at.'),
+    'min-accuracy': fraction.describe('Lowest accuracy allowed under this perturbation at that severity.'),
+    ...evidenceOptions,
+})
+    .describe('gates.stress.<perturbation>: a minimum accuracy at one severity.'))
+    .describe('Robustness gates on the stress suite: <perturbation>: { severity, min-accuracy }, mean-accuracy, per-class-recall, flip-rate.');
 const gatesSchema = strictObject({
     'per-class-recall': strictObject({
         'max-drop': fraction
@@ -61049,6 +63001,7 @@ const gatesSchema = strictObject({
     slices: record(schemas_string().min(1), sliceGatesSchema)
         .optional()
         .describe('Gates per slice column of the manifest: slice column -> accuracy and per-class-recall limits, applied to each of its values.'),
+    stress: stressGatesSchema.optional(),
 })
     .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
 const statisticsSchema = strictObject({
@@ -61084,6 +63037,33 @@ const costsSchema = strictObject({
     unit: schemas_string().min(1).max(20).optional().describe('Unit shown with costs, e.g. USD.'),
 })
     .describe('Optional cost matrix: the expected cost per sample is reported and can be gated.');
+/**
+ * `stress:` (docs/stress.md, "Config"): the default suite by name, or which perturbations, at
+ * which severities, on how many samples. The perturbation names are checked against the registry
+ * when the config is resolved (loadConfig.ts), so that a misspelt one gets a suggestion.
+ */
+const stressSchema = union([
+    literal('default')
+        .describe('The default suite: every perturbation at severities 1 to 5, on every sample.'),
+    strictObject({
+        perturbations: union([literal('all'), array(schemas_string().min(1)).min(1)])
+            .describe("Perturbation names (docs/stress.md lists them), or 'all'.")
+            .default('all'),
+        severities: array(schemas_number().int().min(1).max(5))
+            .min(1)
+            .default([1, 2, 3, 4, 5])
+            .describe('Severities from 1 (mild) to 5 (severe); default all five.'),
+        samples: union([literal('all'), positiveInt])
+            .describe("'all' test samples, or this many in a seeded subset stratified by class (proportional, at least one per class when possible).")
+            .default('all'),
+        seed: schemas_number()
+            .int()
+            .min(0)
+            .optional()
+            .describe("Seed of the perturbations' draws and of the subset (default: the run's seed)."),
+    }),
+])
+    .describe("The stress suite: 'default', or { perturbations, severities, samples, seed }. Each perturbation × severity is evaluated like the clean run.");
 const configSchema = strictObject({
     $schema: schemas_string().optional(),
     version: literal(1).describe('Config format version.'),
@@ -61120,6 +63100,7 @@ const configSchema = strictObject({
         .default(0)
         .describe('Seed of the Monte Carlo randomization tests and bootstrap intervals behind the macro-F1, ECE and cost gates; recorded in the report.'),
     device: schemas_enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
+    stress: stressSchema.optional(),
 })
     .describe('evalgate configuration (evalgate.yml).');
 /** JSON Schema for editors (written to schema/evalgate.schema.json). */
@@ -61130,11 +63111,70 @@ function configJsonSchema() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/types.ts
+const SEVERITIES = [1, 2, 3, 4, 5];
+
+;// CONCATENATED MODULE: ./src/config/stressConfig.ts
+/**
+ * `stress:` in evalgate.yml, resolved: the perturbation names checked against the registry (a
+ * misspelt one gets the nearest name), the severities sorted, the seed defaulted to the run's.
+ * docs/stress.md, "Config", is the reference.
+ */
+
+
+
+
+/**
+ * The default suite (`stress: default`): every perturbation of the registry at all five
+ * severities, on every test sample, as ImageNet-C evaluates (corruption error sums over severities
+ * 1 to 5). docs/stress.md, "Config", has its cost on the bundled example.
+ */
+const DEFAULT_STRESS_SEVERITIES = SEVERITIES;
+/**
+ * Resolves `stress`. `runSeed` is the config's `seed`; `where(keyPath)` names the `file:line` of a
+ * key, for messages.
+ */
+function resolveStress(raw, runSeed, where) {
+    const at = where(['stress']);
+    if (raw === 'default') {
+        return {
+            perturbations: IMAGE_PERTURBATIONS.map((p) => p.name),
+            severities: [...DEFAULT_STRESS_SEVERITIES],
+            samples: 'all',
+            seed: runSeed,
+            where: at,
+        };
+    }
+    const perturbations = raw.perturbations === 'all'
+        ? IMAGE_PERTURBATIONS.map((p) => p.name)
+        : knownPerturbations(raw.perturbations, where);
+    const severities = [...new Set(raw.severities)].sort((a, b) => a - b);
+    return { perturbations, severities, samples: raw.samples, seed: raw.seed ?? runSeed, where: at };
+}
+/** The named perturbations in the registry's order, each once; an unknown name is refused. */
+function knownPerturbations(names, where) {
+    const valid = IMAGE_PERTURBATIONS.map((p) => p.name);
+    names.forEach((name, i) => {
+        if (valid.includes(name))
+            return;
+        const suggestion = nearest(name, valid);
+        throw new errors_InputError(`'stress.perturbations' names an unknown perturbation '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, {
+            code: 'E_CONFIG_INVALID',
+            where: where(['stress', 'perturbations', String(i)]),
+            hint: `valid perturbations are: ${valid.join(', ')} (docs/stress.md), or perturbations: all`,
+        });
+    });
+    const wanted = new Set(names);
+    return valid.filter((name) => wanted.has(name));
+}
+
 ;// CONCATENATED MODULE: ./src/config/loadConfig.ts
 /**
  * Reads evalgate.yml: YAML -> schema validation (with line numbers and suggestions) -> an
  * EvalConfig with every path resolved against the config file's folder and CLI overrides applied.
  */
+
+
 
 
 
@@ -61213,14 +63253,54 @@ function parseConfig(text, displayName) {
         });
     }
     const locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+    checkStressGateNames(data, (key) => `${displayName}:${lineOfKey(doc, lineCounter, ['gates', 'stress'], key)}`);
     const parsed = configSchema.safeParse(data);
     if (parsed.success)
         return { config: parsed.data, locate };
-    const messages = collapseArrayIssues(parsed.error.issues).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
+    const messages = collapseArrayIssues(parsed.error.issues.flatMap(unionBranchIssues)).map((issue) => describeIssue(issue, doc, lineCounter, displayName));
     const [first, ...rest] = messages;
     throw new errors_InputError(rest.length === 0
         ? first.message
         : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`, { code: 'E_CONFIG_INVALID', where: first.where, hint: first.hint });
+}
+/**
+ * Every key of `gates.stress` other than its named gates must be a perturbation name. Checked
+ * before the schema, which would otherwise read a misspelt `mean-acuracy` as a perturbation gate
+ * and ask for its severity.
+ */
+function checkStressGateNames(data, where) {
+    const gates = data.gates;
+    const stress = gates !== null && typeof gates === 'object' ? gates.stress : undefined;
+    if (stress === null || typeof stress !== 'object' || Array.isArray(stress))
+        return;
+    const named = STRESS_GATE_KEYS;
+    const perturbations = IMAGE_PERTURBATIONS.map((p) => p.name);
+    for (const key of Object.keys(stress)) {
+        if (named.includes(key) || perturbationNamed(key) !== undefined)
+            continue;
+        const suggestion = nearest(key, [...named, ...perturbations]);
+        throw new errors_InputError(`unknown key 'gates.stress.${key}': neither a stress gate nor a perturbation${suggestion ? `; did you mean 'gates.stress.${suggestion}'?` : ''}`, {
+            code: 'E_CONFIG_INVALID',
+            where: where(key),
+            hint: `the keys under 'gates.stress' are ${named.join(', ')} and perturbation names: ${perturbations.join(', ')}`,
+        });
+    }
+}
+/**
+ * A value that fails every option of a union (`stress: default | { ... }`) but got past the type
+ * check of exactly one of them, a mapping (`stress: { samples: some }`), is that mapping's mistake:
+ * its own issues, at their full paths, say more than "matches no option".
+ */
+function unionBranchIssues(issue) {
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || issue.errors.length === 0)
+        return [issue];
+    const rootTypeMismatch = (issues) => issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+    // Only a mapping's mistakes (a key's value, an unknown key): a list is described as a whole.
+    const inMapping = (issues) => issues.every((i) => typeof i.path[0] === 'string' || i.code === 'unrecognized_keys');
+    const matched = issue.errors.filter((branch) => !rootTypeMismatch(branch));
+    if (matched.length !== 1 || !inMapping(matched[0]))
+        return [issue];
+    return matched[0].flatMap((inner) => unionBranchIssues({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 /** One message for the same mistake in many list items (`classes: [0, 1, ..., 9]` unquoted). */
 function collapseArrayIssues(issues) {
@@ -61313,7 +63393,7 @@ function sizeIssue(key, given, where) {
 }
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath) {
-    const node = schemaAt(keyPath);
+    const node = mappingOf(schemaAt(keyPath));
     return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
 }
 /** The schema node at a key path (list items by index), unwrapped; undefined past the schema's shape. */
@@ -61325,7 +63405,7 @@ function schemaAt(keyPath) {
         if (/^\d+$/.test(key) && node?.element)
             node = unwrap(node.element);
         else
-            node = unwrap(node?.shape?.[key]);
+            node = unwrap(mappingOf(node)?.shape?.[key]);
     }
     return node;
 }
@@ -61336,6 +63416,17 @@ function unwrap(node) {
         current = current.unwrap();
     }
     return current;
+}
+/**
+ * The mapping a node stands for: the node itself, or the mapping option of a union of a word and a
+ * mapping (`stress: default | { ... }`), whose keys are the ones to walk into and to suggest.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function mappingOf(node) {
+    if (node?._zod?.def?.type !== 'union')
+        return node;
+    // biome-ignore lint/suspicious/noExplicitAny: zod union options are schema nodes
+    return unwrap(node.options.find((option) => unwrap(option)?.shape)) ?? node;
 }
 function valueAt(doc, keyPath) {
     const node = doc.getIn(keyPath, true);
@@ -61453,6 +63544,7 @@ function resolveConfig(input) {
         topK: raw['top-k'] ?? null,
         seed: raw.seed,
         device: overrides.device ?? raw.device,
+        ...(raw.stress !== undefined ? { stress: resolveStress(raw.stress, raw.seed, at) } : {}),
     };
 }
 function resolveStatistics(raw) {
@@ -61488,6 +63580,33 @@ function resolveGates(raw) {
             ? { max: raw.cost.max, maxIncrease: raw.cost['max-increase'], ...evidence(raw.cost) }
             : undefined,
         slices: raw.slices ? resolveSliceGates(raw.slices) : undefined,
+        ...(raw.stress ? { stress: resolveStressGates(raw.stress) } : {}),
+    };
+}
+/**
+ * `gates.stress`, resolved; its perturbation names were checked against the registry
+ * (checkStressGateNames) and are checked against the run's stress section by compare/stressGates.ts.
+ */
+function resolveStressGates(raw) {
+    const { 'mean-accuracy': mean, 'per-class-recall': recall, 'flip-rate': flip, ...rest } = raw;
+    const perturbations = {};
+    for (const [name, gate] of Object.entries(rest)) {
+        const g = gate;
+        perturbations[name] = { severity: g.severity, minAccuracy: g['min-accuracy'], ...evidence(g) };
+    }
+    return {
+        perturbations,
+        ...(mean ? { meanAccuracy: { maxDrop: mean['max-drop'], ...evidence(mean) } } : {}),
+        ...(recall
+            ? {
+                perClassRecall: {
+                    maxDrop: recall['max-drop'],
+                    ...(recall.severity === undefined ? {} : { severity: recall.severity }),
+                    ...evidence(recall),
+                },
+            }
+            : {}),
+        ...(flip ? { flipRate: { max: flip.max, ...evidence(flip) } } : {}),
     };
 }
 /** `gates.slices`, resolved; whether each column exists is checked against the test set (compare/sliceGates.ts). */
@@ -63841,6 +65960,33 @@ const sliceReportSchema = object({
     metrics: headlineMetricsSchema,
     classes: array(classMetricsSchema),
 });
+/**
+ * One stress cell: the stressed samples under one perturbation at one severity, evaluated by the
+ * same EvalState code as the clean run (docs/stress.md).
+ */
+const stressCellSchema = object({
+    /** Perturbation name as in src/modalities/image/perturbations/registry.ts ('gaussian_noise'). */
+    perturbation: schemas_string(),
+    family: schemas_string(),
+    severity: schemas_int().min(1).max(5),
+    /** The parameters the severity meant for this test set's image size (perturbation.parameters()). */
+    parameters: record(schemas_string(), unknown()),
+    samples: schemas_int().min(0),
+    metrics: headlineMetricsSchema,
+    classes: array(classMetricsSchema),
+    /** Predicted class of each stressed sample, aligned with `stress.sampleIndices`. */
+    predictions: array(schemas_int().min(0)),
+});
+/** The stress section: which samples were stressed, how they were seeded, and every cell. */
+const stressReportSchema = object({
+    /** The run seed; each image's draws are seeded from (seed, sample id, perturbation, severity). */
+    seed: schemas_int(),
+    /** 'all' samples, or a seeded subset stratified by class (`stress.samples`). */
+    subset: schemas_enum(['all', 'stratified']),
+    /** Indices into `samples.ids` of the stressed samples, ascending. */
+    sampleIndices: array(schemas_int().min(0)),
+    cells: array(stressCellSchema),
+});
 const environmentSchema = schema_object({
     os: schema_text,
     arch: schema_text,
@@ -63911,6 +66057,8 @@ const reportShape = schema_object({
     /** rows = true class, columns = predicted class. */
     confusionMatrix: checkedBelow(countMatrixSchema),
     slices: carried(array(sliceReportSchema)),
+    /** Present when the run had a stress suite (`stress:` in evalgate.yml). */
+    stress: stressReportSchema.optional(),
     /**
      * Calibration of the top-1 confidence (ECE, MCE, adaptive ECE, Brier, NLL) with the mergeable
      * state it was computed from. Absent in reports written before evalgate computed it.
@@ -65276,7 +67424,437 @@ function sliceDelta(slice, before, tables, confidence) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/compare/stressComparison.ts
+
+
+
+
+
+/** The ImageNet-C corruption families; mean corruption accuracy and mCE run over their cells. */
+const CORRUPTION_FAMILIES = ['noise', 'blur', 'weather', 'digital'];
+function isCorruption(family) {
+    return CORRUPTION_FAMILIES.includes(family);
+}
+/** The key of a cell: perturbation and severity. */
+function cellKey(perturbation, severity) {
+    return `${perturbation}\u0000${severity}`;
+}
+/** The stressed samples of a report; null without a stress section. */
+function stressView(report) {
+    const stress = report.stress;
+    if (stress === undefined)
+        return null;
+    const n = stress.sampleIndices.length;
+    const ids = new Array(n);
+    const labels = new Int32Array(n);
+    const clean = new Int32Array(n);
+    stress.sampleIndices.forEach((at, k) => {
+        ids[k] = report.samples.ids[at];
+        labels[k] = report.samples.labels[at];
+        clean[k] = report.samples.predictions[at];
+    });
+    const cells = new Map();
+    for (const cell of stress.cells)
+        cells.set(cellKey(cell.perturbation, cell.severity), cell);
+    return { report, stress, ids, labels, clean, cells };
+}
+function pairStress(baseline, candidate, attempt) {
+    if (attempt !== null && !('paired' in attempt))
+        return { reason: attempt.reason };
+    if (baseline.report.testSet.digest !== candidate.report.testSet.digest) {
+        return { reason: 'the two reports are on different test sets (their digests differ)' };
+    }
+    if (baseline.stress.seed !== candidate.stress.seed) {
+        return {
+            reason: `the baseline was stressed with seed ${baseline.stress.seed} and the candidate with seed ${candidate.stress.seed}, so their corrupted images differ`,
+        };
+    }
+    if (baseline.stress.subset !== candidate.stress.subset || baseline.ids.length !== candidate.ids.length) {
+        return {
+            reason: `the baseline stressed ${baseline.ids.length} samples (${baseline.stress.subset}) and the candidate ${candidate.ids.length} (${candidate.stress.subset})`,
+        };
+    }
+    const index = new Map();
+    baseline.ids.forEach((id, j) => {
+        index.set(id, j);
+    });
+    const order = new Int32Array(candidate.ids.length);
+    let missing = 0;
+    candidate.ids.forEach((id, k) => {
+        const j = index.get(id);
+        if (j === undefined)
+            missing++;
+        else
+            order[k] = j;
+    });
+    if (missing > 0) {
+        return {
+            reason: `the two reports stressed different samples (${missing} of the candidate's stressed samples are not stressed in the baseline)`,
+        };
+    }
+    return { order };
+}
+/** Whether a cell's class table agrees with its per-sample predictions; what differs, or null. */
+function cellDisagreement(view, cell) {
+    const k = view.report.classes.length;
+    if (cell.predictions.length !== view.labels.length) {
+        return `cell ${cell.perturbation} at severity ${cell.severity} has ${cell.predictions.length} predictions for ${view.labels.length} stressed samples`;
+    }
+    const support = new Float64Array(k);
+    const right = new Float64Array(k);
+    for (let i = 0; i < view.labels.length; i++) {
+        const label = view.labels[i];
+        support[label]++;
+        if (cell.predictions[i] === label)
+            right[label]++;
+    }
+    for (let c = 0; c < k; c++) {
+        const name = view.report.classes[c].name;
+        const cls = cell.classes.find((x) => x.name === name);
+        if ((cls?.support ?? 0) !== support[c] || (cls?.truePositives ?? 0) !== right[c]) {
+            return `cell ${cell.perturbation} at severity ${cell.severity}, class '${messageName(name)}': ${support[c]} samples, ${right[c]} right by the samples; ${cls?.support ?? 0} and ${cls?.truePositives ?? 0} in the table`;
+        }
+    }
+    return null;
+}
+/** The paired samples of one cell (candidate order), for pairedTables. */
+function pairedCell(candidate, order, before, after) {
+    const n = candidate.labels.length;
+    const baselinePredictions = new Int32Array(n);
+    for (let k = 0; k < n; k++)
+        baselinePredictions[k] = before.predictions[order[k]];
+    return {
+        n,
+        labels: candidate.labels,
+        baselinePredictions,
+        candidatePredictions: Int32Array.from(after.predictions),
+        baselineConfidences: new Float64Array(n).fill(Number.NaN),
+        candidateConfidences: new Float64Array(n).fill(Number.NaN),
+    };
+}
+/** Flips of one cell: stressed predictions that differ from the same model's clean ones. */
+function flipRate(view, cell, confidence) {
+    const n = Math.min(view.clean.length, cell.predictions.length);
+    let flips = 0;
+    for (let k = 0; k < n; k++)
+        if (cell.predictions[k] !== view.clean[k])
+            flips++;
+    return {
+        flips,
+        samples: n,
+        rate: n > 0 ? flips / n : null,
+        interval: stressComparison_interval(flips, n, confidence),
+    };
+}
+function stressComparison_interval(successes, trials, confidence) {
+    return trials > 0 ? wilsonInterval(successes, trials, confidence) : null;
+}
+function accuracyOf(cell) {
+    const { correct, samples } = sliceAccuracyCounts(cell.classes);
+    return samples > 0 ? correct / samples : null;
+}
+/** A model's clean accuracy on its stressed samples; null without any. */
+function cleanAccuracy(view) {
+    const n = view.labels.length;
+    if (n === 0)
+        return null;
+    let right = 0;
+    for (let k = 0; k < n; k++)
+        if (view.clean[k] === view.labels[k])
+            right++;
+    return right / n;
+}
+/** A model's clean recall per class (report class order) on its stressed samples; null for a class without any. */
+function cleanRecalls(view) {
+    const k = view.report.classes.length;
+    const support = new Float64Array(k);
+    const right = new Float64Array(k);
+    for (let i = 0; i < view.labels.length; i++) {
+        support[view.labels[i]]++;
+        if (view.clean[i] === view.labels[i])
+            right[view.labels[i]]++;
+    }
+    return Array.from({ length: k }, (_, c) => (support[c] > 0 ? right[c] / support[c] : null));
+}
+/**
+ * Which class degrades first under `perturbation` (types.ts, DegradesFirst): the lowest severity at
+ * which some class's recall is below its clean recall on the same samples by more than
+ * `tolerance`; there, the class beyond the tolerance with the largest drop relative to its clean
+ * recall (ties: the larger absolute drop, then class order). null when no class ever drops by more.
+ */
+function degradesFirst(view, perturbation, tolerance) {
+    const clean = cleanRecalls(view);
+    const cells = view.stress.cells
+        .filter((c) => c.perturbation === perturbation)
+        .sort((a, b) => a.severity - b.severity);
+    for (const cell of cells) {
+        let best = null;
+        view.report.classes.forEach((cls, c) => {
+            const before = clean[c];
+            const now = cell.classes.find((x) => x.name === cls.name);
+            if (before === null || before === undefined || !(before > 0) || now === undefined || !(now.support > 0))
+                return;
+            const recall = now.truePositives / now.support;
+            const drop = before - recall;
+            // The same float tolerance as the gates (findings.ts EPSILON): a drop of exactly the tolerance is within it.
+            if (!(drop > tolerance + 1e-12))
+                return;
+            const relativeDrop = drop / before;
+            if (best === null ||
+                relativeDrop > best.relativeDrop + 1e-12 ||
+                (Math.abs(relativeDrop - best.relativeDrop) <= 1e-12 && drop > best.drop + 1e-12)) {
+                best = { class: cls.name, severity: cell.severity, cleanRecall: before, recall, drop, relativeDrop };
+            }
+        });
+        if (best !== null)
+            return best;
+    }
+    return null;
+}
+/**
+ * The candidate's stress cells beside the baseline's; undefined when the candidate has no stress
+ * section. `baseline` null (no baseline) or without a stress section: the candidate's own figures,
+ * design 'not-compared'.
+ */
+function compareStress(baseline, candidate, attempt, options) {
+    const after = stressView(candidate);
+    if (after === null)
+        return undefined;
+    const { confidence, classTolerance } = options;
+    const before = baseline === null ? null : stressView(baseline);
+    let design = 'not-compared';
+    let reason = baseline === null
+        ? 'no baseline (this run sets the first one)'
+        : 'the baseline report has no stress section';
+    let order = null;
+    if (before !== null) {
+        const pairing = pairStress(before, after, attempt);
+        if ('order' in pairing) {
+            const off = [
+                ...after.stress.cells.map((c) => cellDisagreement(after, c)),
+                ...before.stress.cells.map((c) => cellDisagreement(before, c)),
+            ].find((x) => x !== null);
+            if (off === undefined) {
+                design = 'paired';
+                reason = undefined;
+                order = pairing.order;
+            }
+            else {
+                design = 'unpaired';
+                reason = `a stress cell's figures do not match its samples (${off})`;
+            }
+        }
+        else {
+            design = 'unpaired';
+            reason = pairing.reason;
+        }
+    }
+    const cells = after.stress.cells.map((cell) => cellDelta(cell, before, after, order, confidence));
+    const perturbations = summaries(before, after, classTolerance);
+    const corruptions = perturbations.filter((p) => p.corruption);
+    return {
+        design,
+        ...(reason === undefined ? {} : { reason }),
+        suitesDiffer: before === null ? null : suitesDiffer(before, after),
+        samples: after.labels.length,
+        cleanAccuracy: {
+            baseline: before === null ? null : cleanAccuracy(before),
+            candidate: cleanAccuracy(after),
+        },
+        meanCorruptionAccuracy: meanAccuracy(before, after, isCorruption),
+        meanGeometryOcclusionAccuracy: meanAccuracy(before, after, (family) => !isCorruption(family)),
+        mce: meanRatio(corruptions, (p) => p.ce, 'CE'),
+        relativeMce: meanRatio(corruptions, (p) => p.relativeCe, 'relative CE'),
+        cells,
+        perturbations,
+        classTolerance,
+    };
+}
+function cellDelta(cell, before, after, order, confidence) {
+    const earlier = before?.cells.get(cellKey(cell.perturbation, cell.severity));
+    const now = sliceAccuracyCounts(cell.classes);
+    const then = earlier === undefined ? null : sliceAccuracyCounts(earlier.classes);
+    // Other parameters (another image size) are other images: such a cell cannot pair.
+    const sameImages = earlier !== undefined && sameParameters(earlier, cell);
+    const tables = order !== null && earlier !== undefined && sameImages
+        ? pairedTables(pairedCell(after, order, earlier, cell), after.report.classes.length)
+        : null;
+    let accuracyTest = null;
+    if (then !== null && then.samples > 0 && now.samples > 0) {
+        accuracyTest =
+            tables !== null
+                ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
+                : unpairedProportionTest({
+                    baselineSuccesses: then.correct,
+                    baselineTrials: then.samples,
+                    candidateSuccesses: now.correct,
+                    candidateTrials: now.samples,
+                }, confidence);
+    }
+    const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
+    const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
+    const candidateFlips = flipRate(after, cell, confidence);
+    const baselineFlips = earlier === undefined || before === null ? null : flipRate(before, earlier, confidence);
+    return {
+        perturbation: cell.perturbation,
+        family: cell.family,
+        severity: cell.severity,
+        corruption: isCorruption(cell.family),
+        samples: now.samples,
+        baselineSamples: then?.samples ?? null,
+        baselineAccuracy,
+        candidateAccuracy,
+        accuracyDelta: difference(candidateAccuracy, baselineAccuracy),
+        baselineAccuracyInterval: then === null ? null : stressComparison_interval(then.correct, then.samples, confidence),
+        candidateAccuracyInterval: stressComparison_interval(now.correct, now.samples, confidence),
+        accuracyTest,
+        classes: classDeltas(earlier?.classes ?? [], cell.classes, tables, confidence),
+        pairedCounts: tables?.overall ?? null,
+        candidateFlips,
+        baselineFlips,
+        flipRateDelta: difference(candidateFlips.rate, baselineFlips?.rate ?? null),
+    };
+}
+function sameParameters(a, b) {
+    return JSON.stringify(a.parameters) === JSON.stringify(b.parameters);
+}
+/** What differs between the two suites, as a sentence; null when every cell is in both with the same parameters. */
+function suitesDiffer(before, after) {
+    const names = (cells) => cells.map((c) => `${c.perturbation} ${c.severity}`);
+    const onlyCandidate = after.stress.cells.filter((c) => !before.cells.has(cellKey(c.perturbation, c.severity)));
+    const onlyBaseline = before.stress.cells.filter((c) => !after.cells.has(cellKey(c.perturbation, c.severity)));
+    const otherParameters = after.stress.cells.filter((c) => {
+        const then = before.cells.get(cellKey(c.perturbation, c.severity));
+        return then !== undefined && !sameParameters(then, c);
+    });
+    const parts = [];
+    const list = (cells) => {
+        const shown = names(cells).slice(0, 5).join(', ');
+        return cells.length > 5 ? `${shown} and ${cells.length - 5} more` : shown;
+    };
+    if (onlyCandidate.length > 0)
+        parts.push(`only the candidate stressed ${list(onlyCandidate)}`);
+    if (onlyBaseline.length > 0)
+        parts.push(`only the baseline stressed ${list(onlyBaseline)}`);
+    if (otherParameters.length > 0)
+        parts.push(`other parameters (other images, not paired) for ${list(otherParameters)}`);
+    return parts.length === 0 ? null : parts.join('; ');
+}
+/**
+ * The mean accuracy over the cells of the families `pick` selects: over the cells both reports
+ * have when the baseline has a stress section (so the change compares like with like), else over
+ * all the candidate's.
+ */
+function meanAccuracy(before, after, pick) {
+    const cells = after.stress.cells.filter((c) => pick(c.family) && (before === null || before.cells.has(cellKey(c.perturbation, c.severity))));
+    const mean = (values) => values.length === 0 || values.some((v) => v === null)
+        ? null
+        : values.reduce((s, v) => s + v, 0) / values.length;
+    const candidate = mean(cells.map(accuracyOf));
+    const baseline = before === null
+        ? null
+        : mean(cells.map((c) => accuracyOf(before.cells.get(cellKey(c.perturbation, c.severity)))));
+    return { cells: cells.length, baseline, candidate, delta: difference(candidate, baseline) };
+}
+/** Severities of one perturbation in a view, ascending. */
+function severitiesOf(view, perturbation) {
+    return view.stress.cells
+        .filter((c) => c.perturbation === perturbation)
+        .map((c) => c.severity)
+        .sort((a, b) => a - b);
+}
+function summaries(before, after, tolerance) {
+    const out = [];
+    const seen = new Set();
+    for (const cell of after.stress.cells) {
+        if (seen.has(cell.perturbation))
+            continue;
+        seen.add(cell.perturbation);
+        const name = cell.perturbation;
+        const severities = severitiesOf(after, name);
+        const shared = before === null ? [] : severitiesOf(before, name).filter((s) => severities.includes(s));
+        const noBaseline = before === null ? 'no baseline stress section' : `the baseline did not stress ${name}`;
+        let ce = { value: null, reason: noBaseline };
+        let relativeCe = { value: null, reason: noBaseline };
+        if (before !== null && shared.length > 0) {
+            const range = severityRange(shared);
+            const error = (view, s) => 1 - (accuracyOf(view.cells.get(cellKey(name, s))) ?? Number.NaN);
+            let numerator = 0;
+            let denominator = 0;
+            let relativeNumerator = 0;
+            let relativeDenominator = 0;
+            const cleanCandidate = 1 - (cleanAccuracy(after) ?? Number.NaN);
+            const cleanBaseline = 1 - (cleanAccuracy(before) ?? Number.NaN);
+            for (const s of shared) {
+                numerator += error(after, s);
+                denominator += error(before, s);
+                relativeNumerator += error(after, s) - cleanCandidate;
+                relativeDenominator += error(before, s) - cleanBaseline;
+            }
+            ce = Number.isNaN(numerator + denominator)
+                ? { value: null, reason: `a cell of ${name} has no samples` }
+                : denominator > 0
+                    ? { value: numerator / denominator }
+                    : {
+                        value: null,
+                        reason: `the baseline makes no error under ${name} at ${range}, so CE divides by 0`,
+                    };
+            relativeCe = Number.isNaN(relativeNumerator + relativeDenominator)
+                ? { value: null, reason: `a cell of ${name} has no samples` }
+                : relativeDenominator > 1e-12
+                    ? { value: relativeNumerator / relativeDenominator }
+                    : {
+                        value: null,
+                        reason: `the baseline's error does not rise above its clean error under ${name} at ${range} (summed change ${relativeDenominator <= 1e-12 && relativeDenominator >= -1e-12 ? '0' : relativeDenominator.toFixed(3)}), so relative CE is undefined`,
+                    };
+        }
+        out.push({
+            perturbation: name,
+            family: cell.family,
+            corruption: isCorruption(cell.family),
+            severities,
+            sharedSeverities: shared,
+            ce,
+            relativeCe,
+            candidateDegradesFirst: degradesFirst(after, name, tolerance),
+            baselineDegradesFirst: before === null || !before.stress.cells.some((c) => c.perturbation === name)
+                ? null
+                : degradesFirst(before, name, tolerance),
+        });
+    }
+    return out;
+}
+function severityRange(severities) {
+    if (severities.length === 1)
+        return `severity ${severities[0]}`;
+    const contiguous = severities.every((s, i) => i === 0 || s === severities[i - 1] + 1);
+    return contiguous
+        ? `severities ${severities[0]}–${severities.at(-1)}`
+        : `severities ${severities.join(', ')}`;
+}
+/** The mean of a ratio over the corruptions; undefined when there are none or any is undefined (named). */
+function meanRatio(corruptions, of, what) {
+    if (corruptions.length === 0)
+        return { value: null, reason: 'no corruption was stressed' };
+    const missing = corruptions.filter((p) => of(p).value === null);
+    if (missing.length > 0) {
+        return {
+            value: null,
+            reason: `${what} is undefined for ${missing.map((p) => p.perturbation).join(', ')} (${of(missing[0]).reason})`,
+        };
+    }
+    return { value: corruptions.reduce((s, p) => s + of(p).value, 0) / corruptions.length };
+}
+
 ;// CONCATENATED MODULE: ./src/compare/compare.ts
+/**
+ * Side-by-side figures of a baseline report and a candidate report: headline metric deltas,
+ * per-class deltas with their intervals and tests, and how many samples changed prediction
+ * (paired by sample id). Call `assertComparable` first; this function lines the figures up and
+ * computes the evidence; the gates decide what it means.
+ */
+
+
 
 
 
@@ -65347,7 +67925,14 @@ function compareReports(baseline, candidate, options = {}) {
         baselineAccuracyInterval: accuracyInterval(baseline, confidence),
         candidateAccuracyInterval: accuracyInterval(candidate, confidence),
         ...sliceField(compareSlices(baseline, candidate, attempt, confidence)),
+        ...stressField(compareStress(baseline, candidate, attempt, {
+            confidence,
+            classTolerance: options.stressClassTolerance ?? DEFAULT_PER_CLASS_RECALL.maxDrop,
+        })),
     };
+}
+function stressField(stress) {
+    return stress === undefined ? {} : { stress };
 }
 function sliceField(slices) {
     return slices === undefined ? {} : { slices };
@@ -67620,6 +70205,478 @@ function wouldTest(context, configured) {
     return m;
 }
 
+;// CONCATENATED MODULE: ./src/compare/stressGates.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The note of a baseline report without a stress section. */
+const STRESS_NOT_COMPARED_NOTE = 'The baseline report has no stress section: stress changes are not compared; regenerate the baseline with stress: ' +
+    '(the same stress suite in evalgate.yml). The stress change gates were skipped; the bounds (min-accuracy, flip-rate) still apply.';
+function hasStressGates(stress) {
+    return (stress !== undefined &&
+        (Object.keys(stress.perturbations).length > 0 ||
+            stress.meanAccuracy !== undefined ||
+            stress.perClassRecall !== undefined ||
+            stress.flipRate !== undefined));
+}
+/** The keys a `gates.stress` config holds, in config order, for messages. */
+function gateKeys(stress) {
+    return [
+        ...Object.keys(stress.perturbations),
+        ...(stress.meanAccuracy ? ['mean-accuracy'] : []),
+        ...(stress.perClassRecall ? ['per-class-recall'] : []),
+        ...(stress.flipRate ? ['flip-rate'] : []),
+    ];
+}
+function severitiesText(severities) {
+    return severities.length === 1 ? `severity ${severities[0]}` : `severities ${severities.join(', ')}`;
+}
+/** What the run stressed, in a sentence: "gaussian_noise (severities 1, 3, 5), fog (severity 2)". */
+function stressedText(report) {
+    const by = new Map();
+    for (const cell of report.stress?.cells ?? []) {
+        const list = by.get(cell.perturbation);
+        if (list === undefined)
+            by.set(cell.perturbation, [cell.severity]);
+        else
+            list.push(cell.severity);
+    }
+    return [...by].map(([name, s]) => `${name} (${severitiesText(s.sort((a, b) => a - b))})`).join(', ');
+}
+function refuse(key, message, hint) {
+    throw new errors_InputError(`gates.stress.${messageName(key)} ${message}`, {
+        code: 'E_CONFIG_INVALID',
+        where: `gates.stress.${messageName(key)}`,
+        hint,
+    });
+}
+/**
+ * Refuses a `gates.stress` gate the run cannot apply: any stress gate without a stress section, a
+ * perturbation (or its severity) the run did not stress, a per-class severity below every stressed
+ * cell, a mean-accuracy gate without corruption cells. A typo would otherwise gate nothing and pass.
+ */
+function checkStressGates(gates, candidate) {
+    const stress = gates.stress;
+    if (!hasStressGates(stress))
+        return;
+    const cells = candidate.stress?.cells ?? [];
+    if (candidate.stress === undefined || cells.length === 0) {
+        refuse(gateKeys(stress)[0], 'gates the stress suite, and this run stressed nothing (the report has no stress section)', 'add stress: default (or stress: { perturbations, severities }) to evalgate.yml, or remove gates.stress');
+    }
+    const stressed = stressedText(candidate);
+    for (const [name, gate] of Object.entries(stress.perturbations)) {
+        const severities = cells.filter((c) => c.perturbation === name).map((c) => c.severity);
+        if (severities.length === 0) {
+            refuse(name, `names a perturbation this run did not stress: it stressed ${stressed}`, `add ${name} to stress.perturbations, or gate one of those`);
+        }
+        if (!severities.includes(gate.severity)) {
+            refuse(name, `asks for severity ${gate.severity}, and this run stressed ${name} at ${severitiesText(severities.sort((a, b) => a - b))}`, `add ${gate.severity} to stress.severities, or gate one of those severities`);
+        }
+    }
+    const recall = stress.perClassRecall;
+    if (recall?.severity !== undefined && !cells.some((c) => c.severity <= recall.severity)) {
+        refuse('per-class-recall', `applies at severities up to ${recall.severity}, and this run stressed only ${stressed}`, 'raise its severity, or add lower severities to stress.severities');
+    }
+    if (stress.meanAccuracy !== undefined && !cells.some((c) => isCorruption(c.family))) {
+        refuse('mean-accuracy', `needs corruption cells (noise, blur, weather, digital), and this run stressed only ${stressed}`, 'add corruptions to stress.perturbations, or remove gates.stress.mean-accuracy');
+    }
+}
+/** One family's decisions at once (the slice gates' rule: sliceGates.ts `decide`). */
+function stressGates_decide(planned, method) {
+    const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
+    const raw = tested.map((i) => planned[i].raw);
+    const correction = tested.length > 1 ? method : 'none';
+    const out = planned.map(() => null);
+    const byAlpha = new Map();
+    tested.forEach((at, k) => {
+        const alpha = planned[at].alpha;
+        let levels = byAlpha.get(alpha);
+        if (levels === undefined) {
+            levels = familyLevels(raw, alpha, correction);
+            byAlpha.set(alpha, levels);
+        }
+        out[at] = {
+            pValue: levels.adjusted[k],
+            intervalAlpha: levels.alphas[k],
+            correction,
+            family: tested.length,
+        };
+    });
+    return out;
+}
+function built(planned, method) {
+    const decisions = stressGates_decide(planned, method);
+    return planned.map((p, i) => p.build(decisions[i]));
+}
+function stressGates_familyFields(decision, unit) {
+    return decision.correction === 'none'
+        ? {}
+        : { intervalCorrection: { correction: decision.correction, family: decision.family }, familyUnit: unit };
+}
+function cellLabel(perturbation, severity) {
+    return `${messageName(perturbation)} at severity ${severity}`;
+}
+function stressGates_tagged(result, perturbation, severity, subject) {
+    return { ...result, subject: subject ?? perturbation, stressCell: { perturbation, severity } };
+}
+/** The stress gates' results (config order: perturbations, mean, per-class, flip rate) and the stress notes. */
+function stressGates(context) {
+    const notes = stressNotes(context);
+    const stress = context.gates.stress;
+    if (!hasStressGates(stress))
+        return { results: [], notes };
+    checkStressGates(context.gates, context.candidate);
+    const view = stressView(context.candidate);
+    const method = context.statistics.correction;
+    const results = [
+        ...built(minAccuracyPlans(context, stress, view), method),
+        ...meanAccuracyGate(context, stress, view),
+        ...built(perClassPlans(context, stress), method),
+        ...built(flipRatePlans(context, stress, view), method),
+    ];
+    return { results, notes };
+}
+function minAccuracyPlans(context, stress, view) {
+    const { statistics, baseline } = context;
+    const before = baseline === null ? null : stressView(baseline);
+    return Object.entries(stress.perturbations).map(([name, gate]) => {
+        const cell = view.cells.get(cellKey(name, gate.severity));
+        const { correct, samples } = sliceAccuracyCounts(cell.classes);
+        const min = gate.minAccuracy;
+        const earlier = before?.cells.get(cellKey(name, gate.severity));
+        const baselineAccuracy = earlier === undefined ? null : stressGates_accuracyOf(earlier.classes);
+        return {
+            raw: gate.significance && samples > 0 ? binomialTestLess(correct, samples, min) : null,
+            alpha: gate.alpha ?? statistics.alpha,
+            build: (decision) => {
+                const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
+                const test = samples > 0
+                    ? {
+                        test: 'binomial-exact',
+                        pValue: decision?.pValue ?? null,
+                        interval: binomialBoundInterval(correct, samples, min, level),
+                        intervalInfo: {
+                            intervalLevel: 1 - 2 * level,
+                            intervalMethod: 'clopper-pearson',
+                            intervalMatchesTest: true,
+                            note: `its upper end the one-sided ${levelText(1 - level)} bound`,
+                            ...(decision ? stressGates_familyFields(decision, 'perturbation minimums') : {}),
+                        },
+                    }
+                    : null;
+                return stressGates_tagged(gateResults_boundGate({
+                    gate: `stress.${name}.min-accuracy`,
+                    label: `accuracy under ${cellLabel(name, gate.severity)}`,
+                    scale: 'rate',
+                    evidence: gate,
+                    statistics,
+                    candidate: samples > 0 ? correct / samples : null,
+                    figuresSuffix: `, ${samplesText(samples)}`,
+                    kind: 'min',
+                    bound: min,
+                    baseline: baselineAccuracy,
+                    test,
+                    correction: decision?.correction,
+                }), name, gate.severity);
+            },
+        };
+    });
+}
+function stressGates_accuracyOf(classes) {
+    const { correct, samples } = sliceAccuracyCounts(classes);
+    return samples > 0 ? correct / samples : null;
+}
+/** Why the stress change gates have no baseline figures; null when they have. */
+function notComparedReason(comparison) {
+    if (comparison === undefined || comparison.design !== 'not-compared')
+        return null;
+    return 'the baseline report has no stress section (regenerate the baseline with stress:)';
+}
+/**
+ * The per-sample share of `keys` cells each stressed sample is right in, aligned with the view's
+ * stressed samples; with `order`, the baseline's shares in the candidate's sample order.
+ */
+function shares(view, keys, order, n) {
+    const out = new Float64Array(n);
+    for (const key of keys) {
+        const cell = view.cells.get(key);
+        for (let k = 0; k < n; k++) {
+            const at = order === null ? k : order[k];
+            if (cell.predictions[at] === view.labels[at])
+                out[k] += 1;
+        }
+    }
+    for (let k = 0; k < n; k++)
+        out[k] /= keys.length;
+    return out;
+}
+function meanAccuracyGate(context, stress, view) {
+    const gate = stress.meanAccuracy;
+    if (gate === undefined)
+        return [];
+    const { statistics, baseline, comparison } = context;
+    const mean = comparison?.stress?.meanCorruptionAccuracy;
+    const missing = notComparedReason(comparison?.stress);
+    const before = baseline === null ? null : stressView(baseline);
+    const keys = before === null
+        ? []
+        : view.stress.cells
+            .filter((c) => isCorruption(c.family) && before.cells.has(cellKey(c.perturbation, c.severity)))
+            .map((c) => cellKey(c.perturbation, c.severity));
+    let test = null;
+    let noTestReason = 'no corruption cell is in both reports';
+    if (gate.significance && before !== null && keys.length > 0) {
+        const pairing = comparison?.stress?.design === 'paired' ? pairStress(before, view, context.pairing) : null;
+        if (pairing !== null && 'order' in pairing) {
+            const n = view.labels.length;
+            const candidate = shares(view, keys, null, n);
+            const earlier = shares(before, keys, pairing.order, n);
+            const differences = new Float64Array(n);
+            let sum = 0;
+            let sumOfSquares = 0;
+            for (let k = 0; k < n; k++) {
+                const d = candidate[k] - earlier[k];
+                differences[k] = d;
+                sum += d;
+                sumOfSquares += d * d;
+            }
+            test = {
+                test: 'sign-flip',
+                pValue: signFlipTest(differences, { seed: context.seed }).pValue,
+                interval: pairedMeanDifference(sum, sumOfSquares, n, statistics.confidence).interval,
+                intervalInfo: {
+                    intervalLevel: statistics.confidence,
+                    intervalMethod: 'paired-t',
+                    intervalMatchesTest: false,
+                },
+            };
+        }
+        else {
+            const sums = (x) => {
+                let sum = 0;
+                let sumOfSquares = 0;
+                for (const v of x) {
+                    sum += v;
+                    sumOfSquares += v * v;
+                }
+                return { sum, sumOfSquares, n: x.length };
+            };
+            const welch = welchMeanDifference(sums(shares(before, keys, null, before.labels.length)), sums(shares(view, keys, null, view.labels.length)), statistics.confidence);
+            noTestReason =
+                "without paired samples Welch's t-test needs at least 2 samples per report and some spread";
+            test =
+                welch.pValue === null
+                    ? null
+                    : {
+                        test: 'welch-t',
+                        pValue: welch.pValue,
+                        interval: welch.interval,
+                        intervalInfo: {
+                            intervalLevel: statistics.confidence,
+                            intervalMethod: 'welch-t',
+                            intervalMatchesTest: false,
+                        },
+                    };
+        }
+    }
+    return [
+        changeGate({
+            gate: 'stress.mean-accuracy.max-drop',
+            label: `mean corruption accuracy (${cellsText(keys.length > 0 ? keys.length : (mean?.cells ?? 0))})`,
+            scale: 'rate',
+            evidence: gate,
+            statistics,
+            candidate: mean?.candidate ?? meanOwn(view),
+            figuresSuffix: `, ${samplesText(view.labels.length)} each`,
+            direction: 'drop',
+            tolerance: gate.maxDrop,
+            baseline: baseline === null
+                ? undefined
+                : missing !== null || keys.length === 0
+                    ? null
+                    : (mean?.baseline ?? null),
+            baselineMissingReason: missing ?? "the baseline stressed none of the candidate's corruption cells",
+            test,
+            noTestReason,
+        }),
+    ];
+}
+function cellsText(n) {
+    return `${n} ${n === 1 ? 'cell' : 'cells'}`;
+}
+/** The candidate's own mean corruption accuracy (no baseline). */
+function meanOwn(view) {
+    const values = view.stress.cells.filter((c) => isCorruption(c.family)).map((c) => stressGates_accuracyOf(c.classes));
+    if (values.length === 0 || values.some((v) => v === null))
+        return null;
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+/** A change test as the gate shows it: corrected p and the agreeing interval at the family level. */
+function stressGates_decidedTest(test, decision) {
+    if (decision === null)
+        return { test: test.test, pValue: test.pValue, interval: test.interval };
+    return {
+        test: test.test,
+        pValue: decision.pValue,
+        interval: agreeingChangeInterval(test, decision.intervalAlpha),
+        intervalInfo: {
+            intervalLevel: 1 - decision.intervalAlpha,
+            intervalMethod: changeIntervalMethod(test),
+            intervalMatchesTest: true,
+            ...stressGates_familyFields(decision, 'stress cell × class tests'),
+        },
+    };
+}
+function perClassPlans(context, stress) {
+    const recall = stress.perClassRecall;
+    if (recall === undefined)
+        return [];
+    const { statistics, baseline, comparison } = context;
+    const alpha = recall.alpha ?? statistics.alpha;
+    const gate = 'stress.per-class-recall';
+    const why = baseline === null
+        ? 'no baseline (this run sets the first one)'
+        : (notComparedReason(comparison?.stress) ?? 'the baseline stressed none of these cells');
+    const cells = (comparison?.stress?.cells ?? []).filter((c) => c.baselineSamples !== null && (recall.severity === undefined || c.severity <= recall.severity));
+    if (cells.length === 0) {
+        return [
+            {
+                raw: null,
+                alpha,
+                build: () => ({
+                    gate,
+                    status: 'skipped',
+                    baseline: null,
+                    candidate: null,
+                    threshold: recall.maxDrop,
+                    message: `recall per class under stress not compared: ${why}`,
+                    blocking: false,
+                }),
+            },
+        ];
+    }
+    const out = [];
+    for (const cell of cells) {
+        const where = cellLabel(cell.perturbation, cell.severity);
+        for (const cls of cell.classes) {
+            if (cls.recallTest === null || cls.baselineRecall === null || cls.candidateRecall === null)
+                continue;
+            const test = cls.recallTest;
+            out.push({
+                raw: recall.significance ? test.pValue : null,
+                alpha,
+                build: (decision) => stressGates_tagged(changeGate({
+                    gate,
+                    label: `recall of '${messageName(cls.name)}' under ${where}`,
+                    scale: 'rate',
+                    evidence: recall,
+                    statistics,
+                    candidate: cls.candidateRecall,
+                    baseline: cls.baselineRecall,
+                    direction: 'drop',
+                    tolerance: recall.maxDrop,
+                    figuresSuffix: `, ${samplesText(cls.support)}`,
+                    test: stressGates_decidedTest(test, decision),
+                    correction: decision?.correction,
+                }), cell.perturbation, cell.severity, cls.name),
+            });
+        }
+    }
+    return out;
+}
+function flipRatePlans(context, stress, view) {
+    const gate = stress.flipRate;
+    if (gate === undefined)
+        return [];
+    const { statistics, baseline } = context;
+    const before = baseline === null ? null : stressView(baseline);
+    const max = gate.max;
+    return view.stress.cells.map((cell) => {
+        const flips = flipRate(view, cell, statistics.confidence);
+        const kept = flips.samples - flips.flips;
+        const earlier = before?.cells.get(cellKey(cell.perturbation, cell.severity));
+        const baselineRate = earlier === undefined || before === null ? null : flipRate(before, earlier, statistics.confidence).rate;
+        return {
+            // H0 "flip rate ≤ max" is H0 "share kept ≥ 1 − max": the one-sided binomial test on the kept samples.
+            raw: gate.significance && flips.samples > 0 ? binomialTestLess(kept, flips.samples, 1 - max) : null,
+            alpha: gate.alpha ?? statistics.alpha,
+            build: (decision) => {
+                const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
+                const keptInterval = flips.samples > 0 ? binomialBoundInterval(kept, flips.samples, 1 - max, level) : null;
+                const test = flips.samples > 0
+                    ? {
+                        test: 'binomial-exact',
+                        pValue: decision?.pValue ?? null,
+                        // The kept share's interval mirrored: its lower end is above max exactly when the test rejects.
+                        interval: keptInterval === null ? null : { low: 1 - keptInterval.high, high: 1 - keptInterval.low },
+                        intervalInfo: {
+                            intervalLevel: 1 - 2 * level,
+                            intervalMethod: 'clopper-pearson',
+                            intervalMatchesTest: true,
+                            note: `its lower end the one-sided ${levelText(1 - level)} bound`,
+                            ...(decision ? stressGates_familyFields(decision, 'stress cells') : {}),
+                        },
+                    }
+                    : null;
+                return stressGates_tagged(gateResults_boundGate({
+                    gate: 'stress.flip-rate.max',
+                    label: `flip rate under ${cellLabel(cell.perturbation, cell.severity)}`,
+                    scale: 'rate',
+                    evidence: gate,
+                    statistics,
+                    candidate: flips.rate,
+                    figuresSuffix: `, ${flips.flips} of ${samplesText(flips.samples)} changed prediction`,
+                    kind: 'max',
+                    bound: max,
+                    baseline: baselineRate,
+                    test,
+                    correction: decision?.correction,
+                }), cell.perturbation, cell.severity);
+            },
+        };
+    });
+}
+/**
+ * The stress notes: a baseline without a stress section, suites that differ, stress cells compared
+ * without pairing (when the clean samples do pair: otherwise the verdict's unpaired note says it).
+ */
+function stressNotes(context) {
+    const stress = context.comparison?.stress;
+    if (stress === undefined || context.baseline === null)
+        return [];
+    const notes = [];
+    if (stress.design === 'not-compared') {
+        notes.push({ kind: 'stress-not-compared', text: STRESS_NOT_COMPARED_NOTE });
+        return notes;
+    }
+    if (stress.suitesDiffer !== null) {
+        notes.push({
+            kind: 'stress-suites-differ',
+            text: `The stress suites differ: ${stress.suitesDiffer}. Stress changes are compared only on the cells both reports have ` +
+                `(mean corruption accuracy over ${stress.meanCorruptionAccuracy.cells} shared corruption cells); ` +
+                'regenerate the baseline with the same stress: to compare every cell.',
+        });
+    }
+    if (stress.design === 'unpaired' && context.comparison?.pairing.paired) {
+        notes.push({
+            kind: 'stress-pairing',
+            text: `Stress cells compared without pairing samples (Fisher's exact tests; Welch's t-test for the mean corruption accuracy): ${stress.reason}. ` +
+                'Stress both models with the same stress.seed and stress.samples on the same test set to compare the same corrupted images.',
+        });
+    }
+    return notes;
+}
+
 ;// CONCATENATED MODULE: ./src/compare/gates.ts
 /**
  * Gates: the user's thresholds, fixed before evaluation, applied to a candidate report (and its
@@ -67634,6 +70691,7 @@ function wouldTest(context, configured) {
  * `on-unproven: fail`) when it is not; `significance: off` is the plain threshold check, where a
  * breach of exactly the threshold passes and anything beyond fails.
  */
+
 
 
 
@@ -67681,6 +70739,9 @@ function evaluateGates(gates, candidate, baseline, options = {}) {
     // After the whole-set gates, in config order; refuses a gates.slices column the test set lacks.
     const slices = sliceGates(context);
     results.push(...slices.results);
+    // Then the stress gates; refuses a gates.stress perturbation (or severity) the run did not stress.
+    const stress = stressGates(context);
+    results.push(...stress.results);
     const power = perClassPower(context, recall.tested);
     const failures = orderedFailures(results);
     return {
@@ -67688,7 +70749,7 @@ function evaluateGates(gates, candidate, baseline, options = {}) {
         gates: results,
         failures,
         warnings: orderedWarnings(results),
-        notes: [...verdictNotes(context, recall.notes, power), ...slices.notes],
+        notes: [...verdictNotes(context, recall.notes, power), ...slices.notes, ...stress.notes],
         comparedWithBaseline: baseline !== null,
         statistics: {
             confidence: statistics.confidence,
@@ -67708,6 +70769,7 @@ function gateContext(gates, candidate, baseline, options) {
             compareReports(baseline, candidate, {
                 confidence: statistics.confidence,
                 pairing: pairing ?? undefined,
+                stressClassTolerance: gates.stress?.perClassRecall?.maxDrop ?? gates.perClassRecall.maxDrop,
             }));
     return {
         gates,
@@ -68673,6 +71735,21 @@ const MAX_CONFUSED_PAIRS = 10;
 const MAX_POWER_ROWS = 40;
 /** Rows of the slice table (worst first); 20 rows of at most ~300 characters keep it near 6,000 characters. */
 const MAX_SLICE_ROWS = 20;
+/**
+ * Rows of the stress table (one per perturbation, worst first): the default suite has 21; 30 rows
+ * of at most ~220 characters keep it, with its chart, near 7,000 characters.
+ */
+const MAX_STRESS_ROWS = 30;
+/**
+ * The folded per-perturbation details of the stress section (per-class recall at each severity,
+ * flip rate per cell): rendered with fewer classes per perturbation, then fewer perturbations,
+ * until they fit; in the comment they are dropped before the per-class table loses a row.
+ */
+const MAX_STRESS_DETAILS_CHARS = 14_000;
+/** Classes shown per perturbation in those details (those whose recall fell most), before shortening. */
+const MAX_STRESS_DETAIL_CLASSES = 5;
+/** Longest perturbation or class name in the stress section and the terminal's stress line. */
+const STRESS_NAME_CHARS = 40;
 /** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
 const MAX_LISTED_FAILURES = 25;
 /** Possible regressions listed one by one, likewise. */
@@ -69043,10 +72120,16 @@ function renderConfusionSection(candidate, baseline, focus) {
 
 ;// CONCATENATED MODULE: ./src/render/gateCounts.ts
 
-/** The configured gate a result belongs to: 'accuracy.max-drop' -> 'accuracy', 'slices.light.accuracy' -> 'slices.light'. */
+/**
+ * The configured gate a result belongs to: 'accuracy.max-drop' -> 'accuracy', 'slices.light.accuracy'
+ * -> 'slices.light', 'stress.fog.min-accuracy' -> 'stress.fog'.
+ */
 function gateKey(result) {
     const parts = result.gate.split('.');
-    return parts[0] === 'slices' && parts.length > 1 ? `${parts[0]}.${parts[1]}` : parts[0];
+    // A slice gate counts once per column, a stress gate once per key under gates.stress.
+    return (parts[0] === 'slices' || parts[0] === 'stress') && parts.length > 1
+        ? `${parts[0]}.${parts[1]}`
+        : parts[0];
 }
 function isWarningOnly(gate) {
     return gate.status === 'not-evaluable' && !gate.blocking;
@@ -69514,6 +72597,505 @@ function renderSlices(candidate, comparison, verdict) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/render/stressSection.ts
+/**
+ * The stress suite in the comment and in the terminal, read from the reports' stress sections
+ * (report.stress: one cell per perturbation × severity on the same stressed samples) and the
+ * verdict's stress gates (`stress.<perturbation>…`, `stress.mean-accuracy`, `stress.per-class-recall`,
+ * `stress.flip-rate`), matched by name, so that it needs nothing but the two reports and the verdict:
+ * - a corruption × severity table: per perturbation, the candidate's accuracy on the stressed
+ *   samples, clean and at each severity, each with its change against the baseline's same cell,
+ *   worst first (failed stress gates first, then the largest mean drop);
+ * - a Mermaid chart of mean accuracy over the perturbations against severity, baseline and candidate
+ *   (same syntax as the reliability diagram of calibrationSection.ts);
+ * - folded details per perturbation: the recall at each severity of the classes that fell most,
+ *   and the flip rate of each cell (share of stressed samples whose prediction differs from the
+ *   clean one; reference.md section 2), shortened to MAX_STRESS_DETAILS_CHARS.
+ * Clean figures are those of the stressed samples (`stress.sampleIndices`), so that a stratified
+ * subset is compared with itself; without per-sample records they fall back to the whole test set.
+ */
+
+
+
+
+
+const stressSection_STATUS_RANK = {
+    fail: 0,
+    'not-evaluable': 1,
+    warn: 2,
+    pass: 3,
+    skipped: 4,
+};
+function cleanRecords(report, stress) {
+    const { labels, predictions } = report.samples;
+    const labelsOut = [];
+    const predictionsOut = [];
+    for (const index of stress.sampleIndices) {
+        const label = labels[index];
+        const prediction = predictions[index];
+        if (label === undefined || prediction === undefined)
+            return null;
+        labelsOut.push(label);
+        predictionsOut.push(prediction);
+    }
+    return { labels: labelsOut, predictions: predictionsOut };
+}
+/** Accuracy and per-class recall of the stressed samples on clean images. */
+function cleanFigures(report, records) {
+    const k = report.classNames.length;
+    if (records === null || records.labels.length === 0) {
+        return { accuracy: report.metrics.accuracy, recall: report.classes.map((c) => c.recall) };
+    }
+    const support = new Float64Array(k);
+    const hits = new Float64Array(k);
+    let correct = 0;
+    for (let i = 0; i < records.labels.length; i++) {
+        const label = records.labels[i];
+        support[label] += 1;
+        if (records.predictions[i] === label) {
+            hits[label] += 1;
+            correct++;
+        }
+    }
+    const recall = [];
+    for (let c = 0; c < k; c++)
+        recall.push(support[c] > 0 ? hits[c] / support[c] : null);
+    return { accuracy: correct / records.labels.length, recall };
+}
+function stressSection_flipRate(cell, records) {
+    if (records === null ||
+        cell.predictions.length !== records.predictions.length ||
+        cell.predictions.length === 0) {
+        return null;
+    }
+    let flips = 0;
+    for (let i = 0; i < cell.predictions.length; i++)
+        if (cell.predictions[i] !== records.predictions[i])
+            flips++;
+    return flips / cell.predictions.length;
+}
+function finite(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+}
+function figure(candidate, baseline) {
+    const c = finite(candidate) ? candidate : null;
+    const b = finite(baseline) ? baseline : null;
+    return { candidate: c, baseline: b, delta: c !== null && b !== null ? c - b : null };
+}
+/** Recall per class of a cell, in `classNames` order (matched by name when the order differs). */
+function cellRecalls(classes, classNames) {
+    if (classes.length === classNames.length && classes.every((c, i) => c.name === classNames[i])) {
+        return classes.map((c) => c.recall);
+    }
+    const byName = new Map(classes.map((c) => [c.name, c.recall]));
+    return classNames.map((name) => byName.get(name) ?? null);
+}
+/**
+ * The result names a perturbation: `stress.<perturbation>` or `stress.<perturbation>.<figure>`, or
+ * its stress cell (`stressCell`, set by the stress gates on per-cell results) or subject is it.
+ */
+function namesPerturbation(result, perturbation) {
+    const gate = `stress.${perturbation}`;
+    // Read structurally: the field belongs to the stress gates' contract (compare/types.ts).
+    const cell = result.stressCell;
+    return (result.gate === gate ||
+        result.gate.startsWith(`${gate}.`) ||
+        cell?.perturbation === perturbation ||
+        result.subject === perturbation);
+}
+/**
+ * The stress view of a candidate against a baseline report; null when the candidate has no
+ * stress section (or an empty one). `baseline` may be null, or lack a stress section.
+ */
+function stressSection_stressView(candidate, baseline, verdict) {
+    const stress = candidate.stress;
+    if (stress === undefined || stress.cells.length === 0)
+        return null;
+    const other = baseline?.stress;
+    const compared = other !== undefined && other.cells.length > 0;
+    const classNames = candidate.classNames;
+    const records = cleanRecords(candidate, stress);
+    const clean = cleanFigures(candidate, records);
+    const baseRecords = compared ? cleanRecords(baseline, other) : null;
+    const baseClean = compared ? cleanFigures(baseline, baseRecords) : null;
+    // The baseline's classes in the candidate's order.
+    const baseIndex = compared ? classNames.map((name) => baseline.classNames.indexOf(name)) : [];
+    const baseRecall = (values, c) => baseIndex[c] === undefined || baseIndex[c] < 0 ? null : (values[baseIndex[c]] ?? null);
+    const stressGates = (verdict?.gates ?? []).filter((g) => g.gate.startsWith('stress.'));
+    const severities = [...new Set(stress.cells.map((c) => c.severity))].sort((a, b) => a - b);
+    const names = [];
+    for (const cell of stress.cells)
+        if (!names.includes(cell.perturbation))
+            names.push(cell.perturbation);
+    const cleanView = {
+        severity: 0,
+        samples: stress.sampleIndices.length,
+        accuracy: figure(clean.accuracy, baseClean?.accuracy),
+        flipRate: figure(records === null ? null : 0, baseRecords === null ? null : 0),
+        recall: classNames.map((_, c) => figure(clean.recall[c], baseClean === null ? null : baseRecall(baseClean.recall, c))),
+    };
+    const rows = names.map((perturbation) => {
+        const own = stress.cells
+            .filter((c) => c.perturbation === perturbation)
+            .sort((a, b) => a.severity - b.severity);
+        const cells = own.map((cell) => {
+            const match = compared
+                ? other.cells.find((c) => c.perturbation === perturbation && c.severity === cell.severity)
+                : undefined;
+            const recalls = cellRecalls(cell.classes, classNames);
+            const baseRecalls = match ? cellRecalls(match.classes, baseline.classNames) : null;
+            return {
+                severity: cell.severity,
+                samples: cell.samples,
+                accuracy: figure(cell.metrics.accuracy, match?.metrics.accuracy),
+                flipRate: figure(stressSection_flipRate(cell, records), match ? stressSection_flipRate(match, baseRecords) : null),
+                recall: classNames.map((_, c) => figure(recalls[c], baseRecalls === null ? null : baseRecall(baseRecalls, c))),
+            };
+        });
+        const changes = cells
+            .map((c) => compared
+            ? c.accuracy.delta
+            : c.accuracy.candidate !== null && cleanView.accuracy.candidate !== null
+                ? c.accuracy.candidate - cleanView.accuracy.candidate
+                : null)
+            .filter(finite);
+        const gates = stressGates.filter((g) => namesPerturbation(g, perturbation));
+        const worst = [...gates].sort((a, b) => stressSection_STATUS_RANK[a.status] - stressSection_STATUS_RANK[b.status])[0];
+        return {
+            perturbation,
+            family: own[0].family,
+            clean: cleanView,
+            cells,
+            meanChange: changes.length === 0 ? null : changes.reduce((s, v) => s + v, 0) / changes.length,
+            status: worst?.status ?? null,
+            gates,
+        };
+    });
+    // Worst first: a failed stress gate, then a warning, then the largest mean drop, then the name.
+    const failing = (r) => (r.status === 'fail' ? 0 : r.status === 'warn' ? 1 : 2);
+    const key = (r) => r.meanChange ?? Number.POSITIVE_INFINITY;
+    rows.sort((a, b) => failing(a) - failing(b) ||
+        key(a) - key(b) ||
+        (a.perturbation < b.perturbation ? -1 : a.perturbation > b.perturbation ? 1 : 0));
+    return {
+        samples: stress.sampleIndices.length,
+        subset: stress.subset,
+        severities,
+        compared,
+        baselineWithoutStress: baseline !== null && !compared,
+        classNames,
+        rows,
+        gates: stressGates,
+    };
+}
+// --- The comment ------------------------------------------------------------------------------
+function perturbationName(name) {
+    return escapeMarkdown(name, STRESS_NAME_CHARS);
+}
+function statusMark(status) {
+    switch (status) {
+        case 'fail':
+            return '❌ ';
+        case 'warn':
+        case 'not-evaluable':
+            return '⚠️ ';
+        case 'pass':
+            return '✅ ';
+        default:
+            return '';
+    }
+}
+/** "49.2% ❗ −48.7 pp"; the candidate's figure alone without a baseline. */
+function cellText(f, direction = 'higher') {
+    if (f.candidate === null)
+        return formatNumbers_NONE;
+    return f.delta === null
+        ? formatRate(f.candidate)
+        : `${formatRate(f.candidate)} ${formatChange(f.delta, 'rate', direction, 1)}`;
+}
+function headerCount(view) {
+    const p = view.rows.length;
+    const s = view.severities.length;
+    return (`${formatCount(p)} ${p === 1 ? 'perturbation' : 'perturbations'} × ${formatCount(s)} ` +
+        `${s === 1 ? 'severity' : 'severities'} on ${formatCount(view.samples)} ${view.samples === 1 ? 'sample' : 'samples'}`);
+}
+/** The worst cell: the largest drop against the baseline's same cell, or from clean without one. */
+function worstCell(view) {
+    let best = null;
+    for (const row of view.rows) {
+        for (const cell of row.cells) {
+            const a = cell.accuracy.candidate;
+            const clean = row.clean.accuracy.candidate;
+            const change = view.compared ? cell.accuracy.delta : a !== null && clean !== null ? a - clean : null;
+            if (change === null)
+                continue;
+            if (best === null || change < best.change)
+                best = { row, cell, change };
+        }
+    }
+    return best;
+}
+/** The table of perturbations × severities, worst first, cut to MAX_STRESS_ROWS. */
+function stressTable(view) {
+    const header = [
+        'perturbation',
+        'clean',
+        ...view.severities.map((s) => `severity ${s}`),
+        view.compared ? 'mean change' : 'mean change from clean',
+    ];
+    const shown = view.rows.slice(0, MAX_STRESS_ROWS);
+    const cells = shown.map((row) => [
+        `${statusMark(row.status)}${perturbationName(row.perturbation)}`,
+        cellText(row.clean.accuracy),
+        ...view.severities.map((s) => {
+            const cell = row.cells.find((c) => c.severity === s);
+            return cell === undefined ? formatNumbers_NONE : cellText(cell.accuracy);
+        }),
+        formatChange(row.meanChange, 'rate', 'higher', 1),
+    ]);
+    const table = markdownTable([header, ...cells], {
+        alignDelimiters: false,
+        align: ['l', ...header.slice(1).map(() => 'r')],
+    });
+    const rest = view.rows.length - shown.length;
+    return [
+        table,
+        ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more perturbations in the full report._`] : []),
+    ];
+}
+const stressSection_PALETTE = { baseline: '#0969da', candidate: '#cf222e' };
+function stressSection_round(value) {
+    return String(Math.round(value * 1000) / 1000);
+}
+/**
+ * Mean accuracy over the perturbations at each severity, for both models over the same
+ * perturbations (those each has at that severity); a severity left out when a model has none there.
+ */
+function meanChart(view) {
+    const points = [];
+    const clean = view.rows[0].clean.accuracy;
+    if (clean.candidate !== null && (!view.compared || clean.baseline !== null)) {
+        points.push({ label: 'clean', baseline: clean.baseline, candidate: clean.candidate });
+    }
+    const leftOut = [];
+    for (const s of view.severities) {
+        const figures = view.rows
+            .map((r) => r.cells.find((c) => c.severity === s)?.accuracy)
+            .filter((f) => f !== undefined && f.candidate !== null && (!view.compared || f.baseline !== null));
+        if (figures.length === 0) {
+            leftOut.push(s);
+            continue;
+        }
+        const mean = (pick) => figures.reduce((sum, f) => sum + pick(f), 0) / figures.length;
+        points.push({
+            label: String(s),
+            baseline: view.compared ? mean((f) => f.baseline) : null,
+            candidate: mean((f) => f.candidate),
+        });
+    }
+    if (points.length < 2)
+        return [];
+    const palette = view.compared ? [stressSection_PALETTE.baseline, stressSection_PALETTE.candidate] : [stressSection_PALETTE.candidate];
+    const legend = `Mean accuracy over the perturbations against severity (x: clean, then severity). ` +
+        `${view.compared ? 'Blue line: baseline; red line: candidate' : 'Red line: candidate'}` +
+        (view.compared ? ', each over the perturbations both models ran at that severity.' : '.');
+    const out = [
+        legend,
+        '',
+        '```mermaid',
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`,
+        'xychart-beta',
+        '  title "Mean accuracy under stress"',
+        `  x-axis "severity" [${points.map((p) => `"${p.label}"`).join(', ')}]`,
+        '  y-axis "accuracy" 0 --> 1',
+        ...(view.compared ? [`  line [${points.map((p) => stressSection_round(p.baseline)).join(', ')}]`] : []),
+        `  line [${points.map((p) => stressSection_round(p.candidate)).join(', ')}]`,
+        '```',
+    ];
+    if (leftOut.length > 0) {
+        out.push('', `Left out of the chart (no cell of both models): severity ${leftOut.join(', ')}.`);
+    }
+    return out;
+}
+/** "stress.mean-accuracy ✅ pass" for the suite-wide stress gates (those that name no perturbation). */
+function suiteGateLine(view) {
+    const named = new Set(view.rows.flatMap((r) => r.gates));
+    const suite = view.gates.filter((g) => !named.has(g));
+    if (suite.length === 0)
+        return null;
+    const byGate = new Map();
+    for (const g of suite) {
+        const seen = byGate.get(g.gate);
+        if (seen === undefined || stressSection_STATUS_RANK[g.status] < stressSection_STATUS_RANK[seen])
+            byGate.set(g.gate, g.status);
+    }
+    const parts = [...byGate].map(([gate, status]) => `${statusMark(status)}${escapeMarkdown(gate, STRESS_NAME_CHARS)}: ${status}`);
+    return `Stress gates: ${parts.join(' · ')}.`;
+}
+/**
+ * The stress section's table and chart: a section of its own when a stress gate failed or warned,
+ * folded otherwise. '' when the candidate has no stress section.
+ */
+function renderStressSection(view) {
+    if (view === null || view.rows.length === 0)
+        return '';
+    const worst = worstCell(view);
+    const caption = `_Accuracy of the ${view.subset === 'all' ? '' : 'stratified subset of '}${formatCount(view.samples)} stressed samples, clean and under each ` +
+        `perturbation per severity` +
+        (view.compared
+            ? ", each with its change against the baseline's same cell (same samples, same seeded corruption)"
+            : '') +
+        `; worst first (failed stress gates first, then the largest mean drop${view.compared ? ' against the baseline' : ' from clean'})._`;
+    const parts = [caption, ''];
+    if (view.baselineWithoutStress) {
+        parts.push('ℹ️ The baseline report has no stress section, so these are the candidate’s figures alone; run the baseline with the same `stress:` to compare.', '');
+    }
+    const gates = suiteGateLine(view);
+    if (gates !== null)
+        parts.push(gates, '');
+    parts.push(...stressTable(view));
+    const chart = meanChart(view);
+    if (chart.length > 0)
+        parts.push('', ...chart);
+    const news = view.gates.some((g) => g.status === 'fail' || g.status === 'warn');
+    const title = `Stress (${headerCount(view)})`;
+    if (news)
+        return [`### ${title}`, '', ...parts].join('\n');
+    const worstText = worst === null
+        ? ''
+        : `: worst ${perturbationName(worst.row.perturbation)} s${worst.cell.severity} ${formatRate(worst.cell.accuracy.candidate)} ` +
+            `(${formatChange(worst.change, 'rate', 'higher', 1)}${view.compared ? '' : ' from clean'})`;
+    return ['<details>', `<summary>${title}${worstText}</summary>`, '', ...parts, '', '</details>'].join('\n');
+}
+/** Classes of a row ranked by how far their recall fell (mean over severities), worst first. */
+function degradingClasses(view, row) {
+    const scored = [];
+    for (let c = 0; c < view.classNames.length; c++) {
+        const clean = row.clean.recall[c].candidate;
+        const changes = row.cells
+            .map((cell) => {
+            const f = cell.recall[c];
+            if (view.compared)
+                return f.delta;
+            return f.candidate !== null && clean !== null ? f.candidate - clean : null;
+        })
+            .filter(finite);
+        if (changes.length === 0)
+            continue;
+        scored.push({ c, drop: changes.reduce((s, v) => s + v, 0) / changes.length });
+    }
+    return scored.sort((a, b) => a.drop - b.drop || a.c - b.c).map((s) => s.c);
+}
+function perturbationDetails(view, row, maxClasses) {
+    const ranked = degradingClasses(view, row);
+    const shown = ranked.slice(0, maxClasses);
+    const header = ['', 'clean', ...row.cells.map((c) => `severity ${c.severity}`)];
+    const flip = ['flip rate (all samples)', formatNumbers_NONE, ...row.cells.map((c) => cellText(c.flipRate, 'lower'))];
+    const classRows = shown.map((c) => [
+        `recall of '${escapeMarkdown(view.classNames[c], STRESS_NAME_CHARS)}'`,
+        cellText(row.clean.recall[c]),
+        ...row.cells.map((cell) => cellText(cell.recall[c])),
+    ]);
+    const table = markdownTable([header, flip, ...classRows], {
+        alignDelimiters: false,
+        align: ['l', ...header.slice(1).map(() => 'r')],
+    });
+    const first = shown[0];
+    const summary = `${statusMark(row.status)}${perturbationName(row.perturbation)} (${escapeMarkdown(row.family, STRESS_NAME_CHARS)})` +
+        (first === undefined
+            ? ''
+            : `: recall fell most for '${escapeMarkdown(view.classNames[first], STRESS_NAME_CHARS)}'`);
+    const rest = ranked.length - shown.length;
+    return [
+        '<details>',
+        `<summary>${summary}</summary>`,
+        '',
+        table,
+        ...(rest > 0
+            ? [
+                '',
+                `_${formatCount(shown.length)} of ${formatCount(ranked.length)} classes shown (recall fell most first); all in the full report._`,
+            ]
+            : []),
+        '',
+        '</details>',
+    ].join('\n');
+}
+/**
+ * The folded details per perturbation, at most `budget` characters: fewer classes per
+ * perturbation first (down to one), then fewer perturbations (worst first) with a note.
+ * '' when there is no stress section or not even one perturbation fits.
+ */
+function renderStressDetails(view, budget = MAX_STRESS_DETAILS_CHARS) {
+    if (view === null || view.rows.length === 0)
+        return '';
+    const open = [
+        '<details>',
+        `<summary>Stress per perturbation: flip rate and the recall of the classes that fell most, per severity</summary>`,
+        '',
+        view.compared
+            ? "_Each figure with its change against the baseline's same cell; for the flip rate, lower is better._"
+            : '_The candidate’s figures; class changes are measured from its clean recall on the same samples._',
+        '',
+    ].join('\n');
+    const close = '\n\n</details>';
+    for (let classes = MAX_STRESS_DETAIL_CLASSES; classes >= 1; classes = classes > 3 ? 3 : classes - 1) {
+        const blocks = view.rows.map((row) => perturbationDetails(view, row, classes));
+        const full = `${open}${blocks.join('\n\n')}${close}`;
+        if (full.length <= budget)
+            return full;
+        if (classes > 1)
+            continue;
+        // One class each and still too long: the worst perturbations that fit, the rest counted.
+        const kept = [];
+        let used = open.length + close.length + 120;
+        for (const block of blocks) {
+            if (used + block.length + 2 > budget)
+                break;
+            kept.push(block);
+            used += block.length + 2;
+        }
+        if (kept.length === 0)
+            return '';
+        const note = `_… and ${formatCount(blocks.length - kept.length)} more perturbations in the full report._`;
+        return `${open}${[...kept, note].join('\n\n')}${close}`;
+    }
+    return '';
+}
+/** Both parts of the comment's stress section for a verdict: table and chart, then the details. */
+function renderStress(candidate, baseline, verdict) {
+    const view = stressSection_stressView(candidate, baseline, verdict);
+    return { section: renderStressSection(view), details: renderStressDetails(view) };
+}
+// --- The terminal -----------------------------------------------------------------------------
+/**
+ * "stress: 2 perturbations × 2 severities on 100 samples; worst: gaussian_noise s3 49.2% (-48.7 pp
+ * against the baseline)"; null without a stress section.
+ */
+function stressSummaryLine(view) {
+    if (view === null || view.rows.length === 0)
+        return null;
+    const p = view.rows.length;
+    const s = view.severities.length;
+    let line = `stress: ${formatCount(p)} ${p === 1 ? 'perturbation' : 'perturbations'} × ${formatCount(s)} ` +
+        `${s === 1 ? 'severity' : 'severities'} on ${formatCount(view.samples)} ${view.samples === 1 ? 'sample' : 'samples'}`;
+    const worst = worstCell(view);
+    if (worst !== null) {
+        const name = truncate(printableName(worst.row.perturbation), STRESS_NAME_CHARS);
+        line +=
+            `; worst: ${name} s${worst.cell.severity} ${formatRate(worst.cell.accuracy.candidate)} ` +
+                `(${formatChange(worst.change, 'rate', false, 1)} ${view.compared ? 'against the baseline' : 'from clean'})`;
+    }
+    const failed = [
+        ...new Set(view.gates.filter((g) => g.status === 'fail').map((g) => printableName(g.gate))),
+    ];
+    if (failed.length > 0)
+        line += `; FAILED: ${failed.join(', ')}`;
+    if (view.baselineWithoutStress)
+        line += '; the baseline report has no stress section';
+    return line;
+}
+
 ;// CONCATENATED MODULE: ./src/render/summarySection.ts
 /**
  * The summary table of the comment: headline figures side by side, with the accuracy's Wilson
@@ -69679,6 +73261,7 @@ function methodLine(comparison, verdict, level) {
 
 
 
+
 /** Longest body rendered (GitHub's limit less an adapter's room): commentBudget.ts holds every cap. */
 
 /**
@@ -69716,8 +73299,11 @@ function renderComment(input) {
     }
     // Folded sections after the per-class table, in display order; when the table's header does not
     // fit they are dropped in DROP_ORDER (the largest and least urgent first).
+    const stress = renderStress(candidate, baseline, verdict);
     const sections = {
         slices: renderSlices(candidate, compared ? comparison : null, verdict),
+        stress: stress.section,
+        stressDetails: stress.details,
         power: renderPowerSection(verdict.statistics),
         calibration: renderCalibrationSection(candidate, compared ? baseline : null),
         matrix: matrix ?? '',
@@ -69745,9 +73331,10 @@ function renderComment(input) {
         .join('\n\n');
     return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
 }
-const SECTION_ORDER = ['slices', 'power', 'calibration', 'matrix'];
-// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it).
-const DROP_ORDER = ['matrix', 'power', 'calibration', 'slices'];
+const SECTION_ORDER = ['slices', 'stress', 'stressDetails', 'power', 'calibration', 'matrix'];
+// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it). The
+// stress details (per class) go early, the stress table (which names a failed stress gate) late.
+const DROP_ORDER = ['matrix', 'stressDetails', 'power', 'calibration', 'stress', 'slices'];
 /**
  * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of
  * characters that escape to entities): cut at a line break, close a folded block left open, say so.
@@ -69995,7 +73582,12 @@ function judgeReport(input) {
     // Pair once: the comparison and the gates' bootstrap and cost tests use the same pairing.
     const pairing = baseline ? pairing_pairSamples(baseline, candidate) : null;
     const comparison = baseline && pairing
-        ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
+        ? compareReports(baseline, candidate, {
+            confidence: statistics.confidence,
+            pairing,
+            // "Which class degrades first" under stress counts a drop beyond the stress tolerance.
+            stressClassTolerance: input.gates.stress?.perClassRecall?.maxDrop ?? input.gates.perClassRecall.maxDrop,
+        })
         : null;
     const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
     const earlier = (input.notes ?? []).map((text) => ({ kind: 'baseline', text }));
@@ -70027,7 +73619,10 @@ function judgeReport(input) {
 
 
 
-function renderVerdictText(verdict, candidate, comparison) {
+
+function renderVerdictText(verdict, candidate, comparison, 
+/** The baseline report, for the stress line's changes against its stress section (else: from clean). */
+baseline = null) {
     const rows = classRows(candidate, comparison, verdict);
     const headline = deriveHeadline(verdict, rows);
     const lines = [
@@ -70038,6 +73633,7 @@ function renderVerdictText(verdict, candidate, comparison) {
         '',
         ...figureLines(candidate, comparison),
         ...sliceLines(candidate, comparison, verdict),
+        ...stressLines(candidate, baseline, verdict),
     ];
     return `${lines.join('\n')}\n`;
 }
@@ -70150,6 +73746,11 @@ function figureLines(candidate, comparison) {
 /** The slices on one line, worst first ("slices: light — night 91.2% (-6.30 pp), ..."); nothing without slices. */
 function sliceLines(candidate, comparison, verdict) {
     const line = sliceSummaryLine(sliceRows(candidate, comparison, verdict));
+    return line === null ? [] : [`  ${line}`];
+}
+/** The stress suite on one line ("stress: 21 perturbations × 5 severities on 540 samples; worst: ..."); nothing without it. */
+function stressLines(candidate, baseline, verdict) {
+    const line = stressSummaryLine(stressSection_stressView(candidate, baseline, verdict));
     return line === null ? [] : [`  ${line}`];
 }
 /** Left-aligns the first column and right-aligns the others (numbers). */
@@ -70423,7 +74024,7 @@ async function compareCommand(argv, context) {
         gates,
         statistics: config?.statistics,
     });
-    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
+    context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison, baseline));
     if (outDir) {
         await writeOutputFile(external_node_path_default().join(outDir, 'comment.md'), judgement.comment);
         await writeOutputFile(external_node_path_default().join(outDir, 'verdict.json'), verdictJson(judgement.verdict, judgement.comparison));
@@ -77727,14 +81328,14 @@ function inputRangeWarnings(context) {
     const type = context.valueType ?? 'uint8';
     const { rawMin, rawMax } = range;
     const warnings = [];
-    const raw = `raw values from ${figure(rawMin)} to ${figure(rawMax)}`;
-    const fed = `the model saw values from ${figure(range.min)} to ${figure(range.max)}`;
+    const raw = `raw values from ${inputRangeWarnings_figure(rawMin)} to ${inputRangeWarnings_figure(rawMax)}`;
+    const fed = `the model saw values from ${inputRangeWarnings_figure(range.min)} to ${inputRangeWarnings_figure(range.max)}`;
     const scaleText = scaleConfigured
         ? `preprocess.scale is ${scale}${nameOf(scale)}`
         : `preprocess.scale is not set, so it is ${scale}${nameOf(scale)}, the default for ${type} data`;
     if (range.min === range.max) {
-        const rawConstant = rawMin === rawMax ? ` (every raw value is ${figure(rawMin)})` : ` (${raw})`;
-        warnings.push(`preprocess: every value fed to the model was ${figure(range.min)}${rawConstant}: the model saw a constant input, ` +
+        const rawConstant = rawMin === rawMax ? ` (every raw value is ${inputRangeWarnings_figure(rawMin)})` : ` (${raw})`;
+        warnings.push(`preprocess: every value fed to the model was ${inputRangeWarnings_figure(range.min)}${rawConstant}: the model saw a constant input, ` +
             'so its figures say nothing about the test set; check preprocess.scale, mean and std, and the test set.');
         return warnings;
     }
@@ -77761,7 +81362,7 @@ function inputRangeWarnings(context) {
         rawMin >= 0 &&
         rawMax > 1 &&
         rawMax <= 255) {
-        warnings.push(`preprocess: the test set's float values run from ${figure(rawMin)} to ${figure(rawMax)}, and float data is fed as it is ` +
+        warnings.push(`preprocess: the test set's float values run from ${inputRangeWarnings_figure(rawMin)} to ${inputRangeWarnings_figure(rawMax)}, and float data is fed as it is ` +
             `when preprocess.scale is not set: if these are 0..255 pixel values and the model was trained on [0, 1], ` +
             `set preprocess.scale: ${ONE_255} (1/255); if the model takes 0..255, set preprocess.scale: 1 to say so.`);
     }
@@ -77779,7 +81380,7 @@ function nameOf(scale) {
     return '';
 }
 /** A value for a message: 4 significant digits, without trailing zeros. */
-function figure(value) {
+function inputRangeWarnings_figure(value) {
     return String(Number(value.toPrecision(4)));
 }
 
@@ -77854,6 +81455,7 @@ function buildReport(parts) {
         classes,
         confusionMatrix,
         slices: result.slices,
+        ...(parts.stress ? { stress: parts.stress } : {}),
         calibration: result.calibration,
         ...(config.costs ? { cost: computeCost(config.costs, confusionMatrix, confidence) } : {}),
         environment: describeEnvironment(parts.runtimeVersion, config.device),
@@ -79297,6 +82899,248 @@ async function resolveOnnxRuntime(options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/modalities/image/perturbations/seed.ts
+/**
+ * The generator of one stress cell of one sample: seeded from (run seed, sample id, perturbation,
+ * severity) only, so the corrupted image of a sample does not depend on batch order, worker count,
+ * shards or which other samples ran, and the baseline and the candidate see the same image.
+ */
+
+/** FNV-1a, 32 bits, over the UTF-16 code units of `text`, continuing from `hash`. */
+function fnv1a(text, hash) {
+    let h = hash >>> 0;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+}
+const FNV_OFFSET = 0x811c9dc5;
+/** The seed of a stress cell: a 32-bit hash of its four coordinates (separated, so 'a'+'bc' ≠ 'ab'+'c'). */
+function perturbationSeed(seed, sampleId, perturbation, severity) {
+    let h = fnv1a(String(Math.trunc(seed) >>> 0), FNV_OFFSET);
+    for (const part of [sampleId, perturbation, String(severity)])
+        h = fnv1a(`\u0000${part}`, h);
+    return h;
+}
+function perturbationRandom(seed, sampleId, perturbation, severity) {
+    return createRandom(perturbationSeed(seed, sampleId, perturbation, severity));
+}
+
+;// CONCATENATED MODULE: ./src/stress/stressedTestSet.ts
+
+
+
+/** `image` (sample `sampleId`'s decoded pixels) under `cell`, drawn from (seed, sample id, perturbation, severity). */
+function perturbDecoded(image, cell, seed, sampleId) {
+    const { perturbation, severity } = cell;
+    const random = perturbationRandom(seed, sampleId, perturbation.name, severity);
+    const out = perturbation.apply(toFloatImage(image), severity, random);
+    if (out.width !== image.width || out.height !== image.height) {
+        throw new errors_InternalError(`perturbation '${perturbation.name}' at severity ${severity} returned a ${out.width}×${out.height} image for a ${image.width}×${image.height} one`);
+    }
+    return toDecodedImage(out);
+}
+/** Bytes of decoded pixels a stress run keeps between cells (see cleanDecoder). */
+const DECODED_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * Decodes the stressed samples (k = position among them) for every cell, keeping the decoded
+ * pixels of as many as fit in `budgetBytes` so that each is read and decoded once per run rather
+ * than once per cell; the rest are decoded again in each cell. The cached images are never changed:
+ * a perturbation returns a new image.
+ */
+function cleanDecoder(testSet, indices, budgetBytes = DECODED_CACHE_BYTES) {
+    const kept = new Array(indices.length);
+    let bytes = 0;
+    return (k) => {
+        const cached = kept[k];
+        if (cached)
+            return cached;
+        const image = testSet.decode(indices[k]);
+        if (bytes + image.data.byteLength <= budgetBytes) {
+            kept[k] = image;
+            bytes += image.data.byteLength;
+        }
+        return image;
+    };
+}
+/**
+ * The samples at `indices` of `testSet`, perturbed by `cell`, as a test set of their own (its
+ * sample k is `testSet`'s sample indices[k], decoded by `decodeClean(k)`). It has no sample files,
+ * so its batches are decoded on the calling thread, and no slice columns: a cell reports whole-set
+ * and per-class figures.
+ */
+function stressedTestSet(testSet, indices, cell, seed, decodeClean = (k) => testSet.decode(indices[k])) {
+    const samples = indices.map((i) => testSet.samples[i]);
+    return {
+        format: testSet.format,
+        root: testSet.root,
+        files: testSet.files,
+        ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
+        samples,
+        sliceColumns: [],
+        decode: (k) => perturbDecoded(decodeClean(k), cell, seed, samples[k].id),
+        ...(testSet.valueType !== undefined ? { valueType: testSet.valueType } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stress/stressSubset.ts
+/**
+ * The stressed samples when `stress.samples` is a number: a seeded subset stratified by class.
+ * Each class gets its proportional share of the budget (largest remainder, Hamilton's method) and
+ * at least one sample when the budget allows one per class, so that every class's recall under
+ * stress is evaluable; within a class the samples are a seeded uniform draw without replacement.
+ * The subset depends on the labels, the budget and the seed only, so a baseline and a candidate
+ * run with the same seed on the same test set stress the very same samples.
+ */
+
+/** Mixed into the run seed so that the subset's draws are not those of any other seeded use of it. */
+const SUBSET_STREAM = 0x5e1ec7;
+/**
+ * The samples to stress: every one for `budget: 'all'` (or a budget of at least the test set's
+ * size), else `budget` of them, stratified by `labels` (class index per sample) over `numClasses`.
+ */
+function stressSubset(labels, numClasses, budget, seed) {
+    const total = labels.length;
+    if (budget === 'all' || budget >= total) {
+        return { subset: 'all', indices: Array.from({ length: total }, (_, i) => i) };
+    }
+    const byClass = Array.from({ length: numClasses }, () => []);
+    for (let i = 0; i < total; i++)
+        byClass[labels[i]].push(i);
+    const counts = byClass.map((members) => members.length);
+    const allocation = allocate(counts, budget);
+    const random = createRandom((Math.trunc(seed) ^ SUBSET_STREAM) >>> 0);
+    const chosen = [];
+    byClass.forEach((members, c) => {
+        // Partial Fisher–Yates: the first allocation[c] positions become a uniform draw.
+        const pool = members.slice();
+        for (let k = 0; k < allocation[c]; k++) {
+            const j = k + random.int(pool.length - k);
+            [pool[k], pool[j]] = [pool[j], pool[k]];
+            chosen.push(pool[k]);
+        }
+    });
+    return { subset: 'stratified', indices: chosen.sort((a, b) => a - b) };
+}
+/**
+ * Samples per class summing to `budget` (< the total): proportional quotas rounded by largest
+ * remainder, raised to one for every non-empty class when the budget has room for one each, never
+ * above a class's size. Ties go to the lower class index.
+ */
+function allocate(counts, budget) {
+    const total = counts.reduce((a, b) => a + b, 0);
+    const quota = counts.map((n) => (budget * n) / total);
+    const present = counts.filter((n) => n > 0).length;
+    const floor = budget >= present ? 1 : 0;
+    const given = counts.map((n, c) => (n === 0 ? 0 : Math.max(floor, Math.floor(quota[c]))));
+    let sum = given.reduce((a, b) => a + b, 0);
+    const order = (score) => counts.map((_, c) => c).sort((a, b) => score(b) - score(a) || a - b);
+    // Too few: one more to the classes furthest below their quota, while they have samples left.
+    while (sum < budget) {
+        const c = order((k) => (given[k] < counts[k] ? quota[k] - given[k] : Number.NEGATIVE_INFINITY))[0];
+        given[c]++;
+        sum++;
+    }
+    // Too many (the minimum of one lifted small classes): one fewer from the classes furthest above
+    // their quota, never below the minimum.
+    while (sum > budget) {
+        const c = order((k) => (given[k] > floor ? given[k] - quota[k] : Number.NEGATIVE_INFINITY))[0];
+        given[c]--;
+        sum--;
+    }
+    return given;
+}
+
+;// CONCATENATED MODULE: ./src/stress/suite.ts
+
+
+/** The cells of `stress`, perturbation by perturbation, each at every severity. */
+function stressCells(stress) {
+    const cells = [];
+    for (const name of stress.perturbations) {
+        const perturbation = perturbationNamed(name);
+        // The config is resolved against the registry: an unknown name here is a bug, not a user error.
+        if (!perturbation)
+            throw new errors_InternalError(`stress: no perturbation named '${name}' in the registry`);
+        for (const severity of stress.severities)
+            cells.push({ perturbation, severity });
+    }
+    return cells;
+}
+/**
+ * Refuses a test set the perturbations cannot read, before the model runs: they work on 8-bit
+ * images (decoded PNG and JPEG files, uint8 image arrays), not on feature vectors or on float
+ * arrays, whose values have no fixed white level to corrupt towards.
+ */
+function checkStressableTestSet(testSet, where) {
+    if (testSet.featureLength !== undefined) {
+        throw new errors_InputError(`the stress suite perturbs images, and this ${testSet.format} test set holds feature vectors of ${testSet.featureLength} values`, {
+            code: 'E_CONFIG_INVALID',
+            where,
+            hint: 'remove stress: from the config for a test set of feature vectors',
+        });
+    }
+    const valueType = testSet.valueType ?? 'uint8';
+    if (valueType !== 'uint8') {
+        throw new errors_InputError(`the stress suite perturbs 8-bit images, and this ${testSet.format} test set holds ${valueType} values`, {
+            code: 'E_CONFIG_INVALID',
+            where,
+            hint: 'store the test images as PNG or JPEG files or as a uint8 array, or remove stress: from the config',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stress/runStress.ts
+
+
+
+
+async function runStress(input) {
+    const { stress, testSet } = input;
+    const labels = testSet.samples.map((s) => s.label);
+    const { subset, indices } = stressSubset(labels, input.numClasses, stress.samples, stress.seed);
+    // The parameters a severity means depend on the image size (docs/stress.md, "Tiny images"): the
+    // report shows them for the first stressed image (every image is perturbed at its own size).
+    const decodeClean = cleanDecoder(testSet, indices);
+    const first = decodeClean(0);
+    const size = { width: first.width, height: first.height };
+    const cells = [];
+    for (const cell of stressCells(stress)) {
+        const cellSet = stressedTestSet(testSet, indices, cell, stress.seed, decodeClean);
+        const result = await scoreCell(input, cellSet, cell);
+        cells.push({
+            perturbation: cell.perturbation.name,
+            family: cell.perturbation.family,
+            severity: cell.severity,
+            parameters: plainParameters(cell.perturbation.parameters(cell.severity, size)),
+            samples: indices.length,
+            metrics: result.metrics,
+            classes: result.classes,
+            predictions: Array.from(result.records.predictions),
+        });
+    }
+    return { seed: stress.seed, subset, sampleIndices: indices, cells };
+}
+/** Scores one cell; a bad-input error (NaN outputs on a stressed image) says which cell it was. */
+async function scoreCell(input, cellSet, cell) {
+    try {
+        return await input.score(cellSet);
+    }
+    catch (error) {
+        if (!(error instanceof errors_InputError))
+            throw error;
+        throw new errors_InputError(`under stress (${cell.perturbation.name} at severity ${cell.severity}): ${error.message}`, { code: error.code, where: error.where, hint: error.hint, cause: error });
+    }
+}
+/** Parameters as plain JSON values (a readonly list becomes an array the report can hold). */
+function plainParameters(parameters) {
+    const plain = {};
+    for (const [key, value] of Object.entries(parameters))
+        plain[key] = Array.isArray(value) ? [...value] : value;
+    return plain;
+}
+
 ;// CONCATENATED MODULE: ./src/runtime/outputKindError.ts
 /**
  * The error for scores that contradict `model.outputs` (convertOutputs finds them): what was
@@ -79439,6 +83283,8 @@ function nameNonFiniteSamples(error, indices, testSet) {
 
 
 
+
+
 /** Evaluates the configured model on the configured, lock-verified test set. */
 async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
@@ -79449,6 +83295,9 @@ async function evaluateModel(config, options = {}) {
     const { testSet, lockPath } = await openConfiguredTestSet(config, options);
     // A gates.slices column the manifest lacks would gate nothing: refused before the model runs.
     checkSliceGateColumns(config.gates, testSet.sliceColumns);
+    // So is a stress suite on a test set the perturbations cannot read (feature vectors, floats).
+    if (config.stress)
+        checkStressableTestSet(testSet, config.stress.where);
     // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
     // until the batches are asked for, after it.
     const workerCount = decodeWorkerCount(config, options, testSet);
@@ -79477,20 +83326,43 @@ async function evaluateModel(config, options = {}) {
             session,
         });
         const preprocess = resolvePreprocess(config.preprocess, session, testSet);
-        const scored = await scoreTestSet({
-            batches: pool
-                ? pool.batches(preprocess, config.batchSize)
-                : batchTestSet(testSet, preprocess, config.batchSize),
+        const scoring = {
             session,
-            testSet,
             classNames: config.classes,
             topK: resolveTopK(config.topK, config.classes.length),
             batchSize: config.batchSize,
             outputKind: config.model.outputKind,
-            warnings,
             now,
+        };
+        const scored = await scoreTestSet({
+            ...scoring,
+            batches: pool
+                ? pool.batches(preprocess, config.batchSize)
+                : batchTestSet(testSet, preprocess, config.batchSize),
+            testSet,
+            warnings,
             onProgress: options.onProgress,
         });
+        const result = compute(scored.state, { confidence: config.statistics.confidence });
+        // The stress cells run after the clean run and leave its figures as they are. Each is scored by
+        // the same code with the same session, its batches decoded and perturbed on this thread.
+        const stress = config.stress
+            ? await runStress({
+                stress: config.stress,
+                testSet,
+                numClasses: config.classes.length,
+                score: async (cellSet) => {
+                    const cell = await scoreTestSet({
+                        ...scoring,
+                        batches: batchTestSet(cellSet, preprocess, config.batchSize),
+                        testSet: cellSet,
+                        // The clean run has given the warnings about the model's outputs already.
+                        warnings: [],
+                    });
+                    return compute(cell.state, { confidence: config.statistics.confidence });
+                },
+            })
+            : undefined;
         return buildReport({
             config,
             testSet,
@@ -79499,7 +83371,8 @@ async function evaluateModel(config, options = {}) {
             identity,
             runtimeVersion: runtime.version,
             preprocess,
-            result: compute(scored.state, { confidence: config.statistics.confidence }),
+            result,
+            ...(stress ? { stress } : {}),
             inferenceSeconds: scored.inferenceSeconds,
             warnings,
             threads: { decodeWorkers: workerCount, intraOpThreads: options.intraOpThreads ?? null },
@@ -79950,15 +83823,345 @@ async function runCommand(argv, context) {
     finally {
         progress.done();
     }
-    const { report, judgement, files } = result;
-    context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
+    const { report, judgement, files, baselineReport } = result;
+    context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison, baselineReport));
     context.stdout(`report:  ${external_node_path_default().relative(context.cwd, files.report) || files.report}`);
     context.stdout(`comment: ${external_node_path_default().relative(context.cwd, files.comment) || files.comment}`);
     return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
 }
 
+;// CONCATENATED MODULE: ./src/modalities/image/contactSheet.ts
+/**
+ * The contact sheet of `evalgate stress-preview` (issue 10, item 6): one image under every
+ * perturbation at every severity, so a team can judge whether severity 3 looks like what its
+ * production camera sends.
+ *
+ * Layout: one row per perturbation (in the order given), one column per severity 1–5, after a
+ * first column holding the clean image, so every row starts from the same reference. Each tile is
+ * the image upscaled by an integer factor with nearest-neighbour (an 8×8 digit becomes 64×64: no
+ * interpolation invents detail or smooths the noise away), tiles are parted by 1 px separators
+ * and there is no outer border. A gray image stays gray (its value copied to R, G and B). The
+ * PNG has no text: the command writes the legend (row names, parameters) beside it.
+ *
+ * Every cell is the perturbation's own output for the generator a stress run would use for the
+ * same (seed, sample id, perturbation, severity) (perturbationRandom), turned into 8 bits the way
+ * the corrupted images are stored (toDecodedImage: rounded, clipped), so the sheet shows exactly
+ * the pixels the model would see before normalisation, and the same inputs give the same bytes.
+ */
+
+
+
+
+/** Tiles are upscaled to at least this many pixels on their longer side, when that fits the cap. */
+const MIN_TILE_SIZE = 64;
+/** The default upscaling never makes a tile longer than this (an image already longer is shown 1:1). */
+const MAX_TILE_SIZE = 256;
+/** Separator colour, RGBA: a mid gray, visible against both black and white tile edges. */
+const SEPARATOR_RGBA = [128, 128, 128, 255];
+/**
+ * The default tile length for an image whose longer side is `side`: the smallest multiple of
+ * `side` that is at least MIN_TILE_SIZE, lowered by whole multiples while it exceeds MAX_TILE_SIZE
+ * (never below `side` itself: an image longer than MAX_TILE_SIZE is shown at 1:1, not shrunk,
+ * since shrinking would average the noise and blur away).
+ */
+function defaultTileSize(side) {
+    let factor = Math.max(1, Math.ceil(MIN_TILE_SIZE / side));
+    while (factor > 1 && factor * side > MAX_TILE_SIZE)
+        factor--;
+    return factor * side;
+}
+/** Builds the contact sheet of `image` under `perturbations` (at least one). */
+function buildContactSheet(image, perturbations, options) {
+    if (perturbations.length === 0) {
+        throw new errors_InputError('the contact sheet needs at least one perturbation', { code: 'E_USAGE' });
+    }
+    const side = Math.max(image.width, image.height);
+    const tileSize = options.tileSize ?? defaultTileSize(side);
+    if (!Number.isInteger(tileSize) || tileSize < side || tileSize % side !== 0) {
+        throw new errors_InputError(`the tile size must be a whole multiple of the image's longer side (${side} px), got ${tileSize}`, { code: 'E_USAGE', hint: `try ${defaultTileSize(side)}` });
+    }
+    const scale = tileSize / side;
+    const tileWidth = image.width * scale;
+    const tileHeight = image.height * scale;
+    const severities = SEVERITIES;
+    const columns = 1 + severities.length;
+    const width = columns * tileWidth + (columns - 1);
+    const height = perturbations.length * tileHeight + (perturbations.length - 1);
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < data.length; i += 4) {
+        data[i] = SEPARATOR_RGBA[0];
+        data[i + 1] = SEPARATOR_RGBA[1];
+        data[i + 2] = SEPARATOR_RGBA[2];
+        data[i + 3] = SEPARATOR_RGBA[3];
+    }
+    const sheet = { width, height, data, scale };
+    const rows = [];
+    perturbations.forEach((perturbation, row) => {
+        const top = row * (tileHeight + 1);
+        drawTile(sheet, image, 0, top);
+        const cells = [];
+        severities.forEach((severity, s) => {
+            const random = perturbationRandom(options.seed, options.sampleId, perturbation.name, severity);
+            const cell = perturbation.apply(image, severity, random);
+            if (cell.width !== image.width || cell.height !== image.height || cell.channels !== image.channels) {
+                throw new errors_InternalError(`perturbation '${perturbation.name}' at severity ${severity} returned a ${cell.width}×${cell.height}×${cell.channels} image for a ${image.width}×${image.height}×${image.channels} one`);
+            }
+            cells.push(cell);
+            drawTile(sheet, cell, (s + 1) * (tileWidth + 1), top);
+        });
+        rows.push({ perturbation, cells });
+    });
+    return { width, height, data, scale, tileWidth, tileHeight, columns, severities, rows };
+}
+/** Writes `image`, 8-bit and upscaled by `sheet.scale` (nearest-neighbour), with its top-left at (left, top). */
+function drawTile(sheet, image, left, top) {
+    const pixels = toDecodedImage(image).data;
+    const { scale, data, width } = sheet;
+    const gray = image.channels === 1;
+    for (let y = 0; y < image.height * scale; y++) {
+        const srcRow = Math.floor(y / scale) * image.width;
+        let at = ((top + y) * width + left) * 4;
+        for (let x = 0; x < image.width * scale; x++) {
+            const src = (srcRow + Math.floor(x / scale)) * image.channels;
+            data[at] = pixels[src];
+            data[at + 1] = pixels[gray ? src : src + 1];
+            data[at + 2] = pixels[gray ? src : src + 2];
+            data[at + 3] = 255;
+            at += 4;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/stressPreviewCommand.ts
+/**
+ * `evalgate stress-preview`: the contact sheet of one image under the stress suite's perturbations
+ * (issue 10, item 6), so a team can see what each severity does before gating on it. Writes the
+ * sheet as a PNG and, since a PNG carries no text, a Markdown legend beside it: per row the
+ * perturbation and its parameters at each severity for this image's size.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** The run seed when evalgate.yml sets none (the config schema's default, read from it). */
+const DEFAULT_SEED = configSchema.shape.seed.parse(undefined);
+const STRESS_PREVIEW_HELP = `Usage: evalgate stress-preview <image> [options]
+
+Writes a contact sheet of one image under the stress suite's perturbations: one row per
+perturbation, a first column with the clean image, then one column per severity 1 to 5. Tiles
+are upscaled by a whole factor (nearest-neighbour) and parted by 1 px gray lines. A Markdown
+legend beside the PNG names each row and its parameters at each severity for this image's size.
+
+Arguments:
+  <image>                    a PNG or JPEG file
+
+Options:
+  --out <file.png>           where to write the sheet (default: stress-preview.png)
+  --legend <file.md>         where to write the legend (default: the --out path with .md)
+  --only <name,name>         these perturbations only, in this order (default: all of them)
+  --seed <n>                 the run seed the perturbations are drawn from (default ${DEFAULT_SEED},
+                             as in evalgate.yml)
+  --sample-id <id>           the sample id they are seeded with (default: the image's file name);
+                             pass the path relative to the test-set root (e.g. 8/digit-0129.png)
+                             to see exactly the images a run with this seed feeds the model
+  --tile-size <px>           length of a tile's longer side, a multiple of the image's longer
+                             side (default: the smallest multiple >= 64 px, at most 256 px)
+  -h, --help                 show this help
+
+Exit codes: 0 written, 2 bad input or usage, 3 internal error.`;
+async function stressPreviewCommand(argv, context) {
+    const { values, positionals } = parseCommandArgs('stress-preview', argv, {
+        out: { type: 'string' },
+        legend: { type: 'string' },
+        only: { type: 'string' },
+        seed: { type: 'string' },
+        'sample-id': { type: 'string' },
+        'tile-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+    }, true);
+    if (values.help) {
+        context.stdout(STRESS_PREVIEW_HELP);
+        return ExitCode.passed;
+    }
+    if (positionals.length !== 1) {
+        throw new errors_InputError(positionals.length === 0
+            ? `'evalgate stress-preview' needs an image: evalgate stress-preview <image>`
+            : `'evalgate stress-preview' takes one image, got ${positionals.length}: ${positionals.join(' ')}`, { code: 'E_USAGE', hint: 'see: evalgate stress-preview --help' });
+    }
+    const perturbations = selectPerturbations(values.only);
+    const seed = parseWholeNumber(values.seed, 'seed', DEFAULT_SEED, 0xffffffff);
+    const tileSize = values['tile-size'] === undefined
+        ? undefined
+        : parseWholeNumber(values['tile-size'], 'tile-size', 0, 8192);
+    const imageArg = positionals[0];
+    const imagePath = external_node_path_default().resolve(context.cwd, imageArg);
+    const sampleId = values['sample-id'] ?? external_node_path_default().basename(imagePath);
+    const outPath = external_node_path_default().resolve(context.cwd, values.out ?? 'stress-preview.png');
+    const legendPath = external_node_path_default().resolve(context.cwd, values.legend ?? legendPathFor(values.out ?? 'stress-preview.png'));
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_namespaceObject.readFileSync)(imagePath);
+    }
+    catch (error) {
+        throw fileAccessError(error, imageArg, {
+            notFound: `image not found: ${imagePath}`,
+            failed: 'cannot read the image',
+        });
+    }
+    const image = toFloatImage(decodePreviewImage(bytes, imageArg));
+    let sheet;
+    try {
+        sheet = buildContactSheet(image, perturbations, { seed, sampleId, tileSize });
+    }
+    catch (error) {
+        if (error instanceof errors_InputError && values['tile-size'] !== undefined) {
+            throw new errors_InputError(`--tile-size: ${error.message}`, { code: 'E_USAGE', hint: error.hint });
+        }
+        throw error;
+    }
+    const png = new lib_png/* PNG */.O({ width: sheet.width, height: sheet.height });
+    png.data = Buffer.from(sheet.data.buffer, sheet.data.byteOffset, sheet.data.byteLength);
+    writeOutput(outPath, lib_png/* PNG */.O.sync.write(png), values.out ?? 'stress-preview.png');
+    const legend = renderLegend(sheet, {
+        image: imageArg,
+        imageWidth: image.width,
+        imageHeight: image.height,
+        channels: image.channels,
+        seed,
+        sampleId,
+        sheetFile: external_node_path_default().relative(external_node_path_default().dirname(legendPath), outPath) || external_node_path_default().basename(outPath),
+    });
+    writeOutput(legendPath, legend, values.legend ?? external_node_path_default().relative(context.cwd, legendPath));
+    const shown = (file) => {
+        const relative = external_node_path_default().relative(context.cwd, file);
+        return relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative;
+    };
+    context.stdout(`contact sheet: ${shown(outPath)} (${sheet.width}×${sheet.height} px: ${sheet.rows.length} rows × ${sheet.columns} columns, tiles ${sheet.tileWidth}×${sheet.tileHeight}, ×${sheet.scale})`);
+    context.stdout(`legend:        ${shown(legendPath)}`);
+    context.stdout(`columns: clean, severity 1 … 5; rows: ${sheet.rows.map((r) => r.perturbation.name).join(', ')}`);
+    return ExitCode.passed;
+}
+/** The perturbations named by --only (comma-separated, in that order), or all of them. */
+function selectPerturbations(only) {
+    if (only === undefined)
+        return [...IMAGE_PERTURBATIONS];
+    const names = only
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '');
+    const valid = IMAGE_PERTURBATIONS.map((p) => p.name);
+    if (names.length === 0) {
+        throw new errors_InputError('--only names no perturbation', {
+            code: 'E_USAGE',
+            hint: `valid names: ${valid.join(', ')}`,
+        });
+    }
+    const chosen = [];
+    for (const name of names) {
+        const perturbation = IMAGE_PERTURBATIONS.find((p) => p.name === name);
+        if (!perturbation) {
+            const suggestion = nearest(name, valid);
+            throw new errors_InputError(`unknown perturbation '${name}' in --only${suggestion ? `; did you mean '${suggestion}'?` : ''}`, { code: 'E_USAGE', hint: `valid names: ${valid.join(', ')}` });
+        }
+        if (!chosen.includes(perturbation))
+            chosen.push(perturbation);
+    }
+    return chosen;
+}
+function parseWholeNumber(value, flag, fallback, max) {
+    if (value === undefined)
+        return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max) {
+        throw new errors_InputError(`--${flag} must be a whole number from 0 to ${max}, got '${value}'`, {
+            code: 'E_USAGE',
+        });
+    }
+    return n;
+}
+/** Decodes the image; decodeImage's test-set wording is replaced by this command's. */
+function decodePreviewImage(bytes, file) {
+    try {
+        return decodeImage(bytes, file);
+    }
+    catch (error) {
+        if (error instanceof EvalgateError && error.exitCode === ExitCode.badInput) {
+            throw new errors_InputError(error.message, {
+                code: 'E_INPUT',
+                where: file,
+                hint: 'evalgate stress-preview reads a PNG or JPEG image',
+                cause: error,
+            });
+        }
+        throw error;
+    }
+}
+function legendPathFor(out) {
+    return /\.png$/i.test(out) ? out.replace(/\.png$/i, '.md') : `${out}.md`;
+}
+function writeOutput(file, contents, shown) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, contents);
+    }
+    catch (error) {
+        throw fileAccessError(error, shown, { failed: 'cannot write the file', code: 'E_FILE_ACCESS' });
+    }
+}
+/** The Markdown legend: what the sheet shows, then per row its parameters at severities 1–5. */
+function renderLegend(sheet, info) {
+    const size = { width: info.imageWidth, height: info.imageHeight };
+    const lines = [
+        `# Stress preview of ${info.image}`,
+        '',
+        `![contact sheet](${info.sheetFile.split((external_node_path_default()).sep).join('/')})`,
+        '',
+        `${info.imageWidth}×${info.imageHeight} ${info.channels === 1 ? 'gray' : 'RGB'} image, seed ${info.seed}, sample id \`${info.sampleId}\`; ` +
+            `tiles upscaled ×${sheet.scale} (nearest-neighbour). Columns: the clean image, then severities ${sheet.severities.join(', ')}. ` +
+            `Parameters are those for an image of this size.`,
+        '',
+        `| row | perturbation | family | ${sheet.severities.map((s) => `severity ${s}`).join(' | ')} |`,
+        `|---|---|---|${sheet.severities.map(() => '---').join('|')}|`,
+    ];
+    sheet.rows.forEach(({ perturbation }, i) => {
+        const cells = sheet.severities.map((s) => formatParameters(perturbation.parameters(s, size)));
+        lines.push(`| ${i + 1} | \`${perturbation.name}\` | ${perturbation.family} | ${cells.join(' | ')} |`);
+    });
+    const gray = sheet.rows.filter((r) => r.perturbation.grayBehaviour);
+    if (info.channels === 1 && gray.length > 0) {
+        lines.push('', 'On a gray image:', '');
+        for (const { perturbation } of gray)
+            lines.push(`- \`${perturbation.name}\`: ${perturbation.grayBehaviour}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+function formatParameters(parameters) {
+    const parts = Object.entries(parameters).map(([key, value]) => `${key}=${formatValue(value)}`);
+    return parts.length === 0 ? '–' : parts.join(', ').replace(/\|/g, '\\|');
+}
+function formatValue(value) {
+    if (typeof value === 'number')
+        return formatNumber(value);
+    if (typeof value === 'string')
+        return value;
+    return `[${value.map(formatNumber).join(', ')}]`;
+}
+function formatNumber(n) {
+    if (Number.isInteger(n))
+        return String(n);
+    return String(Number(n.toPrecision(4)));
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /** The `evalgate` command line: dispatches to a command and turns errors into messages + exit codes. */
+
 
 
 
@@ -79970,9 +84173,10 @@ const HELP = `evalgate ${TOOL_VERSION}: a merge gate for model quality
 Usage: evalgate <command> [options]
 
 Commands:
-  run        evaluate the model on the locked test set and judge it against the baseline
-  lock       write the lock file of a test set
-  compare    judge a candidate report against a baseline report
+  run             evaluate the model on the locked test set and judge it against the baseline
+  lock            write the lock file of a test set
+  compare         judge a candidate report against a baseline report
+  stress-preview  write a contact sheet PNG of one image under every stress perturbation
 
 Run 'evalgate <command> --help' for a command's options.
 Exit codes: 0 passed, 1 a gate failed, 2 bad input or usage, 3 internal error.`;
@@ -79980,6 +84184,7 @@ const COMMANDS = {
     run: runCommand,
     lock: lockCommand,
     compare: compareCommand,
+    'stress-preview': stressPreviewCommand,
 };
 async function main(argv, context) {
     try {

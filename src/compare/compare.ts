@@ -4,12 +4,14 @@
  * (paired by sample id). Call `assertComparable` first; this function lines the figures up and
  * computes the evidence; the gates decide what it means.
  */
+import { DEFAULT_PER_CLASS_RECALL } from '../config/defaults.js';
 import type { ClassMetrics } from '../metrics/types.js';
 import type { Report } from '../report/types.js';
 import { wilsonInterval } from '../stats/proportionIntervals.js';
 import { changedPredictions, type PairingAttempt, pairSamples } from './pairing.js';
 import { classDeltas, difference } from './classDeltas.js';
 import { compareSlices } from './sliceComparison.js';
+import { compareStress } from './stressComparison.js';
 import {
   type PairedTables,
   pairedProportionTest,
@@ -24,6 +26,7 @@ import type {
   Pairing,
   ProportionTest,
   SliceComparison,
+  StressComparison,
 } from './types.js';
 
 /** Confidence level used when none is configured. */
@@ -98,6 +101,11 @@ export interface CompareOptions {
   confidence?: number;
   /** The pairing already attempted by `pairSamples` (attempted here when absent). */
   pairing?: PairingAttempt;
+  /**
+   * The per-class tolerance behind "which class degrades first" under a perturbation
+   * (gates.stress.per-class-recall.max-drop, else gates.per-class-recall.max-drop); default 0.02.
+   */
+  stressClassTolerance?: number;
 }
 
 /** Lines up `candidate` against `baseline`. Classes are matched by name, samples by id. */
@@ -123,7 +131,17 @@ export function compareReports(
     baselineAccuracyInterval: accuracyInterval(baseline, confidence),
     candidateAccuracyInterval: accuracyInterval(candidate, confidence),
     ...sliceField(compareSlices(baseline, candidate, attempt, confidence)),
+    ...stressField(
+      compareStress(baseline, candidate, attempt, {
+        confidence,
+        classTolerance: options.stressClassTolerance ?? DEFAULT_PER_CLASS_RECALL.maxDrop,
+      }),
+    ),
   };
+}
+
+function stressField(stress: StressComparison | undefined): { stress?: StressComparison } {
+  return stress === undefined ? {} : { stress };
 }
 
 function sliceField(slices: SliceComparison | undefined): { slices?: SliceComparison } {

@@ -25,6 +25,7 @@ import { type PairingAttempt, pairSamples } from './pairing.js';
 import { perClassRecallGate } from './recallGate.js';
 import { powerNotes, recallPower } from './recallPower.js';
 import { sliceGates } from './sliceGates.js';
+import { stressGates } from './stressGates.js';
 import type { Comparison, GateResult, PowerSummary, Verdict, VerdictNote } from './types.js';
 import type { GatesConfig, StatisticsConfig } from '../config/types.js';
 
@@ -80,6 +81,9 @@ export function evaluateGates(
   // After the whole-set gates, in config order; refuses a gates.slices column the test set lacks.
   const slices = sliceGates(context);
   results.push(...slices.results);
+  // Then the stress gates; refuses a gates.stress perturbation (or severity) the run did not stress.
+  const stress = stressGates(context);
+  results.push(...stress.results);
   const power = perClassPower(context, recall.tested);
   const failures = orderedFailures(results);
   return {
@@ -87,7 +91,7 @@ export function evaluateGates(
     gates: results,
     failures,
     warnings: orderedWarnings(results),
-    notes: [...verdictNotes(context, recall.notes, power), ...slices.notes],
+    notes: [...verdictNotes(context, recall.notes, power), ...slices.notes, ...stress.notes],
     comparedWithBaseline: baseline !== null,
     statistics: {
       confidence: statistics.confidence,
@@ -114,6 +118,7 @@ function gateContext(
         compareReports(baseline, candidate, {
           confidence: statistics.confidence,
           pairing: pairing ?? undefined,
+          stressClassTolerance: gates.stress?.perClassRecall?.maxDrop ?? gates.perClassRecall.maxDrop,
         }));
   return {
     gates,

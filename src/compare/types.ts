@@ -85,6 +85,136 @@ export interface Comparison {
   candidateAccuracyInterval: Interval | null;
   /** Every slice of the candidate side by side with the baseline's (sliceComparison.ts); absent = none. */
   slices?: SliceComparison;
+  /** The candidate's stress cells beside the baseline's (stressComparison.ts); absent = no stress section. */
+  stress?: StressComparison;
+}
+
+/**
+ * How the stress cells were compared:
+ * - paired: both reports stressed the same samples (same test-set digest, seed, subset and ids), so
+ *   each stressed image is the same corrupted image on both sides and the tests pair by sample id;
+ * - unpaired: Fisher's exact tests on each cell's counts (Welch for the mean); `reason` says why;
+ * - not-compared: no baseline, or the baseline report has no stress section.
+ */
+export type StressDesign = 'paired' | 'unpaired' | 'not-compared';
+
+/** A flip rate: stressed samples whose prediction differs from the same model's clean prediction. */
+export interface FlipRate {
+  flips: number;
+  samples: number;
+  /** flips / samples; null without samples. */
+  rate: number | null;
+  /** Wilson interval at the comparison's confidence; null without samples. */
+  interval: Interval | null;
+}
+
+/** One stress cell (perturbation × severity) of the candidate beside the baseline's same cell. */
+export interface StressCellDelta {
+  perturbation: string;
+  family: string;
+  severity: number;
+  /** Whether the perturbation is an ImageNet-C corruption (families noise, blur, weather, digital). */
+  corruption: boolean;
+  samples: number;
+  /** null when the baseline has no such cell (or no stress section). */
+  baselineSamples: number | null;
+  baselineAccuracy: number | null;
+  candidateAccuracy: number | null;
+  accuracyDelta: number | null;
+  baselineAccuracyInterval: Interval | null;
+  candidateAccuracyInterval: Interval | null;
+  /** McNemar on the cell's stressed samples when paired, Fisher otherwise; raw p. */
+  accuracyTest: ProportionTest | null;
+  /** The candidate's classes under this cell, recall against the baseline's same cell (raw p). */
+  classes: ClassDelta[];
+  /** The cell's McNemar table when paired; null otherwise. */
+  pairedCounts: PairedCounts | null;
+  candidateFlips: FlipRate;
+  /** null when the baseline has no such cell. */
+  baselineFlips: FlipRate | null;
+  /** candidate − baseline flip rate; null when either is undefined. */
+  flipRateDelta: number | null;
+}
+
+/**
+ * "Which class degrades first" under one perturbation, for one model: at the lowest severity s at
+ * which some class's recall falls below its clean recall (on the same stressed samples) by more
+ * than the per-class tolerance, the class among those beyond the tolerance whose drop is largest
+ * relative to its clean recall (ties: the larger absolute drop, then class order). Classes without
+ * stressed samples or with a clean recall of 0 cannot degrade and are left out.
+ */
+export interface DegradesFirst {
+  class: string;
+  severity: number;
+  cleanRecall: number;
+  recall: number;
+  /** cleanRecall − recall (absolute). */
+  drop: number;
+  /** drop / cleanRecall. */
+  relativeDrop: number;
+}
+
+/** A figure that can be undefined, with why when it is. */
+export interface RatioFigure {
+  value: number | null;
+  /** Why `value` is null ("the baseline makes no error under 'fog' at severities 1–5"). */
+  reason?: string;
+}
+
+/** The figures of one perturbation over its severities. */
+export interface StressPerturbationSummary {
+  perturbation: string;
+  family: string;
+  corruption: boolean;
+  /** The candidate's severities of this perturbation, ascending. */
+  severities: number[];
+  /** Severities both reports stressed (the CE sums run over them). */
+  sharedSeverities: number[];
+  /** Corruption error CE = Σ_s E_s(candidate) / Σ_s E_s(baseline) (Hendrycks & Dietterich 2019). */
+  ce: RatioFigure;
+  /** Relative CE = Σ_s (E_s − E_clean)(candidate) / Σ_s (E_s − E_clean)(baseline). */
+  relativeCe: RatioFigure;
+  candidateDegradesFirst: DegradesFirst | null;
+  /** null also without a baseline stress section. */
+  baselineDegradesFirst: DegradesFirst | null;
+}
+
+/** A mean over cells, for each side. */
+export interface StressMean {
+  /** Cells the mean runs over. */
+  cells: number;
+  baseline: number | null;
+  candidate: number | null;
+  delta: number | null;
+}
+
+export interface StressComparison {
+  design: StressDesign;
+  /** Why the cells are not paired (unpaired, not-compared). */
+  reason?: string;
+  /** What differs between the two suites (cells only one report has, other parameters); null when they match. */
+  suitesDiffer: string | null;
+  /** Stressed samples of the candidate. */
+  samples: number;
+  /** Each model's clean accuracy on its stressed samples (E_clean of relative CE). */
+  cleanAccuracy: { baseline: number | null; candidate: number | null };
+  /**
+   * Mean corruption accuracy: the mean accuracy over the corruption cells (ImageNet-C families
+   * noise, blur, weather, digital) that both reports have (all the candidate's without a baseline
+   * stress section). Geometry and occlusion are not corruptions and are averaged apart.
+   */
+  meanCorruptionAccuracy: StressMean;
+  /** The same mean over the geometry and occlusion cells. */
+  meanGeometryOcclusionAccuracy: StressMean;
+  /** mCE: the mean CE over the corruptions; null when any corruption's CE is (reason says which). */
+  mce: RatioFigure;
+  relativeMce: RatioFigure;
+  /** Candidate's cells in report order. */
+  cells: StressCellDelta[];
+  /** One per perturbation of the candidate, in report order. */
+  perturbations: StressPerturbationSummary[];
+  /** The per-class tolerance "degrades first" used. */
+  classTolerance: number;
 }
 
 /**
@@ -235,6 +365,8 @@ export interface GateResult {
   intervalMatchesTest?: boolean;
   /** The slice a slice gate's result is about (`gates.slices`); absent for whole-set gates. */
   slice?: { column: string; value: string };
+  /** The stress cell a stress gate's result is about (`gates.stress`); absent for the mean and clean gates. */
+  stressCell?: { perturbation: string; severity: number };
 }
 
 /**
@@ -304,7 +436,11 @@ export interface Verdict {
  * - small-classes: classes with fewer samples than statistics.min-class-samples;
  * - zero-tolerance: per-class max-drop 0 without significance;
  * - slice-pairing: how a slice column was compared when not sample by sample with both reports' values;
- * - slice-underpowered: a gated slice whose samples cannot detect its gate's tolerance (one per slice).
+ * - slice-underpowered: a gated slice whose samples cannot detect its gate's tolerance (one per slice);
+ * - stress-not-compared: the candidate has a stress section and the baseline report has none, so
+ *   no stress change is compared (the stress change gates are skipped, saying so);
+ * - stress-suites-differ: the two reports stressed different cells (or with other parameters);
+ * - stress-pairing: the stress cells were compared without pairing samples, and why.
  */
 export type NoteKind =
   | 'baseline'
@@ -316,7 +452,10 @@ export type NoteKind =
   | 'small-classes'
   | 'zero-tolerance'
   | 'slice-pairing'
-  | 'slice-underpowered';
+  | 'slice-underpowered'
+  | 'stress-not-compared'
+  | 'stress-suites-differ'
+  | 'stress-pairing';
 
 /** A non-blocking note of the verdict: its kind, and the sentence shown (verdict.json keeps only the text). */
 export interface VerdictNote {

@@ -9,9 +9,18 @@ import type { z } from 'zod';
 import { resolveManifestPath } from '../dataset/testSetPaths.js';
 import { fileErrorCode, fileErrorReason, InputError } from '../shared/errors.js';
 import { countOf } from '../shared/plural.js';
-import { configSchema, type RawConfig } from './schema.js';
+import { IMAGE_PERTURBATIONS, perturbationNamed } from '../modalities/image/perturbations/registry.js';
+import { configSchema, type RawConfig, STRESS_GATE_KEYS } from './schema.js';
+import { resolveStress } from './stressConfig.js';
 import { nearest } from './suggest.js';
-import type { CostsConfig, GateEvidence, GatesConfig, SliceGatesConfig, StatisticsConfig } from './types.js';
+import type {
+  CostsConfig,
+  GateEvidence,
+  GatesConfig,
+  SliceGatesConfig,
+  StatisticsConfig,
+  StressGatesConfig,
+} from './types.js';
 import type { ArtifactSource, ConfigOverrides, EvalConfig, SettingOrigin } from './types.js';
 
 /** Loads, validates and resolves a config file. */
@@ -91,10 +100,14 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
     });
   }
   const locate: Locate = (keyPath) => `${displayName}:${lineOfPath(doc, lineCounter, keyPath)}`;
+  checkStressGateNames(
+    data,
+    (key) => `${displayName}:${lineOfKey(doc, lineCounter, ['gates', 'stress'], key)}`,
+  );
   const parsed = configSchema.safeParse(data);
   if (parsed.success) return { config: parsed.data, locate };
 
-  const messages = collapseArrayIssues(parsed.error.issues).map((issue) =>
+  const messages = collapseArrayIssues(parsed.error.issues.flatMap(unionBranchIssues)).map((issue) =>
     describeIssue(issue, doc, lineCounter, displayName),
   );
   const [first, ...rest] = messages;
@@ -103,6 +116,51 @@ function parseConfig(text: string, displayName: string): { config: RawConfig; lo
       ? first.message
       : `${first.message}\n${rest.map((m) => `  also ${m.where}: ${m.message}`).join('\n')}`,
     { code: 'E_CONFIG_INVALID', where: first.where, hint: first.hint },
+  );
+}
+
+/**
+ * Every key of `gates.stress` other than its named gates must be a perturbation name. Checked
+ * before the schema, which would otherwise read a misspelt `mean-acuracy` as a perturbation gate
+ * and ask for its severity.
+ */
+function checkStressGateNames(data: unknown, where: (key: string) => string): void {
+  const gates = (data as { gates?: unknown }).gates;
+  const stress =
+    gates !== null && typeof gates === 'object' ? (gates as { stress?: unknown }).stress : undefined;
+  if (stress === null || typeof stress !== 'object' || Array.isArray(stress)) return;
+  const named: readonly string[] = STRESS_GATE_KEYS;
+  const perturbations = IMAGE_PERTURBATIONS.map((p) => p.name);
+  for (const key of Object.keys(stress)) {
+    if (named.includes(key) || perturbationNamed(key) !== undefined) continue;
+    const suggestion = nearest(key, [...named, ...perturbations]);
+    throw new InputError(
+      `unknown key 'gates.stress.${key}': neither a stress gate nor a perturbation${suggestion ? `; did you mean 'gates.stress.${suggestion}'?` : ''}`,
+      {
+        code: 'E_CONFIG_INVALID',
+        where: where(key),
+        hint: `the keys under 'gates.stress' are ${named.join(', ')} and perturbation names: ${perturbations.join(', ')}`,
+      },
+    );
+  }
+}
+
+/**
+ * A value that fails every option of a union (`stress: default | { ... }`) but got past the type
+ * check of exactly one of them, a mapping (`stress: { samples: some }`), is that mapping's mistake:
+ * its own issues, at their full paths, say more than "matches no option".
+ */
+function unionBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !('errors' in issue) || issue.errors.length === 0) return [issue];
+  const rootTypeMismatch = (issues: z.core.$ZodIssue[]) =>
+    issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+  // Only a mapping's mistakes (a key's value, an unknown key): a list is described as a whole.
+  const inMapping = (issues: z.core.$ZodIssue[]) =>
+    issues.every((i) => typeof i.path[0] === 'string' || i.code === 'unrecognized_keys');
+  const matched = issue.errors.filter((branch) => !rootTypeMismatch(branch));
+  if (matched.length !== 1 || !inMapping(matched[0]!)) return [issue];
+  return matched[0]!.flatMap((inner) =>
+    unionBranchIssues({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
   );
 }
 
@@ -215,7 +273,7 @@ function sizeIssue(key: string, given: unknown, where: string): IssueMessage {
 
 /** Keys the schema allows at a key path (for suggestions), walking through optional/default wrappers. */
 function knownKeysAt(keyPath: string[]): string[] {
-  const node = schemaAt(keyPath);
+  const node = mappingOf(schemaAt(keyPath));
   return node?.shape ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
 }
 
@@ -226,7 +284,7 @@ function schemaAt(keyPath: string[]): any {
   let node: any = unwrap(configSchema);
   for (const key of keyPath) {
     if (/^\d+$/.test(key) && node?.element) node = unwrap(node.element);
-    else node = unwrap(node?.shape?.[key]);
+    else node = unwrap(mappingOf(node)?.shape?.[key]);
   }
   return node;
 }
@@ -238,6 +296,17 @@ function unwrap(node: any): any {
     current = current.unwrap();
   }
   return current;
+}
+
+/**
+ * The mapping a node stands for: the node itself, or the mapping option of a union of a word and a
+ * mapping (`stress: default | { ... }`), whose keys are the ones to walk into and to suggest.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: walking zod's schema tree generically
+function mappingOf(node: any): any {
+  if (node?._zod?.def?.type !== 'union') return node;
+  // biome-ignore lint/suspicious/noExplicitAny: zod union options are schema nodes
+  return unwrap(node.options.find((option: any) => unwrap(option)?.shape)) ?? node;
 }
 
 function valueAt(doc: Document, keyPath: string[]): unknown {
@@ -378,6 +447,7 @@ export function resolveConfig(input: ResolveConfigInput): EvalConfig {
     topK: raw['top-k'] ?? null,
     seed: raw.seed,
     device: overrides.device ?? raw.device,
+    ...(raw.stress !== undefined ? { stress: resolveStress(raw.stress, raw.seed, at) } : {}),
   };
 }
 
@@ -418,6 +488,34 @@ export function resolveGates(raw: RawConfig['gates']): GatesConfig {
       ? { max: raw.cost.max, maxIncrease: raw.cost['max-increase'], ...evidence(raw.cost) }
       : undefined,
     slices: raw.slices ? resolveSliceGates(raw.slices) : undefined,
+    ...(raw.stress ? { stress: resolveStressGates(raw.stress) } : {}),
+  };
+}
+
+/**
+ * `gates.stress`, resolved; its perturbation names were checked against the registry
+ * (checkStressGateNames) and are checked against the run's stress section by compare/stressGates.ts.
+ */
+function resolveStressGates(raw: NonNullable<RawConfig['gates']['stress']>): StressGatesConfig {
+  const { 'mean-accuracy': mean, 'per-class-recall': recall, 'flip-rate': flip, ...rest } = raw;
+  const perturbations: StressGatesConfig['perturbations'] = {};
+  for (const [name, gate] of Object.entries(rest)) {
+    const g = gate as { severity: number; 'min-accuracy': number } & RawEvidence;
+    perturbations[name] = { severity: g.severity, minAccuracy: g['min-accuracy'], ...evidence(g) };
+  }
+  return {
+    perturbations,
+    ...(mean ? { meanAccuracy: { maxDrop: mean['max-drop'], ...evidence(mean) } } : {}),
+    ...(recall
+      ? {
+          perClassRecall: {
+            maxDrop: recall['max-drop'],
+            ...(recall.severity === undefined ? {} : { severity: recall.severity }),
+            ...evidence(recall),
+          },
+        }
+      : {}),
+    ...(flip ? { flipRate: { max: flip.max, ...evidence(flip) } } : {}),
   };
 }
 

@@ -126,6 +126,59 @@ const sliceGatesSchema = z
   })
   .describe('Gates applied to every value of this slice column (a manifest column).');
 
+const severity = z.number().int().min(1).max(5);
+
+/** Keys of `gates.stress` that are not perturbation names. */
+export const STRESS_GATE_KEYS = ['mean-accuracy', 'per-class-recall', 'flip-rate'] as const;
+
+/**
+ * `gates.stress`: the three named gates, and any other key a perturbation name (checked against
+ * the perturbation registry when the config is read, and against the run's stress section when the
+ * gates are applied).
+ */
+const stressGatesSchema = z
+  .object({
+    'mean-accuracy': z
+      .strictObject({
+        'max-drop': fraction.describe(
+          'Largest drop of mean corruption accuracy (noise, blur, weather, digital cells) from the baseline allowed (absolute).',
+        ),
+        ...evidenceOptions,
+      })
+      .optional(),
+    'per-class-recall': z
+      .strictObject({
+        'max-drop': fraction.describe(
+          "No class recall under a stressed cell may drop below the baseline's same cell by more than this (absolute).",
+        ),
+        severity: severity.optional().describe('Only cells at or below this severity (default: every cell).'),
+        ...evidenceOptions,
+      })
+      .optional(),
+    'flip-rate': z
+      .strictObject({
+        max: fraction.describe(
+          'Largest flip rate allowed per cell: the share of stressed samples whose prediction differs from the clean one.',
+        ),
+        ...evidenceOptions,
+      })
+      .optional(),
+  })
+  .catchall(
+    z
+      .strictObject({
+        severity: severity.describe('The severity (1 to 5) the minimum applies at.'),
+        'min-accuracy': fraction.describe(
+          'Lowest accuracy allowed under this perturbation at that severity.',
+        ),
+        ...evidenceOptions,
+      })
+      .describe('gates.stress.<perturbation>: a minimum accuracy at one severity.'),
+  )
+  .describe(
+    'Robustness gates on the stress suite: <perturbation>: { severity, min-accuracy }, mean-accuracy, per-class-recall, flip-rate.',
+  );
+
 export const gatesSchema = z
   .strictObject({
     'per-class-recall': z
@@ -175,6 +228,7 @@ export const gatesSchema = z
       .describe(
         'Gates per slice column of the manifest: slice column -> accuracy and per-class-recall limits, applied to each of its values.',
       ),
+    stress: stressGatesSchema.optional(),
   })
   .describe('Thresholds, set before evaluation. Drops are absolute (0.02 = two points).');
 
@@ -223,6 +277,44 @@ export const costsSchema = z
   })
   .describe('Optional cost matrix: the expected cost per sample is reported and can be gated.');
 
+/**
+ * `stress:` (docs/stress.md, "Config"): the default suite by name, or which perturbations, at
+ * which severities, on how many samples. The perturbation names are checked against the registry
+ * when the config is resolved (loadConfig.ts), so that a misspelt one gets a suggestion.
+ */
+export const stressSchema = z
+  .union([
+    z
+      .literal('default')
+      .describe('The default suite: every perturbation at severities 1 to 5, on every sample.'),
+    z.strictObject({
+      perturbations: z
+        .union([z.literal('all'), z.array(z.string().min(1)).min(1)])
+        .describe("Perturbation names (docs/stress.md lists them), or 'all'.")
+        .default('all'),
+      severities: z
+        .array(z.number().int().min(1).max(5))
+        .min(1)
+        .default([1, 2, 3, 4, 5])
+        .describe('Severities from 1 (mild) to 5 (severe); default all five.'),
+      samples: z
+        .union([z.literal('all'), positiveInt])
+        .describe(
+          "'all' test samples, or this many in a seeded subset stratified by class (proportional, at least one per class when possible).",
+        )
+        .default('all'),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe("Seed of the perturbations' draws and of the subset (default: the run's seed)."),
+    }),
+  ])
+  .describe(
+    "The stress suite: 'default', or { perturbations, severities, samples, seed }. Each perturbation × severity is evaluated like the clean run.",
+  );
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -265,6 +357,7 @@ export const configSchema = z
         'Seed of the Monte Carlo randomization tests and bootstrap intervals behind the macro-F1, ECE and cost gates; recorded in the report.',
       ),
     device: z.enum(['cpu', 'cuda']).default('cpu').describe('onnxruntime execution provider.'),
+    stress: stressSchema.optional(),
   })
   .describe('evalgate configuration (evalgate.yml).');
 

@@ -1,5 +1,6 @@
 /** The resolved configuration: every path absolute, every default applied. */
 import type { ConfiguredPreprocess } from '../dataset/types.js';
+import type { Severity } from '../modalities/image/perturbations/types.js';
 import type { ExecutionProvider, OutputKind } from '../runtime/types.js';
 
 /**
@@ -68,6 +69,22 @@ export interface EvalConfig {
   topK: number | null;
   seed: number;
   device: ExecutionProvider;
+  /** The stress suite (`stress:`); absent = no stress run. */
+  stress?: StressConfig;
+}
+
+/** `stress:` in evalgate.yml, resolved (docs/stress.md, "Config"). */
+export interface StressConfig {
+  /** Perturbation names, known to the registry, in the registry's order, each once. */
+  perturbations: string[];
+  /** Severities, ascending, each once. */
+  severities: Severity[];
+  /** 'all' test samples, or the size of a seeded subset stratified by class. */
+  samples: number | 'all';
+  /** Seed of every perturbation draw and of the subset: `stress.seed`, else the run's `seed`. */
+  seed: number;
+  /** `file:line` of the `stress` key, for messages raised once the test set is open. */
+  where: string;
 }
 
 /** Flags that override the config file (CLI flags, action inputs), as the user typed them. */
@@ -113,6 +130,22 @@ export interface GatesConfig {
   cost?: { max?: number; maxIncrease?: number } & GateEvidence;
   /** Gates per slice column of the manifest (`gates.slices`), in config order; absent = none. */
   slices?: Record<string, SliceGatesConfig>;
+  /** Robustness gates on the stress section (`gates.stress`); absent = none. */
+  stress?: StressGatesConfig;
+}
+
+/**
+ * `gates.stress` (docs/config.md, "gates.stress"): a minimum accuracy per perturbation at one
+ * severity, the largest drop of mean corruption accuracy, the largest per-class recall drop under
+ * each stressed cell, and a ceiling on each cell's flip rate.
+ */
+export interface StressGatesConfig {
+  /** `gates.stress.<perturbation>`, in config order (perturbation names as in the registry). */
+  perturbations: Record<string, { severity: number; minAccuracy: number } & GateEvidence>;
+  meanAccuracy?: { maxDrop: number } & GateEvidence;
+  /** `severity`: only cells at or below it; absent = every stressed cell. */
+  perClassRecall?: { maxDrop: number; severity?: number } & GateEvidence;
+  flipRate?: { max: number } & GateEvidence;
 }
 
 /** `gates.slices.<column>`: applied to every value of the column (docs/config.md, "gates.slices"). */

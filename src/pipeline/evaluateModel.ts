@@ -19,6 +19,8 @@ import type { Report } from '../report/types.js';
 import { openModelSession } from '../runtime/modelSession.js';
 import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
+import { runStress } from '../stress/runStress.js';
+import { checkStressableTestSet } from '../stress/suite.js';
 import { scoreTestSet } from './scoreTestSet.js';
 import type { EvaluateOptions } from './types.js';
 
@@ -32,6 +34,8 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
   const { testSet, lockPath } = await openConfiguredTestSet(config, options);
   // A gates.slices column the manifest lacks would gate nothing: refused before the model runs.
   checkSliceGateColumns(config.gates, testSet.sliceColumns);
+  // So is a stress suite on a test set the perturbations cannot read (feature vectors, floats).
+  if (config.stress) checkStressableTestSet(testSet, config.stress.where);
   // Decode workers start now so that their start-up overlaps the lock check; they decode nothing
   // until the batches are asked for, after it.
   const workerCount = decodeWorkerCount(config, options, testSet);
@@ -62,20 +66,43 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       session,
     });
     const preprocess = resolvePreprocess(config.preprocess, session, testSet);
-    const scored = await scoreTestSet({
-      batches: pool
-        ? pool.batches(preprocess, config.batchSize)
-        : batchTestSet(testSet, preprocess, config.batchSize),
+    const scoring = {
       session,
-      testSet,
       classNames: config.classes,
       topK: resolveTopK(config.topK, config.classes.length),
       batchSize: config.batchSize,
       outputKind: config.model.outputKind,
-      warnings,
       now,
+    };
+    const scored = await scoreTestSet({
+      ...scoring,
+      batches: pool
+        ? pool.batches(preprocess, config.batchSize)
+        : batchTestSet(testSet, preprocess, config.batchSize),
+      testSet,
+      warnings,
       onProgress: options.onProgress,
     });
+    const result = compute(scored.state, { confidence: config.statistics.confidence });
+    // The stress cells run after the clean run and leave its figures as they are. Each is scored by
+    // the same code with the same session, its batches decoded and perturbed on this thread.
+    const stress = config.stress
+      ? await runStress({
+          stress: config.stress,
+          testSet,
+          numClasses: config.classes.length,
+          score: async (cellSet) => {
+            const cell = await scoreTestSet({
+              ...scoring,
+              batches: batchTestSet(cellSet, preprocess, config.batchSize),
+              testSet: cellSet,
+              // The clean run has given the warnings about the model's outputs already.
+              warnings: [],
+            });
+            return compute(cell.state, { confidence: config.statistics.confidence });
+          },
+        })
+      : undefined;
     return buildReport({
       config,
       testSet,
@@ -84,7 +111,8 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
       identity,
       runtimeVersion: runtime.version,
       preprocess,
-      result: compute(scored.state, { confidence: config.statistics.confidence }),
+      result,
+      ...(stress ? { stress } : {}),
       inferenceSeconds: scored.inferenceSeconds,
       warnings,
       threads: { decodeWorkers: workerCount, intraOpThreads: options.intraOpThreads ?? null },

@@ -40,7 +40,13 @@ export function judgeReport(input: JudgeInput): Judgement {
   const pairing = baseline ? pairSamples(baseline, candidate) : null;
   const comparison =
     baseline && pairing
-      ? compareReports(baseline, candidate, { confidence: statistics.confidence, pairing })
+      ? compareReports(baseline, candidate, {
+          confidence: statistics.confidence,
+          pairing,
+          // "Which class degrades first" under stress counts a drop beyond the stress tolerance.
+          stressClassTolerance:
+            input.gates.stress?.perClassRecall?.maxDrop ?? input.gates.perClassRecall.maxDrop,
+        })
       : null;
   const gated = evaluateGates(input.gates, candidate, baseline, { statistics, comparison, pairing });
   const earlier = (input.notes ?? []).map((text): VerdictNote => ({ kind: 'baseline', text }));

@@ -35,6 +35,21 @@ export const MAX_CONFUSED_PAIRS = 10;
 export const MAX_POWER_ROWS = 40;
 /** Rows of the slice table (worst first); 20 rows of at most ~300 characters keep it near 6,000 characters. */
 export const MAX_SLICE_ROWS = 20;
+/**
+ * Rows of the stress table (one per perturbation, worst first): the default suite has 21; 30 rows
+ * of at most ~220 characters keep it, with its chart, near 7,000 characters.
+ */
+export const MAX_STRESS_ROWS = 30;
+/**
+ * The folded per-perturbation details of the stress section (per-class recall at each severity,
+ * flip rate per cell): rendered with fewer classes per perturbation, then fewer perturbations,
+ * until they fit; in the comment they are dropped before the per-class table loses a row.
+ */
+export const MAX_STRESS_DETAILS_CHARS = 14_000;
+/** Classes shown per perturbation in those details (those whose recall fell most), before shortening. */
+export const MAX_STRESS_DETAIL_CLASSES = 5;
+/** Longest perturbation or class name in the stress section and the terminal's stress line. */
+export const STRESS_NAME_CHARS = 40;
 /** Failed gates listed one by one; the rest are counted (they are all in the per-class table). */
 export const MAX_LISTED_FAILURES = 25;
 /** Possible regressions listed one by one, likewise. */

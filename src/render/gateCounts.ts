@@ -30,10 +30,16 @@ export interface GateCounts {
   notEvaluable: number;
 }
 
-/** The configured gate a result belongs to: 'accuracy.max-drop' -> 'accuracy', 'slices.light.accuracy' -> 'slices.light'. */
+/**
+ * The configured gate a result belongs to: 'accuracy.max-drop' -> 'accuracy', 'slices.light.accuracy'
+ * -> 'slices.light', 'stress.fog.min-accuracy' -> 'stress.fog'.
+ */
 export function gateKey(result: Pick<GateResult, 'gate'>): string {
   const parts = result.gate.split('.');
-  return parts[0] === 'slices' && parts.length > 1 ? `${parts[0]}.${parts[1]}` : parts[0]!;
+  // A slice gate counts once per column, a stress gate once per key under gates.stress.
+  return (parts[0] === 'slices' || parts[0] === 'stress') && parts.length > 1
+    ? `${parts[0]}.${parts[1]}`
+    : parts[0]!;
 }
 
 function isWarningOnly(gate: GateResult): boolean {

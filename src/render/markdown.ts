@@ -42,6 +42,7 @@ import {
 import { deriveHeadline, type Headline } from './headline.js';
 import { renderPowerSection } from './powerSection.js';
 import { renderSlices } from './sliceSection.js';
+import { renderStress } from './stressSection.js';
 import { renderSummary } from './summarySection.js';
 
 /** Longest body rendered (GitHub's limit less an adapter's room): commentBudget.ts holds every cap. */
@@ -100,8 +101,11 @@ export function renderComment(input: CommentInput): string {
   }
   // Folded sections after the per-class table, in display order; when the table's header does not
   // fit they are dropped in DROP_ORDER (the largest and least urgent first).
+  const stress = renderStress(candidate, baseline, verdict);
   const sections: Record<Section, string> = {
     slices: renderSlices(candidate, compared ? comparison : null, verdict),
+    stress: stress.section,
+    stressDetails: stress.details,
     power: renderPowerSection(verdict.statistics),
     calibration: renderCalibrationSection(candidate, compared ? baseline : null),
     matrix: matrix ?? '',
@@ -130,10 +134,11 @@ export function renderComment(input: CommentInput): string {
   return body.length < MAX_COMMENT_CHARS ? `${body}\n` : hardCut(body);
 }
 
-type Section = 'slices' | 'power' | 'calibration' | 'matrix';
-const SECTION_ORDER: Section[] = ['slices', 'power', 'calibration', 'matrix'];
-// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it).
-const DROP_ORDER: Section[] = ['matrix', 'power', 'calibration', 'slices'];
+type Section = 'slices' | 'stress' | 'stressDetails' | 'power' | 'calibration' | 'matrix';
+const SECTION_ORDER: Section[] = ['slices', 'stress', 'stressDetails', 'power', 'calibration', 'matrix'];
+// The slice table goes last: a failed slice gate is named in it (commentBudget.ts sizes it). The
+// stress details (per class) go early, the stress table (which names a failed stress gate) late.
+const DROP_ORDER: Section[] = ['matrix', 'stressDetails', 'power', 'calibration', 'stress', 'slices'];
 
 /**
  * Last resort, when the fixed parts alone are too long (hundreds of failure messages made of

@@ -19,11 +19,14 @@ import {
 } from './gateCounts.js';
 import { deriveHeadline, type Headline } from './headline.js';
 import { sliceRows, sliceSummaryLine } from './sliceSection.js';
+import { stressSummaryLine, stressView } from './stressSection.js';
 
 export function renderVerdictText(
   verdict: Verdict,
   candidate: Report,
   comparison: Comparison | null,
+  /** The baseline report, for the stress line's changes against its stress section (else: from clean). */
+  baseline: Report | null = null,
 ): string {
   const rows = classRows(candidate, comparison, verdict);
   const headline = deriveHeadline(verdict, rows);
@@ -35,6 +38,7 @@ export function renderVerdictText(
     '',
     ...figureLines(candidate, comparison),
     ...sliceLines(candidate, comparison, verdict),
+    ...stressLines(candidate, baseline, verdict),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -166,6 +170,12 @@ function figureLines(candidate: Report, comparison: Comparison | null): string[]
 /** The slices on one line, worst first ("slices: light — night 91.2% (-6.30 pp), ..."); nothing without slices. */
 function sliceLines(candidate: Report, comparison: Comparison | null, verdict: Verdict): string[] {
   const line = sliceSummaryLine(sliceRows(candidate, comparison, verdict));
+  return line === null ? [] : [`  ${line}`];
+}
+
+/** The stress suite on one line ("stress: 21 perturbations × 5 severities on 540 samples; worst: ..."); nothing without it. */
+function stressLines(candidate: Report, baseline: Report | null, verdict: Verdict): string[] {
+  const line = stressSummaryLine(stressView(candidate, baseline, verdict));
   return line === null ? [] : [`  ${line}`];
 }
 

@@ -12,7 +12,7 @@ import type { EvalResult } from '../evaluation/types.js';
 import { computeCost } from '../metrics/costs.js';
 import { TOOL_VERSION } from '../shared/version.js';
 import { describeEnvironment } from './environment.js';
-import { type ModelIdentity, REPORT_SCHEMA, type Report } from './types.js';
+import { type ModelIdentity, REPORT_SCHEMA, type Report, type StressReport } from './types.js';
 
 export interface ReportParts {
   config: EvalConfig;
@@ -26,6 +26,8 @@ export interface ReportParts {
   preprocess: PreprocessOptions;
   /** compute() of the run's evaluation state. */
   result: EvalResult;
+  /** The stress suite's cells (src/stress/runStress.ts), when the run had one. */
+  stress?: StressReport;
   inferenceSeconds: number;
   /** Warnings so far; the report adds its own (classes without samples). */
   warnings: string[];
@@ -76,6 +78,7 @@ export function buildReport(parts: ReportParts): Report {
     classes,
     confusionMatrix,
     slices: result.slices,
+    ...(parts.stress ? { stress: parts.stress } : {}),
     calibration: result.calibration,
     ...(config.costs ? { cost: computeCost(config.costs, confusionMatrix, confidence) } : {}),
     environment: describeEnvironment(parts.runtimeVersion, config.device),

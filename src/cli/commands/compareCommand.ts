@@ -84,7 +84,7 @@ export async function compareCommand(argv: string[], context: CommandContext): P
     gates,
     statistics: config?.statistics,
   });
-  context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison));
+  context.stdout(renderVerdictText(judgement.verdict, candidate, judgement.comparison, baseline));
   if (outDir) {
     await writeOutputFile(path.join(outDir, 'comment.md'), judgement.comment);
     await writeOutputFile(

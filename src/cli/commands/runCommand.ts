@@ -108,8 +108,8 @@ export async function runCommand(argv: string[], context: CommandContext): Promi
   } finally {
     progress.done();
   }
-  const { report, judgement, files } = result;
-  context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison));
+  const { report, judgement, files, baselineReport } = result;
+  context.stdout(renderVerdictText(judgement.verdict, report, judgement.comparison, baselineReport));
   context.stdout(`report:  ${path.relative(context.cwd, files.report) || files.report}`);
   context.stdout(`comment: ${path.relative(context.cwd, files.comment) || files.comment}`);
   return judgement.verdict.passed ? ExitCode.passed : ExitCode.gateFailed;
