@@ -1,6 +1,7 @@
-// `npm run demo`: evaluates both bundled example models against the committed baseline with the
-// committed CLI bundle, shows both verdicts and writes the reports to demo-output/. Exits 0 when
-// both evaluations ran (a failed gate is the expected result for the regressed model).
+// `npm run demo`: evaluates the three bundled example models against the committed baseline with
+// the committed CLI bundle, clean and under the example's stress suite, shows the three verdicts and
+// writes the reports to demo-output/. Exits 0 when the three evaluations ran (a failed gate is the
+// expected result for the regressed and the brittle model).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,12 @@ const runs = [
     title: 'Candidate: examples/digits/model-regressed.onnx (most training images of one class were lost)',
     model: 'model-regressed.onnx',
     out: 'demo-output/model-regressed',
+  },
+  {
+    title:
+      'Candidate: examples/digits/model-brittle.onnx (as accurate on clean images, but trained with a data bug that makes it brittle under noise)',
+    model: 'model-brittle.onnx',
+    out: 'demo-output/model-brittle',
   },
 ];
 
@@ -55,6 +62,8 @@ if (!broken) {
     `\n${'='.repeat(100)}\nThe pull-request comment for the regressed model (demo-output/model-regressed/comment.md):\n${'='.repeat(100)}\n`,
   );
   console.log(comment);
-  console.log('\nReports: demo-output/model/report.json, demo-output/model-regressed/report.json');
+  console.log(
+    '\nReports: demo-output/model/report.json, demo-output/model-regressed/report.json, demo-output/model-brittle/report.json',
+  );
 }
 process.exit(broken ? 1 : 0);

@@ -47,6 +47,22 @@ export function writeConfig(dir: string, edit: (text: string) => string, name = 
 }
 
 /**
+ * The example config's text without its stress suite (`stress:`) and its stress gates
+ * (`gates.stress`), comments included, for tests that set their own suite or a test set the suite
+ * cannot perturb.
+ */
+export function withoutStress(text: string): string {
+  const edited = text
+    .replace(/^ {2}# [^\n]*\n(?= {2}stress:\n)/m, '')
+    .replace(/^ {2}stress:\n(?: {4}.*\n)+/m, '')
+    .replace(/^# [^\n]*\n(?=stress:\n)/m, '')
+    .replace(/^stress:\n(?: {2}.*\n)+/m, '');
+  if (/^ *stress:/m.test(edited))
+    throw new Error('withoutStress: the example config holds a stress: key it cannot remove');
+  return edited;
+}
+
+/**
  * The bundled example's config read as a plain image-folder test set (no manifest, no slices), for
  * tests that write their own config over a copy of the example and must not depend on how the
  * example's own config changes.

@@ -11,13 +11,17 @@ import { evaluateModel } from '../../src/pipeline/evaluateModel.js';
 import { validateReport } from '../../src/report/reportFile.js';
 import type { Report } from '../../src/report/types.js';
 import { InputError } from '../../src/shared/errors.js';
-import { copyExample, writeConfig } from '../helpers/cli.js';
+import { copyExample, withoutStress, writeConfig } from '../helpers/cli.js';
 import { CLASSES, TESTSETS } from '../helpers/datasetFixtures.js';
 
 const STRESS = 'stress: { perturbations: [gaussian_noise, brightness], severities: [1, 3], samples: 100 }\n';
 
 function configFor(dir: string, model: string, stress: string, name: string) {
-  const file = writeConfig(dir, (t) => t.replace('path: model.onnx', `path: ${model}`) + stress, name);
+  const file = writeConfig(
+    dir,
+    (t) => withoutStress(t).replace('path: model.onnx', `path: ${model}`) + stress,
+    name,
+  );
   return loadConfig(file, { cwd: dir });
 }
 
