@@ -7,7 +7,7 @@
  * Deviations from the originals, all deliberate:
  * - pixelate works in float, without the 8-bit rounding PIL applies after each resampling pass
  *   (a difference of at most half a grey level before the final rounding).
- * - jpeg_compression encodes with jpeg-js (baseline JPEG, IJG quality scaling of the standard
+ * - jpeg_compression encodes with jpeg-js's encoder (baseline JPEG, IJG quality scaling of the standard
  *   tables, 4:4:4: no chroma subsampling) where the originals use PIL/libjpeg (4:2:0 by default),
  *   so colour images lose a little less chroma detail at the same quality than ImageNet-C's.
  * - Gray images: see each perturbation's grayBehaviour.
@@ -16,6 +16,7 @@ import jpeg from 'jpeg-js';
 import type { Random } from '../../../stats/random.js';
 import { hsvToRgb, rgbToHsv } from './color.js';
 import { clipUnit } from './floatImage.js';
+import { encodeJpeg } from './jpegEncoder.js';
 import { parameterSet, pickTable } from './parameterSets.js';
 import type { FloatImage, Perturbation, Severity } from './types.js';
 
@@ -218,7 +219,8 @@ function toByte(value: number): number {
 }
 
 /**
- * Encodes the image as a JPEG at quality c with jpeg-js and decodes it back (make_imagenet_c.py
+ * Encodes the image as a JPEG at quality c with jpeg-js's encoder (ported to ./jpegEncoder.ts, the
+ * same bytes without jpeg-js's table set-up on every call) and decodes it back with jpeg-js (make_imagenet_c.py
  * jpeg_compression: PIL save at quality c, reopen). The image is quantised to 8 bits first, as the
  * originals' PIL images are. A gray image is encoded as gray replicated to R, G and B (PIL's
  * convert('RGB') in imagecorruptions) and brought back by PIL's convert('L') luma,
@@ -244,7 +246,7 @@ function jpegCompression(image: FloatImage, severity: Severity, _random: Random)
     }
     rgba[d + 3] = 255;
   }
-  const encoded = jpeg.encode({ data: rgba, width, height }, quality).data;
+  const encoded = encodeJpeg(rgba, width, height, quality);
   const decoded = jpeg.decode(encoded, { useTArray: true, formatAsRGBA: false });
   if (decoded.width !== width || decoded.height !== height || decoded.data.length !== pixels * 3) {
     throw new Error(
