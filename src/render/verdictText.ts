@@ -26,7 +26,7 @@ export function renderVerdictText(
   comparison: Comparison | null,
 ): string {
   const rows = classRows(candidate, comparison, verdict);
-  const headline = deriveHeadline(verdict, rows);
+  const headline = deriveHeadline(verdict);
   const lines = [
     headlineText(headline),
     ...listedLines(headline),
