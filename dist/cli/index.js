@@ -69946,12 +69946,7 @@ function accuracyGates(context) {
                 test: 'binomial-exact',
                 pValue: binomialTestLess(correct, samples, min),
                 interval: binomialBoundInterval(correct, samples, min, alpha),
-                intervalInfo: {
-                    intervalLevel: 1 - 2 * alpha,
-                    intervalMethod: 'clopper-pearson',
-                    intervalMatchesTest: true,
-                    note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
-                },
+                intervalInfo: minimumIntervalInfo(alpha),
             }
             : null;
         results.push(gateResults_boundGate({
@@ -70045,6 +70040,19 @@ function macroF1Gates(context) {
         }));
     }
     return results;
+}
+/**
+ * How the interval beside a one-sided minimum (`accuracy.min`, a slice's `accuracy.min`) is read:
+ * the Clopper–Pearson interval at 1 − 2α, whose upper end is the one-sided 1 − α bound that the
+ * exact test inverts, so it lies below the minimum exactly when the test rejects.
+ */
+function minimumIntervalInfo(alpha) {
+    return {
+        intervalLevel: 1 - 2 * alpha,
+        intervalMethod: 'clopper-pearson',
+        intervalMatchesTest: true,
+        note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/stats/power.ts
@@ -70326,6 +70334,7 @@ function powerNotes(summary, gate) {
 
 
 
+
 /**
  * Refuses a `gates.slices` column the test set does not have (a typo would otherwise gate
  * nothing and pass). `columns` are the test set's slice columns (its manifest's extra columns).
@@ -70442,13 +70451,7 @@ function planSlice(context, gates, view) {
                         test: 'binomial-exact',
                         pValue: decision?.pValue ?? null,
                         interval: binomialBoundInterval(correct, samples, min, level),
-                        intervalInfo: {
-                            intervalLevel: 1 - 2 * level,
-                            intervalMethod: 'clopper-pearson',
-                            intervalMatchesTest: true,
-                            note: `its upper end the one-sided ${levelText(1 - level)} bound`,
-                            ...(decision ? familyFields(decision) : {}),
-                        },
+                        intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision) : {}) },
                     }
                     : null;
                 return tagged(gateResults_boundGate({
@@ -72727,14 +72730,13 @@ function failedGateCount(failures) {
 
 ;// CONCATENATED MODULE: ./src/render/headline.ts
 
-/** The headline of `verdict`; `rows` are its per-class rows (classRows.ts), in priority order. */
-function deriveHeadline(verdict, rows) {
+/** The headline of `verdict`. */
+function deriveHeadline(verdict) {
     const counts = countGates(verdict);
     return {
         outcome: outcomeOf(verdict, counts),
         comparedWithBaseline: verdict.comparedWithBaseline,
         counts,
-        reasons: verdict.passed ? [] : failureReasons(verdict, rows),
         failures: verdict.failures,
         warnings: verdict.warnings ?? [],
         failedGates: listUnderGates(verdict.failures, verdict.gates),
@@ -72749,29 +72751,6 @@ function outcomeOf(verdict, counts) {
         return 'first-baseline';
     // Classes that could not be checked are never counted as passed gates (on-missing-class: warn).
     return counts.notEvaluable === 0 && counts.warned === 0 ? 'passed' : 'passed-with-warnings';
-}
-function failureReasons(verdict, rows) {
-    const reasons = [];
-    const recallFailure = verdict.failures.find((f) => f.gate === 'per-class-recall' && f.status === 'fail');
-    const tolerance = recallFailure?.threshold ?? 0;
-    const regressed = rows.filter((r) => r.status === 'regressed').map((r) => r.name);
-    if (regressed.length > 0) {
-        const significant = recallFailure?.alpha !== undefined;
-        reasons.push({ kind: 'regressed-classes', names: regressed, tolerance, significant });
-    }
-    const unproven = rows.filter((r) => r.status === 'possible-regression' && r.blocking).map((r) => r.name);
-    if (unproven.length > 0)
-        reasons.push({ kind: 'unproven-classes', names: unproven, tolerance });
-    const absent = verdict.failures.filter((f) => f.gate === 'per-class-recall' && f.status === 'not-evaluable');
-    if (absent.length > 0) {
-        reasons.push({ kind: 'classes-not-evaluable', names: absent.map((f) => f.subject ?? '') });
-    }
-    for (const failure of verdict.failures.filter((f) => f.gate !== 'per-class-recall')) {
-        reasons.push({ kind: 'gate-failed', gate: failure.gate, message: failure.message });
-    }
-    if (!verdict.comparedWithBaseline)
-        reasons.push({ kind: 'first-baseline' });
-    return reasons;
 }
 
 ;// CONCATENATED MODULE: ./src/render/powerSection.ts
@@ -73760,7 +73739,7 @@ function renderComment(input) {
     const { candidate, baseline, comparison, verdict } = input;
     const marker = commentMarker(input.markerKey);
     const rows = classRows(candidate, comparison, verdict);
-    const headline = deriveHeadline(verdict, rows);
+    const headline = deriveHeadline(verdict);
     const compared = baseline !== null && comparison !== null;
     const top = [
         marker,
@@ -74107,7 +74086,7 @@ function renderVerdictText(verdict, candidate, comparison,
 /** The baseline report, for the stress line's changes against its stress section (else: from clean). */
 baseline = null) {
     const rows = classRows(candidate, comparison, verdict);
-    const headline = deriveHeadline(verdict, rows);
+    const headline = deriveHeadline(verdict);
     const lines = [
         headlineText(headline),
         ...listedLines(headline),

@@ -45,12 +45,7 @@ export function accuracyGates(context: GateContext): GateResult[] {
             test: 'binomial-exact',
             pValue: binomialTestLess(correct, samples, min),
             interval: binomialBoundInterval(correct, samples, min, alpha),
-            intervalInfo: {
-              intervalLevel: 1 - 2 * alpha,
-              intervalMethod: 'clopper-pearson',
-              intervalMatchesTest: true,
-              note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
-            },
+            intervalInfo: minimumIntervalInfo(alpha),
           }
         : null;
     results.push(
@@ -160,4 +155,18 @@ export function macroF1Gates(context: GateContext): GateResult[] {
     );
   }
   return results;
+}
+
+/**
+ * How the interval beside a one-sided minimum (`accuracy.min`, a slice's `accuracy.min`) is read:
+ * the Clopper–Pearson interval at 1 − 2α, whose upper end is the one-sided 1 − α bound that the
+ * exact test inverts, so it lies below the minimum exactly when the test rejects.
+ */
+export function minimumIntervalInfo(alpha: number): NonNullable<TestOutcome['intervalInfo']> {
+  return {
+    intervalLevel: 1 - 2 * alpha,
+    intervalMethod: 'clopper-pearson',
+    intervalMatchesTest: true,
+    note: `its upper end the one-sided ${levelText(1 - alpha)} bound`,
+  };
 }

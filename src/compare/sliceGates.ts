@@ -22,7 +22,8 @@ import { binomialTestLess } from '../stats/exactTests.js';
 import { binomialBoundInterval } from '../stats/exactIntervals.js';
 import { familyLevels } from '../stats/familyLevels.js';
 import { minimumDetectableDrop, samplesForDrop } from '../stats/power.js';
-import { alphaText, correctionName, levelText } from './evidenceText.js';
+import { alphaText, correctionName } from './evidenceText.js';
+import { minimumIntervalInfo } from './headlineGates.js';
 import type { GateContext } from './gateContext.js';
 import { boundGate, changeGate, type IntervalInfo, type TestOutcome } from './gateResults.js';
 import { formatPoints, messageName } from './messageText.js';
@@ -194,13 +195,7 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
                 test: 'binomial-exact',
                 pValue: decision?.pValue ?? null,
                 interval: binomialBoundInterval(correct, samples, min, level),
-                intervalInfo: {
-                  intervalLevel: 1 - 2 * level,
-                  intervalMethod: 'clopper-pearson',
-                  intervalMatchesTest: true,
-                  note: `its upper end the one-sided ${levelText(1 - level)} bound`,
-                  ...(decision ? familyFields(decision) : {}),
-                },
+                intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision) : {}) },
               }
             : null;
         return tagged(

@@ -77,7 +77,7 @@ export function renderComment(input: CommentInput): string {
   const { candidate, baseline, comparison, verdict } = input;
   const marker = commentMarker(input.markerKey);
   const rows = classRows(candidate, comparison, verdict);
-  const headline = deriveHeadline(verdict, rows);
+  const headline = deriveHeadline(verdict);
   const compared = baseline !== null && comparison !== null;
 
   const top = [

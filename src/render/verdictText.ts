@@ -29,7 +29,7 @@ export function renderVerdictText(
   baseline: Report | null = null,
 ): string {
   const rows = classRows(candidate, comparison, verdict);
-  const headline = deriveHeadline(verdict, rows);
+  const headline = deriveHeadline(verdict);
   const lines = [
     headlineText(headline),
     ...listedLines(headline),
