@@ -1,9 +1,10 @@
 /** Action entry: everything happens in run(). The same file is the decode workers' script. */
 import { run } from './action/run.js';
 import { isDecodeWorker, runDecodeWorker } from './dataset/decodeWorker.js';
+import { STRESS_TRANSFORMS } from './stress/stressTransform.js';
 
 if (isDecodeWorker()) {
-  runDecodeWorker();
+  runDecodeWorker(STRESS_TRANSFORMS);
 } else {
   // `guard`: an uncaught exception or unhandled rejection anywhere still ends with a verdict of
   // error, every output and the summary, and exits 3 with a plain message (processGuard.ts).

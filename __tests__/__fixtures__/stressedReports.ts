@@ -59,6 +59,7 @@ export function stressedReport(outcomes: StressedOutcomes, spec: Partial<ReportS
       }
       const part = makeReport({ classNames, matrix: matrixOf(n, stressedLabels, cell.predictions), topK: 0 });
       return {
+        unchanged: 0,
         perturbation: cell.perturbation,
         family: cell.family ?? perturbationNamed(cell.perturbation)?.family ?? 'digital',
         severity: cell.severity,

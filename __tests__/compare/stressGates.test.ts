@@ -357,3 +357,61 @@ describe('counting stress gates', () => {
     expect(gateKey({ gate: 'accuracy.min' })).toBe('accuracy');
   });
 });
+
+describe('the note on stress that changed no image', () => {
+  const withUnchanged = (report: Report, unchanged: Array<[string, number]>): Report => ({
+    ...report,
+    stress: {
+      ...report.stress!,
+      cells: report.stress!.cells.map((c) =>
+        unchanged.some(([p, s]) => p === c.perturbation && s === c.severity)
+          ? { ...c, unchanged: c.samples }
+          : c,
+      ),
+    },
+  });
+
+  it('names each perturbation once, says at which severities, and advises leaving out only those that never changed an image', () => {
+    const { candidate } = pair(BRITTLE);
+    const report = withUnchanged(candidate, [
+      ['gaussian_noise', 1],
+      ['fog', 1],
+      ['rotate', 1],
+    ]);
+    const notes = evaluateGates(defaultGates(), report, null).notes.filter(
+      (n) => n.kind === 'stress-no-effect',
+    );
+    expect(notes).toEqual([
+      {
+        kind: 'stress-no-effect',
+        text:
+          'Stress that changed no image: gaussian_noise at severity 1, fog at every severity and rotate at every severity left all 300 ' +
+          'stressed images exactly as they were, so those cells repeat the clean figures and say nothing about robustness ' +
+          '(docs/stress.md, "When a perturbation changes nothing"). Leave them out of stress.perturbations for these images (fog, rotate).',
+      },
+    ]);
+  });
+
+  it('is absent when every cell changed at least one image, and given on a first-baseline run (no baseline) when one did not', () => {
+    const { candidate } = pair(BRITTLE);
+    expect(
+      evaluateGates(defaultGates(), candidate, null).notes.some((n) => n.kind === 'stress-no-effect'),
+    ).toBe(false);
+    const partly = {
+      ...candidate,
+      stress: {
+        ...candidate.stress!,
+        cells: candidate.stress!.cells.map((c) => ({ ...c, unchanged: c.samples - 1 })),
+      },
+    };
+    expect(evaluateGates(defaultGates(), partly, null).notes.some((n) => n.kind === 'stress-no-effect')).toBe(
+      false,
+    );
+    const fog = withUnchanged(candidate, [['fog', 1]]);
+    expect(
+      evaluateGates(defaultGates(), fog, null).notes.find((n) => n.kind === 'stress-no-effect')!.text,
+    ).toMatch(
+      /^Stress that changed no image: fog at every severity left all 300 .* Leave it out of stress\.perturbations for these images\.$/,
+    );
+  });
+});

@@ -93,6 +93,7 @@ function withStress(
       severity: spec.severity,
       parameters: {},
       samples: labels.length,
+      unchanged: 0,
       metrics: { ...report.metrics, samples: labels.length, accuracy: correct / labels.length },
       classes,
       predictions,
@@ -277,6 +278,43 @@ describe('stress table', () => {
     );
   });
 
+  it('marks a cell whose perturbation changed no image, with a legend, and the verdict warns of it', () => {
+    const { baseline, candidate } = brittlePair();
+    const blurred = {
+      ...candidate,
+      stress: {
+        ...candidate.stress!,
+        cells: candidate.stress!.cells.map((c) =>
+          c.perturbation === 'gaussian_noise' && c.severity === 1 ? { ...c, unchanged: c.samples } : c,
+        ),
+      },
+    };
+    const verdict = evaluateGates(GATES, blurred, baseline);
+    const section = renderStressSection(stressView(blurred, baseline, verdict));
+    const noise = tableRows(section, 'perturbation').find((r) => r[0]!.endsWith('gaussian\\_noise'))!;
+    expect(noise[2]).toMatch(/ ∅$/);
+    expect(noise[3]).not.toMatch(/∅/);
+    expect(section).toContain(
+      '_∅ the perturbation left every image unchanged at this severity: the figure is the clean one._',
+    );
+    expect(renderStressSection(stressView(candidate, baseline, verdict))).not.toContain('∅');
+    const note = verdict.notes.find((n) => n.kind === 'stress-no-effect')!;
+    expect(note.text).toBe(
+      'Stress that changed no image: gaussian_noise at severity 1 left all 100 stressed images exactly as they were, so those cells ' +
+        'repeat the clean figures and say nothing about robustness (docs/stress.md, "When a perturbation changes nothing").',
+    );
+    expect(verdict.notes.filter((n) => n.kind === 'stress-no-effect')).toHaveLength(1);
+    const comment = renderComment({
+      candidate: blurred,
+      baseline,
+      comparison: compareReports(baseline, blurred),
+      verdict,
+    });
+    expect(comment).toContain(
+      '- ⚠️ Stress that changed no image: gaussian\\_noise at severity 1 left all 100',
+    );
+  });
+
   it('renders nothing without a stress section', () => {
     const { baseline, candidate, verdict } = brittlePair();
     const none = { ...candidate, stress: undefined };
@@ -346,7 +384,7 @@ describe('stress details', () => {
     const one = renderStressDetails(view, 800);
     expect(one.length).toBeLessThanOrEqual(800);
     expect(one).toContain('gaussian\\_noise (noise)');
-    expect(one).toContain('_… and 1 more perturbations in the full report._');
+    expect(one).toContain('_… and 1 more perturbation in the full report._');
     expect(one.split('<details>').length).toBe(one.split('</details>').length);
     expect(renderStressDetails(view, 100)).toBe('');
   });

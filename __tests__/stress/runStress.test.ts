@@ -6,7 +6,7 @@ import { compute, create, update } from '../../src/evaluation/evalState.js';
 import type { EvalResult } from '../../src/evaluation/types.js';
 import { perturbationNamed } from '../../src/modalities/image/perturbations/registry.js';
 import { InputError } from '../../src/shared/errors.js';
-import { runStress } from '../../src/stress/runStress.js';
+import { runStress, type StressPass } from '../../src/stress/runStress.js';
 
 function testSet(n: number): TestSet {
   return {
@@ -20,7 +20,7 @@ function testSet(n: number): TestSet {
 }
 
 /** Predicts class 1 when the image's mean brightness is above mid-gray, else class 0. */
-async function scoreByBrightness(cellSet: TestSet): Promise<EvalResult> {
+async function scoreByBrightness({ testSet: cellSet }: StressPass): Promise<EvalResult> {
   const n = cellSet.samples.length;
   const probabilities = new Float32Array(n * 2);
   for (let k = 0; k < n; k++) {
@@ -75,6 +75,37 @@ describe('runStress', () => {
     expect(bright.predictions).toEqual(Array(10).fill(1));
     expect(bright.metrics.accuracy).toBe(0.5);
     expect(bright.classes.map((c) => c.recall)).toEqual([0, 1]);
+  });
+
+  it('counts the samples a perturbation left byte for byte as they were, here or in a worker', async () => {
+    // The fixture's images are uniform mid-gray: brightness changes them, contrast (which scales
+    // the distance from the image's mean) cannot.
+    const here = await runStress({
+      stress: stress(),
+      testSet: testSet(10),
+      numClasses: 2,
+      score: scoreByBrightness,
+    });
+    expect(here.cells.map((c) => [c.perturbation, c.severity, c.unchanged])).toEqual([
+      ['brightness', 1, 0],
+      ['brightness', 5, 0],
+      ['contrast', 1, 10],
+      ['contrast', 5, 10],
+    ]);
+    // A scorer that perturbs in decode workers reports the counts batch by batch.
+    const elsewhere = await runStress({
+      stress: stress({ perturbations: ['brightness'], severities: [1] }),
+      testSet: testSet(10),
+      numClasses: 2,
+      score: async (pass) => {
+        expect(pass.subset).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(pass.spec).toEqual({ perturbation: 'brightness', severity: 1, seed: 0 });
+        pass.onUnchanged(3);
+        pass.onUnchanged(4);
+        return scoreByBrightness({ ...pass, testSet: testSet(10) });
+      },
+    });
+    expect(elsewhere.cells[0]!.unchanged).toBe(7);
   });
 
   it('stresses the seeded stratified subset when stress.samples is a number', async () => {

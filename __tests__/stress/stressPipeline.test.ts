@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { evaluateModel } from '../../src/pipeline/evaluateModel.js';
@@ -86,6 +87,33 @@ describe('the stress run', () => {
     expect(other.stress!.subset).toBe('all');
     expect(other.stress!.sampleIndices).toHaveLength(540);
     expect(other.metrics).toEqual(clean.metrics);
+  });
+
+  it('perturbs in decode workers while the model runs, with the very same cells as on one thread', async () => {
+    // Workers need a JavaScript script: the committed CLI bundle, as in dataset/workerValueRange.test.ts
+    // (so `npm run package` after a change to the worker code).
+    const script = process.env.EVALGATE_TEST_WORKER_SCRIPT
+      ? pathToFileURL(process.env.EVALGATE_TEST_WORKER_SCRIPT)
+      : new URL('../../dist/cli/index.js', import.meta.url);
+    const config = configFor(dir, 'model.onnx', STRESS, 'workers.yml');
+    const inWorkers = await evaluateModel(config, { decodeWorkers: { script, count: 2 } });
+    expect(inWorkers.settings.decodeWorkers).toBe(2);
+    expect(inWorkers.stress).toEqual(stressed.stress);
+    expect(inWorkers.metrics).toEqual(stressed.metrics);
+  });
+
+  it('says how many images a perturbation left as they were: on 8×8 digits, a blur of a quarter pixel changes none', async () => {
+    const blur =
+      'stress: { perturbations: [gaussian_blur, gaussian_noise], severities: [1, 5], samples: 50 }\n';
+    const report = await evaluateModel(configFor(dir, 'model.onnx', blur, 'blur.yml'));
+    expect(report.stress!.cells.map((c) => [c.perturbation, c.severity, c.unchanged])).toEqual([
+      ['gaussian_noise', 1, 0],
+      ['gaussian_noise', 5, 0],
+      ['gaussian_blur', 1, 50],
+      ['gaussian_blur', 5, 50],
+    ]);
+    for (const c of report.stress!.cells) expect(c.unchanged).toBeLessThanOrEqual(c.samples);
+    expect(cell(stressed, 'gaussian_noise', 1).unchanged).toBe(0);
   });
 
   it('shows the brittle model failing under gaussian noise where the robust model holds, both good on clean images', () => {

@@ -60816,20 +60816,33 @@ const DECODE_WORKER_KIND = 'evalgate-decode-worker';
 function isDecodeWorker() {
     return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.kind === DECODE_WORKER_KIND;
 }
-/** Runs the worker loop. */
-function runDecodeWorker() {
+/** Runs the worker loop, with the decoded-image transforms that requests may name. */
+function runDecodeWorker(transforms = {}) {
     const port = external_node_worker_threads_namespaceObject.parentPort;
     if (!port)
         throw new Error('runDecodeWorker() must run in a worker thread');
     const spare = [];
+    const kept = new DecodedImageCache();
     const handle = async (request) => {
         if ('hash' in request)
             return { id: request.id, hashes: await hashFiles(request.hash) };
-        const { files, ids } = request;
-        const source = {
-            samples: ids.map((id) => ({ id, label: 0, slices: {} })),
-            decode: (k) => decodeImageFile(files[k]),
-        };
+        const { files, ids, transform } = request;
+        let decode = (k) => decodeImageFile(files[k]);
+        let unchanged = 0;
+        if (transform) {
+            const apply = transforms[transform.kind];
+            if (!apply)
+                throw new Error(`this decode worker was started without the transform '${transform.kind}'`);
+            kept.limit(transform.cacheBytes);
+            decode = (k) => {
+                const image = kept.get(files[k]) ?? kept.keep(files[k], decodeImageFile(files[k]));
+                const out = apply(image, ids[k], transform.spec);
+                if (sameBytes(out.data, image.data))
+                    unchanged++;
+                return out;
+            };
+        }
+        const source = { samples: ids.map((id) => ({ id, label: 0, slices: {} })), decode };
         const indices = files.map((_, k) => k);
         if (request.recycle)
             spare.push(request.recycle);
@@ -60841,7 +60854,7 @@ function runDecodeWorker() {
             reuse: spare.pop(),
             range,
         });
-        return { id: request.id, data, range };
+        return transform ? { id: request.id, data, range, unchanged } : { id: request.id, data, range };
     };
     // Requests are handled one at a time, in order: the main thread relies on that order.
     let queue = Promise.resolve();
@@ -60861,6 +60874,37 @@ function runDecodeWorker() {
         });
     });
     port.postMessage({ ready: true });
+}
+/** Decoded images by file, up to a number of bytes; once full it keeps what it has (no eviction). */
+class DecodedImageCache {
+    images = new Map();
+    bytes = 0;
+    budget = 0;
+    limit(bytes) {
+        this.budget = bytes;
+    }
+    get(file) {
+        return this.images.get(file);
+    }
+    /** Keeps `image` when it fits in the budget; returns it either way. */
+    keep(file, image) {
+        if (this.bytes + image.data.byteLength <= this.budget) {
+            this.images.set(file, image);
+            this.bytes += image.data.byteLength;
+        }
+        return image;
+    }
+}
+/** Whether two pixel arrays hold the same bytes. */
+function sameBytes(a, b) {
+    if (a.byteLength !== b.byteLength)
+        return false;
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < x.length; i++)
+        if (x[i] !== y[i])
+            return false;
+    return true;
 }
 function serialiseError(error) {
     if (error instanceof EvalgateError) {
@@ -60985,15 +61029,19 @@ function indexTable(n, radius, mode) {
  * Correlates `plane` (width × height, row-major) with a symmetric or general 1-D kernel of odd
  * length along x and then along y (the separable 2-D filter), accumulating in float64.
  */
-function separableFilter(plane, width, height, kernelX, kernelY, mode = 'reflect') {
+function separableFilter(plane, width, height, kernelX, kernelY, mode = 'reflect', only) {
     checkPlane(plane, width, height);
     const rx = (kernelX.length - 1) >> 1;
     const ry = (kernelY.length - 1) >> 1;
     const tmp = new Float32Array(width * height);
     const xs = indexTable(width, rx, mode);
+    const column = only?.columns;
+    const wanted = only?.rows;
     for (let y = 0; y < height; y++) {
         const row = y * width;
         for (let x = 0; x < width; x++) {
+            if (column && column[x] === 0)
+                continue;
             let acc = 0;
             for (let k = 0; k < kernelX.length; k++)
                 acc += kernelX[k] * plane[row + xs[x + k]];
@@ -61003,7 +61051,11 @@ function separableFilter(plane, width, height, kernelX, kernelY, mode = 'reflect
     const out = new Float32Array(width * height);
     const ys = indexTable(height, ry, mode);
     for (let y = 0; y < height; y++) {
+        if (wanted && wanted[y] === 0)
+            continue;
         for (let x = 0; x < width; x++) {
+            if (column && column[x] === 0)
+                continue;
             let acc = 0;
             for (let k = 0; k < kernelY.length; k++)
                 acc += kernelY[k] * tmp[ys[y + k] * width + x];
@@ -62660,12 +62712,16 @@ function elasticPlan(severity, size, random) {
     if (alpha === 0)
         return plan;
     const cells = gridWidth * gridHeight;
+    const sameGrid = gridWidth === width && gridHeight === height;
+    // Resampled to a smaller image, the smoothed field is read at two grid columns and rows per image
+    // column and row: only those points are smoothed (the costliest step), with the same values.
+    const only = sameGrid ? undefined : readPoints(size, gridWidth, gridHeight);
     const field = () => {
         const noise = new Float32Array(cells);
         for (let i = 0; i < cells; i++)
             noise[i] = 2 * random.next() - 1;
         const smooth = sigma >= MIN_SIGMA
-            ? separableFilter(noise, gridWidth, gridHeight, gaussianKernel(sigma, FIELD_TRUNCATE), gaussianKernel(sigma, FIELD_TRUNCATE), 'reflect')
+            ? separableFilter(noise, gridWidth, gridHeight, gaussianKernel(sigma, FIELD_TRUNCATE), gaussianKernel(sigma, FIELD_TRUNCATE), 'reflect', only)
             : noise;
         for (let i = 0; i < cells; i++)
             smooth[i] = smooth[i] * alpha;
@@ -62673,7 +62729,7 @@ function elasticPlan(severity, size, random) {
     };
     const gridDx = field();
     const gridDy = field();
-    if (gridWidth === width && gridHeight === height) {
+    if (sameGrid) {
         plan.dx = gridDx;
         plan.dy = gridDy;
         return plan;
@@ -62697,6 +62753,23 @@ function elasticPlan(severity, size, random) {
     plan.dx = dx;
     plan.dy = dy;
     return plan;
+}
+/**
+ * The grid points the bilinear resampling below reads: for image column x, grid columns
+ * ⌊gx⌋ and ⌊gx⌋ + 1 of gx = (x + ½)·gridWidth/width − ½, clamped to the grid ('edge'); the same for rows.
+ */
+function readPoints(size, gridWidth, gridHeight) {
+    const mark = (n, grid) => {
+        const wanted = new Uint8Array(grid);
+        const scale = n / grid;
+        for (let i = 0; i < n; i++) {
+            const g = Math.floor((i + 0.5) / scale - 0.5);
+            wanted[Math.min(grid - 1, Math.max(0, g))] = 1;
+            wanted[Math.min(grid - 1, Math.max(0, g + 1))] = 1;
+        }
+        return wanted;
+    };
+    return { columns: mark(size.width, gridWidth), rows: mark(size.height, gridHeight) };
 }
 const elasticTransform = {
     name: 'elastic_transform',
@@ -66455,6 +66528,11 @@ const stressCellSchema = object({
     /** The parameters the severity meant for this test set's image size (perturbation.parameters()). */
     parameters: record(schemas_string(), unknown()),
     samples: schemas_int().min(0),
+    /**
+     * Stressed samples whose 8-bit pixels the perturbation left exactly as they were (a blur too
+     * small for the image, say): when it is every sample, the cell's figures are the clean ones.
+     */
+    unchanged: schemas_int().min(0),
     metrics: headlineMetricsSchema,
     classes: array(classMetricsSchema),
     /** Predicted class of each stressed sample, aligned with `stress.sampleIndices`. */
@@ -71133,14 +71211,37 @@ function flipRatePlans(context, stress, view) {
     });
 }
 /**
- * The stress notes: a baseline without a stress section, suites that differ, stress cells compared
+ * A note for each perturbation that left every stressed image exactly as it was at some of its
+ * severities (a blur of a fraction of a pixel on tiny images): those cells repeat the clean figures,
+ * and reading them as robustness would be wrong.
+ */
+function ineffectiveStressNotes(report) {
+    const cells = report.stress?.cells ?? [];
+    const byPerturbation = new Map();
+    for (const cell of cells) {
+        if (cell.samples === 0 || cell.unchanged < cell.samples)
+            continue;
+        byPerturbation.set(cell.perturbation, [...(byPerturbation.get(cell.perturbation) ?? []), cell.severity]);
+    }
+    return [...byPerturbation].map(([perturbation, severities]) => {
+        const cell = cells.find((c) => c.perturbation === perturbation);
+        return {
+            kind: 'stress-no-effect',
+            text: `${perturbation} left every one of the ${cell.samples} stressed images unchanged at ${severities.length === 1 ? 'severity' : 'severities'} ${severities.join(', ')}: ` +
+                'those cells repeat the clean figures and say nothing about robustness. Leave it out of stress.perturbations for these images ' +
+                '(docs/stress.md, "When a perturbation changes nothing").',
+        };
+    });
+}
+/**
+ * The stress notes: perturbations that changed nothing, a baseline without a stress section, suites that differ, stress cells compared
  * without pairing (when the clean samples do pair: otherwise the verdict's unpaired note says it).
  */
 function stressNotes(context) {
+    const notes = ineffectiveStressNotes(context.candidate);
     const stress = context.comparison?.stress;
     if (stress === undefined || context.baseline === null)
-        return [];
-    const notes = [];
+        return notes;
     if (stress.design === 'not-compared') {
         notes.push({ kind: 'stress-not-compared', text: STRESS_NOT_COMPARED_NOTE });
         return notes;
@@ -73195,6 +73296,7 @@ function stressSection_stressView(candidate, baseline, verdict) {
         accuracy: figure(clean.accuracy, baseClean?.accuracy),
         flipRate: figure(records === null ? null : 0, baseRecords === null ? null : 0),
         recall: classNames.map((_, c) => figure(clean.recall[c], baseClean === null ? null : baseRecall(baseClean.recall, c))),
+        noEffect: false,
     };
     const rows = names.map((perturbation) => {
         const own = stress.cells
@@ -73212,6 +73314,7 @@ function stressSection_stressView(candidate, baseline, verdict) {
                 accuracy: figure(cell.metrics.accuracy, match?.metrics.accuracy),
                 flipRate: figure(stressSection_flipRate(cell, records), match ? stressSection_flipRate(match, baseRecords) : null),
                 recall: classNames.map((_, c) => figure(recalls[c], baseRecalls === null ? null : baseRecall(baseRecalls, c))),
+                noEffect: cell.samples > 0 && cell.unchanged === cell.samples,
             };
         });
         const changes = cells
@@ -73311,7 +73414,9 @@ function stressTable(view) {
         cellText(row.clean.accuracy),
         ...view.severities.map((s) => {
             const cell = row.cells.find((c) => c.severity === s);
-            return cell === undefined ? formatNumbers_NONE : cellText(cell.accuracy);
+            if (cell === undefined)
+                return formatNumbers_NONE;
+            return cell.noEffect ? `${cellText(cell.accuracy)} ${NO_EFFECT_MARK}` : cellText(cell.accuracy);
         }),
         formatChange(row.meanChange, 'rate', 'higher', 1),
     ]);
@@ -73320,12 +73425,18 @@ function stressTable(view) {
         align: ['l', ...header.slice(1).map(() => 'r')],
     });
     const rest = view.rows.length - shown.length;
+    const noEffect = shown.some((row) => row.cells.some((c) => c.noEffect));
     return [
         table,
-        ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more perturbations in the full report._`] : []),
+        ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more ${rest === 1 ? 'perturbation' : 'perturbations'} in the full report._`] : []),
+        ...(noEffect
+            ? ['', `_${NO_EFFECT_MARK} the perturbation left every image unchanged at this severity: the figure is the clean one._`]
+            : []),
     ];
 }
 const stressSection_PALETTE = { baseline: '#0969da', candidate: '#cf222e' };
+/** Marks a cell whose perturbation changed no image (its figures are the clean ones). */
+const NO_EFFECT_MARK = '∅';
 function stressSection_round(value) {
     return String(Math.round(value * 1000) / 1000);
 }
@@ -73519,7 +73630,8 @@ function renderStressDetails(view, budget = MAX_STRESS_DETAILS_CHARS) {
         }
         if (kept.length === 0)
             return '';
-        const note = `_… and ${formatCount(blocks.length - kept.length)} more perturbations in the full report._`;
+        const more = blocks.length - kept.length;
+        const note = `_… and ${formatCount(more)} more ${more === 1 ? 'perturbation' : 'perturbations'} in the full report._`;
         return `${open}${[...kept, note].join('\n\n')}${close}`;
     }
     return '';
@@ -73932,7 +74044,7 @@ function renderWarnings(headline) {
 }
 /** A note's mark: a warning for what may explain the figures (other settings), else information. */
 function noteMark(note) {
-    return note.kind === 'preprocessing-differs' ? '⚠️' : 'ℹ️';
+    return note.kind === 'preprocessing-differs' || note.kind === 'stress-no-effect' ? '⚠️' : 'ℹ️';
 }
 function renderNotes(input, headline) {
     const { candidate, comparison } = input;
@@ -81090,7 +81202,7 @@ function startDecodePool(testSet, options) {
     const channel = startWorkers(options.script, Math.max(1, options.count));
     return {
         hashFiles: (files) => hashFilesInPool(channel, files),
-        batches: (preprocess, batchSize) => decodeInPool(channel, testSet, preprocess, batchSize),
+        batches: (preprocess, batchSize, pass) => decodeInPool(channel, testSet, { preprocess, batchSize, pass }),
         close: () => channel.close(),
     };
 }
@@ -81215,12 +81327,20 @@ async function hashFilesInPool(channel, files) {
     await Promise.all([here(), ...channel.workers.map((_, w) => byWorker(w))]);
     return results;
 }
-/** Yields the batches in order, each decoded by a worker (round-robin), up to two per worker ahead. */
-async function* decodeInPool(channel, testSet, preprocess, batchSize) {
+/**
+ * Yields the batches in order, each decoded by a worker (round-robin), up to two per worker ahead:
+ * of the whole test set, or of a pass's subset with its transform.
+ */
+async function* decodeInPool(channel, testSet, run) {
+    const { preprocess, batchSize, pass } = run;
+    // Planned on the whole test set: a transform keeps each image's size (the stress suite checks it).
     const plan = planBatchesOfSize(testSet, preprocess, batchSize);
     await channel.ready;
-    const sampleFile = testSet.sampleFile.bind(testSet);
-    const total = testSet.samples.length;
+    const position = pass ? (k) => pass.subset[k] : (k) => k;
+    const sampleFile = (k) => testSet.sampleFile(position(k));
+    const sampleId = (k) => testSet.samples[position(k)].id;
+    const transform = pass?.transform;
+    const total = pass ? pass.subset.length : testSet.samples.length;
     const count = channel.workers.length;
     const batchCount = Math.ceil(total / batchSize);
     const sampleLength = product(plan.sampleShape);
@@ -81230,12 +81350,12 @@ async function* decodeInPool(channel, testSet, preprocess, batchSize) {
     let handedOut;
     const request = (k) => {
         const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
-        const files = indices.map((i) => sampleFile(i));
-        const ids = indices.map((i) => testSet.samples[i].id);
+        const files = indices.map(sampleFile);
+        const ids = indices.map(sampleId);
         const recycle = handedOut;
         handedOut = undefined;
         // Round-robin: each worker answers its requests in order.
-        requested[k] = channel.ask(k % count, (id) => ({ id, files, ids, preprocess, plan, recycle }), recycle ? [recycle] : []);
+        requested[k] = channel.ask(k % count, (id) => ({ id, files, ids, preprocess, plan, recycle, ...(transform ? { transform } : {}) }), recycle ? [recycle] : []);
     };
     const ahead = count * 2;
     for (let k = 0; k < Math.min(ahead, batchCount); k++)
@@ -81247,6 +81367,8 @@ async function* decodeInPool(channel, testSet, preprocess, batchSize) {
             request(k + ahead);
         if (!('data' in answer))
             throw new errors_InternalError('a decode worker answered a batch with no data');
+        if (pass?.onUnchanged && answer.unchanged !== undefined)
+            pass.onUnchanged(answer.unchanged);
         const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
         handedOut = answer.data.buffer;
         yield {
@@ -83390,6 +83512,14 @@ function perturbationRandom(seed, sampleId, perturbation, severity) {
 }
 
 ;// CONCATENATED MODULE: ./src/stress/stressedTestSet.ts
+/**
+ * A stress cell's view of the test set: the stressed samples, each decoded as usual and then
+ * perturbed, before the preprocessing (resize, scale, normalisation) that every batch gets. The
+ * perturbation reads the decoded 8-bit image as floats in [0, 1] and is written back to 8 bits, as
+ * ImageNet-C stores its corrupted images (docs/stress.md). Everything downstream of `decode` (the
+ * batching, the preprocessing, the scoring) is the clean run's own code.
+ */
+
 
 
 
@@ -83432,8 +83562,16 @@ function cleanDecoder(testSet, indices, budgetBytes = DECODED_CACHE_BYTES) {
  * so its batches are decoded on the calling thread, and no slice columns: a cell reports whole-set
  * and per-class figures.
  */
-function stressedTestSet(testSet, indices, cell, seed, decodeClean = (k) => testSet.decode(indices[k])) {
+function stressedTestSet(testSet, indices, cell, seed, view = {}) {
+    const decodeClean = view.decodeClean ?? ((k) => testSet.decode(indices[k]));
     const samples = indices.map((i) => testSet.samples[i]);
+    const decode = (k) => {
+        const clean = decodeClean(k);
+        const stressed = perturbDecoded(clean, cell, seed, samples[k].id);
+        if (view.onUnchanged && sameBytes(stressed.data, clean.data))
+            view.onUnchanged(k);
+        return stressed;
+    };
     return {
         format: testSet.format,
         root: testSet.root,
@@ -83441,7 +83579,7 @@ function stressedTestSet(testSet, indices, cell, seed, decodeClean = (k) => test
         ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
         samples,
         sliceColumns: [],
-        decode: (k) => perturbDecoded(decodeClean(k), cell, seed, samples[k].id),
+        decode,
         ...(testSet.valueType !== undefined ? { valueType: testSet.valueType } : {}),
     };
 }
@@ -83569,14 +83707,27 @@ async function runStress(input) {
     const size = { width: first.width, height: first.height };
     const cells = [];
     for (const cell of stressCells(stress)) {
-        const cellSet = stressedTestSet(testSet, indices, cell, stress.seed, decodeClean);
-        const result = await scoreCell(input, cellSet, cell);
+        const unchangedHere = new Set();
+        let unchangedElsewhere = 0;
+        const pass = {
+            testSet: stressedTestSet(testSet, indices, cell, stress.seed, {
+                decodeClean,
+                onUnchanged: (k) => unchangedHere.add(k),
+            }),
+            subset: indices,
+            spec: { perturbation: cell.perturbation.name, severity: cell.severity, seed: stress.seed },
+            onUnchanged: (count) => {
+                unchangedElsewhere += count;
+            },
+        };
+        const result = await scoreCell(input, pass, cell);
         cells.push({
             perturbation: cell.perturbation.name,
             family: cell.perturbation.family,
             severity: cell.severity,
             parameters: plainParameters(cell.perturbation.parameters(cell.severity, size)),
             samples: indices.length,
+            unchanged: unchangedHere.size + unchangedElsewhere,
             metrics: result.metrics,
             classes: result.classes,
             predictions: Array.from(result.records.predictions),
@@ -83585,9 +83736,9 @@ async function runStress(input) {
     return { seed: stress.seed, subset, sampleIndices: indices, cells };
 }
 /** Scores one cell; a bad-input error (NaN outputs on a stressed image) says which cell it was. */
-async function scoreCell(input, cellSet, cell) {
+async function scoreCell(input, pass, cell) {
     try {
-        return await input.score(cellSet);
+        return await input.score(pass);
     }
     catch (error) {
         if (!(error instanceof errors_InputError))
@@ -83602,6 +83753,21 @@ function plainParameters(parameters) {
         plain[key] = Array.isArray(value) ? [...value] : value;
     return plain;
 }
+
+;// CONCATENATED MODULE: ./src/stress/stressTransform.ts
+
+
+
+const STRESS_TRANSFORM = 'stress';
+function stressTransform(image, sampleId, spec) {
+    const { perturbation: name, severity, seed } = spec;
+    const perturbation = perturbationNamed(name);
+    if (!perturbation)
+        throw new errors_InternalError(`a decode worker was asked for the unknown perturbation '${name}'`);
+    return perturbDecoded(image, { perturbation, severity }, seed, sampleId);
+}
+/** The transforms the entries start their decode workers with. */
+const STRESS_TRANSFORMS = { [STRESS_TRANSFORM]: stressTransform };
 
 ;// CONCATENATED MODULE: ./src/runtime/outputKindError.ts
 /**
@@ -83747,6 +83913,8 @@ function nameNonFiniteSamples(error, indices, testSet) {
 
 
 
+
+
 /** Evaluates the configured model on the configured, lock-verified test set. */
 async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
@@ -83807,17 +83975,28 @@ async function evaluateModel(config, options = {}) {
         });
         const result = compute(scored.state, { confidence: config.statistics.confidence });
         // The stress cells run after the clean run and leave its figures as they are. Each is scored by
-        // the same code with the same session, its batches decoded and perturbed on this thread.
+        // the same code with the same session, its batches decoded and perturbed in the decode workers
+        // while this thread runs the model (on this thread when there are none: array test sets).
         const stress = config.stress
             ? await runStress({
                 stress: config.stress,
                 testSet,
                 numClasses: config.classes.length,
-                score: async (cellSet) => {
+                score: async (pass) => {
                     const cell = await scoreTestSet({
                         ...scoring,
-                        batches: batchTestSet(cellSet, preprocess, config.batchSize),
-                        testSet: cellSet,
+                        batches: pool
+                            ? pool.batches(preprocess, config.batchSize, {
+                                subset: pass.subset,
+                                transform: {
+                                    kind: STRESS_TRANSFORM,
+                                    spec: pass.spec,
+                                    cacheBytes: Math.floor(DECODED_CACHE_BYTES / workerCount),
+                                },
+                                onUnchanged: pass.onUnchanged,
+                            })
+                            : batchTestSet(pass.testSet, preprocess, config.batchSize),
+                        testSet: pass.testSet,
                         // The clean run has given the warnings about the model's outputs already.
                         warnings: [],
                     });
@@ -84680,6 +84859,7 @@ async function main(argv, context) {
 
 
 
+
 const context = {
     cwd: process.cwd(),
     env: process.env,
@@ -84690,7 +84870,7 @@ const context = {
     decodeWorkerScript: new URL(import.meta.url),
 };
 if (isDecodeWorker())
-    runDecodeWorker();
+    runDecodeWorker(STRESS_TRANSFORMS);
 else
     runCli();
 function runCli() {

@@ -3,6 +3,7 @@ import { isDecodeWorker, runDecodeWorker } from '../dataset/decodeWorker.js';
 import { describeError, ExitCode } from '../shared/errors.js';
 import type { CommandContext } from './commands/context.js';
 import { main } from './main.js';
+import { STRESS_TRANSFORMS } from '../stress/stressTransform.js';
 
 const context: CommandContext = {
   cwd: process.cwd(),
@@ -14,7 +15,7 @@ const context: CommandContext = {
   decodeWorkerScript: new URL(import.meta.url),
 };
 
-if (isDecodeWorker()) runDecodeWorker();
+if (isDecodeWorker()) runDecodeWorker(STRESS_TRANSFORMS);
 else runCli();
 
 function runCli(): void {

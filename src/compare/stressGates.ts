@@ -567,13 +567,59 @@ function flipRatePlans(context: GateContext, stress: StressGatesConfig, view: St
 }
 
 /**
- * The stress notes: a baseline without a stress section, suites that differ, stress cells compared
+ * One note naming the perturbations that left every stressed image exactly as it was at some of
+ * their severities (saturate on gray images, a blur of a fraction of a pixel on tiny ones): those
+ * cells repeat the clean figures, and reading them as robustness would be wrong.
+ */
+export function ineffectiveStressNotes(report: Report): VerdictNote[] {
+  const cells = report.stress?.cells ?? [];
+  const stressed = new Map<string, number[]>();
+  const unchanged = new Map<string, number[]>();
+  for (const cell of cells) {
+    stressed.set(cell.perturbation, [...(stressed.get(cell.perturbation) ?? []), cell.severity]);
+    if (cell.samples === 0 || cell.unchanged < cell.samples) continue;
+    unchanged.set(cell.perturbation, [...(unchanged.get(cell.perturbation) ?? []), cell.severity]);
+  }
+  if (unchanged.size === 0) return [];
+  const everywhere: string[] = [];
+  const parts = [...unchanged].map(([perturbation, severities]) => {
+    if (severities.length === stressed.get(perturbation)!.length) {
+      everywhere.push(perturbation);
+      return `${perturbation} at every severity`;
+    }
+    return `${perturbation} at ${severities.length === 1 ? 'severity' : 'severities'} ${severities.join(', ')}`;
+  });
+  const samples = report.stress!.sampleIndices.length;
+  const advice =
+    everywhere.length === 0
+      ? ''
+      : ` Leave ${everywhere.length === 1 ? 'it' : 'them'} out of stress.perturbations for these images` +
+        (everywhere.length === unchanged.size ? '' : ` (${everywhere.join(', ')})`) +
+        '.';
+  return [
+    {
+      kind: 'stress-no-effect',
+      text:
+        `Stress that changed no image: ${listText(parts)} left all ${samples} stressed images exactly as they were, ` +
+        'so those cells repeat the clean figures and say nothing about robustness (docs/stress.md, "When a perturbation changes nothing").' +
+        advice,
+    },
+  ];
+}
+
+/** "a", "a and b", "a, b and c". */
+function listText(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * The stress notes: perturbations that changed nothing, a baseline without a stress section, suites that differ, stress cells compared
  * without pairing (when the clean samples do pair: otherwise the verdict's unpaired note says it).
  */
 function stressNotes(context: GateContext): VerdictNote[] {
+  const notes: VerdictNote[] = ineffectiveStressNotes(context.candidate);
   const stress = context.comparison?.stress;
-  if (stress === undefined || context.baseline === null) return [];
-  const notes: VerdictNote[] = [];
+  if (stress === undefined || context.baseline === null) return notes;
   if (stress.design === 'not-compared') {
     notes.push({ kind: 'stress-not-compared', text: STRESS_NOT_COMPARED_NOTE });
     return notes;

@@ -455,7 +455,8 @@ export type NoteKind =
   | 'slice-underpowered'
   | 'stress-not-compared'
   | 'stress-suites-differ'
-  | 'stress-pairing';
+  | 'stress-pairing'
+  | 'stress-no-effect';
 
 /** A non-blocking note of the verdict: its kind, and the sentence shown (verdict.json keeps only the text). */
 export interface VerdictNote {

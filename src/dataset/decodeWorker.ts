@@ -12,7 +12,7 @@ import { type BatchPlan, type BatchSource, decodeBatch } from './batches.js';
 import { emptyValueRange } from './preprocess.js';
 import { decodeImageFile } from './readImageFolder.js';
 import { hashFiles } from './lock.js';
-import type { PreprocessOptions, ValueRange } from './types.js';
+import type { DecodedImage, PreprocessOptions, ValueRange } from './types.js';
 
 export const DECODE_WORKER_KIND = 'evalgate-decode-worker';
 
@@ -33,8 +33,33 @@ export type DecodeRequest =
       plan: BatchPlan;
       /** A consumed batch's buffer, handed back to be filled again (bounds memory to the batches in flight). */
       recycle?: ArrayBuffer;
+      /** Applied to each decoded image before the preprocessing (the stress suite's perturbations). */
+      transform?: TransformRequest;
     }
   | { id: number; hash: string[] };
+
+/**
+ * A transform of decoded images that a worker applies between decoding and preprocessing: `kind`
+ * names one of the transforms the worker was started with (runDecodeWorker's argument), `spec` is
+ * its plain-data setting. Decoding layers below the transforms (the stress suite sits above), so
+ * the entry that starts the worker wires them in.
+ */
+export interface TransformRequest {
+  kind: string;
+  spec: unknown;
+  /**
+   * Bytes of decoded images this worker may keep between requests, so that an image transformed
+   * in several ways (one stress cell after another) is read and decoded once. Batch k of a run
+   * always goes to the same worker, so each worker keeps the images of its own batches.
+   */
+  cacheBytes: number;
+}
+
+/** A transform of one decoded image (sample `sampleId`); it returns a new image and leaves `image` as it is. */
+export type DecodedTransform = (image: DecodedImage, sampleId: string, spec: unknown) => DecodedImage;
+
+/** The transforms a worker can apply, by kind. */
+export type DecodedTransforms = Readonly<Record<string, DecodedTransform>>;
 
 /**
  * An error crossing the thread boundary (structured clone keeps no class). `known` says it was an
@@ -47,7 +72,13 @@ export type SerialisedError =
 
 /** Worker -> main thread: the batch's data or hashes, or the error that stopped it. */
 export type DecodeResponse =
-  | { id: number; data: Float32Array; range: ValueRange }
+  | {
+      id: number;
+      data: Float32Array;
+      range: ValueRange;
+      /** With a transform: how many of the batch's images it left byte for byte as they were. */
+      unchanged?: number;
+    }
   | { id: number; hashes: Array<{ sha256: string; size: number }> }
   | { id: number; error: SerialisedError }
   | { ready: true };
@@ -57,19 +88,30 @@ export function isDecodeWorker(): boolean {
   return !isMainThread && (workerData as DecodeWorkerData | undefined)?.kind === DECODE_WORKER_KIND;
 }
 
-/** Runs the worker loop. */
-export function runDecodeWorker(): void {
+/** Runs the worker loop, with the decoded-image transforms that requests may name. */
+export function runDecodeWorker(transforms: DecodedTransforms = {}): void {
   const port = parentPort;
   if (!port) throw new Error('runDecodeWorker() must run in a worker thread');
   const spare: ArrayBuffer[] = [];
+  const kept = new DecodedImageCache();
 
   const handle = async (request: DecodeRequest): Promise<DecodeResponse> => {
     if ('hash' in request) return { id: request.id, hashes: await hashFiles(request.hash) };
-    const { files, ids } = request;
-    const source: BatchSource = {
-      samples: ids.map((id) => ({ id, label: 0, slices: {} })),
-      decode: (k) => decodeImageFile(files[k]),
-    };
+    const { files, ids, transform } = request;
+    let decode = (k: number) => decodeImageFile(files[k]);
+    let unchanged = 0;
+    if (transform) {
+      const apply = transforms[transform.kind];
+      if (!apply) throw new Error(`this decode worker was started without the transform '${transform.kind}'`);
+      kept.limit(transform.cacheBytes);
+      decode = (k) => {
+        const image = kept.get(files[k]) ?? kept.keep(files[k], decodeImageFile(files[k]));
+        const out = apply(image, ids[k], transform.spec);
+        if (sameBytes(out.data, image.data)) unchanged++;
+        return out;
+      };
+    }
+    const source: BatchSource = { samples: ids.map((id) => ({ id, label: 0, slices: {} })), decode };
     const indices = files.map((_, k) => k);
     if (request.recycle) spare.push(request.recycle);
     const range = emptyValueRange();
@@ -80,7 +122,7 @@ export function runDecodeWorker(): void {
       reuse: spare.pop(),
       range,
     });
-    return { id: request.id, data, range };
+    return transform ? { id: request.id, data, range, unchanged } : { id: request.id, data, range };
   };
 
   // Requests are handled one at a time, in order: the main thread relies on that order.
@@ -98,6 +140,39 @@ export function runDecodeWorker(): void {
     });
   });
   port.postMessage({ ready: true } satisfies DecodeResponse);
+}
+
+/** Decoded images by file, up to a number of bytes; once full it keeps what it has (no eviction). */
+class DecodedImageCache {
+  private readonly images = new Map<string, DecodedImage>();
+  private bytes = 0;
+  private budget = 0;
+
+  limit(bytes: number): void {
+    this.budget = bytes;
+  }
+
+  get(file: string): DecodedImage | undefined {
+    return this.images.get(file);
+  }
+
+  /** Keeps `image` when it fits in the budget; returns it either way. */
+  keep(file: string, image: DecodedImage): DecodedImage {
+    if (this.bytes + image.data.byteLength <= this.budget) {
+      this.images.set(file, image);
+      this.bytes += image.data.byteLength;
+    }
+    return image;
+  }
+}
+
+/** Whether two pixel arrays hold the same bytes. */
+export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 export function serialiseError(error: unknown): SerialisedError {

@@ -19,6 +19,7 @@ import {
   type DecodeResponse,
   type DecodeWorkerData,
   type SerialisedError,
+  type TransformRequest,
 } from './decodeWorker.js';
 import { type FileHash, hashFiles as hashFilesHere } from './lock.js';
 import { product } from '../shared/shape.js';
@@ -37,12 +38,22 @@ export interface DecodePool {
   /** Hashes files (absolute paths), shared between the workers and this thread; results in order. */
   hashFiles(files: string[]): Promise<FileHash[]>;
   /**
-   * Yields the batches in order; call once, after the lock check. A batch's data is valid until the
-   * next batch is asked for (its buffer is then reused).
+   * Yields the batches in order, after the lock check. A batch's data is valid until the next batch
+   * is asked for (its buffer is then reused). Call it again for another pass (a stress cell), once
+   * the previous one has ended.
    */
-  batches(preprocess: PreprocessOptions, batchSize: number): AsyncGenerator<Batch>;
+  batches(preprocess: PreprocessOptions, batchSize: number, pass?: PoolPass): AsyncGenerator<Batch>;
   /** Stops the workers (also when batches() was never called). */
   close(): Promise<void>;
+}
+
+/** A pass over part of the test set, its images transformed in the workers (a stress cell). */
+export interface PoolPass {
+  /** The test-set positions of the pass's samples, in the order of its batches (batch index k = subset[k]). */
+  subset: readonly number[];
+  transform: TransformRequest;
+  /** Told, batch by batch, how many images the transform left byte for byte as they were. */
+  onUnchanged?: (count: number) => void;
 }
 
 type Answer = Exclude<DecodeResponse, { ready: true } | { error: unknown }>;
@@ -79,7 +90,7 @@ export function startDecodePool(testSet: TestSet, options: DecodeWorkerOptions):
   const channel = startWorkers(options.script, Math.max(1, options.count));
   return {
     hashFiles: (files) => hashFilesInPool(channel, files),
-    batches: (preprocess, batchSize) => decodeInPool(channel, testSet, preprocess, batchSize),
+    batches: (preprocess, batchSize, pass) => decodeInPool(channel, testSet, { preprocess, batchSize, pass }),
     close: () => channel.close(),
   };
 }
@@ -207,17 +218,24 @@ async function hashFilesInPool(channel: WorkerChannel, files: string[]): Promise
   return results;
 }
 
-/** Yields the batches in order, each decoded by a worker (round-robin), up to two per worker ahead. */
+/**
+ * Yields the batches in order, each decoded by a worker (round-robin), up to two per worker ahead:
+ * of the whole test set, or of a pass's subset with its transform.
+ */
 async function* decodeInPool(
   channel: WorkerChannel,
   testSet: TestSet,
-  preprocess: PreprocessOptions,
-  batchSize: number,
+  run: { preprocess: PreprocessOptions; batchSize: number; pass: PoolPass | undefined },
 ): AsyncGenerator<Batch> {
+  const { preprocess, batchSize, pass } = run;
+  // Planned on the whole test set: a transform keeps each image's size (the stress suite checks it).
   const plan = planBatchesOfSize(testSet, preprocess, batchSize);
   await channel.ready;
-  const sampleFile = testSet.sampleFile!.bind(testSet);
-  const total = testSet.samples.length;
+  const position = pass ? (k: number) => pass.subset[k]! : (k: number) => k;
+  const sampleFile = (k: number) => testSet.sampleFile!(position(k));
+  const sampleId = (k: number) => testSet.samples[position(k)]!.id;
+  const transform = pass?.transform;
+  const total = pass ? pass.subset.length : testSet.samples.length;
   const count = channel.workers.length;
   const batchCount = Math.ceil(total / batchSize);
   const sampleLength = product(plan.sampleShape);
@@ -227,14 +245,14 @@ async function* decodeInPool(
   let handedOut: ArrayBuffer | undefined;
   const request = (k: number) => {
     const indices = batchIndices(k * batchSize, Math.min(batchSize, total - k * batchSize));
-    const files = indices.map((i) => sampleFile(i));
-    const ids = indices.map((i) => testSet.samples[i].id);
+    const files = indices.map(sampleFile);
+    const ids = indices.map(sampleId);
     const recycle = handedOut;
     handedOut = undefined;
     // Round-robin: each worker answers its requests in order.
     requested[k] = channel.ask(
       k % count,
-      (id) => ({ id, files, ids, preprocess, plan, recycle }),
+      (id) => ({ id, files, ids, preprocess, plan, recycle, ...(transform ? { transform } : {}) }),
       recycle ? [recycle] : [],
     );
   };
@@ -245,6 +263,7 @@ async function* decodeInPool(
     requested[k] = undefined; // the consumer holds the batch now
     if (k + ahead < batchCount) request(k + ahead);
     if (!('data' in answer)) throw new InternalError('a decode worker answered a batch with no data');
+    if (pass?.onUnchanged && answer.unchanged !== undefined) pass.onUnchanged(answer.unchanged);
     const indices = batchIndices(k * batchSize, answer.data.length / sampleLength);
     handedOut = answer.data.buffer as ArrayBuffer;
     yield {

@@ -20,6 +20,8 @@ import { openModelSession } from '../runtime/modelSession.js';
 import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
 import { runStress } from '../stress/runStress.js';
+import { DECODED_CACHE_BYTES } from '../stress/stressedTestSet.js';
+import { STRESS_TRANSFORM } from '../stress/stressTransform.js';
 import { checkStressableTestSet } from '../stress/suite.js';
 import { scoreTestSet } from './scoreTestSet.js';
 import type { EvaluateOptions } from './types.js';
@@ -85,17 +87,28 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
     });
     const result = compute(scored.state, { confidence: config.statistics.confidence });
     // The stress cells run after the clean run and leave its figures as they are. Each is scored by
-    // the same code with the same session, its batches decoded and perturbed on this thread.
+    // the same code with the same session, its batches decoded and perturbed in the decode workers
+    // while this thread runs the model (on this thread when there are none: array test sets).
     const stress = config.stress
       ? await runStress({
           stress: config.stress,
           testSet,
           numClasses: config.classes.length,
-          score: async (cellSet) => {
+          score: async (pass) => {
             const cell = await scoreTestSet({
               ...scoring,
-              batches: batchTestSet(cellSet, preprocess, config.batchSize),
-              testSet: cellSet,
+              batches: pool
+                ? pool.batches(preprocess, config.batchSize, {
+                    subset: pass.subset,
+                    transform: {
+                      kind: STRESS_TRANSFORM,
+                      spec: pass.spec,
+                      cacheBytes: Math.floor(DECODED_CACHE_BYTES / workerCount),
+                    },
+                    onUnchanged: pass.onUnchanged,
+                  })
+                : batchTestSet(pass.testSet, preprocess, config.batchSize),
+              testSet: pass.testSet,
               // The clean run has given the warnings about the model's outputs already.
               warnings: [],
             });

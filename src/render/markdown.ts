@@ -286,7 +286,7 @@ function renderWarnings(headline: Headline): string {
 
 /** A note's mark: a warning for what may explain the figures (other settings), else information. */
 function noteMark(note: VerdictNote): string {
-  return note.kind === 'preprocessing-differs' ? '⚠️' : 'ℹ️';
+  return note.kind === 'preprocessing-differs' || note.kind === 'stress-no-effect' ? '⚠️' : 'ℹ️';
 }
 
 function renderNotes(input: CommentInput, headline: Headline): string {

@@ -44,6 +44,8 @@ export interface StressCellView {
   flipRate: StressFigure;
   /** Per class (report class order): recall in this cell. */
   recall: StressFigure[];
+  /** The perturbation left every stressed image exactly as it was: the figures are the clean ones. */
+  noEffect: boolean;
 }
 
 export interface StressRow {
@@ -216,6 +218,7 @@ export function stressView(
     recall: classNames.map((_, c) =>
       figure(clean.recall[c], baseClean === null ? null : baseRecall(baseClean.recall, c)),
     ),
+    noEffect: false,
   };
 
   const rows = names.map((perturbation): StressRow => {
@@ -236,6 +239,7 @@ export function stressView(
         recall: classNames.map((_, c) =>
           figure(recalls[c], baseRecalls === null ? null : baseRecall(baseRecalls, c)),
         ),
+        noEffect: cell.samples > 0 && cell.unchanged === cell.samples,
       };
     });
     const changes = cells
@@ -348,7 +352,8 @@ function stressTable(view: StressView): string[] {
     cellText(row.clean.accuracy),
     ...view.severities.map((s) => {
       const cell = row.cells.find((c) => c.severity === s);
-      return cell === undefined ? NONE : cellText(cell.accuracy);
+      if (cell === undefined) return NONE;
+      return cell.noEffect ? `${cellText(cell.accuracy)} ${NO_EFFECT_MARK}` : cellText(cell.accuracy);
     }),
     formatChange(row.meanChange, 'rate', 'higher', 1),
   ]);
@@ -357,13 +362,28 @@ function stressTable(view: StressView): string[] {
     align: ['l', ...header.slice(1).map(() => 'r' as const)],
   });
   const rest = view.rows.length - shown.length;
+  const noEffect = shown.some((row) => row.cells.some((c) => c.noEffect));
   return [
     table,
-    ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more perturbations in the full report._`] : []),
+    ...(rest > 0
+      ? [
+          '',
+          `_… and ${formatCount(rest)} more ${rest === 1 ? 'perturbation' : 'perturbations'} in the full report._`,
+        ]
+      : []),
+    ...(noEffect
+      ? [
+          '',
+          `_${NO_EFFECT_MARK} the perturbation left every image unchanged at this severity: the figure is the clean one._`,
+        ]
+      : []),
   ];
 }
 
 const PALETTE = { baseline: '#0969da', candidate: '#cf222e' } as const;
+
+/** Marks a cell whose perturbation changed no image (its figures are the clean ones). */
+const NO_EFFECT_MARK = '∅';
 
 function round(value: number): string {
   return String(Math.round(value * 1000) / 1000);
@@ -563,7 +583,8 @@ export function renderStressDetails(view: StressView | null, budget = MAX_STRESS
       used += block.length + 2;
     }
     if (kept.length === 0) return '';
-    const note = `_… and ${formatCount(blocks.length - kept.length)} more perturbations in the full report._`;
+    const more = blocks.length - kept.length;
+    const note = `_… and ${formatCount(more)} more ${more === 1 ? 'perturbation' : 'perturbations'} in the full report._`;
     return `${open}${[...kept, note].join('\n\n')}${close}`;
   }
   return '';

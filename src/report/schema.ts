@@ -291,6 +291,11 @@ export const stressCellSchema = z.object({
   /** The parameters the severity meant for this test set's image size (perturbation.parameters()). */
   parameters: z.record(z.string(), z.unknown()),
   samples: z.int().min(0),
+  /**
+   * Stressed samples whose 8-bit pixels the perturbation left exactly as they were (a blur too
+   * small for the image, say): when it is every sample, the cell's figures are the clean ones.
+   */
+  unchanged: z.int().min(0),
   metrics: headlineMetricsSchema,
   classes: z.array(classMetricsSchema),
   /** Predicted class of each stressed sample, aligned with `stress.sampleIndices`. */

@@ -11,16 +11,30 @@ import type { ParameterValue } from '../modalities/image/perturbations/types.js'
 import type { StressCellReport, StressReport } from '../report/types.js';
 import { InputError } from '../shared/errors.js';
 import { cleanDecoder, stressedTestSet } from './stressedTestSet.js';
+import type { StressTransformSpec } from './stressTransform.js';
 import { stressSubset } from './stressSubset.js';
 import { type StressCell, stressCells } from './suite.js';
+
+/**
+ * One cell as the scorer gets it: `testSet` decodes and perturbs on the calling thread; a scorer
+ * with decode workers perturbs `subset` there instead, by `spec`, and reports unchanged images.
+ */
+export interface StressPass {
+  testSet: TestSet;
+  /** Test-set positions of the cell's samples (sample k of `testSet` is subset[k]). */
+  subset: readonly number[];
+  spec: StressTransformSpec;
+  /** For a scorer that perturbs elsewhere: how many images of a batch the perturbation left as they were. */
+  onUnchanged: (count: number) => void;
+}
 
 export interface RunStressInput {
   stress: StressConfig;
   /** The run's (verified) test set. */
   testSet: TestSet;
   numClasses: number;
-  /** Scores a test set exactly as the clean run scores its own, and computes the state. */
-  score: (testSet: TestSet) => Promise<EvalResult>;
+  /** Scores a cell exactly as the clean run scores its own test set, and computes the state. */
+  score: (pass: StressPass) => Promise<EvalResult>;
 }
 
 export async function runStress(input: RunStressInput): Promise<StressReport> {
@@ -34,14 +48,27 @@ export async function runStress(input: RunStressInput): Promise<StressReport> {
   const size = { width: first.width, height: first.height };
   const cells: StressCellReport[] = [];
   for (const cell of stressCells(stress)) {
-    const cellSet = stressedTestSet(testSet, indices, cell, stress.seed, decodeClean);
-    const result = await scoreCell(input, cellSet, cell);
+    const unchangedHere = new Set<number>();
+    let unchangedElsewhere = 0;
+    const pass: StressPass = {
+      testSet: stressedTestSet(testSet, indices, cell, stress.seed, {
+        decodeClean,
+        onUnchanged: (k) => unchangedHere.add(k),
+      }),
+      subset: indices,
+      spec: { perturbation: cell.perturbation.name, severity: cell.severity, seed: stress.seed },
+      onUnchanged: (count) => {
+        unchangedElsewhere += count;
+      },
+    };
+    const result = await scoreCell(input, pass, cell);
     cells.push({
       perturbation: cell.perturbation.name,
       family: cell.perturbation.family,
       severity: cell.severity,
       parameters: plainParameters(cell.perturbation.parameters(cell.severity, size)),
       samples: indices.length,
+      unchanged: unchangedHere.size + unchangedElsewhere,
       metrics: result.metrics,
       classes: result.classes,
       predictions: Array.from(result.records.predictions),
@@ -51,9 +78,9 @@ export async function runStress(input: RunStressInput): Promise<StressReport> {
 }
 
 /** Scores one cell; a bad-input error (NaN outputs on a stressed image) says which cell it was. */
-async function scoreCell(input: RunStressInput, cellSet: TestSet, cell: StressCell): Promise<EvalResult> {
+async function scoreCell(input: RunStressInput, pass: StressPass, cell: StressCell): Promise<EvalResult> {
   try {
-    return await input.score(cellSet);
+    return await input.score(pass);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new InputError(

@@ -5,6 +5,7 @@
  * ImageNet-C stores its corrupted images (docs/stress.md). Everything downstream of `decode` (the
  * batching, the preprocessing, the scoring) is the clean run's own code.
  */
+import { sameBytes } from '../dataset/decodeWorker.js';
 import type { DecodedImage, TestSet } from '../dataset/types.js';
 import { toDecodedImage, toFloatImage } from '../modalities/image/perturbations/floatImage.js';
 import { perturbationRandom } from '../modalities/image/perturbations/seed.js';
@@ -68,9 +69,20 @@ export function stressedTestSet(
   indices: readonly number[],
   cell: StressCell,
   seed: number,
-  decodeClean: (k: number) => DecodedImage = (k) => testSet.decode(indices[k]!),
+  view: {
+    decodeClean?: (k: number) => DecodedImage;
+    /** Called with k for each decoded sample the perturbation left byte for byte as it was (k may repeat). */
+    onUnchanged?: (k: number) => void;
+  } = {},
 ): TestSet {
+  const decodeClean = view.decodeClean ?? ((k: number) => testSet.decode(indices[k]!));
   const samples = indices.map((i) => testSet.samples[i]!);
+  const decode = (k: number) => {
+    const clean = decodeClean(k);
+    const stressed = perturbDecoded(clean, cell, seed, samples[k]!.id);
+    if (view.onUnchanged && sameBytes(stressed.data, clean.data)) view.onUnchanged(k);
+    return stressed;
+  };
   return {
     format: testSet.format,
     root: testSet.root,
@@ -78,7 +90,7 @@ export function stressedTestSet(
     ...(testSet.manifest !== undefined ? { manifest: testSet.manifest } : {}),
     samples,
     sliceColumns: [],
-    decode: (k) => perturbDecoded(decodeClean(k), cell, seed, samples[k]!.id),
+    decode,
     ...(testSet.valueType !== undefined ? { valueType: testSet.valueType } : {}),
   };
 }

@@ -15,7 +15,7 @@ import {
   ELASTIC_PERTURBATIONS,
   elasticPlan,
 } from '../../../src/modalities/image/perturbations/elastic.js';
-import { gaussianKernel } from '../../../src/modalities/image/perturbations/filters.js';
+import { gaussianKernel, separableFilter } from '../../../src/modalities/image/perturbations/filters.js';
 import { toFloatImage } from '../../../src/modalities/image/perturbations/floatImage.js';
 import type { FloatImage, Severity } from '../../../src/modalities/image/perturbations/types.js';
 import { createRandom } from '../../../src/stats/random.js';
@@ -196,6 +196,26 @@ describe('elastic_transform', () => {
         if (image === flat) expect(a.data.every((v) => Math.abs(v - 0.3) < 1e-6)).toBe(true);
       }
       expect(image.data).toEqual(before);
+    }
+  });
+});
+
+describe('separableFilter on selected points (elastic_transform smooths only the grid points it resamples)', () => {
+  it('computes each wanted point exactly as the whole filter does, and leaves the rest 0', () => {
+    const random = createRandom(11);
+    const width = 32;
+    const height = 24;
+    const plane = Float32Array.from({ length: width * height }, () => 2 * random.next() - 1);
+    const kernel = gaussianKernel(6.4, 3);
+    const whole = separableFilter(plane, width, height, kernel, kernel, 'reflect');
+    const columns = Uint8Array.from({ length: width }, (_, x) => (x % 4 === 1 || x % 4 === 2 ? 1 : 0));
+    const rows = Uint8Array.from({ length: height }, (_, y) => (y % 3 === 0 ? 1 : 0));
+    const part = separableFilter(plane, width, height, kernel, kernel, 'reflect', { columns, rows });
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * width + x;
+        expect(part[p]).toBe(columns[x] && rows[y] ? whole[p] : 0);
+      }
     }
   });
 });

@@ -148,6 +148,10 @@ export function elasticPlan(
   if (alpha === 0) return plan;
 
   const cells = gridWidth * gridHeight;
+  const sameGrid = gridWidth === width && gridHeight === height;
+  // Resampled to a smaller image, the smoothed field is read at two grid columns and rows per image
+  // column and row: only those points are smoothed (the costliest step), with the same values.
+  const only = sameGrid ? undefined : readPoints(size, gridWidth, gridHeight);
   const field = (): Float32Array => {
     const noise = new Float32Array(cells);
     for (let i = 0; i < cells; i++) noise[i] = 2 * random.next() - 1;
@@ -160,6 +164,7 @@ export function elasticPlan(
             gaussianKernel(sigma, FIELD_TRUNCATE),
             gaussianKernel(sigma, FIELD_TRUNCATE),
             'reflect',
+            only,
           )
         : noise;
     for (let i = 0; i < cells; i++) smooth[i] = smooth[i]! * alpha;
@@ -167,7 +172,7 @@ export function elasticPlan(
   };
   const gridDx = field();
   const gridDy = field();
-  if (gridWidth === width && gridHeight === height) {
+  if (sameGrid) {
     plan.dx = gridDx;
     plan.dy = gridDy;
     return plan;
@@ -191,6 +196,24 @@ export function elasticPlan(
   plan.dx = dx;
   plan.dy = dy;
   return plan;
+}
+
+/**
+ * The grid points the bilinear resampling below reads: for image column x, grid columns
+ * ⌊gx⌋ and ⌊gx⌋ + 1 of gx = (x + ½)·gridWidth/width − ½, clamped to the grid ('edge'); the same for rows.
+ */
+function readPoints(size: { width: number; height: number }, gridWidth: number, gridHeight: number) {
+  const mark = (n: number, grid: number): Uint8Array => {
+    const wanted = new Uint8Array(grid);
+    const scale = n / grid;
+    for (let i = 0; i < n; i++) {
+      const g = Math.floor((i + 0.5) / scale - 0.5);
+      wanted[Math.min(grid - 1, Math.max(0, g))] = 1;
+      wanted[Math.min(grid - 1, Math.max(0, g + 1))] = 1;
+    }
+    return wanted;
+  };
+  return { columns: mark(size.width, gridWidth), rows: mark(size.height, gridHeight) };
 }
 
 const elasticTransform: Perturbation = {

@@ -77,6 +77,15 @@ function indexTable(n: number, radius: number, mode: BoundaryMode): Int32Array {
 }
 
 /**
+ * The output points a caller reads (1 = wanted), by column and by row: the filter computes those
+ * and leaves the others 0. Each wanted value is computed exactly as without the selection.
+ */
+export interface FilterPoints {
+  columns: Uint8Array;
+  rows: Uint8Array;
+}
+
+/**
  * Correlates `plane` (width × height, row-major) with a symmetric or general 1-D kernel of odd
  * length along x and then along y (the separable 2-D filter), accumulating in float64.
  */
@@ -87,15 +96,19 @@ export function separableFilter(
   kernelX: Float32Array,
   kernelY: Float32Array,
   mode: BoundaryMode = 'reflect',
+  only?: FilterPoints,
 ): Float32Array {
   checkPlane(plane, width, height);
   const rx = (kernelX.length - 1) >> 1;
   const ry = (kernelY.length - 1) >> 1;
   const tmp = new Float32Array(width * height);
   const xs = indexTable(width, rx, mode);
+  const column = only?.columns;
+  const wanted = only?.rows;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
+      if (column && column[x] === 0) continue;
       let acc = 0;
       for (let k = 0; k < kernelX.length; k++) acc += kernelX[k]! * plane[row + xs[x + k]!]!;
       tmp[row + x] = acc;
@@ -104,7 +117,9 @@ export function separableFilter(
   const out = new Float32Array(width * height);
   const ys = indexTable(height, ry, mode);
   for (let y = 0; y < height; y++) {
+    if (wanted && wanted[y] === 0) continue;
     for (let x = 0; x < width; x++) {
+      if (column && column[x] === 0) continue;
       let acc = 0;
       for (let k = 0; k < kernelY.length; k++) acc += kernelY[k]! * tmp[ys[y + k]! * width + x]!;
       out[y * width + x] = acc;
