@@ -71211,27 +71211,48 @@ function flipRatePlans(context, stress, view) {
     });
 }
 /**
- * A note for each perturbation that left every stressed image exactly as it was at some of its
- * severities (a blur of a fraction of a pixel on tiny images): those cells repeat the clean figures,
- * and reading them as robustness would be wrong.
+ * One note naming the perturbations that left every stressed image exactly as it was at some of
+ * their severities (saturate on gray images, a blur of a fraction of a pixel on tiny ones): those
+ * cells repeat the clean figures, and reading them as robustness would be wrong.
  */
 function ineffectiveStressNotes(report) {
     const cells = report.stress?.cells ?? [];
-    const byPerturbation = new Map();
+    const stressed = new Map();
+    const unchanged = new Map();
     for (const cell of cells) {
+        stressed.set(cell.perturbation, [...(stressed.get(cell.perturbation) ?? []), cell.severity]);
         if (cell.samples === 0 || cell.unchanged < cell.samples)
             continue;
-        byPerturbation.set(cell.perturbation, [...(byPerturbation.get(cell.perturbation) ?? []), cell.severity]);
+        unchanged.set(cell.perturbation, [...(unchanged.get(cell.perturbation) ?? []), cell.severity]);
     }
-    return [...byPerturbation].map(([perturbation, severities]) => {
-        const cell = cells.find((c) => c.perturbation === perturbation);
-        return {
-            kind: 'stress-no-effect',
-            text: `${perturbation} left every one of the ${cell.samples} stressed images unchanged at ${severities.length === 1 ? 'severity' : 'severities'} ${severities.join(', ')}: ` +
-                'those cells repeat the clean figures and say nothing about robustness. Leave it out of stress.perturbations for these images ' +
-                '(docs/stress.md, "When a perturbation changes nothing").',
-        };
+    if (unchanged.size === 0)
+        return [];
+    const everywhere = [];
+    const parts = [...unchanged].map(([perturbation, severities]) => {
+        if (severities.length === stressed.get(perturbation).length) {
+            everywhere.push(perturbation);
+            return `${perturbation} at every severity`;
+        }
+        return `${perturbation} at ${severities.length === 1 ? 'severity' : 'severities'} ${severities.join(', ')}`;
     });
+    const samples = report.stress.sampleIndices.length;
+    const advice = everywhere.length === 0
+        ? ''
+        : ` Leave ${everywhere.length === 1 ? 'it' : 'them'} out of stress.perturbations for these images` +
+            (everywhere.length === unchanged.size ? '' : ` (${everywhere.join(', ')})`) +
+            '.';
+    return [
+        {
+            kind: 'stress-no-effect',
+            text: `Stress that changed no image: ${listText(parts)} left all ${samples} stressed images exactly as they were, ` +
+                'so those cells repeat the clean figures and say nothing about robustness (docs/stress.md, "When a perturbation changes nothing").' +
+                advice,
+        },
+    ];
+}
+/** "a", "a and b", "a, b and c". */
+function listText(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 /**
  * The stress notes: perturbations that changed nothing, a baseline without a stress section, suites that differ, stress cells compared
@@ -73428,9 +73449,17 @@ function stressTable(view) {
     const noEffect = shown.some((row) => row.cells.some((c) => c.noEffect));
     return [
         table,
-        ...(rest > 0 ? ['', `_… and ${formatCount(rest)} more ${rest === 1 ? 'perturbation' : 'perturbations'} in the full report._`] : []),
+        ...(rest > 0
+            ? [
+                '',
+                `_… and ${formatCount(rest)} more ${rest === 1 ? 'perturbation' : 'perturbations'} in the full report._`,
+            ]
+            : []),
         ...(noEffect
-            ? ['', `_${NO_EFFECT_MARK} the perturbation left every image unchanged at this severity: the figure is the clean one._`]
+            ? [
+                '',
+                `_${NO_EFFECT_MARK} the perturbation left every image unchanged at this severity: the figure is the clean one._`,
+            ]
             : []),
     ];
 }
