@@ -70399,8 +70399,67 @@ function powerNotes(summary, gate) {
     return notes;
 }
 
-;// CONCATENATED MODULE: ./src/compare/sliceGates.ts
+;// CONCATENATED MODULE: ./src/compare/familyDecisions.ts
+/**
+ * One correction family decided at once, for the gates that test many things together (slice
+ * gates, stress gates): the p-values corrected together by `statistics.correction`, and each
+ * interval's level from familyLevels (the function the per-class gate's intervals use), at the
+ * test's own gate α, so that every interval shown excludes the null exactly when its corrected
+ * test rejects.
+ */
 
+
+/** The decisions of the family `planned`, in its order (null where there was no test). */
+function decideFamily(planned, method) {
+    const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
+    const raw = tested.map((i) => planned[i].raw);
+    const correction = tested.length > 1 ? method : 'none';
+    const out = planned.map(() => null);
+    const byAlpha = new Map();
+    tested.forEach((at, k) => {
+        const alpha = planned[at].alpha;
+        let levels = byAlpha.get(alpha);
+        if (levels === undefined) {
+            levels = familyLevels(raw, alpha, correction);
+            byAlpha.set(alpha, levels);
+        }
+        out[at] = {
+            pValue: levels.adjusted[k],
+            intervalAlpha: levels.alphas[k],
+            correction,
+            family: tested.length,
+        };
+    });
+    return out;
+}
+/** The family adjustment of a decided interval, recorded in the result and named in its message ("slice tests"). */
+function familyFields(decision, unit) {
+    return decision.correction === 'none'
+        ? {}
+        : { intervalCorrection: { correction: decision.correction, family: decision.family }, familyUnit: unit };
+}
+/**
+ * A change test as the gate shows it: the corrected p, and the test's own inverted interval at the
+ * family-adjusted level (agreeingChangeInterval, as the per-class gate), so that it excludes 0
+ * exactly when the corrected test rejects. Without a decision (significance off) the raw figures.
+ */
+function decidedTest(test, decision, unit) {
+    if (decision === null)
+        return { test: test.test, pValue: test.pValue, interval: test.interval };
+    return {
+        test: test.test,
+        pValue: decision.pValue,
+        interval: agreeingChangeInterval(test, decision.intervalAlpha),
+        intervalInfo: {
+            intervalLevel: 1 - decision.intervalAlpha,
+            intervalMethod: changeIntervalMethod(test),
+            intervalMatchesTest: true,
+            ...familyFields(decision, unit),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/compare/sliceGates.ts
 
 
 
@@ -70433,6 +70492,8 @@ function checkSliceGateColumns(gates, columns) {
         });
     }
 }
+/** How the slice gates' intervals name their correction family. */
+const SLICE_UNIT = 'slice tests';
 /** The slice gates' results, in config order (column, then value, accuracy before classes), and their notes. */
 function sliceGates(context) {
     const configured = context.gates.slices ?? {};
@@ -70446,39 +70507,11 @@ function sliceGates(context) {
         for (const slice of slicesOf(context, column))
             planned.push(...planSlice(context, configured[column], slice));
     }
-    const decisions = decide(planned, context.statistics.correction);
+    const decisions = decideFamily(planned, context.statistics.correction);
     const results = planned.map((p, i) => p.build(decisions[i]));
     const tested = decisions.filter((d) => d !== null).length;
     notes.push(...sliceGates_powerNotes(context, configured, tested));
     return { results, notes, tested };
-}
-/**
- * The decisions of the whole family at once: the p-values corrected together (`statistics.correction`
- * over every test the slice gates made), and each interval's level from familyLevels (the function
- * the per-class gate's intervals use), at the test's own gate α, so that every interval shown
- * excludes the null exactly when its corrected test rejects.
- */
-function decide(planned, method) {
-    const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
-    const raw = tested.map((i) => planned[i].raw);
-    const correction = tested.length > 1 ? method : 'none';
-    const out = planned.map(() => null);
-    const byAlpha = new Map();
-    tested.forEach((at, k) => {
-        const alpha = planned[at].alpha;
-        let levels = byAlpha.get(alpha);
-        if (levels === undefined) {
-            levels = familyLevels(raw, alpha, correction);
-            byAlpha.set(alpha, levels);
-        }
-        out[at] = {
-            pValue: levels.adjusted[k],
-            intervalAlpha: levels.alphas[k],
-            correction,
-            family: tested.length,
-        };
-    });
-    return out;
 }
 function slicesOf(context, column) {
     const own = (context.candidate.slices ?? []).filter((s) => s.column === column);
@@ -70529,7 +70562,10 @@ function planSlice(context, gates, view) {
                         test: 'binomial-exact',
                         pValue: decision?.pValue ?? null,
                         interval: binomialBoundInterval(correct, samples, min, level),
-                        intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision) : {}) },
+                        intervalInfo: {
+                            ...minimumIntervalInfo(level),
+                            ...(decision ? familyFields(decision, SLICE_UNIT) : {}),
+                        },
                     }
                     : null;
                 return tagged(gateResults_boundGate({
@@ -70557,7 +70593,7 @@ function planSlice(context, gates, view) {
                 tolerance: maxDrop,
                 baseline: baseline === null ? undefined : (view.delta?.baselineAccuracy ?? null),
                 baselineMissingReason: `the baseline has no slice ${label}`,
-                test: test === null ? null : decidedTest(test, decision),
+                test: test === null ? null : decidedTest(test, decision, SLICE_UNIT),
                 correction: decision?.correction,
             }), view),
         });
@@ -70601,7 +70637,7 @@ function planSlice(context, gates, view) {
                         direction: 'drop',
                         tolerance: recall.maxDrop,
                         figuresSuffix: `, ${samplesText(cls.support)}`,
-                        test: decidedTest(test, decision),
+                        test: decidedTest(test, decision, SLICE_UNIT),
                         correction: decision?.correction,
                     }), view, cls.name),
                 });
@@ -70609,35 +70645,6 @@ function planSlice(context, gates, view) {
         }
     }
     return out;
-}
-/**
- * A change test as the gate shows it: the corrected p, and the test's own inverted interval at the
- * family-adjusted level (agreeingChangeInterval, as the per-class gate), so that it excludes 0
- * exactly when the corrected test rejects. Without a decision (significance off) the raw figures.
- */
-function decidedTest(test, decision) {
-    if (decision === null)
-        return { test: test.test, pValue: test.pValue, interval: test.interval };
-    return {
-        test: test.test,
-        pValue: decision.pValue,
-        interval: agreeingChangeInterval(test, decision.intervalAlpha),
-        intervalInfo: {
-            intervalLevel: 1 - decision.intervalAlpha,
-            intervalMethod: changeIntervalMethod(test),
-            intervalMatchesTest: true,
-            ...familyFields(decision),
-        },
-    };
-}
-/** The family adjustment of a decided interval, recorded in the result and named in its message. */
-function familyFields(decision) {
-    return decision.correction === 'none'
-        ? {}
-        : {
-            intervalCorrection: { correction: decision.correction, family: decision.family },
-            familyUnit: 'slice tests',
-        };
 }
 /**
  * How each slice column was compared, when it was not sample by sample with both reports' own slice
@@ -70782,7 +70789,6 @@ function wouldTest(context, configured) {
 
 
 
-
 /** The note of a baseline report without a stress section. */
 const STRESS_NOT_COMPARED_NOTE = 'The baseline report has no stress section: stress changes are not compared; regenerate the baseline with stress: ' +
     '(the same stress suite in evalgate.yml). The stress change gates were skipped; the bounds (min-accuracy, flip-rate) still apply.';
@@ -70855,37 +70861,9 @@ function checkStressGates(gates, candidate) {
         refuse('mean-accuracy', `needs corruption cells (noise, blur, weather, digital), and this run stressed only ${stressed}`, 'add corruptions to stress.perturbations, or remove gates.stress.mean-accuracy');
     }
 }
-/** One family's decisions at once (the slice gates' rule: sliceGates.ts `decide`). */
-function stressGates_decide(planned, method) {
-    const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
-    const raw = tested.map((i) => planned[i].raw);
-    const correction = tested.length > 1 ? method : 'none';
-    const out = planned.map(() => null);
-    const byAlpha = new Map();
-    tested.forEach((at, k) => {
-        const alpha = planned[at].alpha;
-        let levels = byAlpha.get(alpha);
-        if (levels === undefined) {
-            levels = familyLevels(raw, alpha, correction);
-            byAlpha.set(alpha, levels);
-        }
-        out[at] = {
-            pValue: levels.adjusted[k],
-            intervalAlpha: levels.alphas[k],
-            correction,
-            family: tested.length,
-        };
-    });
-    return out;
-}
 function built(planned, method) {
-    const decisions = stressGates_decide(planned, method);
+    const decisions = decideFamily(planned, method);
     return planned.map((p, i) => p.build(decisions[i]));
-}
-function stressGates_familyFields(decision, unit) {
-    return decision.correction === 'none'
-        ? {}
-        : { intervalCorrection: { correction: decision.correction, family: decision.family }, familyUnit: unit };
 }
 function cellLabel(perturbation, severity) {
     return `${messageName(perturbation)} at severity ${severity}`;
@@ -70934,7 +70912,7 @@ function minAccuracyPlans(context, stress, view) {
                             intervalMethod: 'clopper-pearson',
                             intervalMatchesTest: true,
                             note: `its upper end the one-sided ${levelText(1 - level)} bound`,
-                            ...(decision ? stressGates_familyFields(decision, 'perturbation minimums') : {}),
+                            ...(decision ? familyFields(decision, 'perturbation minimums') : {}),
                         },
                     }
                     : null;
@@ -71085,22 +71063,6 @@ function meanOwn(view) {
         return null;
     return values.reduce((s, v) => s + v, 0) / values.length;
 }
-/** A change test as the gate shows it: corrected p and the agreeing interval at the family level. */
-function stressGates_decidedTest(test, decision) {
-    if (decision === null)
-        return { test: test.test, pValue: test.pValue, interval: test.interval };
-    return {
-        test: test.test,
-        pValue: decision.pValue,
-        interval: agreeingChangeInterval(test, decision.intervalAlpha),
-        intervalInfo: {
-            intervalLevel: 1 - decision.intervalAlpha,
-            intervalMethod: changeIntervalMethod(test),
-            intervalMatchesTest: true,
-            ...stressGates_familyFields(decision, 'stress cell × class tests'),
-        },
-    };
-}
 function perClassPlans(context, stress) {
     const recall = stress.perClassRecall;
     if (recall === undefined)
@@ -71150,7 +71112,7 @@ function perClassPlans(context, stress) {
                     direction: 'drop',
                     tolerance: recall.maxDrop,
                     figuresSuffix: `, ${samplesText(cls.support)}`,
-                    test: stressGates_decidedTest(test, decision),
+                    test: decidedTest(test, decision, 'stress cell × class tests'),
                     correction: decision?.correction,
                 }), cell.perturbation, cell.severity, cls.name),
             });
@@ -71188,7 +71150,7 @@ function flipRatePlans(context, stress, view) {
                             intervalMethod: 'clopper-pearson',
                             intervalMatchesTest: true,
                             note: `its lower end the one-sided ${levelText(1 - level)} bound`,
-                            ...(decision ? stressGates_familyFields(decision, 'stress cells') : {}),
+                            ...(decision ? familyFields(decision, 'stress cells') : {}),
                         },
                     }
                     : null;

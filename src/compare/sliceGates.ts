@@ -20,18 +20,17 @@ import type { SliceReport } from '../report/types.js';
 import { InputError } from '../shared/errors.js';
 import { binomialTestLess } from '../stats/exactTests.js';
 import { binomialBoundInterval } from '../stats/exactIntervals.js';
-import { familyLevels } from '../stats/familyLevels.js';
 import { minimumDetectableDrop, samplesForDrop } from '../stats/power.js';
 import { alphaText, correctionName } from './evidenceText.js';
 import { minimumIntervalInfo } from './headlineGates.js';
+import { decidedTest, decideFamily, familyFields, type Planned } from './familyDecisions.js';
 import type { GateContext } from './gateContext.js';
-import { boundGate, changeGate, type IntervalInfo, type TestOutcome } from './gateResults.js';
+import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { formatPoints, messageName } from './messageText.js';
-import { agreeingChangeInterval, changeIntervalMethod } from './proportionTests.js';
 import { samplesText } from './recallGate.js';
 import { recallPower } from './recallPower.js';
 import { sliceAccuracyCounts, sliceColumnsOf } from './sliceComparison.js';
-import type { GateResult, ProportionTest, SliceColumnPairing, SliceDelta, VerdictNote } from './types.js';
+import type { GateResult, SliceColumnPairing, SliceDelta, VerdictNote } from './types.js';
 import type { GateEvidence, GatesConfig, SliceGatesConfig } from '../config/types.js';
 
 /**
@@ -59,29 +58,14 @@ export function checkSliceGateColumns(gates: GatesConfig, columns: readonly stri
   }
 }
 
+/** How the slice gates' intervals name their correction family. */
+const SLICE_UNIT = 'slice tests';
+
 export interface SliceGatesOutput {
   results: GateResult[];
   notes: VerdictNote[];
   /** Tests in the slice family (the correction ran over them). */
   tested: number;
-}
-
-/** How a tested result is decided: its corrected p and the family-adjusted level of its interval. */
-interface Decision {
-  pValue: number;
-  /** α′ of familyLevels: the interval at 1 − α′ excludes the null exactly when pValue < α. */
-  intervalAlpha: number;
-  correction: GateContext['statistics']['correction'];
-  /** Tests in the family. */
-  family: number;
-}
-
-/** A result waiting for its decision (raw null: no test, built at once with null). */
-interface Planned {
-  raw: number | null;
-  /** The gate's α (the level its corrected p is compared with). */
-  alpha: number;
-  build: (decision: Decision | null) => GateResult;
 }
 
 /** The slice gates' results, in config order (column, then value, accuracy before classes), and their notes. */
@@ -96,40 +80,11 @@ export function sliceGates(context: GateContext): SliceGatesOutput {
     for (const slice of slicesOf(context, column))
       planned.push(...planSlice(context, configured[column]!, slice));
   }
-  const decisions = decide(planned, context.statistics.correction);
+  const decisions = decideFamily(planned, context.statistics.correction);
   const results = planned.map((p, i) => p.build(decisions[i]!));
   const tested = decisions.filter((d) => d !== null).length;
   notes.push(...powerNotes(context, configured, tested));
   return { results, notes, tested };
-}
-
-/**
- * The decisions of the whole family at once: the p-values corrected together (`statistics.correction`
- * over every test the slice gates made), and each interval's level from familyLevels (the function
- * the per-class gate's intervals use), at the test's own gate α, so that every interval shown
- * excludes the null exactly when its corrected test rejects.
- */
-function decide(planned: Planned[], method: GateContext['statistics']['correction']): Array<Decision | null> {
-  const tested = planned.map((_, i) => i).filter((i) => planned[i]!.raw !== null);
-  const raw = tested.map((i) => planned[i]!.raw!);
-  const correction = tested.length > 1 ? method : 'none';
-  const out: Array<Decision | null> = planned.map(() => null);
-  const byAlpha = new Map<number, ReturnType<typeof familyLevels>>();
-  tested.forEach((at, k) => {
-    const alpha = planned[at]!.alpha;
-    let levels = byAlpha.get(alpha);
-    if (levels === undefined) {
-      levels = familyLevels(raw, alpha, correction);
-      byAlpha.set(alpha, levels);
-    }
-    out[at] = {
-      pValue: levels.adjusted[k]!,
-      intervalAlpha: levels.alphas[k]!,
-      correction,
-      family: tested.length,
-    };
-  });
-  return out;
 }
 
 /** What one slice is, for the gates: the candidate's figures and, when compared, the baseline's. */
@@ -195,7 +150,10 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
                 test: 'binomial-exact',
                 pValue: decision?.pValue ?? null,
                 interval: binomialBoundInterval(correct, samples, min, level),
-                intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision) : {}) },
+                intervalInfo: {
+                  ...minimumIntervalInfo(level),
+                  ...(decision ? familyFields(decision, SLICE_UNIT) : {}),
+                },
               }
             : null;
         return tagged(
@@ -228,7 +186,7 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
             tolerance: maxDrop,
             baseline: baseline === null ? undefined : (view.delta?.baselineAccuracy ?? null),
             baselineMissingReason: `the baseline has no slice ${label}`,
-            test: test === null ? null : decidedTest(test, decision),
+            test: test === null ? null : decidedTest(test, decision, SLICE_UNIT),
             correction: decision?.correction,
           }),
           view,
@@ -282,7 +240,7 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
                 direction: 'drop',
                 tolerance: recall.maxDrop,
                 figuresSuffix: `, ${samplesText(cls.support)}`,
-                test: decidedTest(test, decision),
+                test: decidedTest(test, decision, SLICE_UNIT),
                 correction: decision?.correction,
               }),
               view,
@@ -293,36 +251,6 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
     }
   }
   return out;
-}
-
-/**
- * A change test as the gate shows it: the corrected p, and the test's own inverted interval at the
- * family-adjusted level (agreeingChangeInterval, as the per-class gate), so that it excludes 0
- * exactly when the corrected test rejects. Without a decision (significance off) the raw figures.
- */
-function decidedTest(test: ProportionTest, decision: Decision | null): TestOutcome {
-  if (decision === null) return { test: test.test, pValue: test.pValue, interval: test.interval };
-  return {
-    test: test.test,
-    pValue: decision.pValue,
-    interval: agreeingChangeInterval(test, decision.intervalAlpha),
-    intervalInfo: {
-      intervalLevel: 1 - decision.intervalAlpha,
-      intervalMethod: changeIntervalMethod(test),
-      intervalMatchesTest: true,
-      ...familyFields(decision),
-    },
-  };
-}
-
-/** The family adjustment of a decided interval, recorded in the result and named in its message. */
-function familyFields(decision: Decision): Pick<IntervalInfo, 'intervalCorrection' | 'familyUnit'> {
-  return decision.correction === 'none'
-    ? {}
-    : {
-        intervalCorrection: { correction: decision.correction, family: decision.family },
-        familyUnit: 'slice tests',
-      };
 }
 
 /**

@@ -35,14 +35,13 @@ import type { Report } from '../report/types.js';
 import { InputError } from '../shared/errors.js';
 import { binomialBoundInterval } from '../stats/exactIntervals.js';
 import { binomialTestLess } from '../stats/exactTests.js';
-import { familyLevels } from '../stats/familyLevels.js';
 import { pairedMeanDifference, welchMeanDifference } from '../stats/meanTests.js';
 import { signFlipTest } from '../stats/randomization.js';
 import { levelText } from './evidenceText.js';
+import { decidedTest, decideFamily, familyFields, type Planned } from './familyDecisions.js';
 import type { GateContext } from './gateContext.js';
-import { boundGate, changeGate, type IntervalInfo, type TestOutcome } from './gateResults.js';
+import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { messageName } from './messageText.js';
-import { agreeingChangeInterval, changeIntervalMethod } from './proportionTests.js';
 import { samplesText } from './recallGate.js';
 import { sliceAccuracyCounts } from './sliceComparison.js';
 import {
@@ -53,7 +52,7 @@ import {
   type StressView,
   stressView,
 } from './stressComparison.js';
-import type { GateResult, ProportionTest, StressComparison, VerdictNote } from './types.js';
+import type { GateResult, StressComparison, VerdictNote } from './types.js';
 
 /** The note of a baseline report without a stress section. */
 export const STRESS_NOT_COMPARED_NOTE =
@@ -159,57 +158,9 @@ export interface StressGatesOutput {
   notes: VerdictNote[];
 }
 
-/** How a tested result is decided: its corrected p and the family-adjusted level of its interval. */
-interface Decision {
-  pValue: number;
-  intervalAlpha: number;
-  correction: GateContext['statistics']['correction'];
-  family: number;
-}
-
-/** A result waiting for its family's decision (raw null: no test). */
-interface Planned {
-  raw: number | null;
-  alpha: number;
-  build: (decision: Decision | null) => GateResult;
-}
-
-/** One family's decisions at once (the slice gates' rule: sliceGates.ts `decide`). */
-function decide(planned: Planned[], method: GateContext['statistics']['correction']): Array<Decision | null> {
-  const tested = planned.map((_, i) => i).filter((i) => planned[i]!.raw !== null);
-  const raw = tested.map((i) => planned[i]!.raw!);
-  const correction = tested.length > 1 ? method : 'none';
-  const out: Array<Decision | null> = planned.map(() => null);
-  const byAlpha = new Map<number, ReturnType<typeof familyLevels>>();
-  tested.forEach((at, k) => {
-    const alpha = planned[at]!.alpha;
-    let levels = byAlpha.get(alpha);
-    if (levels === undefined) {
-      levels = familyLevels(raw, alpha, correction);
-      byAlpha.set(alpha, levels);
-    }
-    out[at] = {
-      pValue: levels.adjusted[k]!,
-      intervalAlpha: levels.alphas[k]!,
-      correction,
-      family: tested.length,
-    };
-  });
-  return out;
-}
-
 function built(planned: Planned[], method: GateContext['statistics']['correction']): GateResult[] {
-  const decisions = decide(planned, method);
+  const decisions = decideFamily(planned, method);
   return planned.map((p, i) => p.build(decisions[i]!));
-}
-
-function familyFields(
-  decision: Decision,
-  unit: string,
-): Pick<IntervalInfo, 'intervalCorrection' | 'familyUnit'> {
-  return decision.correction === 'none'
-    ? {}
-    : { intervalCorrection: { correction: decision.correction, family: decision.family }, familyUnit: unit };
 }
 
 function cellLabel(perturbation: string, severity: number): string {
@@ -425,22 +376,6 @@ function meanOwn(view: StressView): number | null {
   return values.reduce<number>((s, v) => s + v!, 0) / values.length;
 }
 
-/** A change test as the gate shows it: corrected p and the agreeing interval at the family level. */
-function decidedTest(test: ProportionTest, decision: Decision | null): TestOutcome {
-  if (decision === null) return { test: test.test, pValue: test.pValue, interval: test.interval };
-  return {
-    test: test.test,
-    pValue: decision.pValue,
-    interval: agreeingChangeInterval(test, decision.intervalAlpha),
-    intervalInfo: {
-      intervalLevel: 1 - decision.intervalAlpha,
-      intervalMethod: changeIntervalMethod(test),
-      intervalMatchesTest: true,
-      ...familyFields(decision, 'stress cell × class tests'),
-    },
-  };
-}
-
 function perClassPlans(context: GateContext, stress: StressGatesConfig): Planned[] {
   const recall = stress.perClassRecall;
   if (recall === undefined) return [];
@@ -493,7 +428,7 @@ function perClassPlans(context: GateContext, stress: StressGatesConfig): Planned
               direction: 'drop',
               tolerance: recall.maxDrop,
               figuresSuffix: `, ${samplesText(cls.support)}`,
-              test: decidedTest(test, decision),
+              test: decidedTest(test, decision, 'stress cell × class tests'),
               correction: decision?.correction,
             }),
             cell.perturbation,
