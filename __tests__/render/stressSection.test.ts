@@ -20,6 +20,7 @@ import {
   stressSummaryLine,
   stressView,
 } from '../../src/render/stressSection.js';
+import { IMAGE_PERTURBATIONS } from '../../src/modalities/image/perturbations/registry.js';
 import { renderVerdictText } from '../../src/render/verdictText.js';
 import { digestOf, digitsPair, manyClassReport } from '../__fixtures__/reports.js';
 
@@ -409,29 +410,8 @@ describe('stress in the comment', () => {
   it('stays under the limit with the default suite on 1,000 classes, keeping every regressed class', () => {
     const n = 1000;
     const regressed = [3, 97, 420, 777, 998];
-    const perturbations = [
-      'gaussian_noise',
-      'shot_noise',
-      'impulse_noise',
-      'speckle_noise',
-      'gaussian_blur',
-      'defocus_blur',
-      'motion_blur',
-      'zoom_blur',
-      'glass_blur',
-      'brightness',
-      'contrast',
-      'saturate',
-      'pixelate',
-      'jpeg_compression',
-      'fog',
-      'elastic_transform',
-      'rotate',
-      'translate',
-      'scale',
-      'cutout',
-      'random_erasing',
-    ];
+    // The default suite: every perturbation of the registry.
+    const perturbations = IMAGE_PERTURBATIONS.map((p) => p.name);
     expect(perturbations).toHaveLength(21);
     // 3 samples per class, no per-sample records in the report: the clean records are given.
     const labels = Array.from({ length: 3 * n }, (_, i) => Math.floor(i / 3));

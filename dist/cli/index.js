@@ -61966,104 +61966,58 @@ class ByteWriter {
         return this.bytes.slice(0, this.size);
     }
 }
+/**
+ * jpeg-js's AAN float DCT of 8 values in place: data[off], data[off + step], … data[off + 7·step]
+ * (step 1 for a row of the block, 8 for a column), in jpeg-js's order of operations.
+ */
+function fdct8(data, off, step) {
+    const d0 = data[off];
+    const d1 = data[off + step];
+    const d2 = data[off + 2 * step];
+    const d3 = data[off + 3 * step];
+    const d4 = data[off + 4 * step];
+    const d5 = data[off + 5 * step];
+    const d6 = data[off + 6 * step];
+    const d7 = data[off + 7 * step];
+    const tmp0 = d0 + d7;
+    const tmp7 = d0 - d7;
+    const tmp1 = d1 + d6;
+    const tmp6 = d1 - d6;
+    const tmp2 = d2 + d5;
+    const tmp5 = d2 - d5;
+    const tmp3 = d3 + d4;
+    const tmp4 = d3 - d4;
+    let tmp10 = tmp0 + tmp3;
+    const tmp13 = tmp0 - tmp3;
+    let tmp11 = tmp1 + tmp2;
+    let tmp12 = tmp1 - tmp2;
+    data[off] = tmp10 + tmp11;
+    data[off + 4 * step] = tmp10 - tmp11;
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
+    const z1 = (tmp12 + tmp13) * 0.707106781;
+    data[off + 2 * step] = tmp13 + z1;
+    data[off + 6 * step] = tmp13 - z1;
+    tmp10 = tmp4 + tmp5;
+    tmp11 = tmp5 + tmp6;
+    tmp12 = tmp6 + tmp7;
+    const z5 = (tmp10 - tmp12) * 0.382683433;
+    const z2 = 0.5411961 * tmp10 + z5;
+    const z4 = 1.306562965 * tmp12 + z5;
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
+    const z3 = tmp11 * 0.707106781;
+    const z11 = tmp7 + z3;
+    const z13 = tmp7 - z3;
+    data[off + 5 * step] = z13 + z2;
+    data[off + 3 * step] = z13 - z2;
+    data[off + step] = z11 + z4;
+    data[off + 7 * step] = z11 - z4;
+}
 /** jpeg-js fDCTQuant: the AAN float DCT of one 8×8 block (in place), quantised, rounded half away from 0. */
 function fdctQuant(data, fdtbl, out) {
-    let d0;
-    let d1;
-    let d2;
-    let d3;
-    let d4;
-    let d5;
-    let d6;
-    let d7;
-    let off = 0;
-    for (let i = 0; i < 8; ++i) {
-        d0 = data[off];
-        d1 = data[off + 1];
-        d2 = data[off + 2];
-        d3 = data[off + 3];
-        d4 = data[off + 4];
-        d5 = data[off + 5];
-        d6 = data[off + 6];
-        d7 = data[off + 7];
-        const tmp0 = d0 + d7;
-        const tmp7 = d0 - d7;
-        const tmp1 = d1 + d6;
-        const tmp6 = d1 - d6;
-        const tmp2 = d2 + d5;
-        const tmp5 = d2 - d5;
-        const tmp3 = d3 + d4;
-        const tmp4 = d3 - d4;
-        let tmp10 = tmp0 + tmp3;
-        const tmp13 = tmp0 - tmp3;
-        let tmp11 = tmp1 + tmp2;
-        let tmp12 = tmp1 - tmp2;
-        data[off] = tmp10 + tmp11;
-        data[off + 4] = tmp10 - tmp11;
-        // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-        const z1 = (tmp12 + tmp13) * 0.707106781;
-        data[off + 2] = tmp13 + z1;
-        data[off + 6] = tmp13 - z1;
-        tmp10 = tmp4 + tmp5;
-        tmp11 = tmp5 + tmp6;
-        tmp12 = tmp6 + tmp7;
-        const z5 = (tmp10 - tmp12) * 0.382683433;
-        const z2 = 0.5411961 * tmp10 + z5;
-        const z4 = 1.306562965 * tmp12 + z5;
-        // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-        const z3 = tmp11 * 0.707106781;
-        const z11 = tmp7 + z3;
-        const z13 = tmp7 - z3;
-        data[off + 5] = z13 + z2;
-        data[off + 3] = z13 - z2;
-        data[off + 1] = z11 + z4;
-        data[off + 7] = z11 - z4;
-        off += 8;
-    }
-    off = 0;
-    for (let i = 0; i < 8; ++i) {
-        d0 = data[off];
-        d1 = data[off + 8];
-        d2 = data[off + 16];
-        d3 = data[off + 24];
-        d4 = data[off + 32];
-        d5 = data[off + 40];
-        d6 = data[off + 48];
-        d7 = data[off + 56];
-        const tmp0 = d0 + d7;
-        const tmp7 = d0 - d7;
-        const tmp1 = d1 + d6;
-        const tmp6 = d1 - d6;
-        const tmp2 = d2 + d5;
-        const tmp5 = d2 - d5;
-        const tmp3 = d3 + d4;
-        const tmp4 = d3 - d4;
-        let tmp10 = tmp0 + tmp3;
-        const tmp13 = tmp0 - tmp3;
-        let tmp11 = tmp1 + tmp2;
-        let tmp12 = tmp1 - tmp2;
-        data[off] = tmp10 + tmp11;
-        data[off + 32] = tmp10 - tmp11;
-        // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-        const z1 = (tmp12 + tmp13) * 0.707106781;
-        data[off + 16] = tmp13 + z1;
-        data[off + 48] = tmp13 - z1;
-        tmp10 = tmp4 + tmp5;
-        tmp11 = tmp5 + tmp6;
-        tmp12 = tmp6 + tmp7;
-        const z5 = (tmp10 - tmp12) * 0.382683433;
-        const z2 = 0.5411961 * tmp10 + z5;
-        const z4 = 1.306562965 * tmp12 + z5;
-        // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-        const z3 = tmp11 * 0.707106781;
-        const z11 = tmp7 + z3;
-        const z13 = tmp7 - z3;
-        data[off + 40] = z13 + z2;
-        data[off + 24] = z13 - z2;
-        data[off + 8] = z11 + z4;
-        data[off + 56] = z11 - z4;
-        off++;
-    }
+    for (let row = 0; row < 64; row += 8)
+        fdct8(data, row, 1);
+    for (let column = 0; column < 8; column++)
+        fdct8(data, column, 8);
     for (let i = 0; i < 64; ++i) {
         const v = data[i] * fdtbl[i];
         out[i] = v > 0.0 ? (v + 0.5) | 0 : (v - 0.5) | 0;
@@ -67800,6 +67754,23 @@ function sliceAccuracyCounts(classes) {
     }
     return { correct, samples };
 }
+/**
+ * The test of an accuracy change between two sets of counts (a slice, a stress cell): McNemar's
+ * exact test on the sample-by-sample tables when there are any, else the unpaired test of two
+ * proportions; null when either side has no samples.
+ */
+function accuracyChangeTest(then, now, tables, confidence) {
+    if (then === null || then.samples === 0 || now.samples === 0)
+        return null;
+    if (tables !== null)
+        return pairedProportionTest(tables.overall, confidence, 'mcnemar-exact');
+    return unpairedProportionTest({
+        baselineSuccesses: then.correct,
+        baselineTrials: then.samples,
+        candidateSuccesses: now.correct,
+        candidateTrials: now.samples,
+    }, confidence);
+}
 /** The candidate's slices beside the baseline's; undefined when the candidate has no slices. */
 function compareSlices(baseline, candidate, attempt, confidence) {
     const columns = sliceColumnsOf(candidate);
@@ -67956,18 +67927,7 @@ function sliceDelta(slice, before, tables, confidence) {
     const then = before === undefined ? null : sliceAccuracyCounts(before.classes);
     const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
     const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
-    let accuracyTest = null;
-    if (then !== null && then.samples > 0 && now.samples > 0) {
-        accuracyTest =
-            tables !== null
-                ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
-                : unpairedProportionTest({
-                    baselineSuccesses: then.correct,
-                    baselineTrials: then.samples,
-                    candidateSuccesses: now.correct,
-                    candidateTrials: now.samples,
-                }, confidence);
-    }
+    const accuracyTest = accuracyChangeTest(then, now, tables, confidence);
     const classes = classDeltas(before?.classes ?? [], slice.classes, tables, confidence);
     return {
         column: slice.column,
@@ -68240,18 +68200,7 @@ function cellDelta(cell, before, after, order, confidence) {
     const tables = order !== null && earlier !== undefined && sameImages
         ? pairedTables(pairedCell(after, order, earlier, cell), after.report.classes.length)
         : null;
-    let accuracyTest = null;
-    if (then !== null && then.samples > 0 && now.samples > 0) {
-        accuracyTest =
-            tables !== null
-                ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
-                : unpairedProportionTest({
-                    baselineSuccesses: then.correct,
-                    baselineTrials: then.samples,
-                    candidateSuccesses: now.correct,
-                    candidateTrials: now.samples,
-                }, confidence);
-    }
+    const accuracyTest = accuracyChangeTest(then, now, tables, confidence);
     const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
     const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
     const candidateFlips = flipRate(after, cell, confidence);
@@ -70409,6 +70358,8 @@ function powerNotes(summary, gate) {
  */
 
 
+
+
 /** The decisions of the family `planned`, in its order (null where there was no test). */
 function decideFamily(planned, method) {
     const tested = planned.map((_, i) => i).filter((i) => planned[i].raw !== null);
@@ -70458,10 +70409,24 @@ function decidedTest(test, decision, unit) {
         },
     };
 }
+/**
+ * The one-sided exact test of an accuracy minimum (`correct` of `samples` against `min`) as a gate
+ * shows it: the corrected p, and the upper bound inverted at the family level beside a decision,
+ * at the table's one-sided level without one (significance off); null without samples.
+ */
+function minimumTest(counts, min, decision, family) {
+    if (counts.samples === 0)
+        return null;
+    const level = decision?.intervalAlpha ?? (1 - family.confidence) / 2;
+    return {
+        test: 'binomial-exact',
+        pValue: decision?.pValue ?? null,
+        interval: binomialBoundInterval(counts.correct, counts.samples, min, level),
+        intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision, family.unit) : {}) },
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/compare/sliceGates.ts
-
-
 
 
 
@@ -70556,18 +70521,10 @@ function planSlice(context, gates, view) {
             alpha,
             build: (decision) => {
                 // Beside a decision: the one-sided test inverted at its family level (as accuracy.min does).
-                const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
-                const test = samples > 0
-                    ? {
-                        test: 'binomial-exact',
-                        pValue: decision?.pValue ?? null,
-                        interval: binomialBoundInterval(correct, samples, min, level),
-                        intervalInfo: {
-                            ...minimumIntervalInfo(level),
-                            ...(decision ? familyFields(decision, SLICE_UNIT) : {}),
-                        },
-                    }
-                    : null;
+                const test = minimumTest({ correct, samples }, min, decision, {
+                    confidence: statistics.confidence,
+                    unit: SLICE_UNIT,
+                });
                 return tagged(gateResults_boundGate({
                     ...common(accuracy),
                     gate: `${prefix}.accuracy.min`,
@@ -70901,21 +70858,10 @@ function minAccuracyPlans(context, stress, view) {
             raw: gate.significance && samples > 0 ? binomialTestLess(correct, samples, min) : null,
             alpha: gate.alpha ?? statistics.alpha,
             build: (decision) => {
-                const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
-                const test = samples > 0
-                    ? {
-                        test: 'binomial-exact',
-                        pValue: decision?.pValue ?? null,
-                        interval: binomialBoundInterval(correct, samples, min, level),
-                        intervalInfo: {
-                            intervalLevel: 1 - 2 * level,
-                            intervalMethod: 'clopper-pearson',
-                            intervalMatchesTest: true,
-                            note: `its upper end the one-sided ${levelText(1 - level)} bound`,
-                            ...(decision ? familyFields(decision, 'perturbation minimums') : {}),
-                        },
-                    }
-                    : null;
+                const test = minimumTest({ correct, samples }, min, decision, {
+                    confidence: statistics.confidence,
+                    unit: 'perturbation minimums',
+                });
                 return stressGates_tagged(gateResults_boundGate({
                     gate: `stress.${name}.min-accuracy`,
                     label: `accuracy under ${cellLabel(name, gate.severity)}`,
@@ -83759,6 +83705,10 @@ function stressTransform(image, sampleId, spec) {
 }
 /** The transforms the entries start their decode workers with. */
 const STRESS_TRANSFORMS = { [STRESS_TRANSFORM]: stressTransform };
+/** The decode pool's request for one cell, over `workers` workers: they share the decoded-image budget. */
+function stressTransformRequest(spec, workers) {
+    return { kind: STRESS_TRANSFORM, spec, cacheBytes: Math.floor(DECODED_CACHE_BYTES / Math.max(1, workers)) };
+}
 
 ;// CONCATENATED MODULE: ./src/runtime/outputKindError.ts
 /**
@@ -83905,7 +83855,6 @@ function nameNonFiniteSamples(error, indices, testSet) {
 
 
 
-
 /** Evaluates the configured model on the configured, lock-verified test set. */
 async function evaluateModel(config, options = {}) {
     const now = options.now ?? (() => performance.now());
@@ -83979,11 +83928,7 @@ async function evaluateModel(config, options = {}) {
                         batches: pool
                             ? pool.batches(preprocess, config.batchSize, {
                                 subset: pass.subset,
-                                transform: {
-                                    kind: STRESS_TRANSFORM,
-                                    spec: pass.spec,
-                                    cacheBytes: Math.floor(DECODED_CACHE_BYTES / workerCount),
-                                },
+                                transform: stressTransformRequest(pass.spec, workerCount),
                                 onUnchanged: pass.onUnchanged,
                             })
                             : batchTestSet(pass.testSet, preprocess, config.batchSize),

@@ -29,8 +29,8 @@ import { scoreTestSet } from '../../lib/pipeline/scoreTestSet.js';
 import { loadOnnxRuntime } from '../../lib/runtime/loadOnnxRuntime.js';
 import { openModelSession } from '../../lib/runtime/modelSession.js';
 import { runStress } from '../../lib/stress/runStress.js';
-import { cleanDecoder, DECODED_CACHE_BYTES } from '../../lib/stress/stressedTestSet.js';
-import { STRESS_TRANSFORM } from '../../lib/stress/stressTransform.js';
+import { cleanDecoder } from '../../lib/stress/stressedTestSet.js';
+import { stressTransformRequest } from '../../lib/stress/stressTransform.js';
 import { stressSubset } from '../../lib/stress/stressSubset.js';
 import { stressCells } from '../../lib/stress/suite.js';
 
@@ -123,11 +123,7 @@ await runStress({
       pass.testSet,
       pool.batches(preprocess, config.batchSize, {
         subset: pass.subset,
-        transform: {
-          kind: STRESS_TRANSFORM,
-          spec: pass.spec,
-          cacheBytes: Math.floor(DECODED_CACHE_BYTES / workers),
-        },
+        transform: stressTransformRequest(pass.spec, workers),
         onUnchanged: pass.onUnchanged,
       }),
     );

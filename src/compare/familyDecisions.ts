@@ -5,8 +5,10 @@
  * test's own gate α, so that every interval shown excludes the null exactly when its corrected
  * test rejects.
  */
+import { binomialBoundInterval } from '../stats/exactIntervals.js';
 import { familyLevels } from '../stats/familyLevels.js';
 import type { GateContext } from './gateContext.js';
+import { minimumIntervalInfo } from './headlineGates.js';
 import type { IntervalInfo, TestOutcome } from './gateResults.js';
 import { agreeingChangeInterval, changeIntervalMethod } from './proportionTests.js';
 import type { GateResult, ProportionTest } from './types.js';
@@ -83,5 +85,26 @@ export function decidedTest(test: ProportionTest, decision: Decision | null, uni
       intervalMatchesTest: true,
       ...familyFields(decision, unit),
     },
+  };
+}
+
+/**
+ * The one-sided exact test of an accuracy minimum (`correct` of `samples` against `min`) as a gate
+ * shows it: the corrected p, and the upper bound inverted at the family level beside a decision,
+ * at the table's one-sided level without one (significance off); null without samples.
+ */
+export function minimumTest(
+  counts: { correct: number; samples: number },
+  min: number,
+  decision: Decision | null,
+  family: { confidence: number; unit: string },
+): TestOutcome | null {
+  if (counts.samples === 0) return null;
+  const level = decision?.intervalAlpha ?? (1 - family.confidence) / 2;
+  return {
+    test: 'binomial-exact',
+    pValue: decision?.pValue ?? null,
+    interval: binomialBoundInterval(counts.correct, counts.samples, min, level),
+    intervalInfo: { ...minimumIntervalInfo(level), ...(decision ? familyFields(decision, family.unit) : {}) },
   };
 }

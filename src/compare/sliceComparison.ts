@@ -24,7 +24,7 @@ import {
   pairedTables,
   unpairedProportionTest,
 } from './proportionTests.js';
-import type { Interval, SliceColumnPairing, SliceComparison, SliceDelta } from './types.js';
+import type { Interval, ProportionTest, SliceColumnPairing, SliceComparison, SliceDelta } from './types.js';
 
 /** The slice columns of a report, in report order (from its per-slice figures). */
 export function sliceColumnsOf(report: Report): string[] {
@@ -44,6 +44,30 @@ export function sliceAccuracyCounts(classes: readonly ClassMetrics[]): { correct
     samples += c.support;
   }
   return { correct, samples };
+}
+
+/**
+ * The test of an accuracy change between two sets of counts (a slice, a stress cell): McNemar's
+ * exact test on the sample-by-sample tables when there are any, else the unpaired test of two
+ * proportions; null when either side has no samples.
+ */
+export function accuracyChangeTest(
+  then: { correct: number; samples: number } | null,
+  now: { correct: number; samples: number },
+  tables: PairedTables | null,
+  confidence: number,
+): ProportionTest | null {
+  if (then === null || then.samples === 0 || now.samples === 0) return null;
+  if (tables !== null) return pairedProportionTest(tables.overall, confidence, 'mcnemar-exact');
+  return unpairedProportionTest(
+    {
+      baselineSuccesses: then.correct,
+      baselineTrials: then.samples,
+      candidateSuccesses: now.correct,
+      candidateTrials: now.samples,
+    },
+    confidence,
+  );
 }
 
 /** The candidate's slices beside the baseline's; undefined when the candidate has no slices. */
@@ -242,21 +266,7 @@ function sliceDelta(
   const then = before === undefined ? null : sliceAccuracyCounts(before.classes);
   const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
   const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
-  let accuracyTest: SliceDelta['accuracyTest'] = null;
-  if (then !== null && then.samples > 0 && now.samples > 0) {
-    accuracyTest =
-      tables !== null
-        ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
-        : unpairedProportionTest(
-            {
-              baselineSuccesses: then.correct,
-              baselineTrials: then.samples,
-              candidateSuccesses: now.correct,
-              candidateTrials: now.samples,
-            },
-            confidence,
-          );
-  }
+  const accuracyTest = accuracyChangeTest(then, now, tables, confidence);
   const classes = classDeltas(before?.classes ?? [], slice.classes, tables, confidence);
   return {
     column: slice.column,

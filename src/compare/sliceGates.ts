@@ -19,13 +19,11 @@ import type { ClassMetrics } from '../metrics/types.js';
 import type { SliceReport } from '../report/types.js';
 import { InputError } from '../shared/errors.js';
 import { binomialTestLess } from '../stats/exactTests.js';
-import { binomialBoundInterval } from '../stats/exactIntervals.js';
 import { minimumDetectableDrop, samplesForDrop } from '../stats/power.js';
 import { alphaText, correctionName } from './evidenceText.js';
-import { minimumIntervalInfo } from './headlineGates.js';
-import { decidedTest, decideFamily, familyFields, type Planned } from './familyDecisions.js';
+import { decidedTest, decideFamily, minimumTest, type Planned } from './familyDecisions.js';
 import type { GateContext } from './gateContext.js';
-import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
+import { boundGate, changeGate } from './gateResults.js';
 import { formatPoints, messageName } from './messageText.js';
 import { samplesText } from './recallGate.js';
 import { recallPower } from './recallPower.js';
@@ -143,19 +141,10 @@ function planSlice(context: GateContext, gates: SliceGatesConfig, view: SliceVie
       alpha,
       build: (decision) => {
         // Beside a decision: the one-sided test inverted at its family level (as accuracy.min does).
-        const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
-        const test: TestOutcome | null =
-          samples > 0
-            ? {
-                test: 'binomial-exact',
-                pValue: decision?.pValue ?? null,
-                interval: binomialBoundInterval(correct, samples, min, level),
-                intervalInfo: {
-                  ...minimumIntervalInfo(level),
-                  ...(decision ? familyFields(decision, SLICE_UNIT) : {}),
-                },
-              }
-            : null;
+        const test = minimumTest({ correct, samples }, min, decision, {
+          confidence: statistics.confidence,
+          unit: SLICE_UNIT,
+        });
         return tagged(
           boundGate({
             ...common(accuracy),

@@ -32,13 +32,8 @@ import { wilsonInterval } from '../stats/proportionIntervals.js';
 import { classDeltas, difference } from './classDeltas.js';
 import { messageName } from './messageText.js';
 import type { PairedSamples, PairingAttempt } from './pairing.js';
-import {
-  type PairedTables,
-  pairedProportionTest,
-  pairedTables,
-  unpairedProportionTest,
-} from './proportionTests.js';
-import { sliceAccuracyCounts } from './sliceComparison.js';
+import { type PairedTables, pairedTables } from './proportionTests.js';
+import { accuracyChangeTest, sliceAccuracyCounts } from './sliceComparison.js';
 import type {
   DegradesFirst,
   FlipRate,
@@ -347,21 +342,7 @@ function cellDelta(
     order !== null && earlier !== undefined && sameImages
       ? pairedTables(pairedCell(after, order, earlier, cell), after.report.classes.length)
       : null;
-  let accuracyTest: StressCellDelta['accuracyTest'] = null;
-  if (then !== null && then.samples > 0 && now.samples > 0) {
-    accuracyTest =
-      tables !== null
-        ? pairedProportionTest(tables.overall, confidence, 'mcnemar-exact')
-        : unpairedProportionTest(
-            {
-              baselineSuccesses: then.correct,
-              baselineTrials: then.samples,
-              candidateSuccesses: now.correct,
-              candidateTrials: now.samples,
-            },
-            confidence,
-          );
-  }
+  const accuracyTest = accuracyChangeTest(then, now, tables, confidence);
   const candidateAccuracy = now.samples > 0 ? now.correct / now.samples : null;
   const baselineAccuracy = then !== null && then.samples > 0 ? then.correct / then.samples : null;
   const candidateFlips = flipRate(after, cell, confidence);

@@ -38,7 +38,7 @@ import { binomialTestLess } from '../stats/exactTests.js';
 import { pairedMeanDifference, welchMeanDifference } from '../stats/meanTests.js';
 import { signFlipTest } from '../stats/randomization.js';
 import { levelText } from './evidenceText.js';
-import { decidedTest, decideFamily, familyFields, type Planned } from './familyDecisions.js';
+import { decidedTest, decideFamily, familyFields, minimumTest, type Planned } from './familyDecisions.js';
 import type { GateContext } from './gateContext.js';
 import { boundGate, changeGate, type TestOutcome } from './gateResults.js';
 import { messageName } from './messageText.js';
@@ -201,22 +201,10 @@ function minAccuracyPlans(context: GateContext, stress: StressGatesConfig, view:
       raw: gate.significance && samples > 0 ? binomialTestLess(correct, samples, min) : null,
       alpha: gate.alpha ?? statistics.alpha,
       build: (decision) => {
-        const level = decision?.intervalAlpha ?? (1 - statistics.confidence) / 2;
-        const test: TestOutcome | null =
-          samples > 0
-            ? {
-                test: 'binomial-exact',
-                pValue: decision?.pValue ?? null,
-                interval: binomialBoundInterval(correct, samples, min, level),
-                intervalInfo: {
-                  intervalLevel: 1 - 2 * level,
-                  intervalMethod: 'clopper-pearson',
-                  intervalMatchesTest: true,
-                  note: `its upper end the one-sided ${levelText(1 - level)} bound`,
-                  ...(decision ? familyFields(decision, 'perturbation minimums') : {}),
-                },
-              }
-            : null;
+        const test = minimumTest({ correct, samples }, min, decision, {
+          confidence: statistics.confidence,
+          unit: 'perturbation minimums',
+        });
         return tagged(
           boundGate({
             gate: `stress.${name}.min-accuracy`,

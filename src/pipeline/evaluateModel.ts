@@ -20,8 +20,7 @@ import { openModelSession } from '../runtime/modelSession.js';
 import { resolveOnnxRuntime } from '../runtime/resolveOnnxRuntime.js';
 import type { LoadedRuntime, ModelSession } from '../runtime/types.js';
 import { runStress } from '../stress/runStress.js';
-import { DECODED_CACHE_BYTES } from '../stress/stressedTestSet.js';
-import { STRESS_TRANSFORM } from '../stress/stressTransform.js';
+import { stressTransformRequest } from '../stress/stressTransform.js';
 import { checkStressableTestSet } from '../stress/suite.js';
 import { scoreTestSet } from './scoreTestSet.js';
 import type { EvaluateOptions } from './types.js';
@@ -100,11 +99,7 @@ export async function evaluateModel(config: EvalConfig, options: EvaluateOptions
               batches: pool
                 ? pool.batches(preprocess, config.batchSize, {
                     subset: pass.subset,
-                    transform: {
-                      kind: STRESS_TRANSFORM,
-                      spec: pass.spec,
-                      cacheBytes: Math.floor(DECODED_CACHE_BYTES / workerCount),
-                    },
+                    transform: stressTransformRequest(pass.spec, workerCount),
                     onUnchanged: pass.onUnchanged,
                   })
                 : batchTestSet(pass.testSet, preprocess, config.batchSize),

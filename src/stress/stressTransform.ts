@@ -5,12 +5,12 @@
  * while the main thread runs the model. The spec is plain data because it crosses the thread
  * boundary; the perturbation is looked up by name in the worker.
  */
-import type { DecodedTransforms } from '../dataset/decodeWorker.js';
+import type { DecodedTransforms, TransformRequest } from '../dataset/decodeWorker.js';
 import type { DecodedImage } from '../dataset/types.js';
 import { perturbationNamed } from '../modalities/image/perturbations/registry.js';
 import type { Severity } from '../modalities/image/perturbations/types.js';
 import { InternalError } from '../shared/errors.js';
-import { perturbDecoded } from './stressedTestSet.js';
+import { DECODED_CACHE_BYTES, perturbDecoded } from './stressedTestSet.js';
 
 export const STRESS_TRANSFORM = 'stress';
 
@@ -31,3 +31,8 @@ export function stressTransform(image: DecodedImage, sampleId: string, spec: unk
 
 /** The transforms the entries start their decode workers with. */
 export const STRESS_TRANSFORMS: DecodedTransforms = { [STRESS_TRANSFORM]: stressTransform };
+
+/** The decode pool's request for one cell, over `workers` workers: they share the decoded-image budget. */
+export function stressTransformRequest(spec: StressTransformSpec, workers: number): TransformRequest {
+  return { kind: STRESS_TRANSFORM, spec, cacheBytes: Math.floor(DECODED_CACHE_BYTES / Math.max(1, workers)) };
+}

@@ -263,104 +263,57 @@ class ByteWriter {
   }
 }
 
+/**
+ * jpeg-js's AAN float DCT of 8 values in place: data[off], data[off + step], … data[off + 7·step]
+ * (step 1 for a row of the block, 8 for a column), in jpeg-js's order of operations.
+ */
+function fdct8(data: Float64Array, off: number, step: number): void {
+  const d0 = data[off]!;
+  const d1 = data[off + step]!;
+  const d2 = data[off + 2 * step]!;
+  const d3 = data[off + 3 * step]!;
+  const d4 = data[off + 4 * step]!;
+  const d5 = data[off + 5 * step]!;
+  const d6 = data[off + 6 * step]!;
+  const d7 = data[off + 7 * step]!;
+  const tmp0 = d0 + d7;
+  const tmp7 = d0 - d7;
+  const tmp1 = d1 + d6;
+  const tmp6 = d1 - d6;
+  const tmp2 = d2 + d5;
+  const tmp5 = d2 - d5;
+  const tmp3 = d3 + d4;
+  const tmp4 = d3 - d4;
+  let tmp10 = tmp0 + tmp3;
+  const tmp13 = tmp0 - tmp3;
+  let tmp11 = tmp1 + tmp2;
+  let tmp12 = tmp1 - tmp2;
+  data[off] = tmp10 + tmp11;
+  data[off + 4 * step] = tmp10 - tmp11;
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
+  const z1 = (tmp12 + tmp13) * 0.707106781;
+  data[off + 2 * step] = tmp13 + z1;
+  data[off + 6 * step] = tmp13 - z1;
+  tmp10 = tmp4 + tmp5;
+  tmp11 = tmp5 + tmp6;
+  tmp12 = tmp6 + tmp7;
+  const z5 = (tmp10 - tmp12) * 0.382683433;
+  const z2 = 0.5411961 * tmp10 + z5;
+  const z4 = 1.306562965 * tmp12 + z5;
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
+  const z3 = tmp11 * 0.707106781;
+  const z11 = tmp7 + z3;
+  const z13 = tmp7 - z3;
+  data[off + 5 * step] = z13 + z2;
+  data[off + 3 * step] = z13 - z2;
+  data[off + step] = z11 + z4;
+  data[off + 7 * step] = z11 - z4;
+}
+
 /** jpeg-js fDCTQuant: the AAN float DCT of one 8×8 block (in place), quantised, rounded half away from 0. */
 function fdctQuant(data: Float64Array, fdtbl: Float64Array, out: Int32Array): void {
-  let d0: number;
-  let d1: number;
-  let d2: number;
-  let d3: number;
-  let d4: number;
-  let d5: number;
-  let d6: number;
-  let d7: number;
-  let off = 0;
-  for (let i = 0; i < 8; ++i) {
-    d0 = data[off]!;
-    d1 = data[off + 1]!;
-    d2 = data[off + 2]!;
-    d3 = data[off + 3]!;
-    d4 = data[off + 4]!;
-    d5 = data[off + 5]!;
-    d6 = data[off + 6]!;
-    d7 = data[off + 7]!;
-    const tmp0 = d0 + d7;
-    const tmp7 = d0 - d7;
-    const tmp1 = d1 + d6;
-    const tmp6 = d1 - d6;
-    const tmp2 = d2 + d5;
-    const tmp5 = d2 - d5;
-    const tmp3 = d3 + d4;
-    const tmp4 = d3 - d4;
-    let tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    let tmp11 = tmp1 + tmp2;
-    let tmp12 = tmp1 - tmp2;
-    data[off] = tmp10 + tmp11;
-    data[off + 4] = tmp10 - tmp11;
-    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-    const z1 = (tmp12 + tmp13) * 0.707106781;
-    data[off + 2] = tmp13 + z1;
-    data[off + 6] = tmp13 - z1;
-    tmp10 = tmp4 + tmp5;
-    tmp11 = tmp5 + tmp6;
-    tmp12 = tmp6 + tmp7;
-    const z5 = (tmp10 - tmp12) * 0.382683433;
-    const z2 = 0.5411961 * tmp10 + z5;
-    const z4 = 1.306562965 * tmp12 + z5;
-    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-    const z3 = tmp11 * 0.707106781;
-    const z11 = tmp7 + z3;
-    const z13 = tmp7 - z3;
-    data[off + 5] = z13 + z2;
-    data[off + 3] = z13 - z2;
-    data[off + 1] = z11 + z4;
-    data[off + 7] = z11 - z4;
-    off += 8;
-  }
-  off = 0;
-  for (let i = 0; i < 8; ++i) {
-    d0 = data[off]!;
-    d1 = data[off + 8]!;
-    d2 = data[off + 16]!;
-    d3 = data[off + 24]!;
-    d4 = data[off + 32]!;
-    d5 = data[off + 40]!;
-    d6 = data[off + 48]!;
-    d7 = data[off + 56]!;
-    const tmp0 = d0 + d7;
-    const tmp7 = d0 - d7;
-    const tmp1 = d1 + d6;
-    const tmp6 = d1 - d6;
-    const tmp2 = d2 + d5;
-    const tmp5 = d2 - d5;
-    const tmp3 = d3 + d4;
-    const tmp4 = d3 - d4;
-    let tmp10 = tmp0 + tmp3;
-    const tmp13 = tmp0 - tmp3;
-    let tmp11 = tmp1 + tmp2;
-    let tmp12 = tmp1 - tmp2;
-    data[off] = tmp10 + tmp11;
-    data[off + 32] = tmp10 - tmp11;
-    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-    const z1 = (tmp12 + tmp13) * 0.707106781;
-    data[off + 16] = tmp13 + z1;
-    data[off + 48] = tmp13 - z1;
-    tmp10 = tmp4 + tmp5;
-    tmp11 = tmp5 + tmp6;
-    tmp12 = tmp6 + tmp7;
-    const z5 = (tmp10 - tmp12) * 0.382683433;
-    const z2 = 0.5411961 * tmp10 + z5;
-    const z4 = 1.306562965 * tmp12 + z5;
-    // biome-ignore lint/suspicious/noApproximativeNumericConstant: jpeg-js's 9-digit cos(π/4); Math.SQRT1_2 would change the bytes
-    const z3 = tmp11 * 0.707106781;
-    const z11 = tmp7 + z3;
-    const z13 = tmp7 - z3;
-    data[off + 40] = z13 + z2;
-    data[off + 24] = z13 - z2;
-    data[off + 8] = z11 + z4;
-    data[off + 56] = z11 - z4;
-    off++;
-  }
+  for (let row = 0; row < 64; row += 8) fdct8(data, row, 1);
+  for (let column = 0; column < 8; column++) fdct8(data, column, 8);
   for (let i = 0; i < 64; ++i) {
     const v = data[i]! * fdtbl[i]!;
     out[i] = v > 0.0 ? (v + 0.5) | 0 : (v - 0.5) | 0;
